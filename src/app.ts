@@ -1,0 +1,110 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config/config.js';
+import type { Deps } from './core/deps.js';
+import { createVault, generateKeySpec, parseKeyRing, type Vault } from './core/vault.js';
+import { bootstrap, type BootstrapResult } from './core/projects.js';
+import { loadConnectors } from './connectors/loader.js';
+import { createPool, type Db } from './store/db.js';
+import { migrate } from './store/migrate.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './store/embedded.js';
+import { lockDataDir, type DirLock } from './store/lock.js';
+import { buildServer } from './http/server.js';
+import { webRoutes } from './http/routes/web.js';
+
+export interface RunningApp {
+  readonly url: string;
+  readonly deps: Deps;
+  readonly boot: BootstrapResult;
+  readonly embedded: boolean;
+  close(): Promise<void>;
+}
+
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { service: 'switchboard' },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-hub-session-token"]', '*.password', '*.client_secret', '*.access_token', '*.refresh_token', '*.api_token'],
+      censor: '[redacted]',
+    },
+  });
+}
+
+/** The key ring from SWITCHBOARD_ENCRYPTION_KEYS, or (embedded mode only) a key file in the data dir. */
+async function loadVault(config: Config, log: Logger): Promise<Vault> {
+  if (config.encryptionKeys) return createVault(parseKeyRing(config.encryptionKeys));
+  if (config.databaseUrl) {
+    throw new Error('SWITCHBOARD_ENCRYPTION_KEYS is required with DATABASE_URL (format kid:base64key, 32-byte keys)');
+  }
+  const file = path.join(config.dataDir, 'encryption-keys');
+  let spec = await fs.readFile(file, 'utf8').then((s) => s.trim()).catch(() => '');
+  if (!spec) {
+    spec = generateKeySpec();
+    await fs.writeFile(file, spec + '\n', { mode: 0o600, flag: 'wx' });
+    log.warn({ file }, 'generated an encryption key for the embedded database: back up this file, secrets cannot be read without it');
+  }
+  return createVault(parseKeyRing(spec));
+}
+
+/**
+ * Starts Switchboard: lock the data dir, start embedded PostgreSQL (unless DATABASE_URL),
+ * migrate, bootstrap the default project, load connectors, serve HTTP.
+ */
+export async function startApp(config: Config, opts: { log?: Logger; clock?: () => Date } = {}): Promise<RunningApp> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const cleanups: Array<() => Promise<void>> = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch((err) => log.error({ err }, 'shutdown step failed'));
+    cleanups.length = 0;
+  };
+  try {
+    let databaseUrl = config.databaseUrl;
+    let embedded: EmbeddedDatabase | undefined;
+    if (!databaseUrl) {
+      const lock: DirLock = await lockDataDir(config.dataDir);
+      cleanups.push(() => lock.release());
+      embedded = await startEmbeddedPostgres(config.dataDir, log);
+      cleanups.push(() => embedded!.stop());
+      databaseUrl = embedded.url();
+    }
+    const db: Db = createPool(databaseUrl);
+    cleanups.push(() => db.end());
+    const applied = await migrate(db);
+    if (applied.length) log.info({ applied }, 'database migrated');
+    const vault = await loadVault(config, log);
+    const connectors = await loadConnectors(config.connectorsDir);
+    const boot = await bootstrap(db, config.apiKey);
+
+    let publicUrl = config.publicUrl;
+    const deps: Deps = {
+      db,
+      vault,
+      connectors,
+      log,
+      clock: opts.clock ?? (() => new Date()),
+      fetch: globalThis.fetch,
+      settings: { publicUrl: () => publicUrl, allowPrivateNetwork: config.allowPrivateNetwork },
+    };
+    let accepting = true;
+    const server = buildServer(deps, {
+      bodyLimit: config.bodyLimit,
+      ready: async () => accepting && (await db.query('SELECT 1')).rowCount === 1,
+      extraRoutes: [webRoutes],
+    });
+    await server.listen({ port: config.port, host: config.host });
+    cleanups.push(async () => {
+      accepting = false;
+      await server.close();
+    });
+    const address = server.server.address() as AddressInfo;
+    const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+    if (!config.publicUrlExplicit) publicUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`;
+    return { url, deps, boot, embedded: embedded !== undefined, close: cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}

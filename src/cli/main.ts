@@ -1,0 +1,104 @@
+import { loadConfig, ConfigError } from '../config/config.js';
+import { startApp, createLogger } from '../app.js';
+import { LockedError } from '../store/lock.js';
+import { createPool } from '../store/db.js';
+import { migrate } from '../store/migrate.js';
+
+const USAGE = `Usage: switchboard <command> [flags]
+
+Commands:
+  start     Start the server (API, Hub, workers). Embedded PostgreSQL unless DATABASE_URL is set.
+  migrate   Apply database migrations to DATABASE_URL and exit.
+  help      Show this help.
+
+Flags for start (each also has an environment variable):
+  --port <n>            PORT                    default 3000
+  --host <addr>         HOST                    default 127.0.0.1
+  --data-dir <path>     SWITCHBOARD_DATA_DIR    default ./.switchboard
+  --database-url <url>  DATABASE_URL            external PostgreSQL >= 15
+  --public-url <url>    SWITCHBOARD_PUBLIC_URL  default http://<host>:<port>
+  --log-level <level>   LOG_LEVEL               default info
+
+See docs/configuration.md for every variable.
+Exit codes: 0 ok, 1 runtime failure, 2 bad usage or configuration, 3 data dir in use.`;
+
+async function start(argv: string[]) {
+  const config = loadConfig(argv);
+  if (config.help) {
+    console.log(USAGE);
+    return;
+  }
+  const log = createLogger(config.logLevel);
+  const app = await startApp(config, { log });
+  const publicUrl = app.deps.settings.publicUrl();
+  const lines = [
+    '',
+    `  Switchboard is listening on ${app.url}`,
+    `  Public URL:   ${publicUrl}`,
+    `  Health:       ${publicUrl}/health`,
+    `  Dashboard:    ${publicUrl}/dashboard`,
+    `  Data:         ${app.embedded ? `${config.dataDir} (embedded PostgreSQL)` : 'external PostgreSQL (DATABASE_URL)'}`,
+    `  Project:      ${app.boot.project.projectId}`,
+  ];
+  if (app.boot.generatedApiKey) {
+    lines.push('', `  API key (shown once, store it now): ${app.boot.generatedApiKey}`, '  Use it as the HTTP Basic username with an empty password.');
+  }
+  process.stdout.write(lines.join('\n') + '\n\n');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+async function runMigrate() {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new ConfigError('migrate needs DATABASE_URL (the embedded database is migrated by start)');
+  const db = createPool(url, 2);
+  try {
+    const applied = await migrate(db);
+    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+  } finally {
+    await db.end();
+  }
+}
+
+async function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  switch (command) {
+    case 'start':
+      return start(rest);
+    case 'migrate':
+      return runMigrate();
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return;
+    default:
+      console.error(`unknown command "${command}"\n\n${USAGE}`);
+      process.exit(2);
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(`switchboard: ${err.message}`);
+    process.exit(2);
+  }
+  if (err instanceof LockedError) {
+    console.error(`switchboard: ${err.message}`);
+    process.exit(3);
+  }
+  console.error('switchboard: failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

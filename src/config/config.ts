@@ -1,0 +1,93 @@
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Everything the server reads from flags and the environment, parsed once and frozen. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly publicUrl: string;
+  /** False when publicUrl was derived from host/port (then it follows the real listening port). */
+  readonly publicUrlExplicit: boolean;
+  readonly apiKey: string | undefined;
+  readonly encryptionKeys: string | undefined;
+  readonly allowPrivateNetwork: boolean;
+  readonly connectorsDir: string | undefined;
+  readonly logLevel: string;
+  /** Largest accepted request body, bytes. */
+  readonly bodyLimit: number;
+}
+
+const flagOptions = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'database-url': { type: 'string' },
+  'public-url': { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const schema = z.object({
+  port: z.coerce.number().int().min(0).max(65535),
+  host: z.string().min(1),
+  dataDir: z.string().min(1),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  publicUrl: z.url().optional(),
+  apiKey: z.string().min(16, 'SWITCHBOARD_API_KEY must be at least 16 characters').optional(),
+  encryptionKeys: z.string().min(1).optional(),
+  allowPrivateNetwork: z.boolean(),
+  connectorsDir: z.string().min(1).optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  bodyLimit: z.coerce.number().int().positive(),
+});
+
+export class ConfigError extends Error {}
+
+const nonEmpty = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
+
+/** Parses `switchboard start` flags (argv after the command) and the environment. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config & { help: boolean } {
+  let values: ReturnType<typeof parseArgs<{ options: typeof flagOptions }>>['values'];
+  try {
+    ({ values } = parseArgs({ args: argv, options: flagOptions, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const raw = {
+    port: values.port ?? nonEmpty(env.PORT) ?? '3000',
+    host: values.host ?? nonEmpty(env.HOST) ?? '127.0.0.1',
+    dataDir: values['data-dir'] ?? nonEmpty(env.SWITCHBOARD_DATA_DIR) ?? './.switchboard',
+    databaseUrl: values['database-url'] ?? nonEmpty(env.DATABASE_URL),
+    publicUrl: values['public-url'] ?? nonEmpty(env.SWITCHBOARD_PUBLIC_URL),
+    apiKey: nonEmpty(env.SWITCHBOARD_API_KEY),
+    encryptionKeys: nonEmpty(env.SWITCHBOARD_ENCRYPTION_KEYS),
+    allowPrivateNetwork: env.SWITCHBOARD_ALLOW_PRIVATE_NETWORK === '1' || env.SWITCHBOARD_ALLOW_PRIVATE_NETWORK === 'true',
+    connectorsDir: nonEmpty(env.SWITCHBOARD_CONNECTORS_DIR),
+    logLevel: values['log-level'] ?? nonEmpty(env.LOG_LEVEL) ?? 'info',
+    bodyLimit: nonEmpty(env.SWITCHBOARD_BODY_LIMIT) ?? String(1024 * 1024),
+  };
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`invalid configuration: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  const c = parsed.data;
+  const publicUrl = (c.publicUrl ?? `http://${c.host === '0.0.0.0' ? 'localhost' : c.host}:${c.port}`).replace(/\/+$/, '');
+  return Object.freeze({
+    ...c,
+    dataDir: path.resolve(c.dataDir),
+    databaseUrl: c.databaseUrl,
+    publicUrl,
+    publicUrlExplicit: c.publicUrl !== undefined,
+    apiKey: c.apiKey,
+    encryptionKeys: c.encryptionKeys,
+    connectorsDir: c.connectorsDir ? path.resolve(c.connectorsDir) : undefined,
+    help: values.help ?? false,
+  });
+}

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+
+/** The 13 StackOne categories (closed enum on connect sessions). */
+export const CATEGORIES = [
+  'ats', 'hris', 'hris-legacy', 'crm', 'iam', 'marketing', 'lms', 'stackone',
+  'documents', 'ticketing', 'screening', 'messaging', 'accounting',
+] as const;
+export const categorySchema = z.enum(CATEGORIES);
+
+const templateString = z.string().min(1);
+
+/** A field the company (setup) or the end user (config) fills. */
+export const fieldSchema = z.object({
+  key: z.string().regex(/^[a-z][a-z0-9_]*$/, 'field keys are snake_case'),
+  label: z.string().min(1),
+  type: z.enum(['text', 'password', 'number', 'text_area', 'select']),
+  required: z.boolean().default(false),
+  secret: z.boolean().default(false),
+  placeholder: z.string().optional(),
+  description: z.string().optional(),
+  default: z.string().optional(),
+  /** Built-in formats checked server-side (and shown as an html pattern in the Hub). */
+  format: z.enum(['dns_label', 'email', 'url']).optional(),
+  pattern: z.string().optional(),
+  pattern_message: z.string().optional(),
+  max_length: z.number().int().positive().default(2048),
+  options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+});
+export type Field = z.infer<typeof fieldSchema>;
+
+const scopesSchema = z.object({
+  /** Where scopes come from: a setup field, a config field, or only the default. */
+  from: z.enum(['setup', 'config', 'default']).default('default'),
+  field: z.string().optional(),
+  default: z.string(),
+  separator: z.string().default(' '),
+  /** Scopes added when the user's list lacks them (e.g. Kustomer's offline_access). */
+  always_include: z.array(z.string()).default([]),
+  /** At least one of these must be present, else the profile or link is refused. */
+  require_one_of: z.array(z.string()).default([]),
+});
+
+const oauth2Schema = z.object({
+  type: z.literal('oauth2'),
+  /** Where the OAuth client id/secret live: the profile's setup, or the end user's config. */
+  client_from: z.enum(['setup', 'config']),
+  client_id_field: z.string().default('client_id'),
+  client_secret_field: z.string().default('client_secret'),
+  authorization_url: templateString,
+  token_url: templateString,
+  revoke_url: templateString.optional(),
+  scopes: scopesSchema,
+  pkce: z.object({ supported: z.boolean(), default: z.boolean() }),
+  /** How the client authenticates at the token endpoint. */
+  token_auth: z.enum(['client_secret_post', 'client_secret_basic']).default('client_secret_post'),
+  /** Extra token-response fields to keep with the credentials (Salesforce `instance_url`). */
+  keep_token_fields: z.array(z.string()).default([]),
+  /** Used when the token response has no `expires_in` (null: the token has no known expiry). */
+  default_expires_in: z.number().int().positive().nullable().default(null),
+  /** Extra query parameters on the authorize URL. */
+  authorize_params: z.record(z.string(), z.string()).default({}),
+});
+
+const apiKeySchema = z.object({ type: z.literal('api_key') });
+
+const requestTemplateSchema = z.object({
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+  path: z.string().startsWith('/'),
+  query: z.record(z.string(), z.string()).default({}),
+});
+
+export const connectorSchema = z.object({
+  key: z.string().regex(/^[a-z][a-z0-9_-]*$/),
+  name: z.string().min(1),
+  version: z.string().default('1.0.0'),
+  description: z.string().default(''),
+  categories: z.array(categorySchema).min(1),
+  /** A file name under the connector's directory (served at /connectors/logos/{key}). */
+  logo: z.string().optional(),
+  auth: z.discriminatedUnion('type', [oauth2Schema, apiKeySchema]),
+  environments: z
+    .array(
+      z.object({
+        key: z.string().min(1),
+        label: z.string().min(1),
+        /** Values available to templates as `${env.name}`. */
+        values: z.record(z.string(), z.string()).default({}),
+      }),
+    )
+    .min(1),
+  setup_fields: z.array(fieldSchema).default([]),
+  config_fields: z.array(fieldSchema).default([]),
+  /** API base URL template; `${credentials.x}`, `${config.x}`, `${setup.x}`, `${env.x}` are filled in. */
+  base_url: templateString,
+  /**
+   * Host patterns the connector owns (`*.example.com` matches subdomains only). Requests with
+   * the account's credentials never go anywhere else, whatever a template or caller says.
+   */
+  hosts: z.array(z.string().min(1)).min(1),
+  /** How credentials go on each request. */
+  inject: z.object({
+    headers: z.record(z.string(), z.string()).default({}),
+    query: z.record(z.string(), z.string()).default({}),
+  }),
+  /** Run at connect time: the account is only created if this answers 2xx. */
+  test_action: requestTemplateSchema.extend({ description: z.string().optional() }),
+  /** Maps a provider error body to a readable message: JSON paths tried in order. */
+  error_message_paths: z.array(z.string()).default(['message', 'error_description', 'detail', 'error']),
+  /** Human guidance for the Hub and the dashboard. */
+  guide: z
+    .object({
+      support_link: z.string().optional(),
+      description: z.string().optional(),
+      setup_steps: z.array(z.string()).default([]),
+    })
+    .default({ setup_steps: [] }),
+  notices: z
+    .array(
+      z.object({
+        key: z.string(),
+        type: z.enum(['info', 'warning']),
+        description: z.string(),
+        position: z.enum(['top', 'bottom']).optional(),
+        anchor: z.string().optional(),
+      }),
+    )
+    .default([]),
+  /** Provider error translations: when a provider error matches, show this message instead. */
+  error_translations: z
+    .array(
+      z.object({
+        match: z.string().min(1),
+        message: z.string().min(1),
+      }),
+    )
+    .default([]),
+  actions: z.array(z.record(z.string(), z.unknown())).default([]),
+});
+
+export type Connector = z.infer<typeof connectorSchema> & { logoPath?: string };
+export type OAuth2Auth = Extract<Connector['auth'], { type: 'oauth2' }>;

@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import type { Deps, ProjectScope } from './deps.js';
+import { badRequest, notFound } from './errors.js';
+import { redact } from './vault.js';
+import { newId } from './ids.js';
+import { transaction, type Queryable } from '../store/db.js';
+
+export type AccountStatus = 'active' | 'inactive' | 'error';
+export interface StatusReason {
+  code: string | null;
+  description: string | null;
+  timestamp: string;
+}
+
+export interface AccountRow {
+  id: string;
+  project_id: string;
+  connector_profile_id: string | null;
+  provider: string;
+  origin_owner_id: string;
+  origin_owner_name: string;
+  origin_username: string | null;
+  label: string | null;
+  type: string;
+  environment: string | null;
+  status: AccountStatus;
+  status_reasons: StatusReason[];
+  metadata: Record<string, unknown> | null;
+  setup_information: Record<string, string>;
+  /** Sealed JSON of the end user's secret fields. */
+  secrets: string | null;
+  /** Sealed JSON of OAuth tokens and kept token fields. */
+  credentials: string | null;
+  token_expires_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** `LinkedAccount` on the wire. Secrets are redacted; OAuth tokens never leave the server. */
+export function accountToWire(deps: Deps, a: AccountRow) {
+  const secrets = a.secrets ? deps.vault.openJson<Record<string, string>>(a.secrets) : {};
+  return {
+    id: a.id,
+    provider: a.provider,
+    provider_name: deps.connectors.get(a.provider)?.name ?? a.provider,
+    integration_id: a.connector_profile_id,
+    origin_owner_id: a.origin_owner_id,
+    origin_owner_name: a.origin_owner_name,
+    origin_username: a.origin_username,
+    label: a.label,
+    type: a.type,
+    environment: a.environment,
+    status: a.status,
+    status_reasons: a.status_reasons,
+    metadata: a.metadata,
+    setup_information: a.setup_information,
+    credentials: Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, redact(v)])),
+    created_at: a.created_at.toISOString(),
+    updated_at: a.updated_at.toISOString(),
+  };
+}
+
+const list = z.preprocess(
+  (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean)),
+  z.array(z.string().max(255)).max(500).optional(),
+);
+
+export const listAccountsQuery = z.object({
+  account_ids: list,
+  origin_owner_id: z.string().max(255).optional(),
+  origin_owner_ids: list,
+  provider: z.string().max(64).optional(),
+  providers: list,
+  status: z.preprocess(
+    (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean)),
+    z.array(z.enum(['active', 'inactive', 'error'])).optional(),
+  ),
+  /** Pages count from 1; page 0 is read as the first page too. */
+  page: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  page_size: z.coerce.number().int().min(1).max(1000).default(25),
+});
+export type ListAccountsQuery = z.infer<typeof listAccountsQuery>;
+
+export async function listAccounts(deps: Deps, scope: ProjectScope, q: ListAccountsQuery): Promise<AccountRow[]> {
+  const where = ['project_id = $1'];
+  const params: unknown[] = [scope.projectId];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('$?', `$${params.length}`));
+  };
+  if (q.account_ids?.length) add('id = ANY($?)', q.account_ids);
+  const owners = [...(q.origin_owner_ids ?? []), ...(q.origin_owner_id ? [q.origin_owner_id] : [])];
+  if (owners.length) add('origin_owner_id = ANY($?)', owners);
+  const providers = [...(q.providers ?? []), ...(q.provider ? [q.provider] : [])];
+  if (providers.length) add('provider = ANY($?)', providers);
+  if (q.status?.length) add('status = ANY($?)', q.status);
+  const page = Math.max(1, q.page ?? 1);
+  params.push(q.page_size, (page - 1) * q.page_size);
+  const { rows } = await deps.db.query<AccountRow>(
+    `SELECT * FROM accounts WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  return rows;
+}
+
+export async function getAccount(deps: Deps, scope: ProjectScope, id: string, db: Queryable = deps.db): Promise<AccountRow> {
+  const { rows } = await db.query<AccountRow>('SELECT * FROM accounts WHERE project_id = $1 AND id = $2', [scope.projectId, id]);
+  if (!rows[0]) throw notFound('Account');
+  return rows[0];
+}
+
+/**
+ * `PatchAccountExternalDto`. The official SDK always sends `type` and sends its object-typed
+ * fields (`label`, `metadata`, `credentials`, …) as `{}`: empty objects and `type` are ignored,
+ * so an SDK call that only renames the owner changes nothing else.
+ */
+export const patchAccountSchema = z.object({
+  origin_owner_id: z.string().trim().min(1).max(255).nullish(),
+  origin_owner_name: z.string().trim().min(1).max(255).nullish(),
+  origin_username: z.string().trim().max(255).nullish(),
+  label: z.union([z.string().trim().max(255), z.record(z.string(), z.unknown())]).nullish(),
+  metadata: z.record(z.string(), z.unknown()).nullish(),
+  provider: z.string().max(64).nullish(),
+  type: z.string().max(32).nullish(),
+  environment: z.string().max(64).nullish(),
+  authentication_config_key: z.string().max(128).nullish(),
+  credentials: z.record(z.string(), z.unknown()).nullish(),
+  secrets: z.record(z.string(), z.unknown()).nullish(),
+  setup_information: z.record(z.string(), z.unknown()).nullish(),
+});
+
+export async function patchAccount(deps: Deps, scope: ProjectScope, id: string, input: z.infer<typeof patchAccountSchema>) {
+  return transaction(deps.db, async (tx) => {
+    const { rows } = await tx.query<AccountRow>('SELECT * FROM accounts WHERE project_id = $1 AND id = $2 FOR UPDATE', [scope.projectId, id]);
+    const current = rows[0];
+    if (!current) throw notFound('Account');
+    if (input.provider && input.provider !== current.provider) throw badRequest('provider of a linked account cannot be changed', { field: 'provider' });
+    const label = typeof input.label === 'string' ? input.label || null : current.label;
+    const metadata = input.metadata && Object.keys(input.metadata).length ? input.metadata : current.metadata;
+    const updated = await tx.query<AccountRow>(
+      `UPDATE accounts SET origin_owner_id = $3, origin_owner_name = $4, origin_username = $5, label = $6, metadata = $7, updated_at = $8
+       WHERE project_id = $1 AND id = $2 RETURNING *`,
+      [
+        scope.projectId, id, input.origin_owner_id ?? current.origin_owner_id, input.origin_owner_name ?? current.origin_owner_name,
+        input.origin_username === undefined ? current.origin_username : input.origin_username, label, metadata, deps.clock(),
+      ],
+    );
+    return updated.rows[0]!;
+  });
+}
+
+export async function deleteAccount(deps: Deps, scope: ProjectScope, id: string): Promise<AccountRow> {
+  const { rows } = await deps.db.query<AccountRow>('DELETE FROM accounts WHERE project_id = $1 AND id = $2 RETURNING *', [scope.projectId, id]);
+  if (!rows[0]) throw notFound('Account');
+  return rows[0];
+}
+
+export function accountMeta(deps: Deps, a: AccountRow) {
+  const c = deps.connectors.get(a.provider);
+  return { provider: a.provider, provider_name: c?.name ?? a.provider, category: c?.categories[0] ?? 'stackone', models: {} };
+}
+
+export interface NewAccount {
+  projectId: string;
+  connectorProfileId: string | null;
+  provider: string;
+  originOwnerId: string;
+  originOwnerName: string;
+  originUsername?: string | null;
+  label?: string | null;
+  type?: string;
+  environment?: string | null;
+  metadata?: Record<string, unknown> | null;
+  setupInformation?: Record<string, string>;
+  secrets?: Record<string, string>;
+  credentials?: Record<string, unknown>;
+  tokenExpiresAt?: Date | null;
+}
+
+/** Inserts a linked account (credentials sealed) inside the caller's transaction. */
+export async function insertAccount(deps: Deps, db: Queryable, a: NewAccount): Promise<AccountRow> {
+  const now = deps.clock();
+  const { rows } = await db.query<AccountRow>(
+    `INSERT INTO accounts (id, project_id, connector_profile_id, provider, origin_owner_id, origin_owner_name, origin_username,
+       label, type, environment, metadata, setup_information, secrets, credentials, token_expires_at, created_at, updated_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16) RETURNING *`,
+    [
+      newId('acc'), a.projectId, a.connectorProfileId, a.provider, a.originOwnerId, a.originOwnerName, a.originUsername ?? null,
+      a.label ?? null, a.type ?? 'production', a.environment ?? null, a.metadata ?? null, a.setupInformation ?? {},
+      a.secrets && Object.keys(a.secrets).length ? deps.vault.sealJson(a.secrets) : null,
+      a.credentials ? deps.vault.sealJson(a.credentials) : null, a.tokenExpiresAt ?? null, now,
+    ],
+  );
+  return rows[0]!;
+}

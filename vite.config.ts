@@ -1,0 +1,38 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+/**
+ * Builds the end-user web pages (Hub, OAuth callback) and connect.js into dist/web/.
+ *
+ * Served by the server under the static prefix /web/:
+ *   dist/web/hub/index.html       → GET /embedded/integrations, GET /embedded/hub
+ *   dist/web/callback/index.html  → GET /embedded/accounts/callback
+ *   dist/web/connect.js           → GET /web/connect.js (and /stackone/connect.js)
+ *   dist/web/assets/*             → GET /web/assets/* (hashed, immutable)
+ */
+const root = fileURLToPath(new URL('./src/web/', import.meta.url));
+
+export default defineConfig({
+  root,
+  base: '/web/',
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    outDir: fileURLToPath(new URL('./dist/web/', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2020',
+    modulePreload: { polyfill: false },
+    reportCompressedSize: false,
+    rollupOptions: {
+      input: {
+        hub: `${root}hub/index.html`,
+        callback: `${root}callback/index.html`,
+        connect: `${root}connect/connect.ts`,
+      },
+      output: {
+        // connect.js is loaded by third-party pages with a plain <script src>: stable name, no hash.
+        entryFileNames: (chunk) => (chunk.name === 'connect' ? 'connect.js' : 'assets/[name]-[hash].js'),
+      },
+    },
+  },
+});
