@@ -36,9 +36,6 @@ export function createLogger(level: string): Logger {
 /** The key ring from SWITCHBOARD_ENCRYPTION_KEYS, or (embedded mode only) a key file in the data dir. */
 async function loadVault(config: Config, log: Logger): Promise<Vault> {
   if (config.encryptionKeys) return createVault(parseKeyRing(config.encryptionKeys));
-  if (config.databaseUrl) {
-    throw new Error('SWITCHBOARD_ENCRYPTION_KEYS is required with DATABASE_URL (format kid:base64key, 32-byte keys)');
-  }
   const file = path.join(config.dataDir, 'encryption-keys');
   let spec = await fs.readFile(file, 'utf8').then((s) => s.trim()).catch(() => '');
   if (!spec) {
@@ -61,6 +58,9 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: () 
     cleanups.length = 0;
   };
   try {
+    if (config.databaseUrl && !config.encryptionKeys) {
+      throw new Error('SWITCHBOARD_ENCRYPTION_KEYS is required with DATABASE_URL (format kid:base64key, 32-byte keys)');
+    }
     let databaseUrl = config.databaseUrl;
     let embedded: EmbeddedDatabase | undefined;
     if (!databaseUrl) {

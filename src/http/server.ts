@@ -52,6 +52,8 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     );
   });
 
+  // The APIs speak JSON only; anything else is a 415, not a string handed to a handler.
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler(errorHandler(deps.clock));
   app.setNotFoundHandler((req, reply) => sendError(reply, new AppError('not_found', `Route ${req.method} ${req.url.split('?')[0]} not found`), deps.clock()));
 

@@ -77,7 +77,7 @@ function heading(text: string): HTMLHeadingElement {
 
 function logo(url: string | undefined, name: string, size = 32): HTMLElement {
   const initials = (): HTMLElement =>
-    h('span', { class: 'logo logo-fallback', style: null, 'aria-hidden': 'true', 'data-size': size }, (name.trim()[0] ?? '?').toUpperCase());
+    h('span', { class: 'logo logo-fallback', 'aria-hidden': 'true', 'data-size': size }, (name.trim()[0] ?? '?').toUpperCase());
   if (!url) return initials();
   let src: string;
   try {
@@ -675,9 +675,14 @@ async function boot(): Promise<void> {
       const clean = new URL(location.href);
       for (const k of RETURN_PARAMS) clean.searchParams.delete(k);
       history.replaceState(null, '', clean.href);
-      const integ =
-        (account ? integrationFor(account) : undefined) ??
-        integrations.find((i) => i.integration_id === iid) ?? { integration_id: iid ?? '', provider: params.get('provider') ?? '', name: 'your account', active: true, type: '' };
+      const integ: Integration = integrations.find((i) => i.integration_id === iid) ??
+        (account ? integrationFor(account) : undefined) ?? {
+          integration_id: iid ?? '',
+          provider: params.get('provider') ?? '',
+          name: 'your account',
+          active: true,
+          type: '',
+        };
       let name = integ.name;
       const cfg = configs.get(integ.integration_id) ?? (await loadConfig(integ.integration_id).catch(() => null));
       if (cfg?.name) name = cfg.name;
