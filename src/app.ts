@@ -13,6 +13,8 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './store/embedded.j
 import { lockDataDir, type DirLock } from './store/lock.js';
 import { buildServer } from './http/server.js';
 import { webRoutes } from './http/routes/web.js';
+import { hubRoutes } from './http/routes/hub/hub.js';
+import { oauthRoutes } from './http/routes/connect/oauth2.js';
 
 export interface RunningApp {
   readonly url: string;
@@ -92,7 +94,7 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: () 
     const server = buildServer(deps, {
       bodyLimit: config.bodyLimit,
       ready: async () => accepting && (await db.query('SELECT 1')).rowCount === 1,
-      extraRoutes: [webRoutes],
+      extraRoutes: [webRoutes, hubRoutes, oauthRoutes],
     });
     await server.listen({ port: config.port, host: config.host });
     cleanups.push(async () => {

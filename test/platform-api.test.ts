@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StackOne } from '@stackone/stackone-client-ts';
 import * as errors from '@stackone/stackone-client-ts/sdk/models/errors/index.js';
+import { ConnectSessionCreateCategories } from '@stackone/stackone-client-ts/sdk/models/shared/index.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { createProject } from '../src/core/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/api-keys.js';
@@ -46,7 +47,7 @@ describe('connect sessions through the official SDK', () => {
     const res = await sdk.connectSessions.createConnectSession({
       originOwnerId: 'owner-1',
       originOwnerName: 'Owner One',
-      categories: ['crm', 'ticketing'],
+      categories: [ConnectSessionCreateCategories.Crm, ConnectSessionCreateCategories.Ticketing],
       label: 'probe',
     });
     const s = res.connectSessionTokenAuthLink!;

@@ -54,6 +54,13 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
 
   // The APIs speak JSON only; anything else is a 415, not a string handed to a handler.
   app.removeContentTypeParser('text/plain');
+  // The Hub sends `content-type: application/json` on bodiless GET and DELETE requests too.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '') return done(null, undefined);
+    return json(req, body as string, done);
+  });
   app.setErrorHandler(errorHandler(deps.clock));
   app.setNotFoundHandler((req, reply) => sendError(reply, new AppError('not_found', `Route ${req.method} ${req.url.split('?')[0]} not found`), deps.clock()));
 

@@ -61,7 +61,9 @@ declare global {
     const modal = !host;
 
     const iframe = document.createElement('iframe');
-    iframe.src = `${scriptOrigin}/embedded/hub?token=${encodeURIComponent(opts.sessionToken)}&api_url=${encodeURIComponent(apiUrl)}`;
+    iframe.src =
+      `${scriptOrigin}/embedded/hub?token=${encodeURIComponent(opts.sessionToken)}&api_url=${encodeURIComponent(apiUrl)}` +
+      (modal ? '&modal=1' : ''); // modal=1: the Hub closes the modal on Escape
     iframe.title = 'Connect an account';
     iframe.setAttribute('referrerpolicy', 'no-referrer');
     css(iframe, { display: 'block', border: '0', width: '100%', colorScheme: 'normal' });
@@ -114,7 +116,27 @@ declare global {
     const closeButton = (): HTMLButtonElement => {
       const b = document.createElement('button');
       b.type = 'button';
-      b.textContent = '×';
+      // An SVG cross, not a multiplication-sign character: this file must stay ASCII (a classic
+      // script is decoded with the host page's charset). No innerHTML (host Trusted Types CSP).
+      const ns = 'http://www.w3.org/2000/svg';
+      const icon = document.createElementNS(ns, 'svg');
+      const path = document.createElementNS(ns, 'path');
+      const attrs: [string, string][] = [
+        ['width', '16'],
+        ['height', '16'],
+        ['viewBox', '0 0 24 24'],
+        ['fill', 'none'],
+        ['stroke', 'currentColor'],
+        ['stroke-width', '2.5'],
+        ['stroke-linecap', 'round'],
+        ['aria-hidden', 'true'],
+      ];
+      for (const [k, v] of attrs) {
+        icon.setAttribute(k, v);
+      }
+      path.setAttribute('d', 'M18 6 6 18M6 6l12 12');
+      icon.append(path);
+      b.append(icon);
       b.setAttribute('aria-label', 'Close');
       css(b, {
         width: '32px',
@@ -124,7 +146,8 @@ declare global {
         borderRadius: '50%',
         background: 'rgba(255,255,255,0.92)',
         color: '#18181b',
-        font: '400 22px/32px system-ui, sans-serif',
+        display: 'grid',
+        placeItems: 'center',
         cursor: 'pointer',
         boxShadow: '0 1px 3px rgba(0,0,0,0.2)',
       });

@@ -241,8 +241,8 @@ export function buildForm(fields: Field[], notices: Notice[], prefill: Prefill, 
       { class: 'field', 'data-field': f.key },
       h('label', { for: id }, label, required ? null : h('span', { class: 'optional' }, ' (optional)')),
       box,
-      s.hint,
       s.error,
+      s.hint,
     );
     show(s, false);
     nodes.push(s.row);

@@ -27,6 +27,12 @@ const API = apiBase(params.get('api_url'));
 const api = createApi(API, token);
 const framed = window.parent !== window;
 if (framed) document.documentElement.classList.add('framed');
+// In connect.js's modal, Escape closes the modal (like its × button).
+if (framed && params.get('modal') === '1') {
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !e.defaultPrevented) window.parent.postMessage({ type: 'CloseModal' }, '*');
+  });
+}
 
 const app = document.getElementById('app') as HTMLElement;
 const live = document.getElementById('live') as HTMLElement;
