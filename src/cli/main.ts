@@ -3,12 +3,15 @@ import { startApp, createLogger } from '../app.js';
 import { LockedError } from '../store/lock.js';
 import { createPool } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
+import { kustomerCommand } from './kustomer.js';
 
 const USAGE = `Usage: switchboard <command> [flags]
 
 Commands:
   start     Start the server (API, Hub, workers). Embedded PostgreSQL unless DATABASE_URL is set.
   migrate   Apply database migrations to DATABASE_URL and exit.
+  kustomer register-app --api-key … --org …
+            Register a private Kustomer OAuth app and print its client ID and secret.
   help      Show this help.
 
 Flags for start (each also has an environment variable):
@@ -82,6 +85,8 @@ async function main() {
       return start(rest);
     case 'migrate':
       return runMigrate();
+    case 'kustomer':
+      return kustomerCommand(rest);
     case undefined:
     case 'help':
     case '--help':

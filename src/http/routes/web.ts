@@ -36,7 +36,13 @@ const PAGE_HEADERS = {
 export function webRoutes(app: FastifyInstance, _deps: Deps) {
   const page = (file: string, frameable: boolean) => async (_req: unknown, reply: FastifyReply) => {
     reply.headers(PAGE_HEADERS);
-    // The Auth Link page is top-level only; the embedded hub is meant to be framed by connect.js.
+    // The pages only ever talk to this server (connect-src 'self'), so a crafted `api_url` cannot
+    // turn them into a form posting elsewhere. The Auth Link page is top-level only; the
+    // embedded hub is framed by connect.js on the company's site.
+    reply.header(
+      'content-security-policy',
+      `default-src 'none'; script-src 'self'; style-src 'self'; img-src * data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors ${frameable ? '*' : "'none'"}`,
+    );
     if (!frameable) reply.header('x-frame-options', 'DENY');
     return sendFile(reply, path.join(WEB_DIST, file), 'no-store');
   };
