@@ -268,7 +268,9 @@ describe('OAuth security', () => {
 
   it('refuses a replayed state and writes nothing the second time', async () => {
     const { callback } = await startedFlow('sec-replay');
+    const t0 = performance.now();
     const ok = await fetch(callback, { redirect: 'manual' });
+    console.log(`kustomer: callback → attempt authenticated in ${(performance.now() - t0).toFixed(1)} ms (token exchange + test call + account write)`);
     expect(new URL(ok.headers.get('location')!).searchParams.get('status')).toBe('success');
     const accounts = await count('accounts');
     const replay = await fetch(callback, { redirect: 'manual' });

@@ -1,0 +1,80 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startTestServer, type TestServer } from './helpers/server.js';
+import { createProfiles, createSession, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
+import { launchBrowser, screenshot } from './helpers/browser.js';
+
+/** connect.js as `@stackone/react-hub` uses it: a company page calls `Connect.start(opts)`. */
+let server: TestServer;
+let fakes: Fakes;
+let browser: Browser;
+let app: http.Server;
+let appUrl: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  fakes = await startFakes();
+  await createProfiles(server, fakes);
+  browser = await launchBrowser();
+  app = http.createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end(`<!doctype html><html><head><meta charset="utf-8"><script src="${server.url}/stackone/connect.js"></script></head><body>
+      <script>
+        window.calls = [];
+        window.startHub = (token) => Connect.start({
+          sessionToken: token,
+          onSuccess: (account) => window.calls.push({ type: 'success', account }),
+          onCancel: () => window.calls.push({ type: 'cancel' }),
+          onClose: () => window.calls.push({ type: 'close' }),
+        });
+      </script></body></html>`);
+  });
+  await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+  appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((r) => (app ? app.close(() => r()) : r()));
+  await server?.close();
+  await fakes?.close();
+});
+
+const calls = (page: import('playwright-core').Page) => page.evaluate(() => (window as unknown as { calls: Array<{ type: string; account?: { id: string; provider: string } }> }).calls);
+
+describe('connect.js', () => {
+  it('opens the embedded hub in a modal, reports success once, then close', async () => {
+    const s = await createSession(server, { origin_owner_id: 'cj-1' });
+    const page = await browser.newPage();
+    await page.goto(appUrl);
+    await page.evaluate((t) => (window as unknown as { startHub: (t: string) => void }).startHub(t), s.token);
+    const frame = page.frameLocator('iframe');
+    await frame.getByTestId('integration-oneflow').click();
+    await frame.locator('input[name="api_token"]').fill(ONEFLOW_TOKEN);
+    await frame.locator('input[name="user_email"]').fill(ONEFLOW_EMAIL);
+    await frame.getByTestId('connect').click();
+    await expect.poll(() => calls(page), { timeout: 15_000 }).toEqual([{ type: 'success', account: { id: expect.stringMatching(/^acc_/), provider: 'oneflow' } }]);
+    await screenshot(page, 'connect-js-success');
+    await frame.getByTestId('close').click();
+    await expect.poll(() => calls(page)).toHaveLength(2);
+    expect((await calls(page))[1]).toEqual({ type: 'close' });
+    expect(await page.locator('iframe').count()).toBe(0);
+  });
+
+  it('reports cancel and close when the user closes without linking', async () => {
+    const s = await createSession(server, { origin_owner_id: 'cj-2' });
+    const page = await browser.newPage();
+    await page.goto(appUrl);
+    await page.evaluate((t) => (window as unknown as { startHub: (t: string) => void }).startHub(t), s.token);
+    await page.frameLocator('iframe').getByTestId('integration-oneflow').waitFor();
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    await expect.poll(() => calls(page)).toEqual([{ type: 'cancel' }, { type: 'close' }]);
+    expect(await page.locator('iframe').count()).toBe(0);
+    // start() again works, and Escape closes the modal too.
+    await page.evaluate((t) => (window as unknown as { startHub: (t: string) => void }).startHub(t), s.token);
+    await page.frameLocator('iframe').getByTestId('integration-oneflow').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => calls(page)).toHaveLength(4);
+  });
+});
