@@ -15,12 +15,15 @@ import { buildServer } from './http/server.js';
 import { webRoutes } from './http/routes/web.js';
 import { hubRoutes } from './http/routes/hub/hub.js';
 import { oauthRoutes } from './http/routes/connect/oauth2.js';
+import { startWebhookWorker, type Worker } from './jobs/webhook-worker.js';
 
 export interface RunningApp {
   readonly url: string;
   readonly deps: Deps;
   readonly boot: BootstrapResult;
   readonly embedded: boolean;
+  /** Null when started with `workers: false` (tests drive delivery by hand). */
+  readonly webhookWorker: Worker | null;
   close(): Promise<void>;
 }
 
@@ -52,7 +55,7 @@ async function loadVault(config: Config, log: Logger): Promise<Vault> {
  * Starts Switchboard: lock the data dir, start embedded PostgreSQL (unless DATABASE_URL),
  * migrate, bootstrap the default project, load connectors, serve HTTP.
  */
-export async function startApp(config: Config, opts: { log?: Logger; clock?: () => Date } = {}): Promise<RunningApp> {
+export async function startApp(config: Config, opts: { log?: Logger; clock?: () => Date; workers?: boolean } = {}): Promise<RunningApp> {
   const log = opts.log ?? createLogger(config.logLevel);
   const cleanups: Array<() => Promise<void>> = [];
   const cleanup = async () => {
@@ -90,6 +93,8 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: () 
       fetch: globalThis.fetch,
       settings: { publicUrl: () => publicUrl, allowPrivateNetwork: config.allowPrivateNetwork },
     };
+    const webhookWorker = opts.workers === false ? null : startWebhookWorker(deps, databaseUrl);
+    if (webhookWorker) cleanups.push(() => webhookWorker.stop());
     let accepting = true;
     const server = buildServer(deps, {
       bodyLimit: config.bodyLimit,
@@ -104,7 +109,7 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: () 
     const address = server.server.address() as AddressInfo;
     const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     if (!config.publicUrlExplicit) publicUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`;
-    return { url, deps, boot, embedded: embedded !== undefined, close: cleanup };
+    return { url, deps, boot, embedded: embedded !== undefined, webhookWorker, close: cleanup };
   } catch (err) {
     await cleanup();
     throw err;

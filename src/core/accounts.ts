@@ -3,6 +3,7 @@ import type { Deps, ProjectScope } from './deps.js';
 import { badRequest, notFound } from './errors.js';
 import { redact } from './vault.js';
 import { newId } from './ids.js';
+import { emitAccountEvent } from './webhooks/events.js';
 import { transaction, type Queryable } from '../store/db.js';
 
 export type AccountStatus = 'active' | 'inactive' | 'error';
@@ -145,14 +146,18 @@ export async function patchAccount(deps: Deps, scope: ProjectScope, id: string, 
         input.origin_username === undefined ? current.origin_username : input.origin_username, label, metadata, deps.clock(),
       ],
     );
+    await emitAccountEvent(deps, tx, 'account.updated', updated.rows[0]!);
     return updated.rows[0]!;
   });
 }
 
 export async function deleteAccount(deps: Deps, scope: ProjectScope, id: string): Promise<AccountRow> {
-  const { rows } = await deps.db.query<AccountRow>('DELETE FROM accounts WHERE project_id = $1 AND id = $2 RETURNING *', [scope.projectId, id]);
-  if (!rows[0]) throw notFound('Account');
-  return rows[0];
+  return transaction(deps.db, async (tx) => {
+    const { rows } = await tx.query<AccountRow>('DELETE FROM accounts WHERE project_id = $1 AND id = $2 RETURNING *', [scope.projectId, id]);
+    if (!rows[0]) throw notFound('Account');
+    await emitAccountEvent(deps, tx, 'account.deleted', rows[0]);
+    return rows[0];
+  });
 }
 
 export function accountMeta(deps: Deps, a: AccountRow) {

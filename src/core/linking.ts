@@ -8,6 +8,7 @@ import { splitSecrets, validateFields } from '../connectors/fields.js';
 import { REDACTED_PATTERN } from './vault.js';
 import { runTestAction, type ProviderTarget } from './provider-request.js';
 import { finishAttempt } from './connection-attempts.js';
+import { emitAccountEvent } from './webhooks/events.js';
 
 const scopeOf = (s: SessionRow): ProjectScope => ({ projectId: s.project_id, organizationId: s.organization_id });
 
@@ -113,6 +114,7 @@ export async function saveLinkedAccount(
       });
       result = { account, created: true };
     }
+    await emitAccountEvent(deps, tx, result.created ? 'account.created' : 'account.updated', result.account);
     if (opts.attemptId) {
       const ok = await finishAttempt(deps, tx, opts.attemptId, { status: 'authenticated', accountId: result.account.id });
       if (!ok) throw new AppError('conflict', 'The connection attempt was cancelled or has expired');

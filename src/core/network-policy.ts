@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { lookup } from 'node:dns/promises';
 
 /**
  * The private-network rule: upstream, token and webhook URLs may not point at loopback,
@@ -41,4 +42,22 @@ export function urlPolicyViolation(raw: string, allowPrivate: boolean): string |
   if (INTERNAL_NAMES.test(host) || !host.includes('.') && !net.isIP(host)) return 'points at a private network host';
   if (net.isIP(host) && isPrivateAddress(host)) return 'points at a private network address';
   return null;
+}
+
+/**
+ * Resolves a URL's host and refuses it when any address is private (unless allowed). Checked
+ * right before a server-side request, after `urlPolicyViolation` checked the URL's shape.
+ */
+export async function resolvedPolicyViolation(raw: string, allowPrivate: boolean): Promise<string | null> {
+  const shape = urlPolicyViolation(raw, allowPrivate);
+  if (shape || allowPrivate) return shape;
+  const host = new URL(raw).hostname.replace(/^\[|\]$/g, '');
+  if (net.isIP(host)) return null;
+  try {
+    const addresses = await lookup(host, { all: true });
+    if (addresses.some((a) => isPrivateAddress(a.address))) return 'resolves to a private network address';
+    return null;
+  } catch {
+    return 'does not resolve';
+  }
 }

@@ -9,6 +9,7 @@ import { connectSessionRoutes } from './routes/platform/connect-sessions.js';
 import { accountRoutes } from './routes/platform/accounts.js';
 import { connectorMetaRoutes } from './routes/platform/connectors-meta.js';
 import { connectorProfileRoutes } from './routes/platform/connector-profiles.js';
+import { webhookRoutes } from './routes/platform/webhooks.js';
 
 export interface ServerOptions {
   bodyLimit: number;
@@ -83,6 +84,7 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     accountRoutes(platform, deps);
     connectorMetaRoutes(platform, deps);
     connectorProfileRoutes(platform, deps);
+    webhookRoutes(platform, deps);
   });
 
   for (const routes of opts.extraRoutes ?? []) app.register(async (scope) => routes(scope, deps));

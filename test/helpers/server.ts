@@ -14,8 +14,12 @@ export interface TestServer {
 }
 
 /** A real server on 127.0.0.1 with its own fresh database, private network allowed (fakes live on loopback). */
-export async function startTestServer(env: Record<string, string> = {}, opts: { clock?: () => Date } = {}): Promise<TestServer> {
-  const database = await freshDatabase();
+export async function startTestServer(
+  env: Record<string, string> = {},
+  opts: { clock?: () => Date; workers?: boolean; databaseUrl?: string } = {},
+): Promise<TestServer> {
+  // A second server on an existing database (multi-process tests) does not own or drop it.
+  const database = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => undefined } : await freshDatabase();
   const apiKey = generateApiKey();
   const config = loadConfig(['--port', '0', '--host', '127.0.0.1'], {
     DATABASE_URL: database.url,
@@ -25,7 +29,11 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const app = await startApp(config, { log: pino({ level: config.logLevel }), ...(opts.clock ? { clock: opts.clock } : {}) });
+  const app = await startApp(config, {
+    log: pino({ level: config.logLevel }),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.workers === false ? { workers: false } : {}),
+  });
   return {
     url: app.url,
     apiKey,

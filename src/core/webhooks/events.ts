@@ -1,0 +1,44 @@
+import type { Deps } from '../deps.js';
+import type { Queryable } from '../../store/db.js';
+import { newId } from '../ids.js';
+import { accountToWire, type AccountRow } from '../accounts.js';
+import { RETRY_WINDOW_MS } from './schedule.js';
+
+export const EVENT_TYPES = ['account.created', 'account.updated', 'account.deleted', 'account.error'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** The channel delivery workers LISTEN on; NOTIFY is transactional, so it fires on commit. */
+export const WEBHOOK_CHANNEL = 'switchboard_webhooks';
+
+/**
+ * Writes an account event to the outbox and queues one delivery per subscribed, active
+ * endpoint — inside the caller's transaction, so the event exists exactly when the change does.
+ */
+export async function emitAccountEvent(deps: Deps, tx: Queryable, type: EventType, account: AccountRow): Promise<string> {
+  const now = deps.clock();
+  const id = newId('evt', 16);
+  const { credentials: _secrets, ...data } = accountToWire(deps, account);
+  const payload = {
+    event: type,
+    event_id: id,
+    event_date: now.toISOString(),
+    project_id: account.project_id,
+    account_id: account.id,
+    provider: account.provider,
+    origin_owner_id: account.origin_owner_id,
+    origin_owner_name: account.origin_owner_name,
+    origin_username: account.origin_username,
+    data,
+  };
+  await tx.query('INSERT INTO events (id, project_id, type, account_id, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+    id, account.project_id, type, account.id, payload, now,
+  ]);
+  const queued = await tx.query(
+    `INSERT INTO webhook_deliveries (id, project_id, endpoint_id, event_id, next_attempt_at, retry_until, created_at)
+     SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), e.project_id, e.id, $1, $2, $3, $2
+     FROM webhook_endpoints e WHERE e.project_id = $4 AND e.active AND ($5 = ANY(e.events) OR '*' = ANY(e.events))`,
+    [id, now, new Date(now.getTime() + RETRY_WINDOW_MS), account.project_id, type],
+  );
+  if ((queued.rowCount ?? 0) > 0) await tx.query(`NOTIFY ${WEBHOOK_CHANNEL}`);
+  return id;
+}
