@@ -26,6 +26,8 @@ export interface DeliveryRow {
 interface Claimed extends DeliveryRow {
   payload: Record<string, unknown>;
   type: string;
+  /** The endpoint as it was when claimed (null when it was deleted meanwhile). */
+  endpoint: EndpointRow | null;
 }
 
 /** Claims due deliveries with a lease; SKIP LOCKED makes N workers in N processes take disjoint rows. */
@@ -39,9 +41,14 @@ export async function claimDue(deps: Deps, limit: number): Promise<Claimed[]> {
      )
      UPDATE webhook_deliveries d SET locked_until = $3, attempts = d.attempts + 1
      FROM due, events ev WHERE d.id = due.id AND ev.id = d.event_id
-     RETURNING d.*, ev.payload, ev.type`,
+     RETURNING d.*, ev.payload, ev.type,
+       (SELECT to_jsonb(e) FROM webhook_endpoints e WHERE e.id = d.endpoint_id) AS endpoint`,
     [now, limit, new Date(now.getTime() + LEASE_MS)],
   );
+  // to_jsonb turns timestamps into strings; the signing code needs the expiry as a Date.
+  for (const r of rows) {
+    if (r.endpoint?.previous_secret_expires_at) r.endpoint.previous_secret_expires_at = new Date(r.endpoint.previous_secret_expires_at);
+  }
   return rows;
 }
 
@@ -96,7 +103,7 @@ async function post(deps: Deps, endpoint: EndpointRow, d: Claimed): Promise<Outc
 export async function attemptDelivery(deps: Deps, d: Claimed): Promise<'delivered' | 'retry' | 'failed'> {
   const started = deps.clock();
   const t0 = performance.now();
-  const endpoint = (await deps.db.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE id = $1', [d.endpoint_id])).rows[0];
+  const endpoint = d.endpoint;
   const outcome: Outcome = !endpoint
     ? { ok: false, status: null, error: 'endpoint deleted', excerpt: '' }
     : !endpoint.active
@@ -110,17 +117,17 @@ export async function attemptDelivery(deps: Deps, d: Claimed): Promise<'delivere
   else if (!endpoint || !endpoint.active || now.getTime() >= d.retry_until.getTime()) status = 'failed';
   else status = 'retry';
   const next = new Date(Math.min(now.getTime() + retryDelayMs(d.attempts), d.retry_until.getTime()));
+  // The attempt's log row and the delivery's new state in one round trip.
   await deps.db.query(
-    `INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_excerpt)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [d.id, d.attempts, started, duration, outcome.status, outcome.ok ? null : outcome.error, outcome.excerpt || null],
-  );
-  await deps.db.query(
-    `UPDATE webhook_deliveries SET status = $2, last_status_code = $3, last_error = $4, locked_until = NULL,
-       next_attempt_at = $5, delivered_at = $6 WHERE id = $1`,
+    `WITH logged AS (
+       INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_excerpt)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+     )
+     UPDATE webhook_deliveries SET status = $8, last_status_code = $5, last_error = $6, locked_until = NULL,
+       next_attempt_at = $9, delivered_at = $10 WHERE id = $1`,
     [
-      d.id, status === 'retry' ? 'pending' : status, outcome.status, outcome.ok ? null : outcome.error,
-      status === 'retry' ? next : now, status === 'delivered' ? now : null,
+      d.id, d.attempts, started, duration, outcome.status, outcome.ok ? null : outcome.error, outcome.excerpt || null,
+      status === 'retry' ? 'pending' : status, status === 'retry' ? next : now, status === 'delivered' ? now : null,
     ],
   );
   return status;
