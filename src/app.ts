@@ -16,6 +16,7 @@ import { webRoutes } from './http/routes/web.js';
 import { hubRoutes } from './http/routes/hub/hub.js';
 import { oauthRoutes } from './http/routes/connect/oauth2.js';
 import { startWebhookWorker, type Worker } from './jobs/webhook-worker.js';
+import { startRefreshWorker, type RefreshWorker } from './jobs/refresh-worker.js';
 
 export interface RunningApp {
   readonly url: string;
@@ -24,6 +25,7 @@ export interface RunningApp {
   readonly embedded: boolean;
   /** Null when started with `workers: false` (tests drive delivery by hand). */
   readonly webhookWorker: Worker | null;
+  readonly refreshWorker: RefreshWorker | null;
   close(): Promise<void>;
 }
 
@@ -91,10 +93,17 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: () 
       log,
       clock: opts.clock ?? (() => new Date()),
       fetch: globalThis.fetch,
-      settings: { publicUrl: () => publicUrl, allowPrivateNetwork: config.allowPrivateNetwork },
+      settings: {
+        publicUrl: () => publicUrl,
+        allowPrivateNetwork: config.allowPrivateNetwork,
+        providerCallLifetimeMs: config.providerCallLifetimeMs,
+        requestLogs: { retentionDays: config.requestLogRetentionDays, bodies: config.requestLogBodies },
+      },
     };
     const webhookWorker = opts.workers === false ? null : startWebhookWorker(deps, databaseUrl);
     if (webhookWorker) cleanups.push(() => webhookWorker.stop());
+    const refreshWorker = opts.workers === false ? null : startRefreshWorker(deps);
+    if (refreshWorker) cleanups.push(() => refreshWorker.stop());
     let accepting = true;
     const server = buildServer(deps, {
       bodyLimit: config.bodyLimit,
@@ -109,7 +118,7 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: () 
     const address = server.server.address() as AddressInfo;
     const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     if (!config.publicUrlExplicit) publicUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`;
-    return { url, deps, boot, embedded: embedded !== undefined, webhookWorker, close: cleanup };
+    return { url, deps, boot, embedded: embedded !== undefined, webhookWorker, refreshWorker, close: cleanup };
   } catch (err) {
     await cleanup();
     throw err;

@@ -102,7 +102,7 @@ describe('the outbox', () => {
     const call = api(server);
     const profiles = await createProfiles(server, fakes);
     await call('POST', '/webhooks', { url: receiver.url, events: ['*'] });
-    const events = async () => (await server.app.deps.db.query('SELECT type FROM events ORDER BY created_at, id')).rows.map((r) => r.type);
+    const events = async () => (await server.app.deps.db.query('SELECT type FROM events ORDER BY seq')).rows.map((r) => r.type);
 
     const id = await linkOneflow(server, 'outbox-1', profiles.oneflow);
     expect(await events()).toEqual(['account.created']);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actionSchema } from './action-schema.js';
 
 /** The 13 StackOne categories (closed enum on connect sessions). */
 export const CATEGORIES = [
@@ -57,6 +58,11 @@ const oauth2Schema = z.object({
   keep_token_fields: z.array(z.string()).default([]),
   /** Used when the token response has no `expires_in` (null: the token has no known expiry). */
   default_expires_in: z.number().int().positive().nullable().default(null),
+  /**
+   * Refresh at least this often even when the access token does not expire, so refresh tokens
+   * that die when unused (Salesforce's "expire if not used for N") stay alive.
+   */
+  keep_alive_days: z.number().positive().nullable().default(null),
   /** Extra query parameters on the authorize URL. */
   authorize_params: z.record(z.string(), z.string()).default({}),
 });
@@ -134,7 +140,8 @@ export const connectorSchema = z.object({
       }),
     )
     .default([]),
-  actions: z.array(z.record(z.string(), z.unknown())).default([]),
+  /** Named, typed operations run by `/actions/rpc` and MCP (see action-schema.ts). */
+  actions: z.array(actionSchema).default([]),
 });
 
 export type Connector = z.infer<typeof connectorSchema> & { logoPath?: string };

@@ -4,6 +4,8 @@ import { badRequest, notFound } from './errors.js';
 import { redact } from './vault.js';
 import { newId } from './ids.js';
 import { emitAccountEvent } from './webhooks/events.js';
+import { nextCheckAt, nextRefreshAt } from './credential-schedule.js';
+import { revokeTokens } from './revoke.js';
 import { transaction, type Queryable } from '../store/db.js';
 
 export type AccountStatus = 'active' | 'inactive' | 'error';
@@ -157,6 +159,10 @@ export async function deleteAccount(deps: Deps, scope: ProjectScope, id: string)
     if (!rows[0]) throw notFound('Account');
     await emitAccountEvent(deps, tx, 'account.deleted', rows[0]);
     return rows[0];
+  }).then((deleted) => {
+    // After the commit, and without waiting: a slow provider never holds up a deletion.
+    void revokeTokens(deps, deleted);
+    return deleted;
   });
 }
 
@@ -185,15 +191,20 @@ export interface NewAccount {
 /** Inserts a linked account (credentials sealed) inside the caller's transaction. */
 export async function insertAccount(deps: Deps, db: Queryable, a: NewAccount): Promise<AccountRow> {
   const now = deps.clock();
+  const connector = deps.connectors.get(a.provider);
   const { rows } = await db.query<AccountRow>(
     `INSERT INTO accounts (id, project_id, connector_profile_id, provider, origin_owner_id, origin_owner_name, origin_username,
-       label, type, environment, metadata, setup_information, secrets, credentials, token_expires_at, created_at, updated_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16) RETURNING *`,
+       label, type, environment, metadata, setup_information, secrets, credentials, token_expires_at, created_at, updated_at,
+       next_refresh_at, next_check_at, last_refreshed_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16,$17,$18,$19) RETURNING *`,
     [
       newId('acc'), a.projectId, a.connectorProfileId, a.provider, a.originOwnerId, a.originOwnerName, a.originUsername ?? null,
       a.label ?? null, a.type ?? 'production', a.environment ?? null, a.metadata ?? null, a.setupInformation ?? {},
       a.secrets && Object.keys(a.secrets).length ? deps.vault.sealJson(a.secrets) : null,
       a.credentials ? deps.vault.sealJson(a.credentials) : null, a.tokenExpiresAt ?? null, now,
+      connector && a.credentials ? nextRefreshAt(connector, now, a.tokenExpiresAt ?? null) : null,
+      connector && !a.credentials ? nextCheckAt(connector, now) : null,
+      a.credentials ? now : null,
     ],
   );
   return rows[0]!;

@@ -3,6 +3,11 @@ import { AppError } from './errors.js';
 import { getAccount, type AccountRow } from './accounts.js';
 import { getProfile } from './connector-profiles.js';
 import type { ProviderTarget } from './provider-request.js';
+import { refreshAccount } from './refresh.js';
+import type { OAuthCredentials } from './oauth2.js';
+
+/** Tokens this close to expiry are refreshed before use rather than sent and refused. */
+const EXPIRY_SKEW_MS = 30_000;
 
 /** What a caller needs to talk to the provider for one linked account. */
 export interface AccountTarget extends ProviderTarget {
@@ -22,7 +27,7 @@ export async function accountTarget(
   accountId: string,
   opts: { forceRefresh?: boolean } = {},
 ): Promise<AccountTarget> {
-  const account = await getAccount(deps, scope, accountId);
+  let account = await getAccount(deps, scope, accountId);
   if (account.status === 'inactive') throw new AppError('conflict', 'This account is suspended', { status: 409 });
   if (account.status === 'error') {
     const reason = account.status_reasons[0]?.description;
@@ -32,7 +37,7 @@ export async function accountTarget(
   const profile = await getProfile(deps, scope, account.connector_profile_id).catch(() => {
     throw new AppError('conflict', 'The account\'s connector profile was deleted', { status: 409 });
   });
-  void opts;
+  account = await freshen(deps, scope, account, opts.forceRefresh ?? false);
   const secrets = account.secrets ? deps.vault.openJson<Record<string, string>>(account.secrets) : {};
   const credentials = account.credentials ? deps.vault.openJson<Record<string, unknown>>(account.credentials) : {};
   return {
@@ -46,4 +51,15 @@ export async function accountTarget(
     setup: profile.setupValues,
     credentials,
   };
+}
+
+/** Refreshes the token first when it is (nearly) expired or the provider just refused it. */
+async function freshen(deps: Deps, scope: ProjectScope, account: AccountRow, force: boolean): Promise<AccountRow> {
+  if (!account.credentials) return account;
+  const expiring = account.token_expires_at !== null && account.token_expires_at.getTime() - EXPIRY_SKEW_MS <= deps.clock().getTime();
+  if (!force && !expiring) return account;
+  const creds = deps.vault.openJson<OAuthCredentials>(account.credentials);
+  if (!creds.refresh_token && !force) return account;
+  await refreshAccount(deps, account.id, creds.access_token);
+  return getAccount(deps, scope, account.id);
 }

@@ -9,6 +9,7 @@ import { REDACTED_PATTERN } from './vault.js';
 import { runTestAction, type ProviderTarget } from './provider-request.js';
 import { finishAttempt } from './connection-attempts.js';
 import { emitAccountEvent } from './webhooks/events.js';
+import { nextCheckAt, nextRefreshAt } from './credential-schedule.js';
 
 const scopeOf = (s: SessionRow): ProjectScope => ({ projectId: s.project_id, organizationId: s.organization_id });
 
@@ -85,13 +86,17 @@ export async function saveLinkedAccount(
       const { rows } = await tx.query<AccountRow>(
         `UPDATE accounts SET connector_profile_id = $2, environment = $3, setup_information = $4, secrets = $5,
            credentials = COALESCE($6, credentials), token_expires_at = CASE WHEN $6::text IS NULL THEN token_expires_at ELSE $7 END,
-           status = 'active', status_reasons = '[]', origin_owner_name = $8, origin_username = COALESCE($9, origin_username), updated_at = $10
+           status = 'active', status_reasons = '[]', origin_owner_name = $8, origin_username = COALESCE($9, origin_username), updated_at = $10,
+           next_refresh_at = CASE WHEN $6::text IS NULL THEN NULL ELSE $11::timestamptz END, next_check_at = $12, refresh_failures = 0,
+           last_refreshed_at = CASE WHEN $6::text IS NULL THEN last_refreshed_at ELSE $10 END
          WHERE id = $1 RETURNING *`,
         [
           target.id, profile.id, profile.environment, linked.setupInformation,
           Object.keys(linked.secrets).length ? deps.vault.sealJson(linked.secrets) : null,
           linked.credentials ? deps.vault.sealJson(linked.credentials) : null, linked.tokenExpiresAt,
           session.origin_owner_name, session.origin_username, deps.clock(),
+          linked.credentials ? nextRefreshAt(profile.connector, deps.clock(), linked.tokenExpiresAt) : null,
+          linked.credentials ? null : nextCheckAt(profile.connector, deps.clock()),
         ],
       );
       result = { account: rows[0]!, created: false };

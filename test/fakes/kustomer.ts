@@ -397,7 +397,15 @@ export class FakeKustomer implements FakeServer {
     redirect(res, withQuery(redirectUri, { code, state }));
   }
 
-  private token(ctx: RequestContext): void {
+  /** Delays every token request (before it is processed), to hold requests in flight. */
+  tokenDelayMs = 0;
+
+  private async token(ctx: RequestContext): Promise<void> {
+    if (this.tokenDelayMs > 0) await new Promise((r) => setTimeout(r, this.tokenDelayMs));
+    this.tokenNow(ctx);
+  }
+
+  private tokenNow(ctx: RequestContext): void {
     const { res, headers } = ctx;
     this.tokenRequests++;
     const form = isFormEncoded(headers) ? parseForm(ctx.body) : null;

@@ -17,6 +17,7 @@ CREATE INDEX webhook_endpoints_project ON webhook_endpoints (project_id);
 -- The outbox: written in the same transaction as the change that caused the event.
 CREATE TABLE events (
   id          text PRIMARY KEY,
+  seq         bigserial NOT NULL,
   project_id  text NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
   type        text NOT NULL,
   account_id  text,
