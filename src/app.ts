@@ -15,6 +15,7 @@ import { buildServer } from './http/server.js';
 import { webRoutes } from './http/routes/web.js';
 import { hubRoutes } from './http/routes/hub/hub.js';
 import { oauthRoutes } from './http/routes/connect/oauth2.js';
+import { dashboardRoutes } from './http/routes/dashboard/index.js';
 import { startWebhookWorker, type Worker } from './jobs/webhook-worker.js';
 import { startRefreshWorker, type RefreshWorker } from './jobs/refresh-worker.js';
 
@@ -41,7 +42,7 @@ export function createLogger(level: string): Logger {
 }
 
 /** The key ring from SWITCHBOARD_ENCRYPTION_KEYS, or (embedded mode only) a key file in the data dir. */
-async function loadVault(config: Config, log: Logger): Promise<Vault> {
+export async function loadVault(config: Config, log: Logger): Promise<Vault> {
   if (config.encryptionKeys) return createVault(parseKeyRing(config.encryptionKeys));
   const file = path.join(config.dataDir, 'encryption-keys');
   let spec = await fs.readFile(file, 'utf8').then((s) => s.trim()).catch(() => '');
@@ -59,9 +60,12 @@ async function loadVault(config: Config, log: Logger): Promise<Vault> {
  */
 export async function startApp(config: Config, opts: { log?: Logger; clock?: () => Date; workers?: boolean } = {}): Promise<RunningApp> {
   const log = opts.log ?? createLogger(config.logLevel);
-  const cleanups: Array<() => Promise<void>> = [];
+  const cleanups: Array<[string, () => Promise<void>]> = [];
   const cleanup = async () => {
-    for (const fn of cleanups.reverse()) await fn().catch((err) => log.error({ err }, 'shutdown step failed'));
+    for (const [step, fn] of cleanups.reverse()) {
+      log.debug({ step }, 'shutting down');
+      await fn().catch((err) => log.error({ err, step }, 'shutdown step failed'));
+    }
     cleanups.length = 0;
   };
   try {
@@ -72,13 +76,13 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: () 
     let embedded: EmbeddedDatabase | undefined;
     if (!databaseUrl) {
       const lock: DirLock = await lockDataDir(config.dataDir);
-      cleanups.push(() => lock.release());
+      cleanups.push(['data dir lock', () => lock.release()]);
       embedded = await startEmbeddedPostgres(config.dataDir, log);
-      cleanups.push(() => embedded!.stop());
+      cleanups.push(['embedded PostgreSQL', () => embedded!.stop()]);
       databaseUrl = embedded.url();
     }
     const db: Db = createPool(databaseUrl);
-    cleanups.push(() => db.end());
+    cleanups.push(['database pool', () => db.end()]);
     const applied = await migrate(db);
     if (applied.length) log.info({ applied }, 'database migrated');
     const vault = await loadVault(config, log);
@@ -101,20 +105,20 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: () 
       },
     };
     const webhookWorker = opts.workers === false ? null : startWebhookWorker(deps, databaseUrl);
-    if (webhookWorker) cleanups.push(() => webhookWorker.stop());
+    if (webhookWorker) cleanups.push(['webhook worker', () => webhookWorker.stop()]);
     const refreshWorker = opts.workers === false ? null : startRefreshWorker(deps);
-    if (refreshWorker) cleanups.push(() => refreshWorker.stop());
+    if (refreshWorker) cleanups.push(['refresh worker', () => refreshWorker.stop()]);
     let accepting = true;
     const server = buildServer(deps, {
       bodyLimit: config.bodyLimit,
       ready: async () => accepting && (await db.query('SELECT 1')).rowCount === 1,
-      extraRoutes: [webRoutes, hubRoutes, oauthRoutes],
+      extraRoutes: [webRoutes, hubRoutes, oauthRoutes, dashboardRoutes],
     });
     await server.listen({ port: config.port, host: config.host });
-    cleanups.push(async () => {
+    cleanups.push(['HTTP server', async () => {
       accepting = false;
       await server.close();
-    });
+    }]);
     const address = server.server.address() as AddressInfo;
     const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     if (!config.publicUrlExplicit) publicUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`;

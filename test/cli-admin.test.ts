@@ -1,0 +1,105 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { api, startTestServer } from './helpers/server.js';
+import { runSwitchboard } from './helpers/process.js';
+import { generateKeySpec } from '../src/core/vault.js';
+import { insertAccount } from '../src/core/accounts.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+});
+
+async function run(args: string[], env: Record<string, string>) {
+  const p = runSwitchboard(args, env);
+  const code = await p.exited;
+  return { code, out: p.output() };
+}
+
+describe('switchboard keys', () => {
+  it('creates a working key, lists it, revokes it', async () => {
+    const keys = generateKeySpec('cli');
+    const server = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: keys }, { workers: false });
+    cleanups.push(server.close);
+    const env = { DATABASE_URL: server.databaseUrl, SWITCHBOARD_ENCRYPTION_KEYS: keys };
+    const created = await run(['keys', 'create', '--label', 'ci key'], env);
+    expect(created.code).toBe(0);
+    const key = created.out.match(/(sbk_[A-Za-z0-9_-]{43})/)![1]!;
+    const id = created.out.match(/Created API key (key_\S+)\./)![1]!;
+    expect((await api(server, key)('GET', '/accounts')).status).toBe(200);
+    const list = await run(['keys', 'list'], env);
+    expect(list.out).toContain(`${id}\t…${key.slice(-4)}\tactive`);
+    expect(list.out).not.toContain(key);
+    expect((await run(['keys', 'revoke', id], env)).code).toBe(0);
+    expect((await api(server, key)('GET', '/accounts')).status).toBe(401);
+    expect((await run(['keys', 'revoke', id], env)).code).toBe(2);
+  });
+});
+
+describe('switchboard encryption rotate', () => {
+  it('re-encrypts every secret under the new key; the server reads them with the new ring', async () => {
+    const oldKeys = generateKeySpec('old');
+    const server = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: oldKeys }, { workers: false });
+    cleanups.push(server.close);
+    const profile = await api(server)('POST', '/connector_profiles', { provider: 'salesforce', setup: { client_id: 'id', client_secret: 'rotate-me-secret-4321' } });
+    await api(server)('POST', '/webhooks', { url: 'http://127.0.0.1:9/hooks', events: ['*'] });
+    for (let i = 0; i < 250; i++) {
+      await insertAccount(server.app.deps, server.app.deps.db, {
+        projectId: server.app.boot.project.projectId, connectorProfileId: profile.json.id, provider: 'salesforce', originOwnerId: `o${i}`, originOwnerName: 'O',
+        credentials: { access_token: `at-${i}`, refresh_token: `rt-${i}`, instance_url: 'https://x.my.salesforce.com' },
+      });
+    }
+    const ring = `${generateKeySpec('new')},${oldKeys}`;
+    const res = await run(['encryption', 'rotate'], { DATABASE_URL: server.databaseUrl, SWITCHBOARD_ENCRYPTION_KEYS: ring });
+    expect(res.code).toBe(0);
+    expect(res.out).toMatch(/accounts\.credentials\s+250 re-encrypted/);
+    expect(res.out).toMatch(/values left under old keys: 0/);
+    const raw = await server.app.deps.db.query("SELECT count(*)::int AS n FROM accounts WHERE credentials NOT LIKE 'v1.new.%'");
+    expect(raw.rows[0].n).toBe(0);
+    const again = await run(['encryption', 'rotate'], { DATABASE_URL: server.databaseUrl, SWITCHBOARD_ENCRYPTION_KEYS: ring });
+    expect(again.out).toMatch(/accounts\.credentials\s+0 re-encrypted/);
+
+    const reader = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: ring }, { workers: false, databaseUrl: server.databaseUrl });
+    cleanups.push(reader.close);
+    expect((await api(reader)('GET', `/connector_profiles/${profile.json.id}`)).json.setup.client_secret).toBe('__secretvalue:**redacted**4321');
+  });
+
+  it('--generate adds a key to the embedded key file; the server starts with it', async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sb-rotate-'));
+    cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
+    const apiKey = 'sbk_rotate_test_key_0123456789';
+    const first = runSwitchboard(['start', '--port', '0', '--data-dir', dataDir], { SWITCHBOARD_API_KEY: apiKey });
+    await first.ready;
+    first.child.kill('SIGTERM');
+    await first.exited;
+    const res = await run(['encryption', 'rotate', '--generate', '--data-dir', dataDir], { SWITCHBOARD_ENCRYPTION_KEYS: '' });
+    expect(res.code).toBe(0);
+    expect((await fs.readFile(path.join(dataDir, 'encryption-keys'), 'utf8')).trim().split(',')).toHaveLength(2);
+    const second = runSwitchboard(['start', '--port', '0', '--data-dir', dataDir], { SWITCHBOARD_API_KEY: apiKey });
+    const url = await second.ready;
+    const ok = await fetch(`${url}/accounts`, { headers: { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}` } });
+    expect(ok.status).toBe(200);
+    second.child.kill('SIGTERM');
+    await second.exited;
+  });
+});
+
+describe('switchboard connectors', () => {
+  it('lists the built-in connectors and validates a directory', async () => {
+    const list = await run(['connectors', 'list'], {});
+    expect(list.code).toBe(0);
+    expect(list.out).toMatch(/kustomer\s+oauth2/);
+    expect(list.out).toMatch(/oneflow\s+api_key/);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sb-connectors-'));
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    await fs.copyFile(path.resolve('connectors/oneflow.json'), path.join(dir, 'good.json'));
+    await fs.writeFile(path.join(dir, 'bad.json'), JSON.stringify({ key: 'Bad Key', name: '' }));
+    const res = await run(['connectors', 'validate', dir], {});
+    expect(res.code).toBe(1);
+    expect(res.out).toMatch(/ok\s+good\.json \(oneflow\)/);
+    expect(res.out).toMatch(/invalid .*bad\.json/);
+    expect(res.out).toMatch(/1 of 2 files invalid/);
+  });
+});
