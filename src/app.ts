@@ -8,6 +8,7 @@ import { createVault, generateKeySpec, parseKeyRing, type Vault } from './core/v
 import { bootstrap, type BootstrapResult } from './core/projects.js';
 import { loadConnectors } from './connectors/loader.js';
 import { createPool, type Db } from './store/db.js';
+import { createMetrics } from './core/metrics.js';
 import { migrate } from './store/migrate.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './store/embedded.js';
 import { lockDataDir, type DirLock } from './store/lock.js';
@@ -97,6 +98,7 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: () 
       log,
       clock: opts.clock ?? (() => new Date()),
       fetch: globalThis.fetch,
+      metrics: createMetrics(db),
       settings: {
         publicUrl: () => publicUrl,
         allowPrivateNetwork: config.allowPrivateNetwork,
@@ -104,15 +106,19 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: () 
         requestLogs: { retentionDays: config.requestLogRetentionDays, bodies: config.requestLogBodies },
       },
     };
-    const webhookWorker = opts.workers === false ? null : startWebhookWorker(deps, databaseUrl);
+    // Workers run in `worker` and `all` processes; tests may switch them off and drive them by hand.
+    const runWorkers = opts.workers !== false && config.role !== 'api';
+    const webhookWorker = runWorkers ? startWebhookWorker(deps, databaseUrl) : null;
     if (webhookWorker) cleanups.push(['webhook worker', () => webhookWorker.stop()]);
-    const refreshWorker = opts.workers === false ? null : startRefreshWorker(deps);
+    const refreshWorker = runWorkers ? startRefreshWorker(deps) : null;
     if (refreshWorker) cleanups.push(['refresh worker', () => refreshWorker.stop()]);
     let accepting = true;
     const server = buildServer(deps, {
       bodyLimit: config.bodyLimit,
       ready: async () => accepting && (await db.query('SELECT 1')).rowCount === 1,
       extraRoutes: [webRoutes, hubRoutes, oauthRoutes, dashboardRoutes],
+      opsOnly: config.role === 'worker',
+      metricsToken: config.metricsToken,
     });
     await server.listen({ port: config.port, host: config.host });
     cleanups.push(['HTTP server', async () => {

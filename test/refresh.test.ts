@@ -113,7 +113,7 @@ describe('Salesforce: no expiry, refresh on 401', () => {
     const first = await target(server, account.id);
     fakes.salesforce.expireAccessTokens();
     const call = (t: Awaited<ReturnType<typeof target>>) =>
-      fetch(`${t.credentials.instance_url}/services/data/v60.0/sobjects/Account/${fakes.salesforce.records.Account[0]!.Id}`, {
+      fetch(`${t.credentials.instance_url}/services/data/v60.0/sobjects/Account/${fakes.salesforce.records.Account![0]!.Id}`, {
         headers: { authorization: `Bearer ${t.credentials.access_token}` },
       });
     const refused = await call(first);

@@ -18,6 +18,15 @@ export interface Config {
   readonly logLevel: string;
   /** Largest accepted request body, bytes. */
   readonly bodyLimit: number;
+  /** `api` serves HTTP only, `worker` runs the workers only (HTTP: /health and /metrics), `all` both. */
+  readonly role: 'api' | 'worker' | 'all';
+  /** Bearer token that /metrics requires; unset: loopback clients only. */
+  readonly metricsToken: string | undefined;
+  /** Lifetime of a proxy, action or MCP call on the provider (retries included), ms. */
+  readonly providerCallLifetimeMs: number;
+  readonly requestLogRetentionDays: number;
+  /** Store request and response bodies in request logs (off: headers and metadata only). */
+  readonly requestLogBodies: boolean;
 }
 
 const flagOptions = {
@@ -27,6 +36,7 @@ const flagOptions = {
   'database-url': { type: 'string' },
   'public-url': { type: 'string' },
   'log-level': { type: 'string' },
+  role: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -45,6 +55,11 @@ const schema = z.object({
   connectorsDir: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   bodyLimit: z.coerce.number().int().positive(),
+  role: z.enum(['api', 'worker', 'all'], { message: 'role must be api, worker or all' }),
+  metricsToken: z.string().min(16, 'SWITCHBOARD_METRICS_TOKEN must be at least 16 characters').optional(),
+  providerCallLifetimeMs: z.coerce.number().int().min(1000).max(600_000),
+  requestLogRetentionDays: z.coerce.number().int().min(1).max(3650),
+  requestLogBodies: z.boolean(),
 });
 
 export class ConfigError extends Error {}
@@ -71,6 +86,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     connectorsDir: nonEmpty(env.SWITCHBOARD_CONNECTORS_DIR),
     logLevel: values['log-level'] ?? nonEmpty(env.LOG_LEVEL) ?? 'info',
     bodyLimit: nonEmpty(env.SWITCHBOARD_BODY_LIMIT) ?? String(1024 * 1024),
+    role: values.role ?? nonEmpty(env.SWITCHBOARD_ROLE) ?? 'all',
+    metricsToken: nonEmpty(env.SWITCHBOARD_METRICS_TOKEN),
+    providerCallLifetimeMs: nonEmpty(env.SWITCHBOARD_PROXY_LIFETIME_MS) ?? '60000',
+    requestLogRetentionDays: nonEmpty(env.SWITCHBOARD_REQUEST_LOG_RETENTION_DAYS) ?? '30',
+    requestLogBodies: env.SWITCHBOARD_REQUEST_LOG_BODIES === '1' || env.SWITCHBOARD_REQUEST_LOG_BODIES === 'true',
   };
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
@@ -87,6 +107,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     publicUrlExplicit: c.publicUrl !== undefined,
     apiKey: c.apiKey,
     encryptionKeys: c.encryptionKeys,
+    metricsToken: c.metricsToken,
     connectorsDir: c.connectorsDir ? path.resolve(c.connectorsDir) : undefined,
     help: values.help ?? false,
   });

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
 import type { Vault } from './vault.js';
 import type { ConnectorRegistry } from '../connectors/loader.js';
+import type { Metrics } from './metrics.js';
 
 /**
  * The world as core code sees it. Time, randomness-free ids aside, network access and the
@@ -15,12 +16,17 @@ export interface Deps {
   readonly clock: () => Date;
   readonly fetch: typeof fetch;
   readonly settings: RuntimeSettings;
+  readonly metrics: Metrics;
 }
 
 export interface RuntimeSettings {
   /** Where this server is reached from browsers and providers (no trailing slash). */
   publicUrl(): string;
   readonly allowPrivateNetwork: boolean;
+  /** Longest a proxy, action or MCP call may spend on the provider, retries included (then 408). */
+  readonly providerCallLifetimeMs: number;
+  /** Request logs: how many days rows are kept, and whether request/response bodies are stored. */
+  readonly requestLogs: { readonly retentionDays: number; readonly bodies: boolean };
 }
 
 /** The project an authenticated caller acts for. */

@@ -110,6 +110,7 @@ export async function runTestAction(deps: Deps, t: ProviderTarget): Promise<void
   for (const [k, v] of Object.entries({ ...action.query, ...query })) url.searchParams.set(k, v);
   if (!ownsUrl(t, url.toString())) throw new AppError('bad_request', 'test action URL is outside the connector');
   let res: Response;
+  const started = performance.now();
   try {
     res = await deps.fetch(url, {
       method: action.method,
@@ -122,6 +123,7 @@ export async function runTestAction(deps: Deps, t: ProviderTarget): Promise<void
     throw new AppError('provider_error', `Could not reach ${t.connector.name}: ${why}`, { provider: { url: url.origin + url.pathname, error: why }, cause: err });
   }
   const text = await res.text().catch(() => '');
+  deps.metrics.providerDuration.observe({ provider: t.connector.key, status: String(res.status) }, (performance.now() - started) / 1000);
   if (res.ok) return;
   const secrets = [...Object.values(t.config), ...Object.values(headers)];
   const said = providerMessage(t.connector, parseJson(text), `HTTP ${res.status}`);

@@ -47,22 +47,22 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
     await tx.query("SET LOCAL idle_in_transaction_session_timeout = '30s'");
     const { rows } = await tx.query<AccountRow & { next_refresh_at: Date | null; refresh_failures: number }>('SELECT * FROM accounts WHERE id = $1 FOR UPDATE', [accountId]);
     const account = rows[0];
-    if (!account || account.status !== 'active' || !account.credentials) return { outcome: 'not_due' as const };
+    if (!account || account.status !== 'active' || !account.credentials) return { outcome: 'not_due' as const, provider: account?.provider ?? 'unknown' };
     const now = deps.clock();
     const creds = deps.vault.openJson<OAuthCredentials>(account.credentials);
     if (stale === null) {
-      if (!account.next_refresh_at || account.next_refresh_at.getTime() > now.getTime()) return { outcome: 'not_due' as const };
+      if (!account.next_refresh_at || account.next_refresh_at.getTime() > now.getTime()) return { outcome: 'not_due' as const, provider: account?.provider ?? 'unknown' };
     } else if (creds.access_token !== stale) {
-      return { outcome: 'already_fresh' as const };
+      return { outcome: 'already_fresh' as const, provider: account.provider };
     }
     const profile = account.connector_profile_id
       ? await getProfile(deps, { projectId: account.project_id, organizationId: 0 }, account.connector_profile_id, tx).catch(() => null)
       : null;
-    if (!profile || profile.connector.auth.type !== 'oauth2') return { outcome: 'not_due' as const };
+    if (!profile || profile.connector.auth.type !== 'oauth2') return { outcome: 'not_due' as const, provider: account?.provider ?? 'unknown' };
     const auth = profile.connector.auth;
     if (!creds.refresh_token) {
       await markError(deps, tx, account, 'no_refresh_token', `${profile.connector.name} issued no refresh token: reconnect the account`);
-      return { error: new AppError('conflict', 'The account needs to be reconnected', { status: 409 }) };
+      return { provider: account.provider, error: new AppError('conflict', 'The account needs to be reconnected', { status: 409 }) };
     }
     const secrets = account.secrets ? deps.vault.openJson<Record<string, string>>(account.secrets) : {};
     const config = { ...account.setup_information, ...secrets };
@@ -83,13 +83,13 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
       if (err instanceof oauth.ResponseBodyError && DEFINITIVE.has(err.error)) {
         const said = err.error_description ?? err.error;
         await markError(deps, tx, account, err.error, translateProviderError(profile.connector, err.error, said) ?? `${profile.connector.name}: ${said}`);
-        return { error: new AppError('conflict', `The account needs to be reconnected: ${profile.connector.name} refused the refresh (${err.error})`, { status: 409 }) };
+        return { provider: account.provider, error: new AppError('conflict', `The account needs to be reconnected: ${profile.connector.name} refused the refresh (${err.error})`, { status: 409 }) };
       }
       // Outage, timeout, 5xx, odd answer: keep the account active and try again later.
       const failures = account.refresh_failures + 1;
       await tx.query('UPDATE accounts SET refresh_failures = $2, next_refresh_at = $3 WHERE id = $1', [account.id, failures, retryAfterFailure(now, failures)]);
       deps.log.warn({ account: account.id, provider: account.provider, failures, err: (err as Error).message }, 'token refresh failed; will retry');
-      return { error: new AppError('provider_error', `${profile.connector.name} did not refresh the token; try again shortly`, { status: 502 }) };
+      return { provider: account.provider, error: new AppError('provider_error', `${profile.connector.name} did not refresh the token; try again shortly`, { status: 502 }) };
     }
 
     const next: OAuthCredentials = { ...creds, access_token: tokens.access_token };
@@ -101,7 +101,7 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
       if (urlPolicyViolation(next.instance_url, deps.settings.allowPrivateNetwork) || !ownsUrl(profile, next.instance_url)) {
         await tx.query('UPDATE accounts SET credentials = $2 WHERE id = $1', [account.id, deps.vault.sealJson({ ...creds, refresh_token: next.refresh_token })]);
         await markError(deps, tx, account, 'invalid_instance', `${profile.connector.name} returned an API host it does not own`);
-        return { error: new AppError('conflict', 'The account needs to be reconnected', { status: 409 }) };
+        return { provider: account.provider, error: new AppError('conflict', 'The account needs to be reconnected', { status: 409 }) };
       }
     }
     const expiresAt = tokenExpiry(deps, auth, tokens.expires_in);
@@ -111,9 +111,13 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
        WHERE id = $1`,
       [account.id, deps.vault.sealJson(next), expiresAt, nextRefreshAt(profile.connector, now, expiresAt), now],
     );
-    return { outcome: 'refreshed' as const };
+    return { outcome: 'refreshed' as const, provider: account.provider };
   });
-  if ('error' in failure) throw failure.error;
+  if ('error' in failure) {
+    deps.metrics.refreshes.inc({ provider: failure.provider, outcome: failure.error.status === 409 ? 'invalid' : 'transient' });
+    throw failure.error;
+  }
+  if (failure.outcome !== 'not_due') deps.metrics.refreshes.inc({ provider: failure.provider, outcome: failure.outcome });
   return failure.outcome;
 }
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Deps } from '../core/deps.js';
 import { AppError, notFound } from '../core/errors.js';
+import { safeEqual } from '../core/ids.js';
 import { errorHandler, sendError } from './errors.js';
 import { requireApiKey } from './auth.js';
 import { connectSessionRoutes } from './routes/platform/connect-sessions.js';
@@ -10,6 +11,8 @@ import { accountRoutes } from './routes/platform/accounts.js';
 import { connectorMetaRoutes } from './routes/platform/connectors-meta.js';
 import { connectorProfileRoutes } from './routes/platform/connector-profiles.js';
 import { webhookRoutes } from './routes/platform/webhooks.js';
+import { accountStatusRoutes } from './routes/platform/account-status.js';
+import { providerCallRoutes } from './routes/platform/provider-calls.js';
 
 export interface ServerOptions {
   bodyLimit: number;
@@ -17,9 +20,15 @@ export interface ServerOptions {
   ready: () => Promise<boolean>;
   /** Extra route groups (Hub, OAuth, web pages) registered beside the platform API. */
   extraRoutes?: Array<(app: FastifyInstance, deps: Deps) => void>;
+  /** `worker` processes serve only /health and /metrics. */
+  opsOnly?: boolean;
+  /** Bearer token for /metrics; without it only loopback clients may scrape. */
+  metricsToken?: string | undefined;
 }
 
 /** Logs the path and the names of query parameters only: query values carry tokens and secrets. */
+const isLoopback = (ip: string | undefined) => ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
+
 function safeUrl(url: string): string {
   const q = url.indexOf('?');
   if (q === -1) return url;
@@ -51,6 +60,9 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
       { method: req.method, url: safeUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request',
     );
+    // The route template (`/accounts/:id`), never the raw URL: ids must not become label values.
+    const route = req.routeOptions.url ?? 'unmatched';
+    deps.metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
   // The APIs speak JSON only; anything else is a 415, not a string handed to a handler.
@@ -70,6 +82,17 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable' });
   });
 
+  app.get('/metrics', async (req, reply) => {
+    const auth = req.headers.authorization ?? '';
+    const allowed = opts.metricsToken
+      ? auth.length === `Bearer ${opts.metricsToken}`.length && safeEqual(auth, `Bearer ${opts.metricsToken}`)
+      : isLoopback(req.socket.remoteAddress);
+    if (!allowed) throw new AppError('unauthorized', opts.metricsToken ? 'Invalid metrics token' : 'Set SWITCHBOARD_METRICS_TOKEN to scrape /metrics from another host');
+    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  if (opts.opsOnly) return app;
+
   app.get<{ Params: { key: string } }>('/connectors/logos/:key', async (req, reply) => {
     const c = deps.connectors.get(req.params.key);
     if (!c?.logoPath) throw notFound('Logo');
@@ -82,9 +105,11 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     platform.addHook('onRequest', requireApiKey(deps));
     connectSessionRoutes(platform, deps);
     accountRoutes(platform, deps);
+    accountStatusRoutes(platform, deps);
     connectorMetaRoutes(platform, deps);
     connectorProfileRoutes(platform, deps);
     webhookRoutes(platform, deps);
+    providerCallRoutes(platform, deps);
   });
 
   for (const routes of opts.extraRoutes ?? []) app.register(async (scope) => routes(scope, deps));

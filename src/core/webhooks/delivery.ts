@@ -130,6 +130,7 @@ export async function attemptDelivery(deps: Deps, d: Claimed): Promise<'delivere
       status === 'retry' ? 'pending' : status, status === 'retry' ? next : now, status === 'delivered' ? now : null,
     ],
   );
+  deps.metrics.webhookDeliveries.inc({ outcome: status });
   return status;
 }
 
