@@ -28,6 +28,8 @@ export interface RunningApp {
   /** Null when started with `workers: false` (tests drive delivery by hand). */
   readonly webhookWorker: Worker | null;
   readonly refreshWorker: RefreshWorker | null;
+  /** Every route the HTTP server registered (method + URL template). */
+  readonly routes: ReadonlyArray<{ method: string; url: string }>;
   close(): Promise<void>;
 }
 
@@ -128,7 +130,7 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: () 
     const address = server.server.address() as AddressInfo;
     const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     if (!config.publicUrlExplicit) publicUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`;
-    return { url, deps, boot, embedded: embedded !== undefined, webhookWorker, refreshWorker, close: cleanup };
+    return { url, deps, boot, embedded: embedded !== undefined, webhookWorker, refreshWorker, routes: server.registeredRoutes, close: cleanup };
   } catch (err) {
     await cleanup();
     throw err;

@@ -4,6 +4,13 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Deps } from '../core/deps.js';
 import { AppError, notFound } from '../core/errors.js';
 import { safeEqual } from '../core/ids.js';
+import { openApiRoutes } from './openapi.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    registeredRoutes: Array<{ method: string; url: string }>;
+  }
+}
 import { errorHandler, sendError } from './errors.js';
 import { requireApiKey } from './auth.js';
 import { connectSessionRoutes } from './routes/platform/connect-sessions.js';
@@ -52,6 +59,13 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     forceCloseConnections: 'idle',
   });
 
+  // Every route, for the OpenAPI coverage test and for operators (`registeredRoutes`).
+  const routes: Array<{ method: string; url: string }> = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+  });
+  app.decorate('registeredRoutes', routes);
+
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
@@ -92,6 +106,7 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
   });
 
   if (opts.opsOnly) return app;
+  openApiRoutes(app, deps.settings.publicUrl);
 
   app.get<{ Params: { key: string } }>('/connectors/logos/:key', async (req, reply) => {
     const c = deps.connectors.get(req.params.key);
