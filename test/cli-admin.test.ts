@@ -103,3 +103,39 @@ describe('switchboard connectors', () => {
     expect(res.out).toMatch(/1 of 2 files invalid/);
   });
 });
+
+describe('switchboard copy-database', () => {
+  it('copies everything into an empty database; a server on the copy reads accounts, secrets and sessions', async () => {
+    const { freshDatabase } = await import('./helpers/database.js');
+    const keys = generateKeySpec('copy');
+    const source = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: keys }, { workers: false });
+    cleanups.push(source.close);
+    const target = await freshDatabase();
+    cleanups.push(target.drop);
+    const profile = await api(source)('POST', '/connector_profiles', { provider: 'salesforce', setup: { client_id: 'id', client_secret: 'copied-secret-7777' } });
+    const session = await api(source)('POST', '/connect_sessions', { origin_owner_id: 'o', origin_owner_name: 'O' });
+    const account = await insertAccount(source.app.deps, source.app.deps.db, {
+      projectId: source.app.boot.project.projectId, connectorProfileId: profile.json.id, provider: 'salesforce', originOwnerId: 'copy-owner', originOwnerName: 'Copy',
+      credentials: { access_token: 'at', refresh_token: 'rt', instance_url: 'https://x.my.salesforce.com' },
+    });
+    await api(source)('PATCH', `/accounts/${account.id}`, { origin_owner_name: 'Copied' });
+
+    const res = await run(['copy-database', '--to', target.url], { DATABASE_URL: source.databaseUrl, SWITCHBOARD_ENCRYPTION_KEYS: keys });
+    expect(res.code).toBe(0);
+    expect(res.out).toMatch(/accounts\s+1 rows/);
+    expect(res.out).toMatch(/events\s+1 rows/);
+
+    const copy = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: keys, SWITCHBOARD_API_KEY: source.apiKey }, { workers: false, databaseUrl: target.url });
+    cleanups.push(copy.close);
+    expect((await api(copy, source.apiKey)('GET', `/accounts/${account.id}`)).json).toMatchObject({ origin_owner_name: 'Copied', provider: 'salesforce' });
+    expect((await api(copy, source.apiKey)('GET', `/connector_profiles/${profile.json.id}`)).json.setup.client_secret).toBe('__secretvalue:**redacted**7777');
+    const auth = await api(copy, source.apiKey)('POST', '/connect_sessions/authenticate', { token: session.json.token });
+    expect(auth.status).toBe(201);
+    // Serial ids continue after the copied ones.
+    expect((await api(copy, source.apiKey)('POST', '/connect_sessions', { origin_owner_id: 'n', origin_owner_name: 'N' })).json.id).toBe(session.json.id + 1);
+    // A second copy into a database that has data is refused.
+    const again = await run(['copy-database', '--to', target.url], { DATABASE_URL: source.databaseUrl, SWITCHBOARD_ENCRYPTION_KEYS: keys });
+    expect(again.code).toBe(2);
+    expect(again.out).toMatch(/already holds Switchboard data/);
+  });
+});

@@ -7,6 +7,7 @@ import { kustomerCommand } from './kustomer.js';
 import { keysCommand } from './keys.js';
 import { encryptionCommand } from './encryption.js';
 import { connectorsCommand } from './connectors.js';
+import { copyDatabaseCommand } from './copy-database.js';
 
 const USAGE = `Usage: switchboard <command> [flags]
 
@@ -19,6 +20,8 @@ Commands:
             Re-encrypt every stored secret under the active key (online, resumable).
   connectors list|validate <dir>
             List connectors, or check connector definition files.
+  copy-database --to <postgres://…>
+            Copy everything into an empty external PostgreSQL (leaving the embedded one).
   kustomer register-app --api-key … --org …
             Register a private Kustomer OAuth app and print its client ID and secret.
   help      Show this help.
@@ -114,6 +117,8 @@ async function main() {
       return finish(encryptionCommand(rest));
     case 'connectors':
       return finish(connectorsCommand(rest));
+    case 'copy-database':
+      return finish(copyDatabaseCommand(rest));
     case undefined:
     case 'help':
     case '--help':

@@ -28,6 +28,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
 async function exists(p: string) {
@@ -95,7 +104,12 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     throw new Error(`the embedded database in ${pgDir} exists but ${secretFile} is missing`);
   }
   if (isRoot()) await letPostgresUserIn(dataDir, log);
-  const port = await freePort();
+  // Keep the port stable across starts when it is still free, and write it down, so an operator
+  // can reach the running database (pg_dump) at <data-dir>/pg-port.
+  const portFile = path.join(dataDir, 'pg-port');
+  const previous = Number(await fs.readFile(portFile, 'utf8').catch(() => '0'));
+  const port = previous > 0 && (await portIsFree(previous)) ? previous : await freePort();
+  await fs.writeFile(portFile, `${port}\n`, { mode: 0o600 });
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     port,
