@@ -33,6 +33,7 @@ Flags for start (each also has an environment variable):
   --database-url <url>  DATABASE_URL            external PostgreSQL >= 15
   --public-url <url>    SWITCHBOARD_PUBLIC_URL  default http://<host>:<port>
   --log-level <level>   LOG_LEVEL               default info
+  --role <role>         SWITCHBOARD_ROLE        api | worker | all (default all)
 
 See docs/configuration.md for every variable.
 Exit codes: 0 ok, 1 runtime failure, 2 bad usage or configuration, 3 data dir in use.`;
