@@ -7,7 +7,12 @@ export function errorBody(err: AppError, now: Date) {
   const body: Record<string, unknown> = { statusCode: err.status, message: err.message, timestamp: now.toISOString() };
   if (err.provider) {
     body.provider_errors = [
-      { status: err.provider.status ?? null, url: err.provider.url ?? null, raw: { error: err.provider.error, error_description: err.provider.error_description, body: err.provider.body_excerpt }, headers: null },
+      {
+        status: err.provider.status ?? null,
+        url: err.provider.url ?? null,
+        raw: err.provider.raw ?? { error: err.provider.error, error_description: err.provider.error_description, body: err.provider.body_excerpt },
+        headers: err.provider.headers ?? null,
+      },
     ];
     body.provider_response = err.provider.body_excerpt ?? err.provider.error_description ?? err.provider.error ?? null;
   }
@@ -26,6 +31,9 @@ const FASTIFY_STATUS_MESSAGES: Record<string, string> = {
 /** Maps anything thrown in a handler to an AppError; unexpected errors become an opaque 500. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  // PostgreSQL "data exception" (class 22): input the database cannot store is the caller's error.
+  const pgCode = (err as { code?: unknown })?.code;
+  if (typeof pgCode === 'string' && /^22[0-9A-Z]{3}$/.test(pgCode)) return new AppError('bad_request', 'Invalid input', { cause: err });
   const fe = err as FastifyError;
   if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     const message = FASTIFY_STATUS_MESSAGES[fe.code] ?? (err instanceof SyntaxError ? 'Request body is not valid JSON' : 'Bad request');
@@ -36,6 +44,9 @@ export function toAppError(err: unknown): AppError {
 }
 
 export function sendError(reply: FastifyReply, err: AppError, now: Date) {
+  // A provider's rate limit passed on keeps its Retry-After, so the caller (and the SDK) can wait.
+  const retryAfter = err.status === 429 ? err.provider?.headers?.['retry-after'] : undefined;
+  if (retryAfter) reply.header('retry-after', retryAfter);
   return reply.status(err.status).type('application/json').send(errorBody(err, now));
 }
 
@@ -59,4 +70,30 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   const field = issue.path.join('.');
   const message = issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
   throw badRequest(field ? `${field}: ${message}` : message, field ? { field } : undefined);
+}
+
+/** Deeper JSON than this is refused: no API here needs it, and deep nesting is a cheap DoS. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * What is wrong with an input value, if anything: a NUL character in a string or key
+ * (PostgreSQL text cannot hold one) or nesting deeper than MAX_JSON_DEPTH. Iterative, so a
+ * hostile depth cannot overflow the stack.
+ */
+export function inputProblem(value: unknown): string | null {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return 'Input must not contain NUL characters';
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) return `JSON is nested deeper than ${MAX_JSON_DEPTH} levels`;
+    for (const [k, child] of Object.entries(v)) {
+      if (k.includes('\u0000')) return 'Input must not contain NUL characters';
+      stack.push([child, depth + 1]);
+    }
+  }
+  return null;
 }

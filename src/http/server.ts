@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Deps } from '../core/deps.js';
-import { AppError, notFound } from '../core/errors.js';
+import { AppError, badRequest, notFound } from '../core/errors.js';
 import { safeEqual } from '../core/ids.js';
 import { openApiRoutes } from './openapi.js';
 
@@ -11,7 +11,7 @@ declare module 'fastify' {
     registeredRoutes: Array<{ method: string; url: string }>;
   }
 }
-import { errorHandler, sendError } from './errors.js';
+import { errorHandler, inputProblem, sendError } from './errors.js';
 import { requireApiKey } from './auth.js';
 import { connectSessionRoutes } from './routes/platform/connect-sessions.js';
 import { accountRoutes } from './routes/platform/accounts.js';
@@ -56,6 +56,11 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 256, ignoreTrailingSlash: true },
     return503OnClosing: true,
+    // Router-level refusals (bad URL encoding, over-long ids) in the contract's error shape too.
+    frameworkErrors: (error, _req, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      return sendError(reply, new AppError('bad_request', tooLong ? 'A path parameter is too long' : 'Malformed URL', { status: tooLong ? 414 : 400 }), deps.clock());
+    },
     forceCloseConnections: 'idle',
   });
 
@@ -87,6 +92,10 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if (body === '') return done(null, undefined);
     return json(req, body as string, done);
+  });
+  app.addHook('preValidation', async (req) => {
+    const problem = inputProblem(req.params) ?? inputProblem(req.query) ?? inputProblem(req.body);
+    if (problem) throw badRequest(problem);
   });
   app.setErrorHandler(errorHandler(deps.clock));
   app.setNotFoundHandler((req, reply) => sendError(reply, new AppError('not_found', `Route ${req.method} ${req.url.split('?')[0]} not found`), deps.clock()));
