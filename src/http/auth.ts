@@ -1,7 +1,10 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createAuthLimiter, type AuthLimiter } from './auth-limiter.js';
 import type { Deps, ProjectScope } from '../core/deps.js';
-import { authenticateApiKey } from '../core/api-keys.js';
-import { unauthorized } from '../core/errors.js';
+import { hotCache } from '../core/cache.js';
+import { authenticateAdminSession, csrfTokenMatches } from '../core/admin-sessions.js';
+import { AppError, unauthorized } from '../core/errors.js';
+import { adminCookieName, readCookie } from './admin-cookie.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,12 +26,44 @@ export function apiKeyFromHeader(header: string | undefined): string | null {
   return null;
 }
 
-/** preHandler for the platform API: resolves the caller's project or answers 401. */
-export function requireApiKey(deps: Deps) {
-  return async (req: FastifyRequest) => {
+/** The header the dashboard sends its session's CSRF token in. */
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The dashboard's way in: its session cookie, plus the session's CSRF token in a header for
+ * anything that changes state. Only used when the request carries no Authorization header.
+ */
+async function projectFromAdminSession(deps: Deps, req: FastifyRequest, sessionId: string): Promise<ProjectScope> {
+  const session = await authenticateAdminSession(deps, sessionId);
+  if (!session) throw unauthorized('Your dashboard session has ended: sign in again');
+  if (!SAFE_METHODS.has(req.method) && !csrfTokenMatches(sessionId, req.headers[CSRF_HEADER])) {
+    throw new AppError('forbidden', `Missing or invalid ${CSRF_HEADER} header`);
+  }
+  return session.scope;
+}
+
+/**
+ * preHandler for the platform API: resolves the caller's project or answers 401. An API key in
+ * the Authorization header always decides; without one, a dashboard session cookie may.
+ */
+export function requireApiKey(deps: Deps, limiter: AuthLimiter = createAuthLimiter()) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    limiter.check(req, reply);
+    if (!req.headers.authorization) {
+      const sessionId = readCookie(req, adminCookieName(deps));
+      if (sessionId) {
+        req.project = await projectFromAdminSession(deps, req, sessionId);
+        return;
+      }
+    }
     const key = apiKeyFromHeader(req.headers.authorization);
-    const scope = key ? await authenticateApiKey(deps.db, key) : null;
-    if (!scope) throw unauthorized(key ? 'Invalid API key' : 'Missing credentials: use HTTP Basic with your API key as the username');
+    // Cached per process, dropped on any change to API keys (PostgreSQL NOTIFY): see core/cache.ts.
+    const scope = key ? await hotCache(deps).apiKey(key) : null;
+    if (!scope) {
+      if (key) limiter.fail(req);
+      throw unauthorized(key ? 'Invalid API key' : 'Missing credentials: use HTTP Basic with your API key as the username');
+    }
     req.project = scope;
   };
 }

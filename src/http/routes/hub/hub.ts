@@ -10,6 +10,7 @@ import { splitSecrets, htmlPattern } from '../../../connectors/fields.js';
 import { redact } from '../../../core/vault.js';
 import { unauthorized } from '../../../core/errors.js';
 import { parseInput } from '../../errors.js';
+import { createAuthLimiter } from '../../auth-limiter.js';
 import { logoUrl } from '../platform/connectors-meta.js';
 import type { Field } from '../../../connectors/schema.js';
 
@@ -69,9 +70,16 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
         allowedHeaders: ['content-type', 'x-hub-session-token', 'x-hub-version'],
         maxAge: 600,
       });
-      hub.addHook('preHandler', async (req) => {
+      const limiter = createAuthLimiter();
+      hub.addHook('preHandler', async (req, reply) => {
         if (req.method === 'OPTIONS') return;
-        req.hubSession = await authenticateSessionToken(deps, req.headers['x-hub-session-token']);
+        limiter.check(req, reply);
+        try {
+          req.hubSession = await authenticateSessionToken(deps, req.headers['x-hub-session-token']);
+        } catch (err) {
+          if (req.headers['x-hub-session-token']) limiter.fail(req);
+          throw err;
+        }
       });
 
       hub.get('/settings', async (req) => {
