@@ -7,6 +7,7 @@ import { defineConfig } from 'vite';
  * Served by the server under the static prefix /web/:
  *   dist/web/hub/index.html       → GET /embedded/integrations, GET /embedded/hub
  *   dist/web/callback/index.html  → GET /embedded/accounts/callback
+ *   dist/web/dashboard/index.html → GET /dashboard, /dashboard/* (the project admin's dashboard)
  *   dist/web/connect.js           → GET /web/connect.js (and /stackone/connect.js)
  *   dist/web/assets/*             → GET /web/assets/* (hashed, immutable)
  */
@@ -27,6 +28,7 @@ export default defineConfig({
       input: {
         hub: `${root}hub/index.html`,
         callback: `${root}callback/index.html`,
+        dashboard: `${root}dashboard/index.html`,
         connect: `${root}connect/connect.ts`,
       },
       output: {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { connectorSchema, type Connector } from './schema.js';
 import { placeholders } from './templating.js';
+import { actionProblem } from './action-schema.js';
 
 export const BUILTIN_CONNECTORS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../connectors');
 
@@ -30,6 +31,8 @@ function checkReferences(c: Connector, file: string) {
       }
     }
   }
+  const actionIssue = actionProblem(c.key, c.actions, known);
+  if (actionIssue) throw new ConnectorDefinitionError(`${file}: ${actionIssue}`);
   const envKeys = c.environments.map((e) => e.key);
   if (new Set(envKeys).size !== envKeys.length) throw new ConnectorDefinitionError(`${file}: duplicate environment keys`);
 }

@@ -38,6 +38,9 @@ export interface ProviderEvidence {
   error_description?: string;
   /** A short, redacted excerpt of the provider's response body. */
   body_excerpt?: string;
+  /** The provider's (redacted) response body and headers, when a proxied call passes them on. */
+  raw?: unknown;
+  headers?: Record<string, string>;
 }
 
 export class AppError extends Error {

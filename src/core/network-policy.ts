@@ -19,6 +19,12 @@ export function isPrivateAddress(ip: string): boolean {
     if (v === '::' || v === '::1') return true;
     const mapped = v.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/);
     if (mapped) return isPrivateAddress(mapped[1]!);
+    // The URL parser writes IPv4-mapped addresses in hex (`[::ffff:127.0.0.1]` → `::ffff:7f00:1`).
+    const hex = v.match(/^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/);
+    if (hex) {
+      const [hi, lo] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)];
+      return isPrivateAddress(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+    }
     return /^(fc|fd|fe8|fe9|fea|feb|ff)/.test(v);
   }
   return false;

@@ -34,9 +34,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * The dashboard's way in: its session cookie, plus the session's CSRF token in a header for
  * anything that changes state. Only used when the request carries no Authorization header.
  */
-async function projectFromAdminSession(deps: Deps, req: FastifyRequest, sessionId: string): Promise<ProjectScope> {
+async function projectFromAdminSession(deps: Deps, req: FastifyRequest, sessionId: string, limiter: AuthLimiter): Promise<ProjectScope> {
   const session = await authenticateAdminSession(deps, sessionId);
-  if (!session) throw unauthorized('Your dashboard session has ended: sign in again');
+  if (!session) {
+    limiter.fail(req);
+    throw unauthorized('Your dashboard session has ended: sign in again');
+  }
   if (!SAFE_METHODS.has(req.method) && !csrfTokenMatches(sessionId, req.headers[CSRF_HEADER])) {
     throw new AppError('forbidden', `Missing or invalid ${CSRF_HEADER} header`);
   }
@@ -53,7 +56,7 @@ export function requireApiKey(deps: Deps, limiter: AuthLimiter = createAuthLimit
     if (!req.headers.authorization) {
       const sessionId = readCookie(req, adminCookieName(deps));
       if (sessionId) {
-        req.project = await projectFromAdminSession(deps, req, sessionId);
+        req.project = await projectFromAdminSession(deps, req, sessionId, limiter);
         return;
       }
     }

@@ -1,0 +1,196 @@
+/**
+ * Proxy throughput and added latency, next to two baselines measured in the same run:
+ *   - direct: the load generator calls the fake upstream itself;
+ *   - bare:   a minimal forwarding proxy (node:http + undici) that adds the same two credential
+ *             headers and nothing else: no auth, no account lookup, no logging.
+ * Switchboard is measured on `POST /unified/proxy` (JSON envelope) and on the raw passthrough
+ * `GET /proxy/{account_id}/…`, each request authenticated with the API key, the account loaded
+ * and decrypted, credentials injected and a request log written.
+ * A fifth row, the "platform floor", is an authenticated route that calls no provider: the cost
+ * of routing and the API-key check alone.
+ * Every server is its own process (the load generator is this one), at concurrency 1 and 64.
+ * Run: npx tsx bench/proxy.ts [seconds per measurement] [rounds]
+ * PROF=<dir> writes a CPU profile of the Switchboard process there.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Pool } from 'undici';
+
+const SECONDS = Number(process.argv[2] ?? 4);
+const ROUNDS = Number(process.argv[3] ?? 3);
+const API_KEY = 'sbk_bench_0123456789abcdefghijklmnop';
+const TOKEN = 'bench-token-0123456789-abcdefghij-KLMNOP';
+const EMAIL = 'bench@example.com';
+
+const UPSTREAM = `
+import http from 'node:http';
+const body = JSON.stringify({ _links: { next: null }, count: 3, data: [1, 2, 3].map((id) => ({ id, name: 'Contract ' + id, state: 'signed', workspace_id: 1 })) });
+http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }); res.end(body); });
+}).listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });
+`;
+
+const BARE = `
+import http from 'node:http';
+import { Agent, request } from 'undici';
+const upstream = process.env.UPSTREAM;
+const agent = new Agent({ keepAliveTimeout: 10000, connections: 256 });
+http.createServer(async (req, res) => {
+  try {
+    const up = await request(upstream + req.url, {
+      method: req.method, dispatcher: agent,
+      headers: { accept: req.headers.accept ?? '*/*', 'x-oneflow-api-token': process.env.TOKEN, 'x-oneflow-user-email': process.env.EMAIL },
+      body: req.method === 'GET' || req.method === 'HEAD' ? null : req,
+    });
+    const headers = { ...up.headers };
+    delete headers.connection; delete headers['keep-alive']; delete headers['transfer-encoding'];
+    res.writeHead(up.statusCode, headers);
+    for await (const chunk of up.body) res.write(chunk);
+    res.end();
+  } catch (err) { res.writeHead(502); res.end(String(err)); }
+}).listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });
+`;
+
+function start(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) resolve({ child, url: m[1]! });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+}
+
+async function call(base: string, method: string, p: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(base + p, {
+    method,
+    headers: { authorization: `Basic ${Buffer.from(`${API_KEY}:`).toString('base64')}`, 'content-type': 'application/json', ...headers },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+interface Target {
+  name: string;
+  url: URL;
+  method: 'GET' | 'POST' | 'DELETE';
+  headers: Record<string, string>;
+  body?: string;
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+/** Closed-loop load: `concurrency` workers each send one request after the other for `seconds`. */
+async function measure(t: Target, concurrency: number, seconds: number) {
+  const pool = new Pool(t.url.origin, { connections: concurrency, pipelining: 1, keepAliveTimeout: 10_000 });
+  const latencies: number[] = [];
+  let errors = 0;
+  const one = async () => {
+    const t0 = performance.now();
+    const res = await pool.request({ path: t.url.pathname + t.url.search, method: t.method, headers: t.headers, body: t.body ?? null });
+    await res.body.text();
+    if (res.statusCode !== 200) errors++;
+    return performance.now() - t0;
+  };
+  // Warm-up: connections, JIT, the database pool.
+  const warmEnd = performance.now() + 500;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < warmEnd) await one();
+  }));
+  const started = performance.now();
+  const end = started + seconds * 1000;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < end) latencies.push(await one());
+  }));
+  const elapsed = (performance.now() - started) / 1000;
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  return { rps: latencies.length / elapsed, p50: pct(latencies, 50), p99: pct(latencies, 99), errors };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main() {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-bench-'));
+  const children: ChildProcess[] = [];
+  try {
+    const upstream = await start(['--input-type=module', '-e', UPSTREAM]);
+    children.push(upstream.child);
+    const bare = await start(['--input-type=module', '-e', BARE], { UPSTREAM: `${upstream.url}/v1`, TOKEN, EMAIL });
+    children.push(bare.child);
+    const sb = await start([...(process.env.PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF}`] : []), path.resolve('bin/switchboard.js'), 'start', '--port', '0', '--data-dir', dataDir], {
+      LOG_LEVEL: 'warn',
+      SWITCHBOARD_API_KEY: API_KEY,
+      SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1',
+    });
+    children.push(sb.child);
+
+    const profile = await call(sb.url, 'POST', '/connector_profiles', { provider: 'oneflow', overrides: { base_url: `${upstream.url}/v1` } });
+    const session = await call(sb.url, 'POST', '/connect_sessions', { origin_owner_id: 'bench', origin_owner_name: 'Bench' });
+    const linked = await fetch(`${sb.url}/hub/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-session-token': String(session.token) },
+      body: JSON.stringify({ integration_id: profile.id, credentials: { api_token: TOKEN, user_email: EMAIL } }),
+    }).then((r) => r.json() as Promise<{ id: string }>);
+    const auth = `Basic ${Buffer.from(`${API_KEY}:`).toString('base64')}`;
+
+    const targets: Target[] = [
+      { name: 'direct (upstream itself)', url: new URL(`${upstream.url}/v1/contracts`), method: 'GET', headers: { 'x-oneflow-api-token': TOKEN, 'x-oneflow-user-email': EMAIL } },
+      { name: 'bare undici forwarder', url: new URL(`${bare.url}/contracts`), method: 'GET', headers: {} },
+      {
+        name: 'POST /unified/proxy',
+        url: new URL(`${sb.url}/unified/proxy`),
+        method: 'POST',
+        headers: { authorization: auth, 'x-account-id': linked.id, 'content-type': 'application/json' },
+        body: JSON.stringify({ method: 'get', path: '/contracts' }),
+      },
+      // No provider call: what routing, the API-key check and the account header cost on their own.
+      { name: 'platform floor: DELETE /mcp', url: new URL(`${sb.url}/mcp`), method: 'DELETE', headers: { authorization: auth, 'x-account-id': linked.id } },
+      { name: 'GET /proxy/{account}/… (raw)', url: new URL(`${sb.url}/proxy/${linked.id}/contracts`), method: 'GET', headers: { authorization: auth } },
+    ];
+
+    for (const concurrency of [1, 64]) {
+      const runs = new Map<string, Array<Awaited<ReturnType<typeof measure>>>>();
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const t of targets) {
+          const r = await measure(t, concurrency, SECONDS);
+          runs.set(t.name, [...(runs.get(t.name) ?? []), r]);
+        }
+      }
+      const summary = new Map([...runs].map(([name, rs]) => [name, {
+        rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), errors: rs.reduce((n, r) => n + r.errors, 0),
+      }]));
+      const direct = summary.get(targets[0]!.name)!;
+      const bareR = summary.get(targets[1]!.name)!;
+      console.log(`\nconcurrency ${concurrency} (${ROUNDS} rounds × ${SECONDS} s, medians)`);
+      console.log('| target | req/s | vs bare | p50 ms | p99 ms | added p50 ms | added p99 ms | errors |');
+      console.log('|---|---|---|---|---|---|---|---|');
+      for (const [name, s] of summary) {
+        const isBase = name === targets[0]!.name;
+        console.log(
+          `| ${name} | ${s.rps.toFixed(0)} | ${(s.rps / bareR.rps).toFixed(2)}× | ${s.p50.toFixed(2)} | ${s.p99.toFixed(2)} | ` +
+            `${isBase ? '—' : (s.p50 - direct.p50).toFixed(2)} | ${isBase ? '—' : (s.p99 - direct.p99).toFixed(2)} | ${s.errors} |`,
+        );
+      }
+    }
+  } finally {
+    for (const c of children.reverse()) {
+      const exited = new Promise((r) => c.once('exit', r));
+      c.kill('SIGTERM');
+      await exited;
+    }
+    await fs.rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

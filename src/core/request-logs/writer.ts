@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '../deps.js';
+
+/** One provider request made while serving a call (each retry and redirect is a step). */
+export interface StepLog {
+  id: string;
+  http_method: string;
+  url: string;
+  path: string;
+  status: number | null;
+  duration: number;
+  success: boolean;
+  start_time: string;
+  end_time: string;
+  request: { method: string; headers: Record<string, string>; body?: unknown };
+  response: { status_code?: number; headers?: Record<string, string>; body?: unknown; error?: string };
+}
+
+export type LogService = 'proxy' | 'actions' | 'mcp';
+
+/** Log and step ids: randomUUID draws from a buffered entropy pool, so ids cost no syscall per call. */
+export const logRowId = (prefix: 'log' | 'step') => `${prefix}_${randomUUID()}`;
+
+/** One proxy, action or MCP tool call, as stored. */
+export interface CallLog {
+  id: string;
+  requestId: string;
+  projectId: string;
+  accountId: string | null;
+  provider: string | null;
+  service: LogService;
+  action: string | null;
+  httpMethod: string;
+  path: string | null;
+  url: string | null;
+  status: number;
+  durationMs: number;
+  sourceIp: string | null;
+  sourceType: string;
+  startTime: Date;
+  endTime: Date;
+  request: Record<string, unknown>;
+  response: Record<string, unknown>;
+  steps: StepLog[];
+}
+
+export interface RequestLogWriter {
+  record(entry: CallLog): void;
+  /** Writes everything recorded so far (reads call this first, so a caller sees its own calls). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const COLUMNS = [
+  'id', 'request_id', 'project_id', 'account_id', 'provider', 'service', 'action', 'http_method', 'path', 'url', 'status',
+  'success', 'duration_ms', 'source_ip', 'source_type', 'start_time', 'end_time', 'request', 'response', 'steps',
+] as const;
+const MAX_ROWS_PER_INSERT = 1000;
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+/** While the database cannot keep up, calls are still served; their log rows beyond this are dropped. */
+const MAX_QUEUE = 20_000;
+
+/** A row as `json_populate_recordset` reads it (keys are column names). */
+function row(e: CallLog): Record<(typeof COLUMNS)[number], unknown> {
+  return {
+    id: e.id, request_id: e.requestId, project_id: e.projectId, account_id: e.accountId, provider: e.provider, service: e.service,
+    action: e.action, http_method: e.httpMethod, path: e.path, url: e.url, status: e.status, success: e.status < 400,
+    duration_ms: Math.round(e.durationMs), source_ip: e.sourceIp, source_type: e.sourceType, start_time: e.startTime,
+    end_time: e.endTime, request: e.request, response: e.response, steps: e.steps,
+  };
+}
+
+/**
+ * Logs are written in batches, off the request path: a proxied call never waits for its log row.
+ * A batch goes out when it is full or `intervalMs` after its first entry. Old rows are purged
+ * (retention) at most once an hour per process. A failed write is reported and dropped: logs
+ * must never take the proxy down.
+ */
+export function createRequestLogWriter(deps: Deps, opts: { batchSize?: number; intervalMs?: number } = {}): RequestLogWriter {
+  const batchSize = opts.batchSize ?? 100;
+  const intervalMs = opts.intervalMs ?? 100;
+  let queue: CallLog[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let chain: Promise<void> = Promise.resolve();
+  let lastPurge = 0;
+  let dropped = 0;
+
+  // One JSON parameter per batch: PostgreSQL expands it, instead of the driver serialising 20 parameters a row.
+  async function insert(batch: CallLog[]) {
+    for (let i = 0; i < batch.length; i += MAX_ROWS_PER_INSERT) {
+      const rows = JSON.stringify(batch.slice(i, i + MAX_ROWS_PER_INSERT).map(row));
+      await deps.db.query(
+        `INSERT INTO request_logs (${COLUMNS.join(', ')}) SELECT ${COLUMNS.join(', ')} FROM json_populate_recordset(NULL::request_logs, $1::json)
+         ON CONFLICT (id) DO NOTHING`,
+        [rows],
+      );
+    }
+  }
+
+  async function purge() {
+    const now = deps.clock().getTime();
+    if (now - lastPurge < PURGE_EVERY_MS) return;
+    lastPurge = now;
+    const cutoff = new Date(now - deps.settings.requestLogs.retentionDays * 86_400_000);
+    await deps.db.query('DELETE FROM request_logs WHERE start_time < $1', [cutoff]);
+  }
+
+  async function drain() {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const batch = queue;
+    queue = [];
+    if (dropped) {
+      deps.log.warn({ dropped }, 'request log queue full: rows dropped');
+      dropped = 0;
+    }
+    try {
+      if (batch.length) await insert(batch);
+      await purge();
+    } catch (err) {
+      deps.log.warn({ err, dropped: batch.length }, 'request log write failed');
+    }
+  }
+
+  /** At most one drain waits behind the running one; it takes everything recorded until it starts. */
+  let scheduled: Promise<void> | null = null;
+  const flush = (): Promise<void> => {
+    if (!scheduled) {
+      scheduled = chain.then(() => {
+        scheduled = null;
+        return drain();
+      });
+      chain = scheduled;
+    }
+    return scheduled;
+  };
+
+  return {
+    record(entry) {
+      if (queue.length >= MAX_QUEUE) {
+        dropped++;
+        return;
+      }
+      queue.push(entry);
+      if (queue.length >= batchSize) void flush();
+      else if (!timer) {
+        timer = setTimeout(() => void flush(), intervalMs);
+        timer.unref();
+      }
+    },
+    flush,
+    close: flush,
+  };
+}

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../../../core/deps.js';
+import type { RequestLogWriter } from '../../../core/request-logs/writer.js';
+import { openSession } from '../../../core/provider-call.js';
+import {
+  encodeProxyBody, forwardableHeaders, providerFailure, proxyBodySchema, proxyEnvelope, proxyMethod, proxyUrl, successStatus,
+} from '../../../core/proxy.js';
+import { redactUrl } from '../../../core/request-logs/redact.js';
+import { parseInput, toAppError } from '../../errors.js';
+import { projectOf } from '../../auth.js';
+import { accountIdOf, recorderFor } from './provider-calls.js';
+
+/** `POST /unified/proxy`: one provider request on a linked account, answered as `{status, headers, data}`. */
+export function proxyRoutes(app: FastifyInstance, deps: Deps, writer: RequestLogWriter) {
+  app.post('/unified/proxy', async (req, reply) => {
+    const rec = recorderFor(deps, writer, req, 'proxy', req.body);
+    try {
+      const accountId = accountIdOf(req);
+      rec.accountId = accountId;
+      const input = parseInput(proxyBodySchema, req.body);
+      const session = await openSession(deps, projectOf(req), accountId);
+      rec.session = session;
+      rec.provider = session.target.connector.key;
+      const method = proxyMethod(input.method);
+      // The buffered proxy decodes bodies itself: ask for them uncompressed.
+      const headers = forwardableHeaders(input.headers ?? {}, session.target, ['accept-encoding']);
+      const body = encodeProxyBody(method, input.body, headers);
+      const first = proxyUrl(deps, session.target, input);
+      rec.upstream = { method, path: first.pathname, url: redactUrl(first, session.secrets()) };
+      const res = await session.send({ method, url: (t) => proxyUrl(deps, t, input), headers, body });
+      if (res.status < 200 || res.status >= 300) throw providerFailure(session, res);
+      const envelope = proxyEnvelope(res);
+      const status = successStatus(res.status);
+      rec.finish(status, { body: envelope });
+      return reply.status(status).type('application/json').send(envelope);
+    } catch (err) {
+      const appErr = toAppError(err);
+      rec.finish(appErr.status, { error: appErr });
+      throw appErr;
+    }
+  });
+}

@@ -1,0 +1,197 @@
+/**
+ * The project admin's dashboard. Signs in with a project API key (the server answers with an
+ * httpOnly session cookie and a CSRF token), then drives the platform API with that cookie.
+ */
+import { h, icon } from './dom.js';
+import { call, get, setCsrfToken, whenSignedOut, type Session } from './api.js';
+import { BASE, currentRoute, navigate, onNavigate } from './router.js';
+import { forget } from './store.js';
+import { alertBox, button, errorBlock, loadingBlock, message, toast, withProgress } from './ui.js';
+import { field, textInput } from './forms.js';
+import type { View } from './view.js';
+import { accountsPage } from './pages/accounts.js';
+import { accountPage } from './pages/account.js';
+import { connectorPage, connectorsPage } from './pages/connectors.js';
+import { profileFormPage } from './pages/profile-form.js';
+import { webhookPage, webhooksPage } from './pages/webhooks.js';
+import { logPage, logsPage } from './pages/logs.js';
+
+const root = document.getElementById('root') as HTMLElement;
+let session: Session | null = null;
+let shell: { main: HTMLElement; nav: HTMLElement; closeMenu(): void } | null = null;
+let viewId = 0;
+let firstRender = true;
+
+const SECTIONS = [
+  { key: 'accounts', label: 'Accounts', icon: 'users' },
+  { key: 'connectors', label: 'Connector profiles', icon: 'plug' },
+  { key: 'webhooks', label: 'Webhooks', icon: 'webhook' },
+  { key: 'logs', label: 'Request logs', icon: 'list' },
+] as const;
+
+type Renderer = (v: View, ...ids: string[]) => Promise<void>;
+
+/** Which page a path shows: `/dashboard/<section>[/<id>[/<sub>/<id>]]`. */
+function pageFor(parts: string[]): { section: string; render: Renderer; args: string[] } | null {
+  const [section = 'accounts', id, sub, subId] = parts;
+  if (section === 'accounts') return id ? { section, render: accountPage, args: [id] } : { section, render: accountsPage, args: [] };
+  if (section === 'connectors') {
+    if (!id) return { section, render: connectorsPage, args: [] };
+    if (sub === 'new') return { section, render: (v, p) => profileFormPage(v, p!), args: [id] };
+    if (sub === 'profiles' && subId) return { section, render: (v, p, pid) => profileFormPage(v, p!, pid), args: [id, subId] };
+    return { section, render: connectorPage, args: [id] };
+  }
+  if (section === 'webhooks') return id ? { section, render: webhookPage, args: [id] } : { section, render: webhooksPage, args: [] };
+  if (section === 'logs') return id ? { section, render: logPage, args: [id] } : { section, render: logsPage, args: [] };
+  return null;
+}
+
+function buildShell(s: Session) {
+  const main = h('main', { id: 'main', class: 'main' });
+  const navList = h(
+    'ul',
+    null,
+    ...SECTIONS.map((sec) => h('li', null, h('a', { href: `${BASE}/${sec.key}`, 'data-section': sec.key, 'data-testid': `nav-${sec.key}` }, icon(sec.icon), sec.label))),
+  );
+  const signOut = button('Sign out', { variant: 'ghost', icon: 'logout', testid: 'sign-out', small: true });
+  signOut.addEventListener('click', () =>
+    void withProgress(signOut, 'Signing out…', () => call('DELETE', '/dashboard/api/session'))
+      .then(() => showSignIn('You are signed out.'))
+      .catch((e: unknown) => toast(message(e), 'error')),
+  );
+  const menu = button('Menu', { variant: 'ghost', icon: 'menu', small: true, testid: 'menu-toggle' });
+  menu.classList.add('menu-toggle');
+  menu.setAttribute('aria-expanded', 'false');
+  menu.setAttribute('aria-controls', 'sidebar-nav');
+  const nav = h(
+    'div',
+    { class: 'sidebar-body', id: 'sidebar-nav' },
+    h('nav', { 'aria-label': 'Main' }, navList),
+    h('div', { class: 'sidebar-foot' }, h('p', { class: 'muted small' }, 'Project ', h('code', { 'data-testid': 'project-id' }, s.project_id)), signOut),
+  );
+  const closeMenu = () => {
+    menu.setAttribute('aria-expanded', 'false');
+    nav.classList.remove('open');
+  };
+  menu.addEventListener('click', () => {
+    const open = menu.getAttribute('aria-expanded') !== 'true';
+    menu.setAttribute('aria-expanded', String(open));
+    nav.classList.toggle('open', open);
+  });
+  // Lands on the page title (focusable, tabindex -1) so the next Tab is the page's first control.
+  const skipToContent = (e: Event) => {
+    e.preventDefault();
+    main.querySelector<HTMLElement>('h1')?.focus();
+  };
+  root.replaceChildren(
+    h('a', { href: '#main', class: 'skip-link', 'data-testid': 'skip-link', onClick: skipToContent }, 'Skip to content'),
+    h(
+      'div',
+      { class: 'layout' },
+      h('header', { class: 'sidebar' }, h('div', { class: 'sidebar-top' }, h('a', { href: `${BASE}/accounts`, class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'Switchboard'), menu), nav),
+      main,
+    ),
+  );
+  root.removeAttribute('aria-busy');
+  return { main, nav: navList, closeMenu };
+}
+
+async function render(): Promise<void> {
+  if (!session) return;
+  shell ??= buildShell(session);
+  const route = currentRoute();
+  const target = pageFor(route.parts);
+  const id = ++viewId;
+  const { main } = shell;
+  shell.closeMenu();
+  for (const a of shell.nav.querySelectorAll<HTMLAnchorElement>('a')) {
+    if (a.dataset.section === (target?.section ?? '')) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  main.replaceChildren(loadingBlock('Loading…'));
+  main.setAttribute('aria-busy', 'true');
+  const view: View = { main, route, session, alive: () => id === viewId };
+  try {
+    if (!target) {
+      main.replaceChildren(alertBox('warn', 'This page does not exist', h('a', { href: `${BASE}/accounts` }, 'Go to Accounts')));
+      return;
+    }
+    const fresh = h('div', { class: 'page' });
+    const pageView: View = { ...view, main: fresh };
+    await target.render(pageView, ...target.args);
+    if (id === viewId) main.replaceChildren(...fresh.childNodes);
+    // Pages keep a reference to their container: hand them the real one for later updates.
+    pageView.main = main;
+  } catch (e) {
+    if (id === viewId) main.replaceChildren(errorBlock(e, () => void render()));
+  } finally {
+    if (id === viewId) {
+      main.removeAttribute('aria-busy');
+      if (!firstRender) main.querySelector<HTMLElement>('h1')?.focus();
+      firstRender = false;
+    }
+  }
+}
+
+function showSignIn(notice?: string): void {
+  session = null;
+  shell = null;
+  viewId++;
+  forget();
+  setCsrfToken('');
+  document.title = 'Sign in · Switchboard';
+  const key = field('API key', textInput({ type: 'password', name: 'api_key', autocomplete: 'current-password', required: true, 'data-testid': 'api-key' }), {
+    hint: 'A project API key: the one printed at the first start, or SWITCHBOARD_API_KEY.',
+  });
+  const problem = h('div');
+  const submit = button('Sign in', { type: 'submit', variant: 'primary', testid: 'sign-in' });
+  submit.classList.add('btn-block');
+  const form = h('form', { class: 'form', novalidate: true }, key.row, problem, submit);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    problem.replaceChildren();
+    const value = key.control.value.trim();
+    key.setError(value ? null : 'Enter your API key');
+    if (!value) return key.control.focus();
+    void withProgress(submit, 'Signing in…', async () => {
+      try {
+        start(await call<Session>('POST', '/dashboard/api/session', { api_key: value }));
+      } catch (err) {
+        key.setError(message(err));
+        key.control.focus();
+      }
+    });
+  });
+  root.replaceChildren(
+    h(
+      'main',
+      { class: 'signin', id: 'main' },
+      h(
+        'div',
+        { class: 'signin-card card' },
+        h('p', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'Switchboard'),
+        h('h1', { tabindex: '-1', 'data-testid': 'page-title' }, 'Sign in to the dashboard'),
+        notice ? alertBox('info', notice) : null,
+        form,
+        h('p', { class: 'hint' }, 'You stay signed in for 12 hours on this browser. The session ends when you sign out or the key is revoked.'),
+      ),
+    ),
+  );
+  root.removeAttribute('aria-busy');
+  key.control.focus();
+}
+
+function start(s: Session): void {
+  session = s;
+  setCsrfToken(s.csrf_token);
+  if (location.pathname === BASE || location.pathname === `${BASE}/`) navigate(`${BASE}/accounts`, { replace: true });
+  else void render();
+}
+
+whenSignedOut(() => {
+  if (session) showSignIn('Your session has ended: sign in again.');
+});
+onNavigate(() => void render());
+get<Session>('/dashboard/api/session')
+  .then(start)
+  .catch(() => showSignIn());

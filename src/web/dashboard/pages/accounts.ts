@@ -1,0 +1,157 @@
+/** Accounts: the linked accounts table with filters, search and pages; Auth Link and Link account. */
+import { h, put } from '../dom.js';
+import { get, withQuery, type Account, type AccountPage, type ConnectorInfo } from '../api.js';
+import { setQuery } from '../router.js';
+import { connectors, profiles } from '../store.js';
+import type { View } from '../view.js';
+import { button, dataTable, debounce, emptyState, errorBlock, loadingBlock, logo, pageHeader, pager, spinner, statusBadge, time, linkButton } from '../ui.js';
+import { field, select, textInput } from '../forms.js';
+import { authLinkDialog, linkNowDialog } from './links.js';
+
+const PAGE_SIZE = 25;
+
+export async function accountsPage(v: View): Promise<void> {
+  const q = v.route.query;
+  const state = { q: q.get('q') ?? '', provider: q.get('provider') ?? '', status: q.get('status') ?? '', owner: q.get('owner') ?? '', page: Math.max(1, Number(q.get('page')) || 1) };
+  const [all, profs] = await Promise.all([connectors(), profiles()]);
+  if (!v.alive()) return;
+  const enabled = all.filter((c) => profs.some((p) => p.provider === c.provider && p.active));
+  const byKey = new Map(all.map((c) => [c.provider, c]));
+
+  const results = h('div', { class: 'results' });
+  const busy = h('span', { class: 'filter-busy', hidden: true }, spinner(), h('span', { class: 'sr-only' }, 'Loading'));
+  const search = field('Search', textInput({ type: 'search', value: state.q, placeholder: 'Owner, username or account ID', 'data-testid': 'account-search' }));
+  const provider = field('Provider', select([['', 'All providers'], ...all.map((c): [string, string] => [c.provider, c.name])], state.provider, { 'data-testid': 'filter-provider' }));
+  const status = field('Status', select([['', 'All statuses'], ['active', 'Active'], ['inactive', 'Suspended / inactive'], ['error', 'Error']], state.status, { 'data-testid': 'filter-status' }));
+  const owner = field('Origin owner ID', textInput({ value: state.owner, 'data-testid': 'filter-owner' }));
+  const clear = button('Clear filters', { small: true, variant: 'ghost', testid: 'clear-filters', onClick: () => reset() });
+
+  put(v.main, 
+    pageHeader('Accounts', 'Your end users’ linked accounts, and links to create more.', [
+      button('Link account', { icon: 'plus', testid: 'link-account', onClick: () => linkNowDialog(enabled, () => undefined) }),
+      button('Create Auth Link', { variant: 'primary', icon: 'link', testid: 'create-auth-link', onClick: () => authLinkDialog(enabled, all) }),
+    ]),
+    h('div', { class: 'filters', role: 'search', 'aria-label': 'Filter accounts' }, search.row, provider.row, status.row, owner.row, h('div', { class: 'filter-end' }, busy, clear)),
+    results,
+  );
+
+  const filtered = () => !!(state.q || state.provider || state.status || state.owner);
+  let loadId = 0;
+
+  async function load(): Promise<void> {
+    const id = ++loadId;
+    setQuery({ q: state.q, provider: state.provider, status: state.status, owner: state.owner, page: state.page > 1 ? state.page : undefined });
+    clear.hidden = !filtered();
+    busy.hidden = false;
+    results.setAttribute('aria-busy', 'true');
+    if (!results.querySelector('table')) results.replaceChildren(loadingBlock('Loading accounts…'));
+    let res: AccountPage;
+    try {
+      res = await get<AccountPage>(
+        withQuery('/dashboard/api/accounts', { q: state.q, provider: state.provider, status: state.status, origin_owner_id: state.owner, page: state.page, page_size: PAGE_SIZE }),
+      );
+    } catch (e) {
+      if (id === loadId && v.alive()) results.replaceChildren(errorBlock(e, () => void load()));
+      return;
+    } finally {
+      if (id === loadId) {
+        busy.hidden = true;
+        results.removeAttribute('aria-busy');
+      }
+    }
+    if (id !== loadId || !v.alive()) return;
+    if (res.total === 0) {
+      results.replaceChildren(filtered() ? noMatch() : noAccounts(enabled, all));
+      return;
+    }
+    const from = (res.page - 1) * res.page_size + 1;
+    const to = from + res.data.length - 1;
+    const pages = Math.ceil(res.total / res.page_size);
+    results.replaceChildren(
+      accountsTable(res.data, byKey),
+      pager({
+        summary: `${from}–${to} of ${res.total} account${res.total === 1 ? '' : 's'}`,
+        prev: res.page > 1 ? () => go(res.page - 1) : null,
+        next: res.page < pages ? () => go(res.page + 1) : null,
+      }),
+    );
+  }
+
+  const go = (page: number) => {
+    state.page = page;
+    void load();
+  };
+  const reset = () => {
+    Object.assign(state, { q: '', provider: '', status: '', owner: '', page: 1 });
+    search.control.value = owner.control.value = provider.control.value = status.control.value = '';
+    void load();
+    search.control.focus();
+  };
+  const typed = debounce(() => {
+    state.q = search.control.value.trim();
+    state.owner = owner.control.value.trim();
+    go(1);
+  }, 300);
+  search.control.addEventListener('input', typed);
+  owner.control.addEventListener('input', typed);
+  provider.control.addEventListener('change', () => {
+    state.provider = provider.control.value;
+    go(1);
+  });
+  status.control.addEventListener('change', () => {
+    state.status = status.control.value;
+    go(1);
+  });
+  // Back from the Hub tab (or another app): show accounts linked meanwhile.
+  const onFocus = () => (v.alive() ? void load() : window.removeEventListener('focus', onFocus));
+  window.addEventListener('focus', onFocus);
+  await load();
+}
+
+function accountsTable(rows: Account[], byKey: Map<string, ConnectorInfo>): HTMLElement {
+  return dataTable(
+    'Linked accounts',
+    [{ label: 'Provider' }, { label: 'Origin owner' }, { label: 'Status' }, { label: 'Created' }, { label: 'Updated' }],
+    rows.map((a) => [
+      h('span', { class: 'provider-cell' }, logo(byKey.get(a.provider)?.logo_url, a.provider_name), a.provider_name),
+      h(
+        'div',
+        { class: 'stack' },
+        h('a', { href: `/dashboard/accounts/${encodeURIComponent(a.id)}`, class: 'row-link', 'data-testid': `account-link-${a.id}` }, a.origin_owner_name),
+        h('span', { class: 'muted small' }, a.origin_owner_id, a.origin_username ? ` · ${a.origin_username}` : ''),
+      ),
+      h(
+        'div',
+        { class: 'stack', 'data-testid': `account-row-${a.id}` },
+        statusBadge(a),
+        a.status_reasons[0]?.description ? h('span', { class: 'muted small reason' }, a.status_reasons[0].description) : null,
+      ),
+      time(a.created_at),
+      time(a.updated_at),
+    ]),
+    'accounts-table',
+  );
+}
+
+function noMatch(): HTMLElement {
+  return emptyState({ icon: 'search', title: 'No accounts match', text: 'Try another search, or clear the filters to see every account.', testid: 'accounts-no-match' });
+}
+
+function noAccounts(enabled: ConnectorInfo[], all: ConnectorInfo[]): HTMLElement {
+  if (!enabled.length) {
+    return emptyState({
+      icon: 'plug',
+      title: 'No linked accounts yet',
+      text: 'First enable a connector: create a connector profile with your OAuth app or settings. Then send your customers an Auth Link.',
+      actions: [linkButton('Set up a connector', '/dashboard/connectors', { variant: 'primary', testid: 'empty-setup-connector' })],
+      testid: 'accounts-empty',
+    });
+  }
+  return emptyState({
+    icon: 'users',
+    title: 'No linked accounts yet',
+    text: `Send a customer an Auth Link: they pick ${enabled.map((c) => c.name).join(', ')} and link their account. It shows up here, and your webhooks receive account.created.`,
+    actions: [button('Create Auth Link', { variant: 'primary', icon: 'link', testid: 'empty-create-auth-link', onClick: () => authLinkDialog(enabled, all) })],
+    testid: 'accounts-empty',
+  });
+}
