@@ -1,6 +1,7 @@
 import type { Deps } from '../core/deps.js';
 import { refreshAccount } from '../core/refresh.js';
 import { checkDueAccounts } from '../core/credential-checks.js';
+import { housekeeping } from '../core/housekeeping.js';
 
 export interface RefreshWorker {
   /** Refreshes every due token and checks every due API-token account once. */
@@ -11,6 +12,7 @@ export interface RefreshWorker {
 const POLL_MS = 5_000;
 const BATCH = 100;
 const CONCURRENCY = 8;
+const HOUSEKEEPING_MS = 60_000;
 
 /**
  * Keeps credentials alive: refreshes OAuth tokens ahead of expiry (the due time is indexed, so
@@ -21,6 +23,7 @@ export function startRefreshWorker(deps: Deps): RefreshWorker {
   let stopped = false;
   let current: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
+  let lastHousekeeping = 0;
 
   const runOnce = async () => {
     const { rows } = await deps.db.query<{ id: string }>(
@@ -39,6 +42,10 @@ export function startRefreshWorker(deps: Deps): RefreshWorker {
       }),
     );
     const checked = await checkDueAccounts(deps);
+    if (Date.now() - lastHousekeeping >= HOUSEKEEPING_MS) {
+      lastHousekeeping = Date.now();
+      await housekeeping(deps).catch((err) => deps.log.warn({ err: (err as Error).message }, 'housekeeping failed'));
+    }
     return { refreshed, checked };
   };
 

@@ -1,0 +1,27 @@
+import type { Deps } from './deps.js';
+
+/** A callback that consumed its state has this long to finish (token + test call take ≤ 20 s). */
+const INTERRUPTED_AFTER = '2 minutes';
+
+/**
+ * Ends OAuth attempts whose callback died mid-way (process killed after the state was
+ * consumed), so the Hub shows an error and the user can try again; and removes expired
+ * one-time states, old attempts and long-expired connect sessions.
+ */
+export async function housekeeping(deps: Deps): Promise<{ interrupted: number; removed: number }> {
+  const now = deps.clock();
+  const interrupted = await deps.db.query(
+    `UPDATE connection_attempts a SET status = 'error', error_code = 'interrupted',
+       error_description = 'The connection was interrupted before it finished: please try again', updated_at = $1
+     FROM oauth_states s WHERE s.attempt_id = a.id AND a.status = 'pending' AND s.used_at < $1::timestamptz - interval '${INTERRUPTED_AFTER}'`,
+    [now],
+  );
+  const removed = await deps.db.query(
+    `WITH states AS (DELETE FROM oauth_states WHERE expires_at < $1::timestamptz - interval '1 day' RETURNING 1),
+          attempts AS (DELETE FROM connection_attempts WHERE created_at < $1::timestamptz - interval '7 days' RETURNING 1),
+          sessions AS (DELETE FROM connect_sessions WHERE expires_at < $1::timestamptz - interval '30 days' RETURNING 1)
+     SELECT (SELECT count(*) FROM states) + (SELECT count(*) FROM attempts) + (SELECT count(*) FROM sessions) AS n`,
+    [now],
+  );
+  return { interrupted: interrupted.rowCount ?? 0, removed: Number(removed.rows[0]?.n ?? 0) };
+}

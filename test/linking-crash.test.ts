@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, startTestServer, type TestServer } from './helpers/server.js';
+import { createSession, hub, KUSTOMER_CLIENT, startFakes, type Fakes } from './helpers/linking.js';
+import { runSwitchboard } from './helpers/process.js';
+import { freePort } from '../src/store/embedded.js';
+import { generateKeySpec } from '../src/core/vault.js';
+import { housekeeping } from '../src/core/housekeeping.js';
+
+/** SIGKILL while the OAuth callback is exchanging the code: nothing half-created, the attempt ends in error, a retry works. */
+let fakes: Fakes;
+let setup: TestServer;
+let now = Date.now();
+const keys = generateKeySpec('crash');
+
+beforeAll(async () => {
+  fakes = await startFakes();
+  setup = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: keys }, { workers: false, clock: () => new Date(now) });
+});
+afterAll(async () => {
+  await setup?.close();
+  await fakes?.close();
+});
+
+describe('SIGKILL during linking', () => {
+  it('leaves no account, ends the attempt in error, and a retry links once', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    fakes.kustomer.registerApp({ ...KUSTOMER_CLIENT, redirectUris: [`${url}/connect/oauth2/kustomer/callback`] });
+    const k = fakes.kustomer.url;
+    const profile = (await api(setup)('POST', '/connector_profiles', { provider: 'kustomer', overrides: { authorization_url: `${k}/oauth/authorize`, token_url: `${k}/oauth/token`, base_url: k } })).json.id;
+    const env = { DATABASE_URL: setup.databaseUrl, SWITCHBOARD_ENCRYPTION_KEYS: keys, SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1', SWITCHBOARD_API_KEY: setup.apiKey };
+    const child = runSwitchboard(['start', '--port', String(port)], env);
+    await child.ready;
+    const viaChild = { ...setup, url } as TestServer;
+
+    const s = await createSession(viaChild, { origin_owner_id: 'crash-owner' });
+    const attempt = (await hub(viaChild, s.token)('POST', '/hub/connection_attempts', { token: s.token })).json.id as string;
+    const q = new URLSearchParams({ redirect_uri: `${url}/embedded/accounts/callback`, token: s.token, connection_attempt_id: attempt, client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: 'acme' });
+    const authorize = (await fetch(`${url}/connect/oauth2/${profile}?${q}`, { redirect: 'manual' })).headers.get('location')!;
+    const callback = (await fetch(authorize, { redirect: 'manual' })).headers.get('location')!;
+
+    fakes.kustomer.tokenDelayMs = 1500;
+    const inFlight = fetch(callback, { redirect: 'manual' }).catch(() => null);
+    await new Promise((r) => setTimeout(r, 400));
+    child.child.kill('SIGKILL');
+    await child.exited;
+    await inFlight;
+    fakes.kustomer.tokenDelayMs = 0;
+
+    const accounts = await setup.app.deps.db.query("SELECT count(*)::int AS n FROM accounts WHERE origin_owner_id = 'crash-owner'");
+    expect(accounts.rows[0].n).toBe(0);
+    expect((await hub(setup, s.token)('GET', `/hub/connection_attempts/${attempt}`)).json.status).toBe('pending');
+    now += 3 * 60_000;
+    expect((await housekeeping(setup.app.deps)).interrupted).toBe(1);
+    const ended = (await hub(setup, s.token)('GET', `/hub/connection_attempts/${attempt}`)).json;
+    expect(ended).toMatchObject({ status: 'error', error: { code: 'interrupted' } });
+    now = Date.now();
+
+    // The user tries again (a new attempt) on a restarted server: linked once.
+    const again = runSwitchboard(['start', '--port', String(port)], env);
+    await again.ready;
+    try {
+      const attempt2 = (await hub(viaChild, s.token)('POST', '/hub/connection_attempts', { token: s.token })).json.id as string;
+      const q2 = new URLSearchParams({ redirect_uri: `${url}/embedded/accounts/callback`, token: s.token, connection_attempt_id: attempt2, client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: 'acme' });
+      let next = `${url}/connect/oauth2/${profile}?${q2}`;
+      for (let i = 0; i < 4 && !next.includes('/embedded/accounts/callback'); i++) next = new URL((await fetch(next, { redirect: 'manual' })).headers.get('location')!, next).toString();
+      expect(new URL(next).searchParams.get('status')).toBe('success');
+      const after = await setup.app.deps.db.query("SELECT count(*)::int AS n FROM accounts WHERE origin_owner_id = 'crash-owner'");
+      expect(after.rows[0].n).toBe(1);
+    } finally {
+      again.child.kill('SIGTERM');
+      await again.exited;
+    }
+  }, 60_000);
+});
