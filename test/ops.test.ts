@@ -100,6 +100,9 @@ describe('logs', () => {
       const s = await createSession(server, { origin_owner_id: 'log-scan' });
       await hub(server, s.token)('POST', '/hub/accounts', { integration_id: profiles.oneflow, credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL } });
       await hub(server, s.token)('POST', '/hub/accounts', { integration_id: profiles.oneflow, credentials: { api_token: 'W'.repeat(40), user_email: ONEFLOW_EMAIL } });
+      const linked = (await api(server)('GET', '/accounts?origin_owner_id=log-scan')).json[0].id as string;
+      const proxied = await api(server)('POST', '/unified/proxy', { method: 'get', path: '/contracts' }, { 'x-account-id': linked });
+      expect(proxied.status).toBe(200);
       const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
       const q = new URLSearchParams({ redirect_uri: `${server.url}/embedded/accounts/callback`, token: s.token, connection_attempt_id: attempt.json.id, client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: 'acme' });
       let url = `${server.url}/connect/oauth2/${profiles.kustomer}?${q}`;
@@ -113,6 +116,24 @@ describe('logs', () => {
       expect(lines.length).toBeGreaterThan(10);
       const all = lines.join('\n');
       for (const secret of secrets) expect(all.includes(secret), `a secret ending …${secret.slice(-4)} is in the logs`).toBe(false);
+      // Nor in anything else the server shows: API answers, request logs, metrics, OpenAPI, pages, webhook payloads.
+      const listed = (await api(server)('GET', '/accounts?page_size=100')).json;
+      const shown = [
+        JSON.stringify(listed),
+        JSON.stringify((await api(server)('GET', '/connector_profiles')).json),
+        JSON.stringify((await api(server)('GET', '/webhooks')).json),
+        JSON.stringify((await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`)).json),
+        JSON.stringify((await api(server)('GET', '/requests/logs?page_size=100')).json),
+        JSON.stringify(await Promise.all(((await api(server)('GET', '/requests/logs?page_size=100')).json.data as Array<{ id: string }>).map(async (l) => (await api(server)('GET', `/requests/logs/${l.id}?include=step_logs`)).json))),
+        await (await fetch(`${server.url}/metrics`)).text(),
+        await (await fetch(`${server.url}/openapi.json`)).text(),
+        await (await fetch(`${server.url}/docs`)).text(),
+        await (await fetch(`${server.url}/dashboard`)).text(),
+        await (await fetch(`${server.url}/embedded/integrations?token=${s.token}`)).text(),
+        JSON.stringify(receiver.received.map((r) => r.body)),
+        JSON.stringify((await hub(server, s.token)('GET', `/hub/accounts/${listed.find((a: { provider: string }) => a.provider === 'oneflow').id}`)).json),
+      ].join('\n');
+      for (const secret of secrets.filter((x) => x !== s.token)) expect(shown.includes(secret), `a secret ending …${secret.slice(-4)} is shown somewhere`).toBe(false);
       const requests = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
       expect(requests.length).toBeGreaterThan(5);
       expect(requests.every((l) => typeof l.reqId === 'string' && l.reqId.length > 0)).toBe(true);
