@@ -143,6 +143,9 @@ describe('MCP with the StackOne SDK (mcp.mcpPost)', () => {
     expect(JSON.parse(bodies[2]!).result.tools.map((t: { name: string }) => t.name)).toEqual([
       'oneflow_list_contracts', 'oneflow_get_contract', 'oneflow_list_workspaces', 'oneflow_list_templates',
     ]);
+    // mcpGet accepts only a 200 whose body ends: the SDK gets an empty, finished stream.
+    const stream = await sdk.mcp.mcpGet(security, { xAccountId: acc.oneflow, mcpSessionId: 'none' });
+    expect(stream.statusCode).toBe(200);
     const closed = await sdk.mcp.mcpDelete(security, { xAccountId: acc.oneflow, mcpSessionId: 'none' });
     expect(closed.statusCode).toBe(200);
   });

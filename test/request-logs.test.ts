@@ -134,6 +134,11 @@ describe('request logs (bodies off, the default)', () => {
     const conflict = await api(server)('GET', '/requests/logs?status_codes=409');
     expect(conflict.json.data).toEqual([expect.objectContaining({ account_id: oneflow, provider: null, status: 409, success: false, path: null, url: null })]);
 
+    // An id the project does not own is not echoed into its logs.
+    const stranger = await onAccount(server, 'acc_someone_elses')('POST', '/unified/proxy', { path: '/contracts' });
+    const strangerLog = await api(server)('GET', `/requests/logs/${stranger.headers.get('x-request-id')}`);
+    expect([stranger.status, strangerLog.json.data.account_id, strangerLog.json.data.status]).toEqual([404, null, 404]);
+
     const page1 = await api(server)('GET', '/requests/logs?page_size=2&order_by=eventDatetime&order_direction=asc');
     const page2 = await api(server)('GET', `/requests/logs?page_size=2&order_by=eventDatetime&order_direction=asc&next=${page1.json.next}`);
     const all = await api(server)('GET', '/requests/logs?page_size=100&order_direction=asc');

@@ -7,10 +7,12 @@ import type { AccountTarget } from './credentials.js';
 import { hotCache } from './cache.js';
 import { authInjection, ownsUrl, resolveUrl } from './provider-request.js';
 import { urlPolicyViolation } from './network-policy.js';
-import { providerAgent } from './provider-http.js';
+import { errCode, header, MAX_BUFFERED_RESPONSE, providerAgent, readCapped } from './provider-http.js';
 import { TemplateError } from '../connectors/templating.js';
-import { bodyForLog, redactHeaders, redactUrl } from './request-logs/redact.js';
-import { logRowId, type StepLog } from './request-logs/writer.js';
+import { bodyForLog } from './request-logs/redact.js';
+import type { StepLog } from './request-logs/writer.js';
+import { closeStep, openStep, type StepContext } from './request-logs/steps.js';
+import { IDEMPOTENT, MAX_ATTEMPTS, RETRIED_5XX, RETRIED_SOCKET_ERRORS, backoffMs, retryAfterMs, sleep } from './retry-policy.js';
 
 export type UpstreamBody = string | Buffer | Readable | null;
 
@@ -35,13 +37,7 @@ export interface StreamedResponse extends ProviderResponse {
   body: Readable;
 }
 
-/** Larger buffered responses are refused: the raw passthrough streams them instead. */
-export const MAX_BUFFERED_RESPONSE = 10 * 1024 * 1024;
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
-const RETRIED_5XX = new Set([500, 502, 503, 504]);
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const RETRIED_SOCKET_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
-const MAX_ATTEMPTS = 5;
 const MAX_REDIRECTS = 5;
 /** Idle time allowed between chunks of a streamed body (the lifetime covers the wait for headers). */
 const STREAM_IDLE_MS = 60_000;
@@ -60,27 +56,6 @@ export function baseUrlOf(deps: Deps, t: AccountTarget): string {
   return base;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const errCode = (err: unknown): string | undefined => {
-  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
-  const code = e?.code ?? e?.cause?.code;
-  return typeof code === 'string' ? code : undefined;
-};
-const header = (h: ProviderResponse['headers'], name: string) => {
-  const v = h[name];
-  return Array.isArray(v) ? v[0] : v;
-};
-
-/** `Retry-After` as milliseconds: delta-seconds or an HTTP date. */
-export function retryAfterMs(value: string | undefined, now: Date): number | null {
-  if (!value) return null;
-  if (/^\d{1,7}$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - now.getTime());
-}
-
-/** Exponential backoff with jitter: 250 ms, 500 ms, 1 s, 2 s … capped at 8 s. */
-const backoffMs = (attempt: number) => Math.min(8000, 250 * 2 ** (attempt - 1)) + Math.floor(Math.random() * 100);
 
 /**
  * Provider calls for one linked account, within one lifetime (default 60 s) shared by every
@@ -197,97 +172,110 @@ export class ProviderSession {
     return new AppError('provider_error', `Could not reach ${this.connectorName}: ${why}`, { status: 502, provider: { ...evidence, error: why }, cause: err });
   }
 
-  private startStep(method: string, url: URL, headers: Record<string, string>, body: UpstreamBody, sensitive: Set<string>): StepLog {
-    const secrets = this.secrets();
-    const now = this.deps.clock().toISOString();
-    const step: StepLog = {
-      id: logRowId('step'),
-      http_method: method,
-      url: redactUrl(url, secrets, new Set(Object.keys(this.target.connector.inject.query))),
-      path: url.pathname,
-      status: null,
-      duration: performance.now(),
-      success: false,
-      start_time: now,
-      end_time: now,
-      request: { method, headers: redactHeaders(headers, secrets, sensitive) },
-      response: {},
+  private stepContext(sensitiveHeaders: ReadonlySet<string>): StepContext {
+    return {
+      now: this.deps.clock,
+      secrets: () => this.secrets(),
+      sensitiveHeaders,
+      sensitiveParams: new Set(Object.keys(this.target.connector.inject.query)),
+      logBodies: this.deps.settings.requestLogs.bodies,
     };
-    if (this.deps.settings.requestLogs.bodies && (typeof body === 'string' || Buffer.isBuffer(body))) {
-      step.request.body = bodyForLog(body, headers['content-type'], secrets);
-    }
-    this.steps.push(step);
-    return step;
   }
 
-  private endStep(step: StepLog, res: Dispatcher.ResponseData | null, error?: string) {
-    step.duration = Math.round((performance.now() - step.duration) * 100) / 100;
-    step.end_time = this.deps.clock().toISOString();
-    if (res) {
-      step.status = res.statusCode;
-      step.success = res.statusCode < 400;
-      step.response = { status_code: res.statusCode, headers: redactHeaders(res.headers, this.secrets()) };
-    } else {
-      step.response = { error: error ?? 'failed' };
+  /** One request with the account's credentials, recorded as a step. */
+  private async attempt(req: ProviderRequest, a: Attempt, signal: AbortSignal | undefined): Promise<{ res: Dispatcher.ResponseData; target: URL }> {
+    this.checkUrl(a.url);
+    const auth = this.injection();
+    const sensitive = new Set(Object.keys(auth.headers));
+    const target = new URL(a.url);
+    for (const [k, v] of Object.entries(auth.query)) target.searchParams.set(k, v);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers ?? {})) if (!sensitive.has(k.toLowerCase())) headers[k.toLowerCase()] = v;
+    Object.assign(headers, auth.headers);
+    const ctx = this.stepContext(sensitive);
+    const step = openStep(ctx, a.method, target, headers, a.body);
+    this.steps.push(step);
+    const remaining = this.remaining();
+    if (remaining <= 0) throw this.timeout(target);
+    try {
+      const res = await request(target, {
+        method: a.method as Dispatcher.HttpMethod,
+        headers,
+        body: a.body,
+        dispatcher: providerAgent(this.deps.settings.allowPrivateNetwork),
+        signal,
+        headersTimeout: Math.ceil(remaining),
+        bodyTimeout: signal ? Math.ceil(remaining) : STREAM_IDLE_MS,
+      });
+      closeStep(ctx, step, res);
+      return { res, target };
+    } catch (err) {
+      closeStep(ctx, step, null, errCode(err) ?? (err as Error).name);
+      throw err;
     }
+  }
+
+  /**
+   * Follows a redirect when it stays on a host the connector owns (true: go again); a redirect
+   * elsewhere is refused, so the credentials never follow it. False: hand the 3xx to the caller.
+   */
+  private async redirect(res: Dispatcher.ResponseData, from: URL, a: Attempt, replayable: boolean): Promise<boolean> {
+    const location = header(res.headers, 'location');
+    if (!REDIRECTS.has(res.statusCode) || !location || a.redirects >= MAX_REDIRECTS) return false;
+    let next: URL;
+    try {
+      next = new URL(location, from);
+    } catch {
+      return false;
+    }
+    const keepsBody = res.statusCode === 307 || res.statusCode === 308;
+    if (keepsBody && !replayable && a.body !== null) return false;
+    await res.body.dump();
+    if (!ownsUrl(this.target, next.href) || urlPolicyViolation(next.href, this.deps.settings.allowPrivateNetwork)) {
+      throw new AppError('provider_error', `${this.connectorName} redirected to ${next.host}, a host the connector does not own: not followed`, {
+        status: 502,
+        provider: { status: res.statusCode, url: from.origin + from.pathname },
+      });
+    }
+    if (!keepsBody && a.method !== 'GET' && a.method !== 'HEAD') {
+      a.method = 'GET';
+      a.body = null;
+    }
+    a.url = next;
+    a.fromTarget = false;
+    a.redirects++;
+    return true;
   }
 
   /** The attempt loop: retries, refresh-once, redirects. Returns with the body unread. */
   private async exchange(req: ProviderRequest, signal: AbortSignal | undefined): Promise<{ res: Dispatcher.ResponseData; url: URL }> {
-    let method = req.method.toUpperCase();
-    let body: UpstreamBody = req.body ?? null;
+    const body: UpstreamBody = req.body ?? null;
     const replayable = body === null || typeof body === 'string' || Buffer.isBuffer(body);
-    let url = req.url(this.target);
-    let fromTarget = true;
-    let refreshed = false;
-    let attempts = 0;
-    let redirects = 0;
+    const a: Attempt = { method: req.method.toUpperCase(), body, url: req.url(this.target), fromTarget: true, refreshed: false, count: 0, redirects: 0 };
     for (;;) {
-      this.checkUrl(url);
-      attempts++;
-      const auth = this.injection();
-      const sensitive = new Set(Object.keys(auth.headers));
-      const target = new URL(url);
-      for (const [k, v] of Object.entries(auth.query)) target.searchParams.set(k, v);
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers ?? {})) if (!sensitive.has(k.toLowerCase())) headers[k.toLowerCase()] = v;
-      Object.assign(headers, auth.headers);
-      const step = this.startStep(method, target, headers, body, sensitive);
-      const remaining = this.remaining();
-      if (remaining <= 0) throw this.timeout(target);
-      let res: Dispatcher.ResponseData;
+      a.count++;
+      let sent: { res: Dispatcher.ResponseData; target: URL };
       try {
-        res = await request(target, {
-          method: method as Dispatcher.HttpMethod,
-          headers,
-          body,
-          dispatcher: providerAgent(this.deps.settings.allowPrivateNetwork),
-          signal,
-          headersTimeout: Math.ceil(remaining),
-          bodyTimeout: signal ? Math.ceil(remaining) : STREAM_IDLE_MS,
-        });
+        sent = await this.attempt(req, a, signal);
       } catch (err) {
-        this.endStep(step, null, errCode(err) ?? (err as Error).name);
-        const wait = backoffMs(attempts);
-        if (replayable && IDEMPOTENT.has(method) && RETRIED_SOCKET_ERRORS.has(errCode(err) ?? '') && attempts < MAX_ATTEMPTS && wait < this.remaining()) {
-          await sleep(wait);
-          continue;
-        }
-        throw err;
-      }
-      this.endStep(step, res);
-      const status = res.statusCode;
-
-      if (status === 401 && !refreshed && replayable && this.target.connector.auth.type === 'oauth2') {
-        await res.body.dump();
-        refreshed = true;
-        this.target = await hotCache(this.deps).accountTarget(this.scope, this.target.account.id, { forceRefresh: true });
-        this.cachedSecrets = null;
-        if (fromTarget) url = req.url(this.target);
+        const wait = backoffMs(a.count);
+        const retry = replayable && IDEMPOTENT.has(a.method) && RETRIED_SOCKET_ERRORS.has(errCode(err) ?? '') && a.count < MAX_ATTEMPTS;
+        if (!retry || wait >= this.remaining()) throw err;
+        await sleep(wait);
         continue;
       }
-      if (replayable && attempts < MAX_ATTEMPTS && (status === 429 || (RETRIED_5XX.has(status) && IDEMPOTENT.has(method)))) {
-        const wait = retryAfterMs(header(res.headers, 'retry-after'), this.deps.clock()) ?? backoffMs(attempts);
+      const { res, target } = sent;
+      const status = res.statusCode;
+      if (status === 401 && !a.refreshed && replayable && this.target.connector.auth.type === 'oauth2') {
+        await res.body.dump();
+        a.refreshed = true;
+        this.target = await hotCache(this.deps).accountTarget(this.scope, this.target.account.id, { forceRefresh: true });
+        this.cachedSecrets = null;
+        if (a.fromTarget) a.url = req.url(this.target);
+        continue;
+      }
+      if (replayable && a.count < MAX_ATTEMPTS && (status === 429 || (RETRIED_5XX.has(status) && IDEMPOTENT.has(a.method)))) {
+        const wait = retryAfterMs(header(res.headers, 'retry-after'), this.deps.clock()) ?? backoffMs(a.count);
         // A wait past the lifetime is not waited for: the caller gets the 429 and its Retry-After.
         if (wait < this.remaining()) {
           await res.body.dump();
@@ -295,63 +283,22 @@ export class ProviderSession {
           continue;
         }
       }
-      const location = header(res.headers, 'location');
-      if (REDIRECTS.has(status) && location && redirects < MAX_REDIRECTS) {
-        let next: URL | null = null;
-        try {
-          next = new URL(location, target);
-        } catch {
-          next = null;
-        }
-        const keepsBody = status === 307 || status === 308;
-        if (next && (replayable || !keepsBody || body === null)) {
-          await res.body.dump();
-          if (!(ownsUrl(this.target, next.href) && !urlPolicyViolation(next.href, this.deps.settings.allowPrivateNetwork))) {
-            throw new AppError('provider_error', `${this.connectorName} redirected to ${next.host}, a host the connector does not own: not followed`, {
-              status: 502,
-              provider: { status, url: target.origin + target.pathname },
-            });
-          }
-          if (!keepsBody && method !== 'GET' && method !== 'HEAD') {
-            method = 'GET';
-            body = null;
-          }
-          url = next;
-          fromTarget = false;
-          redirects++;
-          continue;
-        }
-      }
+      if (await this.redirect(res, target, a, replayable)) continue;
       return { res, url: target };
     }
   }
 }
 
-function tooLarge(name: string, max: number) {
-  return new AppError('provider_error', `${name}'s response is larger than ${max / 1024 / 1024} MB: use the raw passthrough /proxy/{account_id}/{path}`, {
-    status: 502,
-  });
-}
-
-async function readCapped(res: Dispatcher.ResponseData, max: number, name: string): Promise<Buffer> {
-  const declared = Number(header(res.headers, 'content-length') ?? NaN);
-  if (declared > max) {
-    res.body.destroy();
-    throw tooLarge(name, max);
-  }
-  // A declared length within the cap: read it in one go (the common case, and the fast one).
-  if (Number.isFinite(declared)) return Buffer.from(await res.body.arrayBuffer());
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    size += (chunk as Buffer).length;
-    if (size > max) {
-      res.body.destroy();
-      throw tooLarge(name, max);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+/** Where the attempt loop stands. */
+interface Attempt {
+  method: string;
+  body: UpstreamBody;
+  url: URL;
+  /** False once a redirect chose the URL: a refresh must not send it back to the first one. */
+  fromTarget: boolean;
+  refreshed: boolean;
+  count: number;
+  redirects: number;
 }
 
 /** Opens a session: the account's credentials (refused with a 4xx when not usable). */

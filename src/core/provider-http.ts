@@ -1,6 +1,7 @@
 import dns from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
+import { AppError } from './errors.js';
 import { isPrivateAddress } from './network-policy.js';
 
 /** A provider host that resolved to a loopback, private or link-local address. */
@@ -51,3 +52,48 @@ export function providerAgent(allowPrivateNetwork: boolean): Agent {
   }
   return agent;
 }
+
+/** The error code of a failed request (undici wraps socket errors in `cause`). */
+export const errCode = (err: unknown): string | undefined => {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
+  const code = e?.code ?? e?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/** One response header as a string (the first, when repeated). */
+export const header = (h: Record<string, string | string[] | undefined>, name: string) => {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+/** Larger buffered responses are refused: the raw passthrough streams them instead. */
+export const MAX_BUFFERED_RESPONSE = 10 * 1024 * 1024;
+
+function tooLarge(name: string, max: number) {
+  return new AppError('provider_error', `${name}'s response is larger than ${max / 1024 / 1024} MB: use the raw passthrough /proxy/{account_id}/{path}`, {
+    status: 502,
+  });
+}
+
+/** Reads a whole response body, refusing (502) more than `max` bytes. */
+export async function readCapped(res: Dispatcher.ResponseData, max: number, name: string): Promise<Buffer> {
+  const declared = Number(header(res.headers, 'content-length') ?? NaN);
+  if (declared > max) {
+    res.body.destroy();
+    throw tooLarge(name, max);
+  }
+  // A declared length within the cap: read it in one go (the common case, and the fast one).
+  if (Number.isFinite(declared)) return Buffer.from(await res.body.arrayBuffer());
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += (chunk as Buffer).length;
+    if (size > max) {
+      res.body.destroy();
+      throw tooLarge(name, max);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+

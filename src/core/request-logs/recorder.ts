@@ -28,6 +28,11 @@ export class CallRecorder {
   private readonly t0 = performance.now();
   private readonly started: Date;
   accountId: string | null = null;
+  /**
+   * The account a caller named. It is logged only once known to be the caller's: after it was
+   * opened, or when it was refused as suspended (409); another project's id is never echoed.
+   */
+  claimedAccountId: string | null = null;
   provider: string | null = null;
   action: string | null = null;
   session: ProviderSession | null = null;
@@ -44,6 +49,7 @@ export class CallRecorder {
 
   /** Records the outcome: the status and body Switchboard answered with, or the error it raised. */
   finish(status: number, outcome: { body?: unknown; error?: AppError } = {}) {
+    if (!this.accountId && this.claimedAccountId && outcome.error?.code === 'conflict') this.accountId = this.claimedAccountId;
     const secrets = this.session?.secrets() ?? [];
     const bodies = this.deps.settings.requestLogs.bodies;
     const first = this.session?.steps[0];

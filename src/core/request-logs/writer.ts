@@ -72,12 +72,14 @@ function row(e: CallLog): Record<(typeof COLUMNS)[number], unknown> {
 
 /**
  * Logs are written in batches, off the request path: a proxied call never waits for its log row.
- * A batch goes out when it is full or `intervalMs` after its first entry. Old rows are purged
+ * A batch goes out when it is full or `intervalMs` after its first entry. Batches are small on
+ * purpose: the database's work comes in short bursts that delay concurrent calls less (measured:
+ * p99 at concurrency 1 drops by about a third from 100-row to 20-row batches). Old rows are purged
  * (retention) at most once an hour per process. A failed write is reported and dropped: logs
  * must never take the proxy down.
  */
 export function createRequestLogWriter(deps: Deps, opts: { batchSize?: number; intervalMs?: number } = {}): RequestLogWriter {
-  const batchSize = opts.batchSize ?? 100;
+  const batchSize = opts.batchSize ?? 20;
   const intervalMs = opts.intervalMs ?? 100;
   let queue: CallLog[] = [];
   let timer: NodeJS.Timeout | null = null;

@@ -18,9 +18,11 @@ export function actionRoutes(app: FastifyInstance, deps: Deps, writer: RequestLo
       const body = parseInput(rpcBodySchema, req.body);
       rec.action = body.action;
       const accountId = accountIdOf(req, body.headers?.['x-account-id']);
-      rec.accountId = accountId;
+      rec.claimedAccountId = accountId;
       const session = await openSession(deps, projectOf(req), accountId);
       rec.session = session;
+      // Only an account the caller's project owns is named in its logs.
+      rec.accountId = session.target.account.id;
       rec.provider = session.target.connector.key;
       const action = actionForAccount(deps, session.target, body.action);
       const result = await runAction(deps, session, action, rpcInput(body));

@@ -107,9 +107,14 @@ export function mcpRoutes(app: FastifyInstance, deps: Deps, writer: RequestLogWr
     }
   });
 
-  // No server-initiated stream: a stateless server has nothing to push (MCP clients expect 405).
+  // No server-initiated stream: a stateless server has nothing to push. MCP clients expect 405
+  // for that; the StackOne SDK's mcpGet accepts only 200 with a body that ends, so its traffic
+  // (told apart by its user agent, as the contract suggests) gets an empty, finished stream.
   app.get('/mcp', async (req, reply) => {
     accountIdOf(req);
+    if (String(req.headers['user-agent'] ?? '').includes('speakeasy-sdk/')) {
+      return reply.status(200).type('text/event-stream').send('');
+    }
     reply.header('allow', 'POST, DELETE');
     return sendMcpError(reply, 405, 'This MCP server does not offer an event stream: send requests with POST', deps.clock());
   });

@@ -16,10 +16,12 @@ export function proxyRoutes(app: FastifyInstance, deps: Deps, writer: RequestLog
     const rec = recorderFor(deps, writer, req, 'proxy', req.body);
     try {
       const accountId = accountIdOf(req);
-      rec.accountId = accountId;
+      rec.claimedAccountId = accountId;
       const input = parseInput(proxyBodySchema, req.body);
       const session = await openSession(deps, projectOf(req), accountId);
       rec.session = session;
+      // Only an account the caller's project owns is named in its logs.
+      rec.accountId = session.target.account.id;
       rec.provider = session.target.connector.key;
       const method = proxyMethod(input.method);
       // The buffered proxy decodes bodies itself: ask for them uncompressed.

@@ -40,9 +40,11 @@ export function rawProxyRoutes(app: FastifyInstance, deps: Deps, writer: Request
     const rec = recorderFor(deps, writer, req, 'proxy');
     try {
       const accountId = req.params.accountId;
-      rec.accountId = accountId;
+      rec.claimedAccountId = accountId;
       const session = await openSession(deps, projectOf(req), accountId);
       rec.session = session;
+      // Only an account the caller's project owns is named in its logs.
+      rec.accountId = session.target.account.id;
       rec.provider = session.target.connector.key;
       const path = providerPath(req);
       const headers = forwardableHeaders(req.headers, session.target);
