@@ -44,7 +44,8 @@ export function urlPolicyViolation(raw: string, allowPrivate: boolean): string |
   if (url.username || url.password) return 'must not contain credentials';
   if (allowPrivate) return null;
   if (url.protocol !== 'https:') return 'must use https';
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // A trailing dot (`metadata.google.internal.`) names the same host: judge it without.
+  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '');
   if (INTERNAL_NAMES.test(host) || !host.includes('.') && !net.isIP(host)) return 'points at a private network host';
   if (net.isIP(host) && isPrivateAddress(host)) return 'points at a private network address';
   return null;
