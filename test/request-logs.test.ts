@@ -201,3 +201,30 @@ describe('request logs with bodies on, and retention', () => {
     }
   });
 });
+
+describe('step logs (GET /requests/logs/steps)', () => {
+  let ctx: Awaited<ReturnType<typeof setup>>;
+  beforeAll(async () => {
+    ctx = await setup();
+  });
+  afterAll(async () => ctx?.server.close());
+
+  it('lists the provider requests of matching calls, through the official SDK too', async () => {
+    const { server, oneflow } = ctx;
+    const ok = await onAccount(server, oneflow)('POST', '/unified/proxy', { path: '/contracts' });
+    const missing = await onAccount(server, oneflow)('POST', '/unified/proxy', { path: '/contracts/999999' });
+    expect(ok.status).toBe(200);
+    expect(missing.status).toBe(404);
+    const all = await api(server)('GET', `/requests/logs/steps?account_ids=${oneflow}`);
+    expect(all.status).toBe(200);
+    expect(all.json.data.map((s: { path: string; status: number }) => [s.path, s.status])).toEqual([
+      ['/v1/contracts/999999', 404],
+      ['/v1/contracts', 200],
+    ]);
+    const failed = await api(server)('GET', `/requests/logs/steps?account_ids=${oneflow}&success=false`);
+    expect(failed.json.data.map((s: { status: number }) => s.status)).toEqual([404]);
+    const sdk = new StackOne({ serverURL: server.url, security: { username: server.apiKey, password: '' }, retryConfig: { strategy: 'none' } });
+    const viaSdk = await sdk.requestLogs.listStepLogs({ filter: { accountIds: oneflow, statusCodes: '200' } });
+    expect(viaSdk.stepLogsPaginated?.data.map((s) => s.status)).toEqual([200]);
+  });
+});

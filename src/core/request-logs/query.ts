@@ -159,3 +159,18 @@ export async function getLog(deps: Deps, scope: ProjectScope, id: string) {
   if (!r) throw notFound('Request log');
   return { data: { ...logToWire(r, 'full'), request: r.request, response: r.response } };
 }
+
+/**
+ * `StepLogsPaginated` (`GET /requests/logs/steps`): the provider requests of the calls that
+ * match the filters, newest call first. Pages run over calls; `status_codes` and `success`
+ * apply to the steps themselves.
+ */
+export async function listStepLogs(deps: Deps, scope: ProjectScope, q: ListLogsQuery) {
+  const { status_codes: statusCodes, success, ...callFilters } = q;
+  const page = await listLogs(deps, scope, { ...callFilters, include: 'step_logs' });
+  const steps = page.data.flatMap((log) => ('step_requests' in log ? (log.step_requests as Array<ReturnType<typeof stepToWire>>) : []));
+  return {
+    data: steps.filter((s) => (!statusCodes?.length || (s.status !== null && statusCodes.includes(s.status))) && (!success || s.success === (success === 'true'))),
+    next: page.next,
+  };
+}

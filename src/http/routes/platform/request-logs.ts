@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../../core/deps.js';
 import type { RequestLogWriter } from '../../../core/request-logs/writer.js';
-import { getLog, listLogs, listLogsQuery } from '../../../core/request-logs/query.js';
+import { getLog, listLogs, listLogsQuery, listStepLogs } from '../../../core/request-logs/query.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
 
@@ -11,6 +11,12 @@ export function requestLogRoutes(app: FastifyInstance, deps: Deps, writer: Reque
     const q = parseInput(listLogsQuery, req.query, 'query');
     await writer.flush();
     return listLogs(deps, projectOf(req), q);
+  });
+
+  app.get('/requests/logs/steps', async (req) => {
+    const q = parseInput(listLogsQuery, req.query, 'query');
+    await writer.flush();
+    return listStepLogs(deps, projectOf(req), q);
   });
 
   app.get<{ Params: { id: string } }>('/requests/logs/:id', async (req) => {
