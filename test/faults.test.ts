@@ -75,3 +75,27 @@ describe('faults', () => {
     expect(row).toEqual({ status: 'pending', last_error: 'no answer within 10 s' });
   }, 30_000);
 });
+
+describe('a full disk', () => {
+  it('is reported clearly at start (exit code 4), not as a PostgreSQL stack trace', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { runSwitchboard } = await import('./helpers/process.js');
+    const mnt = await fs.mkdtemp(path.join(os.tmpdir(), 'sb-full-'));
+    // A real, tiny filesystem (root is needed to mount it; CI runs as root).
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt]);
+    cleanups.push(async () => {
+      execFileSync('umount', [mnt]);
+      await fs.rm(mnt, { recursive: true, force: true });
+    });
+    const run = runSwitchboard(['start', '--port', '0', '--data-dir', path.join(mnt, 'data')]);
+    expect(await run.exited).toBe(4);
+    expect(run.output()).toMatch(/switchboard: the disk holding .*data is full: \d+ MB free, 64 MB needed/);
+  });
+
+  it('a database out of space answers 503 with a clear message', async () => {
+    const { toAppError } = await import('../src/http/errors.js');
+    const err = toAppError(Object.assign(new Error('could not extend file "base/16384/16385": No space left on device'), { code: '53100' }));
+    expect(err.status).toBe(503);
+    expect(err.message).toBe('The database is out of disk space');
+  });
+});

@@ -1,6 +1,7 @@
 import { loadConfig, ConfigError } from '../config/config.js';
 import { startApp, createLogger } from '../app.js';
 import { LockedError } from '../store/lock.js';
+import { DiskFullError } from '../store/embedded.js';
 import { createPool } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import { kustomerCommand } from './kustomer.js';
@@ -36,7 +37,7 @@ Flags for start (each also has an environment variable):
   --role <role>         SWITCHBOARD_ROLE        api | worker | all (default all)
 
 See docs/configuration.md for every variable.
-Exit codes: 0 ok, 1 runtime failure, 2 bad usage or configuration, 3 data dir in use.`;
+Exit codes: 0 ok, 1 runtime failure, 2 bad usage or configuration, 3 data dir in use, 4 disk full.`;
 
 async function start(argv: string[]) {
   const config = loadConfig(argv);
@@ -136,6 +137,10 @@ main().catch((err: unknown) => {
   if (err instanceof ConfigError) {
     console.error(`switchboard: ${err.message}`);
     process.exit(2);
+  }
+  if (err instanceof DiskFullError) {
+    console.error(`switchboard: ${err.message}`);
+    process.exit(4);
   }
   if (err instanceof LockedError) {
     console.error(`switchboard: ${err.message}`);

@@ -34,6 +34,10 @@ export function toAppError(err: unknown): AppError {
   // PostgreSQL "data exception" (class 22): input the database cannot store is the caller's error.
   const pgCode = (err as { code?: unknown })?.code;
   if (typeof pgCode === 'string' && /^22[0-9A-Z]{3}$/.test(pgCode)) return new AppError('bad_request', 'Invalid input', { cause: err });
+  // Insufficient resources (53100 disk full, 53200 out of memory, 53300 too many connections).
+  if (typeof pgCode === 'string' && pgCode.startsWith('53')) {
+    return new AppError('internal', pgCode === '53100' ? 'The database is out of disk space' : 'The database is overloaded: try again shortly', { cause: err, status: 503 });
+  }
   const fe = err as FastifyError;
   if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     const message = FASTIFY_STATUS_MESSAGES[fe.code] ?? (err instanceof SyntaxError ? 'Request body is not valid JSON' : 'Bad request');

@@ -90,6 +90,24 @@ async function letPostgresUserIn(dataDir: string, log: Logger) {
   if (opened.length) log.warn({ dirs: opened }, 'running as root: let the postgres user traverse (o+x) these directories to reach the data dir');
 }
 
+/** Free space needed to create the database (initdb writes ~40 MB), and to keep running. */
+const MIN_FREE_INIT = 64 * 1024 * 1024;
+const MIN_FREE_RUN = 16 * 1024 * 1024;
+
+export class DiskFullError extends Error {}
+
+async function checkFreeSpace(dataDir: string, needed: number) {
+  const st = await fs.statfs(dataDir);
+  const free = st.bavail * st.bsize;
+  if (free < needed) {
+    throw new DiskFullError(
+      `the disk holding ${dataDir} is full: ${Math.floor(free / 1024 / 1024)} MB free, ${needed / 1024 / 1024} MB needed. Free some space or choose another --data-dir.`,
+    );
+  }
+}
+
+const noSpace = (err: unknown) => err instanceof Error && /No space left on device|ENOSPC/.test(err.message);
+
 export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
   const pgDir = path.join(dataDir, 'pg');
   const secretFile = path.join(dataDir, 'pg-password');
@@ -123,15 +141,22 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     onLog: (m: string) => log.trace({ pg: m.trim() }, 'postgres'),
     onError: (m: unknown) => log.debug({ pg: String(m).trim() }, 'postgres'),
   });
+  await checkFreeSpace(dataDir, initialised ? MIN_FREE_RUN : MIN_FREE_INIT);
   if (!initialised) {
     log.info({ dir: pgDir }, 'initialising embedded PostgreSQL');
-    await pg.initialise();
+    try {
+      await pg.initialise();
+    } catch (err) {
+      if (noSpace(err)) throw new DiskFullError(`the disk holding ${dataDir} ran full while creating the database. Free some space or choose another --data-dir.`);
+      throw err;
+    }
   } else {
     await stopOrphanPostmaster(pgDir, log);
   }
   try {
     await pg.start();
   } catch (err) {
+    if (noSpace(err)) throw new DiskFullError(`the disk holding ${dataDir} is full: PostgreSQL cannot start. Free some space or choose another --data-dir.`);
     throw new Error(`embedded PostgreSQL did not start in ${pgDir}${err instanceof Error ? `: ${err.message}` : ''}`);
   }
   const base = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
