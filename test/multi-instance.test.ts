@@ -107,6 +107,10 @@ describe('three processes on one database', () => {
     for (let i = 0; i < 200 && received.size < all.length; i++) await new Promise((r) => setTimeout(r, 50));
     expect([...received.keys()].sort()).toEqual(all.sort());
     expect([...received.values()].every((n) => n === 1)).toBe(true);
+    // The delivery log is written after the receiver answers: wait for the last rows.
+    const delivered = async () => (await setup.app.deps.db.query<{ n: number }>("SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'delivered'")).rows[0]!.n;
+    for (let i = 0; i < 100 && (await delivered()) < all.length; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await delivered()).toBe(all.length);
     const attempts = await setup.app.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_attempts');
     expect(attempts.rows[0]!.n).toBe(all.length);
   }, 90_000);

@@ -45,8 +45,12 @@ describe('/metrics', () => {
     const s = await createSession(server, { origin_owner_id: 'metrics-2' });
     await hub(server, s.token)('POST', '/hub/accounts', { integration_id: profiles.oneflow, credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL } });
     for (let i = 0; i < 100 && !receiver.received.some((r) => r.json.origin_owner_id === 'metrics-2'); i++) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 100));
-    const text = await (await fetch(`${server.url}/metrics`)).text();
+    // The counter moves once the delivery's outcome is recorded, just after the receiver answered.
+    let text = '';
+    for (let i = 0; i < 100 && !/switchboard_webhook_deliveries_total\{outcome="delivered"\} [1-9]/.test(text); i++) {
+      text = await (await fetch(`${server.url}/metrics`)).text();
+      await new Promise((r) => setTimeout(r, 20));
+    }
     expect(text).toMatch(/switchboard_accounts\{provider="oneflow",status="active"\} 1/);
     expect(text).toMatch(/switchboard_webhook_deliveries_total\{outcome="delivered"\} [1-9]/);
     expect(text).toMatch(/switchboard_provider_request_duration_seconds_count\{provider="oneflow",status="200"\} 1/);

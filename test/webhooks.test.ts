@@ -151,6 +151,8 @@ describe('delivery', () => {
     expect(verified).toEqual(got.json);
     // …and so does a plain HMAC of the raw body with the secret.
     expect(got.headers['x-stackone-signature']).toBe(createHmac('sha256', hook.json.secret).update(got.body).digest('base64url'));
+    // The log row is written once the receiver has answered.
+    await waitFor(async () => (await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`)).json[0]?.status === 'delivered');
     const log = await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`);
     expect(log.json).toEqual([expect.objectContaining({ event: 'account.updated', event_id: got.json.event_id, status: 'delivered', attempts: 1, last_status_code: 200 })]);
     await api(server)('DELETE', `/webhooks/${hook.json.id}`);
@@ -169,7 +171,7 @@ describe('delivery', () => {
       // Bring the retries forward instead of waiting out the backoff.
       await server.app.deps.db.query('UPDATE webhook_deliveries SET next_attempt_at = now() WHERE endpoint_id = $1', [hook.json.id]);
       await waitFor(() => up.received.length >= 5);
-      await new Promise((r) => setTimeout(r, 300));
+      await waitFor(async () => (await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`)).json.every((d: { status: string }) => d.status === 'delivered'));
       expect(up.received.map((r) => r.json.origin_owner_name).sort()).toEqual(['n0', 'n1', 'n2', 'n3', 'n4']);
       expect(new Set(up.received.map((r) => r.json.event_id)).size).toBe(5);
       const log = (await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`)).json;
