@@ -224,6 +224,18 @@ describe('retries, refresh and lifetime', () => {
     expect(fakes.oneflow.requests.length - before).toBe(1);
   });
 
+  it('a provider that resets the connection is retried for a GET, and a clean 502 for a POST', async () => {
+    const reset = (_req: unknown, res: import('node:http').ServerResponse) => res.socket?.destroy();
+    up.script.push(reset, json(200, { ok: 2 }));
+    const res = await onAccount(server, acc.scripted)('POST', '/unified/proxy', { path: '/contracts' });
+    expect(res.status).toBe(200);
+    expect(res.json.data).toEqual({ ok: 2 });
+    up.script.push(reset);
+    const post = await onAccount(server, acc.scripted)('POST', '/unified/proxy', { method: 'post', path: '/contracts', body: { a: 1 } });
+    expect(post.status).toBe(502);
+    expect(post.json).toMatchObject({ statusCode: 502, message: expect.stringMatching(/Oneflow/) });
+  });
+
   it('retries idempotent requests on 5xx with backoff; never a POST', async () => {
     up.script.push(json(503, { error: 'busy' }), json(502, { error: 'gateway' }), json(200, { ok: 1 }));
     const n = up.requests.length;
