@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followToCallback } from './helpers/link-accounts.js';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { createSession, hub, KUSTOMER_CLIENT, startFakes, type Fakes } from './helpers/linking.js';
 import { runSwitchboard } from './helpers/process.js';
@@ -62,8 +63,7 @@ describe('SIGKILL during linking', () => {
     try {
       const attempt2 = (await hub(viaChild, s.token)('POST', '/hub/connection_attempts', { token: s.token })).json.id as string;
       const q2 = new URLSearchParams({ redirect_uri: `${url}/embedded/accounts/callback`, token: s.token, connection_attempt_id: attempt2, client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: 'acme' });
-      let next = `${url}/connect/oauth2/${profile}?${q2}`;
-      for (let i = 0; i < 4 && !next.includes('/embedded/accounts/callback'); i++) next = new URL((await fetch(next, { redirect: 'manual' })).headers.get('location')!, next).toString();
+      const next = (await followToCallback(`${url}/connect/oauth2/${profile}?${q2}`)).toString();
       expect(new URL(next).searchParams.get('status')).toBe('success');
       const after = await setup.app.deps.db.query("SELECT count(*)::int AS n FROM accounts WHERE origin_owner_id = 'crash-owner'");
       expect(after.rows[0].n).toBe(1);

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followToCallback } from './helpers/link-accounts.js';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { createProfiles, createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
@@ -109,8 +110,7 @@ describe('logs', () => {
       expect(proxied.status).toBe(200);
       const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
       const q = new URLSearchParams({ redirect_uri: `${server.url}/embedded/accounts/callback`, token: s.token, connection_attempt_id: attempt.json.id, client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: 'acme' });
-      let url = `${server.url}/connect/oauth2/${profiles.kustomer}?${q}`;
-      for (let i = 0; i < 4 && !url.includes('/embedded/accounts/callback'); i++) url = new URL((await fetch(url, { redirect: 'manual' })).headers.get('location')!, url).toString();
+      const url = (await followToCallback(`${server.url}/connect/oauth2/${profiles.kustomer}?${q}`)).toString();
       expect(new URL(url).searchParams.get('status')).toBe('success');
       await new Promise((r) => setTimeout(r, 500));
       const account = server.app.deps.vault.openJson<Record<string, string>>(

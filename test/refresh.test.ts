@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followToCallback } from './helpers/link-accounts.js';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { createProfiles, createSession, hub, KUSTOMER_CLIENT, startFakes, type Fakes } from './helpers/linking.js';
 import { kustomerAccount, openCredentials, salesforceAccount } from './helpers/accounts.js';
@@ -97,8 +98,7 @@ describe('failure classes', () => {
     const s = await createSession(server, { origin_owner_id: 'recover', account_id: account.id });
     const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
     const q = new URLSearchParams({ redirect_uri: `${server.url}/embedded/accounts/callback`, token: s.token, connection_attempt_id: attempt.json.id, client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: 'acme' });
-    let url = `${server.url}/connect/oauth2/${profiles.kustomer}?${q}`;
-    for (let i = 0; i < 4 && !url.includes('/embedded/accounts/callback'); i++) url = new URL((await fetch(url, { redirect: 'manual' })).headers.get('location')!, url).toString();
+    const url = (await followToCallback(`${server.url}/connect/oauth2/${profiles.kustomer}?${q}`)).toString();
     expect(new URL(url).searchParams.get('account_id')).toBe(account.id);
     const r = await row(account.id);
     expect(r).toMatchObject({ status: 'active', status_reasons: [] });

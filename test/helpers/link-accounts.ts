@@ -3,26 +3,27 @@ import { createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN, type
 
 type Profiles = Awaited<ReturnType<typeof createProfiles>>;
 
-/** Follows the OAuth popup's redirects (our server ⇄ fake provider) to the Hub callback; returns the account id. */
-async function popup(url: string): Promise<string> {
+/** Follows the OAuth popup's redirects (our server ⇄ fake provider) until the Hub callback page; returns its URL. */
+export async function followToCallback(url: string): Promise<URL> {
   let current = url;
   for (let i = 0; i < 8; i++) {
     const res = await fetch(current, { redirect: 'manual' });
     const loc = res.headers.get('location');
     await res.text();
-    if (res.status >= 300 && res.status < 400 && loc) {
-      const next = new URL(loc, current);
-      if (next.pathname.endsWith('/embedded/accounts/callback')) {
-        const id = next.searchParams.get('account_id');
-        if (next.searchParams.get('status') !== 'success' || !id) throw new Error(`link failed: ${next}`);
-        return id;
-      }
-      current = next.toString();
-      continue;
-    }
-    throw new Error(`popup stopped at ${current} with ${res.status}`);
+    if (res.status < 300 || res.status >= 400 || !loc) throw new Error(`popup stopped at ${current} with ${res.status}`);
+    const next = new URL(loc, current);
+    if (next.pathname.endsWith('/embedded/accounts/callback')) return next;
+    current = next.toString();
   }
   throw new Error('too many redirects');
+}
+
+/** The popup's account id, or an error when the link failed. */
+async function popup(url: string): Promise<string> {
+  const callback = await followToCallback(url);
+  const id = callback.searchParams.get('account_id');
+  if (callback.searchParams.get('status') !== 'success' || !id) throw new Error(`link failed: ${callback}`);
+  return id;
 }
 
 async function linkOAuth(server: TestServer, integrationId: string, owner: string, fields: Record<string, string> = {}) {
