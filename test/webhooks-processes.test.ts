@@ -1,18 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitFor } from './helpers/wait.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { runSwitchboard } from './helpers/process.js';
 import { insertAccount } from '../src/core/accounts.js';
 import { generateKeySpec } from '../src/core/vault.js';
-
-const waitFor = async (cond: () => boolean | Promise<boolean>, ms: number) => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 /** A receiver that counts deliveries per event id; `delayMs` keeps requests in flight. */
 async function countingReceiver(delayMs = 0) {

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { waitFor } from './helpers/wait.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
@@ -34,14 +35,6 @@ async function linkOneflow(server: TestServer, owner: string, profileId: string)
   expect(res.status).toBe(201);
   return res.json.id as string;
 }
-
-const waitFor = async (cond: () => boolean | Promise<boolean>, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe('webhook endpoints API', () => {
   let server: TestServer;
