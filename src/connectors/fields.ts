@@ -87,11 +87,14 @@ export function validateFields(
   return { values, problems };
 }
 
+/** A field whose value is sealed and shown redacted: marked secret, or a password input. */
+export const isSecretField = (f: Field): boolean => f.secret || f.type === 'password';
+
 /** Splits values into the non-secret part (stored readable) and the secret part (sealed). */
 export function splitSecrets(fields: Field[], values: Record<string, string>) {
   const plain: Record<string, string> = {};
   const secret: Record<string, string> = {};
-  const secretKeys = new Set(fields.filter((f) => f.secret || f.type === 'password').map((f) => f.key));
+  const secretKeys = new Set(fields.filter(isSecretField).map((f) => f.key));
   for (const [k, v] of Object.entries(values)) (secretKeys.has(k) ? secret : plain)[k] = v;
   return { plain, secret };
 }

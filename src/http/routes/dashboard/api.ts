@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../../core/deps.js';
 import type { Connector, Field } from '../../../connectors/schema.js';
-import { htmlPattern } from '../../../connectors/fields.js';
+import { htmlPattern, isSecretField } from '../../../connectors/fields.js';
 import { callbackUrl } from '../../../core/oauth2.js';
 import { accountToWire, getAccount } from '../../../core/accounts.js';
 import { searchAccounts, searchAccountsQuery } from '../../../core/account-search.js';
@@ -18,7 +18,7 @@ function fieldToDashboard(f: Field) {
     label: f.label,
     type: f.type,
     required: f.required,
-    secret: f.secret || f.type === 'password',
+    secret: isSecretField(f),
     placeholder: f.placeholder ?? null,
     description: f.description ?? null,
     options: f.options ?? null,

@@ -6,7 +6,7 @@ import { authenticateSessionToken, type SessionRow } from '../../../core/connect
 import { listProfiles, type ConnectorProfile } from '../../../core/connector-profiles.js';
 import { accountToEdit, hubAccount, linkWithCredentials, profileForSession, sessionAllowsProfile } from '../../../core/linking.js';
 import { attemptToWire, cancelAttempt, createAttempt, getAttempt } from '../../../core/connection-attempts.js';
-import { splitSecrets, htmlPattern } from '../../../connectors/fields.js';
+import { splitSecrets, htmlPattern, isSecretField } from '../../../connectors/fields.js';
 import { redact } from '../../../core/vault.js';
 import { unauthorized } from '../../../core/errors.js';
 import { parseInput } from '../../errors.js';
@@ -33,7 +33,7 @@ function fieldToHub(f: Field) {
     label: f.label,
     type: f.type,
     required: f.required,
-    secret: f.secret || f.type === 'password',
+    secret: isSecretField(f),
     ...(f.placeholder ? { placeholder: f.placeholder } : {}),
     ...(f.description ? { description: f.description } : {}),
     ...(f.default !== undefined ? { value: f.default } : {}),
