@@ -10,7 +10,8 @@
  * of routing and the API-key check alone.
  * Every server is its own process (the load generator is this one), at concurrency 1 and 64.
  * Run: npx tsx bench/proxy.ts [seconds per measurement] [rounds]
- * PROF=<dir> writes a CPU profile of the Switchboard process there.
+ * PROF=<dir> writes a CPU profile of the Switchboard process there; BENCH_ONLY=<regex> measures only
+ * the matching targets (with the two baselines); BENCH_CONCURRENCY=1,64 sets the levels.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -159,10 +160,14 @@ async function main() {
       { name: 'GET /proxy/{account}/… (raw)', url: new URL(`${sb.url}/proxy/${linked.id}/contracts`), method: 'GET', headers: { authorization: auth } },
     ];
 
-    for (const concurrency of [1, 64]) {
+    // BENCH_ONLY=<regex> measures only the matching targets (the two baselines are always kept).
+    const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
+    const measured = targets.filter((t, i) => i < 2 || !only || only.test(t.name));
+    const levels = (process.env.BENCH_CONCURRENCY ?? '1,64').split(',').map(Number);
+    for (const concurrency of levels) {
       const runs = new Map<string, Array<Awaited<ReturnType<typeof measure>>>>();
       for (let round = 0; round < ROUNDS; round++) {
-        for (const t of targets) {
+        for (const t of measured) {
           const r = await measure(t, concurrency, SECONDS);
           runs.set(t.name, [...(runs.get(t.name) ?? []), r]);
         }

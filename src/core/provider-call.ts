@@ -1,6 +1,7 @@
+import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Deps, ProjectScope } from './deps.js';
 import { AppError, type ProviderEvidence } from './errors.js';
 import type { AccountTarget } from './credentials.js';
@@ -9,9 +10,7 @@ import { authInjection, ownsUrl, resolveUrl } from './provider-request.js';
 import { urlPolicyViolation } from './network-policy.js';
 import { errCode, header, MAX_BUFFERED_RESPONSE, providerAgent, readCapped } from './provider-http.js';
 import { TemplateError } from '../connectors/templating.js';
-import { bodyForLog } from './request-logs/redact.js';
-import type { StepLog } from './request-logs/writer.js';
-import { closeStep, openStep, type StepContext } from './request-logs/steps.js';
+import { closeStep, openStep, type RawStep, type Redaction } from './request-logs/steps.js';
 import { IDEMPOTENT, MAX_ATTEMPTS, RETRIED_5XX, RETRIED_SOCKET_ERRORS, backoffMs, retryAfterMs, sleep } from './retry-policy.js';
 
 export type UpstreamBody = string | Buffer | Readable | null;
@@ -42,18 +41,82 @@ const MAX_REDIRECTS = 5;
 /** Idle time allowed between chunks of a streamed body (the lifetime covers the wait for headers). */
 const STREAM_IDLE_MS = 60_000;
 
+type Injection = ReturnType<typeof authInjection>;
+
 /**
- * Cached targets are shared by every call on an account, so what is derived from one (its base
- * URL, the origins already checked) is kept beside it and dropped with it.
+ * What a call derives from an account's opened credentials: its base URL, the credentials to
+ * inject, the values a log must hide, the origins already checked. Cached targets are shared by
+ * every call on an account (and replaced, never changed, when the account changes), so this is
+ * worked out once per target and dropped with it.
  */
-const baseUrls = new WeakMap<AccountTarget, string>();
-const checkedOrigins = new WeakMap<AccountTarget, Set<string>>();
+interface Derived extends Redaction {
+  base?: string;
+  /** The credentials to inject, or why there are none (a token missing from the account). */
+  injection: Injection | AppError;
+  readonly checkedOrigins: Set<string>;
+}
+const derivedOf = new WeakMap<AccountTarget, Derived>();
+
+function derived(t: AccountTarget): Derived {
+  let d = derivedOf.get(t);
+  if (d) return d;
+  const c = t.connector;
+  let injection: Injection | AppError;
+  try {
+    injection = authInjection(t);
+  } catch (err) {
+    // A missing token is the account's problem, not a 500.
+    if (!(err instanceof TemplateError)) throw err;
+    injection = new AppError('conflict', `The account has no usable ${c.name} credentials: reconnect it`, { cause: err });
+  }
+  const secretKeys = new Set([...c.config_fields, ...c.setup_fields].filter((f) => f.secret).map((f) => f.key));
+  const secrets: string[] = [];
+  for (const [k, v] of [...Object.entries(t.config), ...Object.entries(t.setup)]) if (secretKeys.has(k) && v) secrets.push(v);
+  for (const [k, v] of Object.entries(t.credentials)) if (typeof v === 'string' && /token|secret|password|key|code|signature/i.test(k)) secrets.push(v);
+  const injected = injection instanceof AppError ? { headers: {}, query: {} } : injection;
+  secrets.push(...Object.values(injected.headers), ...Object.values(injected.query));
+  d = {
+    injection,
+    secrets,
+    sensitiveHeaders: new Set(Object.keys(c.inject.headers).map((k) => k.toLowerCase())),
+    sensitiveParams: new Set(Object.keys(c.inject.query)),
+    checkedOrigins: new Set(),
+  };
+  derivedOf.set(t, d);
+  return d;
+}
 
 /** The connector's base URL for a target (or the profile's override), checked once per target. */
 export function baseUrlOf(deps: Deps, t: AccountTarget): string {
-  let base = baseUrls.get(t);
-  if (base === undefined) baseUrls.set(t, (base = resolveUrl(deps, t, 'base_url')));
-  return base;
+  const d = derived(t);
+  return (d.base ??= resolveUrl(deps, t, 'base_url'));
+}
+
+/**
+ * A URL builder that works a URL out once per target: the route needs the URL before the call
+ * (for its log) and the session needs it again for the same target, or anew after a refresh.
+ */
+export function urlPerTarget(build: (t: AccountTarget) => URL): (t: AccountTarget) => URL {
+  let last: { t: AccountTarget; url: URL } | null = null;
+  return (t) => {
+    if (last?.t !== t) last = { t, url: build(t) };
+    return last.url;
+  };
+}
+
+/**
+ * The lifetime of a call as undici's `signal`: an EventEmitter, which undici accepts and which
+ * costs far less per request than an AbortController. Aborting it ends the request in flight,
+ * including a body still being read.
+ */
+class Lifetime extends EventEmitter {
+  aborted = false;
+  reason: Error | undefined;
+  abort() {
+    this.aborted = true;
+    this.reason = Object.assign(new Error('The call ran out of time'), { name: 'AbortError' });
+    this.emit('abort');
+  }
 }
 
 
@@ -64,9 +127,8 @@ export function baseUrlOf(deps: Deps, t: AccountTarget): string {
  * redirects are followed only to hosts the connector owns. Every attempt becomes a step log.
  */
 export class ProviderSession {
-  readonly steps: StepLog[] = [];
+  readonly steps: RawStep[] = [];
   private readonly deadline: number;
-  private cachedSecrets: string[] | null = null;
 
   constructor(
     readonly deps: Deps,
@@ -81,26 +143,13 @@ export class ProviderSession {
   }
 
   /** Values that must never appear in a log: secret fields, tokens, injected credentials. */
-  secrets(): string[] {
-    if (this.cachedSecrets) return this.cachedSecrets;
-    const c = this.target.connector;
-    const secretKeys = new Set([...c.config_fields, ...c.setup_fields].filter((f) => f.secret).map((f) => f.key));
-    const out: string[] = [];
-    for (const [k, v] of [...Object.entries(this.target.config), ...Object.entries(this.target.setup)]) if (secretKeys.has(k) && v) out.push(v);
-    for (const [k, v] of Object.entries(this.target.credentials)) if (typeof v === 'string' && /token|secret|password|key|code|signature/i.test(k)) out.push(v);
-    const injected = this.injection();
-    out.push(...Object.values(injected.headers), ...Object.values(injected.query));
-    return (this.cachedSecrets = out);
+  secrets(): readonly string[] {
+    return derived(this.target).secrets;
   }
 
-  /** The credentials to put on a request; a missing token is the account's problem, not a 500. */
-  private injection() {
-    try {
-      return authInjection(this.target);
-    } catch (err) {
-      if (err instanceof TemplateError) throw new AppError('conflict', `The account has no usable ${this.connectorName} credentials: reconnect it`, { cause: err });
-      throw err;
-    }
+  /** What a log of this call must hide (for the account's current credentials). */
+  redaction(): Redaction {
+    return derived(this.target);
   }
 
   private remaining(): number {
@@ -118,14 +167,12 @@ export class ProviderSession {
   /** A URL credentials may go to: the private-network rule and the connector's hosts. */
   private checkUrl(url: URL) {
     const plain = !url.username && !url.password;
-    let seen = checkedOrigins.get(this.target);
-    if (plain && seen?.has(url.origin)) return;
+    const seen = derived(this.target).checkedOrigins;
+    if (plain && seen.has(url.origin)) return;
     const problem = urlPolicyViolation(url.href, this.deps.settings.allowPrivateNetwork);
     if (problem) throw new AppError('bad_request', `${this.connectorName} URL ${problem}`);
     if (!ownsUrl(this.target, url.href)) throw new AppError('bad_request', `${url.host} is not a ${this.connectorName} host`);
-    if (!plain) return;
-    if (!seen) checkedOrigins.set(this.target, (seen = new Set()));
-    seen.add(url.origin);
+    if (plain) seen.add(url.origin);
   }
 
   /** Sends a request and reads the whole response (at most 10 MB) within the lifetime. */
@@ -133,16 +180,16 @@ export class ProviderSession {
     const first = req.url(this.target);
     const remaining = this.remaining();
     if (remaining <= 0) throw this.timeout(first);
-    const lifetime = new AbortController();
+    const lifetime = new Lifetime();
     const timer = setTimeout(() => lifetime.abort(), remaining);
     try {
-      const { res, url } = await this.exchange(req, lifetime.signal);
+      const { res, url } = await this.exchange(req, first, lifetime);
       const body = await readCapped(res, MAX_BUFFERED_RESPONSE, this.connectorName);
       const step = this.steps[this.steps.length - 1];
-      if (step && this.deps.settings.requestLogs.bodies) step.response.body = bodyForLog(body, header(res.headers, 'content-type'), this.secrets());
+      if (step && this.deps.settings.requestLogs.bodies) step.responseBody = body;
       return { status: res.statusCode, headers: res.headers, url, body };
     } catch (err) {
-      throw lifetime.signal.aborted && !(err instanceof AppError) ? this.timeout(first) : this.failure(err, first);
+      throw lifetime.aborted && !(err instanceof AppError) ? this.timeout(first) : this.failure(err, first);
     } finally {
       clearTimeout(timer);
     }
@@ -153,7 +200,7 @@ export class ProviderSession {
     const first = req.url(this.target);
     if (this.remaining() <= 0) throw this.timeout(first);
     try {
-      const { res, url } = await this.exchange(req, undefined);
+      const { res, url } = await this.exchange(req, first, undefined);
       return { status: res.statusCode, headers: res.headers, url, body: res.body };
     } catch (err) {
       throw this.failure(err, first);
@@ -172,45 +219,43 @@ export class ProviderSession {
     return new AppError('provider_error', `Could not reach ${this.connectorName}: ${why}`, { status: 502, provider: { ...evidence, error: why }, cause: err });
   }
 
-  private stepContext(sensitiveHeaders: ReadonlySet<string>): StepContext {
-    return {
-      now: this.deps.clock,
-      secrets: () => this.secrets(),
-      sensitiveHeaders,
-      sensitiveParams: new Set(Object.keys(this.target.connector.inject.query)),
-      logBodies: this.deps.settings.requestLogs.bodies,
-    };
-  }
-
   /** One request with the account's credentials, recorded as a step. */
-  private async attempt(req: ProviderRequest, a: Attempt, signal: AbortSignal | undefined): Promise<{ res: Dispatcher.ResponseData; target: URL }> {
+  private async attempt(req: ProviderRequest, a: Attempt, signal: Lifetime | undefined): Promise<{ res: Dispatcher.ResponseData; target: URL }> {
     this.checkUrl(a.url);
-    const auth = this.injection();
-    const sensitive = new Set(Object.keys(auth.headers));
-    const target = new URL(a.url);
-    for (const [k, v] of Object.entries(auth.query)) target.searchParams.set(k, v);
+    const d = derived(this.target);
+    const auth = d.injection;
+    if (auth instanceof AppError) throw auth;
+    let target = a.url;
+    const query = Object.entries(auth.query);
+    if (query.length) {
+      target = new URL(a.url);
+      for (const [k, v] of query) target.searchParams.set(k, v);
+    }
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers ?? {})) if (!sensitive.has(k.toLowerCase())) headers[k.toLowerCase()] = v;
+    if (req.headers) for (const k in req.headers) {
+      const lower = k.toLowerCase();
+      if (!d.sensitiveHeaders.has(lower)) headers[lower] = req.headers[k]!;
+    }
     Object.assign(headers, auth.headers);
-    const ctx = this.stepContext(sensitive);
-    const step = openStep(ctx, a.method, target, headers, a.body);
+    const step = openStep(d, a.method, target, headers, a.body);
     this.steps.push(step);
     const remaining = this.remaining();
     if (remaining <= 0) throw this.timeout(target);
     try {
-      const res = await request(target, {
+      const res = await providerAgent(this.deps.settings.allowPrivateNetwork).request({
+        origin: target.origin,
+        path: target.pathname + target.search,
         method: a.method as Dispatcher.HttpMethod,
         headers,
         body: a.body,
-        dispatcher: providerAgent(this.deps.settings.allowPrivateNetwork),
-        signal,
+        signal: signal ?? null,
         headersTimeout: Math.ceil(remaining),
         bodyTimeout: signal ? Math.ceil(remaining) : STREAM_IDLE_MS,
       });
-      closeStep(ctx, step, res);
+      closeStep(step, res);
       return { res, target };
     } catch (err) {
-      closeStep(ctx, step, null, errCode(err) ?? (err as Error).name);
+      closeStep(step, null, errCode(err) ?? (err as Error).name);
       throw err;
     }
   }
@@ -248,10 +293,10 @@ export class ProviderSession {
   }
 
   /** The attempt loop: retries, refresh-once, redirects. Returns with the body unread. */
-  private async exchange(req: ProviderRequest, signal: AbortSignal | undefined): Promise<{ res: Dispatcher.ResponseData; url: URL }> {
+  private async exchange(req: ProviderRequest, first: URL, signal: Lifetime | undefined): Promise<{ res: Dispatcher.ResponseData; url: URL }> {
     const body: UpstreamBody = req.body ?? null;
     const replayable = body === null || typeof body === 'string' || Buffer.isBuffer(body);
-    const a: Attempt = { method: req.method.toUpperCase(), body, url: req.url(this.target), fromTarget: true, refreshed: false, count: 0, redirects: 0 };
+    const a: Attempt = { method: req.method.toUpperCase(), body, url: first, fromTarget: true, refreshed: false, count: 0, redirects: 0 };
     for (;;) {
       a.count++;
       let sent: { res: Dispatcher.ResponseData; target: URL };
@@ -270,7 +315,6 @@ export class ProviderSession {
         await res.body.dump();
         a.refreshed = true;
         this.target = await hotCache(this.deps).accountTarget(this.scope, this.target.account.id, { forceRefresh: true });
-        this.cachedSecrets = null;
         if (a.fromTarget) a.url = req.url(this.target);
         continue;
       }

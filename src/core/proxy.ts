@@ -117,26 +117,27 @@ export function encodeProxyBody(method: string, body: unknown, headers: Record<s
   return JSON.stringify(body);
 }
 
-/** `{status, headers, data}`: JSON parsed, text as a string, binary as base64 (`encoding` says so). */
-export function proxyEnvelope(res: BufferedResponse) {
+/**
+ * `{status, headers, data}` as JSON text: a JSON body goes in as the provider sent it (parsed
+ * only to check it is JSON, never re-serialised), text as a string, binary as base64 with
+ * `encoding: "base64"`.
+ */
+export function proxyEnvelope(res: BufferedResponse): string {
   const headers = returnableHeaders(res.headers);
   const ct = headers['content-type'];
-  const envelope: { status: number; headers: Record<string, string>; data: unknown; encoding?: 'base64' } = { status: res.status, headers, data: null };
-  if (res.body.length === 0) return envelope;
+  const head = `{"status":${res.status},"headers":${JSON.stringify(headers)},"data":`;
+  if (res.body.length === 0) return `${head}null}`;
   if (/json/i.test(ct ?? '')) {
     const text = res.body.toString('utf8');
     try {
-      envelope.data = JSON.parse(text);
+      JSON.parse(text);
+      return `${head}${text}}`;
     } catch {
-      envelope.data = text;
+      return `${head}${JSON.stringify(text)}}`;
     }
-  } else if (isTextual(ct) || (!ct && looksLikeText(res.body))) {
-    envelope.data = res.body.toString('utf8');
-  } else {
-    envelope.data = res.body.toString('base64');
-    envelope.encoding = 'base64';
   }
-  return envelope;
+  if (isTextual(ct) || (!ct && looksLikeText(res.body))) return `${head}${JSON.stringify(res.body.toString('utf8'))}}`;
+  return `${head}${JSON.stringify(res.body.toString('base64'))},"encoding":"base64"}`;
 }
 
 /** The status the SDK accepts for a provider success (it knows 200, 201, 202 and 204 only). */

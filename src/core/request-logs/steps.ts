@@ -1,47 +1,79 @@
-import { performance } from 'node:perf_hooks';
-import type { Dispatcher } from 'undici';
 import { bodyForLog, redactHeaders, redactUrl } from './redact.js';
 import { logRowId, type StepLog } from './writer.js';
 
-export interface StepContext {
-  now: () => Date;
-  secrets: () => string[];
-  /** Header and query names that carry credentials (the connector's `inject` keys). */
-  sensitiveHeaders: ReadonlySet<string>;
-  sensitiveParams: ReadonlySet<string>;
-  logBodies: boolean;
+/** What a log must hide for one account: its secret values and the names that carry credentials. */
+export interface Redaction {
+  readonly secrets: readonly string[];
+  /** Header names the connector injects credentials in (lower case). */
+  readonly sensitiveHeaders: ReadonlySet<string>;
+  /** Query parameter names the connector injects credentials in. */
+  readonly sensitiveParams: ReadonlySet<string>;
 }
 
-/** A provider request as a log step, secrets removed at once. `duration` holds the start until closed. */
-export function openStep(ctx: StepContext, method: string, url: URL, headers: Record<string, string>, body: unknown): StepLog {
-  const secrets = ctx.secrets();
-  const now = ctx.now().toISOString();
-  const step: StepLog = {
-    id: logRowId('step'),
-    http_method: method,
-    url: redactUrl(url, secrets, ctx.sensitiveParams),
-    path: url.pathname,
-    status: null,
-    duration: performance.now(),
-    success: false,
-    start_time: now,
-    end_time: now,
-    request: { method, headers: redactHeaders(headers, secrets, ctx.sensitiveHeaders) },
-    response: {},
-  };
-  if (ctx.logBodies && (typeof body === 'string' || Buffer.isBuffer(body))) step.request.body = bodyForLog(body, headers['content-type'], secrets);
-  return step;
+/**
+ * A provider request as the call saw it. Nothing here is redacted or formatted yet: the step
+ * becomes a `StepLog` (secrets removed) when its log row is written, off the request path.
+ */
+export interface RawStep {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: unknown;
+  /** performance.now() at the start and at the answer (or failure). */
+  t0: number;
+  t1: number;
+  status: number | null;
+  responseHeaders: Record<string, string | string[] | undefined> | null;
+  responseBody?: Buffer;
+  error?: string;
+  redaction: Redaction;
+}
+
+/** Opens a step for a request about to be sent. */
+export function openStep(redaction: Redaction, method: string, url: URL, headers: Record<string, string>, body: unknown): RawStep {
+  const t0 = performance.now();
+  return { method, url, headers, body, t0, t1: t0, status: null, responseHeaders: null, redaction };
 }
 
 /** Completes a step with the provider's answer, or with why there was none. */
-export function closeStep(ctx: StepContext, step: StepLog, res: Dispatcher.ResponseData | null, error?: string) {
-  step.duration = Math.round((performance.now() - step.duration) * 100) / 100;
-  step.end_time = ctx.now().toISOString();
+export function closeStep(step: RawStep, res: { statusCode: number; headers: Record<string, string | string[] | undefined> } | null, error?: string) {
+  step.t1 = performance.now();
   if (res) {
     step.status = res.statusCode;
-    step.success = res.statusCode < 400;
-    step.response = { status_code: res.statusCode, headers: redactHeaders(res.headers, ctx.secrets()) };
+    step.responseHeaders = res.headers;
   } else {
-    step.response = { error: error ?? 'failed' };
+    step.error = error ?? 'failed';
   }
+}
+
+/**
+ * The stored form of a step, secrets removed. Wall-clock times are derived from the call's
+ * start (`wallAt` is the wall time at performance.now() = `perfAt`).
+ */
+export function stepLog(s: RawStep, wallAt: number, perfAt: number, logBodies: boolean): StepLog {
+  const { secrets, sensitiveHeaders, sensitiveParams } = s.redaction;
+  const iso = (t: number) => new Date(wallAt + (t - perfAt)).toISOString();
+  const log: StepLog = {
+    id: logRowId('step'),
+    http_method: s.method,
+    url: redactUrl(s.url, secrets, sensitiveParams),
+    path: s.url.pathname,
+    status: s.status,
+    duration: Math.round((s.t1 - s.t0) * 100) / 100,
+    success: s.status !== null && s.status < 400,
+    start_time: iso(s.t0),
+    end_time: iso(s.t1),
+    request: { method: s.method, headers: redactHeaders(s.headers, secrets, sensitiveHeaders) },
+    response: s.responseHeaders
+      ? { status_code: s.status!, headers: redactHeaders(s.responseHeaders, secrets) }
+      : { error: s.error ?? 'failed' },
+  };
+  if (logBodies) {
+    if (typeof s.body === 'string' || Buffer.isBuffer(s.body)) log.request.body = bodyForLog(s.body, s.headers['content-type'], secrets);
+    if (s.responseBody && s.responseHeaders) {
+      const ct = s.responseHeaders['content-type'];
+      log.response.body = bodyForLog(s.responseBody, Array.isArray(ct) ? ct[0] : ct, secrets);
+    }
+  }
+  return log;
 }

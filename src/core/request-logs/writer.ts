@@ -45,7 +45,8 @@ export interface CallLog {
 }
 
 export interface RequestLogWriter {
-  record(entry: CallLog): void;
+  /** Queues a call's log; `entry` puts the row together (secrets removed) when the batch is written. */
+  record(entry: () => CallLog): void;
   /** Writes everything recorded so far (reads call this first, so a caller sees its own calls). */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -81,16 +82,25 @@ function row(e: CallLog): Record<(typeof COLUMNS)[number], unknown> {
 export function createRequestLogWriter(deps: Deps, opts: { batchSize?: number; intervalMs?: number } = {}): RequestLogWriter {
   const batchSize = opts.batchSize ?? 20;
   const intervalMs = opts.intervalMs ?? 100;
-  let queue: CallLog[] = [];
+  let queue: Array<() => CallLog> = [];
   let timer: NodeJS.Timeout | null = null;
   let chain: Promise<void> = Promise.resolve();
   let lastPurge = 0;
   let dropped = 0;
 
   // One JSON parameter per batch: PostgreSQL expands it, instead of the driver serialising 20 parameters a row.
-  async function insert(batch: CallLog[]) {
+  async function insert(batch: Array<() => CallLog>) {
     for (let i = 0; i < batch.length; i += MAX_ROWS_PER_INSERT) {
-      const rows = JSON.stringify(batch.slice(i, i + MAX_ROWS_PER_INSERT).map(row));
+      const built = [];
+      for (const entry of batch.slice(i, i + MAX_ROWS_PER_INSERT)) {
+        try {
+          built.push(row(entry()));
+        } catch (err) {
+          deps.log.warn({ err }, 'request log entry could not be built: dropped');
+        }
+      }
+      if (!built.length) continue;
+      const rows = JSON.stringify(built);
       await deps.db.query(
         `INSERT INTO request_logs (${COLUMNS.join(', ')}) SELECT ${COLUMNS.join(', ')} FROM json_populate_recordset(NULL::request_logs, $1::json)
          ON CONFLICT (id) DO NOTHING`,

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../../core/deps.js';
 import type { RequestLogWriter } from '../../../core/request-logs/writer.js';
-import { openSession } from '../../../core/provider-call.js';
+import { openSession, urlPerTarget } from '../../../core/provider-call.js';
 import {
   encodeProxyBody, forwardableHeaders, providerFailure, proxyBodySchema, proxyEnvelope, proxyMethod, proxyUrl, successStatus,
 } from '../../../core/proxy.js';
-import { redactUrl } from '../../../core/request-logs/redact.js';
 import { parseInput, toAppError } from '../../errors.js';
 import { projectOf } from '../../auth.js';
 import { accountIdOf, recorderFor } from './provider-calls.js';
@@ -27,13 +26,13 @@ export function proxyRoutes(app: FastifyInstance, deps: Deps, writer: RequestLog
       // The buffered proxy decodes bodies itself: ask for them uncompressed.
       const headers = forwardableHeaders(input.headers ?? {}, session.target, ['accept-encoding']);
       const body = encodeProxyBody(method, input.body, headers);
-      const first = proxyUrl(deps, session.target, input);
-      rec.upstream = { method, path: first.pathname, url: redactUrl(first, session.secrets()) };
-      const res = await session.send({ method, url: (t) => proxyUrl(deps, t, input), headers, body });
+      const url = urlPerTarget((t) => proxyUrl(deps, t, input));
+      rec.upstream = { method, url: url(session.target) };
+      const res = await session.send({ method, url, headers, body });
       if (res.status < 200 || res.status >= 300) throw providerFailure(session, res);
       const envelope = proxyEnvelope(res);
       const status = successStatus(res.status);
-      rec.finish(status, { body: envelope });
+      rec.finish(status, { json: envelope });
       return reply.status(status).type('application/json').send(envelope);
     } catch (err) {
       const appErr = toAppError(err);

@@ -2,9 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../../../core/deps.js';
 import { AppError } from '../../../core/errors.js';
 import type { RequestLogWriter } from '../../../core/request-logs/writer.js';
-import { openSession } from '../../../core/provider-call.js';
+import { openSession, urlPerTarget } from '../../../core/provider-call.js';
 import { forwardableHeaders, proxyUrl } from '../../../core/proxy.js';
-import { redactUrl } from '../../../core/request-logs/redact.js';
 import { toAppError } from '../../errors.js';
 import { projectOf } from '../../auth.js';
 import { recorderFor } from './provider-calls.js';
@@ -50,9 +49,9 @@ export function rawProxyRoutes(app: FastifyInstance, deps: Deps, writer: Request
       const headers = forwardableHeaders(req.headers, session.target);
       const streamed = hasBody(req);
       if (streamed && req.headers['content-length']) headers['content-length'] = String(req.headers['content-length']);
-      const first = proxyUrl(deps, session.target, { path });
-      rec.upstream = { method: req.method, path: first.pathname, url: redactUrl(first, session.secrets()) };
-      const res = await session.stream({ method: req.method, url: (t) => proxyUrl(deps, t, { path }), headers, body: streamed ? req.raw : null });
+      const url = urlPerTarget((t) => proxyUrl(deps, t, { path }));
+      rec.upstream = { method: req.method, url: url(session.target) };
+      const res = await session.stream({ method: req.method, url, headers, body: streamed ? req.raw : null });
       reply.raw.once('close', () => rec.finish(res.status));
       reply.status(res.status);
       for (const [name, value] of Object.entries(res.headers)) {
