@@ -395,6 +395,19 @@ describe('lifetime', () => {
       const res = await onAccount(short, account)('POST', '/unified/proxy', { path: '/slow' });
       expect(res.status).toBe(408);
       expect(res.json).toMatchObject({ statusCode: 408, message: 'Oneflow did not answer within 2 s' });
+
+      // Headers at once, then a body that trickles a byte every 200 ms, forever: the lifetime
+      // bounds the whole answer, not just the wait for headers.
+      let drip: NodeJS.Timeout | undefined;
+      up.script.push((_req, r) => {
+        r.writeHead(200, { 'content-type': 'application/json' });
+        r.write('[');
+        drip = setInterval(() => r.write(' '), 200);
+        r.on('close', () => clearInterval(drip));
+      });
+      const trickle = await onAccount(short, account)('POST', '/unified/proxy', { path: '/trickle' });
+      clearInterval(drip);
+      expect(trickle.status).toBe(408);
     } finally {
       await short.close();
     }
