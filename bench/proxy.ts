@@ -83,10 +83,32 @@ async function call(base: string, method: string, p: string, body?: unknown, hea
 
 interface Target {
   name: string;
+  /** The process serving the target: its CPU time per request is reported. */
+  pid: number;
   url: URL;
   method: 'GET' | 'POST' | 'DELETE';
   headers: Record<string, string>;
   body?: string;
+}
+
+/** CPU time (user + system, ms) used so far by a process and, separately, by its live descendants (the embedded PostgreSQL). Linux only. */
+async function cpuMs(pid: number): Promise<{ own: number; children: number }> {
+  const procs = new Map<number, { ppid: number; ms: number }>();
+  for (const name of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await fs.readFile(`/proc/${name}/stat`, 'utf8').catch(() => null);
+    if (!stat) continue;
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // state ppid … utime(11) stime(12), in clock ticks of 10 ms
+    procs.set(Number(name), { ppid: Number(f[1]), ms: (Number(f[11]) + Number(f[12])) * 10 });
+  }
+  const inTree = (p: number): boolean => {
+    for (let q = procs.get(p)?.ppid; q; q = procs.get(q)?.ppid) if (q === pid) return true;
+    return false;
+  };
+  let children = 0;
+  for (const [p, info] of procs) if (inTree(p)) children += info.ms;
+  return { own: procs.get(pid)?.ms ?? 0, children };
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -108,15 +130,19 @@ async function measure(t: Target, concurrency: number, seconds: number) {
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (performance.now() < warmEnd) await one();
   }));
+  const cpu0 = await cpuMs(t.pid);
   const started = performance.now();
   const end = started + seconds * 1000;
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (performance.now() < end) latencies.push(await one());
   }));
   const elapsed = (performance.now() - started) / 1000;
+  const cpu1 = await cpuMs(t.pid);
+  const cpuUs = ((cpu1.own - cpu0.own) * 1000) / latencies.length;
+  const dbUs = ((cpu1.children - cpu0.children) * 1000) / latencies.length;
   await pool.close();
   latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / elapsed, p50: pct(latencies, 50), p99: pct(latencies, 99), errors };
+  return { rps: latencies.length / elapsed, p50: pct(latencies, 50), p99: pct(latencies, 99), cpuUs, dbUs, errors };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -146,18 +172,19 @@ async function main() {
     const auth = `Basic ${Buffer.from(`${API_KEY}:`).toString('base64')}`;
 
     const targets: Target[] = [
-      { name: 'direct (upstream itself)', url: new URL(`${upstream.url}/v1/contracts`), method: 'GET', headers: { 'x-oneflow-api-token': TOKEN, 'x-oneflow-user-email': EMAIL } },
-      { name: 'bare undici forwarder', url: new URL(`${bare.url}/contracts`), method: 'GET', headers: {} },
+      { name: 'direct (upstream itself)', pid: upstream.child.pid!, url: new URL(`${upstream.url}/v1/contracts`), method: 'GET', headers: { 'x-oneflow-api-token': TOKEN, 'x-oneflow-user-email': EMAIL } },
+      { name: 'bare undici forwarder', pid: bare.child.pid!, url: new URL(`${bare.url}/contracts`), method: 'GET', headers: {} },
       {
         name: 'POST /unified/proxy',
+        pid: sb.child.pid!,
         url: new URL(`${sb.url}/unified/proxy`),
         method: 'POST',
         headers: { authorization: auth, 'x-account-id': linked.id, 'content-type': 'application/json' },
         body: JSON.stringify({ method: 'get', path: '/contracts' }),
       },
       // No provider call: what routing, the API-key check and the account header cost on their own.
-      { name: 'platform floor: DELETE /mcp', url: new URL(`${sb.url}/mcp`), method: 'DELETE', headers: { authorization: auth, 'x-account-id': linked.id } },
-      { name: 'GET /proxy/{account}/… (raw)', url: new URL(`${sb.url}/proxy/${linked.id}/contracts`), method: 'GET', headers: { authorization: auth } },
+      { name: 'platform floor: DELETE /mcp', pid: sb.child.pid!, url: new URL(`${sb.url}/mcp`), method: 'DELETE', headers: { authorization: auth, 'x-account-id': linked.id } },
+      { name: 'GET /proxy/{account}/… (raw)', pid: sb.child.pid!, url: new URL(`${sb.url}/proxy/${linked.id}/contracts`), method: 'GET', headers: { authorization: auth } },
     ];
 
     // BENCH_ONLY=<regex> measures only the matching targets (the two baselines are always kept).
@@ -173,18 +200,18 @@ async function main() {
         }
       }
       const summary = new Map([...runs].map(([name, rs]) => [name, {
-        rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), errors: rs.reduce((n, r) => n + r.errors, 0),
+        rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), cpuUs: median(rs.map((r) => r.cpuUs)), dbUs: median(rs.map((r) => r.dbUs)), errors: rs.reduce((n, r) => n + r.errors, 0),
       }]));
       const direct = summary.get(targets[0]!.name)!;
       const bareR = summary.get(targets[1]!.name)!;
       console.log(`\nconcurrency ${concurrency} (${ROUNDS} rounds × ${SECONDS} s, medians)`);
-      console.log('| target | req/s | vs bare | p50 ms | p99 ms | added p50 ms | added p99 ms | errors |');
-      console.log('|---|---|---|---|---|---|---|---|');
+      console.log('| target | req/s | vs bare | p50 ms | p99 ms | added p50 ms | added p99 ms | server CPU µs/req | its PostgreSQL µs/req | errors |');
+      console.log('|---|---|---|---|---|---|---|---|---|---|');
       for (const [name, s] of summary) {
         const isBase = name === targets[0]!.name;
         console.log(
           `| ${name} | ${s.rps.toFixed(0)} | ${(s.rps / bareR.rps).toFixed(2)}× | ${s.p50.toFixed(2)} | ${s.p99.toFixed(2)} | ` +
-            `${isBase ? '—' : (s.p50 - direct.p50).toFixed(2)} | ${isBase ? '—' : (s.p99 - direct.p99).toFixed(2)} | ${s.errors} |`,
+            `${isBase ? '—' : (s.p50 - direct.p50).toFixed(2)} | ${isBase ? '—' : (s.p99 - direct.p99).toFixed(2)} | ${s.cpuUs.toFixed(0)} | ${s.dbUs ? s.dbUs.toFixed(0) : '—'} | ${s.errors} |`,
         );
       }
     }
