@@ -112,6 +112,12 @@ export class HotCache {
     map.set(key, { value, at: performance.now() });
   }
 
+  /** The project of an API key, when this process has it cached (no database read). */
+  cachedApiKey(key: string): ProjectScope | undefined {
+    this.ensureListening();
+    return this.fresh(this.keys, hashToken(key).toString('base64url'));
+  }
+
   /** The project of an API key, or null. */
   async apiKey(key: string): Promise<ProjectScope | null> {
     this.ensureListening();

@@ -51,8 +51,17 @@ async function projectFromAdminSession(deps: Deps, req: FastifyRequest, sessionI
  * the Authorization header always decides; without one, a dashboard session cookie may.
  */
 export function requireApiKey(deps: Deps, limiter: AuthLimiter = createAuthLimiter()) {
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    limiter.check(req, reply);
+  const cache = hotCache(deps);
+  const fromKey = async (req: FastifyRequest, key: string | null) => {
+    // Cached per process, dropped on any change to API keys (PostgreSQL NOTIFY): see core/cache.ts.
+    const scope = key ? await cache.apiKey(key) : null;
+    if (!scope) {
+      if (key) limiter.fail(req);
+      throw unauthorized(key ? 'Invalid API key' : 'Missing credentials: use HTTP Basic with your API key as the username');
+    }
+    req.project = scope;
+  };
+  const slow = async (req: FastifyRequest, key: string | null) => {
     if (!req.headers.authorization) {
       const sessionId = readCookie(req, adminCookieName(deps));
       if (sessionId) {
@@ -60,14 +69,23 @@ export function requireApiKey(deps: Deps, limiter: AuthLimiter = createAuthLimit
         return;
       }
     }
-    const key = apiKeyFromHeader(req.headers.authorization);
-    // Cached per process, dropped on any change to API keys (PostgreSQL NOTIFY): see core/cache.ts.
-    const scope = key ? await hotCache(deps).apiKey(key) : null;
-    if (!scope) {
-      if (key) limiter.fail(req);
-      throw unauthorized(key ? 'Invalid API key' : 'Missing credentials: use HTTP Basic with your API key as the username');
+    await fromKey(req, key);
+  };
+  // A known API key is answered without a promise (the common case on every call).
+  return (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    let key: string | null;
+    try {
+      limiter.check(req, reply);
+      key = apiKeyFromHeader(req.headers.authorization);
+      const hit = key ? cache.cachedApiKey(key) : undefined;
+      if (hit) {
+        req.project = hit;
+        return done();
+      }
+    } catch (err) {
+      return done(err as Error);
     }
-    req.project = scope;
+    slow(req, key).then(() => done(), done);
   };
 }
 

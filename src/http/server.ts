@@ -71,17 +71,19 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
   });
   app.decorate('registeredRoutes', routes);
 
-  app.addHook('onRequest', async (req, reply) => {
+  // Hooks that never wait are written with `done`: no promise per request and hook.
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
   });
-  app.addHook('onResponse', async (req: FastifyRequest, reply) => {
-    req.log.info(
-      { method: req.method, url: safeUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
+  app.addHook('onResponse', (req: FastifyRequest, reply, done) => {
+    if (deps.log.isLevelEnabled('info')) {
+      req.log.info({ method: req.method, url: safeUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    }
     // The route template (`/accounts/:id`), never the raw URL: ids must not become label values.
     const route = req.routeOptions.url ?? 'unmatched';
     deps.metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
 
   // The APIs speak JSON only; anything else is a 415, not a string handed to a handler.
@@ -93,9 +95,9 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     if (body === '') return done(null, undefined);
     return json(req, body as string, done);
   });
-  app.addHook('preValidation', async (req) => {
+  app.addHook('preValidation', (req, _reply, done) => {
     const problem = inputProblem(req.params) ?? inputProblem(req.query) ?? inputProblem(req.body);
-    if (problem) throw badRequest(problem);
+    done(problem ? badRequest(problem) : undefined);
   });
   app.setErrorHandler(errorHandler(deps.clock));
   app.setNotFoundHandler((req, reply) => sendError(reply, new AppError('not_found', `Route ${req.method} ${req.url.split('?')[0]} not found`), deps.clock()));

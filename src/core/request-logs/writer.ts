@@ -59,9 +59,48 @@ const COLUMNS = [
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 /** While the database cannot keep up, calls are still served; their log rows beyond this are dropped. */
 const MAX_QUEUE = 20_000;
-const MAX_ROWS_PER_INSERT = 1000;
-/** Entries put together per turn of the event loop: small slices fit between requests. */
+/** Entries put together per turn of the event loop at least (more when they pile up): small slices fit between requests. */
 const SLICE = 4;
+/** A statement's rows as JSON text, at most this many bytes (more go in the next statement). */
+const MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Rows as one JSON array, written into memory outside the JavaScript heap: a batch lives for up
+ * to `intervalMs`, long enough for strings on the heap to be copied by the garbage collector and
+ * promoted to its old generation; bytes in a Buffer are not.
+ */
+class RowBuffer {
+  private buf = Buffer.allocUnsafeSlow(256 * 1024);
+  private len = 0;
+  count = 0;
+
+  push(json: string) {
+    const need = this.len + 1 + json.length * 3 + 1;
+    if (need > this.buf.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.len);
+      this.buf = bigger;
+    }
+    this.buf[this.len++] = this.count === 0 ? 0x5b /* [ */ : 0x2c /* , */;
+    this.len += this.buf.write(json, this.len, 'utf8');
+    this.count++;
+  }
+
+  get bytes() {
+    return this.len;
+  }
+
+  /** The JSON array, and a fresh buffer for the next rows. */
+  take(): Buffer | null {
+    if (!this.count) return null;
+    this.buf[this.len++] = 0x5d; /* ] */
+    const out = this.buf.subarray(0, this.len);
+    this.buf = Buffer.allocUnsafeSlow(256 * 1024);
+    this.len = 0;
+    this.count = 0;
+    return out;
+  }
+}
 
 /** A row as `json_populate_recordset` reads it (keys are column names). */
 function row(e: CallLog): Record<(typeof COLUMNS)[number], unknown> {
@@ -88,8 +127,9 @@ export function createRequestLogWriter(deps: Deps, opts: { batchSize?: number; i
   /** Recorded, not yet put together (from `head` on). */
   let queue: Array<() => CallLog> = [];
   let head = 0;
-  /** Put together: one JSON text per row. */
-  let rows: string[] = [];
+  /** Put together, waiting for their statement. */
+  const rows = new RowBuffer();
+  const ready: Buffer[] = [];
   let timer: NodeJS.Timeout | null = null;
   let building: NodeJS.Immediate | null = null;
   let chain: Promise<void> = Promise.resolve();
@@ -104,6 +144,7 @@ export function createRequestLogWriter(deps: Deps, opts: { batchSize?: number; i
       const entry = queue[head]!;
       try {
         rows.push(JSON.stringify(row(entry())));
+        if (rows.bytes >= MAX_STATEMENT_BYTES) ready.push(rows.take()!);
       } catch (err) {
         deps.log.warn({ err }, 'request log entry could not be built: dropped');
       }
@@ -116,20 +157,20 @@ export function createRequestLogWriter(deps: Deps, opts: { batchSize?: number; i
 
   function buildSlice() {
     building = null;
-    build(SLICE);
-    if (rows.length >= batchSize) void flush();
+    build(Math.max(SLICE, waiting() >> 1));
+    if (rows.count >= batchSize || ready.length) void flush();
     else if (waiting()) building = setImmediate(buildSlice);
   }
 
-  // One JSON parameter per statement: PostgreSQL expands it, instead of the driver serialising 20 parameters a row.
-  async function insert(batch: string[]) {
-    for (let i = 0; i < batch.length; i += MAX_ROWS_PER_INSERT) {
-      await deps.db.query(
-        `INSERT INTO request_logs (${COLUMNS.join(', ')}) SELECT ${COLUMNS.join(', ')} FROM json_populate_recordset(NULL::request_logs, $1::json)
-         ON CONFLICT (id) DO NOTHING`,
-        [`[${batch.slice(i, i + MAX_ROWS_PER_INSERT).join(',')}]`],
-      );
-    }
+  // One parameter per statement, the rows' JSON array as bytes: PostgreSQL expands it, instead of
+  // the driver serialising 20 parameters a row.
+  async function insert(json: Buffer) {
+    await deps.db.query(
+      `INSERT INTO request_logs (${COLUMNS.join(', ')})
+       SELECT ${COLUMNS.join(', ')} FROM json_populate_recordset(NULL::request_logs, convert_from($1::bytea, 'UTF8')::json)
+       ON CONFLICT (id) DO NOTHING`,
+      [json],
+    );
   }
 
   async function purge() {
@@ -146,17 +187,17 @@ export function createRequestLogWriter(deps: Deps, opts: { batchSize?: number; i
     if (building) clearImmediate(building);
     building = null;
     build(waiting());
-    const batch = rows;
-    rows = [];
+    const last = rows.take();
+    const batch = last ? [...ready.splice(0), last] : ready.splice(0);
     if (dropped) {
       deps.log.warn({ dropped }, 'request log queue full: rows dropped');
       dropped = 0;
     }
     try {
-      if (batch.length) await insert(batch);
+      for (const json of batch) await insert(json);
       await purge();
     } catch (err) {
-      deps.log.warn({ err, dropped: batch.length }, 'request log write failed');
+      deps.log.warn({ err }, 'request log write failed: rows dropped');
     }
   }
 
@@ -175,7 +216,7 @@ export function createRequestLogWriter(deps: Deps, opts: { batchSize?: number; i
 
   return {
     record(entry) {
-      if (waiting() + rows.length >= MAX_QUEUE) {
+      if (waiting() + rows.count >= MAX_QUEUE) {
         dropped++;
         return;
       }
