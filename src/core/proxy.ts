@@ -28,18 +28,26 @@ const NOT_FORWARDED = new Set([
 ]);
 const NOT_RETURNED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'trailer', 'upgrade', 'content-length', 'set-cookie', 'proxy-authenticate']);
 
+const injectedByConnector = new WeakMap<AccountTarget['connector'], ReadonlySet<string>>();
+/** The header names a connector puts credentials in (lower case). */
+function injectedHeaders(c: AccountTarget['connector']): ReadonlySet<string> {
+  let names = injectedByConnector.get(c);
+  if (!names) injectedByConnector.set(c, (names = new Set(Object.keys(c.inject.headers).map((k) => k.toLowerCase()))));
+  return names;
+}
+
 /**
  * Caller headers that may go to the provider. Credentials always come from the account: a
  * caller's `authorization` or any header the connector injects is dropped, never forwarded.
  */
 export function forwardableHeaders(headers: Record<string, unknown>, t: AccountTarget, also: readonly string[] = []): Record<string, string> {
-  const injected = new Set(Object.keys(t.connector.inject.headers).map((k) => k.toLowerCase()));
-  const drop = new Set(also);
+  const injected = injectedHeaders(t.connector);
   const out: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(headers)) {
+  for (const name in headers) {
+    const raw = headers[name];
     if (raw === null || raw === undefined) continue;
     const lower = name.toLowerCase();
-    if (NOT_FORWARDED.has(lower) || injected.has(lower) || drop.has(lower)) continue;
+    if (NOT_FORWARDED.has(lower) || injected.has(lower) || also.includes(lower)) continue;
     const value = Array.isArray(raw) ? raw.join(', ') : String(raw);
     if (!HEADER_NAME.test(name)) throw badRequest(`headers: "${name}" is not a valid header name`, { field: 'headers' });
     if (/[\r\n\0]/.test(value)) throw badRequest(`headers.${name}: line breaks are not allowed in header values`, { field: `headers.${name}` });
