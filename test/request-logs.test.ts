@@ -196,6 +196,18 @@ describe('request logs with bodies on, and retention', () => {
       const ids = (await api(server)('GET', '/requests/logs?page_size=100')).json.data.map((l: { id: string }) => l.id);
       expect(ids).toContain('log_recent');
       expect(ids).not.toContain('log_old');
+
+      // Logs carry no foreign key (a check per row); deleting a project removes its logs all the same.
+      await db.query(`INSERT INTO projects (id, organization_id, name) SELECT 'prj_gone', organization_id, 'Gone' FROM projects WHERE id = $1`, [
+        server.app.boot.project.projectId,
+      ]);
+      await db.query(
+        `INSERT INTO request_logs (id, request_id, project_id, service, http_method, status, success, duration_ms, source_type, start_time, end_time)
+         VALUES ('log_gone', 'log_gone', 'prj_gone', 'proxy', 'GET', 200, true, 1, 'api', now(), now())`,
+      );
+      await db.query(`DELETE FROM projects WHERE id = 'prj_gone'`);
+      const left = await db.query<{ project_id: string }>(`SELECT DISTINCT project_id FROM request_logs`);
+      expect(left.rows.map((r) => r.project_id)).toEqual([server.app.boot.project.projectId]);
     } finally {
       await server.close();
     }
