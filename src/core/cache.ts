@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Deps, ProjectScope } from './deps.js';
 import { authenticateApiKey } from './api-keys.js';
 import { accountTarget, type AccountTarget } from './credentials.js';
-import { hashToken } from './ids.js';
+import { hashTokenText } from './ids.js';
 
 const CHANNEL = 'switchboard_cache';
 /** A safety net only: invalidation is by notification, this bounds the life of anything missed. */
@@ -115,13 +115,13 @@ export class HotCache {
   /** The project of an API key, when this process has it cached (no database read). */
   cachedApiKey(key: string): ProjectScope | undefined {
     this.ensureListening();
-    return this.fresh(this.keys, hashToken(key).toString('base64url'));
+    return this.fresh(this.keys, hashTokenText(key));
   }
 
   /** The project of an API key, or null. */
   async apiKey(key: string): Promise<ProjectScope | null> {
     this.ensureListening();
-    const hash = hashToken(key).toString('base64url');
+    const hash = hashTokenText(key);
     const hit = this.fresh(this.keys, hash);
     if (hit) return hit;
     const generation = this.generation;

@@ -1,4 +1,4 @@
-import { randomBytes, createHash, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A random, URL-safe identifier with a readable prefix, e.g. `acc_3k9…`. */
 export function newId(prefix: string, bytes = 12): string {
@@ -12,7 +12,12 @@ export function newToken(prefix = ''): string {
 
 /** Tokens and API keys are stored only as this hash. */
 export function hashToken(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
+  return hash('sha256', token, 'buffer');
+}
+
+/** The same hash as text, for in-memory lookups (one call, no Hash object). */
+export function hashTokenText(token: string): string {
+  return hash('sha256', token, 'base64url');
 }
 
 export function safeEqual(a: string, b: string): boolean {

@@ -92,11 +92,24 @@ export function proxyUrl(deps: Deps, t: AccountTarget, input: { url?: string | n
   if (/^[a-z][a-z0-9+.-]*:/i.test(path)) throw badRequest('path must be a path, not a URL: put a base URL in url', { field: 'path' });
   if (/[\u0000-\u001f\u007f\\]/.test(path)) throw badRequest('path must not contain control characters or backslashes', { field: 'path' });
   if (path && !path.startsWith('/') && !path.startsWith('?')) path = `/${path}`;
-  const baseUrl = new URL(base);
+  const baseUrl = parsedBase(base);
   if (baseUrl.search && path) throw badRequest('url: put the query string in path, not in url', { field: 'url' });
   const full = new URL(`${base}${path}`);
   if (full.origin !== baseUrl.origin || full.username || full.password) throw badRequest('path must stay on the provider\'s host', { field: 'path' });
   return full;
+}
+
+/** Base URLs are few (one per connector, profile override or instance): each is parsed once. */
+const bases = new Map<string, { origin: string; search: string }>();
+function parsedBase(base: string) {
+  let parsed = bases.get(base);
+  if (!parsed) {
+    const url = new URL(base);
+    parsed = { origin: url.origin, search: url.search };
+    if (bases.size >= 1000) bases.clear();
+    bases.set(base, parsed);
+  }
+  return parsed;
 }
 
 export function proxyMethod(raw: string | null | undefined): string {

@@ -5,6 +5,7 @@ import type { Deps } from '../core/deps.js';
 import { AppError, badRequest, notFound } from '../core/errors.js';
 import { safeEqual } from '../core/ids.js';
 import { openApiRoutes } from './openapi.js';
+import { lazyChildLogger } from './request-logger.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,6 +55,7 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     },
     // Our own onResponse log line records URLs without query values (they carry tokens).
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLogger,
     routerOptions: { maxParamLength: 256, ignoreTrailingSlash: true },
     return503OnClosing: true,
     // Router-level refusals (bad URL encoding, over-long ids) in the contract's error shape too.
@@ -78,7 +80,8 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
   });
   app.addHook('onResponse', (req: FastifyRequest, reply, done) => {
     if (deps.log.isLevelEnabled('info')) {
-      req.log.info({ method: req.method, url: safeUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+      // The parent logger with the request id, as req.log would write it, without making req.log.
+      deps.log.info({ reqId: req.id, method: req.method, url: safeUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
     }
     // The route template (`/accounts/:id`), never the raw URL: ids must not become label values.
     const route = req.routeOptions.url ?? 'unmatched';
