@@ -183,13 +183,15 @@ describe('request logs with bodies on, and retention', () => {
         const body = JSON.stringify({ you_sent: req.headers['x-oneflow-api-token'], got: JSON.parse(req.body) });
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }).end(body);
       });
-      const res = await onAccount(server, echo)('POST', '/unified/proxy', { method: 'post', path: '/echo', body: { hello: 'world' } });
+      // Rows go to PostgreSQL as COPY text: tabs, line breaks and backslashes must come back as sent.
+      const tricky = 'tab\there "quoted" back\\slash \\N\nnew line\r\n é 😀';
+      const res = await onAccount(server, echo)('POST', '/unified/proxy', { method: 'post', path: '/echo', body: { hello: 'world', tricky } });
       expect(res.status).toBe(200);
       expect(res.json.data.you_sent).toBe(ONEFLOW_TOKEN);
       const log = (await api(server)('GET', `/requests/logs/${res.headers.get('x-request-id')}`)).json.data;
-      expect(log.request.body).toEqual({ method: 'post', path: '/echo', body: { hello: 'world' } });
-      expect(log.step_requests[0].request.body).toEqual({ hello: 'world' });
-      expect(log.step_requests[0].response.body).toEqual({ you_sent: '[redacted]', got: { hello: 'world' } });
+      expect(log.request.body).toEqual({ method: 'post', path: '/echo', body: { hello: 'world', tricky } });
+      expect(log.step_requests[0].request.body).toEqual({ hello: 'world', tricky });
+      expect(log.step_requests[0].response.body).toEqual({ you_sent: '[redacted]', got: { hello: 'world', tricky } });
       expect(log.response.body).toMatchObject({ status: 200, data: { you_sent: '[redacted]' } });
       expect(JSON.stringify(log)).not.toContain(ONEFLOW_TOKEN);
 

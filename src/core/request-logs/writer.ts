@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Deps } from '../deps.js';
 
 /** One provider request made while serving a call (each retry and redirect is a step). */
@@ -56,33 +59,34 @@ const COLUMNS = [
   'id', 'request_id', 'project_id', 'account_id', 'provider', 'service', 'action', 'http_method', 'path', 'url', 'status',
   'success', 'duration_ms', 'source_ip', 'source_type', 'start_time', 'end_time', 'request', 'response', 'steps',
 ] as const;
+const COPY_SQL = `COPY request_logs (${COLUMNS.join(', ')}) FROM STDIN`;
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 /** While the database cannot keep up, calls are still served; their log rows beyond this are dropped. */
 const MAX_QUEUE = 20_000;
 /** Entries put together per turn of the event loop at least (more when they pile up): small slices fit between requests. */
 const SLICE = 4;
-/** A statement's rows as JSON text, at most this many bytes (more go in the next statement). */
+/** A COPY's rows, at most this many bytes (more go in the next one). */
 const MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
 
 /**
- * Rows as one JSON array, written into memory outside the JavaScript heap: a batch lives for up
- * to `intervalMs`, long enough for strings on the heap to be copied by the garbage collector and
- * promoted to its old generation; bytes in a Buffer are not.
+ * Rows in COPY text format, written into memory outside the JavaScript heap: a batch lives for
+ * up to `intervalMs`, long enough for strings on the heap to be copied by the garbage collector
+ * and promoted to its old generation; bytes in a Buffer are not.
  */
 class RowBuffer {
   private buf = Buffer.allocUnsafeSlow(256 * 1024);
   private len = 0;
   count = 0;
 
-  push(json: string) {
-    const need = this.len + 1 + json.length * 3 + 1;
+  push(line: string) {
+    const need = this.len + line.length * 3 + 1;
     if (need > this.buf.length) {
       const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.buf.length * 2));
       this.buf.copy(bigger, 0, 0, this.len);
       this.buf = bigger;
     }
-    this.buf[this.len++] = this.count === 0 ? 0x5b /* [ */ : 0x2c /* , */;
-    this.len += this.buf.write(json, this.len, 'utf8');
+    this.len += this.buf.write(line, this.len, 'utf8');
+    this.buf[this.len++] = 0x0a; /* \n */
     this.count++;
   }
 
@@ -90,10 +94,9 @@ class RowBuffer {
     return this.len;
   }
 
-  /** The JSON array, and a fresh buffer for the next rows. */
+  /** The rows, and a fresh buffer for the next ones. */
   take(): Buffer | null {
     if (!this.count) return null;
-    this.buf[this.len++] = 0x5d; /* ] */
     const out = this.buf.subarray(0, this.len);
     this.buf = Buffer.allocUnsafeSlow(256 * 1024);
     this.len = 0;
@@ -102,22 +105,36 @@ class RowBuffer {
   }
 }
 
-/** A row as `json_populate_recordset` reads it (keys are column names). */
-function row(e: CallLog): Record<(typeof COLUMNS)[number], unknown> {
-  return {
-    id: e.id, request_id: e.requestId, project_id: e.projectId, account_id: e.accountId, provider: e.provider, service: e.service,
-    action: e.action, http_method: e.httpMethod, path: e.path, url: e.url, status: e.status, success: e.status < 400,
-    duration_ms: Math.round(e.durationMs), source_ip: e.sourceIp, source_type: e.sourceType, start_time: e.startTime,
-    end_time: e.endTime, request: e.request, response: e.response, steps: e.steps,
-  };
+// COPY's text format: tab-separated, `\N` for NULL, backslash escapes. NUL cannot be stored in
+// PostgreSQL text at all, so it is dropped rather than losing the whole batch to one value.
+const COPY_SPECIAL = /[\\\t\n\r\0]/;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '' };
+function copyText(v: string | null): string {
+  if (v === null) return '\\N';
+  return COPY_SPECIAL.test(v) ? v.replace(/[\\\t\n\r\0]/g, (c) => COPY_ESCAPES[c]!) : v;
+}
+/** JSON text never holds a raw tab, newline or NUL (they are escaped), only backslashes to double. */
+function copyJson(v: unknown): string {
+  const json = JSON.stringify(v);
+  return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
+}
+
+/** A row as one line of COPY text, the fields in `COLUMNS` order. */
+function copyRow(e: CallLog): string {
+  return [
+    copyText(e.id), copyText(e.requestId), copyText(e.projectId), copyText(e.accountId), copyText(e.provider), copyText(e.service),
+    copyText(e.action), copyText(e.httpMethod), copyText(e.path), copyText(e.url), String(e.status), e.status < 400 ? 't' : 'f',
+    String(Math.round(e.durationMs)), copyText(e.sourceIp), copyText(e.sourceType), e.startTime.toISOString(), e.endTime.toISOString(),
+    copyJson(e.request), copyJson(e.response), copyJson(e.steps),
+  ].join('\t');
 }
 
 /**
  * Logs are written in batches, off the request path: a proxied call never waits for its log row.
- * Entries are put together (secrets removed, JSON text made) a few at a time in `setImmediate`
+ * Entries are put together (secrets removed, COPY text made) a few at a time in `setImmediate`
  * turns, so the work fills the gaps between requests instead of stalling one of them; a batch
- * goes to PostgreSQL as one statement when it holds `batchSize` rows or `intervalMs` after its
- * first entry (fewer, larger statements cost PostgreSQL less per row). Old rows are purged
+ * goes to PostgreSQL as one COPY when it holds `batchSize` rows or `intervalMs` after its
+ * first entry (fewer, larger batches cost PostgreSQL less per row). Old rows are purged
  * (retention) at most once an hour per process. A failed write is reported and dropped: logs
  * must never take the proxy down.
  */
@@ -127,7 +144,7 @@ export function createRequestLogWriter(deps: Deps, opts: { batchSize?: number; i
   /** Recorded, not yet put together (from `head` on). */
   let queue: Array<() => CallLog> = [];
   let head = 0;
-  /** Put together, waiting for their statement. */
+  /** Put together, waiting for their COPY. */
   const rows = new RowBuffer();
   const ready: Buffer[] = [];
   let timer: NodeJS.Timeout | null = null;
@@ -143,7 +160,7 @@ export function createRequestLogWriter(deps: Deps, opts: { batchSize?: number; i
     for (; head < end; head++) {
       const entry = queue[head]!;
       try {
-        rows.push(JSON.stringify(row(entry())));
+        rows.push(copyRow(entry()));
         if (rows.bytes >= MAX_STATEMENT_BYTES) ready.push(rows.take()!);
       } catch (err) {
         deps.log.warn({ err }, 'request log entry could not be built: dropped');
@@ -162,15 +179,21 @@ export function createRequestLogWriter(deps: Deps, opts: { batchSize?: number; i
     else if (waiting()) building = setImmediate(buildSlice);
   }
 
-  // One parameter per statement, the rows' JSON array as bytes: PostgreSQL expands it, instead of
-  // the driver serialising 20 parameters a row.
-  async function insert(json: Buffer) {
-    await deps.db.query(
-      `INSERT INTO request_logs (${COLUMNS.join(', ')})
-       SELECT ${COLUMNS.join(', ')} FROM json_populate_recordset(NULL::request_logs, convert_from($1::bytea, 'UTF8')::json)
-       ON CONFLICT (id) DO NOTHING`,
-      [json],
-    );
+  // COPY: PostgreSQL reads the rows as they are, instead of expanding a statement's parameters
+  // or a JSON document into records (about a third less of its CPU per row).
+  async function insert(rows: Buffer) {
+    const client = await deps.db.connect();
+    let failed: unknown;
+    try {
+      const copy = client.query(copyFrom(COPY_SQL));
+      await pipeline(Readable.from([rows]), copy);
+    } catch (err) {
+      failed = err;
+      throw err;
+    } finally {
+      // A connection whose COPY failed part way is not handed out again.
+      client.release(failed instanceof Error ? failed : undefined);
+    }
   }
 
   async function purge() {
