@@ -120,4 +120,32 @@ export const attemptResult = z
   })
   .meta({ id: 'ConnectionAttempt' });
 
+/** StackOne's `PlatformLog`: one call to the platform API (`id` is ours). */
+export const platformLog = z
+  .object({
+    id: z.string(),
+    request_id: z.string(),
+    project_id: z.string(),
+    account_id: z.string().nullable(),
+    category: z.string(),
+    action: z.string(),
+    resource: z.string().nullable(),
+    sub_resource: z.string().nullable(),
+    child_resource: z.null(),
+    http_method: z.string(),
+    path: z.string(),
+    url: z.string().meta({ description: 'The path and the names of query parameters; values are never stored' }),
+    status: z.number().int(),
+    success: z.boolean(),
+    duration: z.number().meta({ description: 'Milliseconds' }),
+    source_id: z.null(),
+    source_ip: z.string().nullable(),
+    source_type: z.enum(['api', 'dashboard']),
+    source_value: z.null(),
+    start_time: iso,
+    end_time: iso,
+    event_datetime: iso,
+  })
+  .meta({ id: 'PlatformLog' });
+
 export const anyObject = z.record(z.string(), z.unknown());

@@ -14,6 +14,7 @@ declare module 'fastify' {
 }
 import { errorHandler, inputProblem, sendError } from './errors.js';
 import { requireApiKey } from './auth.js';
+import { safeUrl } from './safe-url.js';
 import { connectSessionRoutes } from './routes/platform/connect-sessions.js';
 import { accountRoutes } from './routes/platform/accounts.js';
 import { connectorMetaRoutes } from './routes/platform/connectors-meta.js';
@@ -21,6 +22,7 @@ import { connectorProfileRoutes } from './routes/platform/connector-profiles.js'
 import { webhookRoutes } from './routes/platform/webhooks.js';
 import { accountStatusRoutes } from './routes/platform/account-status.js';
 import { providerCallRoutes } from './routes/platform/provider-calls.js';
+import { platformLogRoutes } from './routes/platform/platform-logs.js';
 
 export interface ServerOptions {
   bodyLimit: number;
@@ -34,15 +36,7 @@ export interface ServerOptions {
   metricsToken?: string | undefined;
 }
 
-/** Logs the path and the names of query parameters only: query values carry tokens and secrets. */
 const isLoopback = (ip: string | undefined) => ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
-
-function safeUrl(url: string): string {
-  const q = url.indexOf('?');
-  if (q === -1) return url;
-  const keys = [...new URLSearchParams(url.slice(q + 1)).keys()];
-  return `${url.slice(0, q)}?${keys.map((k) => `${k}=…`).join('&')}`;
-}
 
 export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
   const app = Fastify({
@@ -132,6 +126,8 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
 
   app.register(async (platform) => {
     platform.addHook('onRequest', requireApiKey(deps));
+    // First: every route registered after it in this scope gets its platform-log hook.
+    platformLogRoutes(platform, deps);
     connectSessionRoutes(platform, deps);
     accountRoutes(platform, deps);
     accountStatusRoutes(platform, deps);

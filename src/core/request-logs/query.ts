@@ -27,12 +27,18 @@ interface LogRow {
 }
 
 /** Comma lists, possibly repeated (`a,b` or `x=a&x=b`). */
-const list = z.preprocess(
+export const list = z.preprocess(
   (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean)),
   z.array(z.string().max(255)).max(200).optional(),
 );
 /** The SDK may send a key twice (filter copy first, top-level copy second): the last one wins. */
-const last = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (Array.isArray(v) ? v[v.length - 1] : v), schema);
+export const last = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (Array.isArray(v) ? v[v.length - 1] : v), schema);
+
+/** HTTP statuses as a comma list, possibly repeated. */
+export const statusCodes = z.preprocess(
+  (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean)),
+  z.array(z.coerce.number().int().min(100).max(599)).max(50).optional(),
+);
 
 const ORDER_COLUMNS = { eventDatetime: 'start_time', duration: 'duration_ms', status: 'status', provider: 'provider', service: 'service' } as const;
 
@@ -44,10 +50,7 @@ export const listLogsQuery = z.object({
   providers: list,
   request_ids: list,
   services: list,
-  status_codes: z.preprocess(
-    (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean)),
-    z.array(z.coerce.number().int().min(100).max(599)).max(50).optional(),
-  ),
+  status_codes: statusCodes,
   success: last(z.enum(['true', 'false']).optional()),
   start_date: last(z.iso.datetime({ offset: true }).optional()),
   end_date: last(z.iso.datetime({ offset: true }).optional()),
@@ -59,13 +62,14 @@ export const listLogsQuery = z.object({
 });
 export type ListLogsQuery = z.infer<typeof listLogsQuery>;
 
-function cursorOffset(next: string | undefined): number {
+/** The offset a `next` cursor stands for (0 without one); a cursor not made here is a 400. */
+export function cursorOffset(next: string | undefined): number {
   if (!next) return 0;
   const m = /^o(\d{1,9})$/.exec(Buffer.from(next, 'base64url').toString('utf8'));
   if (!m) throw badRequest('next: not a cursor from a previous page', { field: 'next' });
   return Number(m[1]);
 }
-const cursorFor = (offset: number) => Buffer.from(`o${offset}`).toString('base64url');
+export const cursorFor = (offset: number) => Buffer.from(`o${offset}`).toString('base64url');
 
 function stepToWire(r: LogRow, s: StepLog, full: boolean) {
   const base = {
