@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps, ProjectScope } from '../deps.js';
-import { cursorFor, cursorOffset, last, list, statusCodes } from '../request-logs/query.js';
+import { commonLogQuery, last, list, LogFilter } from '../log-query.js';
 
 interface PlatformLogRow {
   id: string;
@@ -31,23 +31,13 @@ const ORDER_COLUMNS = { eventDatetime: 'start_time', duration: 'duration_ms', st
 
 /** `GET /requests/platform-logs` query: the SDK flattens its `filter` object to top-level keys. */
 export const listPlatformLogsQuery = z.object({
-  account_ids: list,
-  actions: list,
+  ...commonLogQuery,
   categories: list,
-  http_methods: list,
-  request_ids: list,
   resources: list,
   source_ids: list,
   source_types: list,
   source_values: list,
-  status_codes: statusCodes,
-  success: last(z.enum(['true', 'false']).optional()),
-  start_date: last(z.iso.datetime({ offset: true }).optional()),
-  end_date: last(z.iso.datetime({ offset: true }).optional()),
   order_by: last(z.enum(Object.keys(ORDER_COLUMNS) as [keyof typeof ORDER_COLUMNS]).default('eventDatetime')),
-  order_direction: last(z.enum(['asc', 'desc']).default('desc')),
-  next: last(z.string().max(200).optional()),
-  page_size: last(z.coerce.number().int().min(1).max(100).default(25)),
 });
 export type ListPlatformLogsQuery = z.infer<typeof listPlatformLogsQuery>;
 
@@ -79,41 +69,14 @@ function toWire(r: PlatformLogRow) {
   };
 }
 
-/** The WHERE clause for the filters, the project first (it leads the index). */
-function conditions(scope: ProjectScope, q: ListPlatformLogsQuery) {
-  const where = ['project_id = $1'];
-  const params: unknown[] = [scope.projectId];
-  const add = (sql: string, value: unknown) => {
-    params.push(value);
-    where.push(sql.replaceAll('$?', `$${params.length}`));
-  };
-  if (q.account_ids?.length) add('account_id = ANY($?)', q.account_ids);
-  if (q.actions?.length) add('action = ANY($?)', q.actions);
-  if (q.categories?.length) add('category = ANY($?)', q.categories);
-  if (q.http_methods?.length) add('http_method = ANY($?)', q.http_methods.map((m) => m.toUpperCase()));
-  if (q.request_ids?.length) add('(request_id = ANY($?) OR id = ANY($?))', q.request_ids);
-  if (q.resources?.length) add('resource = ANY($?)', q.resources);
-  if (q.source_types?.length) add('source_type = ANY($?)', q.source_types);
-  if (q.status_codes?.length) add('status = ANY($?)', q.status_codes);
-  if (q.success) add('success = $?', q.success === 'true');
-  if (q.start_date) add('start_time >= $?', new Date(q.start_date));
-  if (q.end_date) add('start_time <= $?', new Date(q.end_date));
-  // Entries carry no source id or value (both are null on the wire): asking for some matches none.
-  if (q.source_ids?.length || q.source_values?.length) where.push('false');
-  return { where, params };
-}
-
 /** `PlatformLogsPaginated`: the caller's project's platform calls, newest first by default, `next` while more match. */
 export async function listPlatformLogs(deps: Deps, scope: ProjectScope, q: ListPlatformLogsQuery) {
-  const { where, params } = conditions(scope, q);
-  const offset = cursorOffset(q.next);
-  const dir = q.order_direction === 'asc' ? 'ASC' : 'DESC';
-  params.push(q.page_size + 1, offset);
-  const { rows } = await deps.db.query<PlatformLogRow>(
-    `SELECT * FROM platform_logs WHERE ${where.join(' AND ')}
-     ORDER BY ${ORDER_COLUMNS[q.order_by]} ${dir}, id ${dir} LIMIT $${params.length - 1} OFFSET $${params.length}`,
-    params,
-  );
-  const more = rows.length > q.page_size;
-  return { data: rows.slice(0, q.page_size).map(toWire), next: more ? cursorFor(offset + q.page_size) : null };
+  const filter = new LogFilter(scope.projectId, q);
+  if (q.categories?.length) filter.add('category = ANY($?)', q.categories);
+  if (q.resources?.length) filter.add('resource = ANY($?)', q.resources);
+  if (q.source_types?.length) filter.add('source_type = ANY($?)', q.source_types);
+  // Entries carry no source id or value (both are null on the wire): asking for some matches none.
+  if (q.source_ids?.length || q.source_values?.length) filter.where.push('false');
+  const { rows, next } = await filter.page<PlatformLogRow>(deps, 'platform_logs', ORDER_COLUMNS[q.order_by], q);
+  return { data: rows.map(toWire), next };
 }
