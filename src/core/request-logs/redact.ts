@@ -7,6 +7,18 @@ export const REDACTED = '[redacted]';
 
 const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie)$|token|secret|password|passwd|api[-_]?key|session|signature|credential/i;
 
+/** Header and parameter names are few: each is matched against SENSITIVE_HEADER once. */
+const sensitiveNames = new Map<string, boolean>();
+function sensitiveName(lower: string): boolean {
+  let hit = sensitiveNames.get(lower);
+  if (hit === undefined) {
+    hit = SENSITIVE_HEADER.test(lower);
+    if (sensitiveNames.size >= 2000) sensitiveNames.clear();
+    sensitiveNames.set(lower, hit);
+  }
+  return hit;
+}
+
 /** Secrets shorter than this are not searched for in text (they would match innocent words). */
 const MIN_SECRET = 6;
 
@@ -24,11 +36,12 @@ export function redactHeaders(
   alsoSensitive: ReadonlySet<string> = new Set(),
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(headers)) {
+  for (const name in headers) {
+    const raw = headers[name];
     if (raw === undefined) continue;
     const value = Array.isArray(raw) ? raw.join(', ') : raw;
     const lower = name.toLowerCase();
-    out[lower] = SENSITIVE_HEADER.test(lower) || alsoSensitive.has(lower) || containsSecret(value, secrets) ? REDACTED : value;
+    out[lower] = sensitiveName(lower) || alsoSensitive.has(lower) || containsSecret(value, secrets) ? REDACTED : value;
   }
   return out;
 }

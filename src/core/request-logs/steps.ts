@@ -46,13 +46,17 @@ export function closeStep(step: RawStep, res: { statusCode: number; headers: Rec
   }
 }
 
+/** The wall time of a performance.now() reading `t`, as ISO text. */
+function isoAt(wallAt: number, perfAt: number, t: number): string {
+  return new Date(wallAt + (t - perfAt)).toISOString();
+}
+
 /**
  * The stored form of a step, secrets removed. Wall-clock times are derived from the call's
  * start (`wallAt` is the wall time at performance.now() = `perfAt`).
  */
 export function stepLog(s: RawStep, wallAt: number, perfAt: number, logBodies: boolean): StepLog {
   const { secrets, sensitiveHeaders, sensitiveParams } = s.redaction;
-  const iso = (t: number) => new Date(wallAt + (t - perfAt)).toISOString();
   const log: StepLog = {
     id: logRowId('step'),
     http_method: s.method,
@@ -61,8 +65,8 @@ export function stepLog(s: RawStep, wallAt: number, perfAt: number, logBodies: b
     status: s.status,
     duration: Math.round((s.t1 - s.t0) * 100) / 100,
     success: s.status !== null && s.status < 400,
-    start_time: iso(s.t0),
-    end_time: iso(s.t1),
+    start_time: isoAt(wallAt, perfAt, s.t0),
+    end_time: isoAt(wallAt, perfAt, s.t1),
     request: { method: s.method, headers: redactHeaders(s.headers, secrets, sensitiveHeaders) },
     response: s.responseHeaders
       ? { status_code: s.status!, headers: redactHeaders(s.responseHeaders, secrets) }
