@@ -105,7 +105,7 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: () 
         publicUrl: () => publicUrl,
         allowPrivateNetwork: config.allowPrivateNetwork,
         providerCallLifetimeMs: config.providerCallLifetimeMs,
-        requestLogs: { retentionDays: config.requestLogRetentionDays, bodies: config.requestLogBodies },
+        requestLogs: { enabled: config.requestLogs, retentionDays: config.requestLogRetentionDays, bodies: config.requestLogBodies },
       },
     };
     // Workers run in `worker` and `all` processes; tests may switch them off and drive them by hand.

@@ -7,6 +7,8 @@ import { linkKustomer, linkOneflow, onAccount, setStatus } from './helpers/link-
 import { openCredentials } from './helpers/accounts.js';
 import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
 import { hotCache } from '../src/core/cache.js';
+import { housekeeping } from '../src/core/housekeeping.js';
+import { loadConfig } from '../src/config/config.js';
 
 let fakes: Fakes;
 let up: ScriptedUpstream;
@@ -195,6 +197,8 @@ describe('request logs with bodies on, and retention', () => {
       expect(log.response.body).toMatchObject({ status: 200, data: { you_sent: '[redacted]' } });
       expect(JSON.stringify(log)).not.toContain(ONEFLOW_TOKEN);
 
+      // Retention is the workers' housekeeping (this server runs none: the pass is called here).
+      expect((await housekeeping(server.app.deps)).logsRemoved).toBe(1);
       const ids = (await api(server)('GET', '/requests/logs?page_size=100')).json.data.map((l: { id: string }) => l.id);
       expect(ids).toContain('log_recent');
       expect(ids).not.toContain('log_old');
@@ -240,5 +244,30 @@ describe('step logs (GET /requests/logs/steps)', () => {
     const sdk = new StackOne({ serverURL: server.url, security: { username: server.apiKey, password: '' }, retryConfig: { strategy: 'none' } });
     const viaSdk = await sdk.requestLogs.listStepLogs({ filter: { accountIds: oneflow, statusCodes: '200' } });
     expect(viaSdk.stepLogsPaginated?.data.map((s) => s.status)).toEqual([200]);
+  });
+});
+
+describe('request logs turned off', () => {
+  it('records no calls with SWITCHBOARD_REQUEST_LOGS=off; platform logs go on', async () => {
+    const ctx = await setup({ SWITCHBOARD_REQUEST_LOGS: 'off' });
+    try {
+      const res = await onAccount(ctx.server, ctx.oneflow)('POST', '/unified/proxy', { path: '/contracts' });
+      expect(res.status).toBe(200);
+      const rpc = await onAccount(ctx.server, ctx.oneflow)('POST', '/actions/rpc', { action: 'oneflow_list_workspaces' });
+      expect(rpc.status).toBe(200);
+      expect((await api(ctx.server)('GET', '/requests/logs')).json).toEqual({ data: [], next: null });
+      const stored = await ctx.server.app.deps.db.query('SELECT count(*)::int AS n FROM request_logs');
+      expect(stored.rows[0].n).toBe(0);
+      const platform = (await api(ctx.server)('GET', '/requests/platform-logs?categories=request_logs')).json.data;
+      expect(platform.map((l: { action: string }) => l.action)).toContain('list_logs');
+    } finally {
+      await ctx.server.close();
+    }
+  });
+
+  it('takes on/off (and 1/0, true/false), and refuses anything else', () => {
+    const requestLogs = (v: string | undefined) => loadConfig([], { SWITCHBOARD_REQUEST_LOGS: v }).requestLogs;
+    expect([requestLogs(undefined), requestLogs('on'), requestLogs('OFF'), requestLogs('0'), requestLogs('true')]).toEqual([true, true, false, false, true]);
+    expect(() => requestLogs('sometimes')).toThrow(/SWITCHBOARD_REQUEST_LOGS must be on or off/);
   });
 });

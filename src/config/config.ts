@@ -24,6 +24,8 @@ export interface Config {
   readonly metricsToken: string | undefined;
   /** Lifetime of a proxy, action or MCP call on the provider (retries included), ms. */
   readonly providerCallLifetimeMs: number;
+  /** Record proxy, action and MCP calls in request logs (on by default). */
+  readonly requestLogs: boolean;
   readonly requestLogRetentionDays: number;
   /** Store request and response bodies in request logs (off: headers and metadata only). */
   readonly requestLogBodies: boolean;
@@ -58,6 +60,7 @@ const schema = z.object({
   role: z.enum(['api', 'worker', 'all'], { message: 'role must be api, worker or all' }),
   metricsToken: z.string().min(16, 'SWITCHBOARD_METRICS_TOKEN must be at least 16 characters').optional(),
   providerCallLifetimeMs: z.coerce.number().int().min(1000).max(600_000),
+  requestLogs: z.enum(['on', 'off', '1', '0', 'true', 'false'], { message: 'SWITCHBOARD_REQUEST_LOGS must be on or off' }).transform((v) => v === 'on' || v === '1' || v === 'true'),
   requestLogRetentionDays: z.coerce.number().int().min(1).max(3650),
   requestLogBodies: z.boolean(),
 });
@@ -89,6 +92,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     role: values.role ?? nonEmpty(env.SWITCHBOARD_ROLE) ?? 'all',
     metricsToken: nonEmpty(env.SWITCHBOARD_METRICS_TOKEN),
     providerCallLifetimeMs: nonEmpty(env.SWITCHBOARD_PROXY_LIFETIME_MS) ?? '60000',
+    requestLogs: nonEmpty(env.SWITCHBOARD_REQUEST_LOGS)?.toLowerCase() ?? 'on',
     requestLogRetentionDays: nonEmpty(env.SWITCHBOARD_REQUEST_LOG_RETENTION_DAYS) ?? '30',
     requestLogBodies: env.SWITCHBOARD_REQUEST_LOG_BODIES === '1' || env.SWITCHBOARD_REQUEST_LOG_BODIES === 'true',
   };

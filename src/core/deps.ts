@@ -26,7 +26,7 @@ export interface RuntimeSettings {
   /** Longest a proxy, action or MCP call may spend on the provider, retries included (then 408). */
   readonly providerCallLifetimeMs: number;
   /** Request logs: how many days rows are kept, and whether request/response bodies are stored. */
-  readonly requestLogs: { readonly retentionDays: number; readonly bodies: boolean };
+  readonly requestLogs: { readonly enabled: boolean; readonly retentionDays: number; readonly bodies: boolean };
 }
 
 /** The project an authenticated caller acts for. */

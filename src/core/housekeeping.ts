@@ -3,12 +3,32 @@ import type { Deps } from './deps.js';
 /** A callback that consumed its state has this long to finish (token + test call take ≤ 20 s). */
 const INTERRUPTED_AFTER = '2 minutes';
 
+/** Log rows deleted per table and pass at most: a backlog is worked off over passes, never in one long statement. */
+const LOG_PURGE_BATCH = 20_000;
+
+/**
+ * Request and platform logs past the retention (`SWITCHBOARD_REQUEST_LOG_RETENTION_DAYS`),
+ * oldest first. Runs with the workers, whether or not anything is being logged now.
+ */
+export async function purgeLogs(deps: Deps): Promise<number> {
+  const cutoff = new Date(deps.clock().getTime() - deps.settings.requestLogs.retentionDays * 86_400_000);
+  let removed = 0;
+  for (const table of ['request_logs', 'platform_logs']) {
+    const res = await deps.db.query(
+      `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE start_time < $1 LIMIT ${LOG_PURGE_BATCH})`,
+      [cutoff],
+    );
+    removed += res.rowCount ?? 0;
+  }
+  return removed;
+}
+
 /**
  * Ends OAuth attempts whose callback died mid-way (process killed after the state was
  * consumed), so the Hub shows an error and the user can try again; and removes expired
- * one-time states, old attempts and long-expired connect sessions.
+ * one-time states, old attempts, long-expired connect sessions and logs past their retention.
  */
-export async function housekeeping(deps: Deps): Promise<{ interrupted: number; removed: number }> {
+export async function housekeeping(deps: Deps): Promise<{ interrupted: number; removed: number; logsRemoved: number }> {
   const now = deps.clock();
   const interrupted = await deps.db.query(
     `UPDATE connection_attempts a SET status = 'error', error_code = 'interrupted',
@@ -23,5 +43,6 @@ export async function housekeeping(deps: Deps): Promise<{ interrupted: number; r
      SELECT (SELECT count(*) FROM states) + (SELECT count(*) FROM attempts) + (SELECT count(*) FROM sessions) AS n`,
     [now],
   );
-  return { interrupted: interrupted.rowCount ?? 0, removed: Number(removed.rows[0]?.n ?? 0) };
+  const logsRemoved = await purgeLogs(deps);
+  return { interrupted: interrupted.rowCount ?? 0, removed: Number(removed.rows[0]?.n ?? 0), logsRemoved };
 }

@@ -31,7 +31,6 @@ export interface LogWriterOptions {
   maxQueue?: number;
 }
 
-const PURGE_EVERY_MS = 60 * 60 * 1000;
 /** Entries made into lines per turn of the event loop at least (more when they pile up): small slices fit between requests. */
 const SLICE = 4;
 /** A COPY's rows, at most this many bytes (more go in the next one). */
@@ -97,9 +96,9 @@ class LineBuffer {
  * `setImmediate` turns, so the work fills the gaps between requests instead of stalling one of
  * them; a batch goes to PostgreSQL as one COPY when it holds `batchSize` rows or `intervalMs`
  * after its first entry (fewer, larger batches cost PostgreSQL less per row; COPY reads rows as
- * they are, where an INSERT would expand parameters or a JSON document into records). Old rows
- * are purged (`retentionDays`) at most once an hour per process. A batch the database refuses is
- * reported and dropped, and the next one is tried: logs must never take the API down.
+ * they are, where an INSERT would expand parameters or a JSON document into records). A batch the
+ * database refuses is reported and dropped, and the next one is tried: logs must never take the
+ * API down. (Old rows are deleted by the workers' housekeeping: `purgeLogs`.)
  */
 export function createLogWriter<E>(deps: Deps, spec: LogTable<E>, opts: LogWriterOptions = {}): LogWriter<E> {
   const batchSize = opts.batchSize ?? 250;
@@ -118,7 +117,6 @@ export function createLogWriter<E>(deps: Deps, spec: LogTable<E>, opts: LogWrite
   let chain: Promise<void> = Promise.resolve();
   /** At most one drain waits behind the running one; it takes everything recorded until it starts. */
   let scheduled: Promise<void> | null = null;
-  let lastPurge = 0;
   let dropped = 0;
   let closed = false;
 
@@ -170,14 +168,6 @@ export function createLogWriter<E>(deps: Deps, spec: LogTable<E>, opts: LogWrite
     }
   }
 
-  async function purge() {
-    const now = deps.clock().getTime();
-    if (now - lastPurge < PURGE_EVERY_MS) return;
-    lastPurge = now;
-    const cutoff = new Date(now - deps.settings.requestLogs.retentionDays * 86_400_000);
-    await deps.db.query(`DELETE FROM ${spec.table} WHERE start_time < $1`, [cutoff]);
-  }
-
   async function drain() {
     if (timer) clearTimeout(timer);
     timer = null;
@@ -195,7 +185,6 @@ export function createLogWriter<E>(deps: Deps, spec: LogTable<E>, opts: LogWrite
     for (const { rows, count } of batches) {
       await copy(rows).catch((err: unknown) => deps.log.warn({ err, rows: count }, `${spec.what} write failed: entries dropped`));
     }
-    await purge().catch((err: unknown) => deps.log.warn({ err }, `${spec.what} retention purge failed`));
   }
 
   const flush = (): Promise<void> => {

@@ -65,5 +65,9 @@ function copyRow(e: CallLog): string {
 
 const REQUEST_LOGS: LogTable<() => CallLog> = { table: 'request_logs', columns: COLUMNS, line: (entry) => copyRow(entry()), what: 'request log' };
 
+/** With `SWITCHBOARD_REQUEST_LOGS=off`: calls are not recorded (what was recorded before stays until its retention ends). */
+const NOT_RECORDING: RequestLogWriter = { record: () => undefined, flush: async () => undefined, close: async () => undefined };
+
 /** The request-log writer (see `createLogWriter`): a call hands over a closure, the row is made off the request path. */
-export const createRequestLogWriter = (deps: Deps, opts?: LogWriterOptions): RequestLogWriter => createLogWriter(deps, REQUEST_LOGS, opts);
+export const createRequestLogWriter = (deps: Deps, opts?: LogWriterOptions): RequestLogWriter =>
+  deps.settings.requestLogs.enabled ? createLogWriter(deps, REQUEST_LOGS, opts) : NOT_RECORDING;
