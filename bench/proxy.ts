@@ -7,7 +7,8 @@
  * `GET /proxy/{account_id}/…`, each request authenticated with the API key, the account loaded
  * and decrypted, credentials injected and a request log written.
  * A fifth row, the "platform floor", is an authenticated route that calls no provider: the cost
- * of routing and the API-key check alone.
+ * of routing and the API-key check alone. A sixth, `/unified/proxy` on a second Switchboard
+ * process with request logs off (SWITCHBOARD_REQUEST_LOGS=off), shows what recording costs.
  * Every server is its own process (the load generator is this one), at concurrency 1 and 64.
  * Run: npx tsx bench/proxy.ts [seconds per measurement] [rounds]
  * PROF=<dir> writes a CPU profile of the Switchboard process there; BENCH_ONLY=<regex> measures only
@@ -148,27 +149,37 @@ async function measure(t: Target, concurrency: number, seconds: number) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-bench-'));
+  const dataDirs: string[] = [];
   const children: ChildProcess[] = [];
   try {
     const upstream = await start(['--input-type=module', '-e', UPSTREAM]);
     children.push(upstream.child);
     const bare = await start(['--input-type=module', '-e', BARE], { UPSTREAM: `${upstream.url}/v1`, TOKEN, EMAIL });
     children.push(bare.child);
-    const sb = await start([...(process.env.PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF}`] : []), path.resolve('bin/switchboard.js'), 'start', '--port', '0', '--data-dir', dataDir], {
-      LOG_LEVEL: 'warn',
-      SWITCHBOARD_API_KEY: API_KEY,
-      SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1',
-    });
-    children.push(sb.child);
-
-    const profile = await call(sb.url, 'POST', '/connector_profiles', { provider: 'oneflow', overrides: { base_url: `${upstream.url}/v1` } });
-    const session = await call(sb.url, 'POST', '/connect_sessions', { origin_owner_id: 'bench', origin_owner_name: 'Bench' });
-    const linked = await fetch(`${sb.url}/hub/accounts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-session-token': String(session.token) },
-      body: JSON.stringify({ integration_id: profile.id, credentials: { api_token: TOKEN, user_email: EMAIL } }),
-    }).then((r) => r.json() as Promise<{ id: string }>);
+    /** A Switchboard process on its own embedded PostgreSQL, with one Oneflow account linked to the fake upstream. */
+    const switchboard = async (env: Record<string, string>, prof: boolean) => {
+      const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-bench-'));
+      dataDirs.push(dataDir);
+      const sb = await start([...(prof && process.env.PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF}`] : []), path.resolve('bin/switchboard.js'), 'start', '--port', '0', '--data-dir', dataDir], {
+        LOG_LEVEL: 'warn',
+        SWITCHBOARD_API_KEY: API_KEY,
+        SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1',
+        ...env,
+      });
+      children.push(sb.child);
+      const profile = await call(sb.url, 'POST', '/connector_profiles', { provider: 'oneflow', overrides: { base_url: `${upstream.url}/v1` } });
+      const session = await call(sb.url, 'POST', '/connect_sessions', { origin_owner_id: 'bench', origin_owner_name: 'Bench' });
+      const linked = await fetch(`${sb.url}/hub/accounts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-session-token': String(session.token) },
+        body: JSON.stringify({ integration_id: profile.id, credentials: { api_token: TOKEN, user_email: EMAIL } }),
+      }).then((r) => r.json() as Promise<{ id: string }>);
+      return { ...sb, accountId: linked.id };
+    };
+    const sb = await switchboard({}, true);
+    // The same route with request logs off: what recording each call costs (an ablation, not the headline).
+    const unlogged = await switchboard({ SWITCHBOARD_REQUEST_LOGS: 'off' }, false);
+    const linked = { id: sb.accountId };
     const auth = `Basic ${Buffer.from(`${API_KEY}:`).toString('base64')}`;
 
     const targets: Target[] = [
@@ -185,6 +196,14 @@ async function main() {
       // No provider call: what routing, the API-key check and the account header cost on their own.
       { name: 'platform floor: DELETE /mcp', pid: sb.child.pid!, url: new URL(`${sb.url}/mcp`), method: 'DELETE', headers: { authorization: auth, 'x-account-id': linked.id } },
       { name: 'GET /proxy/{account}/… (raw)', pid: sb.child.pid!, url: new URL(`${sb.url}/proxy/${linked.id}/contracts`), method: 'GET', headers: { authorization: auth } },
+      {
+        name: 'POST /unified/proxy, request logs off',
+        pid: unlogged.child.pid!,
+        url: new URL(`${unlogged.url}/unified/proxy`),
+        method: 'POST',
+        headers: { authorization: auth, 'x-account-id': unlogged.accountId, 'content-type': 'application/json' },
+        body: JSON.stringify({ method: 'get', path: '/contracts' }),
+      },
     ];
 
     // BENCH_ONLY=<regex> measures only the matching targets (the two baselines are always kept).
@@ -221,7 +240,7 @@ async function main() {
       c.kill('SIGTERM');
       await exited;
     }
-    await fs.rm(dataDir, { recursive: true, force: true });
+    for (const dir of dataDirs) await fs.rm(dir, { recursive: true, force: true });
   }
 }
 
