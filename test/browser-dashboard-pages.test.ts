@@ -6,6 +6,8 @@ import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { launchBrowser, watchErrors } from './helpers/browser.js';
 import { axe, expectAccessible, fitsWidth, focused, openDashboard, pageTitle, shot } from './helpers/dashboard.js';
 import { insertAccount } from '../src/core/accounts.js';
+import { createProject } from '../src/core/projects.js';
+import { addApiKey, generateApiKey } from '../src/core/api-keys.js';
 
 let server: TestServer;
 let fakes: Fakes;
@@ -228,6 +230,105 @@ describe('dashboard pages in Chromium', () => {
     await page.context().close();
   });
 
+  it('API activity: platform calls by API key and in the dashboard, filters in the URL, cursor pages', { timeout: 60_000 }, async () => {
+    // A project of its own: this file's other tests make platform calls in the default one.
+    const key = generateApiKey();
+    const project = await createProject(server.app.deps.db, 'Activity');
+    await addApiKey(server.app.deps.db, project.projectId, key);
+    const call = api(server, key);
+
+    const page = await openDashboard(browser, { ...server, apiKey: key }, '/dashboard/activity');
+    const errors = watchErrors(page);
+    await page.getByTestId('activity-empty').waitFor();
+    await expectAccessible(page, 'activity-empty');
+
+    expect((await createSession(server, { origin_owner_id: 'act-1', origin_owner_name: 'Activity Co' }, key)).token).toBeTruthy();
+    expect((await call('GET', '/accounts')).status).toBe(200);
+    expect((await call('GET', '/accounts/acc_missing')).status).toBe(404);
+
+    await page.getByTestId('refresh-activity').click();
+    const rows = page.getByTestId('activity-table').locator('tbody tr');
+    const actions = () => rows.locator('td:nth-child(2) span:first-child').allTextContents();
+    const sources = () => rows.locator('td:last-child').allTextContents();
+    await expect.poll(() => rows.count()).toBe(4);
+    // Newest first; the page's own first read is there too, made with the dashboard's session.
+    expect(await rows.nth(0).textContent()).toMatch(/^.+Get accountAccounts · GET \/accounts\/acc_missingacc_missing404[\d.]+ msAPI key$/);
+    expect(await rows.nth(1).textContent()).toMatch(/List linked accountsAccounts · GET \/accounts—200[\d.]+ msAPI key$/);
+    expect(await rows.nth(2).textContent()).toMatch(/Create connect sessionConnect sessions · POST \/connect_sessions—201[\d.]+ msAPI key$/);
+    expect(await rows.nth(3).textContent()).toMatch(/List platform logsLogs · GET \/requests\/platform-logs—200[\d.]+ msDashboard$/);
+    expect(await rows.nth(0).getByRole('link', { name: 'acc_missing' }).getAttribute('href')).toBe('/dashboard/accounts/acc_missing');
+    expect(await rows.nth(1).getByRole('link').count()).toBe(0);
+    await shot(page, 'dashboard-activity');
+    await expectAccessible(page, 'activity');
+
+    await page.getByTestId('activity-result').selectOption('false');
+    await expect.poll(actions).toEqual(['Get account']);
+    expect(await rows.first().textContent()).toMatch(/acc_missing404/);
+    expect(new URL(page.url()).searchParams.get('result')).toBe('false');
+    await shot(page, 'dashboard-activity-failed');
+    // The filters live in the URL: a reload keeps them.
+    await page.reload();
+    await expect.poll(actions).toEqual(['Get account']);
+    expect(await page.getByTestId('activity-result').inputValue()).toBe('false');
+
+    await page.getByTestId('activity-result').selectOption('');
+    await page.getByTestId('activity-category').selectOption('connect_sessions');
+    await expect.poll(actions).toEqual(['Create connect session']);
+    await page.getByTestId('activity-category').selectOption('');
+    await page.getByTestId('activity-account').fill('acc_missing');
+    await expect.poll(actions).toEqual(['Get account']);
+    expect(new URL(page.url()).searchParams.get('account')).toBe('acc_missing');
+    await page.getByTestId('activity-account').fill('');
+    await page.getByTestId('activity-source').selectOption('api');
+    await expect.poll(actions).toEqual(['Get account', 'List linked accounts', 'Create connect session']);
+    expect(await sources()).toEqual(['API key', 'API key', 'API key']);
+    await page.getByTestId('activity-category').selectOption('webhooks');
+    await page.getByTestId('activity-no-match').waitFor();
+
+    // Something done in the dashboard: an endpoint added on the Webhooks page.
+    await page.getByTestId('nav-webhooks').click();
+    await page.getByTestId('empty-add-endpoint').click();
+    await page.getByTestId('endpoint-url').fill(receiver.url);
+    await page.getByTestId('endpoint-submit').click();
+    await page.getByTestId('secret-done').click();
+    await page.getByTestId('deliveries-empty').waitFor();
+    await page.getByTestId('nav-activity').click();
+    await page.getByTestId('activity-table').waitFor();
+    expect(await page.getByTestId('activity-source').inputValue()).toBe('');
+    await page.getByTestId('activity-source').selectOption('dashboard');
+    await expect.poll(actions).toContain('Create webhook');
+    expect(await rows.filter({ hasText: 'Create webhook' }).textContent()).toMatch(/Create webhookWebhooks · POST \/webhooks—201[\d.]+ msDashboard$/);
+    expect(new Set(await sources())).toEqual(new Set(['Dashboard']));
+    await page.getByTestId('activity-source').selectOption('api');
+    await expect.poll(actions).toEqual(['Get account', 'List linked accounts', 'Create connect session']);
+
+    // Cursor pages of 25; changing a filter starts again from the first page.
+    for (let i = 0; i < 25; i++) expect((await call('GET', '/connectors/meta')).status).toBe(200);
+    await page.getByTestId('refresh-activity').click();
+    await expect.poll(() => summary(page)).toBe('Calls 1–25');
+    await page.getByTestId('page-next').click();
+    await expect.poll(() => summary(page)).toBe('Calls 26–28');
+    expect(await rows.count()).toBe(3);
+    expect(await page.getByTestId('page-next').isDisabled()).toBe(true);
+    await page.getByTestId('page-prev').click();
+    await expect.poll(() => summary(page)).toBe('Calls 1–25');
+    await page.getByTestId('page-next').click();
+    await expect.poll(() => summary(page)).toBe('Calls 26–28');
+    await page.getByTestId('activity-category').selectOption('accounts');
+    await expect.poll(() => summary(page)).toBe('Calls 1–2');
+
+    // A failed read says why and offers a retry, which loads the same filters again.
+    const reads = (url: URL) => url.pathname === '/requests/platform-logs';
+    await page.route(reads, (r) => r.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ message: 'Database unavailable' }) }));
+    await page.getByTestId('refresh-activity').click();
+    await expect.poll(() => page.getByTestId('error').textContent()).toMatch(/Could not load this page.*Database unavailable/);
+    await page.unroute(reads);
+    await page.getByTestId('error').getByRole('button', { name: 'Try again' }).click();
+    await expect.poll(actions).toEqual(['Get account', 'List linked accounts']);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('works on a phone-width screen: menu, stacked tables, full-screen dialogs, nothing scrolls sideways', { timeout: 60_000 }, async () => {
     const page = await openDashboard(browser, server, '/dashboard/accounts', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await page.getByTestId('accounts-table').waitFor();
@@ -248,6 +349,7 @@ describe('dashboard pages in Chromium', () => {
       [`/dashboard/accounts/${linked}`, 'account-details', 'dashboard-phone-account'],
       ['/dashboard/webhooks', 'webhooks-empty', 'dashboard-phone-webhooks'],
       ['/dashboard/logs', 'logs-table', 'dashboard-phone-logs'],
+      ['/dashboard/activity', 'activity-table', 'dashboard-phone-activity'],
     ] as const;
     for (const [p, testid, name] of pages) {
       await page.goto(server.url + p);
@@ -270,11 +372,11 @@ describe('dashboard pages in Chromium', () => {
     await page.getByTestId('accounts-table').waitFor();
     await page.locator('body').focus();
     const order: Array<string | null> = [];
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 11; i++) {
       await page.keyboard.press('Tab');
       order.push(await focused(page));
     }
-    expect(order).toEqual(['skip-link', 'Switchboard', 'nav-accounts', 'nav-connectors', 'nav-webhooks', 'nav-logs', 'sign-out', 'link-account', 'create-auth-link', 'account-search']);
+    expect(order).toEqual(['skip-link', 'Switchboard', 'nav-accounts', 'nav-connectors', 'nav-webhooks', 'nav-logs', 'nav-activity', 'sign-out', 'link-account', 'create-auth-link', 'account-search']);
 
     // The skip link lands on the page title; the next Tab is the page's first control.
     await page.reload();

@@ -245,6 +245,16 @@ describe('dashboard in Chromium', () => {
     expect(await page.getByTestId('deliveries-table').textContent()).toMatch(/account\.created/);
     await shot(page, 'dashboard-webhook-deliveries');
     await expectAccessible(page, 'webhook-detail');
+
+    // 9. API activity on the account: opened and deleted in the dashboard, then looked up by the backend.
+    await page.getByTestId('nav-activity').click();
+    await page.getByTestId('activity-account').fill(accountId);
+    const activity = page.getByTestId('activity-table').locator('tbody tr');
+    await expect.poll(() => activity.locator('td:nth-child(2) span:first-child').allTextContents()).toEqual(['Get account', 'Delete account', 'Get account']);
+    expect(await activity.locator('td:last-child').allTextContents()).toEqual(['API key', 'Dashboard', 'Dashboard']);
+    expect(await activity.nth(1).textContent()).toMatch(new RegExp(`Delete accountAccounts · DELETE /accounts/${accountId}${accountId}2\\d\\d`));
+    expect(await activity.nth(0).locator('.badge').first().textContent()).toBe('404');
+    await shot(page, 'dashboard-activity-account');
     expect(errors).toEqual([]);
     await page.context().close();
   });

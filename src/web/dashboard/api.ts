@@ -231,4 +231,19 @@ export interface RequestLog {
   step_requests?: LogStep[];
 }
 
+export interface PlatformLog {
+  id: string;
+  account_id: string | null;
+  category: string;
+  action: string;
+  http_method: string;
+  path: string;
+  status: number;
+  success: boolean;
+  duration: number;
+  /** `api` for a call with an API key, `dashboard` for one the dashboard made. */
+  source_type: string;
+  event_datetime: string;
+}
+
 export const WEBHOOK_EVENTS = ['account.created', 'account.updated', 'account.deleted', 'account.error'] as const;

@@ -46,6 +46,13 @@ export function select(options: Array<[value: string, label: string]>, value = '
   return h('select', attrs, ...options.map(([v, l]) => h('option', { value: v, selected: v === value }, l)));
 }
 
+/** `datetime-local` values are local time; the API wants ISO instants. */
+export function toIso(local: string): string | undefined {
+  if (!local) return undefined;
+  const d = new Date(local);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
 export function checkbox(label: Child, checked: boolean, attrs: Record<string, string | undefined> = {}, hint?: Child): { row: HTMLElement; input: HTMLInputElement } {
   const id = nextId('c');
   const input = h('input', { type: 'checkbox', id, checked, ...attrs, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}) });

@@ -15,6 +15,7 @@ import { connectorPage, connectorsPage } from './pages/connectors.js';
 import { profileFormPage } from './pages/profile-form.js';
 import { webhookPage, webhooksPage } from './pages/webhooks.js';
 import { logPage, logsPage } from './pages/logs.js';
+import { activityPage } from './pages/activity.js';
 
 const root = document.getElementById('root') as HTMLElement;
 let session: Session | null = null;
@@ -27,6 +28,7 @@ const SECTIONS = [
   { key: 'connectors', label: 'Connector profiles', icon: 'plug' },
   { key: 'webhooks', label: 'Webhooks', icon: 'webhook' },
   { key: 'logs', label: 'Request logs', icon: 'list' },
+  { key: 'activity', label: 'API activity', icon: 'activity' },
 ] as const;
 
 type Renderer = (v: View, ...ids: string[]) => Promise<void>;
@@ -43,6 +45,7 @@ function pageFor(parts: string[]): { section: string; render: Renderer; args: st
   }
   if (section === 'webhooks') return id ? { section, render: webhookPage, args: [id] } : { section, render: webhooksPage, args: [] };
   if (section === 'logs') return id ? { section, render: logPage, args: [id] } : { section, render: logsPage, args: [] };
+  if (section === 'activity' && !id) return { section, render: activityPage, args: [] };
   return null;
 }
 
