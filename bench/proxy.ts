@@ -181,29 +181,24 @@ async function main() {
     const unlogged = await switchboard({ SWITCHBOARD_REQUEST_LOGS: 'off' }, false);
     const linked = { id: sb.accountId };
     const auth = `Basic ${Buffer.from(`${API_KEY}:`).toString('base64')}`;
+    /** `POST /unified/proxy` on one Switchboard process, for the fake upstream's contract list. */
+    const envelope = (name: string, s: typeof sb): Target => ({
+      name,
+      pid: s.child.pid!,
+      url: new URL(`${s.url}/unified/proxy`),
+      method: 'POST',
+      headers: { authorization: auth, 'x-account-id': s.accountId, 'content-type': 'application/json' },
+      body: JSON.stringify({ method: 'get', path: '/contracts' }),
+    });
 
     const targets: Target[] = [
       { name: 'direct (upstream itself)', pid: upstream.child.pid!, url: new URL(`${upstream.url}/v1/contracts`), method: 'GET', headers: { 'x-oneflow-api-token': TOKEN, 'x-oneflow-user-email': EMAIL } },
       { name: 'bare undici forwarder', pid: bare.child.pid!, url: new URL(`${bare.url}/contracts`), method: 'GET', headers: {} },
-      {
-        name: 'POST /unified/proxy',
-        pid: sb.child.pid!,
-        url: new URL(`${sb.url}/unified/proxy`),
-        method: 'POST',
-        headers: { authorization: auth, 'x-account-id': linked.id, 'content-type': 'application/json' },
-        body: JSON.stringify({ method: 'get', path: '/contracts' }),
-      },
+      envelope('POST /unified/proxy', sb),
       // No provider call: what routing, the API-key check and the account header cost on their own.
       { name: 'platform floor: DELETE /mcp', pid: sb.child.pid!, url: new URL(`${sb.url}/mcp`), method: 'DELETE', headers: { authorization: auth, 'x-account-id': linked.id } },
       { name: 'GET /proxy/{account}/… (raw)', pid: sb.child.pid!, url: new URL(`${sb.url}/proxy/${linked.id}/contracts`), method: 'GET', headers: { authorization: auth } },
-      {
-        name: 'POST /unified/proxy, request logs off',
-        pid: unlogged.child.pid!,
-        url: new URL(`${unlogged.url}/unified/proxy`),
-        method: 'POST',
-        headers: { authorization: auth, 'x-account-id': unlogged.accountId, 'content-type': 'application/json' },
-        body: JSON.stringify({ method: 'get', path: '/contracts' }),
-      },
+      envelope('POST /unified/proxy, request logs off', unlogged),
     ];
 
     // BENCH_ONLY=<regex> measures only the matching targets (the two baselines are always kept).
