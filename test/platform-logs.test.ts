@@ -389,6 +389,34 @@ describe('writing platform logs', () => {
     ]);
   });
 
+  it('loses only the batch whose connection is cut mid-COPY, with a warning, and goes on', async () => {
+    const { writer, warnings } = writerWithLog({});
+    const db = server.app.deps.db;
+    const lock = await db.connect();
+    try {
+      await lock.query('BEGIN');
+      await lock.query('LOCK TABLE platform_logs IN ACCESS EXCLUSIVE MODE');
+      writer.record(testEntry('plog_cut_1'));
+      const flushed = writer.flush();
+      // The COPY waits for the lock: end its connection from the server's side.
+      await waitFor(async () => {
+        const cut = await db.query<{ done: boolean }>(
+          `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE query LIKE 'COPY platform_logs%' AND pid <> pg_backend_pid()`,
+        );
+        return cut.rows.some((r) => r.done);
+      }, 5_000);
+      await lock.query('ROLLBACK');
+      await expect(flushed).resolves.toBeUndefined();
+    } finally {
+      lock.release();
+    }
+    writer.record(testEntry('plog_cut_2'));
+    await writer.close();
+    expect(warnings.map((w) => w.msg)).toContain('platform log write failed: entries dropped');
+    const rows = await db.query<{ id: string }>("SELECT id FROM platform_logs WHERE id LIKE 'plog_cut_%'");
+    expect(rows.rows).toEqual([{ id: 'plog_cut_2' }]);
+  });
+
   it('keeps a bounded queue: entries past it are dropped and counted', async () => {
     const { writer, warnings } = writerWithLog({ maxQueue: 3, intervalMs: 10_000 });
     for (let i = 0; i < 5; i++) writer.record(testEntry(`plog_bound_${i}`));

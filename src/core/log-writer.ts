@@ -156,7 +156,13 @@ export function createLogWriter<E>(deps: Deps, spec: LogTable<E>, opts: LogWrite
 
   async function copy(rows: Buffer) {
     const client = await deps.db.connect();
-    let failed: unknown;
+    let failed: Error | undefined;
+    // A checked-out client has no listener from the pool: a connection lost mid-COPY (a database
+    // restart) must fail this batch, not surface as an uncaught 'error' event.
+    const lost = (err: Error) => {
+      failed ??= err;
+    };
+    client.on('error', lost);
     try {
       // Logs are already best effort (a batch waits in memory, a refused one is dropped): not
       // waiting for the WAL flush at commit spares PostgreSQL a disk flush per batch. A database
@@ -166,11 +172,12 @@ export function createLogWriter<E>(deps: Deps, spec: LogTable<E>, opts: LogWrite
       await pipeline(Readable.from([rows]), client.query(copyFrom(copySql)));
       await client.query('COMMIT');
     } catch (err) {
-      failed = err;
+      failed ??= err instanceof Error ? err : new Error(String(err));
       throw err;
     } finally {
+      client.off('error', lost);
       // A connection whose COPY failed part way is not handed out again.
-      client.release(failed instanceof Error ? failed : undefined);
+      client.release(failed);
     }
   }
 

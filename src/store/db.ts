@@ -16,6 +16,13 @@ export function createPool(url: string, max = 20): Db {
 /** Runs `fn` in a transaction; rolls back on any error. */
 export async function transaction<T>(db: Db, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await db.connect();
+  // A checked-out client has no listener from the pool: a connection lost mid-transaction fails
+  // the transaction (its query rejects) instead of surfacing as an uncaught 'error' event.
+  let lost: Error | undefined;
+  const onError = (err: Error) => {
+    lost ??= err;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
@@ -25,6 +32,8 @@ export async function transaction<T>(db: Db, fn: (tx: pg.PoolClient) => Promise<
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client.off('error', onError);
+    // A broken connection is closed, not handed out again.
+    client.release(lost);
   }
 }
