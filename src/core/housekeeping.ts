@@ -3,22 +3,32 @@ import type { Deps } from './deps.js';
 /** A callback that consumed its state has this long to finish (token + test call take ≤ 20 s). */
 const INTERRUPTED_AFTER = '2 minutes';
 
-/** Log rows deleted per table and pass at most: a backlog is worked off over passes, never in one long statement. */
+/** Log rows deleted per statement: a large backlog goes in several short statements, not one long one. */
 const LOG_PURGE_BATCH = 20_000;
+/** The purge reads the `start_time` BRIN index, whose newest ranges are not summarised yet: hourly is enough. */
+const LOG_PURGE_EVERY_MS = 60 * 60 * 1000;
+const lastLogPurge = new WeakMap<Deps['db'], number>();
 
 /**
  * Request and platform logs past the retention (`SWITCHBOARD_REQUEST_LOG_RETENTION_DAYS`),
- * oldest first. Runs with the workers, whether or not anything is being logged now.
+ * at most once an hour per process and database. Runs with the workers, whether or not anything
+ * is being logged now.
  */
 export async function purgeLogs(deps: Deps): Promise<number> {
-  const cutoff = new Date(deps.clock().getTime() - deps.settings.requestLogs.retentionDays * 86_400_000);
+  const now = deps.clock().getTime();
+  if (now - (lastLogPurge.get(deps.db) ?? -Infinity) < LOG_PURGE_EVERY_MS) return 0;
+  lastLogPurge.set(deps.db, now);
+  const cutoff = new Date(now - deps.settings.requestLogs.retentionDays * 86_400_000);
   let removed = 0;
   for (const table of ['request_logs', 'platform_logs']) {
-    const res = await deps.db.query(
-      `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE start_time < $1 LIMIT ${LOG_PURGE_BATCH})`,
-      [cutoff],
-    );
-    removed += res.rowCount ?? 0;
+    for (;;) {
+      const res = await deps.db.query(
+        `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE start_time < $1 LIMIT ${LOG_PURGE_BATCH})`,
+        [cutoff],
+      );
+      removed += res.rowCount ?? 0;
+      if ((res.rowCount ?? 0) < LOG_PURGE_BATCH) break;
+    }
   }
   return removed;
 }

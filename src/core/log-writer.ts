@@ -109,7 +109,7 @@ export function createLogWriter<E>(deps: Deps, spec: LogTable<E>, opts: LogWrite
   let queue: E[] = [];
   let head = 0;
   /** Lines waiting for their COPY: the one filling, and full ones. */
-  let lines = new LineBuffer();
+  const lines = new LineBuffer();
   let full: Array<{ rows: Buffer; count: number }> = [];
   let fullCount = 0;
   let timer: NodeJS.Timeout | null = null;
