@@ -296,9 +296,10 @@ describe('dashboard pages in Chromium', () => {
     await page.getByTestId('activity-table').waitFor();
     expect(await page.getByTestId('activity-source').inputValue()).toBe('');
     await page.getByTestId('activity-source').selectOption('dashboard');
-    await expect.poll(actions).toContain('Create webhook');
+    // The unfiltered list shows the webhook too: wait for the filtered one (sources all Dashboard).
+    await expect.poll(async () => new Set(await sources())).toEqual(new Set(['Dashboard']));
+    expect(await actions()).toContain('Create webhook');
     expect(await rows.filter({ hasText: 'Create webhook' }).textContent()).toMatch(/Create webhookWebhooks · POST \/webhooks—201[\d.]+ msDashboard$/);
-    expect(new Set(await sources())).toEqual(new Set(['Dashboard']));
     await page.getByTestId('activity-source').selectOption('api');
     await expect.poll(actions).toEqual(['Get account', 'List linked accounts', 'Create connect session']);
 
