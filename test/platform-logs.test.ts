@@ -417,12 +417,23 @@ describe('writing platform logs', () => {
     expect(rows.rows).toEqual([{ id: 'plog_cut_2' }]);
   });
 
+  /** This server's `switchboard_log_entries_total` for platform logs, as /metrics shows it. */
+  const entriesMetric = async (outcome: 'written' | 'dropped') => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`switchboard_log_entries_total{table="platform_logs",outcome="${outcome}"}`));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
+
   it('keeps a bounded queue: entries past it are dropped and counted', async () => {
     const { writer, warnings } = writerWithLog({ maxQueue: 3, intervalMs: 10_000 });
+    const [written, dropped] = [await entriesMetric('written'), await entriesMetric('dropped')];
     for (let i = 0; i < 5; i++) writer.record(testEntry(`plog_bound_${i}`));
     await writer.close();
     expect(await countLike('plog_bound_')).toBe(3);
     expect(warnings).toEqual([expect.objectContaining({ msg: 'platform log queue full: entries dropped', dropped: 2 })]);
+    // Operators see it in /metrics (the server's own platform-log writer counts there too).
+    expect(await entriesMetric('dropped')).toBe(dropped + 2);
+    expect(await entriesMetric('written')).toBeGreaterThanOrEqual(written + 3);
     writer.record(testEntry('plog_bound_after_close'));
     await writer.flush();
     expect(await countLike('plog_bound_after')).toBe(0);

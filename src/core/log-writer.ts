@@ -121,6 +121,7 @@ export function createLogWriter<E>(deps: Deps, spec: LogTable<E>, opts: LogWrite
   let closed = false;
 
   const waiting = () => queue.length - head;
+  const counted = (outcome: 'written' | 'dropped', n: number) => deps.metrics.logEntries.inc({ table: spec.table, outcome }, n);
 
   function seal() {
     const count = lines.count;
@@ -138,6 +139,7 @@ export function createLogWriter<E>(deps: Deps, spec: LogTable<E>, opts: LogWrite
         lines.push(spec.line(queue[head]!));
         if (lines.count >= batchSize || lines.bytes >= MAX_COPY_BYTES) seal();
       } catch (err) {
+        counted('dropped', 1);
         deps.log.warn({ err }, `${spec.what} entry could not be written: dropped`);
       }
     }
@@ -192,11 +194,18 @@ export function createLogWriter<E>(deps: Deps, spec: LogTable<E>, opts: LogWrite
     full = [];
     fullCount = 0;
     if (dropped) {
+      counted('dropped', dropped);
       deps.log.warn({ dropped }, `${spec.what} queue full: entries dropped`);
       dropped = 0;
     }
     for (const { rows, count } of batches) {
-      await copy(rows).catch((err: unknown) => deps.log.warn({ err, rows: count }, `${spec.what} write failed: entries dropped`));
+      await copy(rows).then(
+        () => counted('written', count),
+        (err: unknown) => {
+          counted('dropped', count);
+          deps.log.warn({ err, rows: count }, `${spec.what} write failed: entries dropped`);
+        },
+      );
     }
   }
 

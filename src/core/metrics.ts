@@ -11,6 +11,7 @@ export interface Metrics {
   readonly providerDuration: client.Histogram<'provider' | 'status'>;
   readonly refreshes: client.Counter<'provider' | 'outcome'>;
   readonly webhookDeliveries: client.Counter<'outcome'>;
+  readonly logEntries: client.Counter<'table' | 'outcome'>;
 }
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -44,6 +45,12 @@ export function createMetrics(db: Db): Metrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const logEntries = new client.Counter({
+    name: 'switchboard_log_entries_total',
+    help: 'Request and platform log entries by table and outcome (written, dropped: queue full, refused by the database or not buildable)',
+    labelNames: ['table', 'outcome'] as const,
+    registers: [registry],
+  });
   // Read from the database at scrape time: the truth across all processes.
   new client.Gauge({
     name: 'switchboard_queue_depth',
@@ -75,5 +82,5 @@ export function createMetrics(db: Db): Metrics {
       for (const r of rows) this.set({ provider: r.provider, status: r.status }, r.n);
     },
   });
-  return { registry, httpDuration, providerDuration, refreshes, webhookDeliveries };
+  return { registry, httpDuration, providerDuration, refreshes, webhookDeliveries, logEntries };
 }
