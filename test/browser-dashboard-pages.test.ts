@@ -230,6 +230,25 @@ describe('dashboard pages in Chromium', () => {
     await page.context().close();
   });
 
+  it('request logs turned off: the page says so, and still lists what was recorded before', { timeout: 60_000 }, async () => {
+    const on = await openDashboard(browser, server, '/dashboard/logs');
+    await on.getByTestId('logs-table').or(on.getByTestId('logs-empty')).first().waitFor();
+    expect(await on.getByTestId('logs-recording-off').count()).toBe(0);
+    await on.context().close();
+    const off = await startTestServer({ SWITCHBOARD_REQUEST_LOGS: 'off' }, { workers: false });
+    try {
+      const page = await openDashboard(browser, off, '/dashboard/logs');
+      const notice = page.getByTestId('logs-recording-off');
+      await notice.waitFor();
+      expect(await notice.textContent()).toMatch(/Recording is turned off on this server.*SWITCHBOARD_REQUEST_LOGS=off/);
+      await page.getByTestId('logs-empty').waitFor();
+      await expectAccessible(page, 'logs-recording-off');
+      await page.context().close();
+    } finally {
+      await off.close();
+    }
+  });
+
   it('API activity: platform calls by API key and in the dashboard, filters in the URL, cursor pages', { timeout: 60_000 }, async () => {
     // A project of its own: this file's other tests make platform calls in the default one.
     const key = generateApiKey();

@@ -84,7 +84,7 @@ describe('dashboard sign-in session', () => {
     const me = await asDashboard(s, 'GET', '/dashboard/api/session');
     expect(me.status).toBe(200);
     expect(me.headers.get('cache-control')).toBe('no-store');
-    expect(me.json).toEqual({ project_id: server.app.boot.project.projectId, csrf_token: s.csrf, expires_at: expect.any(String), public_url: server.app.deps.settings.publicUrl() });
+    expect(me.json).toEqual({ project_id: server.app.boot.project.projectId, csrf_token: s.csrf, expires_at: expect.any(String), public_url: server.app.deps.settings.publicUrl(), request_logs: true });
   });
 
   it('lets the cookie read the platform API, and needs the CSRF token for changes', async () => {

@@ -70,6 +70,8 @@ export interface Session {
   csrf_token: string;
   expires_at: string;
   public_url: string;
+  /** False when the server records no request logs (SWITCHBOARD_REQUEST_LOGS=off). */
+  request_logs: boolean;
 }
 
 export interface StatusReason {

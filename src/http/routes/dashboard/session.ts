@@ -16,6 +16,8 @@ function sessionToWire(deps: Deps, sessionId: string, s: AdminSession) {
     csrf_token: csrfTokenFor(sessionId),
     expires_at: s.expiresAt.toISOString(),
     public_url: deps.settings.publicUrl(),
+    // Whether provider calls are recorded (SWITCHBOARD_REQUEST_LOGS): the Request logs page says so when not.
+    request_logs: deps.settings.requestLogs.enabled,
   };
 }
 

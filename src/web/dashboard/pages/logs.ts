@@ -3,7 +3,7 @@ import { h, put } from '../dom.js';
 import { ApiError, get, type LogStep, type RequestLog } from '../api.js';
 import { connectors } from '../store.js';
 import type { View } from '../view.js';
-import { backLink, badge, card, dataTable, emptyState, mono, pageHeader, pretty, props, time, button } from '../ui.js';
+import { alertBox, backLink, badge, card, dataTable, emptyState, mono, pageHeader, pretty, props, time, button } from '../ui.js';
 import { field, select, textInput, toIso } from '../forms.js';
 import { logList } from './log-list.js';
 
@@ -13,6 +13,17 @@ export function logStatus(l: Pick<RequestLog, 'status' | 'success'>): HTMLElemen
 
 function unavailable(): HTMLElement {
   return emptyState({ icon: 'list', title: 'Request logs are not available', text: 'This server does not record request logs yet.', testid: 'logs-unavailable' });
+}
+
+/** The server runs with SWITCHBOARD_REQUEST_LOGS=off: say so above the list, which still shows older calls. */
+function recordingOff(): HTMLElement {
+  const box = alertBox(
+    'info',
+    'Recording is turned off on this server',
+    'It runs with SWITCHBOARD_REQUEST_LOGS=off: new calls are not recorded. Calls recorded before stay here until their retention ends.',
+  );
+  box.setAttribute('data-testid', 'logs-recording-off');
+  return box;
 }
 
 export async function logsPage(v: View): Promise<void> {
@@ -56,6 +67,7 @@ export async function logsPage(v: View): Promise<void> {
     pageHeader('Request logs', 'Every call your backend makes through the proxy, actions and MCP, with the provider requests behind it.', [
       button('Refresh', { icon: 'refresh', testid: 'refresh-logs', onClick: list.refresh }),
     ]),
+    v.session.request_logs ? null : recordingOff(),
     list.filters,
     list.results,
   );
