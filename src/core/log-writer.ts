@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Deps } from './deps.js';
+import { transaction } from '../store/db.js';
 
 /** A log table the writer fills: its columns and how an entry becomes one line of COPY text. */
 export interface LogTable<E> {
@@ -156,31 +157,15 @@ export function createLogWriter<E>(deps: Deps, spec: LogTable<E>, opts: LogWrite
     else if (waiting()) building = setImmediate(buildSlice);
   }
 
+  // In `transaction`: a connection lost or left unusable mid-COPY fails this batch only, and is closed.
   async function copy(rows: Buffer) {
-    const client = await deps.db.connect();
-    let failed: Error | undefined;
-    // A checked-out client has no listener from the pool: a connection lost mid-COPY (a database
-    // restart) must fail this batch, not surface as an uncaught 'error' event.
-    const lost = (err: Error) => {
-      failed ??= err;
-    };
-    client.on('error', lost);
-    try {
+    await transaction(deps.db, async (tx) => {
       // Logs are already best effort (a batch waits in memory, a refused one is dropped): not
       // waiting for the WAL flush at commit spares PostgreSQL a disk flush per batch. A database
       // crash can lose the last few hundred milliseconds of rows; it never corrupts anything.
-      await client.query('BEGIN');
-      await client.query('SET LOCAL synchronous_commit = off');
-      await pipeline(Readable.from([rows]), client.query(copyFrom(copySql)));
-      await client.query('COMMIT');
-    } catch (err) {
-      failed ??= err instanceof Error ? err : new Error(String(err));
-      throw err;
-    } finally {
-      client.off('error', lost);
-      // A connection whose COPY failed part way is not handed out again.
-      client.release(failed);
-    }
+      await tx.query('SET LOCAL synchronous_commit = off');
+      await pipeline(Readable.from([rows]), tx.query(copyFrom(copySql)));
+    });
   }
 
   async function drain() {

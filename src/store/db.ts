@@ -29,11 +29,14 @@ export async function transaction<T>(db: Db, fn: (tx: pg.PoolClient) => Promise<
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    // A connection that cannot even roll back (a COPY cut part way, a lost socket) is suspect.
+    await client.query('ROLLBACK').catch((rollbackErr: Error) => {
+      lost ??= rollbackErr;
+    });
     throw err;
   } finally {
     client.off('error', onError);
-    // A broken connection is closed, not handed out again.
+    // A broken or suspect connection is closed, not handed out again.
     client.release(lost);
   }
 }
