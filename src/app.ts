@@ -9,6 +9,8 @@ import { bootstrap, type BootstrapResult } from './core/projects.js';
 import { loadConnectors } from './connectors/loader.js';
 import { createPool, type Db } from './store/db.js';
 import { createMetrics } from './core/metrics.js';
+import { fetchOver, providerAgent } from './core/provider-http.js';
+import type { Dispatcher } from 'undici';
 import { migrate } from './store/migrate.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './store/embedded.js';
 import { lockDataDir, type DirLock } from './store/lock.js';
@@ -61,7 +63,15 @@ export async function loadVault(config: Config, log: Logger): Promise<Vault> {
  * Starts Switchboard: lock the data dir, start embedded PostgreSQL (unless DATABASE_URL),
  * migrate, bootstrap the default project, load connectors, serve HTTP.
  */
-export async function startApp(config: Config, opts: { log?: Logger; clock?: () => Date; workers?: boolean } = {}): Promise<RunningApp> {
+export interface StartOptions {
+  log?: Logger;
+  clock?: () => Date;
+  workers?: boolean;
+  /** The outbound connection pool (default: the provider agent with the private-network rule). */
+  http?: Dispatcher;
+}
+
+export async function startApp(config: Config, opts: StartOptions = {}): Promise<RunningApp> {
   const log = opts.log ?? createLogger(config.logLevel);
   const cleanups: Array<[string, () => Promise<void>]> = [];
   const cleanup = async () => {
@@ -93,13 +103,15 @@ export async function startApp(config: Config, opts: { log?: Logger; clock?: () 
     const boot = await bootstrap(db, config.apiKey);
 
     let publicUrl = config.publicUrl;
+    const http = opts.http ?? providerAgent(config.allowPrivateNetwork);
     const deps: Deps = {
       db,
       vault,
       connectors,
       log,
       clock: opts.clock ?? (() => new Date()),
-      fetch: globalThis.fetch,
+      http,
+      fetch: fetchOver(http),
       metrics: createMetrics(db),
       settings: {
         publicUrl: () => publicUrl,

@@ -16,6 +16,7 @@ import { createProject } from '../src/core/projects.js';
 import { housekeeping } from '../src/core/housekeeping.js';
 import { addApiKey, generateApiKey } from '../src/core/api-keys.js';
 import { createPlatformLogWriter, type PlatformLog } from '../src/core/platform-logs/writer.js';
+import { createPool } from '../src/store/db.js';
 
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
@@ -390,7 +391,12 @@ describe('writing platform logs', () => {
   });
 
   it('loses only the batch whose connection is cut mid-COPY, with a warning, and goes on', async () => {
-    const { writer, warnings } = writerWithLog({});
+    // The writer gets a pool of its own, named, so the cut below can only hit its COPY and never
+    // the server's own log writer flushing into the same table meanwhile.
+    const own = createPool(`${server.databaseUrl}${server.databaseUrl.includes('?') ? '&' : '?'}application_name=plog_cut_writer`);
+    const warnings: Array<Record<string, unknown>> = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
+    const writer = createPlatformLogWriter({ ...server.app.deps, db: own, log }, {});
     const db = server.app.deps.db;
     const lock = await db.connect();
     try {
@@ -401,7 +407,7 @@ describe('writing platform logs', () => {
       // The COPY waits for the lock: end its connection from the server's side.
       await waitFor(async () => {
         const cut = await db.query<{ done: boolean }>(
-          `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE query LIKE 'COPY platform_logs%' AND pid <> pg_backend_pid()`,
+          `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE application_name = 'plog_cut_writer' AND query LIKE 'COPY platform_logs%'`,
         );
         return cut.rows.some((r) => r.done);
       }, 5_000);
@@ -412,6 +418,7 @@ describe('writing platform logs', () => {
     }
     writer.record(testEntry('plog_cut_2'));
     await writer.close();
+    await own.end();
     expect(warnings.map((w) => w.msg)).toContain('platform log write failed: entries dropped');
     const rows = await db.query<{ id: string }>("SELECT id FROM platform_logs WHERE id LIKE 'plog_cut_%'");
     expect(rows.rows).toEqual([{ id: 'plog_cut_2' }]);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { connectorSchema, type Connector } from './schema.js';
 import { placeholders } from './templating.js';
 import { actionProblem } from './action-schema.js';
+import { urlTemplateProblem } from './url-values.js';
 
 export const BUILTIN_CONNECTORS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../connectors');
 
@@ -31,6 +32,11 @@ function checkReferences(c: Connector, file: string) {
       }
     }
   }
+  for (const name of c.origins) {
+    if (!name.startsWith('credentials.') && !known.has(name)) throw new ConnectorDefinitionError(`${file}: origins names unknown value ${name}`);
+  }
+  const urlIssue = urlTemplateProblem(c);
+  if (urlIssue) throw new ConnectorDefinitionError(`${file}: ${urlIssue}`);
   const actionIssue = actionProblem(c.key, c.actions, known);
   if (actionIssue) throw new ConnectorDefinitionError(`${file}: ${actionIssue}`);
   const envKeys = c.environments.map((e) => e.key);

@@ -99,6 +99,12 @@ export const connectorSchema = z.object({
   /** API base URL template; `${credentials.x}`, `${config.x}`, `${setup.x}`, `${env.x}` are filled in. */
   base_url: templateString,
   /**
+   * Placeholders whose values are whole origins (`https://host[:port]`), allowed only at the
+   * start of a URL template, e.g. `env.login_host`, `credentials.instance_url`. Every other
+   * placeholder is a DNS label (a field with format `dns_label`) or a percent-encoded segment.
+   */
+  origins: z.array(z.string().regex(/^(env|credentials|setup|config)\.[A-Za-z0-9_]+$/, 'an origin is scope.name, e.g. env.login_host')).default([]),
+  /**
    * Host patterns the connector owns (`*.example.com` matches subdomains only). Requests with
    * the account's credentials never go anywhere else, whatever a template or caller says.
    */

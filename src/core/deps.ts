@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
 import type { Db } from '../store/db.js';
 import type { Vault } from './vault.js';
 import type { ConnectorRegistry } from '../connectors/loader.js';
@@ -14,6 +15,13 @@ export interface Deps {
   readonly connectors: ConnectorRegistry;
   readonly log: Logger;
   readonly clock: () => Date;
+  /**
+   * Every outbound call (provider API, token, revoke, test action, webhook) goes through this
+   * connection pool, so one connect-time rule (the private-network check) applies to all of them.
+   * Tests inject one that reaches fake providers at the providers' real host names.
+   */
+  readonly http: Dispatcher;
+  /** `fetch` over `http`. */
   readonly fetch: typeof fetch;
   readonly settings: RuntimeSettings;
   readonly metrics: Metrics;

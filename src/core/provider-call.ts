@@ -8,7 +8,7 @@ import type { AccountTarget } from './credentials.js';
 import { hotCache } from './cache.js';
 import { authInjection, ownsUrl, resolveUrl } from './provider-request.js';
 import { urlPolicyViolation } from './network-policy.js';
-import { errCode, header, MAX_BUFFERED_RESPONSE, providerAgent, readCapped } from './provider-http.js';
+import { errCode, header, MAX_BUFFERED_RESPONSE, readCapped } from './provider-http.js';
 import { TemplateError } from '../connectors/templating.js';
 import { closeStep, openStep, type RawStep, type Redaction } from './request-logs/steps.js';
 import { IDEMPOTENT, MAX_ATTEMPTS, RETRIED_5XX, RETRIED_SOCKET_ERRORS, backoffMs, retryAfterMs, sleep } from './retry-policy.js';
@@ -242,7 +242,7 @@ export class ProviderSession {
     const remaining = this.remaining();
     if (remaining <= 0) throw this.timeout(target);
     try {
-      const res = await providerAgent(this.deps.settings.allowPrivateNetwork).request({
+      const res = await this.deps.http.request({
         origin: target.origin,
         path: target.pathname + target.search,
         method: a.method as Dispatcher.HttpMethod,

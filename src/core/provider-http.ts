@@ -1,6 +1,6 @@
 import dns from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import { AppError } from './errors.js';
 import { isPrivateAddress } from './network-policy.js';
 
@@ -51,6 +51,13 @@ export function providerAgent(allowPrivateNetwork: boolean): Agent {
     agents.set(allowPrivateNetwork, agent);
   }
   return agent;
+}
+
+/** A `fetch` whose connections come from `dispatcher` (undici's own fetch: the pool and the client are one version). */
+export function fetchOver(dispatcher: Dispatcher): typeof fetch {
+  const f = (input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher });
+  return f as unknown as typeof fetch;
 }
 
 /** The error code of a failed request (undici wraps socket errors in `cause`). */

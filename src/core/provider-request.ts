@@ -1,7 +1,8 @@
 import type { Deps } from './deps.js';
 import { AppError, type ProviderEvidence } from './errors.js';
 import type { Connector } from '../connectors/schema.js';
-import { render, type TemplateContext } from '../connectors/templating.js';
+import { render, renderUrl, TemplateError, type TemplateContext } from '../connectors/templating.js';
+import { urlValueKind } from '../connectors/url-values.js';
 import { hostMatches, urlHost } from '../connectors/hosts.js';
 import { urlPolicyViolation } from './network-policy.js';
 import type { Overrides } from './connector-profiles.js';
@@ -46,10 +47,14 @@ export function resolveUrl(deps: Deps, t: ProviderTarget, which: 'base_url' | 'a
   if (which === 'base_url') template = t.connector.base_url;
   else if (t.connector.auth.type === 'oauth2') template = which === 'revoke_url' ? t.connector.auth.revoke_url : t.connector.auth[which];
   if (!override && !template) throw new AppError('bad_request', `${t.connector.name} has no ${which}`);
-  // A template that is one whole placeholder (Salesforce's `${credentials.instance_url}`) is a
-  // URL on its own; otherwise values are encoded so a field cannot add a path, port or host.
-  const whole = template !== undefined && /^\$\{[a-z_]+\.[A-Za-z0-9_]+\}$/.test(template);
-  const url = override ? override : render(template!, templateContext(t), whole ? undefined : encodeURIComponent);
+  // Each placeholder renders as the kind the connector declares (origin, DNS label or segment).
+  let url: string;
+  try {
+    url = override ? override : renderUrl(template!, templateContext(t), (name) => urlValueKind(t.connector, name));
+  } catch (err) {
+    if (err instanceof TemplateError) throw new AppError('bad_request', `${t.connector.name} ${which}: ${err.message}`);
+    throw err;
+  }
   const problem = urlPolicyViolation(url, deps.settings.allowPrivateNetwork);
   if (problem) throw new AppError('bad_request', `${t.connector.name} ${which} ${problem}`);
   if (!ownsUrl(t, url)) throw new AppError('bad_request', `${t.connector.name} ${which} points at a host the connector does not own`);
