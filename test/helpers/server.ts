@@ -16,7 +16,7 @@ export interface TestServer {
 /** A real server on 127.0.0.1 with its own fresh database, private network allowed (fakes live on loopback). */
 export async function startTestServer(
   env: Record<string, string> = {},
-  opts: { clock?: () => Date; workers?: boolean; databaseUrl?: string; log?: import('pino').Logger } = {},
+  opts: { clock?: () => Date; workers?: boolean; databaseUrl?: string; log?: import('pino').Logger; http?: import('undici').Dispatcher } = {},
 ): Promise<TestServer> {
   // A second server on an existing database (multi-process tests) does not own or drop it.
   const database = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => undefined } : await freshDatabase();
@@ -33,6 +33,7 @@ export async function startTestServer(
     log: opts.log ?? pino({ level: config.logLevel }),
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.workers === false ? { workers: false } : {}),
+    ...(opts.http ? { http: opts.http } : {}),
   });
   return {
     url: app.url,

@@ -1,0 +1,45 @@
+import { fetch as undiciFetch } from 'undici';
+import { startFakes, type Fakes } from './linking.js';
+import { startInternet, type Internet } from './internet.js';
+
+/** The org every shipped-connector test links: its API hosts are `acme.*`. */
+export const ORG = 'acme';
+export const SALESFORCE_INSTANCE = `https://${ORG}.my.salesforce.com`;
+
+export interface ShippedWorld {
+  fakes: Fakes;
+  internet: Internet;
+  /** A browser's fetch: provider names reach the fakes, loopback reaches our server. */
+  browserFetch: (url: string, init?: { redirect?: 'manual' }) => Promise<{ status: number; headers: Headers; text(): Promise<string> }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The three seed fakes at the providers' real host names, each host serving only what the real
+ * one does: Salesforce's login hosts its OAuth endpoints and identity URLs, the org's My Domain
+ * its REST API; Kustomer's app host its OAuth endpoints, the org's API host `/v1`; Oneflow `/v1`.
+ */
+export async function startShippedWorld(): Promise<ShippedWorld> {
+  const fakes = await startFakes();
+  const internet = await startInternet([
+    { hosts: ['login.salesforce.com', 'test.salesforce.com'], port: fakes.salesforce.port, paths: ['/services/oauth2', '/id'] },
+    { hosts: [`${ORG}.my.salesforce.com`], port: fakes.salesforce.port, paths: ['/services/data', '/services/oauth2/userinfo'] },
+    { hosts: ['api.apps.kustomerapp.com'], port: fakes.kustomer.port, paths: ['/oauth'] },
+    { hosts: [`${ORG}.api.kustomerapp.com`], port: fakes.kustomer.port, paths: ['/v1'] },
+    { hosts: ['api.oneflow.com'], port: fakes.oneflow.port, paths: ['/v1'] },
+  ]);
+  // Links the fakes hand out name the real hosts, as the providers' would.
+  fakes.salesforce.url = 'https://login.salesforce.com';
+  fakes.salesforce.instanceUrl = SALESFORCE_INSTANCE;
+  fakes.kustomer.url = `https://${ORG}.api.kustomerapp.com`;
+  fakes.oneflow.url = 'https://api.oneflow.com';
+  return {
+    fakes,
+    internet,
+    browserFetch: (url, init) => undiciFetch(url, { ...init, dispatcher: internet.http }) as never,
+    close: async () => {
+      await internet.close();
+      await fakes.close();
+    },
+  };
+}
