@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Deps, ProjectScope } from './deps.js';
 import { authenticateApiKey } from './api-keys.js';
-import { accountTarget, type AccountTarget } from './credentials.js';
+import { accountTarget, type AccountTarget, type RefreshOptions } from './credentials.js';
 import { hashTokenText } from './ids.js';
 
 const CHANNEL = 'switchboard_cache';
@@ -134,7 +134,7 @@ export class HotCache {
    * An account's opened credentials. Cached targets are shared between concurrent calls and
    * must not be mutated; `forceRefresh` (after a provider 401) always goes to accountTarget.
    */
-  async accountTarget(scope: ProjectScope, accountId: string, opts: { forceRefresh?: boolean } = {}): Promise<AccountTarget> {
+  async accountTarget(scope: ProjectScope, accountId: string, opts: RefreshOptions = {}): Promise<AccountTarget> {
     this.ensureListening();
     const hit = opts.forceRefresh ? undefined : this.fresh(this.targets, accountId);
     const expires = hit?.account.token_expires_at?.getTime();

@@ -25,7 +25,7 @@ export async function accountTarget(
   deps: Deps,
   scope: ProjectScope,
   accountId: string,
-  opts: { forceRefresh?: boolean } = {},
+  opts: RefreshOptions = {},
 ): Promise<AccountTarget> {
   let account = await getAccount(deps, scope, accountId);
   if (account.status === 'inactive') throw new AppError('conflict', 'This account is suspended', { status: 409 });
@@ -37,7 +37,7 @@ export async function accountTarget(
   const profile = await getProfile(deps, scope, account.connector_profile_id).catch(() => {
     throw new AppError('conflict', 'The account\'s connector profile was deleted', { status: 409 });
   });
-  account = await freshen(deps, scope, account, opts.forceRefresh ?? false);
+  account = await freshen(deps, scope, account, opts);
   const secrets = account.secrets ? deps.vault.openJson<Record<string, string>>(account.secrets) : {};
   const credentials = account.credentials ? deps.vault.openJson<Record<string, unknown>>(account.credentials) : {};
   return {
@@ -53,13 +53,27 @@ export async function accountTarget(
   };
 }
 
+export interface RefreshOptions {
+  /** The provider refused a token (401): refresh unless someone already replaced it. */
+  forceRefresh?: boolean;
+  /**
+   * The access token the refused request carried. The refresher compares it, under the row
+   * lock, with the stored one: a caller whose 401 arrives after another caller's refresh has
+   * committed finds them different and uses the new token instead of refreshing again. (Comparing
+   * with a token re-read from the database would always match, and refresh twice.)
+   */
+  rejectedToken?: string;
+}
+
 /** Refreshes the token first when it is (nearly) expired or the provider just refused it. */
-async function freshen(deps: Deps, scope: ProjectScope, account: AccountRow, force: boolean): Promise<AccountRow> {
+async function freshen(deps: Deps, scope: ProjectScope, account: AccountRow, opts: RefreshOptions): Promise<AccountRow> {
   if (!account.credentials) return account;
+  const force = opts.forceRefresh ?? false;
   const expiring = account.token_expires_at !== null && account.token_expires_at.getTime() - EXPIRY_SKEW_MS <= deps.clock().getTime();
   if (!force && !expiring) return account;
   const creds = deps.vault.openJson<OAuthCredentials>(account.credentials);
   if (!creds.refresh_token && !force) return account;
-  await refreshAccount(deps, account.id, creds.access_token);
+  const stale = force && opts.rejectedToken !== undefined ? opts.rejectedToken : creds.access_token;
+  await refreshAccount(deps, account.id, stale);
   return getAccount(deps, scope, account.id);
 }

@@ -314,7 +314,11 @@ export class ProviderSession {
       if (status === 401 && !a.refreshed && replayable && this.target.connector.auth.type === 'oauth2') {
         await res.body.dump();
         a.refreshed = true;
-        this.target = await hotCache(this.deps).accountTarget(this.scope, this.target.account.id, { forceRefresh: true });
+        const rejected = this.target.credentials.access_token;
+        this.target = await hotCache(this.deps).accountTarget(this.scope, this.target.account.id, {
+          forceRefresh: true,
+          ...(typeof rejected === 'string' ? { rejectedToken: rejected } : {}),
+        });
         if (a.fromTarget) a.url = req.url(this.target);
         continue;
       }

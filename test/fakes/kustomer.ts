@@ -331,6 +331,8 @@ export class FakeKustomer implements FakeServer {
     this.refreshRequests = 0;
     this.reusedRefreshTokens = 0;
     this.apiRequests = 0;
+    this.apiDelay = () => 0;
+    this.apiSeq = 0;
     this.lastAuthorization = null;
     this.window.clear();
     this.requests.length = 0;
@@ -491,7 +493,20 @@ export class FakeKustomer implements FakeServer {
     };
   }
 
-  private api(ctx: RequestContext): void {
+  /**
+   * Milliseconds to hold each API answer (the n-th API request since the last reset gets
+   * apiDelay(n)); staggers answers so some arrive after a refresh another call caused.
+   */
+  apiDelay: (n: number) => number = () => 0;
+  private apiSeq = 0;
+
+  private async api(ctx: RequestContext): Promise<void> {
+    const wait = this.apiDelay(this.apiSeq++);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    this.apiNow(ctx);
+  }
+
+  private apiNow(ctx: RequestContext): void {
     const { res, headers, method, path, params } = ctx;
     if (this.rateLimitNext > 0 || !this.window.take()) {
       if (this.rateLimitNext > 0) this.rateLimitNext--;
