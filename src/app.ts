@@ -133,6 +133,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       extraRoutes: [webRoutes, hubRoutes, oauthRoutes, dashboardRoutes],
       opsOnly: config.role === 'worker',
       metricsToken: config.metricsToken,
+      trustProxy: config.trustProxy,
     });
     await server.listen({ port: config.port, host: config.host });
     cleanups.push(['HTTP server', async () => {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -29,6 +30,11 @@ export interface Config {
   readonly requestLogRetentionDays: number;
   /** Store request and response bodies in request logs (off: headers and metadata only). */
   readonly requestLogBodies: boolean;
+  /**
+   * Which proxies in front of the server are believed about the client's address
+   * (X-Forwarded-For): a hop count, or addresses and CIDRs. False: none, the socket's address counts.
+   */
+  readonly trustProxy: number | string[] | false;
 }
 
 const flagOptions = {
@@ -63,7 +69,32 @@ const schema = z.object({
   requestLogs: z.enum(['on', 'off', '1', '0', 'true', 'false'], { message: 'SWITCHBOARD_REQUEST_LOGS must be on or off' }).transform((v) => v === 'on' || v === '1' || v === 'true'),
   requestLogRetentionDays: z.coerce.number().int().min(1).max(3650),
   requestLogBodies: z.boolean(),
+  trustProxy: z
+    .string()
+    .transform((v, ctx): number | string[] | false => {
+      const text = v.trim();
+      if (text === '' || text === '0' || text === 'false' || text === 'off') return false;
+      if (/^\d+$/.test(text)) return Number(text);
+      const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = items.find((i) => !isProxyAddress(i));
+      if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `SWITCHBOARD_TRUST_PROXY: "${bad}" is not a hop count, an IP address, a CIDR or one of loopback, linklocal, uniquelocal` });
+        return z.NEVER;
+      }
+      return items;
+    }),
 });
+
+/** An address, a CIDR (`10.0.0.0/8`, `fd00::/8`) or a named range that proxy-addr knows. */
+function isProxyAddress(item: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(item)) return true;
+  const [ip, prefix, extra] = item.split('/');
+  const family = net.isIP(ip ?? '');
+  if (!family || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 export class ConfigError extends Error {}
 
@@ -95,6 +126,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     requestLogs: nonEmpty(env.SWITCHBOARD_REQUEST_LOGS)?.toLowerCase() ?? 'on',
     requestLogRetentionDays: nonEmpty(env.SWITCHBOARD_REQUEST_LOG_RETENTION_DAYS) ?? '30',
     requestLogBodies: env.SWITCHBOARD_REQUEST_LOG_BODIES === '1' || env.SWITCHBOARD_REQUEST_LOG_BODIES === 'true',
+    trustProxy: env.SWITCHBOARD_TRUST_PROXY ?? '',
   };
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

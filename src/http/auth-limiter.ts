@@ -2,15 +2,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.js';
 
 /**
- * Slows down credential guessing: a client address that fails authentication `limit` times
- * within a window gets 429 (with Retry-After) for the rest of that window — before any lookup,
- * so the answer tells it nothing. Other addresses, and their valid keys, are not affected.
- * Per process: N processes allow N × limit, which still makes guessing pointless.
+ * Slows down credential guessing: a client that fails authentication `limit` times within a
+ * window gets 429 (with Retry-After) instead of 401 on its further failures for the rest of that
+ * window. It only ever answers failures: credentials are checked first, and valid ones always
+ * pass, so a client that shares an address with a guesser (everyone behind a proxy that is not
+ * trusted, see SWITCHBOARD_TRUST_PROXY) is never locked out. Guessing gains nothing from that:
+ * keys and session tokens carry 256 random bits.
+ *
+ * The client is `req.ip`: the socket's address, or the address the trusted proxies forwarded.
+ * Per process: N processes allow N × limit.
  */
 export interface AuthLimiter {
-  /** Throws 429 when the address is blocked. */
-  check(req: FastifyRequest, reply: FastifyReply): void;
-  fail(req: FastifyRequest): void;
+  /** Records a failed authentication; throws 429 once the client is over the limit. */
+  fail(req: FastifyRequest, reply: FastifyReply): void;
 }
 
 export function createAuthLimiter(opts: { limit?: number; windowMs?: number; now?: () => number } = {}): AuthLimiter {
@@ -23,23 +27,15 @@ export function createAuthLimiter(opts: { limit?: number; windowMs?: number; now
     for (const [ip, f] of failures) if (f.resetAt <= t) failures.delete(ip);
   };
   return {
-    check(req, reply) {
-      const f = failures.get(req.ip);
-      if (!f || f.count < limit) return;
-      const wait = f.resetAt - now();
-      if (wait <= 0) {
-        failures.delete(req.ip);
-        return;
-      }
-      reply.header('retry-after', String(Math.ceil(wait / 1000)));
-      throw new AppError('rate_limited', 'Too many failed authentication attempts: try again later');
-    },
-    fail(req) {
+    fail(req, reply) {
       if (failures.size > 50_000) prune();
       const t = now();
-      const f = failures.get(req.ip);
-      if (!f || f.resetAt <= t) failures.set(req.ip, { count: 1, resetAt: t + windowMs });
-      else f.count++;
+      let f = failures.get(req.ip);
+      if (!f || f.resetAt <= t) failures.set(req.ip, (f = { count: 0, resetAt: t + windowMs }));
+      f.count++;
+      if (f.count <= limit) return;
+      reply.header('retry-after', String(Math.max(1, Math.ceil((f.resetAt - t) / 1000))));
+      throw new AppError('rate_limited', 'Too many failed authentication attempts: try again later');
     },
   };
 }

@@ -34,10 +34,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * The dashboard's way in: its session cookie, plus the session's CSRF token in a header for
  * anything that changes state. Only used when the request carries no Authorization header.
  */
-async function projectFromAdminSession(deps: Deps, req: FastifyRequest, sessionId: string, limiter: AuthLimiter): Promise<ProjectScope> {
+async function projectFromAdminSession(deps: Deps, req: FastifyRequest, reply: FastifyReply, sessionId: string, limiter: AuthLimiter): Promise<ProjectScope> {
   const session = await authenticateAdminSession(deps, sessionId);
   if (!session) {
-    limiter.fail(req);
+    limiter.fail(req, reply);
     throw unauthorized('Your dashboard session has ended: sign in again');
   }
   if (!SAFE_METHODS.has(req.method) && !csrfTokenMatches(sessionId, req.headers[CSRF_HEADER])) {
@@ -52,30 +52,29 @@ async function projectFromAdminSession(deps: Deps, req: FastifyRequest, sessionI
  */
 export function requireApiKey(deps: Deps, limiter: AuthLimiter = createAuthLimiter()) {
   const cache = hotCache(deps);
-  const fromKey = async (req: FastifyRequest, key: string | null) => {
+  const fromKey = async (req: FastifyRequest, reply: FastifyReply, key: string | null) => {
     // Cached per process, dropped on any change to API keys (PostgreSQL NOTIFY): see core/cache.ts.
     const scope = key ? await cache.apiKey(key) : null;
     if (!scope) {
-      if (key) limiter.fail(req);
+      if (key) limiter.fail(req, reply);
       throw unauthorized(key ? 'Invalid API key' : 'Missing credentials: use HTTP Basic with your API key as the username');
     }
     req.project = scope;
   };
-  const slow = async (req: FastifyRequest, key: string | null) => {
+  const slow = async (req: FastifyRequest, reply: FastifyReply, key: string | null) => {
     if (!req.headers.authorization) {
       const sessionId = readCookie(req, adminCookieName(deps));
       if (sessionId) {
-        req.project = await projectFromAdminSession(deps, req, sessionId, limiter);
+        req.project = await projectFromAdminSession(deps, req, reply, sessionId, limiter);
         return;
       }
     }
-    await fromKey(req, key);
+    await fromKey(req, reply, key);
   };
   // A known API key is answered without a promise (the common case on every call).
   return (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     let key: string | null;
     try {
-      limiter.check(req, reply);
       key = apiKeyFromHeader(req.headers.authorization);
       const hit = key ? cache.cachedApiKey(key) : undefined;
       if (hit) {
@@ -85,7 +84,7 @@ export function requireApiKey(deps: Deps, limiter: AuthLimiter = createAuthLimit
     } catch (err) {
       return done(err as Error);
     }
-    slow(req, key).then(() => done(), done);
+    slow(req, reply, key).then(() => done(), done);
   };
 }
 

@@ -34,11 +34,30 @@ export interface ServerOptions {
   opsOnly?: boolean;
   /** Bearer token for /metrics; without it only loopback clients may scrape. */
   metricsToken?: string | undefined;
+  /** Proxies believed about the client's address (Fastify's trustProxy: hop count or addresses). */
+  trustProxy?: number | string[] | false;
 }
 
 const isLoopback = (ip: string | undefined) => ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
+/**
+ * A request relayed by a proxy. Without trusted proxies, a loopback socket address behind a proxy
+ * on the same host says nothing about the client, so /metrics does not count it as loopback.
+ */
+const forwarded = (req: FastifyRequest) => req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined || req.headers['x-real-ip'] !== undefined;
+
+/**
+ * Fastify's trustProxy from ours. Addresses and CIDRs go to proxy-addr. A hop count trusts the
+ * n nearest hops whatever their address (Fastify itself refuses plain numbers): right only when
+ * the server cannot be reached except through those proxies, as docs/deployment.md says.
+ */
+function trustProxyOption(t: number | string[] | false): string | boolean | ((addr: string, hop: number) => boolean) {
+  if (t === false || t === 0) return false;
+  if (typeof t === 'number') return (_addr: string, hop: number) => hop < t;
+  return t.join(',');
+}
 
 export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
+  const trustProxy = trustProxyOption(opts.trustProxy ?? false);
   const app = Fastify({
     // pino and fastify disagree on one optional logger field; the instance is a real pino logger.
     loggerInstance: deps.log as unknown as FastifyBaseLogger,
@@ -58,6 +77,9 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
       return sendError(reply, new AppError('bad_request', tooLong ? 'A path parameter is too long' : 'Malformed URL', { status: tooLong ? 414 : 400 }), deps.clock());
     },
     forceCloseConnections: 'idle',
+    // req.ip is the client's address only as far as the operator says the hops are trusted
+    // (proxy-addr walks X-Forwarded-For from the socket back past trusted proxies only).
+    trustProxy,
   });
 
   // Every route, for the OpenAPI coverage test and for operators (`registeredRoutes`).
@@ -108,7 +130,7 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     const auth = req.headers.authorization ?? '';
     const allowed = opts.metricsToken
       ? auth.length === `Bearer ${opts.metricsToken}`.length && safeEqual(auth, `Bearer ${opts.metricsToken}`)
-      : isLoopback(req.socket.remoteAddress);
+      : isLoopback(req.ip) && (Boolean(opts.trustProxy) || !forwarded(req));
     if (!allowed) throw new AppError('unauthorized', opts.metricsToken ? 'Invalid metrics token' : 'Set SWITCHBOARD_METRICS_TOKEN to scrape /metrics from another host');
     return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });

@@ -34,11 +34,10 @@ const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store
 export function sessionRoutes(app: FastifyInstance, deps: Deps, limiter: AuthLimiter) {
   app.post('/dashboard/api/session', async (req, reply) => {
     noStore(reply);
-    limiter.check(req, reply);
     const { api_key } = parseInput(signInBody, req.body);
     const created = await createAdminSession(deps, api_key);
     if (!created) {
-      limiter.fail(req);
+      limiter.fail(req, reply);
       throw unauthorized('That API key is not valid for this server');
     }
     setAdminCookie(reply, deps, created.sessionId, ADMIN_SESSION_TTL_MS / 1000);

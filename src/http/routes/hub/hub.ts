@@ -73,11 +73,10 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
       const limiter = createAuthLimiter();
       hub.addHook('preHandler', async (req, reply) => {
         if (req.method === 'OPTIONS') return;
-        limiter.check(req, reply);
         try {
           req.hubSession = await authenticateSessionToken(deps, req.headers['x-hub-session-token']);
         } catch (err) {
-          if (req.headers['x-hub-session-token']) limiter.fail(req);
+          if (req.headers['x-hub-session-token']) limiter.fail(req, reply);
           throw err;
         }
       });

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const trust = (value: string | undefined) => loadConfig([], value === undefined ? {} : { SWITCHBOARD_TRUST_PROXY: value }).trustProxy;
+
+describe('SWITCHBOARD_TRUST_PROXY', () => {
+  it('trusts no proxy by default', () => {
+    expect(trust(undefined)).toBe(false);
+    expect(trust('')).toBe(false);
+    expect(trust('0')).toBe(false);
+  });
+  it('takes a hop count, or addresses, CIDRs and named ranges', () => {
+    expect(trust('2')).toBe(2);
+    expect(trust('10.0.0.0/8, 192.168.1.5,fd00::/8, loopback')).toEqual(['10.0.0.0/8', '192.168.1.5', 'fd00::/8', 'loopback']);
+  });
+  it('refuses anything else, naming the value', () => {
+    for (const bad of ['true', '10.0.0.0/33', 'example.com', '10.0.0.1/8/1', '::1/129']) {
+      expect(() => trust(bad), bad).toThrow(ConfigError);
+    }
+    expect(() => trust('proxy.internal')).toThrow(/"proxy.internal" is not a hop count/);
+  });
+});
