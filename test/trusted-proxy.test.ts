@@ -12,7 +12,7 @@ import { waitFor } from './helpers/wait.js';
 async function reverseProxy(backend: string) {
   const server = http.createServer((req, res) => {
     const client = String(req.headers['x-test-client'] ?? '203.0.113.1');
-    const headers = { ...req.headers, 'x-forwarded-for': client };
+    const headers: http.OutgoingHttpHeaders = { ...req.headers, 'x-forwarded-for': client };
     delete headers['x-test-client'];
     const up = http.request(new URL(req.url!, backend), { method: req.method, headers }, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers);
