@@ -134,6 +134,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       opsOnly: config.role === 'worker',
       metricsToken: config.metricsToken,
       trustProxy: config.trustProxy,
+      limits: { headersMs: config.headersTimeoutMs, bodyMs: config.bodyTimeoutMs, maxConnections: config.maxConnections },
     });
     await server.listen({ port: config.port, host: config.host });
     cleanups.push(['HTTP server', async () => {

@@ -35,6 +35,12 @@ export interface Config {
    * (X-Forwarded-For): a hop count, or addresses and CIDRs. False: none, the socket's address counts.
    */
   readonly trustProxy: number | string[] | false;
+  /** Request line and headers must arrive within this, ms. */
+  readonly headersTimeoutMs: number;
+  /** A JSON body must arrive within this of the request's start, ms (raw-proxy uploads excepted). */
+  readonly bodyTimeoutMs: number;
+  /** Most connections one process keeps open at once. */
+  readonly maxConnections: number;
 }
 
 const flagOptions = {
@@ -69,6 +75,9 @@ const schema = z.object({
   requestLogs: z.enum(['on', 'off', '1', '0', 'true', 'false'], { message: 'SWITCHBOARD_REQUEST_LOGS must be on or off' }).transform((v) => v === 'on' || v === '1' || v === 'true'),
   requestLogRetentionDays: z.coerce.number().int().min(1).max(3650),
   requestLogBodies: z.boolean(),
+  headersTimeoutMs: z.coerce.number().int().min(1000).max(300_000),
+  bodyTimeoutMs: z.coerce.number().int().min(1000).max(300_000),
+  maxConnections: z.coerce.number().int().min(1).max(1_000_000),
   trustProxy: z
     .string()
     .transform((v, ctx): number | string[] | false => {
@@ -127,6 +136,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     requestLogRetentionDays: nonEmpty(env.SWITCHBOARD_REQUEST_LOG_RETENTION_DAYS) ?? '30',
     requestLogBodies: env.SWITCHBOARD_REQUEST_LOG_BODIES === '1' || env.SWITCHBOARD_REQUEST_LOG_BODIES === 'true',
     trustProxy: env.SWITCHBOARD_TRUST_PROXY ?? '',
+    headersTimeoutMs: nonEmpty(env.SWITCHBOARD_HEADERS_TIMEOUT_MS) ?? '20000',
+    bodyTimeoutMs: nonEmpty(env.SWITCHBOARD_BODY_TIMEOUT_MS) ?? '30000',
+    maxConnections: nonEmpty(env.SWITCHBOARD_MAX_CONNECTIONS) ?? '10000',
   };
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

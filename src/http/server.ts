@@ -12,7 +12,8 @@ declare module 'fastify' {
     registeredRoutes: Array<{ method: string; url: string }>;
   }
 }
-import { errorHandler, inputProblem, sendError } from './errors.js';
+import { errorHandler, inputProblem, MAX_JSON_DEPTH, sendError } from './errors.js';
+import { bodyDeadline, jsonDepthExceeds, serverFactory, type RequestLimits } from './limits.js';
 import { requireApiKey } from './auth.js';
 import { safeUrl } from './safe-url.js';
 import { connectSessionRoutes } from './routes/platform/connect-sessions.js';
@@ -36,6 +37,8 @@ export interface ServerOptions {
   metricsToken?: string | undefined;
   /** Proxies believed about the client's address (Fastify's trustProxy: hop count or addresses). */
   trustProxy?: number | string[] | false;
+  /** Header and body deadlines, open connections (defaults: 20 s, 30 s, 10,000). */
+  limits?: Partial<RequestLimits>;
 }
 
 const isLoopback = (ip: string | undefined) => ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
@@ -58,6 +61,7 @@ function trustProxyOption(t: number | string[] | false): string | boolean | ((ad
 
 export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
   const trustProxy = trustProxyOption(opts.trustProxy ?? false);
+  const limits: RequestLimits = { headersMs: 20_000, bodyMs: 30_000, maxConnections: 10_000, ...opts.limits };
   const app = Fastify({
     // pino and fastify disagree on one optional logger field; the instance is a real pino logger.
     loggerInstance: deps.log as unknown as FastifyBaseLogger,
@@ -80,6 +84,7 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     // req.ip is the client's address only as far as the operator says the hops are trusted
     // (proxy-addr walks X-Forwarded-For from the socket back past trusted proxies only).
     trustProxy,
+    serverFactory: serverFactory(limits),
   });
 
   // Every route, for the OpenAPI coverage test and for operators (`registeredRoutes`).
@@ -92,8 +97,14 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
   // Hooks that never wait are written with `done`: no promise per request and hook.
   app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    // No route: answer before the body is read or parsed (an unknown path costs nothing).
+    if (req.is404) {
+      sendError(reply, new AppError('not_found', `Route ${req.method} ${req.url.split('?')[0]} not found`), deps.clock());
+      return;
+    }
     done();
   });
+  bodyDeadline(app, limits.bodyMs);
   app.addHook('onResponse', (req: FastifyRequest, reply, done) => {
     if (deps.log.isLevelEnabled('info')) {
       // The parent logger with the request id, as req.log would write it, without making req.log.
@@ -112,6 +123,8 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if (body === '') return done(null, undefined);
+    // Depth is judged on the raw text, before JSON.parse spends time building what it refuses.
+    if (jsonDepthExceeds(body as string)) return done(badRequest(`JSON is nested deeper than ${MAX_JSON_DEPTH} levels`));
     return json(req, body as string, done);
   });
   app.addHook('preValidation', (req, _reply, done) => {

@@ -7,6 +7,7 @@ import { parseInput } from '../../errors.js';
 import { adminCookieName, readCookie, setAdminCookie } from '../../admin-cookie.js';
 import { CSRF_HEADER } from '../../auth.js';
 import type { AuthLimiter } from '../../auth-limiter.js';
+import { SIGN_IN_BODY_LIMIT } from '../../limits.js';
 
 const signInBody = z.object({ api_key: z.string().trim().min(1, 'api_key: enter your API key').max(512) }).strict();
 
@@ -32,7 +33,7 @@ const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store
  * sign-ins count against the client address like failed API keys (429 once over the limit).
  */
 export function sessionRoutes(app: FastifyInstance, deps: Deps, limiter: AuthLimiter) {
-  app.post('/dashboard/api/session', async (req, reply) => {
+  app.post('/dashboard/api/session', { bodyLimit: SIGN_IN_BODY_LIMIT }, async (req, reply) => {
     noStore(reply);
     const { api_key } = parseInput(signInBody, req.body);
     const created = await createAdminSession(deps, api_key);

@@ -11,6 +11,7 @@ import { redact } from '../../../core/vault.js';
 import { unauthorized } from '../../../core/errors.js';
 import { parseInput } from '../../errors.js';
 import { createAuthLimiter } from '../../auth-limiter.js';
+import { HUB_BODY_LIMIT } from '../../limits.js';
 import { logoUrl } from '../platform/connectors-meta.js';
 import type { Field } from '../../../connectors/schema.js';
 
@@ -71,7 +72,12 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
         maxAge: 600,
       });
       const limiter = createAuthLimiter();
-      hub.addHook('preHandler', async (req, reply) => {
+      // Anyone may call these routes: bodies stay small (a Hub body is ~400 KB at most by its schema).
+      hub.addHook('onRoute', (route) => {
+        route.bodyLimit ??= HUB_BODY_LIMIT;
+      });
+      // The session token is checked before the body is read, as the platform API checks its key.
+      hub.addHook('onRequest', async (req, reply) => {
         if (req.method === 'OPTIONS') return;
         try {
           req.hubSession = await authenticateSessionToken(deps, req.headers['x-hub-session-token']);

@@ -35,7 +35,7 @@ export function rawProxyRoutes(app: FastifyInstance, deps: Deps, writer: Request
   // Leave every body unread in req.raw: the handler streams it.
   app.addContentTypeParser('*', (_req, _payload, done) => done(null));
 
-  app.all<{ Params: { accountId: string } }>('/proxy/:accountId/*', async (req, reply) => {
+  app.all<{ Params: { accountId: string } }>('/proxy/:accountId/*', { config: { streamsBody: true } }, async (req, reply) => {
     const rec = recorderFor(deps, writer, req, 'proxy');
     try {
       const accountId = req.params.accountId;
