@@ -114,6 +114,16 @@ describe('seed connectors as shipped', () => {
     const res = await onAccount(server, accountId)('POST', '/actions/rpc', { action: 'salesforce_list_accounts', query: { limit: 1 } });
     expect(res.status, res.text).toBe(200);
     expect(world.fakes.salesforce.refreshRequests).toBe(refreshes + 1);
+    // The org moves to another My Domain: the next refresh's instance_url is followed.
+    world.fakes.salesforce.instanceUrl = `https://${ORG}2.my.salesforce.com`;
+    try {
+      world.fakes.salesforce.expireAccessTokens();
+      const moved = await onAccount(server, accountId)('POST', '/actions/rpc', { action: 'salesforce_list_accounts', query: { limit: 1 } });
+      expect(moved.status, moved.text).toBe(200);
+      expect(world.fakes.salesforce.requests.findLast((r) => r.path === '/services/data/v60.0/query')?.headers.host).toBe(`${ORG}2.my.salesforce.com`);
+    } finally {
+      world.fakes.salesforce.instanceUrl = SALESFORCE_INSTANCE;
+    }
     const revokes = world.fakes.salesforce.revokeRequests;
     expect((await api(server)('DELETE', `/accounts/${accountId}`)).status).toBe(200);
     await waitFor(async () => world.fakes.salesforce.revokeRequests === revokes + 1, 5_000);

@@ -6,6 +6,7 @@ import { newId } from './ids.js';
 import { emitAccountEvent } from './webhooks/events.js';
 import { nextCheckAt, nextRefreshAt } from './credential-schedule.js';
 import { revokeTokens } from './revoke.js';
+import type { Overrides } from './connector-profiles.js';
 import { transaction, type Queryable } from '../store/db.js';
 
 export type AccountStatus = 'active' | 'inactive' | 'error';
@@ -35,6 +36,8 @@ export interface AccountRow {
   /** Sealed JSON of OAuth tokens and kept token fields. */
   credentials: string | null;
   token_expires_at: Date | null;
+  /** The profile's URL overrides when the account was linked: where its credentials may go. */
+  endpoint_overrides: Overrides;
   created_at: Date;
   updated_at: Date;
 }
@@ -195,8 +198,9 @@ export async function insertAccount(deps: Deps, db: Queryable, a: NewAccount): P
   const { rows } = await db.query<AccountRow>(
     `INSERT INTO accounts (id, project_id, connector_profile_id, provider, origin_owner_id, origin_owner_name, origin_username,
        label, type, environment, metadata, setup_information, secrets, credentials, token_expires_at, created_at, updated_at,
-       next_refresh_at, next_check_at, last_refreshed_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16,$17,$18,$19) RETURNING *`,
+       next_refresh_at, next_check_at, last_refreshed_at, endpoint_overrides)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16,$17,$18,$19,
+       COALESCE((SELECT overrides FROM connector_profiles WHERE id = $3), '{}')) RETURNING *`,
     [
       newId('acc'), a.projectId, a.connectorProfileId, a.provider, a.originOwnerId, a.originOwnerName, a.originUsername ?? null,
       a.label ?? null, a.type ?? 'production', a.environment ?? null, a.metadata ?? null, a.setupInformation ?? {},

@@ -36,7 +36,7 @@ async function checkAccount(deps: Deps, account: AccountRow & { refresh_failures
   const now = deps.clock();
   try {
     await runTestAction(deps, {
-      connector: profile.connector, environment: profile.environment, overrides: profile.overrides,
+      connector: profile.connector, environment: profile.environment, overrides: account.endpoint_overrides,
       config: { ...account.setup_information, ...secrets }, setup: profile.setupValues, credentials: {},
     });
     await deps.db.query('UPDATE accounts SET next_check_at = $2, refresh_failures = 0 WHERE id = $1 AND status = \'active\'', [account.id, new Date(now.getTime() + CHECK_INTERVAL_MS)]);

@@ -46,7 +46,8 @@ export async function accountTarget(
     enabledActions: profile.enabled_actions,
     connector: profile.connector,
     environment: profile.environment,
-    overrides: profile.overrides,
+    // Where the account was linked, not where the profile points now (see 010_account_endpoints.sql).
+    overrides: account.endpoint_overrides,
     config: { ...account.setup_information, ...secrets },
     setup: profile.setupValues,
     credentials,

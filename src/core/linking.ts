@@ -88,7 +88,8 @@ export async function saveLinkedAccount(
            credentials = COALESCE($6, credentials), token_expires_at = CASE WHEN $6::text IS NULL THEN token_expires_at ELSE $7 END,
            status = 'active', status_reasons = '[]', origin_owner_name = $8, origin_username = COALESCE($9, origin_username), updated_at = $10,
            next_refresh_at = CASE WHEN $6::text IS NULL THEN NULL ELSE $11::timestamptz END, next_check_at = $12, refresh_failures = 0,
-           last_refreshed_at = CASE WHEN $6::text IS NULL THEN last_refreshed_at ELSE $10 END
+           last_refreshed_at = CASE WHEN $6::text IS NULL THEN last_refreshed_at ELSE $10 END,
+           endpoint_overrides = $13
          WHERE id = $1 RETURNING *`,
         [
           target.id, profile.id, profile.environment, linked.setupInformation,
@@ -97,6 +98,8 @@ export async function saveLinkedAccount(
           session.origin_owner_name, session.origin_username, deps.clock(),
           linked.credentials ? nextRefreshAt(profile.connector, deps.clock(), linked.tokenExpiresAt) : null,
           linked.credentials ? null : nextCheckAt(profile.connector, deps.clock()),
+          // Linked again: the credentials now come from (and go to) the profile's current URLs.
+          profile.overrides,
         ],
       );
       result = { account: rows[0]!, created: false };

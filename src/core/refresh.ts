@@ -66,7 +66,7 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
     }
     const secrets = account.secrets ? deps.vault.openJson<Record<string, string>>(account.secrets) : {};
     const config = { ...account.setup_information, ...secrets };
-    const target: ProviderTarget = { connector: profile.connector, environment: profile.environment, overrides: profile.overrides, config, setup: profile.setupValues, credentials: creds };
+    const target: ProviderTarget = { connector: profile.connector, environment: profile.environment, overrides: account.endpoint_overrides, config, setup: profile.setupValues, credentials: creds };
     const source = auth.client_from === 'config' ? config : profile.setupValues;
     const clientId = source[auth.client_id_field] ?? '';
     const clientSecret = source[auth.client_secret_field] ?? '';
@@ -98,7 +98,7 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
     if (typeof tokens.scope === 'string') next.scope = tokens.scope;
     for (const field of auth.keep_token_fields) if (tokens[field] !== undefined) next[field] = tokens[field];
     if (typeof next.instance_url === 'string' && next.instance_url !== creds.instance_url) {
-      if (urlPolicyViolation(next.instance_url, deps.settings.allowPrivateNetwork) || !ownsUrl(profile, next.instance_url)) {
+      if (urlPolicyViolation(next.instance_url, deps.settings.allowPrivateNetwork) || !ownsUrl(target, next.instance_url)) {
         await tx.query('UPDATE accounts SET credentials = $2 WHERE id = $1', [account.id, deps.vault.sealJson({ ...creds, refresh_token: next.refresh_token })]);
         await markError(deps, tx, account, 'invalid_instance', `${profile.connector.name} returned an API host it does not own`);
         return { provider: account.provider, error: new AppError('conflict', 'The account needs to be reconnected', { status: 409 }) };

@@ -12,10 +12,10 @@ export async function revokeTokens(deps: Deps, account: AccountRow): Promise<voi
   try {
     if (!account.credentials || !account.connector_profile_id) return;
     const profile = await getProfile(deps, { projectId: account.project_id, organizationId: 0 }, account.connector_profile_id).catch(() => null);
-    if (!profile || profile.connector.auth.type !== 'oauth2' || (!profile.connector.auth.revoke_url && !profile.overrides.revoke_url)) return;
+    if (!profile || profile.connector.auth.type !== 'oauth2' || (!profile.connector.auth.revoke_url && !account.endpoint_overrides.revoke_url)) return;
     const creds = deps.vault.openJson<OAuthCredentials>(account.credentials);
     const token = creds.refresh_token ?? creds.access_token;
-    const url = resolveUrl(deps, { connector: profile.connector, environment: profile.environment, overrides: profile.overrides, config: account.setup_information, setup: profile.setupValues, credentials: creds }, 'revoke_url');
+    const url = resolveUrl(deps, { connector: profile.connector, environment: profile.environment, overrides: account.endpoint_overrides, config: account.setup_information, setup: profile.setupValues, credentials: creds }, 'revoke_url');
     const res = await deps.fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -23,7 +23,7 @@ export async function startShippedWorld(): Promise<ShippedWorld> {
   const fakes = await startFakes();
   const internet = await startInternet([
     { hosts: ['login.salesforce.com', 'test.salesforce.com'], port: fakes.salesforce.port, paths: ['/services/oauth2', '/id'] },
-    { hosts: [`${ORG}.my.salesforce.com`], port: fakes.salesforce.port, paths: ['/services/data', '/services/oauth2/userinfo'] },
+    { hosts: [`${ORG}.my.salesforce.com`, `${ORG}2.my.salesforce.com`], port: fakes.salesforce.port, paths: ['/services/data', '/services/oauth2/userinfo'] },
     { hosts: ['api.apps.kustomerapp.com'], port: fakes.kustomer.port, paths: ['/oauth'] },
     { hosts: [`${ORG}.api.kustomerapp.com`], port: fakes.kustomer.port, paths: ['/v1'] },
     { hosts: ['api.oneflow.com'], port: fakes.oneflow.port, paths: ['/v1'] },
