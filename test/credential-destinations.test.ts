@@ -13,6 +13,7 @@ import { createProfiles, createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONE
 import { linkKustomer, onAccount } from './helpers/link-accounts.js';
 import { startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
 import { guardedLookup } from '../src/core/provider-http.js';
+import { cookieJar } from './helpers/cookie-jar.js';
 
 describe('M3: a changed override applies to accounts linked afterwards', () => {
   let server: TestServer;
@@ -99,10 +100,11 @@ describe('M2: every outbound call gets the connect-time private-address check', 
       redirect_uri: 'https://app.example.com/embedded/accounts/callback', token: s.token, connection_attempt_id: attempt.json.id,
       client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: 'acme',
     });
-    const begin = await fetch(`${server.url}/connect/oauth2/${profile.json.id}?${q}`, { redirect: 'manual' });
+    const browser = cookieJar();
+    const begin = await browser(`${server.url}/connect/oauth2/${profile.json.id}?${q}`, { redirect: 'manual' });
     expect(begin.status).toBe(302);
     const state = new URL(begin.headers.get('location')!).searchParams.get('state')!;
-    const callback = await fetch(`${server.url}/connect/oauth2/kustomer/callback?code=abc&state=${state}`, { redirect: 'manual' });
+    const callback = await browser(`${server.url}/connect/oauth2/kustomer/callback?code=abc&state=${state}`, { redirect: 'manual' });
     expect(new URL(callback.headers.get('location')!).searchParams.get('status')).toBe('error');
     expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt.json.id}`)).json.status).toBe('error');
     expect(connections).toBe(0);

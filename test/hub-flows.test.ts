@@ -1,3 +1,4 @@
+import { cookieJar, popupBrowser } from './helpers/cookie-jar.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { createProfiles, createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
@@ -27,7 +28,7 @@ async function popup(url: string, maxHops = 6): Promise<{ final: URL; hops: stri
   const hops: string[] = [];
   let current = url;
   for (let i = 0; i < maxHops; i++) {
-    const res = await fetch(current, { redirect: 'manual' });
+    const res = await popupBrowser(current, { redirect: 'manual' });
     hops.push(current);
     const loc = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && loc) {
@@ -259,7 +260,7 @@ describe('OAuth security', () => {
   async function startedFlow(owner: string) {
     const s = await createSession(server, { origin_owner_id: owner });
     const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
-    const first = await fetch(popupUrl(profiles.kustomer, s.token, attempt.json.id, kustomerFields), { redirect: 'manual' });
+    const first = await popupBrowser(popupUrl(profiles.kustomer, s.token, attempt.json.id, kustomerFields), { redirect: 'manual' });
     const authorize = new URL(first.headers.get('location')!);
     const consent = await fetch(authorize, { redirect: 'manual' });
     const callback = new URL(consent.headers.get('location')!);
@@ -269,26 +270,40 @@ describe('OAuth security', () => {
   it('refuses a replayed state and writes nothing the second time', async () => {
     const { callback } = await startedFlow('sec-replay');
     const t0 = performance.now();
-    const ok = await fetch(callback, { redirect: 'manual' });
+    const ok = await popupBrowser(callback.toString(), { redirect: 'manual' });
     console.log(`kustomer: callback → attempt authenticated in ${(performance.now() - t0).toFixed(1)} ms (token exchange + test call + account write)`);
     expect(new URL(ok.headers.get('location')!).searchParams.get('status')).toBe('success');
     const accounts = await count('accounts');
-    const replay = await fetch(callback, { redirect: 'manual' });
+    const replay = await popupBrowser(callback.toString(), { redirect: 'manual' });
     expect(replay.status).toBe(400);
-    expect(await replay.text()).toMatch(/already used or has expired/);
+    expect(await replay.text()).toMatch(/already used/);
     expect(await count('accounts')).toBe(accounts);
+  });
+
+  it('is bound to the browser that began it: another browser cannot finish the flow, and the state stays usable (RFC 9700 §4.7)', async () => {
+    // The attack: an attacker begins a flow with their own session and hands the callback (or the
+    // authorize URL of a provider that remembers consent) to a victim, whose browser completes it.
+    const { callback, attempt, s } = await startedFlow('sec-browser');
+    const victim = cookieJar();
+    const stolen = await victim(callback.toString(), { redirect: 'manual' });
+    expect(stolen.status).toBe(400);
+    expect(await stolen.text()).toMatch(/different browser or window than the one you started in/);
+    expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt}`)).json.status).toBe('pending');
+    // The browser that began it still finishes.
+    const own = await popupBrowser(callback.toString(), { redirect: 'manual' });
+    expect(new URL(own.headers.get('location')!).searchParams.get('status')).toBe('success');
   });
 
   it('refuses a forged state and a state for another provider', async () => {
     const { callback, attempt, s } = await startedFlow('sec-forged');
     const forged = new URL(callback);
     forged.searchParams.set('state', 'forged-' + 'a'.repeat(40));
-    expect((await fetch(forged, { redirect: 'manual' })).status).toBe(400);
+    expect((await popupBrowser(forged.toString(), { redirect: 'manual' })).status).toBe(400);
     const wrongProvider = new URL(callback.toString().replace('/kustomer/callback', '/salesforce/callback'));
-    expect((await fetch(wrongProvider, { redirect: 'manual' })).status).toBe(400);
+    expect((await popupBrowser(wrongProvider.toString(), { redirect: 'manual' })).status).toBe(400);
     const noState = new URL(callback);
     noState.searchParams.delete('state');
-    expect((await fetch(noState, { redirect: 'manual' })).status).toBe(400);
+    expect((await popupBrowser(noState.toString(), { redirect: 'manual' })).status).toBe(400);
     expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt}`)).json.status).toBe('pending');
   });
 
@@ -296,7 +311,7 @@ describe('OAuth security', () => {
     const { callback, attempt, s } = await startedFlow('sec-expired');
     await server.app.deps.db.query("UPDATE oauth_states SET expires_at = now() - interval '1 second' WHERE attempt_id = $1", [attempt]);
     const before = await count('accounts');
-    expect((await fetch(callback, { redirect: 'manual' })).status).toBe(400);
+    expect((await popupBrowser(callback.toString(), { redirect: 'manual' })).status).toBe(400);
     expect(await count('accounts')).toBe(before);
     expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt}`)).json.status).toBe('pending');
   });
@@ -305,7 +320,7 @@ describe('OAuth security', () => {
     const { callback, attempt, s } = await startedFlow('sec-cancel');
     await hub(server, s.token)('DELETE', `/hub/connection_attempts/${attempt}`);
     const before = await count('accounts');
-    const res = await fetch(callback, { redirect: 'manual' });
+    const res = await popupBrowser(callback.toString(), { redirect: 'manual' });
     expect(new URL(res.headers.get('location')!).searchParams.get('status')).toBe('error');
     expect(await count('accounts')).toBe(before);
     expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt}`)).json.status).toBe('cancelled');

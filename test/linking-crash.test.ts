@@ -1,3 +1,4 @@
+import { cookieJar } from './helpers/cookie-jar.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followToCallback } from './helpers/link-accounts.js';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
@@ -37,11 +38,12 @@ describe('SIGKILL during linking', () => {
     const s = await createSession(viaChild, { origin_owner_id: 'crash-owner' });
     const attempt = (await hub(viaChild, s.token)('POST', '/hub/connection_attempts', { token: s.token })).json.id as string;
     const q = new URLSearchParams({ redirect_uri: `${url}/embedded/accounts/callback`, token: s.token, connection_attempt_id: attempt, client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: 'acme' });
-    const authorize = (await fetch(`${url}/connect/oauth2/${profile}?${q}`, { redirect: 'manual' })).headers.get('location')!;
-    const callback = (await fetch(authorize, { redirect: 'manual' })).headers.get('location')!;
+    const browser = cookieJar();
+    const authorize = (await browser(`${url}/connect/oauth2/${profile}?${q}`, { redirect: 'manual' })).headers.get('location')!;
+    const callback = (await browser(authorize, { redirect: 'manual' })).headers.get('location')!;
 
     fakes.kustomer.tokenDelayMs = 1500;
-    const inFlight = fetch(callback, { redirect: 'manual' }).catch(() => null);
+    const inFlight = browser(callback, { redirect: 'manual' }).catch(() => null);
     await new Promise((r) => setTimeout(r, 400));
     child.child.kill('SIGKILL');
     await child.exited;

@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import type { Deps } from './deps.js';
 import { AppError, badRequest } from './errors.js';
-import { hashToken, newToken } from './ids.js';
+import { hashToken, hashTokenText, newToken } from './ids.js';
 import { authenticateSessionToken, type SessionRow } from './connect-sessions.js';
 import { getAttempt, finishAttempt } from './connection-attempts.js';
 import { profileForSession, saveLinkedAccount, type LinkResult } from './linking.js';
@@ -73,6 +73,17 @@ interface SealedState {
 
 export interface BeginResult {
   authorizeUrl: string;
+  /** A cookie for the browser that started the flow; the callback must bring it back. */
+  browserCookie: { name: string; value: string; maxAgeS: number };
+}
+
+/**
+ * The cookie that binds one state to the browser that began it (RFC 9700 §4.7, login CSRF): its
+ * name comes from the state, so the callback finds it without a lookup, and parallel attempts in
+ * one browser do not overwrite each other's.
+ */
+export function browserCookieName(state: string, https: boolean): string {
+  return `${https ? '__Host-' : ''}sb_oauth_${hashTokenText(state).slice(0, 16)}`;
 }
 
 /**
@@ -101,13 +112,20 @@ export async function beginOAuth(deps: Deps, integrationId: string, query: Recor
   const client = clientOf(auth, values, profile.setupValues);
 
   const state = newToken();
+  const browser = newToken();
   const verifier = profile.pkce ? oauth.generateRandomCodeVerifier() : null;
   const sealed: SealedState = { verifier, config: values };
   const now = deps.clock();
+  // One live state per attempt: a new begin replaces the last (no unbounded growth per attempt).
+  await deps.db.query('DELETE FROM oauth_states WHERE attempt_id = $1 AND used_at IS NULL', [attempt.id]);
   await deps.db.query(
-    `INSERT INTO oauth_states (state_hash, attempt_id, connect_session_id, connector_profile_id, provider, return_to, sealed, expires_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [hashToken(state), attempt.id, session.id, profile.id, profile.provider, returnTo, deps.vault.sealJson(sealed), new Date(now.getTime() + STATE_TTL_MS), now],
+    `INSERT INTO oauth_states (state_hash, attempt_id, connect_session_id, connector_profile_id, provider, return_to, sealed, expires_at, created_at, browser_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      hashToken(state), attempt.id, session.id, profile.id, profile.provider,
+      // Sealed: the Hub's own URL (full-page fallback) carries its session token.
+      deps.vault.seal(returnTo), deps.vault.sealJson(sealed), new Date(now.getTime() + STATE_TTL_MS), now, hashToken(browser),
+    ],
   );
   await deps.db.query('UPDATE connection_attempts SET connector_profile_id = $2 WHERE id = $1', [attempt.id, profile.id]);
 
@@ -122,7 +140,8 @@ export async function beginOAuth(deps: Deps, integrationId: string, query: Recor
     url.searchParams.set('code_challenge_method', 'S256');
   }
   for (const [k, v] of Object.entries(auth.authorize_params)) url.searchParams.set(k, v);
-  return { authorizeUrl: url.toString() };
+  const https = deps.settings.publicUrl().startsWith('https://');
+  return { authorizeUrl: url.toString(), browserCookie: { name: browserCookieName(state, https), value: browser, maxAgeS: STATE_TTL_MS / 1000 } };
 }
 
 export type CallbackOutcome =
@@ -180,17 +199,31 @@ export function tokenError(profile: ConnectorProfile, err: unknown, secrets: str
  * (form-encoded, exact redirect_uri, PKCE verifier), keeps the tokens sealed, runs the test
  * action, creates or updates the account and marks the attempt. Refusals of a bad state write nothing.
  */
-export async function completeOAuth(deps: Deps, provider: string, query: Record<string, unknown>): Promise<CallbackOutcome> {
+export async function completeOAuth(
+  deps: Deps,
+  provider: string,
+  query: Record<string, unknown>,
+  cookie: (name: string) => string | null,
+): Promise<CallbackOutcome> {
   const state = typeof query.state === 'string' && query.state.length <= 256 ? query.state : null;
   if (!state) throw badRequest('The authorization response has no state');
   const now = deps.clock();
+  const browser = cookie(browserCookieName(state, deps.settings.publicUrl().startsWith('https://')));
+  // Only the browser that began the flow can use its state: another one (a link someone sent,
+  // a silently approved consent) leaves it unused for its owner.
   const { rows } = await deps.db.query<StateRow>(
-    `UPDATE oauth_states SET used_at = $3 WHERE state_hash = $1 AND provider = $2 AND used_at IS NULL AND expires_at > $3
+    `UPDATE oauth_states SET used_at = $3
+     WHERE state_hash = $1 AND provider = $2 AND used_at IS NULL AND expires_at > $3 AND browser_hash = $4
      RETURNING attempt_id, connect_session_id, connector_profile_id, provider, return_to, sealed`,
-    [hashToken(state), provider, now],
+    [hashToken(state), provider, now, hashToken(browser ?? '')],
   );
-  const row = rows[0];
-  if (!row) throw badRequest('This sign-in link is invalid, was already used or has expired. Start again from the Hub.');
+  const stateRow = rows[0];
+  if (!stateRow || !browser) {
+    throw badRequest(
+      'This sign-in could not be finished here. It has expired, was already used, or was opened in a different browser or window than the one you started in. Go back to the app and press Connect again.',
+    );
+  }
+  const row = { ...stateRow, return_to: deps.vault.open(stateRow.return_to) };
   const sessionRows = await deps.db.query<SessionRow>(
     'SELECT s.*, p.organization_id FROM connect_sessions s JOIN projects p ON p.id = s.project_id WHERE s.id = $1',
     [row.connect_session_id],
@@ -202,6 +235,8 @@ export async function completeOAuth(deps: Deps, provider: string, query: Record<
   };
   const attempt = await getAttempt(deps, session, row.attempt_id);
   if (attempt.status !== 'pending') return { ok: false, returnTo: row.return_to, code: attempt.status, description: `The connection attempt was ${attempt.status}`, provider };
+  // The link's lifetime covers the whole flow: an expired session cannot finish a link.
+  if (session.expires_at.getTime() <= now.getTime()) return fail('session_expired', 'This link expired before sign-in finished. Ask for a new link.');
 
   const profile = await getProfile(deps, { projectId: session.project_id, organizationId: session.organization_id }, row.connector_profile_id).catch(() => null);
   if (!profile || profile.connector.auth.type !== 'oauth2') return fail('integration_unavailable', 'This integration is no longer available');

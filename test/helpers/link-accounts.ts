@@ -1,3 +1,4 @@
+import { popupBrowser } from './cookie-jar.js';
 import { api, type TestServer } from './server.js';
 import { createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN, type createProfiles } from './linking.js';
 
@@ -7,7 +8,7 @@ type Profiles = Awaited<ReturnType<typeof createProfiles>>;
 export async function followToCallback(url: string): Promise<URL> {
   let current = url;
   for (let i = 0; i < 8; i++) {
-    const res = await fetch(current, { redirect: 'manual' });
+    const res = await popupBrowser(current, { redirect: 'manual' });
     const loc = res.headers.get('location');
     await res.text();
     if (res.status < 300 || res.status >= 400 || !loc) throw new Error(`popup stopped at ${current} with ${res.status}`);

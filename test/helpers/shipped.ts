@@ -1,4 +1,4 @@
-import { fetch as undiciFetch } from 'undici';
+import { cookieJar } from './cookie-jar.js';
 import { startFakes, type Fakes } from './linking.js';
 import { startInternet, type Internet } from './internet.js';
 
@@ -36,7 +36,7 @@ export async function startShippedWorld(): Promise<ShippedWorld> {
   return {
     fakes,
     internet,
-    browserFetch: (url, init) => undiciFetch(url, { ...init, dispatcher: internet.http }) as never,
+    browserFetch: cookieJar(internet.http) as ShippedWorld['browserFetch'],
     close: async () => {
       await internet.close();
       await fakes.close();

@@ -5,6 +5,7 @@ import { beginOAuth, checkReturnTo, completeOAuth } from '../../../core/oauth2.j
 import { authenticateSessionToken } from '../../../core/connect-sessions.js';
 import { finishAttempt } from '../../../core/connection-attempts.js';
 import { toAppError } from '../../errors.js';
+import { readCookie } from '../../admin-cookie.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -28,12 +29,24 @@ function withParams(url: string, params: Record<string, string>): string {
   return u.toString();
 }
 
+/**
+ * The cookie binding an OAuth state to this browser. SameSite=Lax: the provider's redirect back
+ * is a cross-site top-level navigation, which Lax cookies accompany; scripts never see it.
+ */
+function setBrowserCookie(reply: FastifyReply, deps: Deps, name: string, value: string, maxAgeS: number) {
+  const https = deps.settings.publicUrl().startsWith('https://');
+  const attrs = [`${name}=${value}`, `Path=${https ? '/' : '/connect/oauth2/'}`, `Max-Age=${maxAgeS}`, 'HttpOnly', 'SameSite=Lax'];
+  if (https) attrs.push('Secure');
+  reply.header('set-cookie', attrs.join('; '));
+}
+
 /** The OAuth popup: `/connect/oauth2/{integration_id}` → provider → `/connect/oauth2/{provider}/callback`. */
 export function oauthRoutes(app: FastifyInstance, deps: Deps) {
   app.get<{ Params: { integrationId: string }; Querystring: Record<string, unknown> }>('/connect/oauth2/:integrationId', async (req, reply) => {
     reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
     try {
-      const { authorizeUrl } = await beginOAuth(deps, req.params.integrationId, req.query);
+      const { authorizeUrl, browserCookie } = await beginOAuth(deps, req.params.integrationId, req.query);
+      setBrowserCookie(reply, deps, browserCookie.name, browserCookie.value, browserCookie.maxAgeS);
       return reply.redirect(authorizeUrl, 302);
     } catch (err) {
       const e = toAppError(err);
@@ -62,7 +75,12 @@ export function oauthRoutes(app: FastifyInstance, deps: Deps) {
   app.get<{ Params: { provider: string }; Querystring: Record<string, unknown> }>('/connect/oauth2/:provider/callback', async (req, reply) => {
     reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
     try {
-      const outcome = await completeOAuth(deps, req.params.provider, req.query);
+      const outcome = await completeOAuth(deps, req.params.provider, req.query, (name) => {
+        const value = readCookie(req, name);
+        // Used once: the browser forgets it with the state.
+        if (value) setBrowserCookie(reply, deps, name, '', 0);
+        return value;
+      });
       if (outcome.ok) {
         return reply.redirect(withParams(outcome.returnTo, { status: 'success', account_id: outcome.result.account.id, provider: outcome.provider }), 302);
       }
