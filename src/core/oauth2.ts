@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import type { Deps } from './deps.js';
-import { AppError, badRequest } from './errors.js';
+import { AppError, badRequest, unauthorized } from './errors.js';
 import { hashToken, hashTokenText, newToken } from './ids.js';
 import { authenticateSessionToken, type SessionRow } from './connect-sessions.js';
 import { getAttempt, finishAttempt } from './connection-attempts.js';
@@ -92,15 +92,87 @@ export function browserCookieName(state: string, https: boolean): string {
  * verifier, and returns the provider's authorize URL.
  */
 export async function beginOAuth(deps: Deps, integrationId: string, query: Record<string, unknown>): Promise<BeginResult> {
+  if (query.launch !== undefined) {
+    const launch = await takeLaunch(deps, query.launch);
+    if (launch.integrationId !== integrationId) throw badRequest('This sign-in window belongs to another integration');
+    return begin(deps, launch.session, integrationId, launch.attemptId, launch.returnTo, launch.fields);
+  }
+  // The StackOne protocol: session token and fields on the popup URL (the official component).
   const session = await authenticateSessionToken(deps, query.token);
   const returnTo = checkReturnTo(deps, query.redirect_uri);
+  if (typeof query.connection_attempt_id !== 'string') throw badRequest('connection_attempt_id is missing');
+  const fields = Object.fromEntries(Object.entries(query).filter(([k]) => !RESERVED.has(k)));
+  return begin(deps, session, integrationId, query.connection_attempt_id, returnTo, fields);
+}
+
+async function sessionById(deps: Deps, id: number): Promise<SessionRow | undefined> {
+  const { rows } = await deps.db.query<SessionRow>('SELECT s.*, p.organization_id FROM connect_sessions s JOIN projects p ON p.id = s.project_id WHERE s.id = $1', [id]);
+  return rows[0];
+}
+
+interface Launch {
+  integration_id: string;
+  return_to: string;
+  fields: Record<string, string>;
+}
+
+/**
+ * Our Hub and connect.js send the end user's fields in a body (`POST /hub/connection_attempts`
+ * with `integration_id`, `fields`, `redirect_uri`): they are sealed with the attempt, and the
+ * popup URL carries only a one-time launch id, never a secret or the session token (browser
+ * history and proxy access logs keep URLs).
+ */
+export async function prepareLaunch(
+  deps: Deps,
+  session: SessionRow,
+  attemptId: string,
+  input: { integrationId: string; redirectUri: unknown; fields: Record<string, unknown> },
+): Promise<string> {
+  const returnTo = checkReturnTo(deps, input.redirectUri);
+  const profile = await profileForSession(deps, session, input.integrationId);
+  oauthAuth(profile);
+  const fields = Object.fromEntries(Object.entries(input.fields).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  const launch = newToken();
+  const sealed: Launch = { integration_id: profile.id, return_to: returnTo, fields };
+  await deps.db.query('UPDATE connection_attempts SET launch_hash = $2, launch_sealed = $3 WHERE id = $1', [attemptId, hashToken(launch), deps.vault.sealJson(sealed)]);
+  return `${deps.settings.publicUrl()}/connect/oauth2/${encodeURIComponent(profile.id)}?launch=${launch}`;
+}
+
+/** The launch's attempt, session, return URL and fields; the id works once. */
+async function takeLaunch(deps: Deps, raw: unknown) {
+  if (typeof raw !== 'string' || raw.length < 20 || raw.length > 256) throw unauthorized('This sign-in window has expired. Go back and press Connect again.');
+  const { rows } = await deps.db.query<{ id: string; connect_session_id: number; launch_sealed: string }>(
+    `WITH taken AS (
+       SELECT id, connect_session_id, launch_sealed FROM connection_attempts
+       WHERE launch_hash = $1 AND status = 'pending' AND expires_at > $2 FOR UPDATE
+     )
+     UPDATE connection_attempts c SET launch_hash = NULL, launch_sealed = NULL FROM taken WHERE c.id = taken.id
+     RETURNING taken.id, taken.connect_session_id, taken.launch_sealed`,
+    [hashToken(raw), deps.clock()],
+  );
+  const row = rows[0];
+  const session = row ? await sessionById(deps, row.connect_session_id) : null;
+  if (!row || !session || session.expires_at.getTime() <= deps.clock().getTime()) {
+    throw unauthorized('This sign-in window has expired. Go back and press Connect again.');
+  }
+  const launch = deps.vault.openJson<Launch>(row.launch_sealed);
+  return { session, attemptId: row.id, returnTo: launch.return_to, fields: launch.fields, integrationId: launch.integration_id };
+}
+
+async function begin(
+  deps: Deps,
+  session: SessionRow,
+  integrationId: string,
+  attemptId: string,
+  returnTo: string,
+  given: Record<string, unknown>,
+): Promise<BeginResult> {
   const profile = await profileForSession(deps, session, integrationId);
   const auth = oauthAuth(profile);
-  if (typeof query.connection_attempt_id !== 'string') throw badRequest('connection_attempt_id is missing');
-  const attempt = await getAttempt(deps, session, query.connection_attempt_id);
+  const attempt = await getAttempt(deps, session, attemptId);
   if (attempt.status !== 'pending') throw badRequest(`This connection attempt is ${attempt.status}`);
 
-  const fields = Object.fromEntries(Object.entries(query).filter(([k]) => !RESERVED.has(k) && profile.connector.config_fields.some((f) => f.key === k)));
+  const fields = Object.fromEntries(Object.entries(given).filter(([k]) => profile.connector.config_fields.some((f) => f.key === k)));
   const { values, problems } = validateFields(profile.connector.config_fields, fields);
   if (problems.length) {
     await finishAttempt(deps, deps.db, attempt.id, { status: 'error', code: 'invalid_fields', description: problems.map((p) => p.message).join('; ') });
@@ -224,11 +296,7 @@ export async function completeOAuth(
     );
   }
   const row = { ...stateRow, return_to: deps.vault.open(stateRow.return_to) };
-  const sessionRows = await deps.db.query<SessionRow>(
-    'SELECT s.*, p.organization_id FROM connect_sessions s JOIN projects p ON p.id = s.project_id WHERE s.id = $1',
-    [row.connect_session_id],
-  );
-  const session = sessionRows.rows[0]!;
+  const session = (await sessionById(deps, row.connect_session_id))!;
   const fail = async (code: string, description: string): Promise<CallbackOutcome> => {
     await finishAttempt(deps, deps.db, row.attempt_id, { status: 'error', code, description });
     return { ok: false, returnTo: row.return_to, code, description, provider };

@@ -68,7 +68,8 @@ export function oauthRoutes(app: FastifyInstance, deps: Deps) {
       if (returnTo && e.status < 500 && e.status !== 401 && e.status !== 404) {
         return reply.redirect(withParams(returnTo, { status: 'error', error: e.code, error_description: e.message }), 302);
       }
-      return errorPage(reply, e.status, e.status === 401 ? 'This link has expired or is invalid. Ask for a new link.' : e.message);
+      const expiredLink = e.status === 401 && req.query.launch === undefined;
+      return errorPage(reply, e.status, expiredLink ? 'This link has expired or is invalid. Ask for a new link.' : e.message);
     }
   });
 

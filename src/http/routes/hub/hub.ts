@@ -6,6 +6,7 @@ import { authenticateSessionToken, type SessionRow } from '../../../core/connect
 import { listProfiles, type ConnectorProfile } from '../../../core/connector-profiles.js';
 import { accountToEdit, hubAccount, linkWithCredentials, profileForSession, sessionAllowsProfile } from '../../../core/linking.js';
 import { attemptToWire, cancelAttempt, createAttempt, getAttempt } from '../../../core/connection-attempts.js';
+import { prepareLaunch } from '../../../core/oauth2.js';
 import { splitSecrets, htmlPattern, isSecretField } from '../../../connectors/fields.js';
 import { redact } from '../../../core/vault.js';
 import { unauthorized } from '../../../core/errors.js';
@@ -59,6 +60,13 @@ function integrationToHub(deps: Deps, p: ConnectorProfile) {
 const accountBody = z.object({
   integration_id: z.string().min(1).max(64),
   credentials: z.record(z.string().max(64), z.union([z.string().max(8192), z.number()])).refine((c) => Object.keys(c).length <= 50, 'too many fields'),
+});
+
+const attemptBody = z.object({
+  token: z.string().max(256).optional(),
+  integration_id: z.string().min(1).max(64).optional(),
+  redirect_uri: z.string().max(2048).optional(),
+  fields: z.record(z.string().max(64), z.string().max(8192)).refine((f) => Object.keys(f).length <= 50, 'too many fields').optional(),
 });
 
 /** `/hub/*`: what the official `@stackone/hub` component and our own Hub page call. */
@@ -152,11 +160,22 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
 
       hub.post('/connection_attempts', async (req, reply) => {
         const s = sessionOf(req);
+        const body = parseInput(attemptBody, req.body ?? {});
         // The body repeats the session token; a different one means a confused caller.
-        const token = (req.body as { token?: unknown } | undefined)?.token;
-        if (token !== undefined && token !== req.headers['x-hub-session-token']) throw unauthorized('Session token mismatch');
+        if (body.token !== undefined && body.token !== req.headers['x-hub-session-token']) throw unauthorized('Session token mismatch');
         const attempt = await createAttempt(deps, s);
-        return reply.status(201).send(attemptToWire(attempt));
+        // Ours (additive): the fields travel in this body, the popup URL only carries a launch id.
+        let launchUrl: string | undefined;
+        if (body.integration_id) {
+          try {
+            launchUrl = await prepareLaunch(deps, s, attempt.id, { integrationId: body.integration_id, redirectUri: body.redirect_uri, fields: body.fields ?? {} });
+          } catch (err) {
+            // Nothing half-written: a refused launch leaves no attempt behind.
+            await deps.db.query('DELETE FROM connection_attempts WHERE id = $1', [attempt.id]);
+            throw err;
+          }
+        }
+        return reply.status(201).send({ ...attemptToWire(attempt), ...(launchUrl ? { launch_url: launchUrl } : {}) });
       });
 
       hub.get<{ Params: { id: string } }>('/connection_attempts/:id', async (req) => attemptToWire(await getAttempt(deps, sessionOf(req), req.params.id)));
