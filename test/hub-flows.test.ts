@@ -294,6 +294,23 @@ describe('OAuth security', () => {
     expect(new URL(own.headers.get('location')!).searchParams.get('status')).toBe('success');
   });
 
+  it('review L1/L2: the begin error path neither redirects off-site without a valid attempt nor ends another session\'s attempt', async () => {
+    const s = await createSession(server, { origin_owner_id: 'sec-l1' });
+    const q = new URLSearchParams({ redirect_uri: 'https://evil.example/embedded/accounts/callback', token: s.token });
+    const open = await fetch(`${server.url}/connect/oauth2/${profiles.kustomer}?${q}`, { redirect: 'manual' });
+    expect(open.status).toBe(400);
+    expect(open.headers.get('location')).toBeNull();
+    // Another project's session with this session's attempt id and an unknown integration.
+    const victim = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
+    const b = await createProject(server.app.deps.db, 'L2');
+    const keyB = generateApiKey();
+    await addApiKey(server.app.deps.db, b.projectId, keyB);
+    const sB = (await api(server, keyB)('POST', '/connect_sessions', { origin_owner_id: 'x', origin_owner_name: 'X' })).json;
+    const q2 = new URLSearchParams({ redirect_uri: 'https://app.example.com/embedded/accounts/callback', token: sB.token, connection_attempt_id: victim.json.id });
+    expect((await fetch(`${server.url}/connect/oauth2/prof_unknown?${q2}`, { redirect: 'manual' })).status).toBe(404);
+    expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${victim.json.id}`)).json.status).toBe('pending');
+  });
+
   it('refuses a forged state and a state for another provider', async () => {
     const { callback, attempt, s } = await startedFlow('sec-forged');
     const forged = new URL(callback);

@@ -3,7 +3,7 @@ import type { Deps } from '../../../core/deps.js';
 import { AppError } from '../../../core/errors.js';
 import { beginOAuth, checkReturnTo, completeOAuth } from '../../../core/oauth2.js';
 import { authenticateSessionToken } from '../../../core/connect-sessions.js';
-import { finishAttempt } from '../../../core/connection-attempts.js';
+import { finishAttempt, getAttempt } from '../../../core/connection-attempts.js';
 import { toAppError } from '../../errors.js';
 import { readCookie } from '../../admin-cookie.js';
 
@@ -60,12 +60,17 @@ export function oauthRoutes(app: FastifyInstance, deps: Deps) {
       } catch {
         returnTo = null;
       }
-      if (session && typeof req.query.connection_attempt_id === 'string' && e.status < 500) {
-        await finishAttempt(deps, deps.db, req.query.connection_attempt_id, { status: 'error', code: e.code, description: e.message })
+      // Only an attempt of this very session is ended, and only then is the popup sent back to the
+      // caller's page: a request without one gets our page (no open redirect for any token holder).
+      const attempt = session && typeof req.query.connection_attempt_id === 'string'
+        ? await getAttempt(deps, session, req.query.connection_attempt_id).catch(() => null)
+        : null;
+      if (attempt && e.status < 500) {
+        await finishAttempt(deps, deps.db, attempt.id, { status: 'error', code: e.code, description: e.message })
           .then(() => undefined)
           .catch(() => undefined);
       }
-      if (returnTo && e.status < 500 && e.status !== 401 && e.status !== 404) {
+      if (attempt && returnTo && e.status < 500 && e.status !== 401 && e.status !== 404) {
         return reply.redirect(withParams(returnTo, { status: 'error', error: e.code, error_description: e.message }), 302);
       }
       const expiredLink = e.status === 401 && req.query.launch === undefined;
