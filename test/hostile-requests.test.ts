@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { createSession } from './helpers/linking.js';
 import { jsonDepthExceeds } from '../src/http/limits.js';
+import { waitFor } from './helpers/wait.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -59,6 +60,9 @@ describe('JSON depth, judged before parsing', () => {
       return performance.now() - t;
     };
     const session = await createSession(server);
+    const quiet: number[] = [];
+    for (let i = 0; i < 5; i++) quiet.push(await health());
+    const baseline = quiet.sort((a, b) => a - b)[2]!;
     const body = deep(400_000);
     const targets = ['/nonexistent', '/connect_sessions', '/hub/accounts', '/dashboard/api/session'];
     const flood = Array.from({ length: 16 }, (_, i) =>
@@ -71,9 +75,9 @@ describe('JSON depth, judged before parsing', () => {
     while (!done && samples.length < 20);
     const statuses = (await all).map((r) => r.status);
     expect(statuses.every((s) => s >= 400 && s < 500)).toBe(true);
-    console.log(`/health during 16 hostile bodies: ${samples.length} samples, slowest ${Math.round(Math.max(...samples))} ms`);
-    // Before the fix: 7,834 ms. A generous bound that a loaded 2-core machine still meets.
-    expect(Math.max(...samples)).toBeLessThan(1_500);
+    console.log(`/health during 16 hostile bodies: ${samples.length} samples, slowest ${Math.round(Math.max(...samples))} ms (median before: ${baseline.toFixed(1)} ms)`);
+    // Before the fix: 7,834 ms. Generous bounds that a loaded 2-core machine still meets.
+    expect(Math.max(...samples)).toBeLessThan(Math.max(1_500, baseline * 20));
   });
 });
 
@@ -122,8 +126,9 @@ describe('slow clients', () => {
         s.on('error', () => undefined);
       })),
     );
-    const closed = await new Promise<number>((resolve) => setTimeout(() => resolve(sockets.filter((s) => s.destroyed || s.readyState === 'closed').length), 500));
-    expect(closed).toBeGreaterThanOrEqual(20);
+    const closed = () => sockets.filter((s) => s.destroyed || s.readyState === 'closed').length;
+    // 60 against a cap of 40: at least 20 are closed by the server as they are accepted.
+    await waitFor(async () => closed() >= 20, 10_000);
     for (const s of sockets) s.destroy();
     await new Promise((r) => setTimeout(r, 200));
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
