@@ -118,6 +118,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
         allowPrivateNetwork: config.allowPrivateNetwork,
         providerCallLifetimeMs: config.providerCallLifetimeMs,
         requestLogs: { enabled: config.requestLogs, retentionDays: config.requestLogRetentionDays, bodies: config.requestLogBodies },
+        hubFrameAncestors: config.hubFrameAncestors,
       },
     };
     // Workers run in `worker` and `all` processes; tests may switch them off and drive them by hand.

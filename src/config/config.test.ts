@@ -20,3 +20,16 @@ describe('SWITCHBOARD_TRUST_PROXY', () => {
     expect(() => trust('proxy.internal')).toThrow(/"proxy.internal" is not a hop count/);
   });
 });
+
+describe('SWITCHBOARD_HUB_FRAME_ANCESTORS', () => {
+  const ancestors = (value?: string) => loadConfig([], value === undefined ? {} : { SWITCHBOARD_HUB_FRAME_ANCESTORS: value }).hubFrameAncestors;
+  it('lets any site frame the embedded Hub by default, or only the origins given', () => {
+    expect(ancestors()).toBe('*');
+    expect(ancestors('https://app.example.com, https://*.example.org:8443')).toBe('https://app.example.com https://*.example.org:8443');
+  });
+  it('refuses what is not an origin (a CSP injection among them)', () => {
+    for (const bad of ["https://a.example.com; script-src 'unsafe-inline'", 'app.example.com', 'https://a.example.com/path', "'self'"]) {
+      expect(() => ancestors(bad), bad).toThrow(ConfigError);
+    }
+  });
+});

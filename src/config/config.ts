@@ -41,6 +41,8 @@ export interface Config {
   readonly bodyTimeoutMs: number;
   /** Most connections one process keeps open at once. */
   readonly maxConnections: number;
+  /** Origins that may frame the embedded Hub, as a CSP source list (`*`: any). */
+  readonly hubFrameAncestors: string;
 }
 
 const flagOptions = {
@@ -78,6 +80,13 @@ const schema = z.object({
   headersTimeoutMs: z.coerce.number().int().min(1000).max(300_000),
   bodyTimeoutMs: z.coerce.number().int().min(1000).max(300_000),
   maxConnections: z.coerce.number().int().min(1).max(1_000_000),
+  hubFrameAncestors: z
+    .string()
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .refine((list) => list.length > 0 && (list.join() === '*' || list.every((o) => /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/.test(o))), {
+      message: "SWITCHBOARD_HUB_FRAME_ANCESTORS must be * or origins such as https://app.example.com (space- or comma-separated)",
+    })
+    .transform((list) => list.join(' ')),
   trustProxy: z
     .string()
     .transform((v, ctx): number | string[] | false => {
@@ -139,6 +148,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     headersTimeoutMs: nonEmpty(env.SWITCHBOARD_HEADERS_TIMEOUT_MS) ?? '20000',
     bodyTimeoutMs: nonEmpty(env.SWITCHBOARD_BODY_TIMEOUT_MS) ?? '30000',
     maxConnections: nonEmpty(env.SWITCHBOARD_MAX_CONNECTIONS) ?? '10000',
+    hubFrameAncestors: nonEmpty(env.SWITCHBOARD_HUB_FRAME_ANCESTORS) ?? '*',
   };
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

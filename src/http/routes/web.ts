@@ -33,15 +33,16 @@ const PAGE_HEADERS = {
 };
 
 /** The Hub (Auth Link) pages, the OAuth callback page and connect.js, built by vite into dist/web. */
-export function webRoutes(app: FastifyInstance, _deps: Deps) {
+export function webRoutes(app: FastifyInstance, deps: Deps) {
   const page = (file: string, frameable: boolean) => async (_req: unknown, reply: FastifyReply) => {
     reply.headers(PAGE_HEADERS);
     // The pages only ever talk to this server (connect-src 'self'), so a crafted `api_url` cannot
     // turn them into a form posting elsewhere. The Auth Link page is top-level only; the
-    // embedded hub is framed by connect.js on the company's site.
+    // embedded hub is framed by connect.js on the company's site (SWITCHBOARD_HUB_FRAME_ANCESTORS
+    // names those sites; a token alone then cannot be framed anywhere else).
     reply.header(
       'content-security-policy',
-      `default-src 'none'; script-src 'self'; style-src 'self'; img-src * data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors ${frameable ? '*' : "'none'"}`,
+      `default-src 'none'; script-src 'self'; style-src 'self'; img-src * data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors ${frameable ? deps.settings.hubFrameAncestors : "'none'"}`,
     );
     if (!frameable) reply.header('x-frame-options', 'DENY');
     return sendFile(reply, path.join(WEB_DIST, file), 'no-store');
