@@ -11,10 +11,26 @@ import type { Vault } from '../core/vault.js';
 export const DATABASE_FLAGS = `  --data-dir <path>     SWITCHBOARD_DATA_DIR    embedded database (default ./.switchboard)
   --database-url <url>  DATABASE_URL            external PostgreSQL`;
 
+/** Parses an admin command's flags (the database flags plus its own); bad usage is a ConfigError. */
+export function parseCommandFlags(argv: string[], extra: NonNullable<ParseArgsConfig['options']>): { values: Record<string, unknown>; positionals: string[] } {
+  try {
+    const parsed = parseArgs({
+      args: argv,
+      options: { 'data-dir': { type: 'string' }, 'database-url': { type: 'string' }, ...extra },
+      strict: true,
+      allowPositionals: true,
+    });
+    return { values: parsed.values as Record<string, unknown>, positionals: parsed.positionals };
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
 export interface DatabaseAccess {
   /**
    * The command may share the embedded database with a running server (key and project
-   * management, online re-encryption). Without it a running server is an error (exit code 3).
+   * management). Without it a running server is an error (exit code 3): re-encryption must not
+   * seal under a key the running server lacks, a copy must not miss its writes.
    */
   whileServerRuns?: boolean;
 }
@@ -31,19 +47,7 @@ export async function withDatabase<T>(
   fn: (ctx: { db: Db; vault: Vault; config: Config; values: Record<string, unknown>; positionals: string[] }) => Promise<T>,
   access: DatabaseAccess = {},
 ): Promise<T> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: { 'data-dir': { type: 'string' }, 'database-url': { type: 'string' }, ...extra },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (err) {
-    throw new ConfigError((err as Error).message);
-  }
-  const { positionals } = parsed;
-  const values = parsed.values as Record<string, unknown>;
+  const { values, positionals } = parseCommandFlags(argv, extra);
   const flags = [
     ...(values['data-dir'] ? ['--data-dir', String(values['data-dir'])] : []),
     ...(values['database-url'] ? ['--database-url', String(values['database-url'])] : []),

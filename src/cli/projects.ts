@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from '../config/config.js';
 import { createProject, findProject, listProjects, UnknownOrganizationError, type ProjectOrganization } from '../core/projects.js';
 import type { Queryable } from '../store/db.js';
-import { DATABASE_FLAGS, withDatabase } from './database.js';
+import { DATABASE_FLAGS, parseCommandFlags, withDatabase } from './database.js';
 
 export const PROJECTS_USAGE = `Usage: switchboard projects <create|list> [flags]
 
@@ -55,13 +55,15 @@ export async function projectsCommand(argv: string[]): Promise<void> {
   }
   if (sub !== 'create' && sub !== 'list') throw new ConfigError(`unknown projects command "${sub}"\n\n${PROJECTS_USAGE}`);
   const options = sub === 'create' ? { name: { type: 'string' }, organization: { type: 'string' }, 'new-organization': { type: 'string' } } as const : {};
+  // Usage errors are reported before any database is started.
+  const given = parseCommandFlags(rest, options);
+  if (given.positionals.length) throw new ConfigError(`unexpected argument "${given.positionals[0]}"\n\n${PROJECTS_USAGE}`);
+  const flags = sub === 'create' ? createFlags(given.values) : undefined;
   await withDatabase(
     rest,
     options,
-    async ({ db, values, positionals }) => {
-      if (positionals.length) throw new ConfigError(`unexpected argument "${positionals[0]}"\n\n${PROJECTS_USAGE}`);
-      if (sub === 'create') {
-        const flags = createFlags(values);
+    async ({ db }) => {
+      if (flags) {
         try {
           const project = await createProject(db, flags.name, await organizationFor(db, flags));
           // The id alone on stdout, so that scripts can capture it; the hint goes to stderr.
