@@ -27,7 +27,7 @@ describe('switchboard keys', () => {
     const created = await run(['keys', 'create', '--label', 'ci key'], env);
     expect(created.code).toBe(0);
     const key = created.out.match(/(sbk_[A-Za-z0-9_-]{43})/)![1]!;
-    const id = created.out.match(/Created API key (key_\S+)\./)![1]!;
+    const id = created.out.match(/Created API key (key_\S+) for project proj_\S+\./)![1]!;
     expect((await api(server, key)('GET', '/accounts')).status).toBe(200);
     const list = await run(['keys', 'list'], env);
     expect(list.out).toContain(`${id}\t…${key.slice(-4)}\tactive`);

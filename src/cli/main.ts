@@ -6,6 +6,7 @@ import { createPool } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import { kustomerCommand } from './kustomer.js';
 import { keysCommand } from './keys.js';
+import { projectsCommand } from './projects.js';
 import { encryptionCommand } from './encryption.js';
 import { connectorsCommand } from './connectors.js';
 import { copyDatabaseCommand } from './copy-database.js';
@@ -15,8 +16,10 @@ const USAGE = `Usage: switchboard <command> [flags]
 Commands:
   start     Start the server (API, Hub, workers). Embedded PostgreSQL unless DATABASE_URL is set.
   migrate   Apply database migrations to DATABASE_URL and exit.
+  projects create|list
+            Create a project (prints its id) or list them.
   keys create|list|revoke
-            Manage API keys of a project.
+            Manage API keys of a project. Revoking takes effect at once on a running server.
   encryption rotate [--generate]
             Re-encrypt every stored secret under the active key (online, resumable).
   connectors list|validate <dir>
@@ -37,6 +40,8 @@ Flags for start (each also has an environment variable):
   --role <role>         SWITCHBOARD_ROLE        api | worker | all (default all)
 
 See docs/configuration.md for every variable.
+projects and keys work while the server runs, also on the embedded database; the other admin
+commands need the embedded data dir to themselves.
 Exit codes: 0 ok, 1 runtime failure, 2 bad usage or configuration, 3 data dir in use, 4 disk full.`;
 
 async function start(argv: string[]) {
@@ -114,6 +119,8 @@ async function main() {
       return finish(runMigrate());
     case 'kustomer':
       return finish(kustomerCommand(rest));
+    case 'projects':
+      return finish(projectsCommand(rest));
     case 'keys':
       return finish(keysCommand(rest));
     case 'encryption':

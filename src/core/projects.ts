@@ -1,4 +1,4 @@
-import type { Db } from '../store/db.js';
+import type { Db, Queryable } from '../store/db.js';
 import { transaction } from '../store/db.js';
 import { addApiKey, authenticateApiKey, generateApiKey } from './api-keys.js';
 import { newId } from './ids.js';
@@ -10,13 +10,69 @@ export interface BootstrapResult {
   generatedApiKey: string | undefined;
 }
 
-export async function createProject(db: Db, name: string, organizationName = name): Promise<ProjectScope> {
+/** Where a new project goes: an existing organization, or a new one with this name. */
+export type ProjectOrganization = { id: number } | { name: string };
+
+/**
+ * Creates a project. Without `organization` it gets an organization of its own named after it;
+ * the CLI passes the default project's organization unless told otherwise.
+ */
+export async function createProject(db: Db, name: string, organization: ProjectOrganization = { name }): Promise<ProjectScope> {
   return transaction(db, async (tx) => {
-    const org = await tx.query<{ id: number }>('INSERT INTO organizations (name) VALUES ($1) RETURNING id', [organizationName]);
+    let organizationId: number;
+    if ('id' in organization) {
+      const found = await tx.query<{ id: number }>('SELECT id FROM organizations WHERE id = $1', [organization.id]);
+      if (!found.rows[0]) throw new UnknownOrganizationError(organization.id);
+      organizationId = found.rows[0].id;
+    } else {
+      const org = await tx.query<{ id: number }>('INSERT INTO organizations (name) VALUES ($1) RETURNING id', [organization.name]);
+      organizationId = org.rows[0]!.id;
+    }
     const projectId = newId('proj', 9);
-    await tx.query('INSERT INTO projects (id, organization_id, name) VALUES ($1, $2, $3)', [projectId, org.rows[0]!.id, name]);
-    return { projectId, organizationId: org.rows[0]!.id };
+    await tx.query('INSERT INTO projects (id, organization_id, name) VALUES ($1, $2, $3)', [projectId, organizationId, name]);
+    return { projectId, organizationId };
   });
+}
+
+export class UnknownOrganizationError extends Error {
+  constructor(readonly organizationId: number) {
+    super(`no organization ${organizationId}`);
+  }
+}
+
+export interface ProjectSummary {
+  id: string;
+  name: string;
+  organizationId: number;
+  organizationName: string;
+  isDefault: boolean;
+  activeKeys: number;
+  createdAt: Date;
+}
+
+/** Every project, the default first, with how many unrevoked API keys it has. */
+export async function listProjects(db: Queryable): Promise<ProjectSummary[]> {
+  const { rows } = await db.query<{
+    id: string; name: string; organization_id: number; organization_name: string; is_default: boolean; active_keys: number; created_at: Date;
+  }>(
+    `SELECT p.id, p.name, p.organization_id, o.name AS organization_name, p.is_default, p.created_at,
+            (SELECT count(*)::int FROM api_keys k WHERE k.project_id = p.id AND k.revoked_at IS NULL) AS active_keys
+       FROM projects p JOIN organizations o ON o.id = p.organization_id
+      ORDER BY p.is_default DESC, p.created_at, p.id`,
+  );
+  return rows.map((r) => ({
+    id: r.id, name: r.name, organizationId: r.organization_id, organizationName: r.organization_name,
+    isDefault: r.is_default, activeKeys: r.active_keys, createdAt: r.created_at,
+  }));
+}
+
+/** A project by id, or the default project when no id is given; null when there is none. */
+export async function findProject(db: Queryable, id?: string): Promise<ProjectScope | null> {
+  const { rows } = await db.query<{ id: string; organization_id: number }>(
+    id === undefined ? 'SELECT id, organization_id FROM projects WHERE is_default' : 'SELECT id, organization_id FROM projects WHERE id = $1',
+    id === undefined ? [] : [id],
+  );
+  return rows[0] ? { projectId: rows[0].id, organizationId: rows[0].organization_id } : null;
 }
 
 /**

