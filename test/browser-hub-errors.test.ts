@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { createProfiles, createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
 import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
-import { axeFindings, focusedTestId, INTERNAL, visibleText } from './helpers/hub-page.js';
+import { axeFindings, focusedTestId, INTERNAL, popupStart, stepThrough, visibleText } from './helpers/hub-page.js';
 
 /** The Auth Link page when things go wrong: closed sign-in windows, refusals, dead links. */
 let server: TestServer;
@@ -36,20 +36,6 @@ async function accountsOf(owner: string) {
   return (await api(server)('GET', `/accounts?origin_owner_id=${owner}`)).json as Array<{ id: string; provider: string }>;
 }
 
-/**
- * Playwright does not see the requests a server redirect leads to, so the steps of the OAuth
- * dance are made client-side navigations here (same URLs, same order) for the test to step in.
- */
-async function stepThrough(context: BrowserContext, match: (u: URL) => boolean) {
-  await context.route(match, async (r) => {
-    const answer = await r.fetch({ maxRedirects: 0 });
-    const to = answer.headers()['location'];
-    if (answer.status() >= 300 && answer.status() < 400 && to) {
-      await r.fulfill({ contentType: 'text/html', body: `<!doctype html><script>location.replace(${JSON.stringify(to)})</script>` });
-    } else await r.fulfill({ response: answer });
-  });
-}
-
 async function fillKustomer(page: Page) {
   await page.getByTestId('integration-kustomer').click();
   await page.locator('input[name="client_id"]').fill(KUSTOMER_CLIENT.clientId);
@@ -78,7 +64,7 @@ describe('a closed sign-in window', () => {
     const { page, errors, token } = await openAuthLink('e-closed');
     await fillKustomer(page);
     // The user is on the provider's own (cross-origin) sign-in page when they close the window.
-    const begin = (u: URL) => u.pathname.startsWith('/connect/oauth2/') && !u.pathname.endsWith('/callback');
+    const begin = popupStart;
     const authorize = (u: URL) => u.origin === new URL(fakes.kustomer.url).origin && u.pathname === '/oauth/authorize';
     await stepThrough(page.context(), begin);
     await page.context().route(authorize, (r) =>
@@ -118,7 +104,7 @@ describe('a closed sign-in window', () => {
     await page.getByTestId('integration-salesforce').click();
     // The server finishes the sign-in, then the window closes at once, without telling the Hub
     // (as when the opener link is lost): only a fresh look at the attempt can tell.
-    await stepThrough(page.context(), (u) => (u.pathname.startsWith('/connect/oauth2/') && !u.pathname.endsWith('/callback')) || u.pathname.endsWith('/oauth2/authorize'));
+    await stepThrough(page.context(), (u) => popupStart(u) || u.pathname.endsWith('/oauth2/authorize'));
     const callback = (u: URL) => u.pathname === '/connect/oauth2/salesforce/callback';
     let intercepted = 0;
     await page.context().route(callback, async (r) => {

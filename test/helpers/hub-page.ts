@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import type { Frame, Page } from 'playwright-core';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { ARTIFACTS } from './browser.js';
 
 const require = createRequire(import.meta.url);
@@ -30,3 +30,21 @@ export const visibleText = (target: Page | Frame) => target.locator('#app').inne
 export const INTERNAL = /bad_request|token_error|provider_error|access_denied|invalid_client|Too big|expected string|statusCode|rejected the credentials|credentials\./;
 
 export const focusedTestId = (target: Page | Frame) => target.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null);
+
+/**
+ * Playwright does not see the requests a server redirect leads to, so the steps of the OAuth
+ * dance are made client-side navigations here (same URLs, same order) for the test to step in.
+ */
+export async function stepThrough(context: BrowserContext, match: (u: URL) => boolean) {
+  await context.route(match, async (r) => {
+    const answer = await r.fetch({ maxRedirects: 0 });
+    const to = answer.headers()['location'];
+    if (answer.status() >= 300 && answer.status() < 400 && to) {
+      await r.fulfill({ contentType: 'text/html', body: `<!doctype html><script>location.replace(${JSON.stringify(to)})</script>` });
+    } else await r.fulfill({ response: answer });
+  });
+}
+
+
+/** The popup's first step, `GET /connect/oauth2/{integration_id}` (not the provider's callback). */
+export const popupStart = (u: URL) => u.pathname.startsWith('/connect/oauth2/') && !u.pathname.endsWith('/callback');
