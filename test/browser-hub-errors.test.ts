@@ -210,6 +210,20 @@ describe('errors in plain words', () => {
     expect(await axeFindings(page, 'hub-callback-error')).toEqual([]);
     await screenshot(page, 'hub-callback-error');
   });
+  it('the popup\'s own error page (no session or state to go back with) speaks plainly too', async () => {
+    const page = await browser.newPage();
+    const start = await page.goto(`${server.url}/connect/oauth2/${profiles.kustomer}?token=garbage-token-that-never-existed&connection_attempt_id=x`);
+    expect(start?.status()).toBe(401);
+    expect(await page.locator('main').innerText()).toMatch(/This link has expired or is not valid\. Ask the company that sent you this link for a new one\./);
+    const replay = await page.goto(`${server.url}/connect/oauth2/kustomer/callback?state=not-a-state-we-issued&code=x`);
+    expect(replay?.status()).toBe(400);
+    const text = await page.locator('main').innerText();
+    expect(text).toMatch(/Close this window and press Connect again/);
+    expect(text).not.toMatch(/already used/); // the server's words wait behind Details
+    expect(await page.locator('details').count()).toBe(1);
+    expect(await axeFindings(page, 'hub-popup-error-page')).toEqual([]);
+    await screenshot(page, 'hub-popup-error-page');
+  });
 });
 
 describe('a link that no longer works', () => {

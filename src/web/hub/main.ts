@@ -238,7 +238,7 @@ async function linkEnded(): Promise<void> {
     what = 'This link has expired or is not valid.';
     next = `Ask ${ASK} for a new link.`;
   }
-  mount(title, state(status === 'invalid' ? 'invalid-link' : 'expired', ICONS.clock, '', what, h('p', { class: 'muted' }, next)));
+  mount(title, state(status === 'invalid' ? 'invalid-link' : 'expired', status === 'invalid' ? ICONS.alert : ICONS.clock, '', what, h('p', { class: 'muted' }, next)));
   announce(`${what} ${next}`);
 }
 
