@@ -188,6 +188,19 @@ describe('errors in plain words', () => {
     expect(await accountsOf('e-unreachable')).toEqual([]);
   });
 
+  it('on a phone: the error fits, Back and the guide link are at least 24 px tall', async () => {
+    const s = await createSession(server, { origin_owner_id: 'e-phone' });
+    const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await page.goto(s.auth_link_url);
+    await page.getByTestId('integration-oneflow').click();
+    for (const el of [page.getByTestId('back'), page.locator('a.guide')]) expect((await el.boundingBox())!.height).toBeGreaterThanOrEqual(24);
+    await page.locator('input[name="api_token"]').fill('Q'.repeat(40));
+    await page.locator('input[name="user_email"]').fill(ONEFLOW_EMAIL);
+    await page.getByTestId('connect').click();
+    await expectPlainError(page, 'hub-phone-oneflow-refused', /^Oneflow did not accept these details/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  });
+
   it('a value the server refuses names the field, not the schema', async () => {
     const { page } = await openAuthLink('e-validation');
     await page.getByTestId('integration-oneflow').click();
