@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
+import { createProfiles, createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
 import { launchBrowser, screenshot } from './helpers/browser.js';
+import { axeFindings, focusedTestId, INTERNAL, popupStart, stepThrough, visibleText } from './helpers/hub-page.js';
 
 /** connect.js as `@stackone/react-hub` uses it: a company page calls `Connect.start(opts)`. */
 let server: TestServer;
@@ -76,5 +77,69 @@ describe('connect.js', () => {
     await page.frameLocator('iframe').getByTestId('integration-oneflow').waitFor();
     await page.keyboard.press('Escape');
     await expect.poll(() => calls(page)).toHaveLength(4);
+  });
+
+  it('notices a closed sign-in window in the modal, keeps the typed values; Escape goes back, then closes', async () => {
+    const s = await createSession(server, { origin_owner_id: 'cj-3' });
+    const page = await browser.newPage();
+    await page.goto(appUrl);
+    await page.evaluate((t) => (window as unknown as { startHub: (t: string) => void }).startHub(t), s.token);
+    const frame = page.frameLocator('iframe');
+    await frame.getByTestId('integration-kustomer').click();
+    await frame.locator('input[name="client_id"]').fill(KUSTOMER_CLIENT.clientId);
+    await frame.locator('input[name="client_secret"]').fill(KUSTOMER_CLIENT.clientSecret);
+    await frame.locator('input[name="org_name"]').fill('acme');
+    await stepThrough(page.context(), popupStart);
+    await page.context().route(
+      (u) => u.origin === new URL(fakes.kustomer.url).origin && u.pathname === '/oauth/authorize',
+      (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Kustomer</title><h1>Sign in to Kustomer</h1>' }),
+    );
+    const popupEvent = page.waitForEvent('popup');
+    await frame.getByTestId('connect').click();
+    const popup = await popupEvent;
+    await popup.waitForURL((u) => u.pathname === '/oauth/authorize');
+    const attemptId = await frame.getByTestId('waiting').getAttribute('data-attempt-id');
+    await page.waitForTimeout(2_500); // past the window in which "closed" may mean cut off by the provider's opener policy
+    await popup.close();
+    const warning = frame.getByTestId('warning');
+    await warning.waitFor({ timeout: 5_000 });
+    expect(await warning.innerText()).toMatch(/sign-in window was closed before you finished/);
+    expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${attemptId}`)).json.status).toBe('cancelled');
+    expect(await frame.locator('input[name="client_secret"]').inputValue()).toBe(KUSTOMER_CLIENT.clientSecret);
+    const hubFrame = page.frames().find((f) => f.url().includes('/embedded/hub'))!;
+    expect(await focusedTestId(hubFrame)).toBe('warning');
+    expect(await axeFindings(hubFrame, 'hub-connectjs-popup-closed')).toEqual([]);
+    await screenshot(page, 'hub-connectjs-popup-closed');
+    expect(await calls(page)).toEqual([]);
+
+    // Escape in the form goes back to the list; on the list it closes the modal.
+    await frame.locator('input[name="org_name"]').focus();
+    await page.keyboard.press('Escape');
+    await frame.getByTestId('search').waitFor();
+    expect(await calls(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => calls(page)).toEqual([{ type: 'cancel' }, { type: 'close' }]);
+  });
+
+  it('says a blocked pop-up in plain words, not in a code box', async () => {
+    const s = await createSession(server, { origin_owner_id: 'cj-4' });
+    const page = await browser.newPage();
+    await page.addInitScript(() => {
+      window.open = () => null; // runs in the Hub's frame too
+    });
+    await page.goto(appUrl);
+    await page.evaluate((t) => (window as unknown as { startHub: (t: string) => void }).startHub(t), s.token);
+    const frame = page.frameLocator('iframe');
+    await frame.getByTestId('integration-salesforce').click();
+    await frame.getByTestId('connect').click();
+    const alert = frame.getByTestId('error');
+    await alert.waitFor({ timeout: 10_000 });
+    expect(await alert.innerText()).toMatch(/^Your browser blocked the sign-in window\. Allow pop-ups for this site, then press Connect again\.$/);
+    expect(await alert.locator('pre, details').count()).toBe(0);
+    const hubFrame = page.frames().find((f) => f.url().includes('/embedded/hub'))!;
+    expect(await visibleText(hubFrame)).not.toMatch(INTERNAL);
+    expect(await focusedTestId(hubFrame)).toBe('error');
+    expect(await axeFindings(hubFrame, 'hub-connectjs-popup-blocked')).toEqual([]);
+    await screenshot(page, 'hub-connectjs-popup-blocked');
   });
 });

@@ -1,7 +1,10 @@
 /**
  * OAuth pop-up landing page: /embedded/accounts/callback?status=success|error&account_id=&provider=&error=&error_description=
- * Shows the outcome, tells the opener (the Hub) and closes itself. Standalone: no shared chunk.
+ * Shows the outcome in the end user's words (the provider's answer behind "Details"), tells the
+ * opener (the Hub) and closes itself.
  */
+import { oauthProblem } from '../shared/oauth-words.js';
+
 const q = new URLSearchParams(location.search);
 const ok = q.get('status') === 'success';
 const accountId = q.get('account_id') ?? '';
@@ -25,12 +28,22 @@ badge.innerHTML = `<svg aria-hidden="true" viewBox="0 0 24 24" fill="none" strok
 root.dataset.status = ok ? 'success' : 'error';
 if (ok) root.dataset.accountId = accountId;
 root.setAttribute('role', ok ? 'status' : 'alert');
+// The provider key is all this page knows of the app ("kustomer"); a plain word reads better.
+const appName = /^[a-z]+$/.test(provider) ? provider[0]!.toUpperCase() + provider.slice(1) : 'the app';
+const problem = oauthProblem(error, description, appName);
 root.replaceChildren(
   badge,
   el('h1', '', ok ? 'Account connected' : 'Could not connect your account'),
-  el('p', 'muted', ok ? 'You can close this window.' : description || error),
+  el('p', 'muted', ok ? 'You can close this window.' : problem.line),
 );
-if (!ok && description) root.append(el('p', 'muted code', error));
+if (!ok) {
+  if (problem.detail) {
+    const more = el('details', 'details');
+    more.append(el('summary', '', 'Details'), el('p', 'details-text', problem.detail));
+    root.append(more);
+  }
+  root.append(el('p', 'muted', 'You can close this window and go back to where you started.'));
+}
 document.title = `${ok ? 'Account connected' : 'Connection failed'} · Switchboard`;
 
 const opener = window.opener as Window | null;

@@ -3,14 +3,32 @@
 /** 401/403: the link (session token) expired or is invalid. */
 export class AuthError extends Error {}
 
-/** Any other failure, with the server's message and optional provider response text. */
+/** What an error body says beyond its message: enough to choose the words shown to the end user. */
+export interface ErrorFacts {
+  /** The provider's response text (a redacted excerpt), when a provider was called. */
+  providerResponse?: string | undefined;
+  /** True when the body carries provider evidence (`provider_errors`). */
+  fromProvider?: boolean;
+  /** The provider's HTTP status; null when the provider could not be reached at all. */
+  providerStatus?: number | null | undefined;
+  /** The input field the server refused (`data.field`). */
+  field?: string | undefined;
+}
+
+/** Any other failure, with the server's message and what else the body said. */
 export class ApiError extends Error {
   readonly status: number;
   readonly providerResponse: string | undefined;
-  constructor(message: string, status: number, providerResponse?: string) {
+  readonly fromProvider: boolean;
+  readonly providerStatus: number | null | undefined;
+  readonly field: string | undefined;
+  constructor(message: string, status: number, facts: ErrorFacts = {}) {
     super(message);
     this.status = status;
-    this.providerResponse = providerResponse;
+    this.providerResponse = facts.providerResponse;
+    this.fromProvider = facts.fromProvider ?? false;
+    this.providerStatus = facts.providerStatus;
+    this.field = facts.field;
   }
 }
 
@@ -105,10 +123,18 @@ const str = (v: unknown): string | undefined =>
 function toApiError(status: number, text: string): ApiError {
   let message = `Request failed (${status})`;
   let provider: string | undefined;
+  const facts: ErrorFacts = {};
   try {
     const body = JSON.parse(text) as Record<string, unknown>;
     if (typeof body.message === 'string' && body.message) message = body.message;
     provider = str(body.provider_response);
+    const evidence = Array.isArray(body.provider_errors) ? (body.provider_errors[0] as { status?: unknown } | undefined) : undefined;
+    if (evidence && typeof evidence === 'object') {
+      facts.fromProvider = true;
+      facts.providerStatus = typeof evidence.status === 'number' ? evidence.status : null;
+    }
+    const data = body.data as { field?: unknown } | undefined;
+    if (data && typeof data.field === 'string') facts.field = data.field;
     try {
       const inner = JSON.parse(message) as Record<string, unknown>;
       if (inner && typeof inner === 'object' && typeof inner.message === 'string') {
@@ -121,7 +147,7 @@ function toApiError(status: number, text: string): ApiError {
   } catch {
     if (text && text.length < 200 && !text.trimStart().startsWith('<')) message = text;
   }
-  return new ApiError(message, status, provider);
+  return new ApiError(message, status, { ...facts, providerResponse: provider });
 }
 
 export function createApi(base: string, token: string): Api {

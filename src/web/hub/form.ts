@@ -76,6 +76,8 @@ export interface Prefill {
   setup: Record<string, string>;
   secrets: Record<string, string>;
   externalTriggerToken: string | undefined;
+  /** What the user already typed on this page (wins over stored values). */
+  draft?: Record<string, string>;
 }
 
 const isSecret = (f: Field): boolean => f.secret !== false || f.type === 'password';
@@ -175,10 +177,13 @@ export function buildForm(fields: Field[], notices: Notice[], prefill: Prefill, 
   for (const f of fields) {
     const label = f.label || f.key;
     const secret = isSecret(f) && f.key !== 'external-trigger-token';
+    const typed = prefill.draft?.[f.key];
     let initial =
       f.key === 'external-trigger-token' && prefill.externalTriggerToken !== undefined
         ? prefill.externalTriggerToken
-        : (secret ? prefill.secrets[f.key] ?? prefill.setup[f.key] : prefill.setup[f.key] ?? prefill.secrets[f.key]) ??
+        : f.display !== false && typed !== undefined
+          ? typed
+          : (secret ? prefill.secrets[f.key] ?? prefill.setup[f.key] : prefill.setup[f.key] ?? prefill.secrets[f.key]) ??
           (f.value !== undefined && f.value !== null ? String(f.value) : '');
     const s: FieldState = {
       field: f,

@@ -16,9 +16,19 @@ import {
   type Integration,
 } from './api.js';
 import { buildForm, resolveConfig, type ResolvedConfig } from './form.js';
+import { apiProblem, oauthProblem, type Problem } from './problems.js';
+import { ASK } from '../shared/oauth-words.js';
 
 const POLL_MS = 1500;
 const TIMEOUT_MS = 5 * 60 * 1000;
+/** How often the sign-in window is checked: a closed window is noticed within about a second. */
+const CLOSE_CHECK_MS = 400;
+/**
+ * A window that reads `closed` this soon after opening was most likely cut off from us by the
+ * provider's Cross-Origin-Opener-Policy (the opener then sees it as closed while the user is still
+ * signing in), not closed by a person: keep polling instead of cancelling the sign-in.
+ */
+const ISOLATED_WITHIN_MS = 2000;
 const RETURN_PARAMS = ['attempt', 'integration', 'status', 'account_id', 'provider', 'error', 'error_description'];
 
 const params = new URLSearchParams(location.search);
@@ -27,12 +37,17 @@ const API = apiBase(params.get('api_url'));
 const api = createApi(API, token);
 const framed = window.parent !== window;
 if (framed) document.documentElement.classList.add('framed');
-// In connect.js's modal, Escape closes the modal (like its × button).
-if (framed && params.get('modal') === '1') {
-  document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && !e.defaultPrevented) window.parent.postMessage({ type: 'CloseModal' }, '*');
-  });
-}
+
+/**
+ * What Escape does on the current screen (back to the list, cancel the sign-in); it returns false
+ * when it had nothing to do. Then, in connect.js's modal, Escape closes the modal (like its ×).
+ */
+let onEscape: (() => boolean) | null = null;
+document.addEventListener('keydown', (e) => {
+  if (e.key !== 'Escape' || e.defaultPrevented) return;
+  if (onEscape?.()) e.preventDefault();
+  else if (framed && params.get('modal') === '1') window.parent.postMessage({ type: 'CloseModal' }, '*');
+});
 
 const app = document.getElementById('app') as HTMLElement;
 const live = document.getElementById('live') as HTMLElement;
@@ -46,6 +61,14 @@ let editAccountId: string | undefined;
 let account: AccountData | undefined;
 const configs = new Map<string, ConnectorConfig>();
 const listState = { q: '', cat: '', focus: '' };
+/**
+ * What the user typed in each connector's form, so a closed sign-in window, an error or Back does
+ * not make them type it again. Secrets included (a Kustomer client secret is hard to dig out
+ * twice), but only in this page's memory: never in localStorage/sessionStorage, the URL or
+ * history, which outlive the page and can be read later from the browser profile. The values
+ * are gone when the tab closes, and dropped once the account is connected.
+ */
+const drafts = new Map<string, Record<string, string>>();
 
 function apiBase(raw: string | null): string {
   if (raw) {
@@ -63,6 +86,7 @@ function apiBase(raw: string | null): string {
 
 function mount(title: string, ...children: Child[]): number {
   view++;
+  onEscape = null;
   document.title = `${title} · Switchboard`;
   const first = !app.hasChildNodes();
   app.removeAttribute('aria-busy');
@@ -112,12 +136,34 @@ function pretty(text: string): string {
   }
 }
 
-function alertBox(kind: 'error' | 'warning', title: string, detail?: string): HTMLElement {
+/** The evidence (server message, provider answer), closed by default: end users rarely need it. */
+function details(detail: string | undefined): HTMLElement | null {
+  if (!detail) return null;
+  return h('details', { class: 'details', 'data-testid': 'details' }, h('summary', null, 'Details'), h('pre', { class: 'provider-response' }, pretty(detail)));
+}
+
+function alertBox(kind: 'error' | 'warning', problem: Problem): HTMLElement {
   return h(
     'div',
-    { class: `alert alert-${kind}`, role: 'alert', 'data-testid': kind === 'error' ? 'error' : 'warning' },
+    { class: `alert alert-${kind}`, role: 'alert', tabindex: '-1', 'data-testid': kind === 'error' ? 'error' : 'warning' },
     svg(ICONS.alert),
-    h('div', { class: 'alert-body' }, h('p', { class: 'alert-title' }, title), detail ? h('pre', { class: 'provider-response' }, pretty(detail)) : null),
+    h('div', { class: 'alert-body' }, h('p', { class: 'alert-title', 'data-testid': 'problem' }, problem.line), details(problem.detail)),
+  );
+}
+
+/** Keyboard and screen-reader users land on the news, not on <body>. */
+function focusAlert(el: HTMLElement | null): void {
+  el?.focus({ preventScroll: false });
+}
+
+/** "Try again" and, when the link offers more than one app, "Choose another app". */
+function recoveryActions(retry: () => void, primary = true): HTMLElement {
+  const canList = editAccountId === undefined && active.length > 1;
+  return h(
+    'div',
+    { class: 'actions' },
+    canList ? h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'choose-another', onClick: () => list() }, 'Choose another app') : null,
+    h('button', { type: 'button', class: `btn ${primary ? 'btn-primary' : 'btn-secondary'}`, 'data-testid': 'try-again', onClick: retry }, 'Try again'),
   );
 }
 
@@ -125,20 +171,26 @@ function state(testid: string, icon: string, tone: string, title: string, ...res
   return h('div', { class: 'state', 'data-testid': testid }, h('div', { class: `badge-icon ${tone}` }, svg(icon, '')), heading(title), ...rest);
 }
 
-function fail(e: unknown, retry: () => void): void {
+function fail(e: unknown, retry: () => void, name = 'this app'): void {
   if (e instanceof AuthError) return expired();
-  const message = e instanceof Error ? e.message : 'Unknown error';
-  mount(
-    'Something went wrong',
-    h(
-      'div',
-      { class: 'state', 'data-testid': 'error', role: 'alert' },
-      h('div', { class: 'badge-icon bad' }, svg(ICONS.alert, '')),
-      heading('Something went wrong'),
-      h('p', { class: 'muted' }, message),
-      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn btn-secondary', onClick: retry }, 'Try again')),
-    ),
+  const problem = apiProblem(e, name);
+  errorState('Something went wrong', problem, retry);
+}
+
+/** A whole-screen error: one line, the evidence behind "Details", and ways forward. */
+function errorState(title: string, problem: Problem, retry: () => void): void {
+  const box = h(
+    'div',
+    { class: 'state', 'data-testid': 'error', role: 'alert', tabindex: '-1' },
+    h('div', { class: 'badge-icon bad' }, svg(ICONS.alert, '')),
+    heading(title),
+    h('p', { class: 'muted', 'data-testid': 'problem' }, problem.line),
+    details(problem.detail),
+    recoveryActions(retry),
   );
+  mount(title, box);
+  onEscape = () => (retry(), true);
+  focusAlert(box);
 }
 
 /* ---------- screens ---------- */
@@ -150,12 +202,44 @@ function loading(text: string): number {
   return v;
 }
 
+interface LinkStatus {
+  status?: 'active' | 'expired' | 'invalid' | string;
+  origin_owner_name?: string | null;
+}
+
+/**
+ * The link no longer works. An expired link names whom it was made for (the server knows the
+ * token's session); a token that never existed says so rather than "expired".
+ */
 function expired(): void {
-  mount(
-    'Link expired',
-    state('expired', ICONS.clock, '', 'This link has expired or is invalid.', h('p', { class: 'muted' }, 'Ask for a new link.')),
-  );
-  announce('This link has expired or is invalid. Ask for a new link.');
+  void linkEnded();
+}
+
+async function linkEnded(): Promise<void> {
+  const v = ++view;
+  let link: LinkStatus | null = null;
+  if (token) link = await api.get<LinkStatus>('/hub/link_status').catch(() => null);
+  if (v !== view) return;
+  const status = token ? link?.status : 'invalid';
+  const forWhom = link?.origin_owner_name?.trim();
+  let title: string;
+  let what: string;
+  let next: string;
+  if (status === 'expired') {
+    title = 'Link expired';
+    what = forWhom ? `This link for ${forWhom} has expired.` : 'This link has expired.';
+    next = `Links only work for a limited time. Ask ${ASK} for a new one.`;
+  } else if (status === 'invalid') {
+    title = 'Link not valid';
+    what = 'This link is not valid.';
+    next = `Check that you opened the whole link. If it still does not work, ask ${ASK} for a new one.`;
+  } else {
+    title = 'Link expired';
+    what = 'This link has expired or is not valid.';
+    next = `Ask ${ASK} for a new link.`;
+  }
+  mount(title, state(status === 'invalid' ? 'invalid-link' : 'expired', status === 'invalid' ? ICONS.alert : ICONS.clock, '', what, h('p', { class: 'muted' }, next)));
+  announce(`${what} ${next}`);
 }
 
 function list(): void {
@@ -287,6 +371,15 @@ function list(): void {
   );
   const back = listState.focus ? ul.querySelector<HTMLElement>(`[data-integration-id="${CSS.escape(listState.focus)}"]`) : null;
   back?.focus();
+  // Escape clears the search first (as the browser does for a search box); then it is the modal's.
+  onEscape = () => {
+    if (!search.value) return false;
+    search.value = '';
+    listState.q = '';
+    render();
+    search.focus();
+    return true;
+  };
 }
 
 async function loadConfig(integrationId: string): Promise<ConnectorConfig> {
@@ -300,8 +393,7 @@ async function loadConfig(integrationId: string): Promise<ConnectorConfig> {
 
 interface Flash {
   kind: 'error' | 'warning';
-  title: string;
-  detail?: string;
+  problem: Problem;
 }
 
 async function connector(integ: Integration, flash?: Flash): Promise<void> {
@@ -310,7 +402,7 @@ async function connector(integ: Integration, flash?: Flash): Promise<void> {
   try {
     config = await loadConfig(integ.integration_id);
   } catch (e) {
-    if (v === view) fail(e, () => void connector(integ));
+    if (v === view) fail(e, () => void connector(integ), integ.name || integ.provider);
     return;
   }
   if (v !== view) return;
@@ -320,18 +412,19 @@ async function connector(integ: Integration, flash?: Flash): Promise<void> {
 function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): void {
   const edit = editAccountId !== undefined;
   const canBack = !edit && active.length > 1;
-  const alerts = h('div', { class: 'alerts' }, flash ? alertBox(flash.kind, flash.title, flash.detail) : null);
+  const alerts = h('div', { class: 'alerts' }, flash ? alertBox(flash.kind, flash.problem) : null);
   const label = edit ? (rc.oauth ? 'Reconnect' : 'Save changes') : 'Connect';
   const button = h('button', { type: 'submit', class: 'btn btn-primary btn-block', 'data-testid': 'connect' }, label);
   let busy = false;
 
   const update = (): void => {
     button.disabled = busy || !handle.valid();
+    drafts.set(integ.integration_id, handle.values());
   };
   const handle = buildForm(
     rc.fields,
     rc.notices,
-    { setup: account?.setupInformation ?? {}, secrets: account?.secrets ?? {}, externalTriggerToken },
+    { setup: account?.setupInformation ?? {}, secrets: account?.secrets ?? {}, externalTriggerToken, draft: drafts.get(integ.integration_id) ?? {} },
     update,
   );
   const hasVisible = handle.nodes.some((n) => n.classList.contains('field'));
@@ -352,9 +445,12 @@ function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): void {
     button.setAttribute('aria-busy', String(on));
     update();
   };
-  const showError = (title: string, detail?: string): void => {
-    alerts.replaceChildren(alertBox('error', title, detail));
+  const showError = (problem: Problem): void => {
+    const box = alertBox('error', problem);
+    alerts.replaceChildren(box);
+    focusAlert(box);
   };
+  const labelOf = (key: string): string | undefined => rc.fields.find((f) => f.key === key)?.label;
 
   async function submit(): Promise<void> {
     if (busy) return;
@@ -370,8 +466,7 @@ function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): void {
       if (v !== view) return;
       if (e instanceof AuthError) return expired();
       setBusy(false);
-      if (e instanceof ApiError) showError(e.message, e.providerResponse);
-      else showError('Something went wrong', e instanceof Error ? e.message : undefined);
+      showError(apiProblem(e, rc.name, labelOf));
     }
   }
 
@@ -400,16 +495,17 @@ function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): void {
         ? `Sign in to ${rc.name} to connect your account.`
         : `Enter your ${rc.name} details to connect your account.`);
 
+  // The heading comes first in the DOM: the screen focuses it, so Tab reaches Back next (drawn first by CSS).
   mount(
     rc.name,
     h(
       'div',
       { class: 'head' },
+      heading(rc.name),
       canBack
         ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Back to integrations', 'data-testid': 'back', onClick: () => list() }, svg(ICONS.back))
         : null,
       logo(rc.icon, rc.name, 24),
-      heading(rc.name),
       rc.supportLink
         ? h('a', { class: 'guide', href: rc.supportLink, target: '_blank', rel: 'noopener noreferrer' }, 'Connection guide', svg(ICONS.external), h('span', { class: 'sr-only' }, ' (opens in a new tab)'))
         : null,
@@ -418,7 +514,8 @@ function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): void {
     formEl,
   );
   update();
-  if (flash) announce(flash.title);
+  if (canBack) onEscape = () => (busy ? false : (list(), true));
+  if (flash) focusAlert(alerts.querySelector<HTMLElement>('[role="alert"]'));
 }
 
 async function saveCredentials(integ: Integration, rc: ResolvedConfig, credentials: Record<string, string>, v: number): Promise<void> {
@@ -430,10 +527,11 @@ async function saveCredentials(integ: Integration, rc: ResolvedConfig, credentia
     id = editAccountId;
   } else {
     const res = await api.send<{ id?: string; provider?: string }>('POST', '/hub/accounts', body);
-    if (!res || !res.id) throw new ApiError('Failed to create account', 0, 'Please try again later.');
+    if (!res || !res.id) throw new ApiError('The server did not return the new account', 500);
     id = res.id;
     provider = res.provider || provider;
   }
+  drafts.delete(integ.integration_id);
   if (v === view) success(rc.name, { id, provider });
 }
 
@@ -471,7 +569,7 @@ async function startOAuth(
   values: Record<string, string>,
   v: number,
   setBusy: (on: boolean, text?: string) => void,
-  showError: (title: string, detail?: string) => void,
+  showError: (problem: Problem) => void,
 ): Promise<void> {
   let attemptId: string | undefined;
   try {
@@ -483,7 +581,7 @@ async function startOAuth(
   if (v !== view) return;
   if (!attemptId) {
     setBusy(false);
-    return showError('Could not start the sign-in', 'Could not create a connection attempt. Please try again.');
+    return showError({ line: 'We could not start the sign-in. Please try again.' });
   }
   const w = 600;
   const hgt = 760;
@@ -495,24 +593,28 @@ async function startOAuth(
     if (!framed) {
       // Pop-up blocked: take the whole page through the provider and come back here.
       setBusy(true, 'Redirecting…');
-      announce(`Redirecting to ${rc.name}…`);
+      announce(`Your browser blocked the sign-in window. Continuing to ${rc.name} in this tab…`);
       location.assign(oauthUrl(integ, attemptId, returnUrl(attemptId, integ), values));
       return;
     }
     void api.send('DELETE', `/hub/connection_attempts/${enc(attemptId)}`).catch(() => undefined);
     setBusy(false);
-    return showError('Pop-up blocked', 'Your browser blocked the sign-in window. Allow pop-ups for this site, then press Connect again.');
+    return showError({ line: 'Your browser blocked the sign-in window. Allow pop-ups for this site, then press Connect again.' });
   }
   waiting({ integ, name: rc.name, attemptId, popup, startedAt: Date.now() });
 }
 
 function waiting(p: Pending): void {
   let timer = 0;
+  let watch = 0;
   let inFlight = false;
   let stopped = false;
+  let closing = false;
+  const attemptPath = `/hub/connection_attempts/${enc(p.attemptId)}`;
   const stop = (): void => {
     stopped = true;
     clearTimeout(timer);
+    clearInterval(watch);
     window.removeEventListener('message', onMessage);
     try {
       p.popup?.close();
@@ -520,16 +622,20 @@ function waiting(p: Pending): void {
       /* cross-origin or already closed */
     }
   };
-  const discard = (): void => void api.send('DELETE', `/hub/connection_attempts/${enc(p.attemptId)}`).catch(() => undefined);
+  const discard = (): void => void api.send('DELETE', attemptPath).catch(() => undefined);
   // The callback page posts to its opener (us): check right away instead of waiting for the next poll.
   const onMessage = (e: MessageEvent): void => {
-    if (e.source === p.popup && e.origin === location.origin && !inFlight && !stopped) {
+    if (e.source === p.popup && e.origin === location.origin && !inFlight && !stopped && !closing) {
       clearTimeout(timer);
       void tick();
     }
   };
 
   const cancel = h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'cancel' }, 'Cancel');
+  const reopen = p.popup
+    ? h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'show-window', onClick: () => p.popup?.focus() }, 'Show the sign-in window')
+    : null;
+  const hint = h('p', { class: 'muted' }, p.popup ? `Finish signing in to ${p.name} in the window that opened.` : `Checking your ${p.name} sign-in…`);
   const v = mount(
     `Waiting for ${p.name}`,
     h(
@@ -537,29 +643,74 @@ function waiting(p: Pending): void {
       { class: 'state', 'data-testid': 'waiting', 'data-attempt-id': p.attemptId },
       h('div', { class: 'spinner', role: 'presentation' }),
       heading(`Waiting for ${p.name}…`),
-      h('p', { class: 'muted' }, p.popup ? `Finish signing in to ${p.name} in the window that opened.` : `Checking your ${p.name} sign-in…`),
-      h('div', { class: 'actions' }, cancel),
+      hint,
+      h('div', { class: 'actions' }, reopen, cancel),
     ),
   );
   announce(`Waiting for ${p.name}`);
-  cancel.addEventListener('click', () => {
+  const userCancel = (): void => {
     stop();
     discard();
     void connector(p.integ);
-  });
+  };
+  cancel.addEventListener('click', userCancel);
+  onEscape = () => (userCancel(), true);
   window.addEventListener('message', onMessage);
+
+  /** Ends the wait on a final status; false while the attempt is still pending. */
+  function settle(r: Attempt | null): boolean {
+    const status = r?.status;
+    if (status === 'authenticated' && r?.account?.id) {
+      stop();
+      drafts.delete(p.integ.integration_id);
+      success(p.name, { id: r.account.id, provider: p.integ.provider });
+      return true;
+    }
+    if (status === 'error') {
+      stop();
+      oauthError(p, r?.error ?? null);
+      return true;
+    }
+    if (status === 'expired') {
+      stop();
+      void connector(p.integ, { kind: 'warning', problem: { line: 'The sign-in took too long and expired. Press Connect to try again.' } });
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * The window is gone. Our callback page closes it itself after a success or an error, so the
+   * attempt is read once more before anything is cancelled; the DELETE only cancels a pending
+   * attempt and answers with the attempt as it is, so a sign-in that finished in between is
+   * still reported as what it was, never as cancelled.
+   */
+  async function windowClosed(): Promise<void> {
+    closing = true;
+    clearTimeout(timer);
+    const seen = await api.get<Attempt>(attemptPath).catch(() => null);
+    if (stopped || v !== view || settle(seen)) return;
+    const after = await api.send<Attempt>('DELETE', attemptPath).catch(() => null);
+    if (stopped || v !== view || settle(after)) return;
+    stop();
+    void connector(p.integ, {
+      kind: 'warning',
+      problem: { line: `The sign-in window was closed before you finished signing in to ${p.name}. Press Connect to try again.` },
+    });
+  }
 
   async function tick(): Promise<void> {
     if (stopped || v !== view) return stop();
+    if (closing) return;
     if (Date.now() - p.startedAt > TIMEOUT_MS) {
       stop();
       discard();
-      return void connector(p.integ, { kind: 'warning', title: 'Connection timed out. Please try again.' });
+      return void connector(p.integ, { kind: 'warning', problem: { line: 'The sign-in timed out. Press Connect to try again.' } });
     }
     inFlight = true;
     let r: Attempt | null = null;
     try {
-      r = await api.get<Attempt>(`/hub/connection_attempts/${enc(p.attemptId)}`);
+      r = await api.get<Attempt>(attemptPath);
     } catch (e) {
       if (e instanceof AuthError && !stopped && v === view) {
         stop();
@@ -569,39 +720,34 @@ function waiting(p: Pending): void {
     } finally {
       inFlight = false;
     }
-    if (stopped || v !== view) return;
-    const status = r?.status;
-    if (status === 'authenticated' && r?.account?.id) {
+    if (stopped || v !== view || closing) return;
+    if (settle(r)) return;
+    if (r?.status === 'cancelled') {
       stop();
-      return success(p.name, { id: r.account.id, provider: p.integ.provider });
-    }
-    if (status === 'error') {
-      stop();
-      return oauthError(p, r?.error ?? null);
-    }
-    if (status === 'cancelled' || status === 'expired') {
-      stop();
-      return void connector(p.integ, status === 'expired' ? { kind: 'warning', title: 'The sign-in expired. Please try again.' } : undefined);
+      return void connector(p.integ);
     }
     timer = window.setTimeout(() => void tick(), POLL_MS);
   }
   timer = window.setTimeout(() => void tick(), p.popup ? POLL_MS : 0);
+
+  const popup = p.popup;
+  if (popup) {
+    watch = window.setInterval(() => {
+      if (stopped || closing || !popup.closed) return;
+      clearInterval(watch);
+      if (Date.now() - p.startedAt < ISOLATED_WITHIN_MS) {
+        // Cut off by the provider's opener policy (see ISOLATED_WITHIN_MS): polling still ends the wait.
+        hint.textContent = `Finish signing in to ${p.name} in the other window. If you closed it, press Cancel.`;
+        reopen?.remove();
+        return;
+      }
+      void windowClosed();
+    }, CLOSE_CHECK_MS);
+  }
 }
 
 function oauthError(p: Pending, err: Attempt['error']): void {
-  const description = err?.description || 'No description';
-  mount(
-    `Could not connect ${p.name}`,
-    h(
-      'div',
-      { class: 'state', 'data-testid': 'error', role: 'alert' },
-      h('div', { class: 'badge-icon bad' }, svg(ICONS.alert, '')),
-      heading(`Could not connect ${p.name}`),
-      h('p', { class: 'muted' }, description),
-      err?.code ? h('p', { class: 'code' }, err.code) : null,
-      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn btn-primary', onClick: () => void connector(p.integ) }, 'Try again')),
-    ),
-  );
+  errorState(`Could not connect ${p.name}`, oauthProblem(err?.code, err?.description, p.name), () => void connector(p.integ));
 }
 
 /* ---------- success ---------- */

@@ -9,17 +9,28 @@ import { readCookie } from '../../admin-cookie.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** A small page for popup errors we cannot send back to the Hub (no valid session or state). */
-function errorPage(reply: FastifyReply, status: number, message: string) {
+/**
+ * A small page for popup errors we cannot send back to the Hub (no valid session or state). It
+ * speaks to the end user: one plain line and what to do next; the server's own message is kept
+ * behind "Details" for whoever helps them.
+ */
+function errorPage(reply: FastifyReply, status: number, message: string, plain?: string) {
+  const line = plain ?? (
+    status === 401
+      ? 'This link has expired or is not valid. Ask the company that sent you this link for a new one.'
+      : status >= 500
+        ? 'Something went wrong on our side. Close this window and try again in a few minutes.'
+        : 'This sign-in could not start or finish. Close this window and press Connect again. If it keeps happening, contact the company that sent you this link.');
+  const details = status === 401 || plain ? '' : `<details><summary>Details</summary><p>${escapeHtml(message)}</p></details>`;
   return reply
     .status(status)
     .type('text/html; charset=utf-8')
     .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
     .header('referrer-policy', 'no-referrer')
     .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Connection failed</title>` +
-        `<style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:15vh auto;padding:0 1rem;color:#1f2328}h1{font-size:1.25rem}</style></head>` +
-        `<body><h1>Connection failed</h1><p role="alert">${escapeHtml(message)}</p><p>You can close this window and start again.</p></body></html>`,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Could not connect your account</title>` +
+        `<style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:15vh auto;padding:0 1rem;color:#1f2328}h1{font-size:1.25rem}summary{cursor:pointer;min-height:24px}details p{color:#59636e;font-size:14px;overflow-wrap:anywhere}</style></head>` +
+        `<body><main><h1>Could not connect your account</h1><p role="alert">${escapeHtml(line)}</p>${details}</main></body></html>`,
     );
 }
 
@@ -73,8 +84,9 @@ export function oauthRoutes(app: FastifyInstance, deps: Deps) {
       if (attempt && returnTo && e.status < 500 && e.status !== 401 && e.status !== 404) {
         return reply.redirect(withParams(returnTo, { status: 'error', error: e.code, error_description: e.message }), 302);
       }
-      const expiredLink = e.status === 401 && req.query.launch === undefined;
-      return errorPage(reply, e.status, expiredLink ? 'This link has expired or is invalid. Ask for a new link.' : e.message);
+      // A spent or expired launch id is our own window's, not the link's: say so plainly.
+      const launchGone = e.status === 401 && req.query.launch !== undefined;
+      return errorPage(reply, e.status, e.message, launchGone ? e.message : undefined);
     }
   });
 

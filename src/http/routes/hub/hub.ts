@@ -10,6 +10,7 @@ import { prepareLaunch } from '../../../core/oauth2.js';
 import { splitSecrets, htmlPattern, isSecretField } from '../../../connectors/fields.js';
 import { redact } from '../../../core/vault.js';
 import { unauthorized } from '../../../core/errors.js';
+import { hashToken } from '../../../core/ids.js';
 import { parseInput } from '../../errors.js';
 import { createAuthLimiter } from '../../auth-limiter.js';
 import { HUB_BODY_LIMIT } from '../../limits.js';
@@ -186,4 +187,36 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
     },
     { prefix: '/hub' },
   );
+  linkStatusRoute(app, deps);
+}
+
+/**
+ * `GET /hub/link_status`: why a link stopped working, so the Hub can say "This link for Acme has
+ * expired" rather than "expired or invalid". Outside the authenticated block on purpose: it
+ * answers for tokens that no longer authenticate. It tells an expired token's holder only what
+ * the link already showed them (whom it was made for); an unknown token learns nothing, and
+ * failed lookups count towards the same per-address limit as the rest of the Hub API. The
+ * OPTIONS preflight is answered by the `/hub/*` CORS handler.
+ */
+function linkStatusRoute(app: FastifyInstance, deps: Deps) {
+  const limiter = createAuthLimiter();
+  app.get('/hub/link_status', async (req, reply) => {
+    reply.header('access-control-allow-origin', '*').header('cache-control', 'no-store');
+    limiter.check(req, reply);
+    const token = req.headers['x-hub-session-token'];
+    const { rows } =
+      typeof token === 'string' && token.length >= 20 && token.length <= 256
+        ? await deps.db.query<{ origin_owner_name: string; expires_at: Date }>(
+            'SELECT origin_owner_name, expires_at FROM connect_sessions WHERE token_hash = $1',
+            [hashToken(token)],
+          )
+        : { rows: [] };
+    const session = rows[0];
+    if (!session) {
+      if (token) limiter.fail(req);
+      return { status: 'invalid' };
+    }
+    if (session.expires_at.getTime() > deps.clock().getTime()) return { status: 'active' };
+    return { status: 'expired', origin_owner_name: session.origin_owner_name, expired_at: session.expires_at.toISOString() };
+  });
 }
