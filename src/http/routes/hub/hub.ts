@@ -202,7 +202,6 @@ function linkStatusRoute(app: FastifyInstance, deps: Deps) {
   const limiter = createAuthLimiter();
   app.get('/hub/link_status', async (req, reply) => {
     reply.header('access-control-allow-origin', '*').header('cache-control', 'no-store');
-    limiter.check(req, reply);
     const token = req.headers['x-hub-session-token'];
     const { rows } =
       typeof token === 'string' && token.length >= 20 && token.length <= 256
@@ -213,7 +212,7 @@ function linkStatusRoute(app: FastifyInstance, deps: Deps) {
         : { rows: [] };
     const session = rows[0];
     if (!session) {
-      if (token) limiter.fail(req);
+      if (token) limiter.fail(req, reply);
       return { status: 'invalid' };
     }
     if (session.expires_at.getTime() > deps.clock().getTime()) return { status: 'active' };
