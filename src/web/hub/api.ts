@@ -113,7 +113,7 @@ export interface Attempt {
 
 export interface Api {
   get<T>(path: string): Promise<T | null>;
-  send<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T | null>;
+  send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T | null>;
 }
 
 const str = (v: unknown): string | undefined =>

@@ -545,12 +545,18 @@ interface Pending {
   startedAt: number;
 }
 
-function oauthUrl(integ: Integration, attemptId: string, redirectUri: string, values: Record<string, string>): string {
-  let url =
-    `${API}/connect/oauth2/${enc(integ.integration_id)}?redirect_uri=${enc(redirectUri)}` +
-    `&token=${enc(token)}&connection_attempt_id=${enc(attemptId)}`;
-  for (const [k, val] of Object.entries(values)) url += `&${enc(k)}=${enc(val)}`;
-  return url;
+/**
+ * The popup's address: a one-time launch id. The end user's fields (a client secret among them)
+ * and the session token go to the server in a request body, never into a URL that browser
+ * history or a proxy's access log would keep.
+ */
+async function launchUrl(integ: Integration, attemptId: string, redirectUri: string, values: Record<string, string>): Promise<string | undefined> {
+  const res = await api.send<{ launch_url?: string }>('PUT', `/hub/connection_attempts/${enc(attemptId)}/launch`, {
+    integration_id: integ.integration_id,
+    redirect_uri: redirectUri,
+    fields: values,
+  });
+  return res?.launch_url;
 }
 
 /** This page's URL, to come back to after a full-page OAuth redirect. */
@@ -588,13 +594,31 @@ async function startOAuth(
   const left = Math.max(0, Math.round(window.screenX + (window.outerWidth - w) / 2));
   const top = Math.max(0, Math.round(window.screenY + (window.outerHeight - hgt) / 2));
   const callback = `${location.origin}/embedded/accounts/callback`;
-  const popup = window.open(oauthUrl(integ, attemptId, callback, values), 'switchboard-connect', `width=${w},height=${hgt},left=${left},top=${top}`);
+  let url: string | undefined;
+  try {
+    url = await launchUrl(integ, attemptId, callback, values);
+  } catch (e) {
+    if (e instanceof AuthError) throw e;
+    setBusy(false);
+    return showError(apiProblem(e, rc.name));
+  }
+  if (v !== view) return;
+  if (!url) {
+    setBusy(false);
+    return showError({ line: 'We could not start the sign-in. Please try again.' });
+  }
+  const popup = window.open(url, 'switchboard-connect', `width=${w},height=${hgt},left=${left},top=${top}`);
   if (!popup) {
     if (!framed) {
       // Pop-up blocked: take the whole page through the provider and come back here.
       setBusy(true, 'Redirecting…');
       announce(`Your browser blocked the sign-in window. Continuing to ${rc.name} in this tab…`);
-      location.assign(oauthUrl(integ, attemptId, returnUrl(attemptId, integ), values));
+      const here = await launchUrl(integ, attemptId, returnUrl(attemptId, integ), values).catch(() => undefined);
+      if (here) location.assign(here);
+      else {
+        setBusy(false);
+        showError({ line: 'We could not start the sign-in. Please try again.' });
+      }
       return;
     }
     void api.send('DELETE', `/hub/connection_attempts/${enc(attemptId)}`).catch(() => undefined);

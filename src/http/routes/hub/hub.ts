@@ -9,7 +9,7 @@ import { attemptToWire, cancelAttempt, createAttempt, getAttempt } from '../../.
 import { prepareLaunch } from '../../../core/oauth2.js';
 import { splitSecrets, htmlPattern, isSecretField } from '../../../connectors/fields.js';
 import { redact } from '../../../core/vault.js';
-import { unauthorized } from '../../../core/errors.js';
+import { badRequest, unauthorized } from '../../../core/errors.js';
 import { hashToken } from '../../../core/ids.js';
 import { parseInput } from '../../errors.js';
 import { createAuthLimiter } from '../../auth-limiter.js';
@@ -70,13 +70,19 @@ const attemptBody = z.object({
   fields: z.record(z.string().max(64), z.string().max(8192)).refine((f) => Object.keys(f).length <= 50, 'too many fields').optional(),
 });
 
+const launchBody = z.object({
+  integration_id: z.string().min(1).max(64),
+  redirect_uri: z.string().max(2048),
+  fields: z.record(z.string().max(64), z.string().max(8192)).refine((f) => Object.keys(f).length <= 50, 'too many fields').optional(),
+});
+
 /** `/hub/*`: what the official `@stackone/hub` component and our own Hub page call. */
 export function hubRoutes(app: FastifyInstance, deps: Deps) {
   app.register(
     async (hub) => {
       await hub.register(cors, {
         origin: '*',
-        methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+        methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
         allowedHeaders: ['content-type', 'x-hub-session-token', 'x-hub-version'],
         maxAge: 600,
       });
@@ -180,6 +186,17 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
       });
 
       hub.get<{ Params: { id: string } }>('/connection_attempts/:id', async (req) => attemptToWire(await getAttempt(deps, sessionOf(req), req.params.id)));
+
+      // Ours: (re)prepares the popup's one-time launch for a pending attempt, e.g. with the Hub's
+      // own page as the return address when the browser blocked the popup.
+      hub.put<{ Params: { id: string } }>('/connection_attempts/:id/launch', async (req) => {
+        const s = sessionOf(req);
+        const body = parseInput(launchBody, req.body);
+        const attempt = await getAttempt(deps, s, req.params.id);
+        if (attempt.status !== 'pending') throw badRequest(`This connection attempt is ${attempt.status}`);
+        const launchUrl = await prepareLaunch(deps, s, attempt.id, { integrationId: body.integration_id, redirectUri: body.redirect_uri, fields: body.fields ?? {} });
+        return { ...attemptToWire(attempt), launch_url: launchUrl };
+      });
 
       hub.delete<{ Params: { id: string } }>('/connection_attempts/:id', async (req) =>
         attemptToWire(await cancelAttempt(deps, sessionOf(req), req.params.id)),
