@@ -205,8 +205,12 @@ describe('Kustomer (OAuth 2.0, end-user client)', () => {
   it('reports denied consent as an error on the attempt', async () => {
     const s = await createSession(server, { origin_owner_id: 'kus-4' });
     const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
-    fakes.kustomer.denyNext = true;
-    const flow = await popup(popupUrl(profiles.kustomer, s.token, attempt.json.id, kustomerFields));
+    // A lasting "deny": the server's authorize preflight (connectors/kustomer.json) makes its own
+    // GET before the popup's, which would use up a one-shot denial.
+    fakes.kustomer.consent = 'deny';
+    const flow = await popup(popupUrl(profiles.kustomer, s.token, attempt.json.id, kustomerFields)).finally(() => {
+      fakes.kustomer.consent = 'allow';
+    });
     expect(flow.final.searchParams.get('status')).toBe('error');
     const poll = await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt.json.id}`);
     expect(poll.json).toMatchObject({ status: 'error', account: null, error: { code: 'access_denied' } });

@@ -12,6 +12,7 @@ import {
   excerpt, ownsUrl, PROVIDER_TIMEOUT_MS, resolveUrl, runTestAction, translateProviderError, type ProviderTarget,
 } from './provider-request.js';
 import { urlPolicyViolation } from './network-policy.js';
+import { preflightAuthorize } from './authorize-preflight.js';
 
 /** One-time OAuth `state` lifetime. */
 export const STATE_TTL_MS = 10 * 60 * 1000;
@@ -71,9 +72,13 @@ interface SealedState {
   config: Record<string, string>;
 }
 
-export interface BeginResult {
-  authorizeUrl: string;
-}
+/**
+ * Where the popup goes next: the provider's authorize page, or — when the connector's authorize
+ * preflight refused it — back to the Hub's callback page with the attempt already ended.
+ */
+export type BeginResult =
+  | { refused: false; authorizeUrl: string }
+  | { refused: true; returnTo: string; provider: string; code: string; description: string };
 
 /**
  * `GET /connect/oauth2/{integration_id}`: validates the popup's session, attempt and fields,
@@ -122,7 +127,14 @@ export async function beginOAuth(deps: Deps, integrationId: string, query: Recor
     url.searchParams.set('code_challenge_method', 'S256');
   }
   for (const [k, v] of Object.entries(auth.authorize_params)) url.searchParams.set(k, v);
-  return { authorizeUrl: url.toString() };
+
+  const check = await preflightAuthorize(deps, profile.connector, url.toString());
+  if (check.refused) {
+    await deps.db.query('DELETE FROM oauth_states WHERE state_hash = $1', [hashToken(state)]);
+    await finishAttempt(deps, deps.db, attempt.id, { status: 'error', code: check.code, description: check.description });
+    return { refused: true, returnTo, provider: profile.provider, code: check.code, description: check.description };
+  }
+  return { refused: false, authorizeUrl: url.toString() };
 }
 
 export type CallbackOutcome =
