@@ -16,6 +16,7 @@ import {
   type Integration,
 } from './api.js';
 import { buildForm, resolveConfig, type ResolvedConfig } from './form.js';
+import { setupGuide } from './guide.js';
 
 const POLL_MS = 1500;
 const TIMEOUT_MS = 5 * 60 * 1000;
@@ -415,6 +416,7 @@ function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): void {
         : null,
     ),
     h('p', { class: 'muted lead' }, intro),
+    setupGuide(rc.guide),
     formEl,
   );
   update();
