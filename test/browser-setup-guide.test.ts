@@ -65,7 +65,7 @@ describe('the Hub shows each end user their own setup guide', () => {
     const text = (await page.locator('#main, body').first().innerText());
     expect(text).toMatch(/Sign in with your Salesforce account and allow access/);
     expect(text).not.toMatch(/Connected App|External Client App|Consumer Key|Callback URL|Redirect URI/);
-    expect(await page.getByTestId('redirect-uri').count()).toBe(0);
+    expect(await page.getByTestId('setup-guide').count()).toBe(0);
     expect(await axe(page, 'guide-hub-salesforce')).toEqual([]);
     await screenshot(page, 'guide-hub-salesforce');
     expect(errors).toEqual([]);
