@@ -11,7 +11,7 @@ interface SetupCheck {
 const TITLES: Record<SetupCheck['result'], string> = {
   ok: 'The setup works',
   problem: 'The provider refused this setup',
-  cannot_check: 'Nothing to check here',
+  cannot_check: 'Not checked',
 };
 
 export function checkSetupCard(profileId: string): HTMLElement {
