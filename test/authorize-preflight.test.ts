@@ -151,6 +151,7 @@ describe('Hub connector config: the end user’s guide', () => {
     const s = await createSession(server);
     const sf = (await hub(server, s.token)('GET', `/hub/connectors/${profiles.salesforce}`)).json.config;
     expect(sf.setupGuide.callbackUrl).toBeNull();
+    expect(sf.support.link).toBeNull(); // the admin's External Client App article is not for end users
     const words = [sf.support.description, ...sf.setupGuide.steps].join('\n');
     expect(words).toMatch(/Sign in with your Salesforce account/);
     expect(words).not.toMatch(/Connected App|External Client App|Consumer Key|Callback URL/);

@@ -149,6 +149,8 @@ export const connectorSchema = z.object({
       setup_steps: z.array(z.string()).default([]),
       end_user: z
         .object({
+          /** The Hub's "Connection guide" link; the admin's `support_link` is not shown to end users. */
+          support_link: z.string().optional(),
           description: z.string().optional(),
           steps: z.array(z.string()).default([]),
         })

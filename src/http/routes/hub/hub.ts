@@ -118,7 +118,7 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
             configFields: c.config_fields.map(fieldToHub),
             configNotices: c.notices,
             assets: { icon: logoUrl(deps, c) },
-            support: { link: c.guide.support_link ?? null, description },
+            support: { link: endUser.support_link ?? null, description },
             setupGuide: { description, steps: endUser.steps.map(fill), callbackUrl: callback },
           },
           hub_settings: { configured_webhook_events: {}, project_settings: {} },
