@@ -180,9 +180,13 @@ describe('Kustomer (OAuth 2.0, end-user client)', () => {
     const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
     const before = await count('accounts');
     const flow = await popup(popupUrl(profiles.kustomer, s.token, attempt.json.id, { client_id: 'not-installed', client_secret: 'secret-not-installed', org_name: 'acme' }));
-    // Kustomer answers 400 on its own page: the popup stays there; the token is never reached.
-    expect(flow.status).toBe(400);
-    expect(flow.body).toMatch(/Invalid Client/);
+    // Kustomer answers 400 on its own page; the server's authorize preflight sees it first, so
+    // the popup lands on the Hub's callback page with the translated message, not Kustomer's page.
+    expect(flow.final.searchParams.get('status')).toBe('error');
+    expect(flow.final.searchParams.get('error')).toBe('invalid_client');
+    expect(flow.final.searchParams.get('error_description')).toMatch(/^Kustomer rejected the client: install the OAuth app/);
+    const poll = await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt.json.id}`);
+    expect(poll.json).toMatchObject({ status: 'error', error: { code: 'invalid_client' } });
     expect(await count('accounts')).toBe(before);
   });
 
@@ -206,8 +210,12 @@ describe('Kustomer (OAuth 2.0, end-user client)', () => {
   it('reports denied consent as an error on the attempt', async () => {
     const s = await createSession(server, { origin_owner_id: 'kus-4' });
     const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
-    fakes.kustomer.denyNext = true;
-    const flow = await popup(popupUrl(profiles.kustomer, s.token, attempt.json.id, kustomerFields));
+    // A lasting "deny": the server's authorize preflight (connectors/kustomer.json) makes its own
+    // GET before the popup's, which would use up a one-shot denial.
+    fakes.kustomer.consent = 'deny';
+    const flow = await popup(popupUrl(profiles.kustomer, s.token, attempt.json.id, kustomerFields)).finally(() => {
+      fakes.kustomer.consent = 'allow';
+    });
     expect(flow.final.searchParams.get('status')).toBe('error');
     const poll = await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt.json.id}`);
     expect(poll.json).toMatchObject({ status: 'error', account: null, error: { code: 'access_denied' } });

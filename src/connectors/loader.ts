@@ -39,6 +39,15 @@ function checkReferences(c: Connector, file: string) {
   if (urlIssue) throw new ConnectorDefinitionError(`${file}: ${urlIssue}`);
   const actionIssue = actionProblem(c.key, c.actions, known);
   if (actionIssue) throw new ConnectorDefinitionError(`${file}: ${actionIssue}`);
+  // A refused authorize preflight shows the end user a translated message: it must exist now.
+  if (c.auth.type === 'oauth2') {
+    for (const rule of c.auth.authorize_preflight?.refuse ?? []) {
+      const said = rule.body_contains.toLowerCase();
+      if (!c.error_translations.some((t) => said.includes(t.match.toLowerCase()))) {
+        throw new ConnectorDefinitionError(`${file}: auth.authorize_preflight refuses "${rule.body_contains}" but no error_translations entry matches it`);
+      }
+    }
+  }
   const envKeys = c.environments.map((e) => e.key);
   if (new Set(envKeys).size !== envKeys.length) throw new ConnectorDefinitionError(`${file}: duplicate environment keys`);
 }

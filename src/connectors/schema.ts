@@ -65,6 +65,31 @@ const oauth2Schema = z.object({
   keep_alive_days: z.number().positive().nullable().default(null),
   /** Extra query parameters on the authorize URL. */
   authorize_params: z.record(z.string(), z.string()).default({}),
+  /**
+   * Declares it safe to GET the authorize URL server-side (no redirects followed) before the
+   * popup goes there, and which answers end the attempt instead of stranding the end user on the
+   * provider's own error page (Kustomer's 400 "Invalid Client" for an app not installed).
+   * Any other answer, a network error or a timeout lets the popup go on.
+   */
+  authorize_preflight: z
+    .object({
+      method: z.literal('GET').default('GET'),
+      refuse: z
+        .array(
+          z
+            .object({
+              status: z.number().int().min(400).max(599),
+              /** Case-insensitive text the response body must contain. */
+              body_contains: z.string().min(1),
+              /** Stable code the attempt ends with; the message comes from `error_translations`. */
+              reason: z.string().regex(/^[a-z][a-z0-9_]*$/),
+            })
+            .strict(),
+        )
+        .min(1),
+    })
+    .strict()
+    .optional(),
 });
 
 const apiKeySchema = z.object({ type: z.literal('api_key') });
@@ -118,14 +143,28 @@ export const connectorSchema = z.object({
   test_action: requestTemplateSchema.extend({ description: z.string().optional() }),
   /** Maps a provider error body to a readable message: JSON paths tried in order. */
   error_message_paths: z.array(z.string()).default(['message', 'error_description', 'detail', 'error']),
-  /** Human guidance for the Hub and the dashboard. */
+  /**
+   * Human guidance, addressed to whoever performs it. `description` and `setup_steps` are the
+   * company admin's (the dashboard's connector page); `end_user` is what the Hub shows the end
+   * user. `{callback_url}` in any of them becomes this server's OAuth redirect URI.
+   */
   guide: z
     .object({
       support_link: z.string().optional(),
       description: z.string().optional(),
       setup_steps: z.array(z.string()).default([]),
+      end_user: z
+        .object({
+          /** The Hub's "Connection guide" link; the admin's `support_link` is not shown to end users. */
+          support_link: z.string().optional(),
+          description: z.string().optional(),
+          steps: z.array(z.string()).default([]),
+        })
+        .strict()
+        .default({ steps: [] }),
     })
-    .default({ setup_steps: [] }),
+    .strict()
+    .default({ setup_steps: [], end_user: { steps: [] } }),
   notices: z
     .array(
       z.object({

@@ -12,6 +12,7 @@ import {
   excerpt, ownsUrl, PROVIDER_TIMEOUT_MS, resolveUrl, runTestAction, translateProviderError, type ProviderTarget,
 } from './provider-request.js';
 import { urlPolicyViolation } from './network-policy.js';
+import { preflightAuthorize } from './authorize-preflight.js';
 
 /** One-time OAuth `state` lifetime. */
 export const STATE_TTL_MS = 10 * 60 * 1000;
@@ -71,11 +72,20 @@ interface SealedState {
   config: Record<string, string>;
 }
 
-export interface BeginResult {
-  authorizeUrl: string;
-  /** A cookie for the browser that started the flow; the callback must bring it back. */
-  browserCookie: { name: string; value: string; maxAgeS: number };
+/** A cookie for the browser that started the flow; the callback must bring it back. */
+export interface BrowserCookie {
+  name: string;
+  value: string;
+  maxAgeS: number;
 }
+
+/**
+ * Where the popup goes next: the provider's authorize page, or — when the connector's authorize
+ * preflight refused it — back to the Hub's callback page with the attempt already ended.
+ */
+export type BeginResult =
+  | { refused: false; authorizeUrl: string; browserCookie: BrowserCookie }
+  | { refused: true; returnTo: string; provider: string; code: string; description: string };
 
 /**
  * The cookie that binds one state to the browser that began it (RFC 9700 §4.7, login CSRF): its
@@ -212,8 +222,15 @@ async function begin(
     url.searchParams.set('code_challenge_method', 'S256');
   }
   for (const [k, v] of Object.entries(auth.authorize_params)) url.searchParams.set(k, v);
+
+  const check = await preflightAuthorize(deps, profile.connector, url.toString());
+  if (check.refused) {
+    await deps.db.query('DELETE FROM oauth_states WHERE state_hash = $1', [hashToken(state)]);
+    await finishAttempt(deps, deps.db, attempt.id, { status: 'error', code: check.code, description: check.description });
+    return { refused: true, returnTo, provider: profile.provider, code: check.code, description: check.description };
+  }
   const https = deps.settings.publicUrl().startsWith('https://');
-  return { authorizeUrl: url.toString(), browserCookie: { name: browserCookieName(state, https), value: browser, maxAgeS: STATE_TTL_MS / 1000 } };
+  return { refused: false, authorizeUrl: url.toString(), browserCookie: { name: browserCookieName(state, https), value: browser, maxAgeS: STATE_TTL_MS / 1000 } };
 }
 
 export type CallbackOutcome =

@@ -1,4 +1,5 @@
 /** Client for the Hub API (/hub/*), authenticated by the session token header. */
+import type { SetupGuide } from './guide.js';
 
 /** 401/403: the link (session token) expired or is invalid. */
 export class AuthError extends Error {}
@@ -93,6 +94,7 @@ export interface ConnectorConfig {
   configNotices?: Notice[];
   assets?: { icon?: string };
   support?: { link?: string; description?: string };
+  setupGuide?: SetupGuide;
   authentication?: Record<string, Record<string, AuthBlock>>;
 }
 

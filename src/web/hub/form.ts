@@ -1,5 +1,6 @@
 /** Connector form: resolves the auth config, renders fields and notices, validates values. */
 import { h, svg, ICONS } from '../shared/dom.js';
+import type { SetupGuide } from './guide.js';
 import type { AccountData, ConnectorConfig, Field, Integration, Notice } from './api.js';
 
 export interface ResolvedConfig {
@@ -10,6 +11,7 @@ export interface ResolvedConfig {
   notices: Notice[];
   supportLink: string | undefined;
   supportText: string | undefined;
+  guide: SetupGuide | undefined;
 }
 
 /** Falcon configs carry configFields/configNotices; legacy ones nest auth under authentication[key][env]. */
@@ -43,6 +45,7 @@ export function resolveConfig(config: ConnectorConfig, integration: Integration,
     notices,
     supportLink: supportLink && /^https?:\/\//i.test(supportLink) ? supportLink : undefined,
     supportText,
+    guide: config.setupGuide,
   };
 }
 

@@ -18,6 +18,7 @@ import {
 import { buildForm, resolveConfig, type ResolvedConfig } from './form.js';
 import { apiProblem, oauthProblem, type Problem } from './problems.js';
 import { ASK } from '../shared/oauth-words.js';
+import { setupGuide } from './guide.js';
 
 const POLL_MS = 1500;
 const TIMEOUT_MS = 5 * 60 * 1000;
@@ -511,6 +512,7 @@ function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): void {
         : null,
     ),
     h('p', { class: 'muted lead' }, intro),
+    setupGuide(rc.guide),
     formEl,
   );
   update();

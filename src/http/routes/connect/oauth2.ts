@@ -56,9 +56,13 @@ export function oauthRoutes(app: FastifyInstance, deps: Deps) {
   app.get<{ Params: { integrationId: string }; Querystring: Record<string, unknown> }>('/connect/oauth2/:integrationId', async (req, reply) => {
     reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
     try {
-      const { authorizeUrl, browserCookie } = await beginOAuth(deps, req.params.integrationId, req.query);
-      setBrowserCookie(reply, deps, browserCookie.name, browserCookie.value, browserCookie.maxAgeS);
-      return reply.redirect(authorizeUrl, 302);
+      const begun = await beginOAuth(deps, req.params.integrationId, req.query);
+      if (begun.refused) {
+        // The provider would show its own error page; ours says what to do instead.
+        return reply.redirect(withParams(begun.returnTo, { status: 'error', provider: begun.provider, error: begun.code, error_description: begun.description }), 302);
+      }
+      setBrowserCookie(reply, deps, begun.browserCookie.name, begun.browserCookie.value, begun.browserCookie.maxAgeS);
+      return reply.redirect(begun.authorizeUrl, 302);
     } catch (err) {
       const e = toAppError(err);
       if (e.status >= 500) req.log.error({ err }, 'oauth begin failed');

@@ -14,6 +14,7 @@ import { hashToken } from '../../../core/ids.js';
 import { parseInput } from '../../errors.js';
 import { createAuthLimiter } from '../../auth-limiter.js';
 import { HUB_BODY_LIMIT } from '../../limits.js';
+import { callbackUrl } from '../../../core/oauth2.js';
 import { logoUrl } from '../platform/connectors-meta.js';
 import type { Field } from '../../../connectors/schema.js';
 
@@ -122,6 +123,12 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
       hub.get<{ Params: { id: string } }>('/connectors/:id', async (req) => {
         const profile = await profileForSession(deps, sessionOf(req), req.params.id);
         const c = profile.connector;
+        // The end user's guide (never the admin's). The redirect URI is only theirs to register
+        // when the OAuth client comes from them (Kustomer); the official Hub ignores `setupGuide`.
+        const callback = c.auth.type === 'oauth2' && c.auth.client_from === 'config' ? callbackUrl(deps, c.key) : null;
+        const fill = (s: string) => s.replaceAll('{callback_url}', callback ?? callbackUrl(deps, c.key));
+        const endUser = c.guide.end_user;
+        const description = endUser.description ? fill(endUser.description) : '';
         return {
           config: {
             key: c.key,
@@ -131,7 +138,8 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
             configFields: c.config_fields.map(fieldToHub),
             configNotices: c.notices,
             assets: { icon: logoUrl(deps, c) },
-            support: { link: c.guide.support_link ?? null, description: c.guide.description ?? '' },
+            support: { link: endUser.support_link ?? null, description },
+            setupGuide: { description, steps: endUser.steps.map(fill), callbackUrl: callback },
           },
           hub_settings: { configured_webhook_events: {}, project_settings: {} },
         };

@@ -3,6 +3,7 @@ import type { Deps } from '../../../core/deps.js';
 import {
   createProfile, createProfileSchema, deleteProfile, getProfile, listProfiles, profileToWire, updateProfile, updateProfileSchema,
 } from '../../../core/connector-profiles.js';
+import { checkProfileSetup } from '../../../core/setup-check.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
 
@@ -18,5 +19,6 @@ export function connectorProfileRoutes(app: FastifyInstance, deps: Deps) {
   app.patch<IdParams>('/connector_profiles/:id', async (req) =>
     profileToWire(await updateProfile(deps, projectOf(req), req.params.id, parseInput(updateProfileSchema, req.body))),
   );
+  app.post<IdParams>('/connector_profiles/:id/check', async (req) => checkProfileSetup(deps, projectOf(req), req.params.id));
   app.delete<IdParams>('/connector_profiles/:id', async (req) => profileToWire(await deleteProfile(deps, projectOf(req), req.params.id)));
 }

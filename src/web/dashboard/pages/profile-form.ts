@@ -12,6 +12,7 @@ import { alertBox, backLink, button, linkButton, message, nextId, pageHeader, to
 import { checkbox, field, select, textInput, type FieldHandle } from '../forms.js';
 import { confirmAction } from '../dialog.js';
 import { guideCard } from './connectors.js';
+import { checkSetupCard } from './profile-check.js';
 
 const REDACTED = /^__secretvalue:\*\*redacted\*\*(.*)$/;
 
@@ -36,7 +37,7 @@ export async function profileFormPage(v: View, provider: string, profileId?: str
   }
   put(v.main, 
     pageHeader(existing ? `Edit ${existing.label}` : `New ${info.name} profile`, existing ? `${info.name} connector profile` : `Configure ${info.name} for this project.`, [], back),
-    h('div', { class: 'grid-aside' }, profileForm(v, info, existing, !all.some((p) => p.provider === provider)), guideCard(info)),
+    h('div', { class: 'grid-aside' }, profileForm(v, info, existing, !all.some((p) => p.provider === provider)), h('div', { class: 'aside-stack' }, existing ? checkSetupCard(existing.id) : null, guideCard(info))),
   );
 }
 

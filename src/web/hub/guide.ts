@@ -1,0 +1,65 @@
+/** The end user's setup guide: their steps and, when they register an OAuth app, the redirect URI to paste. */
+import { h } from '../shared/dom.js';
+
+export interface SetupGuide {
+  description?: string;
+  steps?: string[];
+  callbackUrl?: string | null;
+}
+
+let guides = 0;
+
+async function copy(input: HTMLInputElement): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(input.value);
+    return true;
+  } catch {
+    // Clipboard API refused (permissions, older browser): fall back to a selection copy.
+    input.select();
+    return document.execCommand('copy');
+  }
+}
+
+/** The redirect URI in a read-only field with a Copy button; "Copied" is announced to screen readers. */
+function redirectUriField(url: string, n: number): HTMLElement {
+  const id = `redirect-uri-${n}`;
+  const status = h('span', { class: 'copy-status', role: 'status', 'data-testid': 'copy-status' });
+  const input = h('input', { id, type: 'text', readonly: true, value: url, class: 'copy-input', 'data-testid': 'redirect-uri', spellcheck: 'false', onFocus: () => input.select() });
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn copy-btn',
+      'aria-describedby': id,
+      'data-testid': 'copy-redirect-uri',
+      onClick: () => {
+        void copy(input).then((ok) => {
+          status.textContent = ok ? 'Copied' : 'Select the address and copy it';
+        });
+      },
+    },
+    'Copy',
+  );
+  return h(
+    'div',
+    { class: 'redirect-uri' },
+    h('label', { for: id }, 'Redirect URI'),
+    h('p', { class: 'muted' }, 'Register exactly this address in your app:'),
+    h('div', { class: 'copy-row' }, input, button),
+    status,
+  );
+}
+
+/** Renders the guide, or nothing when the connector has no steps for the end user. */
+export function setupGuide(guide: SetupGuide | undefined): HTMLElement | null {
+  const steps = guide?.steps?.filter((s) => typeof s === 'string' && s) ?? [];
+  if (!steps.length && !guide?.callbackUrl) return null;
+  const n = ++guides;
+  return h(
+    'section',
+    { class: 'setup-guide', 'aria-labelledby': `setup-guide-${n}`, 'data-testid': 'setup-guide' },
+    h('h2', { id: `setup-guide-${n}` }, 'Before you connect'),
+    steps.length ? h('ol', { class: 'steps', 'data-testid': 'setup-steps' }, steps.map((s) => h('li', null, s))) : null,
+    guide?.callbackUrl ? redirectUriField(guide.callbackUrl, n) : null,
+  );
+}
