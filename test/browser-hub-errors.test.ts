@@ -145,10 +145,15 @@ describe('the keyboard in a form', () => {
 describe('errors in plain words', () => {
   it('consent denied: says so, offers Try again (values kept) and Choose another app', async () => {
     const { page } = await openAuthLink('e-denied');
-    fakes.kustomer.denyNext = true;
+    // The lasting answer, not the one-shot denyNext: the server's authorize preflight GET would use that up.
+    fakes.kustomer.consent = 'deny';
     await fillKustomer(page);
     await page.getByTestId('connect').click();
-    await expectPlainError(page, 'hub-oauth-denied', /^You didn't allow access to Kustomer\. Try again when you're ready\.$/);
+    try {
+      await expectPlainError(page, 'hub-oauth-denied', /^You didn't allow access to Kustomer\. Try again when you're ready\.$/);
+    } finally {
+      fakes.kustomer.consent = 'allow';
+    }
     await page.getByTestId('error').locator('summary').click();
     expect(await page.getByTestId('details').innerText()).toMatch(/User denied access/);
     expect(await page.getByTestId('choose-another').count()).toBe(1);
