@@ -54,10 +54,10 @@ const ENDED_WITHOUT_ERROR: Partial<Record<AttemptStatus, { reason: LinkFailureRe
  * The status as the Hub sees it: a pending attempt past its deadline is `expired`. Computed in
  * SQL too, so that filtering on it agrees with what is shown.
  */
-const STATUS_SQL = `CASE WHEN a.status = 'pending' AND a.expires_at <= $2 THEN 'expired' ELSE a.status END`;
+const STATUS_SQL = `CASE WHEN a.status = 'pending' AND a.expires_at <= $2::timestamptz THEN 'expired' ELSE a.status END`;
 
 /** The stored reason; rows ended by housekeeping (`interrupted`) or older rows carry only a code. */
-const REASON_SQL = `COALESCE(a.reason, CASE WHEN a.status = 'pending' AND a.expires_at <= $2 THEN 'expired'
+const REASON_SQL = `COALESCE(a.reason, CASE WHEN a.status = 'pending' AND a.expires_at <= $2::timestamptz THEN 'expired'
   WHEN a.status = 'cancelled' THEN 'cancelled' WHEN a.status = 'error' AND a.error_code = 'interrupted' THEN 'interrupted' END)`;
 
 class AttemptFilter {
@@ -65,6 +65,9 @@ class AttemptFilter {
   readonly params: unknown[];
 
   constructor(scope: ProjectScope, now: Date, q: Omit<ListAttemptsQuery, 'page' | 'page_size'>) {
+    // $2 is the clock: a pending attempt past its deadline counts as expired. Always used, so
+    // that PostgreSQL can type it even when no filter needs it.
+    this.where.push('$2::timestamptz IS NOT NULL');
     this.params = [scope.projectId, now];
     if (q.status?.length) this.add(`${STATUS_SQL} = ANY($?)`, q.status);
     if (q.reason?.length) this.add(`${REASON_SQL} = ANY($?)`, q.reason);
