@@ -3,10 +3,10 @@
  * httpOnly session cookie and a CSRF token), then drives the platform API with that cookie.
  */
 import { h, icon } from './dom.js';
-import { call, get, setCsrfToken, whenSignedOut, type Session } from './api.js';
+import { ApiError, call, get, setCsrfToken, whenSignedOut, type Session } from './api.js';
 import { BASE, currentRoute, navigate, onNavigate } from './router.js';
 import { forget } from './store.js';
-import { alertBox, button, errorBlock, loadingBlock, message, toast, withProgress } from './ui.js';
+import { alertBox, button, errorBlock, pageHeader, loadingBlock, message, toast, withProgress } from './ui.js';
 import { field, textInput } from './forms.js';
 import type { View } from './view.js';
 import { accountsPage } from './pages/accounts.js';
@@ -132,7 +132,9 @@ async function render(): Promise<void> {
     // A page about one thing that is not there (an unknown account) leads back to its list.
     const list = SECTIONS.find((sec) => sec.key === target?.section);
     const back = list && route.parts.length > 1 ? { label: `Back to ${list.label}`, href: `${BASE}/${list.key}` } : undefined;
-    if (id === viewId) main.replaceChildren(errorBlock(e, () => void render(), back));
+    // The page keeps a title (its h1) even when it could not load.
+    const notFound = e instanceof ApiError && e.status === 404;
+    if (id === viewId) main.replaceChildren(pageHeader(notFound ? message(e) : 'Could not load this page'), errorBlock(e, () => void render(), back));
   } finally {
     if (id === viewId) {
       main.removeAttribute('aria-busy');
