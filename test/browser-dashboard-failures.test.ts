@@ -86,7 +86,7 @@ describe('link failures in the dashboard', () => {
     expect(await page.getByTestId('attempts-range').inputValue()).toBe('24');
     const texts = await rows.allTextContents();
     // Newest first: the closed popup, the denied consent, then the two refused tokens.
-    expect(texts[0]).toMatch(/Not chosen yet.*Umbrella Corpumbrella-4Window closedWindow closedThe end user closed the window before finishing/);
+    expect(texts[0]).toMatch(/Not chosen yet.*Umbrella Corpumbrella-4Window closedThe end user closed the window before finishing/);
     expect(texts[1]).toMatch(/Kustomer.*OAuth.*Umbrella Corp.*FailedConsent denied.*access_denied/);
     expect(texts[2]).toMatch(/Oneflow.*API token.*Globex Corporationglobex-2FailedCredentials rejected.*http_401/);
     expect(texts[3]).toMatch(/Acme Incacme-1FailedCredentials rejected/);

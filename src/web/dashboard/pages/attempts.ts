@@ -179,7 +179,8 @@ function attemptsTable(rows: ConnectionAttempt[], byKey: Map<string, ConnectorIn
           'div',
           { class: 'stack', 'data-testid': `attempt-${a.id}` },
           badge(label, tone),
-          a.error ? h('span', { class: 'small', 'data-testid': 'attempt-reason' }, REASONS[a.error.code] ?? a.error.code) : null,
+          // A closed or expired popup's badge already says why.
+          a.status === 'error' && a.error ? h('span', { class: 'small', 'data-testid': 'attempt-reason' }, REASONS[a.error.code] ?? a.error.code) : null,
         ),
         a.error
           ? h('div', { class: 'stack' }, h('span', { class: 'break' }, a.error.description), a.error.provider_code ? h('code', { class: 'muted small break' }, a.error.provider_code) : null)
