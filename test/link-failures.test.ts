@@ -154,6 +154,16 @@ describe('OAuth link failures', () => {
 });
 
 describe('GET /connection_attempts', () => {
+  it('lists a popup nobody finished as expired, ended at its deadline', async () => {
+    const a = await oauthAttempt('kus-abandoned');
+    const deadline = new Date(Date.now() - 1000);
+    await server.app.deps.db.query('UPDATE connection_attempts SET expires_at = $2 WHERE id = $1', [a.id, deadline]);
+    const [row] = await list('?status=expired');
+    expect(row).toMatchObject({ id: a.id, status: 'expired', error: { code: 'expired' }, ended_at: deadline.toISOString() });
+    expect(await list('?status=pending&origin_owner_id=kus-abandoned')).toEqual([]);
+    expect((await list('?reason=expired')).map((r) => r.id)).toEqual([a.id]);
+  });
+
   it('filters by status, reason, provider, origin owner and time, newest first', async () => {
     const errors = await list('?status=error&page_size=100');
     expect(errors.length).toBeGreaterThanOrEqual(5);
