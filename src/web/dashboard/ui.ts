@@ -135,7 +135,8 @@ export const message = (e: unknown): string => (e instanceof Error ? readableMes
 export function errorBlock(e: unknown, retry?: () => void, back?: { label: string; href: string }): HTMLElement {
   const status = e instanceof ApiError ? e.status : -1;
   const final = status === 404 || status === 400;
-  const box = alertBox('error', status === 0 ? 'The server cannot be reached' : status === 404 ? 'Not found' : 'Could not load this page', message(e));
+  const title = status === 0 ? 'The server cannot be reached' : status === 404 ? 'Not found' : status === 400 ? 'Check what you entered' : 'Could not load this page';
+  const box = alertBox('error', title, message(e));
   const action = final ? (back ? linkButton(back.label, back.href, { small: true, icon: 'back', testid: 'error-back' }) : null) : retry ? button('Try again', { onClick: retry, small: true }) : null;
   if (action) box.querySelector('div')!.append(h('p', { class: 'alert-actions' }, action));
   return box;

@@ -28,8 +28,8 @@ const SOURCES = new Map([
  * a few reads, and what the admin looks for is what their backend did.
  */
 const SOURCE_CHOICES: Array<[string, string]> = [
-  ['', 'API key (hide dashboard)'],
-  ['dashboard', 'Dashboard only'],
+  ['', 'API key'],
+  ['dashboard', 'Dashboard'],
   ['all', 'All sources'],
 ];
 
@@ -80,7 +80,7 @@ export async function activityPage(v: View): Promise<void> {
     v.main,
     pageHeader(
       'API activity',
-      ['Every call to the platform API, with an API key or in this dashboard. Calls on linked accounts are in ', h('a', { href: '/dashboard/logs' }, 'Request logs'), '.'],
+      ['Every call to the platform API made with an API key; choose Source to see this dashboard’s own calls too. Calls on linked accounts are in ', h('a', { href: '/dashboard/logs' }, 'Request logs'), '.'],
       [button('Refresh', { icon: 'refresh', testid: 'refresh-activity', onClick: list.refresh })],
     ),
     list.filters,
