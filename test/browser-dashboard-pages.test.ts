@@ -269,12 +269,17 @@ describe('dashboard pages in Chromium', () => {
     const rows = page.getByTestId('activity-table').locator('tbody tr');
     const actions = () => rows.locator('td:nth-child(2) span:first-child').allTextContents();
     const sources = () => rows.locator('td:last-child').allTextContents();
-    await expect.poll(() => rows.count()).toBe(4);
-    // Newest first; the page's own first read is there too, made with the dashboard's session.
+    await expect.poll(() => rows.count()).toBe(3);
+    // Newest first; the dashboard's own reads are hidden by default.
     expect(await rows.nth(0).textContent()).toMatch(/^.+Get accountAccounts · GET \/accounts\/acc_missingacc_missing404[\d.]+ msAPI key$/);
     expect(await rows.nth(1).textContent()).toMatch(/List linked accountsAccounts · GET \/accounts—200[\d.]+ msAPI key$/);
     expect(await rows.nth(2).textContent()).toMatch(/Create connect sessionConnect sessions · POST \/connect_sessions—201[\d.]+ msAPI key$/);
-    expect(await rows.nth(3).textContent()).toMatch(/List platform logsLogs · GET \/requests\/platform-logs—200[\d.]+ msDashboard$/);
+    // All sources: the page's own first read is there too, made with the dashboard's session.
+    await page.getByTestId('activity-source').selectOption('all');
+    await expect.poll(actions).toContain('List platform logs');
+    expect(await rows.filter({ hasText: 'List platform logs' }).first().textContent()).toMatch(/List platform logsLogs · GET \/requests\/platform-logs—200[\d.]+ msDashboard$/);
+    await page.getByTestId('activity-source').selectOption('');
+    await expect.poll(() => rows.count()).toBe(3);
     expect(await rows.nth(0).getByRole('link', { name: 'acc_missing' }).getAttribute('href')).toBe('/dashboard/accounts/acc_missing');
     expect(await rows.nth(1).getByRole('link').count()).toBe(0);
     await shot(page, 'dashboard-activity');
@@ -298,7 +303,6 @@ describe('dashboard pages in Chromium', () => {
     await expect.poll(actions).toEqual(['Get account']);
     expect(new URL(page.url()).searchParams.get('account')).toBe('acc_missing');
     await page.getByTestId('activity-account').fill('');
-    await page.getByTestId('activity-source').selectOption('api');
     await expect.poll(actions).toEqual(['Get account', 'List linked accounts', 'Create connect session']);
     expect(await sources()).toEqual(['API key', 'API key', 'API key']);
     await page.getByTestId('activity-category').selectOption('webhooks');
@@ -319,7 +323,7 @@ describe('dashboard pages in Chromium', () => {
     await expect.poll(async () => new Set(await sources())).toEqual(new Set(['Dashboard']));
     expect(await actions()).toContain('Create webhook');
     expect(await rows.filter({ hasText: 'Create webhook' }).textContent()).toMatch(/Create webhookWebhooks · POST \/webhooks—201[\d.]+ msDashboard$/);
-    await page.getByTestId('activity-source').selectOption('api');
+    await page.getByTestId('activity-source').selectOption('');
     await expect.poll(actions).toEqual(['Get account', 'List linked accounts', 'Create connect session']);
 
     // Cursor pages of 25; changing a filter starts again from the first page.
@@ -396,7 +400,7 @@ describe('dashboard pages in Chromium', () => {
       await page.keyboard.press('Tab');
       order.push(await focused(page));
     }
-    expect(order).toEqual(['skip-link', 'Switchboard', 'nav-accounts', 'nav-connectors', 'nav-webhooks', 'nav-logs', 'nav-activity', 'sign-out', 'link-account', 'create-auth-link', 'account-search']);
+    expect(order).toEqual(['skip-link', 'Switchboard', 'nav-accounts', 'nav-attempts', 'nav-connectors', 'nav-webhooks', 'nav-logs', 'nav-activity', 'sign-out', 'link-account', 'create-auth-link']);
 
     // The skip link lands on the page title; the next Tab is the page's first control.
     await page.reload();

@@ -248,6 +248,8 @@ describe('dashboard in Chromium', () => {
 
     // 9. API activity on the account: opened and deleted in the dashboard, then looked up by the backend.
     await page.getByTestId('nav-activity').click();
+    // The dashboard's own calls are hidden by default: show every source.
+    await page.getByTestId('activity-source').selectOption('all');
     await page.getByTestId('activity-account').fill(accountId);
     const activity = page.getByTestId('activity-table').locator('tbody tr');
     await expect.poll(() => activity.locator('td:nth-child(2) span:first-child').allTextContents()).toEqual(['Get account', 'Delete account', 'Get account']);

@@ -77,8 +77,19 @@ const SELECT = `SELECT s.*, p.organization_id FROM connect_sessions s JOIN proje
  * URLs unencoded) and stored only as its SHA-256.
  */
 export async function createConnectSession(deps: Deps, scope: ProjectScope, input: CreateSessionInput) {
-  if (input.provider && !deps.connectors.get(input.provider)) {
+  const connector = input.provider ? deps.connectors.get(input.provider) : undefined;
+  if (input.provider && !connector) {
     throw badRequest(`provider: unknown provider "${input.provider}"`, { field: 'provider' });
+  }
+  // A provider outside every requested category can never be listed by the Hub: the link would
+  // open on an empty list. Refused here, where the admin can fix it. Categories alone, or a
+  // provider without a profile yet, stay accepted: profiles may be set up after the link is made.
+  const categories = input.categories ?? [];
+  if (connector && categories.length && !connector.categories.some((c) => categories.includes(c))) {
+    throw badRequest(
+      `No active connector profile matches provider ${connector.key} with categories [${categories.join(', ')}]: ${connector.key} is in ${connector.categories.join(', ')}`,
+      { field: 'categories' },
+    );
   }
   if (input.account_id) {
     const { rows } = await deps.db.query<{ provider: string }>('SELECT provider FROM accounts WHERE project_id = $1 AND id = $2', [

@@ -7,7 +7,8 @@ import { insertAccount, type AccountRow } from './accounts.js';
 import { splitSecrets, validateFields } from '../connectors/fields.js';
 import { REDACTED_PATTERN } from './vault.js';
 import { runTestAction, type ProviderTarget } from './provider-request.js';
-import { finishAttempt } from './connection-attempts.js';
+import { finishAttempt, recordLinkFailure } from './connection-attempts.js';
+import { reasonForError } from './link-failures.js';
 import { emitAccountEvent } from './webhooks/events.js';
 import { nextCheckAt, nextRefreshAt } from './credential-schedule.js';
 
@@ -158,7 +159,20 @@ export async function linkWithCredentials(
   if (problems.length) throw badRequest(problems.map((p) => p.message).join('; '), { field: problems[0]!.field });
   const config = { ...existing, ...values };
   const target: ProviderTarget = { connector, environment: profile.environment, overrides: profile.overrides, config, setup: profile.setupValues, credentials: {} };
-  await runTestAction(deps, target);
+  try {
+    await runTestAction(deps, target);
+  } catch (err) {
+    // Every value typed or stored goes into the redaction: the provider may echo any of them.
+    const submitted = [...Object.values(credentials), ...Object.values(config)];
+    const status = err instanceof AppError ? err.provider?.status : undefined;
+    await recordLinkFailure(deps, session, profile, {
+      reason: reasonForError(err),
+      code: status ? `http_${status}` : err instanceof AppError ? err.code : 'unreachable',
+      description: err instanceof Error ? err.message : 'The provider check failed',
+      submitted,
+    }).catch((e: unknown) => deps.log.warn({ err: e }, 'could not record a link failure'));
+    throw err;
+  }
   const { plain, secret } = splitSecrets(connector.config_fields, config);
   return saveLinkedAccount(deps, session, profile, { setupInformation: plain, secrets: secret, credentials: null, tokenExpiresAt: null }, editId ? { editId } : {});
 }

@@ -12,6 +12,7 @@ export interface Metrics {
   readonly refreshes: client.Counter<'provider' | 'outcome'>;
   readonly webhookDeliveries: client.Counter<'outcome'>;
   readonly logEntries: client.Counter<'table' | 'outcome'>;
+  readonly linkFailures: client.Counter<'connector' | 'reason'>;
 }
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -51,6 +52,12 @@ export function createMetrics(db: Db): Metrics {
     labelNames: ['table', 'outcome'] as const,
     registers: [registry],
   });
+  const linkFailures = new client.Counter({
+    name: 'switchboard_link_failures_total',
+    help: 'Link attempts that ended without an account, by connector and reason (a closed set: see docs/api.md)',
+    labelNames: ['connector', 'reason'] as const,
+    registers: [registry],
+  });
   // Read from the database at scrape time: the truth across all processes.
   new client.Gauge({
     name: 'switchboard_queue_depth',
@@ -82,5 +89,5 @@ export function createMetrics(db: Db): Metrics {
       for (const r of rows) this.set({ provider: r.provider, status: r.status }, r.n);
     },
   });
-  return { registry, httpDuration, providerDuration, refreshes, webhookDeliveries, logEntries };
+  return { registry, httpDuration, providerDuration, refreshes, webhookDeliveries, logEntries, linkFailures };
 }

@@ -4,6 +4,7 @@ import { AppError, badRequest, unauthorized } from './errors.js';
 import { hashToken, hashTokenText, newToken } from './ids.js';
 import { authenticateSessionToken, type SessionRow } from './connect-sessions.js';
 import { getAttempt, finishAttempt } from './connection-attempts.js';
+import { reasonForError, type LinkFailureReason } from './link-failures.js';
 import { profileForSession, saveLinkedAccount, type LinkResult } from './linking.js';
 import { getProfile, type ConnectorProfile } from './connector-profiles.js';
 import type { OAuth2Auth } from '../connectors/schema.js';
@@ -314,8 +315,8 @@ export async function completeOAuth(
   }
   const row = { ...stateRow, return_to: deps.vault.open(stateRow.return_to) };
   const session = (await sessionById(deps, row.connect_session_id))!;
-  const fail = async (code: string, description: string): Promise<CallbackOutcome> => {
-    await finishAttempt(deps, deps.db, row.attempt_id, { status: 'error', code, description });
+  const fail = async (code: string, description: string, reason?: LinkFailureReason): Promise<CallbackOutcome> => {
+    await finishAttempt(deps, deps.db, row.attempt_id, { status: 'error', code, description, ...(reason ? { reason } : {}) });
     return { ok: false, returnTo: row.return_to, code, description, provider };
   };
   const attempt = await getAttempt(deps, session, row.attempt_id);
@@ -372,7 +373,7 @@ export async function completeOAuth(
   try {
     await runTestAction(deps, { ...target, credentials });
   } catch (err) {
-    if (err instanceof AppError) return fail('test_failed', err.message);
+    if (err instanceof AppError) return fail('test_failed', err.message, reasonForError(err));
     throw err;
   }
   const { plain, secret } = splitSecrets(profile.connector.config_fields, sealed.config);

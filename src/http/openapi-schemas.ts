@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LINK_FAILURE_REASONS } from '../core/link-failures.js';
 
 /** Response shapes for the OpenAPI document (requests use the same zod schemas the routes parse with). */
 const iso = z.string().meta({ format: 'date-time' });
@@ -149,3 +150,28 @@ export const platformLog = z
   .meta({ id: 'PlatformLog' });
 
 export const anyObject = z.record(z.string(), z.unknown());
+
+/** `GET /connection_attempts` items. */
+export const connectionAttempt = z
+  .object({
+    id: z.string(),
+    provider: z.string().nullable(),
+    integration_id: z.string().nullable(),
+    integration_label: z.string().nullable(),
+    method: z.enum(['oauth2', 'api_token']),
+    origin_owner_id: z.string(),
+    origin_owner_name: z.string(),
+    origin_username: z.string().nullable(),
+    status: z.enum(['pending', 'authenticated', 'error', 'cancelled', 'expired']),
+    error: z
+      .object({
+        code: z.enum(LINK_FAILURE_REASONS).describe('Why the attempt ended without an account (closed set)'),
+        description: z.string().describe('What happened, in words; never contains the submitted credentials'),
+        provider_code: z.string().nullable().describe("The provider's own word: an OAuth error, or http_<status> of the credential check"),
+      })
+      .nullable(),
+    account_id: z.string().nullable(),
+    created_at: iso,
+    ended_at: iso.nullable(),
+  })
+  .meta({ id: 'ConnectionAttempt' });

@@ -10,6 +10,7 @@ import { rpcBodySchema } from '../core/actions.js';
 import { listActionsQuery } from '../core/actions-meta.js';
 import { listLogsQuery } from '../core/request-logs/query.js';
 import { listPlatformLogsQuery } from '../core/platform-logs/query.js';
+import { listAttemptsQuery } from '../core/connection-attempt-list.js';
 import * as out from './openapi-schemas.js';
 
 type Auth = 'apiKey' | 'hubSession' | 'none';
@@ -66,6 +67,8 @@ export const OPERATIONS: Operation[] = [
   op({ method: 'delete', path: '/mcp', summary: 'End an MCP session', tag: 'MCP', auth: 'apiKey', ok: { status: 200, description: 'Session ended' }, errors: [401] }),
   op({ method: 'get', path: '/requests/logs', summary: 'Request logs of proxy and action calls', tag: 'Request logs', auth: 'apiKey', query: listLogsQuery, ok: { status: 200, schema: z.object({ data: z.array(out.anyObject), next: z.string().nullable().optional() }) }, errors: [400, 401] }),
   op({ method: 'get', path: '/requests/logs/steps', summary: 'Provider requests (steps) of proxy and action calls', tag: 'Request logs', auth: 'apiKey', query: listLogsQuery, ok: { status: 200, schema: z.object({ data: z.array(out.anyObject), next: z.string().nullable().optional() }) }, errors: [400, 401] }),
+  op({ method: 'get', path: '/connection_attempts', summary: 'Link attempts (OAuth popups and API-token checks) with why they failed; bare array, numbered pages', tag: 'Connection attempts', auth: 'apiKey', query: listAttemptsQuery, ok: { status: 200, schema: z.array(out.connectionAttempt) }, errors: [400, 401] }),
+  op({ method: 'get', path: '/connection_attempts/count', summary: 'How many link attempts match the same filters', tag: 'Connection attempts', auth: 'apiKey', query: listAttemptsQuery.omit({ page: true, page_size: true }), ok: { status: 200, schema: z.object({ count: z.number().int() }) }, errors: [400, 401] }),
   op({ method: 'get', path: '/requests/platform-logs', summary: 'Platform logs: calls to the platform API itself (not provider calls)', tag: 'Request logs', auth: 'apiKey', query: listPlatformLogsQuery, ok: { status: 200, schema: z.object({ data: z.array(out.platformLog), next: z.string().nullable() }) }, errors: [400, 401] }),
   op({ method: 'get', path: '/requests/logs/{id}', summary: 'One request log with its upstream steps', tag: 'Request logs', auth: 'apiKey', ok: { status: 200, schema: z.object({ data: out.anyObject }) }, errors: [401, 404] }),
   op({ method: 'get', path: '/hub/settings', summary: 'Hub settings for the session', tag: 'Hub', auth: 'hubSession', ok: { status: 200, schema: z.object({ enabled_features: z.array(z.string()), existing_account_id: z.string().optional() }) }, errors: [401] }),

@@ -249,3 +249,20 @@ export interface PlatformLog {
 }
 
 export const WEBHOOK_EVENTS = ['account.created', 'account.updated', 'account.deleted', 'account.error'] as const;
+
+/** `GET /connection_attempts` items: a link attempt and, when it failed, why. */
+export interface ConnectionAttempt {
+  id: string;
+  provider: string | null;
+  integration_id: string | null;
+  integration_label: string | null;
+  method: 'oauth2' | 'api_token';
+  origin_owner_id: string;
+  origin_owner_name: string;
+  origin_username: string | null;
+  status: 'pending' | 'authenticated' | 'error' | 'cancelled' | 'expired';
+  error: { code: string; description: string; provider_code: string | null } | null;
+  account_id: string | null;
+  created_at: string;
+  ended_at: string | null;
+}

@@ -3,10 +3,10 @@
  * httpOnly session cookie and a CSRF token), then drives the platform API with that cookie.
  */
 import { h, icon } from './dom.js';
-import { call, get, setCsrfToken, whenSignedOut, type Session } from './api.js';
+import { ApiError, call, get, setCsrfToken, whenSignedOut, type Session } from './api.js';
 import { BASE, currentRoute, navigate, onNavigate } from './router.js';
 import { forget } from './store.js';
-import { alertBox, button, errorBlock, loadingBlock, message, toast, withProgress } from './ui.js';
+import { alertBox, button, errorBlock, pageHeader, loadingBlock, message, toast, withProgress } from './ui.js';
 import { field, textInput } from './forms.js';
 import type { View } from './view.js';
 import { accountsPage } from './pages/accounts.js';
@@ -16,6 +16,7 @@ import { profileFormPage } from './pages/profile-form.js';
 import { webhookPage, webhooksPage } from './pages/webhooks.js';
 import { logPage, logsPage } from './pages/logs.js';
 import { activityPage } from './pages/activity.js';
+import { attemptsPage } from './pages/attempts.js';
 
 const root = document.getElementById('root') as HTMLElement;
 let session: Session | null = null;
@@ -25,6 +26,7 @@ let firstRender = true;
 
 const SECTIONS = [
   { key: 'accounts', label: 'Accounts', icon: 'users' },
+  { key: 'attempts', label: 'Link attempts', icon: 'alert' },
   { key: 'connectors', label: 'Connector profiles', icon: 'plug' },
   { key: 'webhooks', label: 'Webhooks', icon: 'webhook' },
   { key: 'logs', label: 'Request logs', icon: 'list' },
@@ -46,6 +48,7 @@ function pageFor(parts: string[]): { section: string; render: Renderer; args: st
   if (section === 'webhooks') return id ? { section, render: webhookPage, args: [id] } : { section, render: webhooksPage, args: [] };
   if (section === 'logs') return id ? { section, render: logPage, args: [id] } : { section, render: logsPage, args: [] };
   if (section === 'activity' && !id) return { section, render: activityPage, args: [] };
+  if (section === 'attempts' && !id) return { section, render: attemptsPage, args: [] };
   return null;
 }
 
@@ -126,7 +129,12 @@ async function render(): Promise<void> {
     // Pages keep a reference to their container: hand them the real one for later updates.
     pageView.main = main;
   } catch (e) {
-    if (id === viewId) main.replaceChildren(errorBlock(e, () => void render()));
+    // A page about one thing that is not there (an unknown account) leads back to its list.
+    const list = SECTIONS.find((sec) => sec.key === target?.section);
+    const back = list && route.parts.length > 1 ? { label: `Back to ${list.label}`, href: `${BASE}/${list.key}` } : undefined;
+    // The page keeps a title (its h1) even when it could not load.
+    const notFound = e instanceof ApiError && e.status === 404;
+    if (id === viewId) main.replaceChildren(pageHeader(notFound ? message(e) : 'Could not load this page'), errorBlock(e, () => void render(), back));
   } finally {
     if (id === viewId) {
       main.removeAttribute('aria-busy');

@@ -1,5 +1,6 @@
 /** Dashboard building blocks: buttons with progress, alerts, empty states, badges, tables. (Fields: forms.ts, dialogs: dialog.ts.) */
 import { h, icon, type Child } from './dom.js';
+import { readableMessage } from './messages.js';
 import { ApiError, type Account } from './api.js';
 
 let uid = 0;
@@ -124,11 +125,20 @@ export function alertBox(kind: 'error' | 'info' | 'warn' | 'ok', title: Child, d
   );
 }
 
-export const message = (e: unknown): string => (e instanceof Error ? e.message : 'Something went wrong');
+/** What went wrong, in words: a server validation message gets its field's label (see messages.ts). */
+export const message = (e: unknown): string => (e instanceof Error ? readableMessage(e.message) : 'Something went wrong');
 
-export function errorBlock(e: unknown, retry?: () => void): HTMLElement {
-  const box = alertBox('error', e instanceof ApiError && e.status === 0 ? 'The server cannot be reached' : 'Could not load this page', message(e));
-  if (retry) box.querySelector('div')!.append(h('p', { class: 'alert-actions' }, button('Try again', { onClick: retry, small: true })));
+/**
+ * A page that could not load. A retry is offered when trying again can help; a 404 or a refused
+ * input will fail the same way, so those offer the way back instead (when the page names one).
+ */
+export function errorBlock(e: unknown, retry?: () => void, back?: { label: string; href: string }): HTMLElement {
+  const status = e instanceof ApiError ? e.status : -1;
+  const final = status === 404 || status === 400;
+  const title = status === 0 ? 'The server cannot be reached' : status === 404 ? 'Not found' : status === 400 ? 'Check what you entered' : 'Could not load this page';
+  const box = alertBox('error', title, message(e));
+  const action = final ? (back ? linkButton(back.label, back.href, { small: true, icon: 'back', testid: 'error-back' }) : null) : retry ? button('Try again', { onClick: retry, small: true }) : null;
+  if (action) box.querySelector('div')!.append(h('p', { class: 'alert-actions' }, action));
   return box;
 }
 

@@ -47,10 +47,14 @@ function fieldToHub(f: Field) {
 }
 
 function integrationToHub(deps: Deps, p: ConnectorProfile) {
+  // Two profiles of one connector (Salesforce production and sandbox) would both read
+  // "Salesforce": a default label names the environment whenever the connector has several.
+  const env = p.connector.environments.find((e) => e.key === p.environment);
+  const name = p.label === p.connector.name && p.connector.environments.length > 1 && env ? `${p.label} (${env.label})` : p.label;
   return {
     integration_id: p.id,
     provider: p.provider,
-    name: p.label,
+    name,
     active: true,
     type: p.connector.categories[0]!,
     version: p.connector.version,

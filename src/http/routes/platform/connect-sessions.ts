@@ -5,6 +5,7 @@ import { authenticateSessionToken, createConnectSession, createSessionSchema, se
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
 import { notFound } from '../../../core/errors.js';
+import { connectionAttemptRoutes } from './connection-attempts.js';
 
 export function connectSessionRoutes(app: FastifyInstance, deps: Deps) {
   app.post('/connect_sessions', async (req, reply) => {
@@ -20,4 +21,7 @@ export function connectSessionRoutes(app: FastifyInstance, deps: Deps) {
     if (session.project_id !== projectOf(req).projectId) throw notFound('Connect session');
     return reply.status(201).send(sessionToWire(session));
   });
+
+  // What became of the links: the attempts the sessions' end users made.
+  connectionAttemptRoutes(app, deps);
 }

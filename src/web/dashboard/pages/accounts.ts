@@ -1,5 +1,5 @@
 /** Accounts: the linked accounts table with filters, search and pages; Auth Link and Link account. */
-import { h, put } from '../dom.js';
+import { h, icon, put } from '../dom.js';
 import { get, withQuery, type Account, type AccountPage, type ConnectorInfo } from '../api.js';
 import { setQuery } from '../router.js';
 import { connectors, profiles } from '../store.js';
@@ -19,11 +19,13 @@ export async function accountsPage(v: View): Promise<void> {
   const byKey = new Map(all.map((c) => [c.provider, c]));
 
   const results = h('div', { class: 'results' });
+  const failures = h('div', { class: 'failures', 'data-testid': 'link-failures-24h', 'aria-live': 'polite' });
+  void showFailures(failures, v);
   const busy = h('span', { class: 'filter-busy', hidden: true }, spinner(), h('span', { class: 'sr-only' }, 'Loading'));
-  const search = field('Search', textInput({ type: 'search', value: state.q, placeholder: 'Owner, username or account ID', 'data-testid': 'account-search' }));
+  const search = field('Search', textInput({ type: 'search', value: state.q, maxlength: 200, placeholder: 'Owner, username or account ID', 'data-testid': 'account-search' }));
   const provider = field('Provider', select([['', 'All providers'], ...all.map((c): [string, string] => [c.provider, c.name])], state.provider, { 'data-testid': 'filter-provider' }));
   const status = field('Status', select([['', 'All statuses'], ['active', 'Active'], ['inactive', 'Suspended / inactive'], ['error', 'Error']], state.status, { 'data-testid': 'filter-status' }));
-  const owner = field('Origin owner ID', textInput({ value: state.owner, 'data-testid': 'filter-owner' }));
+  const owner = field('Origin owner ID', textInput({ value: state.owner, maxlength: 255, 'data-testid': 'filter-owner' }));
   const clear = button('Clear filters', { small: true, variant: 'ghost', testid: 'clear-filters', onClick: () => reset() });
 
   put(v.main, 
@@ -31,6 +33,7 @@ export async function accountsPage(v: View): Promise<void> {
       button('Link account', { icon: 'plus', testid: 'link-account', onClick: () => linkNowDialog(enabled, () => undefined) }),
       button('Create Auth Link', { variant: 'primary', icon: 'link', testid: 'create-auth-link', onClick: () => authLinkDialog(enabled, all) }),
     ]),
+    failures,
     h('div', { class: 'filters', role: 'search', 'aria-label': 'Filter accounts' }, search.row, provider.row, status.row, owner.row, h('div', { class: 'filter-end' }, busy, clear)),
     results,
   );
@@ -154,4 +157,26 @@ function noAccounts(enabled: ConnectorInfo[], all: ConnectorInfo[]): HTMLElement
     actions: [button('Create Auth Link', { variant: 'primary', icon: 'link', testid: 'empty-create-auth-link', onClick: () => authLinkDialog(enabled, all) })],
     testid: 'accounts-empty',
   });
+}
+
+/**
+ * "3 link attempts failed in the last 24 hours": end users' failures are otherwise invisible
+ * here (a refused token creates no account). Links to the Link attempts page for the same range.
+ */
+async function showFailures(box: HTMLElement, v: View): Promise<void> {
+  const since = new Date(Date.now() - 24 * 3_600_000).toISOString();
+  let count: number;
+  try {
+    ({ count } = await get<{ count: number }>(withQuery('/connection_attempts/count', { status: 'error,cancelled,expired', start_date: since })));
+  } catch {
+    return; // The accounts list says what is wrong with the server; this line stays quiet.
+  }
+  if (!v.alive()) return;
+  const link = h('a', { href: '/dashboard/attempts?hours=24', 'data-testid': 'link-failures-link' }, count ? 'See why' : 'Link attempts');
+  box.classList.toggle('failures-some', count > 0);
+  box.replaceChildren(
+    h('span', { class: 'failures-count' }, icon(count ? 'alert' : 'check'), count ? `${count} link attempt${count === 1 ? '' : 's'} failed or abandoned in the last 24 hours` : 'No failed link attempts in the last 24 hours'),
+    ' ',
+    link,
+  );
 }

@@ -24,6 +24,16 @@ const SOURCES = new Map([
 ]);
 
 /**
+ * The Source filter. By default the dashboard's own calls are hidden: every page view here adds
+ * a few reads, and what the admin looks for is what their backend did.
+ */
+const SOURCE_CHOICES: Array<[string, string]> = [
+  ['', 'API key'],
+  ['dashboard', 'Dashboard'],
+  ['all', 'All sources'],
+];
+
+/**
  * `create_connect_session` → "Create connect session". A route the server has no name for is
  * logged with its method and template as its action (`GET /things/:id`): shown as it is.
  */
@@ -40,7 +50,7 @@ export async function activityPage(v: View): Promise<void> {
       category: field('Category', select([['', 'All categories'], ...CATEGORIES], q.get('category') ?? '', { 'data-testid': 'activity-category' })),
       account: field('Account ID', textInput({ value: q.get('account') ?? '', 'data-testid': 'activity-account' })),
       result: field('Result', select([['', 'All'], ['true', 'Succeeded'], ['false', 'Failed']], q.get('result') ?? '', { 'data-testid': 'activity-result' })),
-      source: field('Source', select([['', 'All sources'], ...SOURCES], q.get('source') ?? '', { 'data-testid': 'activity-source' })),
+      source: field('Source', select(SOURCE_CHOICES, q.get('source') ?? '', { 'data-testid': 'activity-source' })),
       from: field('From', h('input', { type: 'datetime-local', value: q.get('from') ?? '', 'data-testid': 'activity-from' })),
       to: field('To', h('input', { type: 'datetime-local', value: q.get('to') ?? '', 'data-testid': 'activity-to' })),
     },
@@ -49,7 +59,7 @@ export async function activityPage(v: View): Promise<void> {
       categories: f.category,
       account_ids: f.account,
       success: f.result,
-      source_types: f.source,
+      source_types: f.source === 'all' ? undefined : f.source || 'api',
       start_date: toIso(f.from),
       end_date: toIso(f.to),
     }),
@@ -60,7 +70,7 @@ export async function activityPage(v: View): Promise<void> {
       emptyState({
         icon: 'activity',
         title: 'No API activity yet',
-        text: 'What your backend does with its API key (connect sessions, accounts, connector profiles, webhooks) and what is done here in the dashboard appears here with its status, duration and source.',
+        text: 'What your backend does with its API key (connect sessions, accounts, connector profiles, webhooks) appears here with its status, duration and source. Calls made in this dashboard are hidden: choose Source › All sources to see them too.',
         testid: 'activity-empty',
       }),
     noMatch: () => emptyState({ icon: 'search', title: 'No activity matches', text: 'Widen the date range or clear a filter.', testid: 'activity-no-match' }),
@@ -70,7 +80,7 @@ export async function activityPage(v: View): Promise<void> {
     v.main,
     pageHeader(
       'API activity',
-      ['Every call to the platform API, with an API key or in this dashboard. Calls on linked accounts are in ', h('a', { href: '/dashboard/logs' }, 'Request logs'), '.'],
+      ['Every call to the platform API made with an API key; choose Source to see this dashboard’s own calls too. Calls on linked accounts are in ', h('a', { href: '/dashboard/logs' }, 'Request logs'), '.'],
       [button('Refresh', { icon: 'refresh', testid: 'refresh-activity', onClick: list.refresh })],
     ),
     list.filters,

@@ -86,7 +86,8 @@ export async function connectorPage(v: View, provider: string): Promise<void> {
 function profileTable(v: View, info: ConnectorInfo, mine: Profile[]): HTMLElement {
   return dataTable(
     `${info.name} profiles`,
-    [{ label: 'Label' }, { label: 'Environment' }, { label: 'State' }, { label: 'Updated' }, { label: 'Actions', hidden: true }],
+    // Three columns: the card is half the page at desktop widths, and Disable must stay in view.
+    [{ label: 'Profile' }, { label: 'State' }, { label: 'Actions', hidden: true, className: 'col-actions' }],
     mine.map((p) => {
       const toggle = button(p.active ? 'Disable' : 'Enable', {
         small: true,
@@ -103,10 +104,13 @@ function profileTable(v: View, info: ConnectorInfo, mine: Profile[]): HTMLElemen
             .catch((e: unknown) => toast((e as Error).message, 'error')),
       });
       return [
-        h('a', { href: `/dashboard/connectors/${info.provider}/profiles/${p.id}`, 'data-testid': `profile-link-${p.id}` }, p.label),
-        info.environments.find((e) => e.key === p.environment)?.label ?? p.environment,
+        h(
+          'div',
+          { class: 'stack' },
+          h('a', { href: `/dashboard/connectors/${info.provider}/profiles/${p.id}`, class: 'break', 'data-testid': `profile-link-${p.id}` }, p.label),
+          h('span', { class: 'muted small' }, info.environments.find((e) => e.key === p.environment)?.label ?? p.environment, ' · updated ', time(p.updated_at)),
+        ),
         h('span', { class: 'badges' }, badge(p.active ? 'Enabled' : 'Disabled', p.active ? 'ok' : 'neutral'), p.default ? badge('Default', 'info') : null),
-        time(p.updated_at),
         toggle,
       ];
     }),

@@ -2,7 +2,7 @@
  * The ways an admin gets an end user to the Hub: an Auth Link to send (5 days), a re-connect
  * link for an existing account, and opening the Hub right here (the third linking method).
  */
-import { h, type Child } from '../dom.js';
+import { h, put, type Child } from '../dom.js';
 import { call, type Account, type ConnectSession, type ConnectorInfo } from '../api.js';
 import { alertBox, button, fmtDate, linkButton, message, withProgress } from '../ui.js';
 import { copyField, field, select, textInput, type FieldHandle } from '../forms.js';
@@ -86,8 +86,28 @@ export function authLinkDialog(enabled: ConnectorInfo[], all: ConnectorInfo[]): 
     optional: true,
     hint: 'Send the end user straight to one connector.',
   });
+  // A provider outside the chosen category would make a link that opens on an empty list (the
+  // server refuses it too): the provider list keeps only the category's connectors.
+  const categoryNote = h('div', { 'aria-live': 'polite', 'data-testid': 'auth-link-category-note' });
+  category.control.addEventListener('change', () => {
+    const chosen = category.control.value;
+    const fits = enabled.filter((c) => !chosen || c.categories.includes(chosen));
+    const kept = fits.some((c) => c.provider === provider.control.value) ? provider.control.value : '';
+    const dropped = provider.control.value && !kept ? enabled.find((c) => c.provider === provider.control.value) : undefined;
+    provider.control.replaceChildren(
+      ...[['', fits.length ? 'Any connector in this category' : 'Any enabled connector'], ...fits.map((c) => [c.provider, c.name])].map(([value, label]) => h('option', { value }, label)),
+    );
+    if (!chosen) provider.control.firstElementChild!.textContent = 'Any enabled connector';
+    (provider.control as HTMLSelectElement).value = kept;
+    categoryNote.replaceChildren();
+    put(
+      categoryNote,
+      dropped ? alertBox('info', `${dropped.name} is not in ${categoryLabel(chosen)}`, `It is in ${dropped.categories.map(categoryLabel).join(', ')}. The provider was reset to any ${categoryLabel(chosen)} connector.`) : null,
+      chosen && !fits.length ? alertBox('warn', `No enabled connector is in ${categoryLabel(chosen)}`, 'The Hub would have nothing to offer for this link.') : null,
+    );
+  });
   const problem = h('div');
-  const form = formIn(d, 'auth-link', noConnectorWarning(enabled), owner.row, ownerName.row, username.row, category.row, provider.row, problem);
+  const form = formIn(d, 'auth-link', noConnectorWarning(enabled), owner.row, ownerName.row, username.row, category.row, provider.row, categoryNote, problem);
   const submit = button('Create link', { type: 'submit', variant: 'primary', testid: 'auth-link-submit' });
   submit.setAttribute('form', form.id);
   d.footer.append(button('Cancel', { onClick: () => d.close() }), submit);
