@@ -116,8 +116,9 @@ describe('OAuth link failures', () => {
   it('records denied consent as consent_denied with the provider code', async () => {
     const before = await metric('kustomer', 'consent_denied');
     const a = await oauthAttempt('kus-deny');
-    fakes.kustomer.denyNext = true;
-    const cb = await followToCallback(popupUrl(profiles.kustomer, a.token, a.id, kustomerFields));
+    // The lasting answer: the server's authorize preflight GET would use up the one-shot denyNext.
+    fakes.kustomer.consent = 'deny';
+    const cb = await followToCallback(popupUrl(profiles.kustomer, a.token, a.id, kustomerFields)).finally(() => (fakes.kustomer.consent = 'allow'));
     expect(cb.searchParams.get('status')).toBe('error');
     const [row] = await list('?origin_owner_id=kus-deny');
     expect(row).toMatchObject({ id: a.id, provider: 'kustomer', method: 'oauth2', status: 'error', error: { code: 'consent_denied', provider_code: 'access_denied' } });
