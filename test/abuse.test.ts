@@ -66,6 +66,15 @@ describe('session token abuse', () => {
     expect((await hub(server, b.token)('DELETE', `/hub/connection_attempts/${attempt.json.id}`)).status).toBe(404);
     expect((await hub(server, a.token)('GET', `/hub/connection_attempts/${attempt.json.id}`)).json.status).toBe('pending');
 
+    // Review M9: one session token cannot mint attempts without end (it made 2,000 in 3.6 s).
+    const flood = await createSession(server, { origin_owner_id: 'flood' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push((await hub(server, flood.token)('POST', '/hub/connection_attempts', { token: flood.token })).status);
+    expect(statuses.slice(0, 20).every((st) => st === 201)).toBe(true);
+    expect(statuses.slice(20).every((st) => st === 429)).toBe(true);
+    const rows = await server.app.deps.db.query('SELECT count(*)::int AS n FROM connection_attempts WHERE connect_session_id = $1', [flood.id]);
+    expect(rows.rows[0].n).toBe(20);
+
     // Another project's session token sees only its own project.
     const other = await createProject(server.app.deps.db, 'Other');
     const key = generateApiKey();

@@ -86,3 +86,18 @@ describe('the popup launched by id', () => {
     expect(after).toBe(before);
   });
 });
+
+describe('states per attempt (review M9)', () => {
+  it('a new begin replaces the attempt\'s state; housekeeping removes states of ended attempts', async () => {
+    const s = await createSession(server, { origin_owner_id: 'states-owner' });
+    const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
+    const q = new URLSearchParams({ redirect_uri, token: s.token, connection_attempt_id: attempt.json.id, ...fields });
+    for (let i = 0; i < 5; i++) expect((await fetch(`${server.url}/connect/oauth2/${profiles.kustomer}?${q}`, { redirect: 'manual' })).status).toBe(302);
+    const states = async () => (await server.app.deps.db.query('SELECT count(*)::int AS n FROM oauth_states WHERE attempt_id = $1', [attempt.json.id])).rows[0].n;
+    expect(await states()).toBe(1);
+    await hub(server, s.token)('DELETE', `/hub/connection_attempts/${attempt.json.id}`);
+    const { housekeeping } = await import('../src/core/housekeeping.js');
+    await housekeeping(server.app.deps);
+    expect(await states()).toBe(0);
+  });
+});

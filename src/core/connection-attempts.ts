@@ -1,5 +1,5 @@
 import type { Deps } from './deps.js';
-import { notFound } from './errors.js';
+import { AppError, notFound } from './errors.js';
 import { newId } from './ids.js';
 import type { SessionRow } from './connect-sessions.js';
 import type { Queryable } from '../store/db.js';
@@ -34,14 +34,24 @@ function countFailure(deps: Deps, provider: string | null, reason: LinkFailureRe
   deps.metrics.linkFailures.inc({ connector: provider && deps.connectors.get(provider) ? provider : 'unknown', reason });
 }
 
+/**
+ * Most attempts one connect session may start within an attempt's lifetime. A person retrying
+ * needs a handful; the cap keeps one session token from filling the database (the review made
+ * 2,000 in 3.6 s).
+ */
+export const ATTEMPTS_PER_SESSION = 20;
+
 export async function createAttempt(deps: Deps, session: SessionRow): Promise<AttemptRow> {
   const now = deps.clock();
   const { rows } = await deps.db.query<AttemptRow>(
     `INSERT INTO connection_attempts (id, project_id, connect_session_id, expires_at, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $5) RETURNING *`,
-    [newId('att'), session.project_id, session.id, new Date(now.getTime() + ATTEMPT_TTL_MS), now],
+     SELECT $1, $2, $3, $4, $5, $5
+     WHERE (SELECT count(*) FROM connection_attempts WHERE connect_session_id = $3 AND created_at > $6) < $7
+     RETURNING *`,
+    [newId('att'), session.project_id, session.id, new Date(now.getTime() + ATTEMPT_TTL_MS), now, new Date(now.getTime() - ATTEMPT_TTL_MS), ATTEMPTS_PER_SESSION],
   );
-  return rows[0]!;
+  if (!rows[0]) throw new AppError('rate_limited', 'Too many sign-in attempts: wait a few minutes, then try again');
+  return rows[0];
 }
 
 /** An attempt of this session; a pending one past its deadline reads as `expired`. */

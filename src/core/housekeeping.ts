@@ -46,6 +46,16 @@ export async function housekeeping(deps: Deps): Promise<{ interrupted: number; r
      FROM oauth_states s WHERE s.attempt_id = a.id AND a.status = 'pending' AND s.used_at < $1::timestamptz - interval '${INTERRUPTED_AFTER}'`,
     [now],
   );
+  // A state or a launch's sealed fields are of no use once their attempt has ended or expired.
+  await deps.db.query(
+    `DELETE FROM oauth_states s USING connection_attempts a WHERE s.attempt_id = a.id AND (a.status <> 'pending' OR a.expires_at < $1)`,
+    [now],
+  );
+  await deps.db.query(
+    `UPDATE connection_attempts SET launch_hash = NULL, launch_sealed = NULL
+     WHERE launch_sealed IS NOT NULL AND (status <> 'pending' OR expires_at < $1)`,
+    [now],
+  );
   const removed = await deps.db.query(
     `WITH states AS (DELETE FROM oauth_states WHERE expires_at < $1::timestamptz - interval '1 day' RETURNING 1),
           attempts AS (DELETE FROM connection_attempts WHERE created_at < $1::timestamptz - interval '7 days' RETURNING 1),
