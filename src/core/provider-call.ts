@@ -212,8 +212,8 @@ export class ProviderSession {
     return this.deadline - performance.now();
   }
 
-  private timeout(url: URL): AppError {
-    const seconds = Math.round(this.deps.settings.providerCallLifetimeMs / 1000);
+  private timeout(url: URL, limitMs = this.deps.settings.providerCallLifetimeMs): AppError {
+    const seconds = Math.round(limitMs / 1000);
     return new AppError('provider_error', `${this.connectorName} did not answer within ${seconds} s`, {
       status: 408,
       provider: { url: url.origin + url.pathname, error: 'timeout' },
@@ -266,7 +266,10 @@ export class ProviderSession {
     const lifetime = new Lifetime();
     const upload = this.deps.settings.rawUpload ?? { idleMs: RAW_UPLOAD_IDLE_MS, lifetimeMs: RAW_UPLOAD_LIFETIME_MS };
     const streamedBody = req.body != null && typeof req.body !== 'string' && !Buffer.isBuffer(req.body);
-    const timer = setTimeout(() => lifetime.abort(), streamedBody ? Math.max(remaining, upload.lifetimeMs) : remaining);
+    // A streamed upload may take longer than a call's lifetime (it is bounded by its own limits);
+    // the lifetime still bounds the provider's silence after the last byte (headersTimeout).
+    const limit = streamedBody ? upload.lifetimeMs : remaining;
+    const timer = setTimeout(() => lifetime.abort(), limit);
     const body = streamedBody ? uploadWatchdog(req.body as Readable, upload.idleMs, lifetime) : req.body;
     try {
       const { res, url } = await this.exchange({ ...req, body: body ?? null }, first, lifetime, true);
@@ -277,7 +280,8 @@ export class ProviderSession {
       if (lifetime.stalled && !(err instanceof AppError)) {
         throw new AppError('bad_request', `The upload stalled: no data for ${Math.round(upload.idleMs / 1000)} s`, { status: 408 });
       }
-      throw lifetime.aborted && !(err instanceof AppError) ? this.timeout(first) : this.failure(err, first);
+      if (lifetime.aborted && !(err instanceof AppError)) throw streamedBody ? this.timeout(first, upload.lifetimeMs) : this.timeout(first);
+      throw this.failure(err, first);
     } finally {
       clearTimeout(timer);
     }
