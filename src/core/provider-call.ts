@@ -114,7 +114,7 @@ export function urlPerTarget(build: (t: AccountTarget) => URL): (t: AccountTarge
  * costs far less per request than an AbortController. Aborting it ends the request in flight,
  * including a body still being read.
  */
-class Lifetime extends EventEmitter {
+export class Lifetime extends EventEmitter {
   aborted = false;
   reason: Error | undefined;
   /** Set when the caller's upload stalled, rather than the provider. */
@@ -133,7 +133,7 @@ class Lifetime extends EventEmitter {
  * wait past its lifetime (security review M5). On the deadline the caller is answered at once;
  * undici drops the queued request when its turn comes, and a late answer is thrown away.
  */
-function beforeDeadline(pending: Promise<Dispatcher.ResponseData>, lifetime: Lifetime): Promise<Dispatcher.ResponseData> {
+export function beforeDeadline(pending: Promise<Dispatcher.ResponseData>, lifetime: Lifetime): Promise<Dispatcher.ResponseData> {
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       reject(lifetime.reason);
