@@ -10,6 +10,8 @@ import { addApiKey, generateApiKey } from '../src/core/api-keys.js';
 import { DEFAULT_PROVIDER_CALL_LIMITS } from '../src/core/provider-limits.js';
 import { waitFor } from './helpers/wait.js';
 
+// Each test starts its own server and links accounts: slow on a loaded machine, hence 60 s each.
+
 /**
  * Security review M5: one project holding many slow calls to a provider origin starved every
  * other project's calls to it, and a call queued for a connection waited past its lifetime.
@@ -123,7 +125,7 @@ describe('M5: provider connections are shared fairly between projects', () => {
     expect(answers.map((r) => r.status)).toEqual(slow.map(() => 200));
     const again = await onAccount(serverB, third)('POST', '/unified/proxy', { path: '/contracts' });
     expect(again.status).toBe(200);
-  });
+  }, 60_000);
 
   it('a call queued for a connection is answered 408 at its lifetime, not when the connection frees', async () => {
     // A pool of two connections per origin, which project B's two stalled uploads hold.
@@ -156,7 +158,7 @@ describe('M5: provider connections are shared fairly between projects', () => {
     expect((await Promise.all(uploads.map((u) => u.answer))).map((r) => r.status)).toEqual([200, 200]);
     const after = await onAccount(server, a)('POST', '/unified/proxy', { path: '/contracts' });
     expect(after.status).toBe(200);
-  });
+  }, 60_000);
 
   it('a raw-proxy upload that stops sending is cut off at the idle limit (408), and one that never ends at the total limit', async () => {
     const server = await startTestServer({}, { workers: false });
@@ -183,5 +185,5 @@ describe('M5: provider connections are shared fairly between projects', () => {
     expect(ended.status).toBe(408);
     expect(JSON.parse(ended.body)).toMatchObject({ statusCode: 408, message: 'Oneflow did not answer within 3 s' });
     expect(performance.now() - started).toBeLessThan(10_000);
-  });
+  }, 60_000);
 });
