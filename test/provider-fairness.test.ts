@@ -161,7 +161,10 @@ describe('M5: provider connections are shared fairly between projects', () => {
   }, 60_000);
 
   it('a raw-proxy upload that stops sending is cut off at the idle limit (408), and one that never ends at the total limit', async () => {
-    const server = await startTestServer({}, { workers: false });
+    // A pool of its own, destroyed at the end: the aborted uploads leave nothing to wait for.
+    const pool = new Agent({ keepAliveTimeout: 10_000 });
+    cleanups.push(() => pool.destroy());
+    const server = await startTestServer({}, { workers: false, http: pool });
     cleanups.push(() => server.close());
     // The limits are settings; shortened here so the test runs in seconds.
     (server.app.deps.settings as { rawUpload?: { idleMs: number; lifetimeMs: number } }).rawUpload = { idleMs: 800, lifetimeMs: 3_000 };
