@@ -6,7 +6,7 @@ import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { createProfiles, createSession, hub, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { insertAccount } from '../src/core/accounts.js';
-import { retryDelayMs } from '../src/core/webhooks/schedule.js';
+import { endpointPauseMs, retryDelayMs } from '../src/core/webhooks/schedule.js';
 
 let fakes: Fakes;
 let receiver: Receiver;
@@ -269,6 +269,10 @@ async function runOnce(server: TestServer): Promise<number> {
 }
 
 describe('retry schedule', () => {
+  it('pauses an endpoint that keeps timing out: 5 s, doubling, at most 5 min', () => {
+    expect([1, 2, 3, 4, 7, 8, 30].map(endpointPauseMs)).toEqual([5_000, 10_000, 20_000, 40_000, 300_000, 300_000, 300_000]);
+  });
+
   it('grows exponentially from 5 s, capped at 1 h, with ±20 % jitter', () => {
     expect(retryDelayMs(1, () => 0.5)).toBe(5000);
     expect(retryDelayMs(2, () => 0.5)).toBe(10000);

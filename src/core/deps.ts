@@ -33,6 +33,13 @@ export interface RuntimeSettings {
   readonly allowPrivateNetwork: boolean;
   /** Longest a proxy, action or MCP call may spend on the provider, retries included (then 408). */
   readonly providerCallLifetimeMs: number;
+  /** Provider calls in flight at once per origin, per project and per account (defaults in provider-limits.ts). */
+  readonly providerCallLimits?: { readonly perProject: number; readonly perAccount: number };
+  /**
+   * Raw-proxy uploads: the longest gap between two chunks of the caller's body, and the longest
+   * the upload plus the wait for the provider's headers may take (defaults in provider-call.ts).
+   */
+  readonly rawUpload?: { readonly idleMs: number; readonly lifetimeMs: number };
   /** Request logs: how many days rows are kept, and whether request/response bodies are stored. */
   readonly requestLogs: { readonly enabled: boolean; readonly retentionDays: number; readonly bodies: boolean };
   /** Origins allowed to frame the embedded Hub (`/embedded/hub`), as a CSP source list; `*` by default. */

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type { Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Deps, ProjectScope } from './deps.js';
 import { AppError, type ProviderEvidence } from './errors.js';
@@ -9,6 +9,7 @@ import { hotCache } from './cache.js';
 import { authInjection, ownsUrl, resolveUrl } from './provider-request.js';
 import { urlPolicyViolation } from './network-policy.js';
 import { errCode, header, MAX_BUFFERED_RESPONSE, readCapped } from './provider-http.js';
+import { providerCallGate, type Release } from './provider-limits.js';
 import { TemplateError } from '../connectors/templating.js';
 import { closeStep, openStep, type RawStep, type Redaction } from './request-logs/steps.js';
 import { IDEMPOTENT, MAX_ATTEMPTS, RETRIED_5XX, RETRIED_SOCKET_ERRORS, backoffMs, retryAfterMs, sleep } from './retry-policy.js';
@@ -40,6 +41,10 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
 /** Idle time allowed between chunks of a streamed body (the lifetime covers the wait for headers). */
 const STREAM_IDLE_MS = 60_000;
+/** A raw-proxy upload that forwards no byte for this long is cut off (408). */
+export const RAW_UPLOAD_IDLE_MS = 30_000;
+/** A raw-proxy upload, and the wait for the provider's answer to it, ends after this long (408). */
+export const RAW_UPLOAD_LIFETIME_MS = 10 * 60_000;
 
 type Injection = ReturnType<typeof authInjection>;
 
@@ -109,14 +114,65 @@ export function urlPerTarget(build: (t: AccountTarget) => URL): (t: AccountTarge
  * costs far less per request than an AbortController. Aborting it ends the request in flight,
  * including a body still being read.
  */
-class Lifetime extends EventEmitter {
+export class Lifetime extends EventEmitter {
   aborted = false;
   reason: Error | undefined;
+  /** Set when the caller's upload stalled, rather than the provider. */
+  stalled = false;
   abort() {
+    if (this.aborted) return;
     this.aborted = true;
     this.reason = Object.assign(new Error('The call ran out of time'), { name: 'AbortError' });
     this.emit('abort');
   }
+}
+
+/**
+ * The request's answer, or the lifetime's end, whichever comes first. undici only acts on an
+ * abort once it hands the request a socket: a request queued behind a full pool would otherwise
+ * wait past its lifetime (security review M5). On the deadline the caller is answered at once;
+ * undici drops the queued request when its turn comes, and a late answer is thrown away.
+ */
+export function beforeDeadline(pending: Promise<Dispatcher.ResponseData>, lifetime: Lifetime): Promise<Dispatcher.ResponseData> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      reject(lifetime.reason);
+      pending.then((res) => res.body.destroy(), () => undefined);
+    };
+    if (lifetime.aborted) return onAbort();
+    lifetime.once('abort', onAbort);
+    pending.then(
+      (res) => {
+        lifetime.off('abort', onAbort);
+        resolve(res);
+      },
+      (err: unknown) => {
+        lifetime.off('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+/**
+ * Passes an upload through, ending the call when no byte has gone through for `idleMs`: a caller
+ * that sends a byte now and then would otherwise hold a provider connection for as long as it likes.
+ */
+function uploadWatchdog(source: Readable, idleMs: number, lifetime: Lifetime): Readable {
+  const timer = setTimeout(() => {
+    lifetime.stalled = true;
+    lifetime.abort();
+  }, idleMs);
+  const pass = new Transform({
+    transform(chunk, _encoding, done) {
+      timer.refresh();
+      done(null, chunk);
+    },
+  });
+  pass.once('close', () => clearTimeout(timer));
+  pass.once('finish', () => clearTimeout(timer));
+  pipeline(source, pass, () => clearTimeout(timer));
+  return pass;
 }
 
 
@@ -156,8 +212,8 @@ export class ProviderSession {
     return this.deadline - performance.now();
   }
 
-  private timeout(url: URL): AppError {
-    const seconds = Math.round(this.deps.settings.providerCallLifetimeMs / 1000);
+  private timeout(url: URL, limitMs = this.deps.settings.providerCallLifetimeMs): AppError {
+    const seconds = Math.round(limitMs / 1000);
     return new AppError('provider_error', `${this.connectorName} did not answer within ${seconds} s`, {
       status: 408,
       provider: { url: url.origin + url.pathname, error: 'timeout' },
@@ -180,10 +236,11 @@ export class ProviderSession {
     const first = req.url(this.target);
     const remaining = this.remaining();
     if (remaining <= 0) throw this.timeout(first);
+    const release = this.acquire(first);
     const lifetime = new Lifetime();
     const timer = setTimeout(() => lifetime.abort(), remaining);
     try {
-      const { res, url } = await this.exchange(req, first, lifetime);
+      const { res, url } = await this.exchange(req, first, lifetime, false);
       const body = await readCapped(res, MAX_BUFFERED_RESPONSE, this.connectorName);
       const step = this.steps[this.steps.length - 1];
       if (step && this.deps.settings.requestLogs.bodies) step.responseBody = body;
@@ -192,19 +249,47 @@ export class ProviderSession {
       throw lifetime.aborted && !(err instanceof AppError) ? this.timeout(first) : this.failure(err, first);
     } finally {
       clearTimeout(timer);
+      release();
     }
   }
 
-  /** Sends a request and hands back the response body as a stream (the raw passthrough). */
+  /**
+   * Sends a request and hands back the response body as a stream (the raw passthrough). The
+   * lifetime covers the wait for the provider's headers; a streamed upload has its own idle and
+   * total limits instead. The response body then streams with an idle limit between chunks.
+   */
   async stream(req: ProviderRequest): Promise<StreamedResponse> {
     const first = req.url(this.target);
-    if (this.remaining() <= 0) throw this.timeout(first);
+    const remaining = this.remaining();
+    if (remaining <= 0) throw this.timeout(first);
+    const release = this.acquire(first);
+    const lifetime = new Lifetime();
+    const upload = this.deps.settings.rawUpload ?? { idleMs: RAW_UPLOAD_IDLE_MS, lifetimeMs: RAW_UPLOAD_LIFETIME_MS };
+    const streamedBody = req.body != null && typeof req.body !== 'string' && !Buffer.isBuffer(req.body);
+    // A streamed upload may take longer than a call's lifetime (it is bounded by its own limits);
+    // the lifetime still bounds the provider's silence after the last byte (headersTimeout).
+    const limit = streamedBody ? upload.lifetimeMs : remaining;
+    const timer = setTimeout(() => lifetime.abort(), limit);
+    const body = streamedBody ? uploadWatchdog(req.body as Readable, upload.idleMs, lifetime) : req.body;
     try {
-      const { res, url } = await this.exchange(req, first, undefined);
+      const { res, url } = await this.exchange({ ...req, body: body ?? null }, first, lifetime, true);
+      res.body.once('close', release);
       return { status: res.statusCode, headers: res.headers, url, body: res.body };
     } catch (err) {
+      release();
+      if (lifetime.stalled && !(err instanceof AppError)) {
+        throw new AppError('bad_request', `The upload stalled: no data for ${Math.round(upload.idleMs / 1000)} s`, { status: 408 });
+      }
+      if (lifetime.aborted && !(err instanceof AppError)) throw streamedBody ? this.timeout(first, upload.lifetimeMs) : this.timeout(first);
       throw this.failure(err, first);
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  /** A slot for this call among the project's and the account's calls to the origin (else 429). */
+  private acquire(url: URL): Release {
+    return providerCallGate(this.deps).acquire(url.origin, this.scope.projectId, this.target.account.id, this.connectorName);
   }
 
   private failure(err: unknown, url: URL): AppError {
@@ -220,7 +305,7 @@ export class ProviderSession {
   }
 
   /** One request with the account's credentials, recorded as a step. */
-  private async attempt(req: ProviderRequest, a: Attempt, signal: Lifetime | undefined): Promise<{ res: Dispatcher.ResponseData; target: URL }> {
+  private async attempt(req: ProviderRequest, a: Attempt, signal: Lifetime, streaming: boolean): Promise<{ res: Dispatcher.ResponseData; target: URL }> {
     this.checkUrl(a.url);
     const d = derived(this.target);
     const auth = d.injection;
@@ -242,16 +327,17 @@ export class ProviderSession {
     const remaining = this.remaining();
     if (remaining <= 0) throw this.timeout(target);
     try {
-      const res = await this.deps.http.request({
+      const pending = this.deps.http.request({
         origin: target.origin,
         path: target.pathname + target.search,
         method: a.method as Dispatcher.HttpMethod,
         headers,
         body: a.body,
-        signal: signal ?? null,
+        signal,
         headersTimeout: Math.ceil(remaining),
-        bodyTimeout: signal ? Math.ceil(remaining) : STREAM_IDLE_MS,
+        bodyTimeout: streaming ? STREAM_IDLE_MS : Math.ceil(remaining),
       });
+      const res = await beforeDeadline(pending, signal);
       closeStep(step, res);
       return { res, target };
     } catch (err) {
@@ -293,7 +379,7 @@ export class ProviderSession {
   }
 
   /** The attempt loop: retries, refresh-once, redirects. Returns with the body unread. */
-  private async exchange(req: ProviderRequest, first: URL, signal: Lifetime | undefined): Promise<{ res: Dispatcher.ResponseData; url: URL }> {
+  private async exchange(req: ProviderRequest, first: URL, signal: Lifetime, streaming: boolean): Promise<{ res: Dispatcher.ResponseData; url: URL }> {
     const body: UpstreamBody = req.body ?? null;
     const replayable = body === null || typeof body === 'string' || Buffer.isBuffer(body);
     const a: Attempt = { method: req.method.toUpperCase(), body, url: first, fromTarget: true, refreshed: false, count: 0, redirects: 0 };
@@ -301,7 +387,7 @@ export class ProviderSession {
       a.count++;
       let sent: { res: Dispatcher.ResponseData; target: URL };
       try {
-        sent = await this.attempt(req, a, signal);
+        sent = await this.attempt(req, a, signal, streaming);
       } catch (err) {
         const wait = backoffMs(a.count);
         const retry = replayable && IDEMPOTENT.has(a.method) && RETRIED_SOCKET_ERRORS.has(errCode(err) ?? '') && a.count < MAX_ATTEMPTS;

@@ -4,7 +4,9 @@ import { notFound } from '../errors.js';
 import { resolvedPolicyViolation } from '../network-policy.js';
 import { liveSecrets, getEndpoint, type EndpointRow } from './endpoints.js';
 import { signatureHeaders } from './signing.js';
-import { DELIVERY_TIMEOUT_MS, LEASE_MS, RETRY_WINDOW_MS, retryDelayMs } from './schedule.js';
+import {
+  DELIVERY_TIMEOUT_MS, ENDPOINT_CONCURRENCY, LEASE_MS, RETRY_WINDOW_MS, TIMING_OUT_DELIVERY_TIMEOUT_MS, endpointPauseMs, retryDelayMs,
+} from './schedule.js';
 import { WEBHOOK_CHANNEL } from './events.js';
 
 export interface DeliveryRow {
@@ -30,20 +32,46 @@ interface Claimed extends DeliveryRow {
   endpoint: EndpointRow | null;
 }
 
-/** Claims due deliveries with a lease; SKIP LOCKED makes N workers in N processes take disjoint rows. */
+/**
+ * Claims due deliveries with a lease; SKIP LOCKED makes N workers in N processes take disjoint rows.
+ * The claim is fair rather than oldest-first over everyone (security review M6): each endpoint
+ * that is not paused offers its oldest due deliveries, at most `ENDPOINT_CONCURRENCY` minus those
+ * already leased; then every project's first offer comes before any project's second, and so on.
+ * A backlog of thousands at one endpoint therefore costs another project's event one turn, not
+ * the backlog. (Two workers claiming at the same instant may briefly exceed an endpoint's cap.)
+ */
 export async function claimDue(deps: Deps, limit: number): Promise<Claimed[]> {
   const now = deps.clock();
   const { rows } = await deps.db.query<Claimed>(
-    `WITH due AS (
-       SELECT id FROM webhook_deliveries
-       WHERE status = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)
-       ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED
+    `WITH offered AS (
+       SELECT c.id, c.next_attempt_at, c.turn, e.project_id
+       FROM webhook_endpoints e
+       CROSS JOIN LATERAL (
+         SELECT d.id, d.next_attempt_at, row_number() OVER (ORDER BY d.next_attempt_at) AS turn
+         FROM webhook_deliveries d
+         WHERE d.endpoint_id = e.id AND d.status = 'pending' AND d.next_attempt_at <= $1
+           AND (d.locked_until IS NULL OR d.locked_until <= $1)
+         ORDER BY d.next_attempt_at
+         LIMIT GREATEST(0, $4::int - (SELECT count(*) FROM webhook_deliveries l
+                                      WHERE l.endpoint_id = e.id AND l.status = 'pending' AND l.locked_until > $1))
+       ) c
+       WHERE e.paused_until IS NULL OR e.paused_until <= $1
+     ),
+     ranked AS (
+       SELECT id, next_attempt_at, row_number() OVER (PARTITION BY project_id ORDER BY turn, next_attempt_at) AS project_turn
+       FROM offered
+     ),
+     due AS (
+       SELECT d.id FROM ranked r JOIN webhook_deliveries d ON d.id = r.id
+       WHERE d.status = 'pending' AND (d.locked_until IS NULL OR d.locked_until <= $1)
+       ORDER BY r.project_turn, r.next_attempt_at LIMIT $2
+       FOR UPDATE OF d SKIP LOCKED
      )
      UPDATE webhook_deliveries d SET locked_until = $3, attempts = d.attempts + 1
      FROM due, events ev WHERE d.id = due.id AND ev.id = d.event_id
      RETURNING d.*, ev.payload, ev.type,
        (SELECT to_jsonb(e) FROM webhook_endpoints e WHERE e.id = d.endpoint_id) AS endpoint`,
-    [now, limit, new Date(now.getTime() + LEASE_MS)],
+    [now, limit, new Date(now.getTime() + LEASE_MS), ENDPOINT_CONCURRENCY],
   );
   // to_jsonb turns timestamps into strings; the signing code needs the expiry as a Date.
   for (const r of rows) {
@@ -71,13 +99,17 @@ async function readExcerpt(res: Response, max = 256): Promise<string> {
   return Buffer.concat(chunks).subarray(0, max).toString('utf8').replace(/[^\x20-\x7e]+/g, ' ').trim();
 }
 
-type Outcome = { ok: true; status: number; excerpt: string } | { ok: false; status: number | null; error: string; excerpt: string };
+type Outcome =
+  | { ok: true; status: number; excerpt: string }
+  | { ok: false; status: number | null; error: string; excerpt: string; timedOut?: boolean };
 
 async function post(deps: Deps, endpoint: EndpointRow, d: Claimed): Promise<Outcome> {
   const problem = await resolvedPolicyViolation(endpoint.url, deps.settings.allowPrivateNetwork);
   if (problem) return { ok: false, status: null, error: `url ${problem}`, excerpt: '' };
   const body = JSON.stringify(d.payload);
   const timestamp = Math.floor(deps.clock().getTime() / 1000);
+  // A receiver that has been timing out gets less time: it holds a delivery slot while it is silent.
+  const timeoutMs = endpoint.consecutive_timeouts > 0 ? TIMING_OUT_DELIVERY_TIMEOUT_MS : DELIVERY_TIMEOUT_MS;
   try {
     const res = await deps.fetch(endpoint.url, {
       method: 'POST',
@@ -88,14 +120,14 @@ async function post(deps: Deps, endpoint: EndpointRow, d: Claimed): Promise<Outc
       },
       body,
       redirect: 'manual',
-      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     const excerpt = await readExcerpt(res);
     if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, excerpt };
     return { ok: false, status: res.status, error: `HTTP ${res.status}`, excerpt };
   } catch (err) {
-    const name = (err as Error).name;
-    return { ok: false, status: null, error: name === 'TimeoutError' ? `no answer within ${DELIVERY_TIMEOUT_MS / 1000} s` : 'connection failed', excerpt: '' };
+    if ((err as Error).name === 'TimeoutError') return { ok: false, status: null, error: `no answer within ${timeoutMs / 1000} s`, excerpt: '', timedOut: true };
+    return { ok: false, status: null, error: 'connection failed', excerpt: '' };
   }
 }
 
@@ -130,8 +162,28 @@ export async function attemptDelivery(deps: Deps, d: Claimed): Promise<'delivere
       status === 'retry' ? 'pending' : status, status === 'retry' ? next : now, status === 'delivered' ? now : null,
     ],
   );
+  if (endpoint?.active) await recordEndpointHealth(deps, endpoint, outcome, now);
   deps.metrics.webhookDeliveries.inc({ outcome: status });
   return status;
+}
+
+/**
+ * The circuit breaker: an attempt that got no answer in time pauses the endpoint (5 s, doubling
+ * up to 5 min) so its backlog stops taking delivery slots; any answer from the receiver, even an
+ * error status, closes it again. A connection refused fails fast and holds no slot, so it does not count.
+ */
+async function recordEndpointHealth(deps: Deps, endpoint: EndpointRow, outcome: Outcome, now: Date) {
+  const timedOut = !outcome.ok && outcome.timedOut === true;
+  if (timedOut) {
+    const { rows } = await deps.db.query<{ n: number }>(
+      'UPDATE webhook_endpoints SET consecutive_timeouts = consecutive_timeouts + 1 WHERE id = $1 RETURNING consecutive_timeouts AS n',
+      [endpoint.id],
+    );
+    const n = rows[0]?.n ?? 1;
+    await deps.db.query('UPDATE webhook_endpoints SET paused_until = $2 WHERE id = $1', [endpoint.id, new Date(now.getTime() + endpointPauseMs(n))]);
+  } else if (outcome.status !== null && endpoint.consecutive_timeouts > 0) {
+    await deps.db.query('UPDATE webhook_endpoints SET consecutive_timeouts = 0, paused_until = NULL WHERE id = $1', [endpoint.id]);
+  }
 }
 
 export function deliveryToWire(d: DeliveryRow & { type?: string }) {

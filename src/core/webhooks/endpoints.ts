@@ -35,6 +35,9 @@ export interface EndpointRow {
   secret: string;
   previous_secret: string | null;
   previous_secret_expires_at: Date | null;
+  /** Attempts in a row that got no answer in time (the circuit breaker, see delivery.ts). */
+  consecutive_timeouts: number;
+  paused_until: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -92,7 +95,10 @@ export async function updateEndpoint(deps: Deps, scope: ProjectScope, id: string
   const current = await getEndpoint(deps, scope, id);
   if (input.url !== undefined) checkUrl(deps, input.url);
   const { rows } = await deps.db.query<EndpointRow>(
-    `UPDATE webhook_endpoints SET url = $3, events = $4, description = $5, active = $6, updated_at = $7
+    // A changed URL is a new receiver: the circuit breaker starts closed.
+    `UPDATE webhook_endpoints SET url = $3, events = $4, description = $5, active = $6, updated_at = $7,
+       consecutive_timeouts = CASE WHEN url = $3 THEN consecutive_timeouts ELSE 0 END,
+       paused_until = CASE WHEN url = $3 THEN paused_until ELSE NULL END
      WHERE project_id = $1 AND id = $2 RETURNING *`,
     [
       scope.projectId, id, input.url ?? current.url, input.events ?? current.events,
