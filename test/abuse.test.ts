@@ -66,6 +66,19 @@ describe('session token abuse', () => {
     expect((await hub(server, b.token)('DELETE', `/hub/connection_attempts/${attempt.json.id}`)).status).toBe(404);
     expect((await hub(server, a.token)('GET', `/hub/connection_attempts/${attempt.json.id}`)).json.status).toBe('pending');
 
+    // Review L7: a leaked Auth Link is revoked at once; another project cannot revoke it.
+    const leaked = await createSession(server, { origin_owner_id: 'leaked' });
+    expect((await call(leaked.token)).status).toBe(200);
+    const otherProject = await createProject(server.app.deps.db, 'Revoker');
+    const otherKey = generateApiKey();
+    await addApiKey(server.app.deps.db, otherProject.projectId, otherKey);
+    expect((await api(server, otherKey)('DELETE', `/connect_sessions/${leaked.id}`)).status).toBe(404);
+    expect((await call(leaked.token)).status).toBe(200);
+    const revoked = await api(server)('DELETE', `/connect_sessions/${leaked.id}`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.json.revoked).toBe(true);
+    expect((await call(leaked.token)).status).toBe(401);
+
     // Review M9: one session token cannot mint attempts without end (it made 2,000 in 3.6 s).
     const flood = await createSession(server, { origin_owner_id: 'flood' });
     const statuses: number[] = [];

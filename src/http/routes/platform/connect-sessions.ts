@@ -22,6 +22,18 @@ export function connectSessionRoutes(app: FastifyInstance, deps: Deps) {
     return reply.status(201).send(sessionToWire(session));
   });
 
+  // Ours: ends a connect session at once (a link sent to the wrong person, a leaked Auth Link).
+  // Its token stops working everywhere; attempts in flight cannot finish (their callback checks it).
+  app.delete<{ Params: { id: string } }>('/connect_sessions/:id', async (req) => {
+    const id = /^\d{1,15}$/.test(req.params.id) ? Number(req.params.id) : null;
+    const { rows } = id === null ? { rows: [] } : await deps.db.query<{ id: number; expires_at: Date }>(
+      `UPDATE connect_sessions SET expires_at = LEAST(expires_at, $3) WHERE id = $1 AND project_id = $2 RETURNING id, expires_at`,
+      [id, projectOf(req).projectId, deps.clock()],
+    );
+    if (!rows[0]) throw notFound('Connect session');
+    return { id: rows[0].id, expires_at: rows[0].expires_at.toISOString(), revoked: true };
+  });
+
   // What became of the links: the attempts the sessions' end users made.
   connectionAttemptRoutes(app, deps);
 }
