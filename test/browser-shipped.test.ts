@@ -3,10 +3,10 @@
 // --host-resolver-rules, over TLS), with no URL override on any profile.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { api, startTestServer, type TestServer } from './helpers/server.js';
+import { api, type TestServer } from './helpers/server.js';
 import { createSession, KUSTOMER_CLIENT, SALESFORCE_CLIENT } from './helpers/linking.js';
 import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
-import { ORG, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import { ORG, startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 
 let server: TestServer;
 let world: ShippedWorld;
@@ -15,10 +15,7 @@ const profiles: Record<string, string> = {};
 
 beforeAll(async () => {
   world = await startShippedWorld();
-  server = await startTestServer({ SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0' }, { http: world.internet.http });
-  const publicUrl = server.app.deps.settings.publicUrl();
-  world.fakes.kustomer.registerApp({ ...KUSTOMER_CLIENT, redirectUris: [`${publicUrl}/connect/oauth2/kustomer/callback`] });
-  world.fakes.salesforce.registerApp({ ...SALESFORCE_CLIENT, redirectUris: [`${publicUrl}/connect/oauth2/salesforce/callback`] });
+  server = await startShippedServer(world);
   for (const body of [{ provider: 'kustomer' }, { provider: 'salesforce', setup: { client_id: SALESFORCE_CLIENT.clientId, client_secret: SALESFORCE_CLIENT.clientSecret } }]) {
     const res = await api(server)('POST', '/connector_profiles', body);
     expect(res.status, res.text).toBe(201);

@@ -3,10 +3,10 @@
 // providers' real host names over TLS (see helpers/internet.ts). Salesforce shipped unable to
 // link because every flow test reached its fake through overrides; these tests would have failed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestServer, type TestServer } from './helpers/server.js';
+import { api, type TestServer } from './helpers/server.js';
 import { createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN, SALESFORCE_CLIENT } from './helpers/linking.js';
 import { onAccount } from './helpers/link-accounts.js';
-import { ORG, SALESFORCE_INSTANCE, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import { ORG, SALESFORCE_INSTANCE, startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 import { waitFor } from './helpers/wait.js';
 
 let server: TestServer;
@@ -15,10 +15,7 @@ const profiles: Record<'kustomer' | 'salesforce' | 'sandbox' | 'oneflow', string
 
 beforeAll(async () => {
   world = await startShippedWorld();
-  server = await startTestServer({ SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0' }, { http: world.internet.http });
-  const publicUrl = server.app.deps.settings.publicUrl();
-  world.fakes.kustomer.registerApp({ ...KUSTOMER_CLIENT, redirectUris: [`${publicUrl}/connect/oauth2/kustomer/callback`] });
-  world.fakes.salesforce.registerApp({ ...SALESFORCE_CLIENT, redirectUris: [`${publicUrl}/connect/oauth2/salesforce/callback`] });
+  server = await startShippedServer(world);
   const call = api(server);
   const setup = { client_id: SALESFORCE_CLIENT.clientId, client_secret: SALESFORCE_CLIENT.clientSecret };
   for (const [name, body] of [

@@ -1,5 +1,6 @@
 import { cookieJar } from './cookie-jar.js';
-import { startFakes, type Fakes } from './linking.js';
+import { KUSTOMER_CLIENT, SALESFORCE_CLIENT, startFakes, type Fakes } from './linking.js';
+import { startTestServer, type TestServer } from './server.js';
 import { startInternet, type Internet } from './internet.js';
 
 /** The org every shipped-connector test links: its API hosts are `acme.*`. */
@@ -42,4 +43,16 @@ export async function startShippedWorld(): Promise<ShippedWorld> {
       await fakes.close();
     },
   };
+}
+
+/**
+ * A server that runs the connectors as shipped: the private-network switch off, every outbound
+ * call through the world's pool. The fake OAuth apps know its exact redirect URIs.
+ */
+export async function startShippedServer(world: ShippedWorld): Promise<TestServer> {
+  const server = await startTestServer({ SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0' }, { http: world.internet.http });
+  const publicUrl = server.app.deps.settings.publicUrl();
+  world.fakes.kustomer.registerApp({ ...KUSTOMER_CLIENT, redirectUris: [`${publicUrl}/connect/oauth2/kustomer/callback`] });
+  world.fakes.salesforce.registerApp({ ...SALESFORCE_CLIENT, redirectUris: [`${publicUrl}/connect/oauth2/salesforce/callback`] });
+  return server;
 }
