@@ -33,9 +33,10 @@ beforeAll(async () => {
   // Kustomer consent denied in the popup, and a popup closed.
   const s = await createSession(server, { origin_owner_id: 'umbrella-4', origin_owner_name: 'Umbrella Corp' });
   const denied = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
-  fakes.kustomer.denyNext = true;
+  // The lasting answer: the server's authorize preflight GET would use up the one-shot denyNext.
+  fakes.kustomer.consent = 'deny';
   const q = new URLSearchParams({ redirect_uri: 'https://app.example.com/embedded/accounts/callback', token: s.token, connection_attempt_id: denied.json.id, client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: 'umbrella' });
-  await followToCallback(`${server.url}/connect/oauth2/${profiles.kustomer}?${q}`);
+  await followToCallback(`${server.url}/connect/oauth2/${profiles.kustomer}?${q}`).finally(() => (fakes.kustomer.consent = 'allow'));
   const closed = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
   await hub(server, s.token)('DELETE', `/hub/connection_attempts/${closed.json.id}`);
   // A second Salesforce profile with a long unbroken label, beside the default one.
