@@ -3,28 +3,35 @@
 // 401 arrived after another caller's refresh had committed refreshed again, because the token it
 // compared under the lock was re-read from the database instead of the one its request carried.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, startFakes, type Fakes } from './helpers/linking.js';
+import { api, startTestServer, type TestServer } from './helpers/server.js';
+import { KUSTOMER_CLIENT, type Fakes } from './helpers/linking.js';
 import { kustomerAccount, openCredentials } from './helpers/accounts.js';
 import { onAccount } from './helpers/link-accounts.js';
+import { startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 import { generateKeySpec } from '../src/core/vault.js';
 
+// Kustomer as shipped: the fake answers at acme.api.kustomerapp.com and api.apps.kustomerapp.com.
+let world: ShippedWorld;
 let fakes: Fakes;
 let first: TestServer;
 let second: TestServer;
-let profiles: Awaited<ReturnType<typeof createProfiles>>;
+const profiles = { kustomer: '' };
 const keys = generateKeySpec('race');
 
 beforeAll(async () => {
-  fakes = await startFakes();
-  first = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: keys }, { workers: false });
-  second = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: keys }, { workers: false, databaseUrl: first.databaseUrl });
-  profiles = await createProfiles(first, fakes);
+  world = await startShippedWorld();
+  fakes = world.fakes;
+  const env = { SWITCHBOARD_ENCRYPTION_KEYS: keys, SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0' };
+  first = await startTestServer(env, { workers: false, http: world.internet.http });
+  second = await startTestServer(env, { workers: false, databaseUrl: first.databaseUrl, http: world.internet.http });
+  fakes.kustomer.registerApp({ ...KUSTOMER_CLIENT, redirectUris: [`${first.app.deps.settings.publicUrl()}/connect/oauth2/kustomer/callback`] });
+  profiles.kustomer = (await api(first)('POST', '/connector_profiles', { provider: 'kustomer' })).json.id;
 });
 afterAll(async () => {
   await second?.close();
   await first?.close();
-  await fakes?.close();
+  await world?.close();
+  expect(world.internet.refused).toEqual([]);
 });
 
 /**
