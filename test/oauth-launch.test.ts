@@ -2,22 +2,27 @@
 // popup's GET URL, where browser history and every proxy's access log keep them. Now the fields
 // go to the server in a body and the popup URL carries a one-time launch id only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, hub, KUSTOMER_CLIENT, startFakes, type Fakes } from './helpers/linking.js';
-import { cookieJar } from './helpers/cookie-jar.js';
+import { api, type TestServer } from './helpers/server.js';
+import { createSession, hub, KUSTOMER_CLIENT } from './helpers/linking.js';
+import { cookieJar as jarOver } from './helpers/cookie-jar.js';
+import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 
+// Kustomer as shipped: the popup goes to api.apps.kustomerapp.com itself (the fakes at the real hosts).
+let world: ShippedWorld;
 let server: TestServer;
-let fakes: Fakes;
-let profiles: Awaited<ReturnType<typeof createProfiles>>;
+const profiles = { kustomer: '' };
 beforeAll(async () => {
-  server = await startTestServer({}, { workers: false });
-  fakes = await startFakes();
-  profiles = await createProfiles(server, fakes);
+  world = await startShippedWorld();
+  server = await startShippedServer(world);
+  profiles.kustomer = (await api(server)('POST', '/connector_profiles', { provider: 'kustomer' })).json.id;
 });
 afterAll(async () => {
   await server?.close();
-  await fakes?.close();
+  await world?.close();
 });
+
+/** A fresh browser that reaches the providers' real hosts. */
+const cookieJar = () => jarOver(world.internet.http);
 
 const fields = { client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: 'acme' };
 const redirect_uri = 'https://app.example.com/embedded/accounts/callback';
