@@ -144,6 +144,19 @@ describe('seed connectors as shipped', () => {
     expect([...hosts].sort()).toEqual(['acme.api.kustomerapp.com /v1', 'api.apps.kustomerapp.com /oauth']);
   });
 
+  it('Kustomer "Invalid Client": the authorize preflight at api.apps.kustomerapp.com ends the attempt with the install message', async () => {
+    world.fakes.kustomer.registerApp({ clientId: 'not-installed', clientSecret: 'secret-not-installed', redirectUris: [`${server.app.deps.settings.publicUrl()}/connect/oauth2/kustomer/callback`], installed: false });
+    const { url, session, attemptId } = await popupUrl(profiles.kustomer, { client_id: 'not-installed', client_secret: 'secret-not-installed', org_name: ORG }, 'kus-not-installed');
+    const first = await world.browserFetch(url, { redirect: 'manual' });
+    const back = new URL(first.headers.get('location')!);
+    expect(back.pathname).toBe('/embedded/accounts/callback');
+    expect(back.searchParams.get('error')).toBe('invalid_client');
+    const attempt = (await hub(server, session.token)('GET', `/hub/connection_attempts/${attemptId}`)).json;
+    expect(attempt).toMatchObject({ status: 'error', error: { code: 'invalid_client' } });
+    expect(attempt.error.description).toMatch(/install the OAuth app in your Kustomer organization/);
+    expect(world.fakes.kustomer.requests.findLast((r) => r.path === '/oauth/authorize')?.headers.host).toBe('api.apps.kustomerapp.com');
+  });
+
   it('Oneflow links with an API token checked at api.oneflow.com, and its actions run there', async () => {
     const s = await createSession(server, { origin_owner_id: 'of-shipped' });
     const res = await hub(server, s.token)('POST', '/hub/accounts', { integration_id: profiles.oneflow, credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL } });
