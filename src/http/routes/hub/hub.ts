@@ -68,18 +68,15 @@ const accountBody = z.object({
   credentials: z.record(z.string().max(64), z.union([z.string().max(8192), z.number()])).refine((c) => Object.keys(c).length <= 50, 'too many fields'),
 });
 
-const attemptBody = z.object({
-  token: z.string().max(256).optional(),
-  integration_id: z.string().min(1).max(64).optional(),
-  redirect_uri: z.string().max(2048).optional(),
-  fields: z.record(z.string().max(64), z.string().max(8192)).refine((f) => Object.keys(f).length <= 50, 'too many fields').optional(),
-});
-
+/** The popup's launch: the end user's fields travel here, not on the popup's URL. */
 const launchBody = z.object({
   integration_id: z.string().min(1).max(64),
   redirect_uri: z.string().max(2048),
   fields: z.record(z.string().max(64), z.string().max(8192)).refine((f) => Object.keys(f).length <= 50, 'too many fields').optional(),
 });
+
+/** StackOne's `{token}`, and optionally (ours) the launch in the same request. */
+const attemptBody = launchBody.partial().extend({ token: z.string().max(256).optional() });
 
 /** `/hub/*`: what the official `@stackone/hub` component and our own Hub page call. */
 export function hubRoutes(app: FastifyInstance, deps: Deps) {
