@@ -60,6 +60,19 @@ describe('the Hub shows each end user their own setup guide', () => {
     expect(errors).toEqual([]);
   });
 
+  it('the Kustomer guide in dark mode and at 390 px: readable, no sideways scroll, no axe findings', async () => {
+    const s = await createSession(server, { origin_owner_id: 'guide-dark-phone' });
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    const page = await context.newPage();
+    await page.goto(s.auth_link_url);
+    await page.getByTestId('integration-kustomer').click();
+    await page.getByTestId('setup-guide').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await axe(page, 'guide-hub-kustomer-dark-phone')).toEqual([]);
+    await screenshot(page, 'guide-hub-kustomer-dark-phone');
+    await context.close();
+  });
+
   it('Salesforce: sign in and allow access, no admin wording', async () => {
     const { page, errors } = await openHub('guide-salesforce', 'salesforce');
     const text = (await page.locator('#main, body').first().innerText());
