@@ -16,7 +16,11 @@ const auth = { authorization: `Basic ${Buffer.from(`${API_KEY}:`).toString('base
 async function main() {
   const { pg: database, close } = await benchDatabase();
   const db = new pg.Pool({ connectionString: database.url(), max: 2 });
-  const server = await startServer({ DATABASE_URL: database.url(), SWITCHBOARD_ENCRYPTION_KEYS: generateKeySpec('bench'), SWITCHBOARD_API_KEY: API_KEY });
+  const server = await startServer({
+    DATABASE_URL: database.url(),
+    SWITCHBOARD_ENCRYPTION_KEYS: generateKeySpec('bench'),
+    SWITCHBOARD_API_KEY: API_KEY,
+  });
   try {
     const project = (await db.query<{ id: string }>('SELECT id FROM projects WHERE is_default')).rows[0]!.id;
     const t0 = performance.now();
@@ -30,11 +34,15 @@ async function main() {
     await db.query('ANALYZE accounts');
     console.log(`seeded ${ACCOUNTS} accounts in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-    const health = () => fetch(`${server.url}/health`).then((r) => r.arrayBuffer()).then(() => undefined);
-    const get = (path: string) => () => fetch(server.url + path, { headers: auth }).then(async (r) => {
-      if (r.status !== 200) throw new Error(`${path}: ${r.status}`);
-      await r.arrayBuffer();
-    });
+    const health = () =>
+      fetch(`${server.url}/health`)
+        .then((r) => r.arrayBuffer())
+        .then(() => undefined);
+    const get = (path: string) => () =>
+      fetch(server.url + path, { headers: auth }).then(async (r) => {
+        if (r.status !== 200) throw new Error(`${path}: ${r.status}`);
+        await r.arrayBuffer();
+      });
     await load(500, 8, health); // warm-up
 
     const baseline32 = await load(3000, 32, health);
@@ -42,7 +50,11 @@ async function main() {
       fetch(`${server.url}/connect_sessions`, {
         method: 'POST',
         headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify({ origin_owner_id: `o${i}`, origin_owner_name: `Owner ${i}`, categories: ['crm'] }),
+        body: JSON.stringify({
+          origin_owner_id: `o${i}`,
+          origin_owner_name: `Owner ${i}`,
+          categories: ['crm'],
+        }),
       }).then(async (r) => {
         if (r.status !== 201) throw new Error(`session: ${r.status}`);
         await r.arrayBuffer();
@@ -50,7 +62,9 @@ async function main() {
     );
     console.log(`\nconcurrency 32, 3000 requests`);
     console.log(`baseline  GET /health              ${fmt(baseline32)}`);
-    console.log(`POST /connect_sessions              ${fmt(sessions)}  = ${(sessions.rps / baseline32.rps).toFixed(2)}x baseline`);
+    console.log(
+      `POST /connect_sessions              ${fmt(sessions)}  = ${(sessions.rps / baseline32.rps).toFixed(2)}x baseline`,
+    );
 
     const baseline = await load(1000, 4, health);
     console.log(`\nGET /accounts, ${ACCOUNTS} accounts in the project, concurrency 4, 1000 requests each`);
@@ -66,7 +80,9 @@ async function main() {
     ];
     for (const [name, path] of variants) {
       const r = await load(1000, 4, get(path));
-      console.log(`GET /accounts ${name.padEnd(30)} ${fmt(r)}  p99 = ${(r.p99 / baseline.p99).toFixed(1)}x baseline`);
+      console.log(
+        `GET /accounts ${name.padEnd(30)} ${fmt(r)}  p99 = ${(r.p99 / baseline.p99).toFixed(1)}x baseline`,
+      );
     }
   } finally {
     await server.stop();

@@ -21,8 +21,14 @@ export async function benchDatabase(): Promise<{ pg: EmbeddedDatabase; close: ()
 }
 
 /** Starts `switchboard start` as its own process; resolves with its URL. */
-export function startServer(env: Record<string, string>, args: string[] = []): Promise<{ child: ChildProcess; url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServer(
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<{ child: ChildProcess; url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', ...args], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     const on = (b: Buffer) => {
@@ -47,7 +53,8 @@ export function startServer(env: Record<string, string>, args: string[] = []): P
   });
 }
 
-export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 export interface LoadResult {
   rps: number;
@@ -56,7 +63,11 @@ export interface LoadResult {
 }
 
 /** Runs `n` calls of `fn` at `concurrency`; latencies in ms. */
-export async function load(n: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<LoadResult> {
+export async function load(
+  n: number,
+  concurrency: number,
+  fn: (i: number) => Promise<void>,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let next = 0;
   const t0 = performance.now();
@@ -75,4 +86,5 @@ export async function load(n: number, concurrency: number, fn: (i: number) => Pr
   return { rps: n / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-export const fmt = (r: LoadResult) => `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`;
+export const fmt = (r: LoadResult) =>
+  `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`;

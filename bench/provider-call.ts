@@ -36,7 +36,14 @@ async function call(guarded: boolean, worker: number) {
   // Spread the workers over a few projects and accounts, as real traffic is.
   const release = guarded ? gate.acquire(origin, `p${worker % 4}`, `a${worker % 16}`, 'Bench') : null;
   try {
-    const pending = pool.request({ origin, path: '/v1/contracts', method: 'GET', signal: lifetime, headersTimeout: 60_000, bodyTimeout: 60_000 });
+    const pending = pool.request({
+      origin,
+      path: '/v1/contracts',
+      method: 'GET',
+      signal: lifetime,
+      headersTimeout: 60_000,
+      bodyTimeout: 60_000,
+    });
     const res: Dispatcher.ResponseData = guarded ? await beforeDeadline(pending, lifetime) : await pending;
     await res.body.arrayBuffer();
   } finally {

@@ -56,8 +56,14 @@ http.createServer(async (req, res) => {
 }).listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });
 `;
 
-function start(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (b: Buffer) => {
@@ -71,10 +77,20 @@ function start(args: string[], env: Record<string, string> = {}): Promise<{ chil
   });
 }
 
-async function call(base: string, method: string, p: string, body?: unknown, headers: Record<string, string> = {}) {
+async function call(
+  base: string,
+  method: string,
+  p: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(base + p, {
     method,
-    headers: { authorization: `Basic ${Buffer.from(`${API_KEY}:`).toString('base64')}`, 'content-type': 'application/json', ...headers },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${API_KEY}:`).toString('base64')}`,
+      'content-type': 'application/json',
+      ...headers,
+    },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   const json = (await res.json()) as Record<string, unknown>;
@@ -112,7 +128,8 @@ async function cpuMs(pid: number): Promise<{ own: number; children: number }> {
   return { own: procs.get(pid)?.ms ?? 0, children };
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** Closed-loop load: `concurrency` workers each send one request after the other for `seconds`. */
 async function measure(t: Target, concurrency: number, seconds: number) {
@@ -121,29 +138,45 @@ async function measure(t: Target, concurrency: number, seconds: number) {
   let errors = 0;
   const one = async () => {
     const t0 = performance.now();
-    const res = await pool.request({ path: t.url.pathname + t.url.search, method: t.method, headers: t.headers, body: t.body ?? null });
+    const res = await pool.request({
+      path: t.url.pathname + t.url.search,
+      method: t.method,
+      headers: t.headers,
+      body: t.body ?? null,
+    });
     await res.body.text();
     if (res.statusCode !== 200) errors++;
     return performance.now() - t0;
   };
   // Warm-up: connections, JIT, the database pool.
   const warmEnd = performance.now() + 500;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < warmEnd) await one();
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < warmEnd) await one();
+    }),
+  );
   const cpu0 = await cpuMs(t.pid);
   const started = performance.now();
   const end = started + seconds * 1000;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < end) latencies.push(await one());
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) latencies.push(await one());
+    }),
+  );
   const elapsed = (performance.now() - started) / 1000;
   const cpu1 = await cpuMs(t.pid);
   const cpuUs = ((cpu1.own - cpu0.own) * 1000) / latencies.length;
   const dbUs = ((cpu1.children - cpu0.children) * 1000) / latencies.length;
   await pool.close();
   latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / elapsed, p50: pct(latencies, 50), p99: pct(latencies, 99), cpuUs, dbUs, errors };
+  return {
+    rps: latencies.length / elapsed,
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+    cpuUs,
+    dbUs,
+    errors,
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -154,25 +187,49 @@ async function main() {
   try {
     const upstream = await start(['--input-type=module', '-e', UPSTREAM]);
     children.push(upstream.child);
-    const bare = await start(['--input-type=module', '-e', BARE], { UPSTREAM: `${upstream.url}/v1`, TOKEN, EMAIL });
+    const bare = await start(['--input-type=module', '-e', BARE], {
+      UPSTREAM: `${upstream.url}/v1`,
+      TOKEN,
+      EMAIL,
+    });
     children.push(bare.child);
     /** A Switchboard process on its own embedded PostgreSQL, with one Oneflow account linked to the fake upstream. */
     const switchboard = async (env: Record<string, string>, prof: boolean) => {
       const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-bench-'));
       dataDirs.push(dataDir);
-      const sb = await start([...(prof && process.env.PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF}`] : []), path.resolve('bin/switchboard.js'), 'start', '--port', '0', '--data-dir', dataDir], {
-        LOG_LEVEL: 'warn',
-        SWITCHBOARD_API_KEY: API_KEY,
-        SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1',
-        ...env,
-      });
+      const sb = await start(
+        [
+          ...(prof && process.env.PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF}`] : []),
+          path.resolve('bin/switchboard.js'),
+          'start',
+          '--port',
+          '0',
+          '--data-dir',
+          dataDir,
+        ],
+        {
+          LOG_LEVEL: 'warn',
+          SWITCHBOARD_API_KEY: API_KEY,
+          SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1',
+          ...env,
+        },
+      );
       children.push(sb.child);
-      const profile = await call(sb.url, 'POST', '/connector_profiles', { provider: 'oneflow', overrides: { base_url: `${upstream.url}/v1` } });
-      const session = await call(sb.url, 'POST', '/connect_sessions', { origin_owner_id: 'bench', origin_owner_name: 'Bench' });
+      const profile = await call(sb.url, 'POST', '/connector_profiles', {
+        provider: 'oneflow',
+        overrides: { base_url: `${upstream.url}/v1` },
+      });
+      const session = await call(sb.url, 'POST', '/connect_sessions', {
+        origin_owner_id: 'bench',
+        origin_owner_name: 'Bench',
+      });
       const linked = await fetch(`${sb.url}/hub/accounts`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-hub-session-token': String(session.token) },
-        body: JSON.stringify({ integration_id: profile.id, credentials: { api_token: TOKEN, user_email: EMAIL } }),
+        body: JSON.stringify({
+          integration_id: profile.id,
+          credentials: { api_token: TOKEN, user_email: EMAIL },
+        }),
       }).then((r) => r.json() as Promise<{ id: string }>);
       return { ...sb, accountId: linked.id };
     };
@@ -192,12 +249,36 @@ async function main() {
     });
 
     const targets: Target[] = [
-      { name: 'direct (upstream itself)', pid: upstream.child.pid!, url: new URL(`${upstream.url}/v1/contracts`), method: 'GET', headers: { 'x-oneflow-api-token': TOKEN, 'x-oneflow-user-email': EMAIL } },
-      { name: 'bare undici forwarder', pid: bare.child.pid!, url: new URL(`${bare.url}/contracts`), method: 'GET', headers: {} },
+      {
+        name: 'direct (upstream itself)',
+        pid: upstream.child.pid!,
+        url: new URL(`${upstream.url}/v1/contracts`),
+        method: 'GET',
+        headers: { 'x-oneflow-api-token': TOKEN, 'x-oneflow-user-email': EMAIL },
+      },
+      {
+        name: 'bare undici forwarder',
+        pid: bare.child.pid!,
+        url: new URL(`${bare.url}/contracts`),
+        method: 'GET',
+        headers: {},
+      },
       envelope('POST /unified/proxy', sb),
       // No provider call: what routing, the API-key check and the account header cost on their own.
-      { name: 'platform floor: DELETE /mcp', pid: sb.child.pid!, url: new URL(`${sb.url}/mcp`), method: 'DELETE', headers: { authorization: auth, 'x-account-id': linked.id } },
-      { name: 'GET /proxy/{account}/… (raw)', pid: sb.child.pid!, url: new URL(`${sb.url}/proxy/${linked.id}/contracts`), method: 'GET', headers: { authorization: auth } },
+      {
+        name: 'platform floor: DELETE /mcp',
+        pid: sb.child.pid!,
+        url: new URL(`${sb.url}/mcp`),
+        method: 'DELETE',
+        headers: { authorization: auth, 'x-account-id': linked.id },
+      },
+      {
+        name: 'GET /proxy/{account}/… (raw)',
+        pid: sb.child.pid!,
+        url: new URL(`${sb.url}/proxy/${linked.id}/contracts`),
+        method: 'GET',
+        headers: { authorization: auth },
+      },
       envelope('POST /unified/proxy, request logs off', unlogged),
     ];
 
@@ -213,13 +294,25 @@ async function main() {
           runs.set(t.name, [...(runs.get(t.name) ?? []), r]);
         }
       }
-      const summary = new Map([...runs].map(([name, rs]) => [name, {
-        rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), cpuUs: median(rs.map((r) => r.cpuUs)), dbUs: median(rs.map((r) => r.dbUs)), errors: rs.reduce((n, r) => n + r.errors, 0),
-      }]));
+      const summary = new Map(
+        [...runs].map(([name, rs]) => [
+          name,
+          {
+            rps: median(rs.map((r) => r.rps)),
+            p50: median(rs.map((r) => r.p50)),
+            p99: median(rs.map((r) => r.p99)),
+            cpuUs: median(rs.map((r) => r.cpuUs)),
+            dbUs: median(rs.map((r) => r.dbUs)),
+            errors: rs.reduce((n, r) => n + r.errors, 0),
+          },
+        ]),
+      );
       const direct = summary.get(targets[0]!.name)!;
       const bareR = summary.get(targets[1]!.name)!;
       console.log(`\nconcurrency ${concurrency} (${ROUNDS} rounds × ${SECONDS} s, medians)`);
-      console.log('| target | req/s | vs bare | p50 ms | p99 ms | added p50 ms | added p99 ms | server CPU µs/req | its PostgreSQL µs/req | errors |');
+      console.log(
+        '| target | req/s | vs bare | p50 ms | p99 ms | added p50 ms | added p99 ms | server CPU µs/req | its PostgreSQL µs/req | errors |',
+      );
       console.log('|---|---|---|---|---|---|---|---|---|---|');
       for (const [name, s] of summary) {
         const isBase = name === targets[0]!.name;

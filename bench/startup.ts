@@ -33,7 +33,10 @@ async function waitHealthy(child: ChildProcess): Promise<string> {
 
 async function poll(url: string) {
   for (;;) {
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -51,7 +54,10 @@ async function stop(child: ChildProcess) {
 
 async function timeSwitchboard(dataDir: string, keepRunning = false) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--data-dir', dataDir], { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const url = await waitHealthy(child);
   await poll(`${url}/health`);
   const ms = performance.now() - t0;
@@ -61,7 +67,14 @@ async function timeSwitchboard(dataDir: string, keepRunning = false) {
 
 async function nodeFloor() {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['-e', "require('http').createServer((q,s)=>s.end('{\"status\":\"ok\"}')).listen(0,'127.0.0.1',function(){console.log('listening on http://127.0.0.1:'+this.address().port)})"], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      "require('http').createServer((q,s)=>s.end('{\"status\":\"ok\"}')).listen(0,'127.0.0.1',function(){console.log('listening on http://127.0.0.1:'+this.address().port)})",
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const url = await waitHealthy(child);
   await poll(`${url}/health`);
   const ms = performance.now() - t0;
@@ -80,7 +93,13 @@ async function pgFloor(dir: string) {
 
 async function main() {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'sb-bench-'));
-  const rows = { nodeFloor: [] as number[], nodeRss: [] as number[], pgFloor: [] as number[], fresh: [] as number[], existing: [] as number[] };
+  const rows = {
+    nodeFloor: [] as number[],
+    nodeRss: [] as number[],
+    pgFloor: [] as number[],
+    fresh: [] as number[],
+    existing: [] as number[],
+  };
   try {
     for (let i = 0; i < RUNS; i++) {
       const n = await nodeFloor();
@@ -94,7 +113,10 @@ async function main() {
     // Memory: idle after start, then after a burst of authenticated API requests.
     const dir = path.join(root, 'sb-mem');
     const key = 'sbk_bench_key_0123456789abcdef';
-    const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--data-dir', dir], { env: { ...process.env, LOG_LEVEL: 'warn', SWITCHBOARD_API_KEY: key }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--data-dir', dir], {
+      env: { ...process.env, LOG_LEVEL: 'warn', SWITCHBOARD_API_KEY: key },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const url = await waitHealthy(child);
     await poll(`${url}/health`);
     await new Promise((r) => setTimeout(r, 1000));
@@ -104,24 +126,34 @@ async function main() {
     const CONC = 32;
     let next = 0;
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: CONC }, async () => {
-      while (next < N) {
-        next++;
-        const r = await fetch(`${url}/accounts?page_size=25`, { headers: auth });
-        await r.arrayBuffer();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: CONC }, async () => {
+        while (next < N) {
+          next++;
+          const r = await fetch(`${url}/accounts?page_size=25`, { headers: auth });
+          await r.arrayBuffer();
+        }
+      }),
+    );
     const rps = N / ((performance.now() - t0) / 1000);
     const loaded = await rssMb(child.pid!);
     await stop(child);
 
     const m = (xs: number[]) => median(xs);
     console.log(`runs: ${RUNS} (medians)`);
-    console.log(`node-floor (bare node http server to /health): ${m(rows.nodeFloor).toFixed(0)} ms, RSS ${m(rows.nodeRss).toFixed(1)} MB`);
+    console.log(
+      `node-floor (bare node http server to /health): ${m(rows.nodeFloor).toFixed(0)} ms, RSS ${m(rows.nodeRss).toFixed(1)} MB`,
+    );
     console.log(`pg-floor (embedded PostgreSQL initdb + start):  ${m(rows.pgFloor).toFixed(0)} ms`);
-    console.log(`switchboard start, fresh data dir:    ${m(rows.fresh).toFixed(0)} ms  = ${(m(rows.fresh) / m(rows.nodeFloor)).toFixed(1)}x node-floor, ${(m(rows.fresh) / m(rows.pgFloor)).toFixed(2)}x pg-floor`);
-    console.log(`switchboard start, existing data dir: ${m(rows.existing).toFixed(0)} ms  = ${(m(rows.existing) / m(rows.nodeFloor)).toFixed(1)}x node-floor`);
-    console.log(`switchboard RSS idle: ${idle.toFixed(1)} MB (${(idle / m(rows.nodeRss)).toFixed(1)}x node-floor); after ${N} GET /accounts at concurrency ${CONC} (${rps.toFixed(0)} req/s): ${loaded.toFixed(1)} MB`);
+    console.log(
+      `switchboard start, fresh data dir:    ${m(rows.fresh).toFixed(0)} ms  = ${(m(rows.fresh) / m(rows.nodeFloor)).toFixed(1)}x node-floor, ${(m(rows.fresh) / m(rows.pgFloor)).toFixed(2)}x pg-floor`,
+    );
+    console.log(
+      `switchboard start, existing data dir: ${m(rows.existing).toFixed(0)} ms  = ${(m(rows.existing) / m(rows.nodeFloor)).toFixed(1)}x node-floor`,
+    );
+    console.log(
+      `switchboard RSS idle: ${idle.toFixed(1)} MB (${(idle / m(rows.nodeRss)).toFixed(1)}x node-floor); after ${N} GET /accounts at concurrency ${CONC} (${rps.toFixed(0)} req/s): ${loaded.toFixed(1)} MB`,
+    );
     console.log('(RSS is the Node server process; embedded PostgreSQL runs as separate processes)');
   } finally {
     await fs.rm(root, { recursive: true, force: true });

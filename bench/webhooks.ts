@@ -29,11 +29,23 @@ async function receiver() {
   });
   server.keepAliveTimeout = 5000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, count: () => count, reset: () => (count = 0), close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    count: () => count,
+    reset: () => (count = 0),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'start', '--port', '0'], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'start', '--port', '0'], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     const on = (b: Buffer) => {
@@ -69,15 +81,21 @@ async function queue(db: pg.Pool, endpointId: string, projectId: string, n: numb
 }
 
 async function baseline(url: string, n: number, concurrency: number) {
-  const body = JSON.stringify({ event: 'account.updated', event_id: 'evt_x', data: { id: 'acc_bench', provider: 'oneflow', status: 'active' } });
+  const body = JSON.stringify({
+    event: 'account.updated',
+    event_id: 'evt_x',
+    data: { id: 'acc_bench', provider: 'oneflow', status: 'active' },
+  });
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next++ < n) {
-      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      await r.arrayBuffer();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < n) {
+        const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        await r.arrayBuffer();
+      }
+    }),
+  );
   return n / ((performance.now() - t0) / 1000);
 }
 
@@ -87,12 +105,18 @@ async function main() {
   const rx = await receiver();
   const keys = generateKeySpec('bench');
   const apiKey = 'sbk_bench_webhooks_0123456789';
-  const env = { DATABASE_URL: pgServer.url(), SWITCHBOARD_ENCRYPTION_KEYS: keys, SWITCHBOARD_API_KEY: apiKey, SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' };
+  const env = {
+    DATABASE_URL: pgServer.url(),
+    SWITCHBOARD_ENCRYPTION_KEYS: keys,
+    SWITCHBOARD_API_KEY: apiKey,
+    SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1',
+  };
   const db = new pg.Pool({ connectionString: pgServer.url(), max: 4 });
   try {
     // One start migrates and creates the default project; the runs then start on a clean queue.
     await stop(await startServer(env));
-    const projectId = (await db.query<{ id: string }>('SELECT id FROM projects WHERE is_default')).rows[0]!.id;
+    const projectId = (await db.query<{ id: string }>('SELECT id FROM projects WHERE is_default')).rows[0]!
+      .id;
     const endpoint = 'whe_bench';
     const vault = createVault(parseKeyRing(keys));
     await db.query(
@@ -110,18 +134,27 @@ async function main() {
       await queue(db, endpoint, projectId, EVENTS);
       const servers = await Promise.all(Array.from({ length: processes }, () => startServer(env)));
       for (;;) {
-        const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'pending'");
+        const { rows } = await db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'pending'",
+        );
         if (rows[0]!.n === 0) break;
         await new Promise((r) => setTimeout(r, 20));
       }
       // Delivery rate from the first attempt to the last (start-up excluded), from the delivery log.
-      const span = (await db.query<{ s: number }>('SELECT extract(epoch FROM max(started_at + duration_ms * interval \'1 ms\') - min(started_at))::float8 AS s FROM webhook_attempts')).rows[0]!.s;
+      const span = (
+        await db.query<{ s: number }>(
+          "SELECT extract(epoch FROM max(started_at + duration_ms * interval '1 ms') - min(started_at))::float8 AS s FROM webhook_attempts",
+        )
+      ).rows[0]!.s;
       const eps = EVENTS / span;
       await Promise.all(servers.map(stop));
       results.push([`switchboard, ${processes} process${processes > 1 ? 'es' : ''} `, eps]);
     }
     console.log(`${EVENTS} events each`);
-    for (const [name, eps] of results) console.log(`${name.padEnd(46)} ${eps.toFixed(0).padStart(6)} events/s  ${(eps / base).toFixed(2)}x baseline`);
+    for (const [name, eps] of results)
+      console.log(
+        `${name.padEnd(46)} ${eps.toFixed(0).padStart(6)} events/s  ${(eps / base).toFixed(2)}x baseline`,
+      );
   } finally {
     await db.end();
     await rx.close();

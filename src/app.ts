@@ -40,7 +40,16 @@ export function createLogger(level: string): Logger {
     level,
     base: { service: 'switchboard' },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-hub-session-token"]', '*.password', '*.client_secret', '*.access_token', '*.refresh_token', '*.api_token'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-hub-session-token"]',
+        '*.password',
+        '*.client_secret',
+        '*.access_token',
+        '*.refresh_token',
+        '*.api_token',
+      ],
       censor: '[redacted]',
     },
   });
@@ -50,11 +59,17 @@ export function createLogger(level: string): Logger {
 export async function loadVault(config: Config, log: Logger): Promise<Vault> {
   if (config.encryptionKeys) return createVault(parseKeyRing(config.encryptionKeys));
   const file = path.join(config.dataDir, 'encryption-keys');
-  let spec = await fs.readFile(file, 'utf8').then((s) => s.trim()).catch(() => '');
+  let spec = await fs
+    .readFile(file, 'utf8')
+    .then((s) => s.trim())
+    .catch(() => '');
   if (!spec) {
     spec = generateKeySpec();
     await fs.writeFile(file, spec + '\n', { mode: 0o600, flag: 'wx' });
-    log.warn({ file }, 'generated an encryption key for the embedded database: back up this file, secrets cannot be read without it');
+    log.warn(
+      { file },
+      'generated an encryption key for the embedded database: back up this file, secrets cannot be read without it',
+    );
   }
   return createVault(parseKeyRing(spec));
 }
@@ -83,7 +98,9 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   };
   try {
     if (config.databaseUrl && !config.encryptionKeys) {
-      throw new Error('SWITCHBOARD_ENCRYPTION_KEYS is required with DATABASE_URL (format kid:base64key, 32-byte keys)');
+      throw new Error(
+        'SWITCHBOARD_ENCRYPTION_KEYS is required with DATABASE_URL (format kid:base64key, 32-byte keys)',
+      );
     }
     let databaseUrl = config.databaseUrl;
     let embedded: EmbeddedDatabase | undefined;
@@ -117,7 +134,11 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
         publicUrl: () => publicUrl,
         allowPrivateNetwork: config.allowPrivateNetwork,
         providerCallLifetimeMs: config.providerCallLifetimeMs,
-        requestLogs: { enabled: config.requestLogs, retentionDays: config.requestLogRetentionDays, bodies: config.requestLogBodies },
+        requestLogs: {
+          enabled: config.requestLogs,
+          retentionDays: config.requestLogRetentionDays,
+          bodies: config.requestLogBodies,
+        },
         hubFrameAncestors: config.hubFrameAncestors,
       },
     };
@@ -135,17 +156,34 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       opsOnly: config.role === 'worker',
       metricsToken: config.metricsToken,
       trustProxy: config.trustProxy,
-      limits: { headersMs: config.headersTimeoutMs, bodyMs: config.bodyTimeoutMs, maxConnections: config.maxConnections },
+      limits: {
+        headersMs: config.headersTimeoutMs,
+        bodyMs: config.bodyTimeoutMs,
+        maxConnections: config.maxConnections,
+      },
     });
     await server.listen({ port: config.port, host: config.host });
-    cleanups.push(['HTTP server', async () => {
-      accepting = false;
-      await server.close();
-    }]);
+    cleanups.push([
+      'HTTP server',
+      async () => {
+        accepting = false;
+        await server.close();
+      },
+    ]);
     const address = server.server.address() as AddressInfo;
     const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-    if (!config.publicUrlExplicit) publicUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`;
-    return { url, deps, boot, embedded: embedded !== undefined, webhookWorker, refreshWorker, routes: server.registeredRoutes, close: cleanup };
+    if (!config.publicUrlExplicit)
+      publicUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`;
+    return {
+      url,
+      deps,
+      boot,
+      embedded: embedded !== undefined,
+      webhookWorker,
+      refreshWorker,
+      routes: server.registeredRoutes,
+      close: cleanup,
+    };
   } catch (err) {
     await cleanup();
     throw err;

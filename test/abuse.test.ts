@@ -26,7 +26,8 @@ describe('API key guessing', () => {
     const target = await startTestServer({}, { workers: false });
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 35; i++) statuses.push((await fetch(`${target.url}/accounts`, { headers: basic(`sbk_guess_${i}`) })).status);
+      for (let i = 0; i < 35; i++)
+        statuses.push((await fetch(`${target.url}/accounts`, { headers: basic(`sbk_guess_${i}`) })).status);
       expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
       expect(statuses.slice(30).every((s) => s === 429)).toBe(true);
       const refused = await fetch(`${target.url}/accounts`, { headers: basic('sbk_guess_again') });
@@ -37,7 +38,10 @@ describe('API key guessing', () => {
       // address (everyone behind an untrusted proxy) is not locked out.
       expect((await fetch(`${target.url}/accounts`, { headers: basic(target.apiKey) })).status).toBe(200);
       for (let i = 0; i < 5; i++) {
-        const res = await undiciFetch(`${target.url}/accounts`, { headers: basic(target.apiKey), dispatcher: elsewhere });
+        const res = await undiciFetch(`${target.url}/accounts`, {
+          headers: basic(target.apiKey),
+          dispatcher: elsewhere,
+        });
         expect(res.status).toBe(200);
       }
     } finally {
@@ -47,24 +51,37 @@ describe('API key guessing', () => {
 });
 
 describe('session token abuse', () => {
-  it('refuses expired, truncated, reused-after-expiry and other projects\' tokens; attempts are per session', async () => {
+  it("refuses expired, truncated, reused-after-expiry and other projects' tokens; attempts are per session", async () => {
     const profiles = await createProfiles(server, fakes);
     void profiles;
-    const call = (token: string) => undiciFetch(`${server.url}/hub/connectors`, { headers: { 'x-hub-session-token': token }, dispatcher: new Agent({ localAddress: '127.0.0.3' }) });
+    const call = (token: string) =>
+      undiciFetch(`${server.url}/hub/connectors`, {
+        headers: { 'x-hub-session-token': token },
+        dispatcher: new Agent({ localAddress: '127.0.0.3' }),
+      });
     const s = await createSession(server, { origin_owner_id: 'abuse' });
     expect((await call(s.token)).status).toBe(200);
     expect((await call(s.token.slice(0, 20))).status).toBe(401);
     expect((await call(s.token + 'x')).status).toBe(401);
-    await server.app.deps.db.query("UPDATE connect_sessions SET expires_at = now() - interval '1 second' WHERE id = $1", [s.id]);
+    await server.app.deps.db.query(
+      "UPDATE connect_sessions SET expires_at = now() - interval '1 second' WHERE id = $1",
+      [s.id],
+    );
     expect((await call(s.token)).status).toBe(401);
 
     // Connection attempts are bound to their session: another session's token cannot poll or cancel.
     const a = await createSession(server, { origin_owner_id: 'a' });
     const b = await createSession(server, { origin_owner_id: 'b' });
     const attempt = await hub(server, a.token)('POST', '/hub/connection_attempts', { token: a.token });
-    expect((await hub(server, b.token)('GET', `/hub/connection_attempts/${attempt.json.id}`)).status).toBe(404);
-    expect((await hub(server, b.token)('DELETE', `/hub/connection_attempts/${attempt.json.id}`)).status).toBe(404);
-    expect((await hub(server, a.token)('GET', `/hub/connection_attempts/${attempt.json.id}`)).json.status).toBe('pending');
+    expect((await hub(server, b.token)('GET', `/hub/connection_attempts/${attempt.json.id}`)).status).toBe(
+      404,
+    );
+    expect((await hub(server, b.token)('DELETE', `/hub/connection_attempts/${attempt.json.id}`)).status).toBe(
+      404,
+    );
+    expect(
+      (await hub(server, a.token)('GET', `/hub/connection_attempts/${attempt.json.id}`)).json.status,
+    ).toBe('pending');
 
     // Review L7: a leaked Auth Link is revoked at once; another project cannot revoke it.
     const leaked = await createSession(server, { origin_owner_id: 'leaked' });
@@ -82,17 +99,26 @@ describe('session token abuse', () => {
     // Review M9: one session token cannot mint attempts without end (it made 2,000 in 3.6 s).
     const flood = await createSession(server, { origin_owner_id: 'flood' });
     const statuses: number[] = [];
-    for (let i = 0; i < 25; i++) statuses.push((await hub(server, flood.token)('POST', '/hub/connection_attempts', { token: flood.token })).status);
+    for (let i = 0; i < 25; i++)
+      statuses.push(
+        (await hub(server, flood.token)('POST', '/hub/connection_attempts', { token: flood.token })).status,
+      );
     expect(statuses.slice(0, 20).every((st) => st === 201)).toBe(true);
     expect(statuses.slice(20).every((st) => st === 429)).toBe(true);
-    const rows = await server.app.deps.db.query('SELECT count(*)::int AS n FROM connection_attempts WHERE connect_session_id = $1', [flood.id]);
+    const rows = await server.app.deps.db.query(
+      'SELECT count(*)::int AS n FROM connection_attempts WHERE connect_session_id = $1',
+      [flood.id],
+    );
     expect(rows.rows[0].n).toBe(20);
 
     // Another project's session token sees only its own project.
     const other = await createProject(server.app.deps.db, 'Other');
     const key = generateApiKey();
     await addApiKey(server.app.deps.db, other.projectId, key);
-    const foreign = await api(server, key)('POST', '/connect_sessions', { origin_owner_id: 'x', origin_owner_name: 'X' });
+    const foreign = await api(server, key)('POST', '/connect_sessions', {
+      origin_owner_id: 'x',
+      origin_owner_name: 'X',
+    });
     expect((await hub(server, foreign.json.token)('GET', '/hub/connectors')).json.integrations).toEqual([]);
   });
 });

@@ -42,7 +42,12 @@ async function allPages(account: string, action: string, query: Record<string, u
   return pages;
 }
 
-const kItem = (r: JsonApiResource, extra: Record<string, unknown> = {}) => ({ ...r.attributes, id: r.id, type: r.type, ...extra });
+const kItem = (r: JsonApiResource, extra: Record<string, unknown> = {}) => ({
+  ...r.attributes,
+  id: r.id,
+  type: r.type,
+  ...extra,
+});
 
 describe('Kustomer actions', () => {
   it('kustomer_list_customers pages through every customer with next', async () => {
@@ -60,7 +65,9 @@ describe('Kustomer actions', () => {
 
   it('kustomer_list_conversations and kustomer_get_conversation', async () => {
     const list = await rpc(acc.kustomer, 'kustomer_list_conversations', {});
-    const expected = fakes.kustomer.conversations.map((c) => kItem(c, { customer_id: c.relationships?.customer?.data.id }));
+    const expected = fakes.kustomer.conversations.map((c) =>
+      kItem(c, { customer_id: c.relationships?.customer?.data.id }),
+    );
     expect(list.json).toEqual({ data: expected, next: null });
     const one = await rpc(acc.kustomer, 'kustomer_get_conversation', { path: { id: expected[1]!.id } });
     expect(one.json).toEqual({ data: expected[1], next: null });
@@ -69,15 +76,26 @@ describe('Kustomer actions', () => {
   it('kustomer_list_conversation_messages', async () => {
     const conversation = fakes.kustomer.conversations[2]!;
     const messages = fakes.kustomer.messages.get(conversation.id)!;
-    const pages = await allPages(acc.kustomer, 'kustomer_list_conversation_messages', { page_size: 2 }, { conversation_id: conversation.id });
+    const pages = await allPages(
+      acc.kustomer,
+      'kustomer_list_conversation_messages',
+      { page_size: 2 },
+      { conversation_id: conversation.id },
+    );
     expect(pages.map((p) => p.length)).toEqual([2, 1]);
     expect(pages.flat()).toEqual(messages.map((m) => kItem(m, { conversation_id: conversation.id })));
   });
 
-  it('a provider 404 keeps its status and the provider\'s words', async () => {
-    const res = await rpc(acc.kustomer, 'kustomer_get_customer', { path: { id: '60a0ffffffffffffffffffff' } });
+  it("a provider 404 keeps its status and the provider's words", async () => {
+    const res = await rpc(acc.kustomer, 'kustomer_get_customer', {
+      path: { id: '60a0ffffffffffffffffffff' },
+    });
     expect(res.status).toBe(404);
-    expect(res.json).toMatchObject({ statusCode: 404, message: 'Kustomer answered 404: Not Found', provider_errors: [{ status: 404 }] });
+    expect(res.json).toMatchObject({
+      statusCode: 404,
+      message: 'Kustomer answered 404: Not Found',
+      provider_errors: [{ status: 404 }],
+    });
   });
 });
 
@@ -88,15 +106,23 @@ describe('Salesforce actions', () => {
     ...Object.fromEntries(fields.map((f) => [f, r[f] ?? null])),
   });
   const sorted = (type: string, by: string, desc = false) =>
-    [...fakes.salesforce.records[type]!].sort((a, b) => String(a[by]).localeCompare(String(b[by])) * (desc ? -1 : 1));
+    [...fakes.salesforce.records[type]!].sort(
+      (a, b) => String(a[by]).localeCompare(String(b[by])) * (desc ? -1 : 1),
+    );
 
   it('salesforce_soql_query follows nextRecordsUrl batch by batch', async () => {
     fakes.salesforce.pageSize = 3;
     try {
-      const pages = await allPages(acc.salesforce, 'salesforce_soql_query', { query: 'SELECT Id, Name, Email FROM Contact ORDER BY Name' });
+      const pages = await allPages(acc.salesforce, 'salesforce_soql_query', {
+        query: 'SELECT Id, Name, Email FROM Contact ORDER BY Name',
+      });
       expect(pages.map((p) => p.length)).toEqual([3, 3, 2]);
-      expect(pages.flat()).toEqual(sorted('Contact', 'Name').map((r) => shape('Contact', r, ['Id', 'Name', 'Email'])));
-      const nextCalls = fakes.salesforce.requests.filter((r) => /^\/services\/data\/v60\.0\/query\/01g/.test(r.path));
+      expect(pages.flat()).toEqual(
+        sorted('Contact', 'Name').map((r) => shape('Contact', r, ['Id', 'Name', 'Email'])),
+      );
+      const nextCalls = fakes.salesforce.requests.filter((r) =>
+        /^\/services\/data\/v60\.0\/query\/01g/.test(r.path),
+      );
       expect(nextCalls.length).toBeGreaterThanOrEqual(2);
     } finally {
       fakes.salesforce.pageSize = 2000;
@@ -104,9 +130,61 @@ describe('Salesforce actions', () => {
   });
 
   const lists: Array<[string, string, string, boolean, string[]]> = [
-    ['salesforce_list_accounts', 'Account', 'Name', false, ['Id', 'Name', 'Type', 'Industry', 'Website', 'Phone', 'BillingCity', 'BillingCountry', 'CreatedDate', 'LastModifiedDate']],
-    ['salesforce_list_contacts', 'Contact', 'LastName', false, ['Id', 'AccountId', 'FirstName', 'LastName', 'Name', 'Title', 'Email', 'Phone', 'CreatedDate', 'LastModifiedDate']],
-    ['salesforce_list_opportunities', 'Opportunity', 'CloseDate', true, ['Id', 'AccountId', 'Name', 'StageName', 'Amount', 'Probability', 'CloseDate', 'IsClosed', 'IsWon', 'CreatedDate', 'LastModifiedDate']],
+    [
+      'salesforce_list_accounts',
+      'Account',
+      'Name',
+      false,
+      [
+        'Id',
+        'Name',
+        'Type',
+        'Industry',
+        'Website',
+        'Phone',
+        'BillingCity',
+        'BillingCountry',
+        'CreatedDate',
+        'LastModifiedDate',
+      ],
+    ],
+    [
+      'salesforce_list_contacts',
+      'Contact',
+      'LastName',
+      false,
+      [
+        'Id',
+        'AccountId',
+        'FirstName',
+        'LastName',
+        'Name',
+        'Title',
+        'Email',
+        'Phone',
+        'CreatedDate',
+        'LastModifiedDate',
+      ],
+    ],
+    [
+      'salesforce_list_opportunities',
+      'Opportunity',
+      'CloseDate',
+      true,
+      [
+        'Id',
+        'AccountId',
+        'Name',
+        'StageName',
+        'Amount',
+        'Probability',
+        'CloseDate',
+        'IsClosed',
+        'IsWon',
+        'CreatedDate',
+        'LastModifiedDate',
+      ],
+    ],
   ];
   it.each(lists)('%s lists every %s over pages', async (action, type, by, desc, fields) => {
     fakes.salesforce.pageSize = 2;
@@ -134,11 +212,17 @@ describe('Salesforce actions', () => {
     const res = await rpc(acc.salesforce, action, { path: { id: record.Id } });
     expect(res.status).toBe(200);
     expect(res.json.next).toBeNull();
-    expect(res.json.data).toMatchObject({ attributes: { type, url: `${base}/sobjects/${type}/${record.Id}` }, Id: record.Id, Name: record.Name });
+    expect(res.json.data).toMatchObject({
+      attributes: { type, url: `${base}/sobjects/${type}/${record.Id}` },
+      Id: record.Id,
+      Name: record.Name,
+    });
   });
 
-  it('a malformed query is a 400 with Salesforce\'s words', async () => {
-    const res = await rpc(acc.salesforce, 'salesforce_soql_query', { query: { query: 'SELECT Nope FROM Account' } });
+  it("a malformed query is a 400 with Salesforce's words", async () => {
+    const res = await rpc(acc.salesforce, 'salesforce_soql_query', {
+      query: { query: 'SELECT Nope FROM Account' },
+    });
     expect(res.status).toBe(400);
     expect(res.json.message).toMatch(/^Salesforce answered 400: /);
     expect(res.json.provider_errors[0].raw[0].errorCode).toBe('INVALID_FIELD');
@@ -151,57 +235,114 @@ describe('Oneflow actions', () => {
     expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
     expect(pages.flat()).toEqual(fakes.oneflow.contracts);
     const signed = await rpc(acc.oneflow, 'oneflow_list_contracts', { query: { state: 'signed,pending' } });
-    expect(signed.json).toEqual({ data: fakes.oneflow.contracts.filter((c) => c.state === 'signed' || c.state === 'pending'), next: null });
+    expect(signed.json).toEqual({
+      data: fakes.oneflow.contracts.filter((c) => c.state === 'signed' || c.state === 'pending'),
+      next: null,
+    });
     const last = fakes.oneflow.requests[fakes.oneflow.requests.length - 1]!;
     expect(last.query).toEqual({ 'filter[state]': 'signed,pending' });
   });
 
   it('oneflow_get_contract, oneflow_list_workspaces, oneflow_list_templates', async () => {
     const contract = fakes.oneflow.contracts[3]!;
-    expect((await rpc(acc.oneflow, 'oneflow_get_contract', { path: { id: contract.id } })).json).toEqual({ data: contract, next: null });
-    expect((await rpc(acc.oneflow, 'oneflow_list_workspaces')).json).toEqual({ data: fakes.oneflow.workspaces, next: null });
-    expect((await rpc(acc.oneflow, 'oneflow_list_templates', { query: { limit: '2' } })).json).toEqual({ data: fakes.oneflow.templates.slice(0, 2), next: expect.any(String) });
+    expect((await rpc(acc.oneflow, 'oneflow_get_contract', { path: { id: contract.id } })).json).toEqual({
+      data: contract,
+      next: null,
+    });
+    expect((await rpc(acc.oneflow, 'oneflow_list_workspaces')).json).toEqual({
+      data: fakes.oneflow.workspaces,
+      next: null,
+    });
+    expect((await rpc(acc.oneflow, 'oneflow_list_templates', { query: { limit: '2' } })).json).toEqual({
+      data: fakes.oneflow.templates.slice(0, 2),
+      next: expect.any(String),
+    });
   });
 });
 
 describe('POST /actions/rpc input', () => {
-  it('is validated against the action\'s schema', async () => {
+  it("is validated against the action's schema", async () => {
     const cases: Array<[string, object, string]> = [
       ['kustomer_get_customer', {}, 'id: is required'],
-      ['kustomer_list_customers', { query: { page_size: 0 } }, 'page_size: Too small: expected number to be >=1'],
-      ['kustomer_list_customers', { query: { page_size: 'ten' } }, 'page_size: Invalid input: expected number, received string'],
-      ['kustomer_list_customers', { query: { pageSize: 5 } }, 'kustomer_list_customers has no input "pageSize" (inputs: page_size, next)'],
-      ['kustomer_get_customer', { path: { id: 'a' }, query: { id: 'b' } }, 'id is given twice with different values'],
+      [
+        'kustomer_list_customers',
+        { query: { page_size: 0 } },
+        'page_size: Too small: expected number to be >=1',
+      ],
+      [
+        'kustomer_list_customers',
+        { query: { page_size: 'ten' } },
+        'page_size: Invalid input: expected number, received string',
+      ],
+      [
+        'kustomer_list_customers',
+        { query: { pageSize: 5 } },
+        'kustomer_list_customers has no input "pageSize" (inputs: page_size, next)',
+      ],
+      [
+        'kustomer_get_customer',
+        { path: { id: 'a' }, query: { id: 'b' } },
+        'id is given twice with different values',
+      ],
     ];
     for (const [action, input, message] of cases) {
       const res = await rpc(acc.kustomer, action, input);
       expect([res.status, res.json.message], message).toEqual([400, message]);
     }
     const oneflow = await rpc(acc.oneflow, 'oneflow_list_contracts', { query: { workspace_ids: '1;DROP' } });
-    expect([oneflow.status, oneflow.json.message]).toEqual([400, 'workspace_ids: must match ^[0-9]+(,[0-9]+)*$']);
+    expect([oneflow.status, oneflow.json.message]).toEqual([
+      400,
+      'workspace_ids: must match ^[0-9]+(,[0-9]+)*$',
+    ]);
   });
 
   it('names the account in x-account-id (header or body headers) and refuses mismatches', async () => {
-    const viaBody = await api(server)('POST', '/actions/rpc', { action: 'oneflow_list_workspaces', headers: { 'x-account-id': acc.oneflow } });
+    const viaBody = await api(server)('POST', '/actions/rpc', {
+      action: 'oneflow_list_workspaces',
+      headers: { 'x-account-id': acc.oneflow },
+    });
     expect(viaBody.status).toBe(200);
     const none = await api(server)('POST', '/actions/rpc', { action: 'oneflow_list_workspaces' });
-    expect([none.status, none.json.message]).toEqual([400, 'x-account-id header is required: the id of the linked account to act on']);
+    expect([none.status, none.json.message]).toEqual([
+      400,
+      'x-account-id header is required: the id of the linked account to act on',
+    ]);
     const unknown = await rpc(acc.oneflow, 'oneflow_delete_everything');
-    expect([unknown.status, unknown.json.message]).toEqual([404, 'Action oneflow_delete_everything not found']);
+    expect([unknown.status, unknown.json.message]).toEqual([
+      404,
+      'Action oneflow_delete_everything not found',
+    ]);
     const wrong = await rpc(acc.oneflow, 'kustomer_list_customers');
-    expect([wrong.status, wrong.json.message]).toEqual([400, `Action kustomer_list_customers is a Kustomer action; account ${acc.oneflow} is linked to Oneflow`]);
+    expect([wrong.status, wrong.json.message]).toEqual([
+      400,
+      `Action kustomer_list_customers is a Kustomer action; account ${acc.oneflow} is linked to Oneflow`,
+    ]);
   });
 
-  it('honours the profile\'s enabled_actions', async () => {
+  it("honours the profile's enabled_actions", async () => {
     const profile = await api(server)('POST', '/connector_profiles', {
-      provider: 'oneflow', default: false, enabled_actions: ['oneflow_list_workspaces'], overrides: { base_url: `${fakes.oneflow.url}/v1` },
+      provider: 'oneflow',
+      default: false,
+      enabled_actions: ['oneflow_list_workspaces'],
+      overrides: { base_url: `${fakes.oneflow.url}/v1` },
     });
     const limited = await linkOneflow(server, profiles, 'limited-owner', profile.json.id);
     expect((await rpc(limited, 'oneflow_list_workspaces')).status).toBe(200);
     const refused = await rpc(limited, 'oneflow_list_contracts');
-    expect([refused.status, refused.json.message]).toEqual([403, 'Action oneflow_list_contracts is not enabled on the account\'s connector profile (enabled_actions)']);
-    const meta = await api(server)('GET', `/actions?filter[account_ids]=${limited}&include=operation_details`);
-    expect(meta.json.data.map((g: { key: string; actions: Array<{ id: string }> }) => [g.key, g.actions.map((a) => a.id)])).toEqual([['oneflow', ['oneflow_list_workspaces']]]);
+    expect([refused.status, refused.json.message]).toEqual([
+      403,
+      "Action oneflow_list_contracts is not enabled on the account's connector profile (enabled_actions)",
+    ]);
+    const meta = await api(server)(
+      'GET',
+      `/actions?filter[account_ids]=${limited}&include=operation_details`,
+    );
+    expect(
+      meta.json.data.map((g: { key: string; actions: Array<{ id: string }> }) => [
+        g.key,
+        g.actions.map((a) => a.id),
+      ]),
+    ).toEqual([['oneflow', ['oneflow_list_workspaces']]]);
   });
 });
 
@@ -210,10 +351,17 @@ describe('GET /actions', () => {
     const res = await api(server)('GET', '/actions?group_by=connector&include=operation_details');
     expect(res.status).toBe(200);
     expect(res.json.next).toBeNull();
-    expect(res.json.data.map((g: { key: string; actions: unknown[] }) => [g.key, g.actions.length])).toEqual([['kustomer', 5], ['oneflow', 4], ['salesforce', 7]]);
+    expect(res.json.data.map((g: { key: string; actions: unknown[] }) => [g.key, g.actions.length])).toEqual([
+      ['kustomer', 5],
+      ['oneflow', 4],
+      ['salesforce', 7],
+    ]);
     const kustomer = res.json.data[0];
     expect(kustomer).toMatchObject({
-      key: 'kustomer', name: 'Kustomer', version: '1.0.0', icon: `${server.app.deps.settings.publicUrl()}/connectors/logos/kustomer`,
+      key: 'kustomer',
+      name: 'Kustomer',
+      version: '1.0.0',
+      icon: `${server.app.deps.settings.publicUrl()}/connectors/logos/kustomer`,
       authentication: [{ key: 'oauth2', label: 'OAuth 2.0', type: 'oauth2' }],
     });
     expect(kustomer.actions[1]).toEqual({
@@ -230,7 +378,14 @@ describe('GET /actions', () => {
         paginated: false,
         input_schema: {
           type: 'object',
-          properties: { id: { type: 'string', description: 'The customer\'s id', maxLength: 64, pattern: '^[A-Za-z0-9_-]{1,64}$' } },
+          properties: {
+            id: {
+              type: 'string',
+              description: "The customer's id",
+              maxLength: 64,
+              pattern: '^[A-Za-z0-9_-]{1,64}$',
+            },
+          },
           required: ['id'],
           additionalProperties: false,
         },
@@ -239,37 +394,75 @@ describe('GET /actions', () => {
   });
 
   it('filters by connector and action key, and pages with next', async () => {
-    const one = await api(server)('GET', '/actions?filter%5Bconnectors%5D=oneflow%2Csalesforce&filter%5Baction_key%5D=oneflow_get_contract&group_by=connector');
-    expect(one.json.data.map((g: { key: string; actions: Array<{ id: string; operation_details?: unknown }> }) => [g.key, g.actions.map((a) => a.id)])).toEqual([['oneflow', ['oneflow_get_contract']]]);
+    const one = await api(server)(
+      'GET',
+      '/actions?filter%5Bconnectors%5D=oneflow%2Csalesforce&filter%5Baction_key%5D=oneflow_get_contract&group_by=connector',
+    );
+    expect(
+      one.json.data.map((g: { key: string; actions: Array<{ id: string; operation_details?: unknown }> }) => [
+        g.key,
+        g.actions.map((a) => a.id),
+      ]),
+    ).toEqual([['oneflow', ['oneflow_get_contract']]]);
     expect(one.json.data[0].actions[0].operation_details).toBeUndefined();
     const first = await api(server)('GET', '/actions?group_by=%5B%22connector%22%5D&page_size=2');
     expect(first.json.data.map((g: { key: string }) => g.key)).toEqual(['kustomer', 'oneflow']);
     const second = await api(server)('GET', `/actions?page_size=2&next=${first.json.next}`);
-    expect([second.json.data.map((g: { key: string }) => g.key), second.json.next]).toEqual([['salesforce'], null]);
+    expect([second.json.data.map((g: { key: string }) => g.key), second.json.next]).toEqual([
+      ['salesforce'],
+      null,
+    ]);
     const bad = await api(server)('GET', '/actions?group_by=category');
     expect([bad.status, bad.json.message]).toEqual([400, 'group_by: group_by must be connector']);
   });
 });
 
 describe('the official SDK', () => {
-  const sdk = () => new StackOne({ serverURL: server.url, security: { username: server.apiKey, password: '' }, retryConfig: { strategy: 'none' }, timeoutMs: 15_000 });
+  const sdk = () =>
+    new StackOne({
+      serverURL: server.url,
+      security: { username: server.apiKey, password: '' },
+      retryConfig: { strategy: 'none' },
+      timeoutMs: 15_000,
+    });
 
   it('actions.rpcAction runs an action (account in headers, as the SDK sends it)', async () => {
-    const res = await sdk().actions.rpcAction({ action: 'kustomer_list_customers', query: { page_size: 3 }, headers: { 'x-account-id': acc.kustomer }, body: {}, path: {} });
+    const res = await sdk().actions.rpcAction({
+      action: 'kustomer_list_customers',
+      query: { page_size: 3 },
+      headers: { 'x-account-id': acc.kustomer },
+      body: {},
+      path: {},
+    });
     expect(res.statusCode).toBe(200);
     // The SDK keeps the shape only: three records.
     expect(res.actionsRpcResponse?.data).toEqual([{}, {}, {}]);
     expect(typeof res.actionsRpcResponse?.next).toBe('string');
-    const single = await sdk().actions.rpcAction({ action: 'oneflow_get_contract', path: { id: 1001 }, headers: { 'x-account-id': acc.oneflow } });
+    const single = await sdk().actions.rpcAction({
+      action: 'oneflow_get_contract',
+      path: { id: 1001 },
+      headers: { 'x-account-id': acc.oneflow },
+    });
     expect(single.actionsRpcResponse?.data).toEqual({});
-    const err = await sdk().actions.rpcAction({ action: 'oneflow_get_contract', path: { id: 'x' }, headers: { 'x-account-id': acc.oneflow } }).catch((e: unknown) => e);
+    const err = await sdk()
+      .actions.rpcAction({
+        action: 'oneflow_get_contract',
+        path: { id: 'x' },
+        headers: { 'x-account-id': acc.oneflow },
+      })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(errors.BadRequestResponse);
   });
 
   it('actions.listActionsMeta pages through every connector', async () => {
-    const pages = await sdk().actions.listActionsMeta({ groupBy: 'connector', pageSize: '1', include: [Include.OperationDetails] });
+    const pages = await sdk().actions.listActionsMeta({
+      groupBy: 'connector',
+      pageSize: '1',
+      include: [Include.OperationDetails],
+    });
     const keys: string[] = [];
-    for await (const page of pages) keys.push(...(page.actionsMetaPaginated?.data ?? []).map((g) => g.key ?? ''));
+    for await (const page of pages)
+      keys.push(...(page.actionsMetaPaginated?.data ?? []).map((g) => g.key ?? ''));
     expect(keys).toEqual(['kustomer', 'oneflow', 'salesforce']);
   });
 });

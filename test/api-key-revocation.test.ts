@@ -18,9 +18,11 @@ afterAll(async () => {
 });
 
 describe('API key revocation', () => {
-  it('a revoke committed by another connection evicts the key from the running server\'s cache', async () => {
+  it("a revoke committed by another connection evicts the key from the running server's cache", async () => {
     const defaultProject = (await findProject(server.app.deps.db))!;
-    const project = await createProject(server.app.deps.db, 'Tenant B', { id: defaultProject.organizationId });
+    const project = await createProject(server.app.deps.db, 'Tenant B', {
+      id: defaultProject.organizationId,
+    });
     expect(project.organizationId).toBe(defaultProject.organizationId);
     const key = generateApiKey();
     const keyId = await addApiKey(server.app.deps.db, project.projectId, key, 'b');
@@ -28,10 +30,17 @@ describe('API key revocation', () => {
     const cache = hotCache(server.app.deps);
     await cache.sync();
     expect((await api(server, key)('GET', '/accounts')).status).toBe(200);
-    expect(cache.cachedApiKey(key)).toEqual({ projectId: project.projectId, organizationId: project.organizationId });
+    expect(cache.cachedApiKey(key)).toEqual({
+      projectId: project.projectId,
+      organizationId: project.organizationId,
+    });
 
     const result = await revokeApiKey(other, keyId);
-    expect(result).toMatchObject({ outcome: 'revoked', key: { id: keyId, projectId: project.projectId }, activeKeysLeft: 0 });
+    expect(result).toMatchObject({
+      outcome: 'revoked',
+      key: { id: keyId, projectId: project.projectId },
+      activeKeysLeft: 0,
+    });
     await cache.sync();
     expect(cache.cachedApiKey(key)).toBeUndefined();
     expect((await api(server, key)('GET', '/accounts')).status).toBe(401);
@@ -43,12 +52,25 @@ describe('API key revocation', () => {
     const b = await createProject(server.app.deps.db, 'Tenant C');
     const keyId = await addApiKey(server.app.deps.db, b.projectId, generateApiKey(), 'c');
     expect(await revokeApiKey(other, 'key_missing')).toEqual({ outcome: 'unknown' });
-    expect(await revokeApiKey(other, keyId, { projectId: a.projectId })).toMatchObject({ outcome: 'other_project', key: { projectId: b.projectId, revokedAt: null } });
+    expect(await revokeApiKey(other, keyId, { projectId: a.projectId })).toMatchObject({
+      outcome: 'other_project',
+      key: { projectId: b.projectId, revokedAt: null },
+    });
     expect((await listApiKeys(other, b.projectId)).map((k) => [k.id, k.revokedAt])).toEqual([[keyId, null]]);
-    expect(await revokeApiKey(other, keyId, { projectId: b.projectId })).toMatchObject({ outcome: 'revoked' });
-    expect(await revokeApiKey(other, keyId)).toMatchObject({ outcome: 'already_revoked', key: { revokedAt: expect.any(Date) } });
+    expect(await revokeApiKey(other, keyId, { projectId: b.projectId })).toMatchObject({
+      outcome: 'revoked',
+    });
+    expect(await revokeApiKey(other, keyId)).toMatchObject({
+      outcome: 'already_revoked',
+      key: { revokedAt: expect.any(Date) },
+    });
     const listed = await listProjects(other);
     expect(listed[0]).toMatchObject({ id: a.projectId, isDefault: true, activeKeys: 1 });
-    expect(listed.find((p) => p.id === b.projectId)).toMatchObject({ name: 'Tenant C', isDefault: false, activeKeys: 0, organizationName: 'Tenant C' });
+    expect(listed.find((p) => p.id === b.projectId)).toMatchObject({
+      name: 'Tenant C',
+      isDefault: false,
+      activeKeys: 0,
+      organizationName: 'Tenant C',
+    });
   });
 });

@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { createProfiles, createSession, hub, startFakes, type Fakes } from './helpers/linking.js';
 import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
-import { BUILTIN_CONNECTORS_DIR, ConnectorDefinitionError, loadConnectorFile } from '../src/connectors/loader.js';
+import {
+  BUILTIN_CONNECTORS_DIR,
+  ConnectorDefinitionError,
+  loadConnectorFile,
+} from '../src/connectors/loader.js';
 
 let server: TestServer;
 let fakes: Fakes;
@@ -14,14 +18,19 @@ let profiles: Awaited<ReturnType<typeof createProfiles>>;
 
 const RETURN_TO = 'https://app.example.com/embedded/accounts/callback';
 const NOT_INSTALLED = { clientId: 'kus-not-installed', clientSecret: 'kus-secret-not-installed-1' };
-const INSTALL_MESSAGE = 'Kustomer rejected the client: install the OAuth app in your Kustomer organization (App Directory) before connecting.';
+const INSTALL_MESSAGE =
+  'Kustomer rejected the client: install the OAuth app in your Kustomer organization (App Directory) before connecting.';
 
 beforeAll(async () => {
   server = await startTestServer();
   fakes = await startFakes();
   upstream = await startUpstream();
   profiles = await createProfiles(server, fakes);
-  fakes.kustomer.registerApp({ ...NOT_INSTALLED, installed: false, redirectUris: [`${server.app.deps.settings.publicUrl()}/connect/oauth2/kustomer/callback`] });
+  fakes.kustomer.registerApp({
+    ...NOT_INSTALLED,
+    installed: false,
+    redirectUris: [`${server.app.deps.settings.publicUrl()}/connect/oauth2/kustomer/callback`],
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -33,7 +42,11 @@ async function kustomerProfile(authorizationUrl: string): Promise<string> {
   const res = await api(server)('POST', '/connector_profiles', {
     provider: 'kustomer',
     label: `Kustomer ${Math.random().toString(36).slice(2, 8)}`,
-    overrides: { authorization_url: authorizationUrl, token_url: `${fakes.kustomer.url}/oauth/token`, base_url: fakes.kustomer.url },
+    overrides: {
+      authorization_url: authorizationUrl,
+      token_url: `${fakes.kustomer.url}/oauth/token`,
+      base_url: fakes.kustomer.url,
+    },
   });
   expect(res.status).toBe(201);
   return res.json.id as string;
@@ -43,10 +56,23 @@ async function kustomerProfile(authorizationUrl: string): Promise<string> {
 async function openPopup(integrationId: string, client: { clientId: string; clientSecret: string }) {
   const s = await createSession(server, { origin_owner_id: `pre-${Math.random().toString(36).slice(2, 8)}` });
   const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
-  const q = new URLSearchParams({ redirect_uri: RETURN_TO, token: s.token, connection_attempt_id: attempt.json.id, client_id: client.clientId, client_secret: client.clientSecret, org_name: 'acme' });
+  const q = new URLSearchParams({
+    redirect_uri: RETURN_TO,
+    token: s.token,
+    connection_attempt_id: attempt.json.id,
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    org_name: 'acme',
+  });
   const res = await fetch(`${server.url}/connect/oauth2/${integrationId}?${q}`, { redirect: 'manual' });
-  const poll = async () => (await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt.json.id}`)).json;
-  return { res, location: new URL(res.headers.get('location') ?? 'about:blank'), poll, attemptId: attempt.json.id as string };
+  const poll = async () =>
+    (await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt.json.id}`)).json;
+  return {
+    res,
+    location: new URL(res.headers.get('location') ?? 'about:blank'),
+    poll,
+    attemptId: attempt.json.id as string,
+  };
 }
 
 describe('authorize preflight (seed 001: an app that is not installed answers 400 "Invalid Client")', () => {
@@ -55,15 +81,30 @@ describe('authorize preflight (seed 001: an app that is not installed answers 40
     const { res, location, poll, attemptId } = await openPopup(profiles.kustomer, NOT_INSTALLED);
     expect(res.status).toBe(302);
     expect(location.origin + location.pathname).toBe(RETURN_TO);
-    expect(Object.fromEntries(location.searchParams)).toEqual({ status: 'error', provider: 'kustomer', error: 'invalid_client', error_description: INSTALL_MESSAGE });
+    expect(Object.fromEntries(location.searchParams)).toEqual({
+      status: 'error',
+      provider: 'kustomer',
+      error: 'invalid_client',
+      error_description: INSTALL_MESSAGE,
+    });
     expect(fakes.kustomer.authorizeRequests).toBe(before + 1); // our server's GET, not the popup
-    expect(await poll()).toEqual({ id: attemptId, status: 'error', account: null, error: { code: 'invalid_client', description: INSTALL_MESSAGE } });
-    const states = await server.app.deps.db.query('SELECT 1 FROM oauth_states WHERE attempt_id = $1', [attemptId]);
+    expect(await poll()).toEqual({
+      id: attemptId,
+      status: 'error',
+      account: null,
+      error: { code: 'invalid_client', description: INSTALL_MESSAGE },
+    });
+    const states = await server.app.deps.db.query('SELECT 1 FROM oauth_states WHERE attempt_id = $1', [
+      attemptId,
+    ]);
     expect(states.rowCount).toBe(0);
   });
 
   it('lets the popup go on to Kustomer when the app is installed', async () => {
-    const { res, location, poll } = await openPopup(profiles.kustomer, { clientId: 'kus-client-1', clientSecret: 'kus-secret-abcdef123456' });
+    const { res, location, poll } = await openPopup(profiles.kustomer, {
+      clientId: 'kus-client-1',
+      clientSecret: 'kus-secret-abcdef123456',
+    });
     expect(res.status).toBe(302);
     expect(location.origin).toBe(new URL(fakes.kustomer.url).origin);
     expect(location.pathname).toBe('/oauth/authorize');
@@ -83,7 +124,10 @@ describe('authorize preflight (seed 001: an app that is not installed answers 40
 
   it.each([
     ['another 400', json(400, { error: 'invalid_request', error_description: 'Invalid redirect_uri' })],
-    ['Invalid Client with another status', json(401, { error: 'invalid_client', error_description: 'Invalid Client' })],
+    [
+      'Invalid Client with another status',
+      json(401, { error: 'invalid_client', error_description: 'Invalid Client' }),
+    ],
     ['a 500', json(500, { message: 'Invalid Client' })],
   ])('lets the popup go on for %s', async (_name, reply) => {
     const id = await kustomerProfile(`${upstream.url}/oauth/authorize`);
@@ -115,7 +159,10 @@ describe('POST /connector_profiles/{id}/check', () => {
   it('says plainly that a Kustomer profile has nothing to check', async () => {
     const res = await api(server)('POST', `/connector_profiles/${profiles.kustomer}/check`);
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ result: 'cannot_check', message: 'Kustomer apps belong to each of your customers, so there is nothing to check here.' });
+    expect(res.json).toEqual({
+      result: 'cannot_check',
+      message: 'Kustomer apps belong to each of your customers, so there is nothing to check here.',
+    });
   });
 
   it('says it cannot check Salesforce, whose answer to an unknown client ID is not documented', async () => {
@@ -123,12 +170,16 @@ describe('POST /connector_profiles/{id}/check', () => {
     const res = await api(server)('POST', `/connector_profiles/${profiles.salesforce}/check`);
     expect(res.status).toBe(200);
     expect(res.json.result).toBe('cannot_check');
-    expect(res.json.message).toMatch(/^Switchboard cannot check a Salesforce client ID without someone signing in/);
+    expect(res.json.message).toMatch(
+      /^Switchboard cannot check a Salesforce client ID without someone signing in/,
+    );
     expect(fakes.salesforce.authorizeRequests).toBe(before);
   });
 
   it('says an API-token connector has nothing to check, and 404s an unknown profile', async () => {
-    expect((await api(server)('POST', `/connector_profiles/${profiles.oneflow}/check`)).json.result).toBe('cannot_check');
+    expect((await api(server)('POST', `/connector_profiles/${profiles.oneflow}/check`)).json.result).toBe(
+      'cannot_check',
+    );
     expect((await api(server)('POST', '/connector_profiles/cp_missing/check')).status).toBe(404);
   });
 });
@@ -164,11 +215,15 @@ describe('Hub connector config: the end user’s guide', () => {
 describe('connector files', () => {
   it('refuse an authorize preflight whose refusal has no translated message', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sb-conn-'));
-    const kustomer = JSON.parse(await fs.readFile(path.join(BUILTIN_CONNECTORS_DIR, 'kustomer.json'), 'utf8'));
+    const kustomer = JSON.parse(
+      await fs.readFile(path.join(BUILTIN_CONNECTORS_DIR, 'kustomer.json'), 'utf8'),
+    );
     delete kustomer.logo;
     kustomer.error_translations = [];
     await fs.writeFile(path.join(dir, 'kustomer.json'), JSON.stringify(kustomer));
-    await expect(loadConnectorFile(path.join(dir, 'kustomer.json'))).rejects.toThrow(ConnectorDefinitionError);
+    await expect(loadConnectorFile(path.join(dir, 'kustomer.json'))).rejects.toThrow(
+      ConnectorDefinitionError,
+    );
     kustomer.guide.admin_steps = ['misspelt key'];
     kustomer.error_translations = [{ match: 'Invalid Client', message: 'x' }];
     await fs.writeFile(path.join(dir, 'kustomer.json'), JSON.stringify(kustomer));

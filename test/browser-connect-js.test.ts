@@ -3,9 +3,25 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
+import {
+  createProfiles,
+  createSession,
+  hub,
+  KUSTOMER_CLIENT,
+  ONEFLOW_EMAIL,
+  ONEFLOW_TOKEN,
+  startFakes,
+  type Fakes,
+} from './helpers/linking.js';
 import { launchBrowser, screenshot } from './helpers/browser.js';
-import { axeFindings, focusedTestId, INTERNAL, popupStart, stepThrough, visibleText } from './helpers/hub-page.js';
+import {
+  axeFindings,
+  focusedTestId,
+  INTERNAL,
+  popupStart,
+  stepThrough,
+  visibleText,
+} from './helpers/hub-page.js';
 
 /** connect.js as `@stackone/react-hub` uses it: a company page calls `Connect.start(opts)`. */
 let server: TestServer;
@@ -42,7 +58,12 @@ afterAll(async () => {
   await fakes?.close();
 });
 
-const calls = (page: import('playwright-core').Page) => page.evaluate(() => (window as unknown as { calls: Array<{ type: string; account?: { id: string; provider: string } }> }).calls);
+const calls = (page: import('playwright-core').Page) =>
+  page.evaluate(
+    () =>
+      (window as unknown as { calls: Array<{ type: string; account?: { id: string; provider: string } }> })
+        .calls,
+  );
 
 describe('connect.js', () => {
   it('opens the embedded hub in a modal, reports success once, then close', async () => {
@@ -55,7 +76,9 @@ describe('connect.js', () => {
     await frame.locator('input[name="api_token"]').fill(ONEFLOW_TOKEN);
     await frame.locator('input[name="user_email"]').fill(ONEFLOW_EMAIL);
     await frame.getByTestId('connect').click();
-    await expect.poll(() => calls(page), { timeout: 15_000 }).toEqual([{ type: 'success', account: { id: expect.stringMatching(/^acc_/), provider: 'oneflow' } }]);
+    await expect
+      .poll(() => calls(page), { timeout: 15_000 })
+      .toEqual([{ type: 'success', account: { id: expect.stringMatching(/^acc_/), provider: 'oneflow' } }]);
     await screenshot(page, 'connect-js-success');
     await frame.getByTestId('close').click();
     await expect.poll(() => calls(page)).toHaveLength(2);
@@ -92,7 +115,11 @@ describe('connect.js', () => {
     await stepThrough(page.context(), popupStart);
     await page.context().route(
       (u) => u.origin === new URL(fakes.kustomer.url).origin && u.pathname === '/oauth/authorize',
-      (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Kustomer</title><h1>Sign in to Kustomer</h1>' }),
+      (r) =>
+        r.fulfill({
+          contentType: 'text/html',
+          body: '<!doctype html><title>Kustomer</title><h1>Sign in to Kustomer</h1>',
+        }),
     );
     const popupEvent = page.waitForEvent('popup');
     await frame.getByTestId('connect').click();
@@ -104,8 +131,12 @@ describe('connect.js', () => {
     const warning = frame.getByTestId('warning');
     await warning.waitFor({ timeout: 5_000 });
     expect(await warning.innerText()).toMatch(/sign-in window was closed before you finished/);
-    expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${attemptId}`)).json.status).toBe('cancelled');
-    expect(await frame.locator('input[name="client_secret"]').inputValue()).toBe(KUSTOMER_CLIENT.clientSecret);
+    expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${attemptId}`)).json.status).toBe(
+      'cancelled',
+    );
+    expect(await frame.locator('input[name="client_secret"]').inputValue()).toBe(
+      KUSTOMER_CLIENT.clientSecret,
+    );
     const hubFrame = page.frames().find((f) => f.url().includes('/embedded/hub'))!;
     expect(await focusedTestId(hubFrame)).toBe('warning');
     expect(await axeFindings(hubFrame, 'hub-connectjs-popup-closed')).toEqual([]);
@@ -134,7 +165,9 @@ describe('connect.js', () => {
     await frame.getByTestId('connect').click();
     const alert = frame.getByTestId('error');
     await alert.waitFor({ timeout: 10_000 });
-    expect(await alert.innerText()).toMatch(/^Your browser blocked the sign-in window\. Allow pop-ups for this site, then press Connect again\.$/);
+    expect(await alert.innerText()).toMatch(
+      /^Your browser blocked the sign-in window\. Allow pop-ups for this site, then press Connect again\.$/,
+    );
     expect(await alert.locator('pre, details').count()).toBe(0);
     const hubFrame = page.frames().find((f) => f.url().includes('/embedded/hub'))!;
     expect(await visibleText(hubFrame)).not.toMatch(INTERNAL);

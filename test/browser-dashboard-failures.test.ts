@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
+import {
+  createProfiles,
+  createSession,
+  hub,
+  KUSTOMER_CLIENT,
+  ONEFLOW_EMAIL,
+  ONEFLOW_TOKEN,
+  startFakes,
+  type Fakes,
+} from './helpers/linking.js';
 import { followToCallback } from './helpers/link-accounts.js';
 import { launchBrowser, watchErrors } from './helpers/browser.js';
 import { axe, fitsWidth, openDashboard, shot } from './helpers/dashboard.js';
@@ -19,7 +28,10 @@ const LONG_LABEL = `Salesforce-${'x'.repeat(180)}`;
 
 async function oneflow(owner: string, name: string, token: string) {
   const s = await createSession(server, { origin_owner_id: owner, origin_owner_name: name });
-  return hub(server, s.token)('POST', '/hub/accounts', { integration_id: profiles.oneflow, credentials: { api_token: token, user_email: ONEFLOW_EMAIL } });
+  return hub(server, s.token)('POST', '/hub/accounts', {
+    integration_id: profiles.oneflow,
+    credentials: { api_token: token, user_email: ONEFLOW_EMAIL },
+  });
 }
 
 beforeAll(async () => {
@@ -28,19 +40,38 @@ beforeAll(async () => {
   browser = await launchBrowser();
   profiles = await createProfiles(server, fakes);
   expect((await oneflow('acme-1', 'Acme Inc', 'of-wrong-0000000000-abcdefghij-KLMNOPQRS')).status).toBe(400);
-  expect((await oneflow('globex-2', 'Globex Corporation', 'of-wrong-1111111111-abcdefghij-KLMNOPQRS')).status).toBe(400);
+  expect(
+    (await oneflow('globex-2', 'Globex Corporation', 'of-wrong-1111111111-abcdefghij-KLMNOPQRS')).status,
+  ).toBe(400);
   expect((await oneflow('initech-3', 'Initech', ONEFLOW_TOKEN)).status).toBe(201);
   // Kustomer consent denied in the popup, and a popup closed.
-  const s = await createSession(server, { origin_owner_id: 'umbrella-4', origin_owner_name: 'Umbrella Corp' });
+  const s = await createSession(server, {
+    origin_owner_id: 'umbrella-4',
+    origin_owner_name: 'Umbrella Corp',
+  });
   const denied = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
   // The lasting answer: the server's authorize preflight GET would use up the one-shot denyNext.
   fakes.kustomer.consent = 'deny';
-  const q = new URLSearchParams({ redirect_uri: 'https://app.example.com/embedded/accounts/callback', token: s.token, connection_attempt_id: denied.json.id, client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: 'umbrella' });
-  await followToCallback(`${server.url}/connect/oauth2/${profiles.kustomer}?${q}`).finally(() => (fakes.kustomer.consent = 'allow'));
+  const q = new URLSearchParams({
+    redirect_uri: 'https://app.example.com/embedded/accounts/callback',
+    token: s.token,
+    connection_attempt_id: denied.json.id,
+    client_id: KUSTOMER_CLIENT.clientId,
+    client_secret: KUSTOMER_CLIENT.clientSecret,
+    org_name: 'umbrella',
+  });
+  await followToCallback(`${server.url}/connect/oauth2/${profiles.kustomer}?${q}`).finally(
+    () => (fakes.kustomer.consent = 'allow'),
+  );
   const closed = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
   await hub(server, s.token)('DELETE', `/hub/connection_attempts/${closed.json.id}`);
   // A second Salesforce profile with a long unbroken label, beside the default one.
-  const second = await api(server)('POST', '/connector_profiles', { provider: 'salesforce', label: LONG_LABEL, environment: 'sandbox', setup: { client_id: 'c2', client_secret: 'secret-abcdef-2' } });
+  const second = await api(server)('POST', '/connector_profiles', {
+    provider: 'salesforce',
+    label: LONG_LABEL,
+    environment: 'sandbox',
+    setup: { client_id: 'c2', client_secret: 'secret-abcdef-2' },
+  });
   expect(second.status).toBe(201);
 });
 afterAll(async () => {
@@ -58,25 +89,36 @@ async function expectNoViolations(page: Page, name: string) {
 const smallTargets = (page: Page) =>
   page.evaluate(() => {
     const out: string[] = [];
-    for (const el of document.querySelectorAll<HTMLElement>('a[href], button, select, input, textarea, summary')) {
+    for (const el of document.querySelectorAll<HTMLElement>(
+      'a[href], button, select, input, textarea, summary',
+    )) {
       const r = el.getBoundingClientRect();
       if (!r.width || !r.height || el.closest('[hidden], .sr-only')) continue;
       if (el.matches('.skip-link') && r.bottom <= 0) continue;
       if (el.tagName === 'A' && el.closest('p, .hint, .alert')) continue;
       // A checkbox or radio is a target together with its label.
-      const target = el.matches('input[type=checkbox], input[type=radio]') ? (el.closest('label') ?? el).getBoundingClientRect() : r;
-      if (target.width < 24 || target.height < 24) out.push(`${el.tagName.toLowerCase()}[${el.getAttribute('data-testid') ?? el.textContent?.trim().slice(0, 30)}] ${Math.round(target.width)}×${Math.round(target.height)}`);
+      const target = el.matches('input[type=checkbox], input[type=radio]')
+        ? (el.closest('label') ?? el).getBoundingClientRect()
+        : r;
+      if (target.width < 24 || target.height < 24)
+        out.push(
+          `${el.tagName.toLowerCase()}[${el.getAttribute('data-testid') ?? el.textContent?.trim().slice(0, 30)}] ${Math.round(target.width)}×${Math.round(target.height)}`,
+        );
     }
     return out;
   });
 
 describe('link failures in the dashboard', () => {
-  it('Accounts counts the failures of the last 24 hours and links to Link attempts, which says why', { timeout: 60_000 }, async () => {
+  it('Accounts counts the failures of the last 24 hours and links to Link attempts, which says why', {
+    timeout: 60_000,
+  }, async () => {
     const page = await openDashboard(browser, server, '/dashboard/accounts');
     const errors = watchErrors(page);
     await page.getByTestId('accounts-table').waitFor();
     const line = page.getByTestId('link-failures-24h');
-    await expect.poll(() => line.textContent()).toBe('4 link attempts failed or abandoned in the last 24 hours See why');
+    await expect
+      .poll(() => line.textContent())
+      .toBe('4 link attempts failed or abandoned in the last 24 hours See why');
     await shot(page, 'dash-accounts-failures');
     await expectNoViolations(page, 'dash-accounts-failures');
 
@@ -87,9 +129,13 @@ describe('link failures in the dashboard', () => {
     expect(await page.getByTestId('attempts-range').inputValue()).toBe('24');
     const texts = await rows.allTextContents();
     // Newest first: the closed popup, the denied consent, then the two refused tokens.
-    expect(texts[0]).toMatch(/Not chosen yet.*Umbrella Corpumbrella-4Window closedThe end user closed the window before finishing/);
+    expect(texts[0]).toMatch(
+      /Not chosen yet.*Umbrella Corpumbrella-4Window closedThe end user closed the window before finishing/,
+    );
     expect(texts[1]).toMatch(/Kustomer.*OAuth.*Umbrella Corp.*FailedConsent denied.*access_denied/);
-    expect(texts[2]).toMatch(/Oneflow.*API token.*Globex Corporationglobex-2FailedCredentials rejected.*http_401/);
+    expect(texts[2]).toMatch(
+      /Oneflow.*API token.*Globex Corporationglobex-2FailedCredentials rejected.*http_401/,
+    );
     expect(texts[3]).toMatch(/Acme Incacme-1FailedCredentials rejected/);
     expect(await page.getByTestId('pager').locator('p').textContent()).toBe('1–4 of 4 attempts');
     await shot(page, 'dash-attempts');
@@ -126,7 +172,9 @@ describe('link failures in the dashboard', () => {
     const options = () => dialog.getByLabel('Provider').locator('option').allTextContents();
     await expect.poll(options).toEqual(['Any connector in this category', 'Oneflow']);
     expect(await dialog.getByLabel('Provider').inputValue()).toBe('');
-    expect(await page.getByTestId('auth-link-category-note').textContent()).toMatch(/Salesforce is not in Documents.*It is in CRM/);
+    expect(await page.getByTestId('auth-link-category-note').textContent()).toMatch(
+      /Salesforce is not in Documents.*It is in CRM/,
+    );
     await shot(page, 'dash-auth-link-category', { viewport: true });
     await expectNoViolations(page, 'dash-auth-link-category');
     await dialog.getByLabel('Category').selectOption('');
@@ -156,8 +204,14 @@ describe('dashboard layout', () => {
     await page.context().close();
   });
 
-  it('at 390 px no page scrolls sideways (API activity’s dates included), and tap targets are at least 24 px', { timeout: 60_000 }, async () => {
-    const page = await openDashboard(browser, server, '/dashboard/accounts', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  it('at 390 px no page scrolls sideways (API activity’s dates included), and tap targets are at least 24 px', {
+    timeout: 60_000,
+  }, async () => {
+    const page = await openDashboard(browser, server, '/dashboard/accounts', {
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
     await page.getByTestId('accounts-table').waitFor();
     const pages = [
       ['/dashboard/accounts', 'accounts-table', 'dash-phone-accounts'],
@@ -182,7 +236,12 @@ describe('dashboard layout', () => {
 
   it('at 1280 px the desktop pages have no control smaller than 24 px', async () => {
     const page = await openDashboard(browser, server, '/dashboard/accounts');
-    for (const [p, testid] of [['/dashboard/accounts', 'accounts-table'], ['/dashboard/attempts', 'attempts-table'], ['/dashboard/activity?source=all', 'activity-table'], ['/dashboard/connectors', 'connector-list']] as const) {
+    for (const [p, testid] of [
+      ['/dashboard/accounts', 'accounts-table'],
+      ['/dashboard/attempts', 'attempts-table'],
+      ['/dashboard/activity?source=all', 'activity-table'],
+      ['/dashboard/connectors', 'connector-list'],
+    ] as const) {
       await page.goto(server.url + p);
       await page.getByTestId(testid).waitFor();
       expect(await smallTargets(page), p).toEqual([]);
@@ -219,7 +278,9 @@ describe('dashboard messages', () => {
     await page.getByTestId('accounts-table').waitFor();
 
     await page.goto(`${server.url}/dashboard/accounts?q=${'a'.repeat(600)}`);
-    await expect.poll(() => page.getByTestId('error').textContent()).toMatch(/Search: at most 200 characters/);
+    await expect
+      .poll(() => page.getByTestId('error').textContent())
+      .toMatch(/Search: at most 200 characters/);
     expect(await page.getByTestId('error').textContent()).not.toMatch(/Too big|q:/);
     expect(await page.getByTestId('account-search').getAttribute('maxlength')).toBe('200');
     await shot(page, 'dash-accounts-bad-search');

@@ -1,10 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, hub, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
+import {
+  createProfiles,
+  createSession,
+  hub,
+  ONEFLOW_EMAIL,
+  ONEFLOW_TOKEN,
+  startFakes,
+  type Fakes,
+} from './helpers/linking.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { launchBrowser, watchErrors } from './helpers/browser.js';
-import { axe, expectAccessible, fitsWidth, focused, openDashboard, pageTitle, shot } from './helpers/dashboard.js';
+import {
+  axe,
+  expectAccessible,
+  fitsWidth,
+  focused,
+  openDashboard,
+  pageTitle,
+  shot,
+} from './helpers/dashboard.js';
 import { insertAccount } from '../src/core/accounts.js';
 import { createProject } from '../src/core/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/api-keys.js';
@@ -18,7 +34,10 @@ let linked: string;
 
 async function linkOneflow(owner: string, name: string): Promise<string> {
   const s = await createSession(server, { origin_owner_id: owner, origin_owner_name: name });
-  const res = await hub(server, s.token)('POST', '/hub/accounts', { integration_id: profiles.oneflow, credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL } });
+  const res = await hub(server, s.token)('POST', '/hub/accounts', {
+    integration_id: profiles.oneflow,
+    credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL },
+  });
   if (res.status !== 201) throw new Error(`link: ${res.status}`);
   return res.json.id as string;
 }
@@ -32,13 +51,32 @@ beforeAll(async () => {
   // 30 accounts besides the linked one: two pages of 25, three statuses, three providers.
   const deps = server.app.deps;
   const projectId = server.app.boot.project.projectId;
-  const providers = [['kustomer', profiles.kustomer], ['salesforce', profiles.salesforce], ['oneflow', profiles.oneflow]] as const;
+  const providers = [
+    ['kustomer', profiles.kustomer],
+    ['salesforce', profiles.salesforce],
+    ['oneflow', profiles.oneflow],
+  ] as const;
   for (let i = 0; i < 30; i++) {
     const [provider, profileId] = providers[i % 3]!;
-    const a = await insertAccount(deps, deps.db, { projectId, connectorProfileId: profileId, provider, originOwnerId: `bulk-${String(i).padStart(2, '0')}`, originOwnerName: `Bulk Customer ${i}` });
+    const a = await insertAccount(deps, deps.db, {
+      projectId,
+      connectorProfileId: profileId,
+      provider,
+      originOwnerId: `bulk-${String(i).padStart(2, '0')}`,
+      originOwnerName: `Bulk Customer ${i}`,
+    });
     if (i % 10 === 0) {
-      const reasons = [{ code: 'refresh_failed', description: 'The refresh token was revoked (invalid_grant)', timestamp: new Date().toISOString() }];
-      await deps.db.query("UPDATE accounts SET status = 'error', status_reasons = $2 WHERE id = $1", [a.id, JSON.stringify(reasons)]);
+      const reasons = [
+        {
+          code: 'refresh_failed',
+          description: 'The refresh token was revoked (invalid_grant)',
+          timestamp: new Date().toISOString(),
+        },
+      ];
+      await deps.db.query("UPDATE accounts SET status = 'error', status_reasons = $2 WHERE id = $1", [
+        a.id,
+        JSON.stringify(reasons),
+      ]);
     }
   }
   linked = await linkOneflow('globex-7', 'Globex Corporation');
@@ -87,7 +125,9 @@ describe('dashboard pages in Chromium', () => {
     await expect.poll(() => summary(page)).toBe('1–25 of 31 accounts');
     await page.getByTestId('filter-status').selectOption('error');
     await expect.poll(() => summary(page)).toBe('1–3 of 3 accounts');
-    expect(await page.getByTestId('accounts-table').textContent()).toMatch(/Error.*The refresh token was revoked \(invalid_grant\)/);
+    expect(await page.getByTestId('accounts-table').textContent()).toMatch(
+      /Error.*The refresh token was revoked \(invalid_grant\)/,
+    );
     await page.getByTestId('filter-provider').selectOption('kustomer');
     await expect.poll(() => summary(page)).toBe('1–1 of 1 account');
     await shot(page, 'dashboard-accounts-filtered');
@@ -103,18 +143,24 @@ describe('dashboard pages in Chromium', () => {
     await expect.poll(() => summary(page)).toBe('1–25 of 31 accounts');
     await page.getByTestId('account-search').fill('globex');
     await expect.poll(() => summary(page)).toBe('1–1 of 1 account');
-    expect(await page.getByTestId('accounts-table').textContent()).toMatch(/Oneflow.*Globex Corporation.*globex-7.*Active/);
+    expect(await page.getByTestId('accounts-table').textContent()).toMatch(
+      /Oneflow.*Globex Corporation.*globex-7.*Active/,
+    );
     await page.getByTestId('account-search').fill('');
     await page.getByTestId('filter-owner').fill('bulk-07');
     await expect.poll(() => summary(page)).toBe('1–1 of 1 account');
     await page.getByTestId('filter-owner').fill('nobody-here');
     await page.getByTestId('accounts-no-match').waitFor();
-    await page.getByTestId('accounts-no-match').screenshot({ path: 'test-results/dashboard-accounts-no-match.png' });
+    await page
+      .getByTestId('accounts-no-match')
+      .screenshot({ path: 'test-results/dashboard-accounts-no-match.png' });
     expect(errors).toEqual([]);
     await page.context().close();
   });
 
-  it('webhooks: events chosen, secret rotated and shown once, delivery log with status, redelivery', { timeout: 60_000 }, async () => {
+  it('webhooks: events chosen, secret rotated and shown once, delivery log with status, redelivery', {
+    timeout: 60_000,
+  }, async () => {
     const page = await openDashboard(browser, server, '/dashboard/webhooks');
     await page.getByTestId('empty-add-endpoint').click();
     await page.getByTestId('endpoint-url').fill(receiver.url);
@@ -122,13 +168,19 @@ describe('dashboard pages in Chromium', () => {
     await page.getByTestId('event-all').uncheck();
     await page.getByTestId('event-account.created').uncheck();
     await page.getByTestId('event-account.error').uncheck();
-    await page.getByTestId('endpoint-dialog').screenshot({ path: 'test-results/dashboard-endpoint-dialog.png' });
+    await page
+      .getByTestId('endpoint-dialog')
+      .screenshot({ path: 'test-results/dashboard-endpoint-dialog.png' });
     await page.getByTestId('endpoint-submit').click();
     const first = await page.getByTestId('webhook-secret').inputValue();
     await page.getByTestId('secret-done').click();
     await page.getByTestId('deliveries-empty').waitFor();
     const endpointId = new URL(page.url()).pathname.split('/').pop()!;
-    expect((await api(server)('GET', `/webhooks/${endpointId}`)).json).toMatchObject({ events: ['account.updated', 'account.deleted'], description: 'Production backend', active: true });
+    expect((await api(server)('GET', `/webhooks/${endpointId}`)).json).toMatchObject({
+      events: ['account.updated', 'account.deleted'],
+      description: 'Production backend',
+      active: true,
+    });
 
     // Rotation: a confirmation, then the new secret once; the old one keeps signing for 24 h.
     await page.getByTestId('rotate-secret').click();
@@ -142,25 +194,50 @@ describe('dashboard pages in Chromium', () => {
 
     // An event: suspending an account sends account.updated, signed with both secrets.
     await api(server)('POST', `/accounts/${linked}/suspend`);
-    await expect.poll(() => receiver.received.filter((r) => r.json.account_id === linked).length, { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => receiver.received.filter((r) => r.json.account_id === linked).length, { timeout: 15_000 })
+      .toBe(1);
     expect(String(receiver.received.at(-1)!.headers['webhook-signature']).split(' ')).toHaveLength(2);
     await expect
-      .poll(async () => {
-        await page.getByTestId('refresh-deliveries').click();
-        return page.getByTestId('delivery-account.updated').locator('.badge').first().textContent().catch(() => null);
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          await page.getByTestId('refresh-deliveries').click();
+          return page
+            .getByTestId('delivery-account.updated')
+            .locator('.badge')
+            .first()
+            .textContent()
+            .catch(() => null);
+        },
+        { timeout: 15_000 },
+      )
       .toBe('delivered');
-    expect(await page.getByTestId('deliveries-table').textContent()).toMatch(/account\.updated.*delivered.*1.*HTTP 200/);
+    expect(await page.getByTestId('deliveries-table').textContent()).toMatch(
+      /account\.updated.*delivered.*1.*HTTP 200/,
+    );
 
     // Redeliver: the receiver gets the same event again.
     const [delivery] = (await api(server)('GET', `/webhooks/${endpointId}/deliveries`)).json;
     await page.getByTestId(`redeliver-${delivery.id}`).click();
-    await expect.poll(() => receiver.received.filter((r) => r.json.event_id === delivery.event_id).length, { timeout: 15_000 }).toBe(2);
     await expect
-      .poll(async () => {
-        await page.getByTestId('refresh-deliveries').click();
-        return page.getByTestId('deliveries-table').locator('tbody tr').first().locator('td').nth(2).textContent();
-      }, { timeout: 15_000 })
+      .poll(() => receiver.received.filter((r) => r.json.event_id === delivery.event_id).length, {
+        timeout: 15_000,
+      })
+      .toBe(2);
+    await expect
+      .poll(
+        async () => {
+          await page.getByTestId('refresh-deliveries').click();
+          return page
+            .getByTestId('deliveries-table')
+            .locator('tbody tr')
+            .first()
+            .locator('td')
+            .nth(2)
+            .textContent();
+        },
+        { timeout: 15_000 },
+      )
       .toBe('2');
     await page.getByTestId('delivery-status').selectOption('failed');
     await page.getByTestId('deliveries-empty').waitFor();
@@ -172,12 +249,18 @@ describe('dashboard pages in Chromium', () => {
     // Change the events, disable, then delete with confirmation.
     await page.getByTestId('event-all').check();
     await page.getByTestId('save-events').click();
-    await expect.poll(async () => (await api(server)('GET', `/webhooks/${endpointId}`)).json.events).toEqual(['*']);
+    await expect
+      .poll(async () => (await api(server)('GET', `/webhooks/${endpointId}`)).json.events)
+      .toEqual(['*']);
     await page.getByTestId('toggle-endpoint').click();
-    await expect.poll(async () => (await api(server)('GET', `/webhooks/${endpointId}`)).json.active).toBe(false);
+    await expect
+      .poll(async () => (await api(server)('GET', `/webhooks/${endpointId}`)).json.active)
+      .toBe(false);
     await page.getByTestId('nav-webhooks').click();
     await page.getByTestId('endpoints-table').waitFor();
-    expect(await page.getByTestId('endpoints-table').textContent()).toMatch(/Production backend.*All events.*Disabled/);
+    expect(await page.getByTestId('endpoints-table').textContent()).toMatch(
+      /Production backend.*All events.*Disabled/,
+    );
     await shot(page, 'dashboard-webhooks-list');
     await page.getByTestId(`endpoint-link-${endpointId}`).click();
     await page.getByTestId('delete-endpoint').click();
@@ -189,9 +272,19 @@ describe('dashboard pages in Chromium', () => {
   });
 
   it('request logs: list, filters and detail with the provider request', { timeout: 60_000 }, async () => {
-    const ok = await api(server)('POST', '/unified/proxy', { method: 'get', path: '/ping' }, { 'x-account-id': linked });
+    const ok = await api(server)(
+      'POST',
+      '/unified/proxy',
+      { method: 'get', path: '/ping' },
+      { 'x-account-id': linked },
+    );
     expect(ok.status).toBe(200);
-    const missing = await api(server)('POST', '/unified/proxy', { method: 'get', path: '/contracts/999999' }, { 'x-account-id': linked });
+    const missing = await api(server)(
+      'POST',
+      '/unified/proxy',
+      { method: 'get', path: '/contracts/999999' },
+      { 'x-account-id': linked },
+    );
     expect(missing.status).toBeGreaterThanOrEqual(400);
 
     const page = await openDashboard(browser, server, '/dashboard/logs');
@@ -217,7 +310,9 @@ describe('dashboard pages in Chromium', () => {
 
     await rows.nth(1).getByRole('link').first().click();
     await page.getByTestId('log-summary').waitFor();
-    expect(await page.getByTestId('log-summary').textContent()).toMatch(new RegExp(`proxy.*oneflow.*${linked}`));
+    expect(await page.getByTestId('log-summary').textContent()).toMatch(
+      new RegExp(`proxy.*oneflow.*${linked}`),
+    );
     expect(await page.getByTestId('log-steps').textContent()).toMatch(/200.*GET .*\/v1\/ping/);
     await page.getByTestId('log-steps').locator('summary').first().click();
     await shot(page, 'dashboard-log-detail');
@@ -230,7 +325,9 @@ describe('dashboard pages in Chromium', () => {
     await page.context().close();
   });
 
-  it('request logs turned off: the page says so, and still lists what was recorded before', { timeout: 60_000 }, async () => {
+  it('request logs turned off: the page says so, and still lists what was recorded before', {
+    timeout: 60_000,
+  }, async () => {
     const on = await openDashboard(browser, server, '/dashboard/logs');
     await on.getByTestId('logs-table').or(on.getByTestId('logs-empty')).first().waitFor();
     expect(await on.getByTestId('logs-recording-off').count()).toBe(0);
@@ -240,7 +337,9 @@ describe('dashboard pages in Chromium', () => {
       const page = await openDashboard(browser, off, '/dashboard/logs');
       const notice = page.getByTestId('logs-recording-off');
       await notice.waitFor();
-      expect(await notice.textContent()).toMatch(/Recording is turned off on this server.*SWITCHBOARD_REQUEST_LOGS=off/);
+      expect(await notice.textContent()).toMatch(
+        /Recording is turned off on this server.*SWITCHBOARD_REQUEST_LOGS=off/,
+      );
       await page.getByTestId('logs-empty').waitFor();
       await expectAccessible(page, 'logs-recording-off');
       await page.context().close();
@@ -249,7 +348,9 @@ describe('dashboard pages in Chromium', () => {
     }
   });
 
-  it('API activity: platform calls by API key and in the dashboard, filters in the URL, cursor pages', { timeout: 60_000 }, async () => {
+  it('API activity: platform calls by API key and in the dashboard, filters in the URL, cursor pages', {
+    timeout: 60_000,
+  }, async () => {
     // A project of its own: this file's other tests make platform calls in the default one.
     const key = generateApiKey();
     const project = await createProject(server.app.deps.db, 'Activity');
@@ -261,7 +362,10 @@ describe('dashboard pages in Chromium', () => {
     await page.getByTestId('activity-empty').waitFor();
     await expectAccessible(page, 'activity-empty');
 
-    expect((await createSession(server, { origin_owner_id: 'act-1', origin_owner_name: 'Activity Co' }, key)).token).toBeTruthy();
+    expect(
+      (await createSession(server, { origin_owner_id: 'act-1', origin_owner_name: 'Activity Co' }, key))
+        .token,
+    ).toBeTruthy();
     expect((await call('GET', '/accounts')).status).toBe(200);
     expect((await call('GET', '/accounts/acc_missing')).status).toBe(404);
 
@@ -271,16 +375,26 @@ describe('dashboard pages in Chromium', () => {
     const sources = () => rows.locator('td:last-child').allTextContents();
     await expect.poll(() => rows.count()).toBe(3);
     // Newest first; the dashboard's own reads are hidden by default.
-    expect(await rows.nth(0).textContent()).toMatch(/^.+Get accountAccounts · GET \/accounts\/acc_missingacc_missing404[\d.]+ msAPI key$/);
-    expect(await rows.nth(1).textContent()).toMatch(/List linked accountsAccounts · GET \/accounts—200[\d.]+ msAPI key$/);
-    expect(await rows.nth(2).textContent()).toMatch(/Create connect sessionConnect sessions · POST \/connect_sessions—201[\d.]+ msAPI key$/);
+    expect(await rows.nth(0).textContent()).toMatch(
+      /^.+Get accountAccounts · GET \/accounts\/acc_missingacc_missing404[\d.]+ msAPI key$/,
+    );
+    expect(await rows.nth(1).textContent()).toMatch(
+      /List linked accountsAccounts · GET \/accounts—200[\d.]+ msAPI key$/,
+    );
+    expect(await rows.nth(2).textContent()).toMatch(
+      /Create connect sessionConnect sessions · POST \/connect_sessions—201[\d.]+ msAPI key$/,
+    );
     // All sources: the page's own first read is there too, made with the dashboard's session.
     await page.getByTestId('activity-source').selectOption('all');
     await expect.poll(actions).toContain('List platform logs');
-    expect(await rows.filter({ hasText: 'List platform logs' }).first().textContent()).toMatch(/List platform logsLogs · GET \/requests\/platform-logs—200[\d.]+ msDashboard$/);
+    expect(await rows.filter({ hasText: 'List platform logs' }).first().textContent()).toMatch(
+      /List platform logsLogs · GET \/requests\/platform-logs—200[\d.]+ msDashboard$/,
+    );
     await page.getByTestId('activity-source').selectOption('');
     await expect.poll(() => rows.count()).toBe(3);
-    expect(await rows.nth(0).getByRole('link', { name: 'acc_missing' }).getAttribute('href')).toBe('/dashboard/accounts/acc_missing');
+    expect(await rows.nth(0).getByRole('link', { name: 'acc_missing' }).getAttribute('href')).toBe(
+      '/dashboard/accounts/acc_missing',
+    );
     expect(await rows.nth(1).getByRole('link').count()).toBe(0);
     await shot(page, 'dashboard-activity');
     await expectAccessible(page, 'activity');
@@ -322,7 +436,9 @@ describe('dashboard pages in Chromium', () => {
     // The unfiltered list shows the webhook too: wait for the filtered one (sources all Dashboard).
     await expect.poll(async () => new Set(await sources())).toEqual(new Set(['Dashboard']));
     expect(await actions()).toContain('Create webhook');
-    expect(await rows.filter({ hasText: 'Create webhook' }).textContent()).toMatch(/Create webhookWebhooks · POST \/webhooks—201[\d.]+ msDashboard$/);
+    expect(await rows.filter({ hasText: 'Create webhook' }).textContent()).toMatch(
+      /Create webhookWebhooks · POST \/webhooks—201[\d.]+ msDashboard$/,
+    );
     await page.getByTestId('activity-source').selectOption('');
     await expect.poll(actions).toEqual(['Get account', 'List linked accounts', 'Create connect session']);
 
@@ -343,9 +459,17 @@ describe('dashboard pages in Chromium', () => {
 
     // A failed read says why and offers a retry, which loads the same filters again.
     const reads = (url: URL) => url.pathname === '/requests/platform-logs';
-    await page.route(reads, (r) => r.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ message: 'Database unavailable' }) }));
+    await page.route(reads, (r) =>
+      r.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: JSON.stringify({ message: 'Database unavailable' }),
+      }),
+    );
     await page.getByTestId('refresh-activity').click();
-    await expect.poll(() => page.getByTestId('error').textContent()).toMatch(/Could not load this page.*Database unavailable/);
+    await expect
+      .poll(() => page.getByTestId('error').textContent())
+      .toMatch(/Could not load this page.*Database unavailable/);
     await page.unroute(reads);
     await page.getByTestId('error').getByRole('button', { name: 'Try again' }).click();
     await expect.poll(actions).toEqual(['Get account', 'List linked accounts']);
@@ -353,8 +477,14 @@ describe('dashboard pages in Chromium', () => {
     await page.context().close();
   });
 
-  it('works on a phone-width screen: menu, stacked tables, full-screen dialogs, nothing scrolls sideways', { timeout: 60_000 }, async () => {
-    const page = await openDashboard(browser, server, '/dashboard/accounts', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  it('works on a phone-width screen: menu, stacked tables, full-screen dialogs, nothing scrolls sideways', {
+    timeout: 60_000,
+  }, async () => {
+    const page = await openDashboard(browser, server, '/dashboard/accounts', {
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
     await page.getByTestId('accounts-table').waitFor();
     expect(await fitsWidth(page)).toBe(true);
     expect(await page.getByTestId('nav-connectors').isVisible()).toBe(false);
@@ -369,7 +499,11 @@ describe('dashboard pages in Chromium', () => {
 
     const pages = [
       ['/dashboard/connectors/salesforce', 'setup-guide', 'dashboard-phone-connector'],
-      [`/dashboard/connectors/salesforce/profiles/${profiles.salesforce}`, 'profile-form', 'dashboard-phone-profile-form'],
+      [
+        `/dashboard/connectors/salesforce/profiles/${profiles.salesforce}`,
+        'profile-form',
+        'dashboard-phone-profile-form',
+      ],
       [`/dashboard/accounts/${linked}`, 'account-details', 'dashboard-phone-account'],
       ['/dashboard/webhooks', 'webhooks-empty', 'dashboard-phone-webhooks'],
       ['/dashboard/logs', 'logs-table', 'dashboard-phone-logs'],
@@ -400,7 +534,19 @@ describe('dashboard pages in Chromium', () => {
       await page.keyboard.press('Tab');
       order.push(await focused(page));
     }
-    expect(order).toEqual(['skip-link', 'Switchboard', 'nav-accounts', 'nav-attempts', 'nav-connectors', 'nav-webhooks', 'nav-logs', 'nav-activity', 'sign-out', 'link-account', 'create-auth-link']);
+    expect(order).toEqual([
+      'skip-link',
+      'Switchboard',
+      'nav-accounts',
+      'nav-attempts',
+      'nav-connectors',
+      'nav-webhooks',
+      'nav-logs',
+      'nav-activity',
+      'sign-out',
+      'link-account',
+      'create-auth-link',
+    ]);
 
     // The skip link lands on the page title; the next Tab is the page's first control.
     await page.reload();
@@ -423,7 +569,9 @@ describe('dashboard pages in Chromium', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => focused(page)).toBe('create-auth-link');
 
-    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe('rgb(255, 255, 255)');
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe(
+      'rgb(255, 255, 255)',
+    );
     await shot(page, 'dashboard-dark-accounts');
     await expectAccessible(page, 'dark-accounts');
     await page.goto(`${server.url}/dashboard/accounts/${linked}`);

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { ONEFLOW_EMAIL, ONEFLOW_TOKEN, SALESFORCE_CLIENT, startFakes, type Fakes } from './helpers/linking.js';
+import {
+  ONEFLOW_EMAIL,
+  ONEFLOW_TOKEN,
+  SALESFORCE_CLIENT,
+  startFakes,
+  type Fakes,
+} from './helpers/linking.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { launchBrowser, watchErrors } from './helpers/browser.js';
 import { clipboard, expectAccessible, focused, openDashboard, pageTitle, shot } from './helpers/dashboard.js';
@@ -24,10 +30,15 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-const received = (event: string, accountId: string) => receiver.received.filter((r) => r.json.event === event && r.json.account_id === accountId);
+const received = (event: string, accountId: string) =>
+  receiver.received.filter((r) => r.json.event === event && r.json.account_id === accountId);
 
 async function accountRowStatus(page: Page, id: string) {
-  return page.getByTestId(`account-row-${id}`).getByTestId('account-status').getAttribute('data-status').catch(() => null);
+  return page
+    .getByTestId(`account-row-${id}`)
+    .getByTestId('account-status')
+    .getAttribute('data-status')
+    .catch(() => null);
 }
 
 describe('dashboard in Chromium', () => {
@@ -45,7 +56,9 @@ describe('dashboard in Chromium', () => {
 
     await page.getByTestId('api-key').fill('sbk_not-a-real-key');
     await page.getByTestId('sign-in').click();
-    await expect.poll(() => page.locator('.field-error').textContent()).toBe('That API key is not valid for this server');
+    await expect
+      .poll(() => page.locator('.field-error').textContent())
+      .toBe('That API key is not valid for this server');
     expect(await page.getByTestId('api-key').getAttribute('aria-invalid')).toBe('true');
     await shot(page, 'dashboard-sign-in-error');
     expect(await context.cookies()).toEqual([]);
@@ -80,7 +93,9 @@ describe('dashboard in Chromium', () => {
 
     await page.getByTestId('nav-webhooks').click();
     await page.getByTestId('webhooks-empty').waitFor();
-    expect(await page.getByTestId('webhooks-empty').textContent()).toMatch(/account\.created when an end user links one/);
+    expect(await page.getByTestId('webhooks-empty').textContent()).toMatch(
+      /account\.created when an end user links one/,
+    );
     await shot(page, 'dashboard-webhooks-empty');
     await expectAccessible(page, 'webhooks-empty');
 
@@ -91,7 +106,9 @@ describe('dashboard in Chromium', () => {
     await page.context().close();
   });
 
-  it('main path: Salesforce profile → Auth Link → Hub against the fake → active → delete → account.deleted delivered', { timeout: 120_000 }, async () => {
+  it('main path: Salesforce profile → Auth Link → Hub against the fake → active → delete → account.deleted delivered', {
+    timeout: 120_000,
+  }, async () => {
     const page = await openDashboard(browser, server, '/dashboard/webhooks');
     const errors = watchErrors(page);
 
@@ -122,7 +139,9 @@ describe('dashboard in Chromium', () => {
     await page.getByTestId('callback-url-copy').click();
     const callbackUrl = await clipboard(page);
     expect(callbackUrl).toBe(`${server.app.deps.settings.publicUrl()}/connect/oauth2/salesforce/callback`);
-    expect(await page.getByTestId('guide-steps').textContent()).toContain(`set the Callback URL to ${callbackUrl}`);
+    expect(await page.getByTestId('guide-steps').textContent()).toContain(
+      `set the Callback URL to ${callbackUrl}`,
+    );
     fakes.salesforce.registerApp({ ...SALESFORCE_CLIENT, redirectUris: [callbackUrl] });
     await shot(page, 'dashboard-salesforce-guide');
     await expectAccessible(page, 'connector-guide');
@@ -136,7 +155,9 @@ describe('dashboard in Chromium', () => {
     await page.getByTestId('setup-scopes').fill('api chatter_api');
     await page.getByTestId('profile-submit').click();
     const scopesRow = page.locator('.field', { has: page.getByTestId('setup-scopes') });
-    await expect.poll(() => scopesRow.locator('.field-error').textContent()).toBe('Must include refresh_token or offline_access, otherwise Salesforce issues no refresh token');
+    await expect
+      .poll(() => scopesRow.locator('.field-error').textContent())
+      .toBe('Must include refresh_token or offline_access, otherwise Salesforce issues no refresh token');
     expect(await focused(page)).toBe('setup-scopes');
     await shot(page, 'dashboard-profile-scopes-error');
     await expectAccessible(page, 'profile-form');
@@ -157,8 +178,17 @@ describe('dashboard in Chromium', () => {
       active: true,
       default: true,
       pkce: true,
-      setup: { client_id: SALESFORCE_CLIENT.clientId, client_secret: `__secretvalue:**redacted**${SALESFORCE_CLIENT.clientSecret.slice(-4)}`, scopes: 'api refresh_token' },
-      overrides: { authorization_url: `${s}/services/oauth2/authorize`, token_url: `${s}/services/oauth2/token`, revoke_url: `${s}/services/oauth2/revoke`, base_url: null },
+      setup: {
+        client_id: SALESFORCE_CLIENT.clientId,
+        client_secret: `__secretvalue:**redacted**${SALESFORCE_CLIENT.clientSecret.slice(-4)}`,
+        scopes: 'api refresh_token',
+      },
+      overrides: {
+        authorization_url: `${s}/services/oauth2/authorize`,
+        token_url: `${s}/services/oauth2/token`,
+        revoke_url: `${s}/services/oauth2/revoke`,
+        base_url: null,
+      },
     });
 
     // 4. Create Auth Link: owner, name, username, category and provider; a 5-day link with a copy button.
@@ -178,7 +208,9 @@ describe('dashboard in Chromium', () => {
     const linkField = page.getByTestId('auth-link-url');
     await linkField.waitFor();
     const link = await linkField.inputValue();
-    expect(link).toMatch(new RegExp(`^${server.app.deps.settings.publicUrl()}/embedded/integrations\\?token=[A-Za-z0-9_-]{43}$`));
+    expect(link).toMatch(
+      new RegExp(`^${server.app.deps.settings.publicUrl()}/embedded/integrations\\?token=[A-Za-z0-9_-]{43}$`),
+    );
     await page.getByTestId('auth-link-url-copy').click();
     expect(await clipboard(page)).toBe(link);
     expect(await page.getByTestId('auth-link-expiry').textContent()).toMatch(/expires on/);
@@ -186,7 +218,16 @@ describe('dashboard in Chromium', () => {
     const { rows } = await server.app.deps.db.query(
       "SELECT origin_owner_id, origin_owner_name, origin_username, categories, provider, extract(epoch FROM expires_at - created_at)::int AS ttl FROM connect_sessions WHERE origin_owner_id = 'cust-42'",
     );
-    expect(rows).toEqual([{ origin_owner_id: 'cust-42', origin_owner_name: 'Acme Inc', origin_username: 'admin@acme.example', categories: ['crm'], provider: 'salesforce', ttl: 432_000 }]);
+    expect(rows).toEqual([
+      {
+        origin_owner_id: 'cust-42',
+        origin_owner_name: 'Acme Inc',
+        origin_username: 'admin@acme.example',
+        categories: ['crm'],
+        provider: 'salesforce',
+        ttl: 432_000,
+      },
+    ]);
     await page.getByTestId('auth-link-done').click();
 
     // 5. The end user opens the link and completes Salesforce's OAuth flow (the fake) in the Hub.
@@ -208,7 +249,9 @@ describe('dashboard in Chromium', () => {
     await page.bringToFront();
     await page.getByTestId('nav-accounts').click();
     await expect.poll(() => accountRowStatus(page, accountId), { timeout: 10_000 }).toBe('active');
-    expect(await page.getByTestId('accounts-table').textContent()).toMatch(/Salesforce.*Acme Inc.*cust-42 · admin@acme\.example.*Active/);
+    expect(await page.getByTestId('accounts-table').textContent()).toMatch(
+      /Salesforce.*Acme Inc.*cust-42 · admin@acme\.example.*Active/,
+    );
     await shot(page, 'dashboard-accounts-active');
     await expectAccessible(page, 'accounts');
     await expect.poll(() => received('account.created', accountId).length, { timeout: 15_000 }).toBe(1);
@@ -217,7 +260,16 @@ describe('dashboard in Chromium', () => {
     await page.getByTestId(`account-link-${accountId}`).click();
     await page.getByTestId('account-details').waitFor();
     expect(await pageTitle(page)).toBe('Acme Inc · Salesforce');
-    await expect.poll(() => page.getByTestId('account-events').textContent().catch(() => ''), { timeout: 10_000 }).toMatch(/account\.created.*delivered/);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('account-events')
+            .textContent()
+            .catch(() => ''),
+        { timeout: 10_000 },
+      )
+      .toMatch(/account\.created.*delivered/);
     await shot(page, 'dashboard-account-detail');
     await expectAccessible(page, 'account-detail');
     await page.getByTestId('delete-account').click();
@@ -233,14 +285,28 @@ describe('dashboard in Chromium', () => {
     // 8. account.deleted reaches the receiver, signed, and the delivery log says delivered.
     await expect.poll(() => received('account.deleted', accountId).length, { timeout: 15_000 }).toBe(1);
     const deleted = received('account.deleted', accountId)[0]!;
-    expect(deleted.json).toMatchObject({ event: 'account.deleted', account_id: accountId, provider: 'salesforce', origin_owner_id: 'cust-42', origin_owner_name: 'Acme Inc' });
+    expect(deleted.json).toMatchObject({
+      event: 'account.deleted',
+      account_id: accountId,
+      provider: 'salesforce',
+      origin_owner_id: 'cust-42',
+      origin_owner_name: 'Acme Inc',
+    });
     expect(deleted.headers['webhook-signature']).toMatch(/^v1,/);
     await page.goto(server.url + endpointPath);
     await expect
-      .poll(async () => {
-        await page.getByTestId('refresh-deliveries').click();
-        return page.getByTestId('delivery-account.deleted').locator('.badge').first().textContent().catch(() => null);
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          await page.getByTestId('refresh-deliveries').click();
+          return page
+            .getByTestId('delivery-account.deleted')
+            .locator('.badge')
+            .first()
+            .textContent()
+            .catch(() => null);
+        },
+        { timeout: 15_000 },
+      )
       .toBe('delivered');
     expect(await page.getByTestId('deliveries-table').textContent()).toMatch(/account\.created/);
     await shot(page, 'dashboard-webhook-deliveries');
@@ -252,9 +318,17 @@ describe('dashboard in Chromium', () => {
     await page.getByTestId('activity-source').selectOption('all');
     await page.getByTestId('activity-account').fill(accountId);
     const activity = page.getByTestId('activity-table').locator('tbody tr');
-    await expect.poll(() => activity.locator('td:nth-child(2) span:first-child').allTextContents()).toEqual(['Get account', 'Delete account', 'Get account']);
-    expect(await activity.locator('td:last-child').allTextContents()).toEqual(['API key', 'Dashboard', 'Dashboard']);
-    expect(await activity.nth(1).textContent()).toMatch(new RegExp(`Delete accountAccounts · DELETE /accounts/${accountId}${accountId}2\\d\\d`));
+    await expect
+      .poll(() => activity.locator('td:nth-child(2) span:first-child').allTextContents())
+      .toEqual(['Get account', 'Delete account', 'Get account']);
+    expect(await activity.locator('td:last-child').allTextContents()).toEqual([
+      'API key',
+      'Dashboard',
+      'Dashboard',
+    ]);
+    expect(await activity.nth(1).textContent()).toMatch(
+      new RegExp(`Delete accountAccounts · DELETE /accounts/${accountId}${accountId}2\\d\\d`),
+    );
     expect(await activity.nth(0).locator('.badge').first().textContent()).toBe('404');
     await shot(page, 'dashboard-activity-account');
     expect(errors).toEqual([]);
@@ -263,36 +337,60 @@ describe('dashboard in Chromium', () => {
 
   it('edits a profile without revealing or losing its secret, and toggles it off and on', async () => {
     const [profile] = (await api(server)('GET', '/connector_profiles')).json;
-    const page = await openDashboard(browser, server, `/dashboard/connectors/salesforce/profiles/${profile.id}`);
+    const page = await openDashboard(
+      browser,
+      server,
+      `/dashboard/connectors/salesforce/profiles/${profile.id}`,
+    );
     const secret = page.getByTestId('setup-client_secret');
     await secret.waitFor();
     expect(await secret.inputValue()).toBe('');
     expect(await secret.getAttribute('type')).toBe('password');
-    expect(await secret.getAttribute('placeholder')).toBe(`Stored · ends in ${SALESFORCE_CLIENT.clientSecret.slice(-4)}`);
+    expect(await secret.getAttribute('placeholder')).toBe(
+      `Stored · ends in ${SALESFORCE_CLIENT.clientSecret.slice(-4)}`,
+    );
     expect(await page.content()).not.toContain(SALESFORCE_CLIENT.clientSecret);
     await page.getByTestId('profile-label').fill('Salesforce (production)');
     await page.getByTestId('env-sandbox').check();
     await page.getByTestId('profile-submit').click();
     await page.getByTestId('profiles-table').waitFor();
     const saved = (await api(server)('GET', `/connector_profiles/${profile.id}`)).json;
-    expect(saved).toMatchObject({ label: 'Salesforce (production)', environment: 'sandbox', setup: { client_secret: profile.setup.client_secret } });
+    expect(saved).toMatchObject({
+      label: 'Salesforce (production)',
+      environment: 'sandbox',
+      setup: { client_secret: profile.setup.client_secret },
+    });
     // The stored secret is unchanged, not replaced by an empty value.
-    const opened = await server.app.deps.db.query('SELECT setup_secrets FROM connector_profiles WHERE id = $1', [profile.id]);
-    expect(server.app.deps.vault.openJson<Record<string, string>>(opened.rows[0].setup_secrets).client_secret).toBe(SALESFORCE_CLIENT.clientSecret);
+    const opened = await server.app.deps.db.query(
+      'SELECT setup_secrets FROM connector_profiles WHERE id = $1',
+      [profile.id],
+    );
+    expect(
+      server.app.deps.vault.openJson<Record<string, string>>(opened.rows[0].setup_secrets).client_secret,
+    ).toBe(SALESFORCE_CLIENT.clientSecret);
 
     await page.getByTestId(`toggle-profile-${profile.id}`).click();
-    await expect.poll(async () => (await api(server)('GET', `/connector_profiles/${profile.id}`)).json.active).toBe(false);
+    await expect
+      .poll(async () => (await api(server)('GET', `/connector_profiles/${profile.id}`)).json.active)
+      .toBe(false);
     await page.getByTestId('nav-connectors').click();
     await expect.poll(() => page.getByTestId('connector-state-salesforce').textContent()).toBe('Disabled');
     await page.getByTestId('connector-salesforce').getByRole('link').click();
     await page.getByTestId(`toggle-profile-${profile.id}`).click();
-    await expect.poll(async () => (await api(server)('GET', `/connector_profiles/${profile.id}`)).json.active).toBe(true);
+    await expect
+      .poll(async () => (await api(server)('GET', `/connector_profiles/${profile.id}`)).json.active)
+      .toBe(true);
     await api(server)('PATCH', `/connector_profiles/${profile.id}`, { environment: 'production' });
     await page.context().close();
   });
 
-  it('links an account directly from the dashboard (the Hub opens in a new tab), suspends, resumes and re-connects it', { timeout: 90_000 }, async () => {
-    const oneflow = await api(server)('POST', '/connector_profiles', { provider: 'oneflow', overrides: { base_url: `${fakes.oneflow.url}/v1` } });
+  it('links an account directly from the dashboard (the Hub opens in a new tab), suspends, resumes and re-connects it', {
+    timeout: 90_000,
+  }, async () => {
+    const oneflow = await api(server)('POST', '/connector_profiles', {
+      provider: 'oneflow',
+      overrides: { base_url: `${fakes.oneflow.url}/v1` },
+    });
     expect(oneflow.status).toBe(201);
     const page = await openDashboard(browser, server);
     await page.getByTestId('link-account').click();
@@ -320,9 +418,15 @@ describe('dashboard in Chromium', () => {
     await page.getByTestId('suspend').click();
     await page.getByTestId('suspend-dialog-confirm').click();
     await expect.poll(() => page.getByTestId('account-status').first().textContent()).toBe('Suspended');
-    expect(await page.getByTestId('status-reasons').textContent()).toMatch(/suspended: Suspended by a project admin/);
+    expect(await page.getByTestId('status-reasons').textContent()).toMatch(
+      /suspended: Suspended by a project admin/,
+    );
     expect((await api(server)('GET', `/accounts/${accountId}`)).json.status).toBe('inactive');
-    await expect.poll(() => received('account.updated', accountId).map((r) => (r.json.data as { status: string }).status)).toEqual(['inactive']);
+    await expect
+      .poll(() =>
+        received('account.updated', accountId).map((r) => (r.json.data as { status: string }).status),
+      )
+      .toEqual(['inactive']);
     await shot(page, 'dashboard-account-suspended');
     await page.getByTestId('resume').click();
     await expect.poll(() => page.getByTestId('account-status').first().textContent()).toBe('Active');
@@ -333,8 +437,14 @@ describe('dashboard in Chromium', () => {
     await reconnect.getByTestId('auth-link-url').waitFor();
     const link = await reconnect.getByTestId('auth-link-url').inputValue();
     await shot(page, 'dashboard-reconnect-link', { viewport: true });
-    const session = await api(server)('POST', '/connect_sessions/authenticate', { token: new URL(link).searchParams.get('token') });
-    expect(session.json).toMatchObject({ account_id: accountId, provider: 'oneflow', origin_owner_id: 'direct-1' });
+    const session = await api(server)('POST', '/connect_sessions/authenticate', {
+      token: new URL(link).searchParams.get('token'),
+    });
+    expect(session.json).toMatchObject({
+      account_id: accountId,
+      provider: 'oneflow',
+      origin_owner_id: 'direct-1',
+    });
     // Closing the dialog with Escape gives the focus back to the button that opened it.
     await page.keyboard.press('Escape');
     await expect.poll(() => focused(page)).toBe('reconnect');
@@ -348,7 +458,9 @@ describe('dashboard in Chromium', () => {
     await page.getByTestId('api-key').waitFor();
     expect(await page.locator('.alert-info').textContent()).toMatch(/You are signed out/);
     expect(await page.context().cookies()).toEqual([]);
-    const res = await fetch(`${server.url}/accounts`, { headers: { cookie: `${cookie!.name}=${cookie!.value}` } });
+    const res = await fetch(`${server.url}/accounts`, {
+      headers: { cookie: `${cookie!.name}=${cookie!.value}` },
+    });
     expect(res.status).toBe(401);
     await page.context().close();
   });

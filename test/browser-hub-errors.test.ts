@@ -1,9 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
+import {
+  createProfiles,
+  createSession,
+  hub,
+  KUSTOMER_CLIENT,
+  ONEFLOW_EMAIL,
+  ONEFLOW_TOKEN,
+  startFakes,
+  type Fakes,
+} from './helpers/linking.js';
 import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
-import { axeFindings, focusedTestId, INTERNAL, popupStart, stepThrough, visibleText } from './helpers/hub-page.js';
+import {
+  axeFindings,
+  focusedTestId,
+  INTERNAL,
+  popupStart,
+  stepThrough,
+  visibleText,
+} from './helpers/hub-page.js';
 
 /** The Auth Link page when things go wrong: closed sign-in windows, refusals, dead links. */
 let server: TestServer;
@@ -33,7 +49,10 @@ async function openAuthLink(owner: string, extra: Record<string, unknown> = {}) 
 }
 
 async function accountsOf(owner: string) {
-  return (await api(server)('GET', `/accounts?origin_owner_id=${owner}`)).json as Array<{ id: string; provider: string }>;
+  return (await api(server)('GET', `/accounts?origin_owner_id=${owner}`)).json as Array<{
+    id: string;
+    provider: string;
+  }>;
 }
 
 async function fillKustomer(page: Page) {
@@ -44,7 +63,9 @@ async function fillKustomer(page: Page) {
 }
 
 const kustomerValues = (page: Page) =>
-  Promise.all(['client_id', 'client_secret', 'org_name'].map((k) => page.locator(`input[name="${k}"]`).inputValue()));
+  Promise.all(
+    ['client_id', 'client_secret', 'org_name'].map((k) => page.locator(`input[name="${k}"]`).inputValue()),
+  );
 
 /** An end-user error: one plain line, no developer words, the evidence in a closed Details, the alert focused, axe clean. */
 async function expectPlainError(page: Page, name: string, line: RegExp) {
@@ -65,11 +86,17 @@ describe('a closed sign-in window', () => {
     await fillKustomer(page);
     // The user is on the provider's own (cross-origin) sign-in page when they close the window.
     const begin = popupStart;
-    const authorize = (u: URL) => u.origin === new URL(fakes.kustomer.url).origin && u.pathname === '/oauth/authorize';
+    const authorize = (u: URL) =>
+      u.origin === new URL(fakes.kustomer.url).origin && u.pathname === '/oauth/authorize';
     await stepThrough(page.context(), begin);
-    await page.context().route(authorize, (r) =>
-      r.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Kustomer</title><h1>Sign in to Kustomer</h1>' }),
-    );
+    await page
+      .context()
+      .route(authorize, (r) =>
+        r.fulfill({
+          contentType: 'text/html',
+          body: '<!doctype html><title>Kustomer</title><h1>Sign in to Kustomer</h1>',
+        }),
+      );
     const popupEvent = page.waitForEvent('popup');
     await page.getByTestId('connect').click();
     const popup = await popupEvent;
@@ -81,9 +108,17 @@ describe('a closed sign-in window', () => {
 
     const warning = page.getByTestId('warning');
     await warning.waitFor({ timeout: 5_000 }); // not the old five minutes
-    expect(await warning.innerText()).toMatch(/sign-in window was closed before you finished.*Press Connect to try again/s);
-    expect((await hub(server, token)('GET', `/hub/connection_attempts/${attemptId}`)).json.status).toBe('cancelled');
-    expect(await kustomerValues(page)).toEqual([KUSTOMER_CLIENT.clientId, KUSTOMER_CLIENT.clientSecret, 'acme']);
+    expect(await warning.innerText()).toMatch(
+      /sign-in window was closed before you finished.*Press Connect to try again/s,
+    );
+    expect((await hub(server, token)('GET', `/hub/connection_attempts/${attemptId}`)).json.status).toBe(
+      'cancelled',
+    );
+    expect(await kustomerValues(page)).toEqual([
+      KUSTOMER_CLIENT.clientId,
+      KUSTOMER_CLIENT.clientSecret,
+      'acme',
+    ]);
     expect(await focusedTestId(page)).toBe('warning');
     expect(await visibleText(page)).not.toMatch(INTERNAL);
     expect(await axeFindings(page, 'hub-popup-closed')).toEqual([]);
@@ -112,7 +147,10 @@ describe('a closed sign-in window', () => {
       await new Promise((res) => setTimeout(res, 2_500));
       const answer = await r.fetch({ maxRedirects: 0 });
       expect(answer.status()).toBe(302);
-      await r.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Done</title><script>window.close()</script>' });
+      await r.fulfill({
+        contentType: 'text/html',
+        body: '<!doctype html><title>Done</title><script>window.close()</script>',
+      });
     });
     const popup = page.waitForEvent('popup');
     await page.getByTestId('connect').click();
@@ -150,7 +188,11 @@ describe('errors in plain words', () => {
     await fillKustomer(page);
     await page.getByTestId('connect').click();
     try {
-      await expectPlainError(page, 'hub-oauth-denied', /^You didn't allow access to Kustomer\. Try again when you're ready\.$/);
+      await expectPlainError(
+        page,
+        'hub-oauth-denied',
+        /^You didn't allow access to Kustomer\. Try again when you're ready\.$/,
+      );
     } finally {
       fakes.kustomer.consent = 'allow';
     }
@@ -159,7 +201,11 @@ describe('errors in plain words', () => {
     expect(await page.getByTestId('choose-another').count()).toBe(1);
     await page.getByTestId('try-again').click();
     await page.locator('input[name="client_id"]').waitFor();
-    expect(await kustomerValues(page)).toEqual([KUSTOMER_CLIENT.clientId, KUSTOMER_CLIENT.clientSecret, 'acme']);
+    expect(await kustomerValues(page)).toEqual([
+      KUSTOMER_CLIENT.clientId,
+      KUSTOMER_CLIENT.clientSecret,
+      'acme',
+    ]);
     expect(await accountsOf('e-denied')).toEqual([]);
   });
 
@@ -169,7 +215,11 @@ describe('errors in plain words', () => {
     await page.locator('input[name="api_token"]').fill('Q'.repeat(40));
     await page.locator('input[name="user_email"]').fill(ONEFLOW_EMAIL);
     await page.getByTestId('connect').click();
-    await expectPlainError(page, 'hub-oneflow-refused', /^Oneflow did not accept these details\. Check them and try again\.$/);
+    await expectPlainError(
+      page,
+      'hub-oneflow-refused',
+      /^Oneflow did not accept these details\. Check them and try again\.$/,
+    );
     await page.getByTestId('error').locator('summary').click();
     expect(await page.getByTestId('details').innerText()).toMatch(/Oneflow rejected the credentials/);
     // The form is still there to correct.
@@ -178,7 +228,9 @@ describe('errors in plain words', () => {
 
   it('provider unreachable', async () => {
     const call = api(server);
-    const patched = await call('PATCH', `/connector_profiles/${profiles.oneflow}`, { overrides: { base_url: 'http://127.0.0.1:9/v1' } });
+    const patched = await call('PATCH', `/connector_profiles/${profiles.oneflow}`, {
+      overrides: { base_url: 'http://127.0.0.1:9/v1' },
+    });
     expect(patched.status).toBe(200);
     try {
       const { page } = await openAuthLink('e-unreachable');
@@ -186,9 +238,15 @@ describe('errors in plain words', () => {
       await page.locator('input[name="api_token"]').fill(ONEFLOW_TOKEN);
       await page.locator('input[name="user_email"]').fill(ONEFLOW_EMAIL);
       await page.getByTestId('connect').click();
-      await expectPlainError(page, 'hub-oneflow-unreachable', /^We could not reach Oneflow\. Your details were not saved\. Please try again in a few minutes\.$/);
+      await expectPlainError(
+        page,
+        'hub-oneflow-unreachable',
+        /^We could not reach Oneflow\. Your details were not saved\. Please try again in a few minutes\.$/,
+      );
     } finally {
-      await call('PATCH', `/connector_profiles/${profiles.oneflow}`, { overrides: { base_url: `${fakes.oneflow.url}/v1` } });
+      await call('PATCH', `/connector_profiles/${profiles.oneflow}`, {
+        overrides: { base_url: `${fakes.oneflow.url}/v1` },
+      });
     }
     expect(await accountsOf('e-unreachable')).toEqual([]);
   });
@@ -198,7 +256,8 @@ describe('errors in plain words', () => {
     const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
     await page.goto(s.auth_link_url);
     await page.getByTestId('integration-oneflow').click();
-    for (const el of [page.getByTestId('back'), page.locator('a.guide')]) expect((await el.boundingBox())!.height).toBeGreaterThanOrEqual(24);
+    for (const el of [page.getByTestId('back'), page.locator('a.guide')])
+      expect((await el.boundingBox())!.height).toBeGreaterThanOrEqual(24);
     await page.locator('input[name="api_token"]').fill('Q'.repeat(40));
     await page.locator('input[name="user_email"]').fill(ONEFLOW_EMAIL);
     await page.getByTestId('connect').click();
@@ -218,7 +277,9 @@ describe('errors in plain words', () => {
 
   it('the OAuth callback page, shown on its own, speaks the same words', async () => {
     const page = await browser.newPage();
-    await page.goto(`${server.url}/embedded/accounts/callback?status=error&provider=kustomer&error=token_error&error_description=${encodeURIComponent('Could not reach Kustomer: timed out')}`);
+    await page.goto(
+      `${server.url}/embedded/accounts/callback?status=error&provider=kustomer&error=token_error&error_description=${encodeURIComponent('Could not reach Kustomer: timed out')}`,
+    );
     const result = page.getByTestId('callback-result');
     await expect.poll(() => result.getAttribute('data-status')).toBe('error');
     const text = await result.innerText();
@@ -228,12 +289,18 @@ describe('errors in plain words', () => {
     expect(await axeFindings(page, 'hub-callback-error')).toEqual([]);
     await screenshot(page, 'hub-callback-error');
   });
-  it('the popup\'s own error page (no session or state to go back with) speaks plainly too', async () => {
+  it("the popup's own error page (no session or state to go back with) speaks plainly too", async () => {
     const page = await browser.newPage();
-    const start = await page.goto(`${server.url}/connect/oauth2/${profiles.kustomer}?token=garbage-token-that-never-existed&connection_attempt_id=x`);
+    const start = await page.goto(
+      `${server.url}/connect/oauth2/${profiles.kustomer}?token=garbage-token-that-never-existed&connection_attempt_id=x`,
+    );
     expect(start?.status()).toBe(401);
-    expect(await page.locator('main').innerText()).toMatch(/This link has expired or is not valid\. Ask the company that sent you this link for a new one\./);
-    const replay = await page.goto(`${server.url}/connect/oauth2/kustomer/callback?state=not-a-state-we-issued&code=x`);
+    expect(await page.locator('main').innerText()).toMatch(
+      /This link has expired or is not valid\. Ask the company that sent you this link for a new one\./,
+    );
+    const replay = await page.goto(
+      `${server.url}/connect/oauth2/kustomer/callback?state=not-a-state-we-issued&code=x`,
+    );
     expect(replay?.status()).toBe(400);
     const text = await page.locator('main').innerText();
     expect(text).toMatch(/Close this window and press Connect again/);
@@ -248,19 +315,26 @@ describe('a link that no longer works', () => {
   it('expired: says for whom it was made and whom to ask', async () => {
     const s = await createSession(server, { origin_owner_id: 'e-expired', origin_owner_name: 'Acme Inc' });
     expect((await hub(server, s.token)('GET', '/hub/link_status')).json).toEqual({ status: 'active' });
-    await server.app.deps.db.query("UPDATE connect_sessions SET expires_at = now() - interval '1 second' WHERE id = $1", [s.id]);
+    await server.app.deps.db.query(
+      "UPDATE connect_sessions SET expires_at = now() - interval '1 second' WHERE id = $1",
+      [s.id],
+    );
     const page = await browser.newPage();
     await page.goto(s.auth_link_url);
     const state = page.getByTestId('expired');
     await state.waitFor();
-    expect(await state.innerText()).toMatch(/This link for Acme Inc has expired\.[\s\S]*Ask the company that sent you this link for a new one\./);
+    expect(await state.innerText()).toMatch(
+      /This link for Acme Inc has expired\.[\s\S]*Ask the company that sent you this link for a new one\./,
+    );
     expect(await page.title()).toMatch(/^Link expired/);
     expect(await axeFindings(page, 'hub-link-expired')).toEqual([]);
     await screenshot(page, 'hub-link-expired');
   });
 
   it('garbage or missing token: "not valid", never "expired"', async () => {
-    expect((await hub(server, 'garbage-token-that-never-existed')('GET', '/hub/link_status')).json).toEqual({ status: 'invalid' });
+    expect((await hub(server, 'garbage-token-that-never-existed')('GET', '/hub/link_status')).json).toEqual({
+      status: 'invalid',
+    });
     const page = await browser.newPage();
     for (const q of ['?token=garbage-token-that-never-existed', '']) {
       await page.goto(`${server.url}/embedded/integrations${q}`);

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
+import {
+  createProfiles,
+  createSession,
+  KUSTOMER_CLIENT,
+  ONEFLOW_EMAIL,
+  ONEFLOW_TOKEN,
+  startFakes,
+  type Fakes,
+} from './helpers/linking.js';
 import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
 
 let server: TestServer;
@@ -21,7 +29,10 @@ afterAll(async () => {
   await fakes?.close();
 });
 
-async function openAuthLink(owner: string, extra: Record<string, unknown> = {}): Promise<{ page: Page; errors: string[] }> {
+async function openAuthLink(
+  owner: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ page: Page; errors: string[] }> {
   const s = await createSession(server, { origin_owner_id: owner, ...extra });
   const page = await browser.newPage();
   const errors = watchErrors(page);
@@ -30,7 +41,11 @@ async function openAuthLink(owner: string, extra: Record<string, unknown> = {}):
 }
 
 async function accountsOf(owner: string) {
-  return (await api(server)('GET', `/accounts?origin_owner_id=${owner}`)).json as Array<{ id: string; provider: string; status: string }>;
+  return (await api(server)('GET', `/accounts?origin_owner_id=${owner}`)).json as Array<{
+    id: string;
+    provider: string;
+    status: string;
+  }>;
 }
 
 describe('our Auth Link page in Chromium', () => {
@@ -47,18 +62,22 @@ describe('our Auth Link page in Chromium', () => {
     const success = page.getByTestId('success');
     await success.waitFor();
     const id = await success.getAttribute('data-account-id');
-    expect(await accountsOf('b-oneflow')).toEqual([expect.objectContaining({ id, provider: 'oneflow', status: 'active' })]);
+    expect(await accountsOf('b-oneflow')).toEqual([
+      expect.objectContaining({ id, provider: 'oneflow', status: 'active' }),
+    ]);
     await screenshot(page, 'hub-oneflow-success');
     expect(errors).toEqual([]);
   });
 
-  it('shows Oneflow\'s refusal of a wrong token inline and creates nothing', async () => {
+  it("shows Oneflow's refusal of a wrong token inline and creates nothing", async () => {
     const { page } = await openAuthLink('b-oneflow-bad');
     await page.getByTestId('integration-oneflow').click();
     await page.locator('input[name="api_token"]').fill('Q'.repeat(40));
     await page.locator('input[name="user_email"]').fill(ONEFLOW_EMAIL);
     await page.getByTestId('connect').click();
-    await expect.poll(() => page.getByTestId('error').textContent()).toMatch(/Oneflow rejected the credentials/);
+    await expect
+      .poll(() => page.getByTestId('error').textContent())
+      .toMatch(/Oneflow rejected the credentials/);
     await screenshot(page, 'hub-oneflow-error');
     expect(await accountsOf('b-oneflow-bad')).toEqual([]);
   });
@@ -85,7 +104,9 @@ describe('our Auth Link page in Chromium', () => {
     const success = page.getByTestId('success');
     await success.waitFor({ timeout: 15_000 });
     expect(await success.getAttribute('data-provider')).toBe('kustomer');
-    expect(await accountsOf('b-kustomer')).toEqual([expect.objectContaining({ provider: 'kustomer', status: 'active' })]);
+    expect(await accountsOf('b-kustomer')).toEqual([
+      expect.objectContaining({ provider: 'kustomer', status: 'active' }),
+    ]);
     await screenshot(page, 'hub-kustomer-success');
     expect(errors).toEqual([]);
   });
@@ -97,19 +118,26 @@ describe('our Auth Link page in Chromium', () => {
     await page.getByTestId('connect').click();
     await popup;
     await page.getByTestId('success').waitFor({ timeout: 15_000 });
-    expect(await accountsOf('b-salesforce')).toEqual([expect.objectContaining({ provider: 'salesforce', status: 'active' })]);
+    expect(await accountsOf('b-salesforce')).toEqual([
+      expect.objectContaining({ provider: 'salesforce', status: 'active' }),
+    ]);
   });
 
   it('shows Kustomer "Invalid Client" translated', async () => {
     const { page } = await openAuthLink('b-invalid-client');
-    fakes.kustomer.failTokenWith = { status: 400, body: { error: 'invalid_client', error_description: 'Invalid Client' } };
+    fakes.kustomer.failTokenWith = {
+      status: 400,
+      body: { error: 'invalid_client', error_description: 'Invalid Client' },
+    };
     try {
       await page.getByTestId('integration-kustomer').click();
       await page.locator('input[name="client_id"]').fill(KUSTOMER_CLIENT.clientId);
       await page.locator('input[name="client_secret"]').fill(KUSTOMER_CLIENT.clientSecret);
       await page.locator('input[name="org_name"]').fill('acme');
       await page.getByTestId('connect').click();
-      await expect.poll(() => page.getByTestId('error').textContent(), { timeout: 15_000 }).toMatch(/install the OAuth app in your Kustomer organization/);
+      await expect
+        .poll(() => page.getByTestId('error').textContent(), { timeout: 15_000 })
+        .toMatch(/install the OAuth app in your Kustomer organization/);
       await screenshot(page, 'hub-kustomer-invalid-client');
     } finally {
       fakes.kustomer.failTokenWith = null;
@@ -142,7 +170,10 @@ describe('our Auth Link page in Chromium', () => {
 
   it('shows the expired-link screen for an expired session', async () => {
     const s = await createSession(server, { origin_owner_id: 'b-expired' });
-    await server.app.deps.db.query("UPDATE connect_sessions SET expires_at = now() - interval '1 second' WHERE id = $1", [s.id]);
+    await server.app.deps.db.query(
+      "UPDATE connect_sessions SET expires_at = now() - interval '1 second' WHERE id = $1",
+      [s.id],
+    );
     const page = await browser.newPage();
     await page.goto(s.auth_link_url);
     await page.getByTestId('expired').waitFor();
@@ -159,9 +190,15 @@ describe('our Auth Link page in Chromium', () => {
     // Tab through the filters to the one remaining integration, then choose it with Enter.
     for (let i = 0; i < 8; i++) {
       await page.keyboard.press('Tab');
-      if ((await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === 'integration-oneflow') break;
+      if (
+        (await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) ===
+        'integration-oneflow'
+      )
+        break;
     }
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('integration-oneflow');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'integration-oneflow',
+    );
     await page.keyboard.press('Enter');
     await page.locator('input[name="api_token"]').waitFor();
     await screenshot(page, 'hub-dark-form');

@@ -5,7 +5,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
+import {
+  createProfiles,
+  createSession,
+  KUSTOMER_CLIENT,
+  ONEFLOW_EMAIL,
+  ONEFLOW_TOKEN,
+  startFakes,
+  type Fakes,
+} from './helpers/linking.js';
 import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
 
 /**
@@ -58,7 +66,10 @@ async function openHub(owner: string): Promise<{ page: Page; errors: string[] }>
   return { page, errors };
 }
 
-const successEvents = (page: Page) => page.evaluate(() => (window as unknown as { hubEvents: Array<{ id: string; provider: string }> }).hubEvents);
+const successEvents = (page: Page) =>
+  page.evaluate(
+    () => (window as unknown as { hubEvents: Array<{ id: string; provider: string }> }).hubEvents,
+  );
 
 describe('the official @stackone/hub component against Switchboard', () => {
   it('links Oneflow with the form and emits success with the account id', async () => {
@@ -70,7 +81,9 @@ describe('the official @stackone/hub component against Switchboard', () => {
     await expect.poll(() => successEvents(page), { timeout: 15_000 }).toHaveLength(1);
     const [event] = await successEvents(page);
     const accounts = (await api(server)('GET', '/accounts?origin_owner_id=o-oneflow')).json;
-    expect(accounts).toEqual([expect.objectContaining({ id: event!.id, provider: 'oneflow', status: 'active' })]);
+    expect(accounts).toEqual([
+      expect.objectContaining({ id: event!.id, provider: 'oneflow', status: 'active' }),
+    ]);
     expect(event).toEqual({ id: accounts[0].id, provider: 'oneflow' });
     await screenshot(page, 'official-hub-oneflow-success');
     expect(errors).toEqual([]);
@@ -93,22 +106,28 @@ describe('the official @stackone/hub component against Switchboard', () => {
     expect(errors).toEqual([]);
   });
 
-  it('shows the provider\'s refusal of a wrong Oneflow token', async () => {
+  it("shows the provider's refusal of a wrong Oneflow token", async () => {
     const { page } = await openHub('o-oneflow-bad');
     await page.getByText('Oneflow', { exact: true }).first().click();
     await page.locator('input[name="api_token"]').fill('Q'.repeat(40));
     await page.locator('input[name="user_email"]').fill(ONEFLOW_EMAIL);
     await page.getByRole('button', { name: /^connect$/i }).click();
-    await expect.poll(() => page.getByText(/Oneflow rejected the credentials/).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByText(/Oneflow rejected the credentials/).count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
     expect(await successEvents(page)).toEqual([]);
   });
 
   it('shows "No configured integrations available." for an expired session', async () => {
     const s = await createSession(server, { origin_owner_id: 'o-expired' });
-    await server.app.deps.db.query("UPDATE connect_sessions SET expires_at = now() - interval '1 second' WHERE id = $1", [s.id]);
+    await server.app.deps.db.query(
+      "UPDATE connect_sessions SET expires_at = now() - interval '1 second' WHERE id = $1",
+      [s.id],
+    );
     const page = await browser.newPage();
     await page.goto(`${appUrl}/?token=${s.token}`);
-    await expect.poll(() => page.getByText('No configured integrations available.').count(), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByText('No configured integrations available.').count(), { timeout: 15_000 })
+      .toBe(1);
   });
 });
-

@@ -24,7 +24,10 @@ afterAll(async () => {
 
 async function openHub(owner: string, provider: string): Promise<{ page: Page; errors: string[] }> {
   const s = await createSession(server, { origin_owner_id: owner });
-  const context = await browser.newContext({ viewport: { width: 480, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  const context = await browser.newContext({
+    viewport: { width: 480, height: 900 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
   const page = await context.newPage();
   const errors = watchErrors(page);
   await page.goto(s.auth_link_url);
@@ -75,7 +78,7 @@ describe('the Hub shows each end user their own setup guide', () => {
 
   it('Salesforce: sign in and allow access, no admin wording', async () => {
     const { page, errors } = await openHub('guide-salesforce', 'salesforce');
-    const text = (await page.locator('#main, body').first().innerText());
+    const text = await page.locator('#main, body').first().innerText();
     expect(text).toMatch(/Sign in with your Salesforce account and allow access/);
     expect(text).not.toMatch(/Connected App|External Client App|Consumer Key|Callback URL|Redirect URI/);
     expect(await page.getByTestId('setup-guide').count()).toBe(0);
@@ -87,27 +90,41 @@ describe('the Hub shows each end user their own setup guide', () => {
 
 describe('the dashboard', () => {
   it('Kustomer: the admin guide says the customer performs the steps; Check setup says there is nothing to check', async () => {
-    const page = await openDashboard(browser, server, `/dashboard/connectors/kustomer/profiles/${profiles.kustomer}`);
+    const page = await openDashboard(
+      browser,
+      server,
+      `/dashboard/connectors/kustomer/profiles/${profiles.kustomer}`,
+    );
     const guide = page.getByTestId('setup-guide');
     await guide.waitFor();
-    expect(await guide.innerText()).toMatch(/Nothing to set up here\. Each of your customers registers and installs their own Kustomer OAuth app/);
+    expect(await guide.innerText()).toMatch(
+      /Nothing to set up here\. Each of your customers registers and installs their own Kustomer OAuth app/,
+    );
     await page.getByTestId('check-setup').click();
     const result = page.getByTestId('check-result');
     await expect.poll(() => result.getAttribute('data-result')).toBe('cannot_check');
-    expect(await result.innerText()).toMatch(/Kustomer apps belong to each of your customers, so there is nothing to check here\./);
+    expect(await result.innerText()).toMatch(
+      /Kustomer apps belong to each of your customers, so there is nothing to check here\./,
+    );
     expect(await axe(page, 'guide-dashboard-kustomer-check')).toEqual([]);
     await screenshot(page, 'guide-dashboard-kustomer-check');
   });
 
   it('Salesforce: the External Client App steps, and Check setup says why it cannot check', async () => {
-    const page = await openDashboard(browser, server, `/dashboard/connectors/salesforce/profiles/${profiles.salesforce}`);
+    const page = await openDashboard(
+      browser,
+      server,
+      `/dashboard/connectors/salesforce/profiles/${profiles.salesforce}`,
+    );
     const steps = page.getByTestId('guide-steps');
     await steps.waitFor();
     expect(await steps.innerText()).toMatch(/New External Client App/);
     await page.getByTestId('check-setup').click();
     const result = page.getByTestId('check-result');
     await expect.poll(() => result.getAttribute('data-result')).toBe('cannot_check');
-    expect(await result.innerText()).toMatch(/does not document how its authorization page answers an unknown client ID/);
+    expect(await result.innerText()).toMatch(
+      /does not document how its authorization page answers an unknown client ID/,
+    );
     expect(await axe(page, 'guide-dashboard-salesforce-check')).toEqual([]);
     await screenshot(page, 'guide-dashboard-salesforce-check');
   });

@@ -16,7 +16,13 @@ const profiles: Record<string, string> = {};
 beforeAll(async () => {
   world = await startShippedWorld();
   server = await startShippedServer(world);
-  for (const body of [{ provider: 'kustomer' }, { provider: 'salesforce', setup: { client_id: SALESFORCE_CLIENT.clientId, client_secret: SALESFORCE_CLIENT.clientSecret } }]) {
+  for (const body of [
+    { provider: 'kustomer' },
+    {
+      provider: 'salesforce',
+      setup: { client_id: SALESFORCE_CLIENT.clientId, client_secret: SALESFORCE_CLIENT.clientSecret },
+    },
+  ]) {
     const res = await api(server)('POST', '/connector_profiles', body);
     expect(res.status, res.text).toBe(201);
     profiles[body.provider] = res.json.id;
@@ -30,7 +36,10 @@ afterAll(async () => {
 });
 
 async function accountsOf(owner: string) {
-  return (await api(server)('GET', `/accounts?origin_owner_id=${owner}`)).json as Array<{ provider: string; status: string }>;
+  return (await api(server)('GET', `/accounts?origin_owner_id=${owner}`)).json as Array<{
+    provider: string;
+    status: string;
+  }>;
 }
 
 describe('Auth Link page with connectors as shipped', () => {
@@ -47,12 +56,14 @@ describe('Auth Link page with connectors as shipped', () => {
     await popup;
     await page.getByTestId('success').waitFor({ timeout: 15_000 });
     expect(visited).toContain('login.salesforce.com');
-    expect(await accountsOf('browser-sf')).toEqual([expect.objectContaining({ provider: 'salesforce', status: 'active' })]);
+    expect(await accountsOf('browser-sf')).toEqual([
+      expect.objectContaining({ provider: 'salesforce', status: 'active' }),
+    ]);
     await screenshot(page, 'shipped-salesforce-success');
     expect(errors).toEqual([]);
   });
 
-  it('links Kustomer with the end user\'s own app', async () => {
+  it("links Kustomer with the end user's own app", async () => {
     const s = await createSession(server, { origin_owner_id: 'browser-kus' });
     const page = await browser.newPage();
     await page.goto(s.auth_link_url);
@@ -67,7 +78,9 @@ describe('Auth Link page with connectors as shipped', () => {
     await popup;
     await page.getByTestId('success').waitFor({ timeout: 15_000 });
     expect(visited).toContain('api.apps.kustomerapp.com');
-    expect(await accountsOf('browser-kus')).toEqual([expect.objectContaining({ provider: 'kustomer', status: 'active' })]);
+    expect(await accountsOf('browser-kus')).toEqual([
+      expect.objectContaining({ provider: 'kustomer', status: 'active' }),
+    ]);
     expect(world.internet.refused).toEqual([]);
   });
 });

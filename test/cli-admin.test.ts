@@ -43,43 +43,77 @@ describe('switchboard encryption rotate', () => {
     const oldKeys = generateKeySpec('old');
     const server = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: oldKeys }, { workers: false });
     cleanups.push(server.close);
-    const profile = await api(server)('POST', '/connector_profiles', { provider: 'salesforce', setup: { client_id: 'id', client_secret: 'rotate-me-secret-4321' } });
+    const profile = await api(server)('POST', '/connector_profiles', {
+      provider: 'salesforce',
+      setup: { client_id: 'id', client_secret: 'rotate-me-secret-4321' },
+    });
     await api(server)('POST', '/webhooks', { url: 'http://127.0.0.1:9/hooks', events: ['*'] });
     for (let i = 0; i < 250; i++) {
       await insertAccount(server.app.deps, server.app.deps.db, {
-        projectId: server.app.boot.project.projectId, connectorProfileId: profile.json.id, provider: 'salesforce', originOwnerId: `o${i}`, originOwnerName: 'O',
-        credentials: { access_token: `at-${i}`, refresh_token: `rt-${i}`, instance_url: 'https://x.my.salesforce.com' },
+        projectId: server.app.boot.project.projectId,
+        connectorProfileId: profile.json.id,
+        provider: 'salesforce',
+        originOwnerId: `o${i}`,
+        originOwnerName: 'O',
+        credentials: {
+          access_token: `at-${i}`,
+          refresh_token: `rt-${i}`,
+          instance_url: 'https://x.my.salesforce.com',
+        },
       });
     }
     const ring = `${generateKeySpec('new')},${oldKeys}`;
-    const res = await run(['encryption', 'rotate'], { DATABASE_URL: server.databaseUrl, SWITCHBOARD_ENCRYPTION_KEYS: ring });
+    const res = await run(['encryption', 'rotate'], {
+      DATABASE_URL: server.databaseUrl,
+      SWITCHBOARD_ENCRYPTION_KEYS: ring,
+    });
     expect(res.code).toBe(0);
     expect(res.out).toMatch(/accounts\.credentials\s+250 re-encrypted/);
     expect(res.out).toMatch(/values left under old keys: 0/);
-    const raw = await server.app.deps.db.query("SELECT count(*)::int AS n FROM accounts WHERE credentials NOT LIKE 'v1.new.%'");
+    const raw = await server.app.deps.db.query(
+      "SELECT count(*)::int AS n FROM accounts WHERE credentials NOT LIKE 'v1.new.%'",
+    );
     expect(raw.rows[0].n).toBe(0);
-    const again = await run(['encryption', 'rotate'], { DATABASE_URL: server.databaseUrl, SWITCHBOARD_ENCRYPTION_KEYS: ring });
+    const again = await run(['encryption', 'rotate'], {
+      DATABASE_URL: server.databaseUrl,
+      SWITCHBOARD_ENCRYPTION_KEYS: ring,
+    });
     expect(again.out).toMatch(/accounts\.credentials\s+0 re-encrypted/);
 
-    const reader = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: ring }, { workers: false, databaseUrl: server.databaseUrl });
+    const reader = await startTestServer(
+      { SWITCHBOARD_ENCRYPTION_KEYS: ring },
+      { workers: false, databaseUrl: server.databaseUrl },
+    );
     cleanups.push(reader.close);
-    expect((await api(reader)('GET', `/connector_profiles/${profile.json.id}`)).json.setup.client_secret).toBe('__secretvalue:**redacted**4321');
+    expect(
+      (await api(reader)('GET', `/connector_profiles/${profile.json.id}`)).json.setup.client_secret,
+    ).toBe('__secretvalue:**redacted**4321');
   });
 
   it('--generate adds a key to the embedded key file; the server starts with it', async () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sb-rotate-'));
     cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
     const apiKey = 'sbk_rotate_test_key_0123456789';
-    const first = runSwitchboard(['start', '--port', '0', '--data-dir', dataDir], { SWITCHBOARD_API_KEY: apiKey });
+    const first = runSwitchboard(['start', '--port', '0', '--data-dir', dataDir], {
+      SWITCHBOARD_API_KEY: apiKey,
+    });
     await first.ready;
     first.child.kill('SIGTERM');
     await first.exited;
-    const res = await run(['encryption', 'rotate', '--generate', '--data-dir', dataDir], { SWITCHBOARD_ENCRYPTION_KEYS: '' });
+    const res = await run(['encryption', 'rotate', '--generate', '--data-dir', dataDir], {
+      SWITCHBOARD_ENCRYPTION_KEYS: '',
+    });
     expect(res.code).toBe(0);
-    expect((await fs.readFile(path.join(dataDir, 'encryption-keys'), 'utf8')).trim().split(',')).toHaveLength(2);
-    const second = runSwitchboard(['start', '--port', '0', '--data-dir', dataDir], { SWITCHBOARD_API_KEY: apiKey });
+    expect((await fs.readFile(path.join(dataDir, 'encryption-keys'), 'utf8')).trim().split(',')).toHaveLength(
+      2,
+    );
+    const second = runSwitchboard(['start', '--port', '0', '--data-dir', dataDir], {
+      SWITCHBOARD_API_KEY: apiKey,
+    });
     const url = await second.ready;
-    const ok = await fetch(`${url}/accounts`, { headers: { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}` } });
+    const ok = await fetch(`${url}/accounts`, {
+      headers: { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}` },
+    });
     expect(ok.status).toBe(200);
     second.child.kill('SIGTERM');
     await second.exited;
@@ -112,29 +146,63 @@ describe('switchboard copy-database', () => {
     cleanups.push(source.close);
     const target = await freshDatabase();
     cleanups.push(target.drop);
-    const profile = await api(source)('POST', '/connector_profiles', { provider: 'salesforce', setup: { client_id: 'id', client_secret: 'copied-secret-7777' } });
-    const session = await api(source)('POST', '/connect_sessions', { origin_owner_id: 'o', origin_owner_name: 'O' });
+    const profile = await api(source)('POST', '/connector_profiles', {
+      provider: 'salesforce',
+      setup: { client_id: 'id', client_secret: 'copied-secret-7777' },
+    });
+    const session = await api(source)('POST', '/connect_sessions', {
+      origin_owner_id: 'o',
+      origin_owner_name: 'O',
+    });
     const account = await insertAccount(source.app.deps, source.app.deps.db, {
-      projectId: source.app.boot.project.projectId, connectorProfileId: profile.json.id, provider: 'salesforce', originOwnerId: 'copy-owner', originOwnerName: 'Copy',
+      projectId: source.app.boot.project.projectId,
+      connectorProfileId: profile.json.id,
+      provider: 'salesforce',
+      originOwnerId: 'copy-owner',
+      originOwnerName: 'Copy',
       credentials: { access_token: 'at', refresh_token: 'rt', instance_url: 'https://x.my.salesforce.com' },
     });
     await api(source)('PATCH', `/accounts/${account.id}`, { origin_owner_name: 'Copied' });
 
-    const res = await run(['copy-database', '--to', target.url], { DATABASE_URL: source.databaseUrl, SWITCHBOARD_ENCRYPTION_KEYS: keys });
+    const res = await run(['copy-database', '--to', target.url], {
+      DATABASE_URL: source.databaseUrl,
+      SWITCHBOARD_ENCRYPTION_KEYS: keys,
+    });
     expect(res.code).toBe(0);
     expect(res.out).toMatch(/accounts\s+1 rows/);
     expect(res.out).toMatch(/events\s+1 rows/);
 
-    const copy = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: keys, SWITCHBOARD_API_KEY: source.apiKey }, { workers: false, databaseUrl: target.url });
+    const copy = await startTestServer(
+      { SWITCHBOARD_ENCRYPTION_KEYS: keys, SWITCHBOARD_API_KEY: source.apiKey },
+      { workers: false, databaseUrl: target.url },
+    );
     cleanups.push(copy.close);
-    expect((await api(copy, source.apiKey)('GET', `/accounts/${account.id}`)).json).toMatchObject({ origin_owner_name: 'Copied', provider: 'salesforce' });
-    expect((await api(copy, source.apiKey)('GET', `/connector_profiles/${profile.json.id}`)).json.setup.client_secret).toBe('__secretvalue:**redacted**7777');
-    const auth = await api(copy, source.apiKey)('POST', '/connect_sessions/authenticate', { token: session.json.token });
+    expect((await api(copy, source.apiKey)('GET', `/accounts/${account.id}`)).json).toMatchObject({
+      origin_owner_name: 'Copied',
+      provider: 'salesforce',
+    });
+    expect(
+      (await api(copy, source.apiKey)('GET', `/connector_profiles/${profile.json.id}`)).json.setup
+        .client_secret,
+    ).toBe('__secretvalue:**redacted**7777');
+    const auth = await api(copy, source.apiKey)('POST', '/connect_sessions/authenticate', {
+      token: session.json.token,
+    });
     expect(auth.status).toBe(201);
     // Serial ids continue after the copied ones.
-    expect((await api(copy, source.apiKey)('POST', '/connect_sessions', { origin_owner_id: 'n', origin_owner_name: 'N' })).json.id).toBe(session.json.id + 1);
+    expect(
+      (
+        await api(copy, source.apiKey)('POST', '/connect_sessions', {
+          origin_owner_id: 'n',
+          origin_owner_name: 'N',
+        })
+      ).json.id,
+    ).toBe(session.json.id + 1);
     // A second copy into a database that has data is refused.
-    const again = await run(['copy-database', '--to', target.url], { DATABASE_URL: source.databaseUrl, SWITCHBOARD_ENCRYPTION_KEYS: keys });
+    const again = await run(['copy-database', '--to', target.url], {
+      DATABASE_URL: source.databaseUrl,
+      SWITCHBOARD_ENCRYPTION_KEYS: keys,
+    });
     expect(again.code).toBe(2);
     expect(again.out).toMatch(/already holds Switchboard data/);
   });

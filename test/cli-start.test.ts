@@ -15,7 +15,9 @@ afterAll(async () => {
 });
 
 const postgresRunning = async (dataDir: string) => {
-  const pid = Number((await fs.readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').catch(() => '0')).split('\n')[0]);
+  const pid = Number(
+    (await fs.readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').catch(() => '0')).split('\n')[0],
+  );
   if (!pid) return false;
   try {
     process.kill(pid, 0);
@@ -35,7 +37,9 @@ describe('switchboard start on the embedded database', () => {
     expect(await health.json()).toEqual({ status: 'ok' });
     const key = first.output().match(/API key \(shown once, store it now\): (sbk_\S+)/)?.[1];
     expect(key).toBeDefined();
-    const accounts = await fetch(`${url}/accounts`, { headers: { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` } });
+    const accounts = await fetch(`${url}/accounts`, {
+      headers: { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` },
+    });
     expect(accounts.status).toBe(200);
 
     // Secrets of the embedded setup are files only the owner can read.
@@ -55,7 +59,9 @@ describe('switchboard start on the embedded database', () => {
     const again = runSwitchboard(['start', '--port', '0', '--data-dir', dataDir]);
     const url2 = await again.ready;
     expect(again.output()).not.toMatch(/API key/);
-    const res = await fetch(`${url2}/accounts`, { headers: { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` } });
+    const res = await fetch(`${url2}/accounts`, {
+      headers: { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` },
+    });
     expect(res.status).toBe(200);
     again.child.kill('SIGINT');
     expect(await again.exited).toBe(0);
@@ -63,13 +69,19 @@ describe('switchboard start on the embedded database', () => {
 
   it('recovers after SIGKILL: the orphaned PostgreSQL is stopped and the dir is taken over', async () => {
     const dataDir = await tempDir();
-    const first = runSwitchboard(['start', '--port', '0', '--data-dir', dataDir], { SWITCHBOARD_API_KEY: 'sbk_test_key_0123456789abcdef' });
+    const first = runSwitchboard(['start', '--port', '0', '--data-dir', dataDir], {
+      SWITCHBOARD_API_KEY: 'sbk_test_key_0123456789abcdef',
+    });
     await first.ready;
     first.child.kill('SIGKILL');
     await first.exited;
-    const second = runSwitchboard(['start', '--port', '0', '--data-dir', dataDir], { SWITCHBOARD_API_KEY: 'sbk_test_key_0123456789abcdef' });
+    const second = runSwitchboard(['start', '--port', '0', '--data-dir', dataDir], {
+      SWITCHBOARD_API_KEY: 'sbk_test_key_0123456789abcdef',
+    });
     const url = await second.ready;
-    const res = await fetch(`${url}/accounts`, { headers: { authorization: `Basic ${Buffer.from('sbk_test_key_0123456789abcdef:').toString('base64')}` } });
+    const res = await fetch(`${url}/accounts`, {
+      headers: { authorization: `Basic ${Buffer.from('sbk_test_key_0123456789abcdef:').toString('base64')}` },
+    });
     expect(res.status).toBe(200);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);

@@ -32,7 +32,10 @@ describe('connector profiles', () => {
       default: true,
       active: true,
     });
-    const raw = await server.app.deps.db.query('SELECT setup::text, setup_secrets FROM connector_profiles WHERE id = $1', [res.json.id]);
+    const raw = await server.app.deps.db.query(
+      'SELECT setup::text, setup_secrets FROM connector_profiles WHERE id = $1',
+      [res.json.id],
+    );
     expect(JSON.stringify(raw.rows[0])).not.toContain('very-secret-consumer-secret');
     expect(raw.rows[0].setup_secrets).toMatch(/^v1\.test1\./);
 
@@ -50,15 +53,27 @@ describe('connector profiles', () => {
     });
     const id = created.json.id;
     expect(created.json.default).toBe(false); // the first Salesforce profile stays the default
-    const kept = await call('PATCH', `/connector_profiles/${id}`, { setup: { client_secret: created.json.setup.client_secret, scopes: 'api refresh_token' } });
+    const kept = await call('PATCH', `/connector_profiles/${id}`, {
+      setup: { client_secret: created.json.setup.client_secret, scopes: 'api refresh_token' },
+    });
     expect(kept.status).toBe(200);
-    expect(kept.json.setup).toEqual({ client_id: 'id-2', client_secret: '__secretvalue:**redacted**1111', scopes: 'api refresh_token' });
+    expect(kept.json.setup).toEqual({
+      client_id: 'id-2',
+      client_secret: '__secretvalue:**redacted**1111',
+      scopes: 'api refresh_token',
+    });
     const bad = await call('PATCH', `/connector_profiles/${id}`, { setup: { scopes: 'api' } });
     expect(bad.status).toBe(400);
-    const replaced = await call('PATCH', `/connector_profiles/${id}`, { setup: { client_secret: 'second-secret-2222' }, default: true, pkce: false });
+    const replaced = await call('PATCH', `/connector_profiles/${id}`, {
+      setup: { client_secret: 'second-secret-2222' },
+      default: true,
+      pkce: false,
+    });
     expect(replaced.json.setup.client_secret).toBe('__secretvalue:**redacted**2222');
     expect(replaced.json).toMatchObject({ default: true, pkce: false, environment: 'production' });
-    const defaults = await server.app.deps.db.query("SELECT count(*)::int AS n FROM connector_profiles WHERE provider = 'salesforce' AND is_default");
+    const defaults = await server.app.deps.db.query(
+      "SELECT count(*)::int AS n FROM connector_profiles WHERE provider = 'salesforce' AND is_default",
+    );
     expect(defaults.rows[0].n).toBe(1);
   });
 
@@ -81,7 +96,9 @@ describe('connector profiles', () => {
 
   it('marks a connector active in /connectors/meta once a profile exists', async () => {
     const meta = await call('GET', '/connectors/meta');
-    const active = Object.fromEntries(meta.json.map((c: { provider: string; active: boolean }) => [c.provider, c.active]));
+    const active = Object.fromEntries(
+      meta.json.map((c: { provider: string; active: boolean }) => [c.provider, c.active]),
+    );
     expect(active).toEqual({ kustomer: false, oneflow: false, salesforce: true });
   });
 });

@@ -9,7 +9,16 @@ import dns from 'node:dns';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
+import {
+  createProfiles,
+  createSession,
+  hub,
+  KUSTOMER_CLIENT,
+  ONEFLOW_EMAIL,
+  ONEFLOW_TOKEN,
+  startFakes,
+  type Fakes,
+} from './helpers/linking.js';
 import { linkKustomer, onAccount } from './helpers/link-accounts.js';
 import { startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
 import { guardedLookup } from '../src/core/provider-http.js';
@@ -38,7 +47,8 @@ describe('M3: a changed override applies to accounts linked afterwards', () => {
       overrides: { token_url: `${collector.url}/oauth/token`, base_url: collector.url },
     });
     expect(patched.status).toBe(200);
-    const call = () => onAccount(server, accountId)('POST', '/unified/proxy', { path: '/v1/customers?pageSize=1' });
+    const call = () =>
+      onAccount(server, accountId)('POST', '/unified/proxy', { path: '/v1/customers?pageSize=1' });
     expect((await call()).status).toBe(200);
     // The provider kills the token: the refresh goes to Kustomer's token URL, as when linked.
     fakes.kustomer.reset();
@@ -47,7 +57,10 @@ describe('M3: a changed override applies to accounts linked afterwards', () => {
     expect(fakes.kustomer.refreshRequests).toBe(1);
     expect(collector.requests).toEqual([]);
     // The account still records the URLs it was linked under; relinking it takes the new ones.
-    const { rows } = await server.app.deps.db.query<{ endpoint_overrides: Record<string, string | null> }>('SELECT endpoint_overrides FROM accounts WHERE id = $1', [accountId]);
+    const { rows } = await server.app.deps.db.query<{ endpoint_overrides: Record<string, string | null> }>(
+      'SELECT endpoint_overrides FROM accounts WHERE id = $1',
+      [accountId],
+    );
     expect(rows[0]!.endpoint_overrides.token_url).toBe(`${fakes.kustomer.url}/oauth/token`);
   });
 });
@@ -66,7 +79,11 @@ describe('M2: every outbound call gets the connect-time private-address check', 
     await new Promise<void>((r) => internal.listen(0, '127.0.0.1', r));
     port = (internal.address() as AddressInfo).port;
     // DNS as a hosts-file entry or split-horizon DNS would answer: *.internal.test → 127.0.0.1.
-    const resolve = ((hostname: string, options: dns.LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void) => {
+    const resolve = ((
+      hostname: string,
+      options: dns.LookupAllOptions,
+      callback: (err: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void,
+    ) => {
       if (hostname.endsWith('.internal.test')) return callback(null, [{ address: '127.0.0.1', family: 4 }]);
       return dns.lookup(hostname, options, callback);
     }) as Parameters<typeof guardedLookup>[0];
@@ -79,10 +96,16 @@ describe('M2: every outbound call gets the connect-time private-address check', 
   });
 
   it('a test action on an override that resolves to 127.0.0.1 is refused before connecting', async () => {
-    const profile = await api(server)('POST', '/connector_profiles', { provider: 'oneflow', overrides: { base_url: `https://svc.internal.test:${port}/v1` } });
+    const profile = await api(server)('POST', '/connector_profiles', {
+      provider: 'oneflow',
+      overrides: { base_url: `https://svc.internal.test:${port}/v1` },
+    });
     expect(profile.status, profile.text).toBe(201);
     const s = await createSession(server, { origin_owner_id: 'ssrf-of' });
-    const res = await hub(server, s.token)('POST', '/hub/accounts', { integration_id: profile.json.id, credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL } });
+    const res = await hub(server, s.token)('POST', '/hub/accounts', {
+      integration_id: profile.json.id,
+      credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL },
+    });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.json)).not.toContain('INTERNAL');
     expect(connections).toBe(0);
@@ -91,22 +114,36 @@ describe('M2: every outbound call gets the connect-time private-address check', 
   it('a token exchange on an override that resolves to 127.0.0.1 is refused before connecting', async () => {
     const profile = await api(server)('POST', '/connector_profiles', {
       provider: 'kustomer',
-      overrides: { authorization_url: 'https://auth.example.com/oauth/authorize', token_url: `https://token.internal.test:${port}/oauth/token`, base_url: `https://api.internal.test:${port}` },
+      overrides: {
+        authorization_url: 'https://auth.example.com/oauth/authorize',
+        token_url: `https://token.internal.test:${port}/oauth/token`,
+        base_url: `https://api.internal.test:${port}`,
+      },
     });
     expect(profile.status, profile.text).toBe(201);
     const s = await createSession(server, { origin_owner_id: 'ssrf-kus' });
     const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
     const q = new URLSearchParams({
-      redirect_uri: 'https://app.example.com/embedded/accounts/callback', token: s.token, connection_attempt_id: attempt.json.id,
-      client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: 'acme',
+      redirect_uri: 'https://app.example.com/embedded/accounts/callback',
+      token: s.token,
+      connection_attempt_id: attempt.json.id,
+      client_id: KUSTOMER_CLIENT.clientId,
+      client_secret: KUSTOMER_CLIENT.clientSecret,
+      org_name: 'acme',
     });
     const browser = cookieJar();
-    const begin = await browser(`${server.url}/connect/oauth2/${profile.json.id}?${q}`, { redirect: 'manual' });
+    const begin = await browser(`${server.url}/connect/oauth2/${profile.json.id}?${q}`, {
+      redirect: 'manual',
+    });
     expect(begin.status).toBe(302);
     const state = new URL(begin.headers.get('location')!).searchParams.get('state')!;
-    const callback = await browser(`${server.url}/connect/oauth2/kustomer/callback?code=abc&state=${state}`, { redirect: 'manual' });
+    const callback = await browser(`${server.url}/connect/oauth2/kustomer/callback?code=abc&state=${state}`, {
+      redirect: 'manual',
+    });
     expect(new URL(callback.headers.get('location')!).searchParams.get('status')).toBe('error');
-    expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt.json.id}`)).json.status).toBe('error');
+    expect(
+      (await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt.json.id}`)).json.status,
+    ).toBe('error');
     expect(connections).toBe(0);
   });
 });

@@ -29,7 +29,10 @@ describe('faults', () => {
     const bodiesOk: boolean[] = [];
     const loader = (async () => {
       while (!stop) {
-        const res = await call('POST', '/connect_sessions', { origin_owner_id: 'o', origin_owner_name: 'O' }).catch(() => null);
+        const res = await call('POST', '/connect_sessions', {
+          origin_owner_id: 'o',
+          origin_owner_name: 'O',
+        }).catch(() => null);
         if (!res) continue;
         seen.push(res.status);
         bodiesOk.push(typeof res.json?.statusCode === 'number' || res.status === 201);
@@ -53,7 +56,9 @@ describe('faults', () => {
     // While the database was down the API answered with errors in the contract's shape, never hung.
     expect(seen.some((s) => s >= 500)).toBe(true);
     expect(bodiesOk.every(Boolean)).toBe(true);
-    expect((await call('POST', '/connect_sessions', { origin_owner_id: 'after', origin_owner_name: 'A' })).status).toBe(201);
+    expect(
+      (await call('POST', '/connect_sessions', { origin_owner_id: 'after', origin_owner_name: 'A' })).status,
+    ).toBe(201);
   }, 60_000);
 
   it('a webhook receiver that hangs is given up on after 10 s and retried later', async () => {
@@ -63,15 +68,31 @@ describe('faults', () => {
     const http = await import('node:http');
     const sink = http.createServer(() => undefined);
     await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise<void>((r) => { sink.closeAllConnections(); sink.close(() => r()); }));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          sink.closeAllConnections();
+          sink.close(() => r());
+        }),
+    );
     const url = `http://127.0.0.1:${(sink.address() as import('node:net').AddressInfo).port}/hooks`;
     await api(server)('POST', '/webhooks', { url, events: ['*'] });
-    const account = await insertAccount(server.app.deps, server.app.deps.db, { projectId: server.app.boot.project.projectId, connectorProfileId: null, provider: 'oneflow', originOwnerId: 'h', originOwnerName: 'H' });
+    const account = await insertAccount(server.app.deps, server.app.deps.db, {
+      projectId: server.app.boot.project.projectId,
+      connectorProfileId: null,
+      provider: 'oneflow',
+      originOwnerId: 'h',
+      originOwnerName: 'H',
+    });
     await api(server)('PATCH', `/accounts/${account.id}`, { origin_owner_name: 'x' });
     const { claimDue, attemptDelivery } = await import('../src/core/webhooks/delivery.js');
     const [d] = await claimDue(server.app.deps, 10);
     expect(await attemptDelivery(server.app.deps, d!)).toBe('retry');
-    const row = (await server.app.deps.db.query('SELECT status, last_error FROM webhook_deliveries WHERE id = $1', [d!.id])).rows[0];
+    const row = (
+      await server.app.deps.db.query('SELECT status, last_error FROM webhook_deliveries WHERE id = $1', [
+        d!.id,
+      ])
+    ).rows[0];
     expect(row).toEqual({ status: 'pending', last_error: 'no answer within 10 s' });
   }, 30_000);
 });
@@ -94,7 +115,11 @@ describe('a full disk', () => {
 
   it('a database out of space answers 503 with a clear message', async () => {
     const { toAppError } = await import('../src/http/errors.js');
-    const err = toAppError(Object.assign(new Error('could not extend file "base/16384/16385": No space left on device'), { code: '53100' }));
+    const err = toAppError(
+      Object.assign(new Error('could not extend file "base/16384/16385": No space left on device'), {
+        code: '53100',
+      }),
+    );
     expect(err.status).toBe(503);
     expect(err.message).toBe('The database is out of disk space');
   });

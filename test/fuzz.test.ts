@@ -37,18 +37,48 @@ async function rowCount(): Promise<number> {
 }
 
 // Up to the review's M1 attack: ~240 KB of nested brackets (under this server's 256 KB limit).
-const deepJson = fc.oneof(fc.integer({ min: 50, max: 3000 }), fc.constant(120_000)).map((d) => '['.repeat(d) + ']'.repeat(d));
+const deepJson = fc
+  .oneof(fc.integer({ min: 50, max: 3000 }), fc.constant(120_000))
+  .map((d) => '['.repeat(d) + ']'.repeat(d));
 const hugeString = fc.integer({ min: 10_000, max: 300_000 }).map((n) => 'x'.repeat(n));
-const weird = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constantFrom('', ' ', '\u0000', '../../etc/passwd', '%00', '💥'.repeat(30), 'a'.repeat(400), '__proto__', 'constructor',
-  // The review's addresses that hide loopback and metadata inside IPv6 (L5), and an internal name.
-  'https://[64:ff9b::a9fe:a9fe]/v1', 'https://[::127.0.0.1]', 'https://[::ffff:0:127.0.0.1]', 'https://[2002:7f00:1::1]', 'https://[fec0::1]', 'https://metadata.google.internal./'));
+const weird = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    '../../etc/passwd',
+    '%00',
+    '💥'.repeat(30),
+    'a'.repeat(400),
+    '__proto__',
+    'constructor',
+    // The review's addresses that hide loopback and metadata inside IPv6 (L5), and an internal name.
+    'https://[64:ff9b::a9fe:a9fe]/v1',
+    'https://[::127.0.0.1]',
+    'https://[::ffff:0:127.0.0.1]',
+    'https://[2002:7f00:1::1]',
+    'https://[fec0::1]',
+    'https://metadata.google.internal./',
+  ),
+);
 
 /** Values for an object shaped like the schema, each property of a random (often wrong) type. */
 function shapedBody(schema: z.ZodType) {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, unknown>;
+  };
   const keys = Object.keys(json.properties ?? {});
   if (keys.length === 0) return fc.jsonValue();
-  return fc.record(Object.fromEntries(keys.map((k) => [k, fc.oneof(fc.jsonValue(), weird, hugeString, fc.array(fc.jsonValue(), { maxLength: 2000 }))])), { requiredKeys: [] });
+  return fc.record(
+    Object.fromEntries(
+      keys.map((k) => [
+        k,
+        fc.oneof(fc.jsonValue(), weird, hugeString, fc.array(fc.jsonValue(), { maxLength: 2000 })),
+      ]),
+    ),
+    { requiredKeys: [] },
+  );
 }
 
 type Input = { path: string; query: string; body: string | undefined; contentType: string | undefined };
@@ -60,15 +90,36 @@ function inputs(op: (typeof OPERATIONS)[number]): fc.Arbitrary<Input> {
   });
   const query = fc.oneof(
     fc.constant(''),
-    fc.array(fc.tuple(fc.constantFrom('page', 'page_size', 'status', 'providers', 'account_ids', 'include', 'filter[connectors]', 'next', 'success', 'start_date', 'x'), weird), { maxLength: 8 }).map(
-      (pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'),
-    ),
+    fc
+      .array(
+        fc.tuple(
+          fc.constantFrom(
+            'page',
+            'page_size',
+            'status',
+            'providers',
+            'account_ids',
+            'include',
+            'filter[connectors]',
+            'next',
+            'success',
+            'start_date',
+            'x',
+          ),
+          weird,
+        ),
+        { maxLength: 8 },
+      )
+      .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')),
   );
   const hasBody = op.method === 'post' || op.method === 'patch' || op.method === 'put';
   const body = hasBody
     ? fc.oneof(
         fc.jsonValue().map((v) => ({ body: JSON.stringify(v), contentType: 'application/json' })),
-        (op.body ? shapedBody(op.body) : fc.jsonValue()).map((v) => ({ body: JSON.stringify(v), contentType: 'application/json' })),
+        (op.body ? shapedBody(op.body) : fc.jsonValue()).map((v) => ({
+          body: JSON.stringify(v),
+          contentType: 'application/json',
+        })),
         deepJson.map((b) => ({ body: b, contentType: 'application/json' })),
         fc.string({ maxLength: 50 }).map((b) => ({ body: `{${b}`, contentType: 'application/json' })),
         fc.jsonValue().map((v) => ({ body: JSON.stringify(v), contentType: 'text/plain' })),
@@ -88,9 +139,11 @@ describe('fuzzing every public endpoint', () => {
         tried++;
         const before = await rowCount();
         const headers: Record<string, string> = {};
-        if (op.auth === 'apiKey') headers.authorization = `Basic ${Buffer.from(`${server.apiKey}:`).toString('base64')}`;
+        if (op.auth === 'apiKey')
+          headers.authorization = `Basic ${Buffer.from(`${server.apiKey}:`).toString('base64')}`;
         if (op.auth === 'hubSession') headers['x-hub-session-token'] = hubToken;
-        if (op.path === '/unified/proxy' || op.path.startsWith('/mcp') || op.path === '/actions/rpc') headers['x-account-id'] = 'acc_fuzz_missing';
+        if (op.path === '/unified/proxy' || op.path.startsWith('/mcp') || op.path === '/actions/rpc')
+          headers['x-account-id'] = 'acc_fuzz_missing';
         if (input.contentType) headers['content-type'] = input.contentType;
         const res = await fetch(`${server.url}${input.path}${input.query ? `?${input.query}` : ''}`, {
           method: op.method.toUpperCase(),
@@ -99,7 +152,10 @@ describe('fuzzing every public endpoint', () => {
           redirect: 'manual',
         });
         const text = await res.text();
-        expect(res.status, `${op.method} ${input.path}?${input.query.slice(0, 200)} → ${res.status} ${text.slice(0, 300)}`).toBeLessThan(500);
+        expect(
+          res.status,
+          `${op.method} ${input.path}?${input.query.slice(0, 200)} → ${res.status} ${text.slice(0, 300)}`,
+        ).toBeLessThan(500);
         if (res.status >= 400 && res.headers.get('content-type')?.startsWith('application/json')) {
           const body = JSON.parse(text);
           expect(body.statusCode).toBe(res.status);

@@ -12,7 +12,11 @@ import { waitFor } from './helpers/wait.js';
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer(
-    { SWITCHBOARD_HEADERS_TIMEOUT_MS: '2000', SWITCHBOARD_BODY_TIMEOUT_MS: '2000', SWITCHBOARD_MAX_CONNECTIONS: '40' },
+    {
+      SWITCHBOARD_HEADERS_TIMEOUT_MS: '2000',
+      SWITCHBOARD_BODY_TIMEOUT_MS: '2000',
+      SWITCHBOARD_MAX_CONNECTIONS: '40',
+    },
     { workers: false },
   );
 });
@@ -24,8 +28,15 @@ const deep = (bytes: number) => '['.repeat(bytes / 2) + ']'.repeat(bytes / 2);
 const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 
 async function post(path: string, body: string, headers: Record<string, string> = {}) {
-  const res = await fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-  return { status: res.status, message: ((await res.json().catch(() => ({}))) as { message?: string }).message };
+  const res = await fetch(server.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  return {
+    status: res.status,
+    message: ((await res.json().catch(() => ({}))) as { message?: string }).message,
+  };
 }
 
 describe('JSON depth, judged before parsing', () => {
@@ -42,15 +53,34 @@ describe('JSON depth, judged before parsing', () => {
     expect(await post('/nonexistent', mib)).toMatchObject({ status: 404 });
     expect(await post('/hub/accounts', mib)).toMatchObject({ status: 401 });
     // Small limits where no key is needed: a Hub body is at most ~400 KB, a sign-in about 1 KB.
-    expect(await post('/hub/accounts', mib, { 'x-hub-session-token': session.token })).toMatchObject({ status: 413 });
+    expect(await post('/hub/accounts', mib, { 'x-hub-session-token': session.token })).toMatchObject({
+      status: 413,
+    });
     expect(await post('/dashboard/api/session', mib)).toMatchObject({ status: 413 });
-    expect(await post('/hub/accounts', deep(400_000), { 'x-hub-session-token': session.token })).toMatchObject({
+    expect(
+      await post('/hub/accounts', deep(400_000), { 'x-hub-session-token': session.token }),
+    ).toMatchObject({
       status: 400,
       message: 'JSON is nested deeper than 64 levels',
     });
-    expect(await post('/connect_sessions', mib, { authorization: basic(server.apiKey) })).toMatchObject({ status: 400, message: 'JSON is nested deeper than 64 levels' });
+    expect(await post('/connect_sessions', mib, { authorization: basic(server.apiKey) })).toMatchObject({
+      status: 400,
+      message: 'JSON is nested deeper than 64 levels',
+    });
     // Legitimate nesting still parses.
-    expect((await post('/connect_sessions', JSON.stringify({ origin_owner_id: 'x', origin_owner_name: 'X', metadata: { a: { b: { c: [1, [2]] } } } }), { authorization: basic(server.apiKey) })).status).toBe(201);
+    expect(
+      (
+        await post(
+          '/connect_sessions',
+          JSON.stringify({
+            origin_owner_id: 'x',
+            origin_owner_name: 'X',
+            metadata: { a: { b: { c: [1, [2]] } } },
+          }),
+          { authorization: basic(server.apiKey) },
+        )
+      ).status,
+    ).toBe(201);
   });
 
   it('16 hostile bodies at once do not slow /health noticeably', async () => {
@@ -66,7 +96,15 @@ describe('JSON depth, judged before parsing', () => {
     const body = deep(400_000);
     const targets = ['/nonexistent', '/connect_sessions', '/hub/accounts', '/dashboard/api/session'];
     const flood = Array.from({ length: 16 }, (_, i) =>
-      post(targets[i % 4]!, body, i % 4 === 1 ? { authorization: basic(server.apiKey) } : i % 4 === 2 ? { 'x-hub-session-token': session.token } : {}),
+      post(
+        targets[i % 4]!,
+        body,
+        i % 4 === 1
+          ? { authorization: basic(server.apiKey) }
+          : i % 4 === 2
+            ? { 'x-hub-session-token': session.token }
+            : {},
+      ),
     );
     let done = false;
     const all = Promise.all(flood).finally(() => (done = true));
@@ -75,7 +113,9 @@ describe('JSON depth, judged before parsing', () => {
     while (!done && samples.length < 20);
     const statuses = (await all).map((r) => r.status);
     expect(statuses.every((s) => s >= 400 && s < 500)).toBe(true);
-    console.log(`/health during 16 hostile bodies: ${samples.length} samples, slowest ${Math.round(Math.max(...samples))} ms (median before: ${baseline.toFixed(1)} ms)`);
+    console.log(
+      `/health during 16 hostile bodies: ${samples.length} samples, slowest ${Math.round(Math.max(...samples))} ms (median before: ${baseline.toFixed(1)} ms)`,
+    );
     // Before the fix: 7,834 ms. Generous bounds that a loaded 2-core machine still meets.
     expect(Math.max(...samples)).toBeLessThan(Math.max(1_500, baseline * 20));
   });
@@ -107,7 +147,9 @@ describe('slow clients', () => {
   it('headers sent slowly are cut off at the headers deadline', async () => {
     const closedAfter = await new Promise<number>((resolve) => {
       const started = performance.now();
-      const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1', () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\n'));
+      const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1', () =>
+        socket.write('GET /health HTTP/1.1\r\nHost: x\r\n'),
+      );
       const timer = setInterval(() => socket.write('X-Slow: 1\r\n'), 300);
       socket.on('data', () => undefined);
       socket.on('error', () => undefined);
@@ -121,10 +163,14 @@ describe('slow clients', () => {
 
   it('half-open connections are bounded: past the cap new ones are refused, and the server stays up', async () => {
     const sockets = await Promise.all(
-      Array.from({ length: 60 }, () => new Promise<net.Socket>((resolve) => {
-        const s = net.connect(Number(new URL(server.url).port), '127.0.0.1', () => resolve(s));
-        s.on('error', () => undefined);
-      })),
+      Array.from(
+        { length: 60 },
+        () =>
+          new Promise<net.Socket>((resolve) => {
+            const s = net.connect(Number(new URL(server.url).port), '127.0.0.1', () => resolve(s));
+            s.on('error', () => undefined);
+          }),
+      ),
     );
     const closed = () => sockets.filter((s) => s.destroyed || s.readyState === 'closed').length;
     // 60 against a cap of 40: at least 20 are closed by the server as they are accepted.

@@ -1,7 +1,16 @@
 import { cookieJar, popupBrowser } from './helpers/cookie-jar.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
+import {
+  createProfiles,
+  createSession,
+  hub,
+  KUSTOMER_CLIENT,
+  ONEFLOW_EMAIL,
+  ONEFLOW_TOKEN,
+  startFakes,
+  type Fakes,
+} from './helpers/linking.js';
 import { createProject } from '../src/core/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/api-keys.js';
 
@@ -20,11 +29,15 @@ afterAll(async () => {
 });
 
 async function count(table: string) {
-  return (await server.app.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+  return (await server.app.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!
+    .n;
 }
 
 /** Drives the OAuth popup like a browser: follows redirects across our server and the fake provider. */
-async function popup(url: string, maxHops = 6): Promise<{ final: URL; hops: string[]; status: number; body: string }> {
+async function popup(
+  url: string,
+  maxHops = 6,
+): Promise<{ final: URL; hops: string[]; status: number; body: string }> {
   const hops: string[] = [];
   let current = url;
   for (let i = 0; i < maxHops; i++) {
@@ -33,7 +46,8 @@ async function popup(url: string, maxHops = 6): Promise<{ final: URL; hops: stri
     const loc = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && loc) {
       const next = new URL(loc, current);
-      if (next.pathname.endsWith('/embedded/accounts/callback')) return { final: next, hops, status: res.status, body: '' };
+      if (next.pathname.endsWith('/embedded/accounts/callback'))
+        return { final: next, hops, status: res.status, body: '' };
       current = next.toString();
       continue;
     }
@@ -42,50 +56,96 @@ async function popup(url: string, maxHops = 6): Promise<{ final: URL; hops: stri
   throw new Error('too many redirects');
 }
 
-function popupUrl(integrationId: string, token: string, attemptId: string, fields: Record<string, string> = {}) {
-  const q = new URLSearchParams({ redirect_uri: 'https://app.example.com/embedded/accounts/callback', token, connection_attempt_id: attemptId, ...fields });
+function popupUrl(
+  integrationId: string,
+  token: string,
+  attemptId: string,
+  fields: Record<string, string> = {},
+) {
+  const q = new URLSearchParams({
+    redirect_uri: 'https://app.example.com/embedded/accounts/callback',
+    token,
+    connection_attempt_id: attemptId,
+    ...fields,
+  });
   return `${server.url}/connect/oauth2/${integrationId}?${q}`;
 }
 
-const kustomerFields = { client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: 'acme' };
+const kustomerFields = {
+  client_id: KUSTOMER_CLIENT.clientId,
+  client_secret: KUSTOMER_CLIENT.clientSecret,
+  org_name: 'acme',
+};
 
 describe('Hub API', () => {
-  it('answers CORS preflight and lists the session\'s integrations', async () => {
+  it("answers CORS preflight and lists the session's integrations", async () => {
     const s = await createSession(server);
     const pre = await fetch(`${server.url}/hub/connectors`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET', 'access-control-request-headers': 'content-type,x-hub-session-token,x-hub-version' },
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'content-type,x-hub-session-token,x-hub-version',
+      },
     });
     expect(pre.status).toBeLessThan(300);
     expect(pre.headers.get('access-control-allow-origin')).toBe('*');
     expect(pre.headers.get('access-control-allow-headers')).toMatch(/x-hub-session-token/);
     const res = await hub(server, s.token)('GET', '/hub/connectors');
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(res.json.integrations.map((i: { provider: string }) => i.provider).sort()).toEqual(['kustomer', 'oneflow', 'salesforce']);
-    expect(res.json.integrations[0]).toMatchObject({ active: true, integration_id: expect.any(String), name: expect.any(String), type: expect.any(String) });
+    expect(res.json.integrations.map((i: { provider: string }) => i.provider).sort()).toEqual([
+      'kustomer',
+      'oneflow',
+      'salesforce',
+    ]);
+    expect(res.json.integrations[0]).toMatchObject({
+      active: true,
+      integration_id: expect.any(String),
+      name: expect.any(String),
+      type: expect.any(String),
+    });
 
     const crm = await createSession(server, { categories: ['documents'] });
-    expect((await hub(server, crm.token)('GET', '/hub/connectors')).json.integrations.map((i: { provider: string }) => i.provider)).toEqual(['oneflow']);
+    expect(
+      (await hub(server, crm.token)('GET', '/hub/connectors')).json.integrations.map(
+        (i: { provider: string }) => i.provider,
+      ),
+    ).toEqual(['oneflow']);
     const one = await createSession(server, { provider: 'salesforce' });
-    expect((await hub(server, one.token)('GET', '/hub/connectors')).json.integrations.map((i: { provider: string }) => i.provider)).toEqual(['salesforce']);
+    expect(
+      (await hub(server, one.token)('GET', '/hub/connectors')).json.integrations.map(
+        (i: { provider: string }) => i.provider,
+      ),
+    ).toEqual(['salesforce']);
   });
 
   it('serves a connector config in the Falcon shape with validation patterns', async () => {
     const s = await createSession(server);
     const res = await hub(server, s.token)('GET', `/hub/connectors/${profiles.kustomer}`);
-    expect(res.json.config).toMatchObject({ key: 'kustomer', name: 'Kustomer', type: 'oauth2', grantType: 'authorization_code' });
+    expect(res.json.config).toMatchObject({
+      key: 'kustomer',
+      name: 'Kustomer',
+      type: 'oauth2',
+      grantType: 'authorization_code',
+    });
     const org = res.json.config.configFields.find((f: { key: string }) => f.key === 'org_name');
     expect(new RegExp(org.validation.pattern).test('acme')).toBe(true);
     expect(new RegExp(org.validation.pattern).test('evil.com#')).toBe(false);
     const of = await hub(server, s.token)('GET', `/hub/connectors/${profiles.oneflow}`);
     expect(of.json.config.type).toBe('custom');
-    expect(of.json.config.configFields.map((f: { key: string }) => f.key)).toEqual(['api_token', 'user_email']);
+    expect(of.json.config.configFields.map((f: { key: string }) => f.key)).toEqual([
+      'api_token',
+      'user_email',
+    ]);
   });
 
   it('is 401 for unknown and expired session tokens', async () => {
     expect((await hub(server, 'x'.repeat(43))('GET', '/hub/connectors')).status).toBe(401);
     const s = await createSession(server);
-    await server.app.deps.db.query("UPDATE connect_sessions SET expires_at = now() - interval '1 second' WHERE id = $1", [s.id]);
+    await server.app.deps.db.query(
+      "UPDATE connect_sessions SET expires_at = now() - interval '1 second' WHERE id = $1",
+      [s.id],
+    );
     const res = await hub(server, s.token)('GET', '/hub/settings');
     expect(res.status).toBe(401);
     expect(res.json.statusCode).toBe(401);
@@ -96,13 +156,16 @@ describe('Oneflow (API token)', () => {
   it('refuses a malformed token or email without calling Oneflow', async () => {
     const s = await createSession(server, { origin_owner_id: 'of-bad' });
     const before = fakes.oneflow.pingRequests;
-    const res = await hub(server, s.token)('POST', '/hub/accounts', { integration_id: profiles.oneflow, credentials: { api_token: 'short', user_email: 'nope' } });
+    const res = await hub(server, s.token)('POST', '/hub/accounts', {
+      integration_id: profiles.oneflow,
+      credentials: { api_token: 'short', user_email: 'nope' },
+    });
     expect(res.status).toBe(400);
     expect(res.json.message).toMatch(/40 letters/);
     expect(fakes.oneflow.pingRequests).toBe(before);
   });
 
-  it('runs /v1/ping before creating: a wrong token gives Oneflow\'s message and creates nothing', async () => {
+  it("runs /v1/ping before creating: a wrong token gives Oneflow's message and creates nothing", async () => {
     const s = await createSession(server, { origin_owner_id: 'of-wrong' });
     const before = await count('accounts');
     const res = await hub(server, s.token)('POST', '/hub/accounts', {
@@ -119,12 +182,20 @@ describe('Oneflow (API token)', () => {
   it('links with a good token; a second link of the same owner edits the account', async () => {
     const s = await createSession(server, { origin_owner_id: 'of-good' });
     const t0 = performance.now();
-    const res = await hub(server, s.token)('POST', '/hub/accounts', { integration_id: profiles.oneflow, credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL } });
+    const res = await hub(server, s.token)('POST', '/hub/accounts', {
+      integration_id: profiles.oneflow,
+      credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL },
+    });
     const visible = await api(server)('GET', `/accounts/${res.json.id}`);
     console.log(`oneflow: POST /hub/accounts → account visible in ${(performance.now() - t0).toFixed(1)} ms`);
     expect(res.status).toBe(201);
     expect(res.json.provider).toBe('oneflow');
-    expect(visible.json).toMatchObject({ provider: 'oneflow', origin_owner_id: 'of-good', status: 'active', setup_information: { user_email: ONEFLOW_EMAIL } });
+    expect(visible.json).toMatchObject({
+      provider: 'oneflow',
+      origin_owner_id: 'of-good',
+      status: 'active',
+      setup_information: { user_email: ONEFLOW_EMAIL },
+    });
     expect(visible.json.credentials.api_token).toBe(`__secretvalue:**redacted**${ONEFLOW_TOKEN.slice(-4)}`);
     const raw = await server.app.deps.db.query('SELECT secrets FROM accounts WHERE id = $1', [res.json.id]);
     expect(raw.rows[0].secrets).not.toContain(ONEFLOW_TOKEN);
@@ -133,13 +204,22 @@ describe('Oneflow (API token)', () => {
     const settings = await hub(server, again.token)('GET', '/hub/settings');
     expect(settings.json.existing_account_id).toBe(res.json.id);
     const acc = await hub(server, again.token)('GET', `/hub/accounts/${res.json.id}`);
-    expect(acc.json).toMatchObject({ provider: 'oneflow', integrationId: profiles.oneflow, setupInformation: { user_email: ONEFLOW_EMAIL } });
+    expect(acc.json).toMatchObject({
+      provider: 'oneflow',
+      integrationId: profiles.oneflow,
+      setupInformation: { user_email: ONEFLOW_EMAIL },
+    });
     expect(acc.json.secrets.api_token).toMatch(/^__secretvalue:\*\*redacted\*\*/);
     // The official Hub omits an unchanged redacted secret: the stored one is kept and re-tested.
     fakes.oneflow.addToken(ONEFLOW_TOKEN, ['second@example.com']);
-    const patched = await hub(server, again.token)('PATCH', `/hub/accounts/${res.json.id}`, { integration_id: profiles.oneflow, credentials: { user_email: 'second@example.com' } });
+    const patched = await hub(server, again.token)('PATCH', `/hub/accounts/${res.json.id}`, {
+      integration_id: profiles.oneflow,
+      credentials: { user_email: 'second@example.com' },
+    });
     expect(patched.status).toBe(200);
-    expect((await api(server)('GET', `/accounts/${res.json.id}`)).json.setup_information.user_email).toBe('second@example.com');
+    expect((await api(server)('GET', `/accounts/${res.json.id}`)).json.setup_information.user_email).toBe(
+      'second@example.com',
+    );
 
     const other = await createSession(server, { origin_owner_id: 'someone-else' });
     expect((await hub(server, other.token)('GET', `/hub/accounts/${res.json.id}`)).status).toBe(404);
@@ -152,11 +232,22 @@ describe('Kustomer (OAuth 2.0, end-user client)', () => {
     const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
     expect(attempt.json.id).toMatch(/^att_/);
     const t0 = performance.now();
-    const flow = await popup(popupUrl(profiles.kustomer, s.token, attempt.json.id, { ...kustomerFields, scopes: 'org.permission.customer' }));
+    const flow = await popup(
+      popupUrl(profiles.kustomer, s.token, attempt.json.id, {
+        ...kustomerFields,
+        scopes: 'org.permission.customer',
+      }),
+    );
     expect(flow.final.searchParams.get('status')).toBe('success');
     const poll = await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt.json.id}`);
-    console.log(`kustomer: popup start → attempt authenticated in ${(performance.now() - t0).toFixed(1)} ms (3 hops + token + test call)`);
-    expect(poll.json).toMatchObject({ status: 'authenticated', account: { id: flow.final.searchParams.get('account_id') }, error: null });
+    console.log(
+      `kustomer: popup start → attempt authenticated in ${(performance.now() - t0).toFixed(1)} ms (3 hops + token + test call)`,
+    );
+    expect(poll.json).toMatchObject({
+      status: 'authenticated',
+      account: { id: flow.final.searchParams.get('account_id') },
+      error: null,
+    });
 
     const auth = fakes.kustomer.lastAuthorization!;
     expect(auth.codeChallenge).toBeTruthy();
@@ -165,8 +256,15 @@ describe('Kustomer (OAuth 2.0, end-user client)', () => {
     expect(tokenCall.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
 
     const account = await api(server)('GET', `/accounts/${poll.json.account.id}`);
-    expect(account.json).toMatchObject({ provider: 'kustomer', status: 'active', setup_information: { client_id: KUSTOMER_CLIENT.clientId, org_name: 'acme' } });
-    const raw = await server.app.deps.db.query('SELECT credentials, secrets, token_expires_at FROM accounts WHERE id = $1', [poll.json.account.id]);
+    expect(account.json).toMatchObject({
+      provider: 'kustomer',
+      status: 'active',
+      setup_information: { client_id: KUSTOMER_CLIENT.clientId, org_name: 'acme' },
+    });
+    const raw = await server.app.deps.db.query(
+      'SELECT credentials, secrets, token_expires_at FROM accounts WHERE id = $1',
+      [poll.json.account.id],
+    );
     const issued = fakes.kustomer.requests.filter((r) => r.path === '/oauth/token').length;
     expect(issued).toBeGreaterThan(0);
     expect(raw.rows[0].credentials).toMatch(/^v1\./);
@@ -175,16 +273,29 @@ describe('Kustomer (OAuth 2.0, end-user client)', () => {
   });
 
   it('translates "Invalid Client" (app not installed) and creates nothing', async () => {
-    fakes.kustomer.registerApp({ clientId: 'not-installed', clientSecret: 'secret-not-installed', redirectUris: [`${server.url}/connect/oauth2/kustomer/callback`], installed: false });
+    fakes.kustomer.registerApp({
+      clientId: 'not-installed',
+      clientSecret: 'secret-not-installed',
+      redirectUris: [`${server.url}/connect/oauth2/kustomer/callback`],
+      installed: false,
+    });
     const s = await createSession(server, { origin_owner_id: 'kus-2' });
     const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
     const before = await count('accounts');
-    const flow = await popup(popupUrl(profiles.kustomer, s.token, attempt.json.id, { client_id: 'not-installed', client_secret: 'secret-not-installed', org_name: 'acme' }));
+    const flow = await popup(
+      popupUrl(profiles.kustomer, s.token, attempt.json.id, {
+        client_id: 'not-installed',
+        client_secret: 'secret-not-installed',
+        org_name: 'acme',
+      }),
+    );
     // Kustomer answers 400 on its own page; the server's authorize preflight sees it first, so
     // the popup lands on the Hub's callback page with the translated message, not Kustomer's page.
     expect(flow.final.searchParams.get('status')).toBe('error');
     expect(flow.final.searchParams.get('error')).toBe('invalid_client');
-    expect(flow.final.searchParams.get('error_description')).toMatch(/^Kustomer rejected the client: install the OAuth app/);
+    expect(flow.final.searchParams.get('error_description')).toMatch(
+      /^Kustomer rejected the client: install the OAuth app/,
+    );
     const poll = await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt.json.id}`);
     expect(poll.json).toMatchObject({ status: 'error', error: { code: 'invalid_client' } });
     expect(await count('accounts')).toBe(before);
@@ -193,7 +304,10 @@ describe('Kustomer (OAuth 2.0, end-user client)', () => {
   it('translates Invalid Client from the token endpoint', async () => {
     const s = await createSession(server, { origin_owner_id: 'kus-3' });
     const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
-    fakes.kustomer.failTokenWith = { status: 400, body: { error: 'invalid_client', error_description: 'Invalid Client' } };
+    fakes.kustomer.failTokenWith = {
+      status: 400,
+      body: { error: 'invalid_client', error_description: 'Invalid Client' },
+    };
     try {
       const flow = await popup(popupUrl(profiles.kustomer, s.token, attempt.json.id, kustomerFields));
       expect(flow.final.searchParams.get('status')).toBe('error');
@@ -213,24 +327,38 @@ describe('Kustomer (OAuth 2.0, end-user client)', () => {
     // A lasting "deny": the server's authorize preflight (connectors/kustomer.json) makes its own
     // GET before the popup's, which would use up a one-shot denial.
     fakes.kustomer.consent = 'deny';
-    const flow = await popup(popupUrl(profiles.kustomer, s.token, attempt.json.id, kustomerFields)).finally(() => {
-      fakes.kustomer.consent = 'allow';
-    });
+    const flow = await popup(popupUrl(profiles.kustomer, s.token, attempt.json.id, kustomerFields)).finally(
+      () => {
+        fakes.kustomer.consent = 'allow';
+      },
+    );
     expect(flow.final.searchParams.get('status')).toBe('error');
     const poll = await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt.json.id}`);
     expect(poll.json).toMatchObject({ status: 'error', account: null, error: { code: 'access_denied' } });
   });
 
-  it.each(['evil.com#', 'a.b', 'x/../y', 'evil.com:443'])('refuses org name %j before contacting anyone', async (org) => {
-    const s = await createSession(server, { origin_owner_id: 'kus-evil' });
-    const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
-    const before = fakes.kustomer.authorizeRequests;
-    const flow = await popup(popupUrl(profiles.kustomer, s.token, attempt.json.id, { ...kustomerFields, org_name: org }));
-    expect(flow.final.searchParams.get('status')).toBe('error');
-    expect(flow.final.searchParams.get('error_description')).toMatch(/subdomain only/);
-    expect(fakes.kustomer.authorizeRequests).toBe(before);
-    expect((await server.app.deps.db.query("SELECT count(*)::int AS n FROM oauth_states WHERE attempt_id = $1", [attempt.json.id])).rows[0].n).toBe(0);
-  });
+  it.each(['evil.com#', 'a.b', 'x/../y', 'evil.com:443'])(
+    'refuses org name %j before contacting anyone',
+    async (org) => {
+      const s = await createSession(server, { origin_owner_id: 'kus-evil' });
+      const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
+      const before = fakes.kustomer.authorizeRequests;
+      const flow = await popup(
+        popupUrl(profiles.kustomer, s.token, attempt.json.id, { ...kustomerFields, org_name: org }),
+      );
+      expect(flow.final.searchParams.get('status')).toBe('error');
+      expect(flow.final.searchParams.get('error_description')).toMatch(/subdomain only/);
+      expect(fakes.kustomer.authorizeRequests).toBe(before);
+      expect(
+        (
+          await server.app.deps.db.query(
+            'SELECT count(*)::int AS n FROM oauth_states WHERE attempt_id = $1',
+            [attempt.json.id],
+          )
+        ).rows[0].n,
+      ).toBe(0);
+    },
+  );
 });
 
 describe('Salesforce (OAuth 2.0, profile client)', () => {
@@ -242,7 +370,8 @@ describe('Salesforce (OAuth 2.0, profile client)', () => {
     expect(fakes.salesforce.lastAuthorization!.codeChallenge).toBeTruthy();
     const id = flow.final.searchParams.get('account_id')!;
     const creds = server.app.deps.vault.openJson<Record<string, unknown>>(
-      (await server.app.deps.db.query('SELECT credentials FROM accounts WHERE id = $1', [id])).rows[0].credentials,
+      (await server.app.deps.db.query('SELECT credentials FROM accounts WHERE id = $1', [id])).rows[0]
+        .credentials,
     );
     expect(creds.instance_url).toBe(fakes.salesforce.url);
     expect(creds.refresh_token).toBeTruthy();
@@ -268,7 +397,9 @@ describe('OAuth security', () => {
   async function startedFlow(owner: string) {
     const s = await createSession(server, { origin_owner_id: owner });
     const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
-    const first = await popupBrowser(popupUrl(profiles.kustomer, s.token, attempt.json.id, kustomerFields), { redirect: 'manual' });
+    const first = await popupBrowser(popupUrl(profiles.kustomer, s.token, attempt.json.id, kustomerFields), {
+      redirect: 'manual',
+    });
     const authorize = new URL(first.headers.get('location')!);
     const consent = await fetch(authorize, { redirect: 'manual' });
     const callback = new URL(consent.headers.get('location')!);
@@ -279,7 +410,9 @@ describe('OAuth security', () => {
     const { callback } = await startedFlow('sec-replay');
     const t0 = performance.now();
     const ok = await popupBrowser(callback.toString(), { redirect: 'manual' });
-    console.log(`kustomer: callback → attempt authenticated in ${(performance.now() - t0).toFixed(1)} ms (token exchange + test call + account write)`);
+    console.log(
+      `kustomer: callback → attempt authenticated in ${(performance.now() - t0).toFixed(1)} ms (token exchange + test call + account write)`,
+    );
     expect(new URL(ok.headers.get('location')!).searchParams.get('status')).toBe('success');
     const accounts = await count('accounts');
     const replay = await popupBrowser(callback.toString(), { redirect: 'manual' });
@@ -296,16 +429,23 @@ describe('OAuth security', () => {
     const stolen = await victim(callback.toString(), { redirect: 'manual' });
     expect(stolen.status).toBe(400);
     expect(await stolen.text()).toMatch(/different browser or window than the one you started in/);
-    expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt}`)).json.status).toBe('pending');
+    expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt}`)).json.status).toBe(
+      'pending',
+    );
     // The browser that began it still finishes.
     const own = await popupBrowser(callback.toString(), { redirect: 'manual' });
     expect(new URL(own.headers.get('location')!).searchParams.get('status')).toBe('success');
   });
 
-  it('review L1/L2: the begin error path neither redirects off-site without a valid attempt nor ends another session\'s attempt', async () => {
+  it("review L1/L2: the begin error path neither redirects off-site without a valid attempt nor ends another session's attempt", async () => {
     const s = await createSession(server, { origin_owner_id: 'sec-l1' });
-    const q = new URLSearchParams({ redirect_uri: 'https://evil.example/embedded/accounts/callback', token: s.token });
-    const open = await fetch(`${server.url}/connect/oauth2/${profiles.kustomer}?${q}`, { redirect: 'manual' });
+    const q = new URLSearchParams({
+      redirect_uri: 'https://evil.example/embedded/accounts/callback',
+      token: s.token,
+    });
+    const open = await fetch(`${server.url}/connect/oauth2/${profiles.kustomer}?${q}`, {
+      redirect: 'manual',
+    });
     expect(open.status).toBe(400);
     expect(open.headers.get('location')).toBeNull();
     // Another project's session with this session's attempt id and an unknown integration.
@@ -313,10 +453,20 @@ describe('OAuth security', () => {
     const b = await createProject(server.app.deps.db, 'L2');
     const keyB = generateApiKey();
     await addApiKey(server.app.deps.db, b.projectId, keyB);
-    const sB = (await api(server, keyB)('POST', '/connect_sessions', { origin_owner_id: 'x', origin_owner_name: 'X' })).json;
-    const q2 = new URLSearchParams({ redirect_uri: 'https://app.example.com/embedded/accounts/callback', token: sB.token, connection_attempt_id: victim.json.id });
-    expect((await fetch(`${server.url}/connect/oauth2/prof_unknown?${q2}`, { redirect: 'manual' })).status).toBe(404);
-    expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${victim.json.id}`)).json.status).toBe('pending');
+    const sB = (
+      await api(server, keyB)('POST', '/connect_sessions', { origin_owner_id: 'x', origin_owner_name: 'X' })
+    ).json;
+    const q2 = new URLSearchParams({
+      redirect_uri: 'https://app.example.com/embedded/accounts/callback',
+      token: sB.token,
+      connection_attempt_id: victim.json.id,
+    });
+    expect(
+      (await fetch(`${server.url}/connect/oauth2/prof_unknown?${q2}`, { redirect: 'manual' })).status,
+    ).toBe(404);
+    expect(
+      (await hub(server, s.token)('GET', `/hub/connection_attempts/${victim.json.id}`)).json.status,
+    ).toBe('pending');
   });
 
   it('refuses a forged state and a state for another provider', async () => {
@@ -329,16 +479,23 @@ describe('OAuth security', () => {
     const noState = new URL(callback);
     noState.searchParams.delete('state');
     expect((await popupBrowser(noState.toString(), { redirect: 'manual' })).status).toBe(400);
-    expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt}`)).json.status).toBe('pending');
+    expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt}`)).json.status).toBe(
+      'pending',
+    );
   });
 
   it('refuses an expired state', async () => {
     const { callback, attempt, s } = await startedFlow('sec-expired');
-    await server.app.deps.db.query("UPDATE oauth_states SET expires_at = now() - interval '1 second' WHERE attempt_id = $1", [attempt]);
+    await server.app.deps.db.query(
+      "UPDATE oauth_states SET expires_at = now() - interval '1 second' WHERE attempt_id = $1",
+      [attempt],
+    );
     const before = await count('accounts');
     expect((await popupBrowser(callback.toString(), { redirect: 'manual' })).status).toBe(400);
     expect(await count('accounts')).toBe(before);
-    expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt}`)).json.status).toBe('pending');
+    expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt}`)).json.status).toBe(
+      'pending',
+    );
   });
 
   it('does not complete a cancelled attempt', async () => {
@@ -348,36 +505,62 @@ describe('OAuth security', () => {
     const res = await popupBrowser(callback.toString(), { redirect: 'manual' });
     expect(new URL(res.headers.get('location')!).searchParams.get('status')).toBe('error');
     expect(await count('accounts')).toBe(before);
-    expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt}`)).json.status).toBe('cancelled');
+    expect((await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt}`)).json.status).toBe(
+      'cancelled',
+    );
   });
 
-  it('refuses project A\'s session against project B\'s profile, and a popup without a matching attempt', async () => {
+  it("refuses project A's session against project B's profile, and a popup without a matching attempt", async () => {
     const b = await createProject(server.app.deps.db, 'B');
     const keyB = generateApiKey();
     await addApiKey(server.app.deps.db, b.projectId, keyB);
-    const profileB = await api(server, keyB)('POST', '/connector_profiles', { provider: 'kustomer', overrides: { authorization_url: `${fakes.kustomer.url}/oauth/authorize`, token_url: `${fakes.kustomer.url}/oauth/token`, base_url: fakes.kustomer.url } });
+    const profileB = await api(server, keyB)('POST', '/connector_profiles', {
+      provider: 'kustomer',
+      overrides: {
+        authorization_url: `${fakes.kustomer.url}/oauth/authorize`,
+        token_url: `${fakes.kustomer.url}/oauth/token`,
+        base_url: fakes.kustomer.url,
+      },
+    });
     const sA = await createSession(server, { origin_owner_id: 'sec-cross' });
     const attemptA = await hub(server, sA.token)('POST', '/hub/connection_attempts', { token: sA.token });
     const before = fakes.kustomer.authorizeRequests;
-    const res = await fetch(popupUrl(profileB.json.id, sA.token, attemptA.json.id, kustomerFields), { redirect: 'manual' });
+    const res = await fetch(popupUrl(profileB.json.id, sA.token, attemptA.json.id, kustomerFields), {
+      redirect: 'manual',
+    });
     expect(res.status).toBe(404);
     expect((await hub(server, sA.token)('GET', `/hub/connectors/${profileB.json.id}`)).status).toBe(404);
 
     const sB = await createSession(server, {}, keyB);
     const attemptB = await hub(server, sB.token)('POST', '/hub/connection_attempts', { token: sB.token });
-    const mixed = await fetch(popupUrl(profiles.kustomer, sA.token, attemptB.json.id, kustomerFields), { redirect: 'manual' });
+    const mixed = await fetch(popupUrl(profiles.kustomer, sA.token, attemptB.json.id, kustomerFields), {
+      redirect: 'manual',
+    });
     expect(mixed.status).toBe(404);
-    const missing = await fetch(popupUrl(profiles.kustomer, sA.token, 'att_missing', kustomerFields), { redirect: 'manual' });
+    const missing = await fetch(popupUrl(profiles.kustomer, sA.token, 'att_missing', kustomerFields), {
+      redirect: 'manual',
+    });
     expect(missing.status).toBe(404);
-    expect((await hub(server, sA.token)('GET', `/hub/connection_attempts/${attemptB.json.id}`)).status).toBe(404);
+    expect((await hub(server, sA.token)('GET', `/hub/connection_attempts/${attemptB.json.id}`)).status).toBe(
+      404,
+    );
     expect(fakes.kustomer.authorizeRequests).toBe(before);
-    expect(await server.app.deps.db.query('SELECT 1 FROM oauth_states WHERE attempt_id = ANY($1)', [[attemptA.json.id, attemptB.json.id]])).toMatchObject({ rowCount: 0 });
+    expect(
+      await server.app.deps.db.query('SELECT 1 FROM oauth_states WHERE attempt_id = ANY($1)', [
+        [attemptA.json.id, attemptB.json.id],
+      ]),
+    ).toMatchObject({ rowCount: 0 });
   });
 
   it('refuses a redirect_uri that is not a Hub callback page', async () => {
     const s = await createSession(server, { origin_owner_id: 'sec-redirect' });
     const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
-    const q = new URLSearchParams({ redirect_uri: 'https://evil.example.com/steal', token: s.token, connection_attempt_id: attempt.json.id, ...kustomerFields });
+    const q = new URLSearchParams({
+      redirect_uri: 'https://evil.example.com/steal',
+      token: s.token,
+      connection_attempt_id: attempt.json.id,
+      ...kustomerFields,
+    });
     const res = await fetch(`${server.url}/connect/oauth2/${profiles.kustomer}?${q}`, { redirect: 'manual' });
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();

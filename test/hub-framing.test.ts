@@ -6,7 +6,10 @@ import { startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ SWITCHBOARD_HUB_FRAME_ANCESTORS: 'https://app.example.com' }, { workers: false });
+  server = await startTestServer(
+    { SWITCHBOARD_HUB_FRAME_ANCESTORS: 'https://app.example.com' },
+    { workers: false },
+  );
 });
 afterAll(async () => {
   await server?.close();
@@ -14,7 +17,8 @@ afterAll(async () => {
 
 describe('who may frame the Hub', () => {
   it('the embedded Hub names only the configured sites; the Auth Link page and callback page no one', async () => {
-    const csp = async (path: string) => (await fetch(server.url + path)).headers.get('content-security-policy') ?? '';
+    const csp = async (path: string) =>
+      (await fetch(server.url + path)).headers.get('content-security-policy') ?? '';
     expect(await csp('/embedded/hub')).toMatch(/frame-ancestors https:\/\/app\.example\.com$/);
     expect(await csp('/embedded/integrations')).toMatch(/frame-ancestors 'none'/);
     expect(await csp('/embedded/accounts/callback')).toMatch(/frame-ancestors 'none'/);

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, hub, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
+import {
+  createProfiles,
+  createSession,
+  hub,
+  ONEFLOW_EMAIL,
+  ONEFLOW_TOKEN,
+  startFakes,
+  type Fakes,
+} from './helpers/linking.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { createProject } from '../src/core/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/api-keys.js';
@@ -29,16 +37,32 @@ beforeAll(async () => {
   keyB = generateApiKey();
   await addApiKey(server.app.deps.db, project.projectId, keyB);
   const callB = api(server, keyB);
-  b.profile = (await callB('POST', '/connector_profiles', { provider: 'oneflow', overrides: { base_url: `${fakes.oneflow.url}/v1` } })).json.id;
+  b.profile = (
+    await callB('POST', '/connector_profiles', {
+      provider: 'oneflow',
+      overrides: { base_url: `${fakes.oneflow.url}/v1` },
+    })
+  ).json.id;
   b.webhook = (await callB('POST', '/webhooks', { url: receiverB.url, events: ['*'] })).json.id;
-  const session = await callB('POST', '/connect_sessions', { origin_owner_id: 'b-owner', origin_owner_name: 'B Owner' });
+  const session = await callB('POST', '/connect_sessions', {
+    origin_owner_id: 'b-owner',
+    origin_owner_name: 'B Owner',
+  });
   b.token = session.json.token;
-  b.account = (await hub(server, b.token)('POST', '/hub/accounts', { integration_id: b.profile, credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL } })).json.id;
+  b.account = (
+    await hub(server, b.token)('POST', '/hub/accounts', {
+      integration_id: b.profile,
+      credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL },
+    })
+  ).json.id;
   b.attempt = (await hub(server, b.token)('POST', '/hub/connection_attempts', { token: b.token })).json.id;
   // A request log of B's.
   await callB('POST', '/unified/proxy', { method: 'get', path: '/contracts' }, { 'x-account-id': b.account });
-  b.log = (await callB('GET', '/requests/logs')).json.data[0]?.request_id ?? (await callB('GET', '/requests/logs')).json.data[0]?.id;
-  for (let i = 0; i < 100 && receiverB.received.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  b.log =
+    (await callB('GET', '/requests/logs')).json.data[0]?.request_id ??
+    (await callB('GET', '/requests/logs')).json.data[0]?.id;
+  for (let i = 0; i < 100 && receiverB.received.length === 0; i++)
+    await new Promise((r) => setTimeout(r, 20));
   const deliveries = (await callB('GET', `/webhooks/${b.webhook}/deliveries`)).json;
   b.delivery = deliveries[0].id;
 });
@@ -50,11 +74,11 @@ afterAll(async () => {
 });
 
 describe('project A cannot reach project B', () => {
-  it('has B\'s objects set up', () => {
+  it("has B's objects set up", () => {
     for (const k of Object.keys(b) as Key[]) expect(b[k], k).toBeTruthy();
   });
 
-  it('every platform operation on B\'s objects with A\'s key is 404', async () => {
+  it("every platform operation on B's objects with A's key is 404", async () => {
     const a = api(server);
     const cases: Array<[string, string, unknown?, Record<string, string>?]> = [
       ['GET', `/accounts/${b.account}`],
@@ -74,8 +98,18 @@ describe('project A cannot reach project B', () => {
       ['POST', `/webhooks/${b.webhook}/deliveries/${b.delivery}/redeliver`],
       ['POST', '/unified/proxy', { method: 'get', path: '/contracts' }, { 'x-account-id': b.account }],
       ['GET', `/proxy/${b.account}/contracts`],
-      ['POST', '/actions/rpc', { action: 'oneflow_list_contracts', body: {}, headers: {}, path: {}, query: {} }, { 'x-account-id': b.account }],
-      ['POST', '/mcp', { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }, { 'x-account-id': b.account, accept: 'application/json, text/event-stream' }],
+      [
+        'POST',
+        '/actions/rpc',
+        { action: 'oneflow_list_contracts', body: {}, headers: {}, path: {}, query: {} },
+        { 'x-account-id': b.account },
+      ],
+      [
+        'POST',
+        '/mcp',
+        { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} },
+        { 'x-account-id': b.account, accept: 'application/json, text/event-stream' },
+      ],
       ['GET', `/requests/logs/${b.log}`],
     ];
     for (const [method, path, body, headers] of cases) {
@@ -93,7 +127,7 @@ describe('project A cannot reach project B', () => {
     expect((await api(server, keyB)('GET', `/webhooks/${b.webhook}`)).json.active).toBe(true);
   });
 
-  it('nothing of B appears in A\'s lists and logs', async () => {
+  it("nothing of B appears in A's lists and logs", async () => {
     const a = api(server);
     const everything = JSON.stringify([
       (await a('GET', '/accounts?page_size=1000')).json,
@@ -109,22 +143,44 @@ describe('project A cannot reach project B', () => {
     expect(everything.includes('b-owner')).toBe(false);
   });
 
-  it('A\'s session token cannot see or use B\'s profile, account or attempt', async () => {
+  it("A's session token cannot see or use B's profile, account or attempt", async () => {
     const sA = await createSession(server, { origin_owner_id: 'b-owner' }); // same owner id, other project
     const h = hub(server, sA.token);
     expect((await h('GET', `/hub/connectors/${b.profile}`)).status).toBe(404);
     expect((await h('GET', `/hub/accounts/${b.account}`)).status).toBe(404);
-    expect((await h('PATCH', `/hub/accounts/${b.account}`, { integration_id: b.profile, credentials: { user_email: 'x@example.com' } })).status).toBe(404);
-    expect((await h('POST', '/hub/accounts', { integration_id: b.profile, credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL } })).status).toBe(404);
+    expect(
+      (
+        await h('PATCH', `/hub/accounts/${b.account}`, {
+          integration_id: b.profile,
+          credentials: { user_email: 'x@example.com' },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await h('POST', '/hub/accounts', {
+          integration_id: b.profile,
+          credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL },
+        })
+      ).status,
+    ).toBe(404);
     expect((await h('GET', `/hub/connection_attempts/${b.attempt}`)).status).toBe(404);
     expect((await h('DELETE', `/hub/connection_attempts/${b.attempt}`)).status).toBe(404);
-    expect((await h('GET', '/hub/connectors')).json.integrations.map((i: { integration_id: string }) => i.integration_id)).not.toContain(b.profile);
+    expect(
+      (await h('GET', '/hub/connectors')).json.integrations.map(
+        (i: { integration_id: string }) => i.integration_id,
+      ),
+    ).not.toContain(b.profile);
     expect((await h('GET', '/hub/settings')).json.existing_account_id).toBeUndefined();
   });
 
-  it('B\'s events go only to B\'s endpoints', async () => {
+  it("B's events go only to B's endpoints", async () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(receiverB.received.some((r) => r.json.account_id === b.account)).toBe(true);
-    expect(receiverA.received.some((r) => r.json.account_id === b.account || r.json.project_id !== server.app.boot.project.projectId)).toBe(false);
+    expect(
+      receiverA.received.some(
+        (r) => r.json.account_id === b.account || r.json.project_id !== server.app.boot.project.projectId,
+      ),
+    ).toBe(false);
   });
 });

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, startFakes, type Fakes } from './helpers/linking.js';
+import {
+  createProfiles,
+  createSession,
+  hub,
+  KUSTOMER_CLIENT,
+  ONEFLOW_EMAIL,
+  startFakes,
+  type Fakes,
+} from './helpers/linking.js';
 import { followToCallback } from './helpers/link-accounts.js';
 import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
 import { createProject } from '../src/core/projects.js';
@@ -20,16 +28,36 @@ let deadProfile: string;
 let keyB: string;
 const WRONG_TOKEN = 'of-wrong-token-ZYXWVUT-9876543210-secret';
 const ECHOED_TOKEN = 'of-echoed-token-QWERTY-1234567890-secret';
-const kustomerFields = { client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: 'acme' };
+const kustomerFields = {
+  client_id: KUSTOMER_CLIENT.clientId,
+  client_secret: KUSTOMER_CLIENT.clientSecret,
+  org_name: 'acme',
+};
 
 beforeAll(async () => {
   server = await startTestServer();
   fakes = await startFakes();
   profiles = await createProfiles(server, fakes);
   // A provider that repeats the credentials it refuses, as careless APIs do.
-  echo = await startUpstream((req, res) => json(401, { message: `Token ${req.headers['x-oneflow-api-token'] ?? ''} of ${req.headers['x-oneflow-user-email'] ?? ''} is not valid` })(req, res));
-  echoProfile = (await api(server)('POST', '/connector_profiles', { provider: 'oneflow', label: 'Oneflow echo', overrides: { base_url: `${echo.url}/v1` } })).json.id;
-  deadProfile = (await api(server)('POST', '/connector_profiles', { provider: 'oneflow', label: 'Oneflow down', overrides: { base_url: 'http://127.0.0.1:9/v1' } })).json.id;
+  echo = await startUpstream((req, res) =>
+    json(401, {
+      message: `Token ${req.headers['x-oneflow-api-token'] ?? ''} of ${req.headers['x-oneflow-user-email'] ?? ''} is not valid`,
+    })(req, res),
+  );
+  echoProfile = (
+    await api(server)('POST', '/connector_profiles', {
+      provider: 'oneflow',
+      label: 'Oneflow echo',
+      overrides: { base_url: `${echo.url}/v1` },
+    })
+  ).json.id;
+  deadProfile = (
+    await api(server)('POST', '/connector_profiles', {
+      provider: 'oneflow',
+      label: 'Oneflow down',
+      overrides: { base_url: 'http://127.0.0.1:9/v1' },
+    })
+  ).json.id;
   const project = await createProject(server.app.deps.db, 'B');
   keyB = generateApiKey();
   await addApiKey(server.app.deps.db, project.projectId, keyB);
@@ -40,7 +68,17 @@ afterAll(async () => {
   await echo?.close();
 });
 
-type Listed = { id: string; provider: string; status: string; method: string; origin_owner_id: string; origin_owner_name: string; error: { code: string; description: string; provider_code: string | null } | null; created_at: string; ended_at: string | null };
+type Listed = {
+  id: string;
+  provider: string;
+  status: string;
+  method: string;
+  origin_owner_id: string;
+  origin_owner_name: string;
+  error: { code: string; description: string; provider_code: string | null } | null;
+  created_at: string;
+  ended_at: string | null;
+};
 const list = async (query = '', key = server.apiKey) => {
   const res = await api(server, key)('GET', `/connection_attempts${query}`);
   expect(res.status, res.text).toBe(200);
@@ -49,12 +87,18 @@ const list = async (query = '', key = server.apiKey) => {
 
 async function linkOneflow(owner: string, integrationId: string, token: string) {
   const s = await createSession(server, { origin_owner_id: owner, origin_owner_name: `Owner ${owner}` });
-  return hub(server, s.token)('POST', '/hub/accounts', { integration_id: integrationId, credentials: { api_token: token, user_email: ONEFLOW_EMAIL } });
+  return hub(server, s.token)('POST', '/hub/accounts', {
+    integration_id: integrationId,
+    credentials: { api_token: token, user_email: ONEFLOW_EMAIL },
+  });
 }
 
 async function metric(connector: string, reason: string): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
-  const m = new RegExp(`^switchboard_link_failures_total\\{connector="${connector}",reason="${reason}"\\} (\\d+)$`, 'm').exec(text);
+  const m = new RegExp(
+    `^switchboard_link_failures_total\\{connector="${connector}",reason="${reason}"\\} (\\d+)$`,
+    'm',
+  ).exec(text);
   return m ? Number(m[1]) : 0;
 }
 
@@ -76,7 +120,11 @@ describe('API-token link failures', () => {
     expect(row!.ended_at).toBe(row!.created_at);
     expect(await metric('oneflow', 'credentials_rejected')).toBe(before + 1);
     // No account was made.
-    expect((await api(server)('GET', '/accounts')).json.filter((a: { origin_owner_id: string }) => a.origin_owner_id === 'of-refused')).toEqual([]);
+    expect(
+      (await api(server)('GET', '/accounts')).json.filter(
+        (a: { origin_owner_id: string }) => a.origin_owner_id === 'of-refused',
+      ),
+    ).toEqual([]);
   });
 
   it('redacts the submitted values a provider echoes back', async () => {
@@ -88,7 +136,8 @@ describe('API-token link failures', () => {
     // The stored rows, every column, hold neither the token nor the email.
     const { rows } = await server.app.deps.db.query('SELECT * FROM connection_attempts');
     const stored = JSON.stringify(rows);
-    for (const secret of [ECHOED_TOKEN, WRONG_TOKEN, encodeURIComponent(ONEFLOW_EMAIL), ONEFLOW_EMAIL]) expect(stored).not.toContain(secret);
+    for (const secret of [ECHOED_TOKEN, WRONG_TOKEN, encodeURIComponent(ONEFLOW_EMAIL), ONEFLOW_EMAIL])
+      expect(stored).not.toContain(secret);
   });
 
   it('tells an unreachable provider from refused credentials', async () => {
@@ -96,13 +145,26 @@ describe('API-token link failures', () => {
     const res = await linkOneflow('of-down', deadProfile, WRONG_TOKEN);
     expect(res.status).toBe(400);
     const [row] = await list('?origin_owner_id=of-down');
-    expect(row).toMatchObject({ status: 'error', error: { code: 'provider_unreachable', description: 'Could not reach Oneflow: connection failed' } });
+    expect(row).toMatchObject({
+      status: 'error',
+      error: { code: 'provider_unreachable', description: 'Could not reach Oneflow: connection failed' },
+    });
     expect(await metric('oneflow', 'provider_unreachable')).toBe(before + 1);
   });
 });
 
-function popupUrl(integrationId: string, token: string, attemptId: string, fields: Record<string, string> = {}) {
-  const q = new URLSearchParams({ redirect_uri: 'https://app.example.com/embedded/accounts/callback', token, connection_attempt_id: attemptId, ...fields });
+function popupUrl(
+  integrationId: string,
+  token: string,
+  attemptId: string,
+  fields: Record<string, string> = {},
+) {
+  const q = new URLSearchParams({
+    redirect_uri: 'https://app.example.com/embedded/accounts/callback',
+    token,
+    connection_attempt_id: attemptId,
+    ...fields,
+  });
   return `${server.url}/connect/oauth2/${integrationId}?${q}`;
 }
 
@@ -118,34 +180,54 @@ describe('OAuth link failures', () => {
     const a = await oauthAttempt('kus-deny');
     // The lasting answer: the server's authorize preflight GET would use up the one-shot denyNext.
     fakes.kustomer.consent = 'deny';
-    const cb = await followToCallback(popupUrl(profiles.kustomer, a.token, a.id, kustomerFields)).finally(() => (fakes.kustomer.consent = 'allow'));
+    const cb = await followToCallback(popupUrl(profiles.kustomer, a.token, a.id, kustomerFields)).finally(
+      () => (fakes.kustomer.consent = 'allow'),
+    );
     expect(cb.searchParams.get('status')).toBe('error');
     const [row] = await list('?origin_owner_id=kus-deny');
-    expect(row).toMatchObject({ id: a.id, provider: 'kustomer', method: 'oauth2', status: 'error', error: { code: 'consent_denied', provider_code: 'access_denied' } });
+    expect(row).toMatchObject({
+      id: a.id,
+      provider: 'kustomer',
+      method: 'oauth2',
+      status: 'error',
+      error: { code: 'consent_denied', provider_code: 'access_denied' },
+    });
     expect(row!.ended_at).not.toBeNull();
     expect(await metric('kustomer', 'consent_denied')).toBe(before + 1);
     // The Hub still sees the provider's word, as before.
-    expect((await hub(server, a.token)('GET', `/hub/connection_attempts/${a.id}`)).json.error.code).toBe('access_denied');
+    expect((await hub(server, a.token)('GET', `/hub/connection_attempts/${a.id}`)).json.error.code).toBe(
+      'access_denied',
+    );
   });
 
   it('records Invalid Client at the token exchange as invalid_client', async () => {
     const a = await oauthAttempt('kus-client');
-    fakes.kustomer.failTokenWith = { status: 400, body: { error: 'invalid_client', error_description: 'Invalid Client' } };
+    fakes.kustomer.failTokenWith = {
+      status: 400,
+      body: { error: 'invalid_client', error_description: 'Invalid Client' },
+    };
     try {
       await followToCallback(popupUrl(profiles.kustomer, a.token, a.id, kustomerFields));
     } finally {
       fakes.kustomer.failTokenWith = null;
     }
     const [row] = await list('?origin_owner_id=kus-client');
-    expect(row).toMatchObject({ status: 'error', error: { code: 'invalid_client', provider_code: 'invalid_client' } });
-    const stored = JSON.stringify((await server.app.deps.db.query('SELECT * FROM connection_attempts WHERE id = $1', [a.id])).rows);
+    expect(row).toMatchObject({
+      status: 'error',
+      error: { code: 'invalid_client', provider_code: 'invalid_client' },
+    });
+    const stored = JSON.stringify(
+      (await server.app.deps.db.query('SELECT * FROM connection_attempts WHERE id = $1', [a.id])).rows,
+    );
     expect(stored).not.toContain(KUSTOMER_CLIENT.clientSecret);
   });
 
   it('records a closed popup as cancelled, counted once', async () => {
     const before = await metric('unknown', 'cancelled');
     const a = await oauthAttempt('kus-closed');
-    expect((await hub(server, a.token)('DELETE', `/hub/connection_attempts/${a.id}`)).json.status).toBe('cancelled');
+    expect((await hub(server, a.token)('DELETE', `/hub/connection_attempts/${a.id}`)).json.status).toBe(
+      'cancelled',
+    );
     await hub(server, a.token)('DELETE', `/hub/connection_attempts/${a.id}`);
     const [row] = await list('?origin_owner_id=kus-closed');
     expect(row).toMatchObject({ id: a.id, status: 'cancelled', error: { code: 'cancelled' } });
@@ -158,9 +240,17 @@ describe('GET /connection_attempts', () => {
   it('lists a popup nobody finished as expired, ended at its deadline', async () => {
     const a = await oauthAttempt('kus-abandoned');
     const deadline = new Date(Date.now() - 1000);
-    await server.app.deps.db.query('UPDATE connection_attempts SET expires_at = $2 WHERE id = $1', [a.id, deadline]);
+    await server.app.deps.db.query('UPDATE connection_attempts SET expires_at = $2 WHERE id = $1', [
+      a.id,
+      deadline,
+    ]);
     const [row] = await list('?status=expired');
-    expect(row).toMatchObject({ id: a.id, status: 'expired', error: { code: 'expired' }, ended_at: deadline.toISOString() });
+    expect(row).toMatchObject({
+      id: a.id,
+      status: 'expired',
+      error: { code: 'expired' },
+      ended_at: deadline.toISOString(),
+    });
     expect(await list('?status=pending&origin_owner_id=kus-abandoned')).toEqual([]);
     expect((await list('?reason=expired')).map((r) => r.id)).toEqual([a.id]);
   });
@@ -171,7 +261,10 @@ describe('GET /connection_attempts', () => {
     expect(errors.every((r) => r.status === 'error')).toBe(true);
     expect(errors.map((r) => r.created_at)).toEqual([...errors.map((r) => r.created_at)].sort().reverse());
     expect((await list('?status=error,cancelled&page_size=100')).length).toBe(errors.length + 1);
-    expect((await list('?provider=kustomer&status=error')).map((r) => r.origin_owner_id).sort()).toEqual(['kus-client', 'kus-deny']);
+    expect((await list('?provider=kustomer&status=error')).map((r) => r.origin_owner_id).sort()).toEqual([
+      'kus-client',
+      'kus-deny',
+    ]);
     expect((await list('?reason=provider_unreachable')).map((r) => r.origin_owner_id)).toEqual(['of-down']);
     expect((await list(`?integration_id=${echoProfile}`)).map((r) => r.origin_owner_id)).toEqual(['of-echo']);
     const future = new Date(Date.now() + 60_000).toISOString();
@@ -185,7 +278,8 @@ describe('GET /connection_attempts', () => {
   it('pages with page and page_size', async () => {
     const all = await list('?page_size=100');
     const pages: string[] = [];
-    for (let page = 1; page <= Math.ceil(all.length / 2); page++) pages.push(...(await list(`?page_size=2&page=${page}`)).map((r) => r.id));
+    for (let page = 1; page <= Math.ceil(all.length / 2); page++)
+      pages.push(...(await list(`?page_size=2&page=${page}`)).map((r) => r.id));
     expect(pages).toEqual(all.map((r) => r.id));
     expect(await list(`?page_size=2&page=${Math.ceil(all.length / 2) + 1}`)).toEqual([]);
   });
@@ -194,20 +288,38 @@ describe('GET /connection_attempts', () => {
     for (const q of ['?status=failed', '?reason=oops', '?page_size=0', '?start_date=yesterday']) {
       const res = await api(server)('GET', `/connection_attempts${q}`);
       expect(res.status).toBe(400);
-      expect(res.json).toMatchObject({ statusCode: 400, message: expect.any(String), timestamp: expect.any(String) });
+      expect(res.json).toMatchObject({
+        statusCode: 400,
+        message: expect.any(String),
+        timestamp: expect.any(String),
+      });
     }
     expect((await api(server)('GET', '/connection_attempts?status=failed')).json.message).toMatch(/status/);
   });
 
   it("never shows another project's attempts", async () => {
-    const profileB = (await api(server, keyB)('POST', '/connector_profiles', { provider: 'oneflow', overrides: { base_url: `${fakes.oneflow.url}/v1` } })).json.id;
+    const profileB = (
+      await api(server, keyB)('POST', '/connector_profiles', {
+        provider: 'oneflow',
+        overrides: { base_url: `${fakes.oneflow.url}/v1` },
+      })
+    ).json.id;
     const s = await createSession(server, { origin_owner_id: 'b-owner' }, keyB);
-    expect((await hub(server, s.token)('POST', '/hub/accounts', { integration_id: profileB, credentials: { api_token: WRONG_TOKEN, user_email: ONEFLOW_EMAIL } })).status).toBe(400);
+    expect(
+      (
+        await hub(server, s.token)('POST', '/hub/accounts', {
+          integration_id: profileB,
+          credentials: { api_token: WRONG_TOKEN, user_email: ONEFLOW_EMAIL },
+        })
+      ).status,
+    ).toBe(400);
     const b = await list('', keyB);
     expect(b.map((r) => r.origin_owner_id)).toEqual(['b-owner']);
     expect((await list('?page_size=100')).some((r) => r.origin_owner_id === 'b-owner')).toBe(false);
     expect(await list('?origin_owner_id=b-owner')).toEqual([]);
-    expect((await api(server)('GET', `/connection_attempts/count?integration_id=${profileB}`)).json).toEqual({ count: 0 });
+    expect((await api(server)('GET', `/connection_attempts/count?integration_id=${profileB}`)).json).toEqual({
+      count: 0,
+    });
   });
 
   it('needs an API key', async () => {
@@ -217,20 +329,44 @@ describe('GET /connection_attempts', () => {
 
 describe('connect sessions that cannot work', () => {
   it('refuses a provider outside every requested category, in the contract error shape', async () => {
-    const res = await api(server)('POST', '/connect_sessions', { origin_owner_id: 'o', origin_owner_name: 'O', provider: 'salesforce', categories: ['documents'] });
+    const res = await api(server)('POST', '/connect_sessions', {
+      origin_owner_id: 'o',
+      origin_owner_name: 'O',
+      provider: 'salesforce',
+      categories: ['documents'],
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(res.json).toMatchObject({
       statusCode: 400,
-      message: 'No active connector profile matches provider salesforce with categories [documents]: salesforce is in crm',
+      message:
+        'No active connector profile matches provider salesforce with categories [documents]: salesforce is in crm',
       timestamp: expect.stringMatching(/Z$/),
     });
-    expect((await server.app.deps.db.query("SELECT count(*)::int AS n FROM connect_sessions WHERE origin_owner_id = 'o'")).rows[0].n).toBe(0);
+    expect(
+      (
+        await server.app.deps.db.query(
+          "SELECT count(*)::int AS n FROM connect_sessions WHERE origin_owner_id = 'o'",
+        )
+      ).rows[0].n,
+    ).toBe(0);
   });
 
   it('still accepts categories alone, a matching pair, and a provider that has no profile yet', async () => {
-    for (const body of [{ categories: ['documents'] }, { provider: 'salesforce', categories: ['crm', 'documents'] }, { provider: 'salesforce' }]) {
-      expect((await api(server, keyB)('POST', '/connect_sessions', { origin_owner_id: 'o2', origin_owner_name: 'O', ...body })).status).toBe(201);
+    for (const body of [
+      { categories: ['documents'] },
+      { provider: 'salesforce', categories: ['crm', 'documents'] },
+      { provider: 'salesforce' },
+    ]) {
+      expect(
+        (
+          await api(server, keyB)('POST', '/connect_sessions', {
+            origin_owner_id: 'o2',
+            origin_owner_name: 'O',
+            ...body,
+          })
+        ).status,
+      ).toBe(201);
     }
   });
 });
@@ -241,12 +377,23 @@ describe('Hub names of several profiles of one connector', () => {
     const setup = { client_id: 'c', client_secret: 'secret-123456' };
     await call('POST', '/connector_profiles', { provider: 'salesforce', environment: 'production', setup });
     await call('POST', '/connector_profiles', { provider: 'salesforce', environment: 'sandbox', setup });
-    await call('POST', '/connector_profiles', { provider: 'salesforce', environment: 'sandbox', label: 'Acme test org', setup });
+    await call('POST', '/connector_profiles', {
+      provider: 'salesforce',
+      environment: 'sandbox',
+      label: 'Acme test org',
+      setup,
+    });
     const s = await createSession(server, { provider: 'salesforce' }, keyB);
-    const names = (await hub(server, s.token)('GET', '/hub/connectors')).json.integrations.map((i: { name: string }) => i.name).sort();
+    const names = (await hub(server, s.token)('GET', '/hub/connectors')).json.integrations
+      .map((i: { name: string }) => i.name)
+      .sort();
     expect(names).toEqual(['Acme test org', 'Salesforce (Production)', 'Salesforce (Sandbox)']);
     // A connector with one environment keeps its plain name.
     const o = await createSession(server, { provider: 'oneflow' }, keyB);
-    expect((await hub(server, o.token)('GET', '/hub/connectors')).json.integrations.map((i: { name: string }) => i.name)).toEqual(['Oneflow']);
+    expect(
+      (await hub(server, o.token)('GET', '/hub/connectors')).json.integrations.map(
+        (i: { name: string }) => i.name,
+      ),
+    ).toEqual(['Oneflow']);
   });
 });

@@ -16,7 +16,10 @@ const keys = generateKeySpec('crash');
 
 beforeAll(async () => {
   fakes = await startFakes();
-  setup = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: keys }, { workers: false, clock: () => new Date(now) });
+  setup = await startTestServer(
+    { SWITCHBOARD_ENCRYPTION_KEYS: keys },
+    { workers: false, clock: () => new Date(now) },
+  );
 });
 afterAll(async () => {
   await setup?.close();
@@ -27,19 +30,42 @@ describe('SIGKILL during linking', () => {
   it('leaves no account, ends the attempt in error, and a retry links once', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    fakes.kustomer.registerApp({ ...KUSTOMER_CLIENT, redirectUris: [`${url}/connect/oauth2/kustomer/callback`] });
+    fakes.kustomer.registerApp({
+      ...KUSTOMER_CLIENT,
+      redirectUris: [`${url}/connect/oauth2/kustomer/callback`],
+    });
     const k = fakes.kustomer.url;
-    const profile = (await api(setup)('POST', '/connector_profiles', { provider: 'kustomer', overrides: { authorization_url: `${k}/oauth/authorize`, token_url: `${k}/oauth/token`, base_url: k } })).json.id;
-    const env = { DATABASE_URL: setup.databaseUrl, SWITCHBOARD_ENCRYPTION_KEYS: keys, SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1', SWITCHBOARD_API_KEY: setup.apiKey };
+    const profile = (
+      await api(setup)('POST', '/connector_profiles', {
+        provider: 'kustomer',
+        overrides: { authorization_url: `${k}/oauth/authorize`, token_url: `${k}/oauth/token`, base_url: k },
+      })
+    ).json.id;
+    const env = {
+      DATABASE_URL: setup.databaseUrl,
+      SWITCHBOARD_ENCRYPTION_KEYS: keys,
+      SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1',
+      SWITCHBOARD_API_KEY: setup.apiKey,
+    };
     const child = runSwitchboard(['start', '--port', String(port)], env);
     await child.ready;
     const viaChild = { ...setup, url } as TestServer;
 
     const s = await createSession(viaChild, { origin_owner_id: 'crash-owner' });
-    const attempt = (await hub(viaChild, s.token)('POST', '/hub/connection_attempts', { token: s.token })).json.id as string;
-    const q = new URLSearchParams({ redirect_uri: `${url}/embedded/accounts/callback`, token: s.token, connection_attempt_id: attempt, client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: 'acme' });
+    const attempt = (await hub(viaChild, s.token)('POST', '/hub/connection_attempts', { token: s.token }))
+      .json.id as string;
+    const q = new URLSearchParams({
+      redirect_uri: `${url}/embedded/accounts/callback`,
+      token: s.token,
+      connection_attempt_id: attempt,
+      client_id: KUSTOMER_CLIENT.clientId,
+      client_secret: KUSTOMER_CLIENT.clientSecret,
+      org_name: 'acme',
+    });
     const browser = cookieJar();
-    const authorize = (await browser(`${url}/connect/oauth2/${profile}?${q}`, { redirect: 'manual' })).headers.get('location')!;
+    const authorize = (
+      await browser(`${url}/connect/oauth2/${profile}?${q}`, { redirect: 'manual' })
+    ).headers.get('location')!;
     const callback = (await browser(authorize, { redirect: 'manual' })).headers.get('location')!;
 
     fakes.kustomer.tokenDelayMs = 1500;
@@ -50,9 +76,13 @@ describe('SIGKILL during linking', () => {
     await inFlight;
     fakes.kustomer.tokenDelayMs = 0;
 
-    const accounts = await setup.app.deps.db.query("SELECT count(*)::int AS n FROM accounts WHERE origin_owner_id = 'crash-owner'");
+    const accounts = await setup.app.deps.db.query(
+      "SELECT count(*)::int AS n FROM accounts WHERE origin_owner_id = 'crash-owner'",
+    );
     expect(accounts.rows[0].n).toBe(0);
-    expect((await hub(setup, s.token)('GET', `/hub/connection_attempts/${attempt}`)).json.status).toBe('pending');
+    expect((await hub(setup, s.token)('GET', `/hub/connection_attempts/${attempt}`)).json.status).toBe(
+      'pending',
+    );
     now += 3 * 60_000;
     expect((await housekeeping(setup.app.deps)).interrupted).toBe(1);
     const ended = (await hub(setup, s.token)('GET', `/hub/connection_attempts/${attempt}`)).json;
@@ -63,11 +93,21 @@ describe('SIGKILL during linking', () => {
     const again = runSwitchboard(['start', '--port', String(port)], env);
     await again.ready;
     try {
-      const attempt2 = (await hub(viaChild, s.token)('POST', '/hub/connection_attempts', { token: s.token })).json.id as string;
-      const q2 = new URLSearchParams({ redirect_uri: `${url}/embedded/accounts/callback`, token: s.token, connection_attempt_id: attempt2, client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: 'acme' });
+      const attempt2 = (await hub(viaChild, s.token)('POST', '/hub/connection_attempts', { token: s.token }))
+        .json.id as string;
+      const q2 = new URLSearchParams({
+        redirect_uri: `${url}/embedded/accounts/callback`,
+        token: s.token,
+        connection_attempt_id: attempt2,
+        client_id: KUSTOMER_CLIENT.clientId,
+        client_secret: KUSTOMER_CLIENT.clientSecret,
+        org_name: 'acme',
+      });
       const next = (await followToCallback(`${url}/connect/oauth2/${profile}?${q2}`)).toString();
       expect(new URL(next).searchParams.get('status')).toBe('success');
-      const after = await setup.app.deps.db.query("SELECT count(*)::int AS n FROM accounts WHERE origin_owner_id = 'crash-owner'");
+      const after = await setup.app.deps.db.query(
+        "SELECT count(*)::int AS n FROM accounts WHERE origin_owner_id = 'crash-owner'",
+      );
       expect(after.rows[0].n).toBe(1);
     } finally {
       again.child.kill('SIGTERM');

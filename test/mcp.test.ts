@@ -21,7 +21,10 @@ beforeAll(async () => {
   acc.kustomer = await linkKustomer(server, profiles);
   acc.oneflow = await linkOneflow(server, profiles);
   const limited = await api(server)('POST', '/connector_profiles', {
-    provider: 'oneflow', default: false, enabled_actions: ['oneflow_get_contract', 'oneflow_list_templates'], overrides: { base_url: `${fakes.oneflow.url}/v1` },
+    provider: 'oneflow',
+    default: false,
+    enabled_actions: ['oneflow_get_contract', 'oneflow_list_templates'],
+    overrides: { base_url: `${fakes.oneflow.url}/v1` },
   });
   acc.limited = await linkOneflow(server, profiles, 'limited', limited.json.id);
 });
@@ -45,12 +48,16 @@ async function connect(accountId: string, authorization = basic()) {
 }
 
 describe('MCP with the official client', () => {
-  it('lists the account\'s enabled actions as tools with JSON Schemas', async () => {
+  it("lists the account's enabled actions as tools with JSON Schemas", async () => {
     const client = await connect(acc.kustomer);
     expect(client.getServerVersion()).toMatchObject({ name: 'switchboard' });
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toEqual([
-      'kustomer_list_customers', 'kustomer_get_customer', 'kustomer_list_conversations', 'kustomer_get_conversation', 'kustomer_list_conversation_messages',
+      'kustomer_list_customers',
+      'kustomer_get_customer',
+      'kustomer_list_conversations',
+      'kustomer_get_conversation',
+      'kustomer_list_conversation_messages',
     ]);
     expect(tools[0]).toMatchObject({
       name: 'kustomer_list_customers',
@@ -58,7 +65,12 @@ describe('MCP with the official client', () => {
       inputSchema: {
         type: 'object',
         properties: {
-          page_size: { type: 'integer', minimum: 1, maximum: 100, description: 'Records per page (Kustomer\'s default is 25).' },
+          page_size: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 100,
+            description: "Records per page (Kustomer's default is 25).",
+          },
           next: { type: 'string', maxLength: 4096 },
         },
         additionalProperties: false,
@@ -75,53 +87,95 @@ describe('MCP with the official client', () => {
     const page = first.structuredContent as { data: Array<{ id: string; name: string }>; next: string };
     expect(page.data.map((c) => c.name)).toEqual(['Customer 1', 'Customer 2']);
     expect(JSON.parse((first.content as Array<{ text: string }>)[0]!.text)).toEqual(page);
-    const second = await client.callTool({ name: 'kustomer_list_customers', arguments: { page_size: 2, next: page.next } });
-    expect((second.structuredContent as { data: Array<{ name: string }> }).data.map((c) => c.name)).toEqual(['Customer 3', 'Customer 4']);
+    const second = await client.callTool({
+      name: 'kustomer_list_customers',
+      arguments: { page_size: 2, next: page.next },
+    });
+    expect((second.structuredContent as { data: Array<{ name: string }> }).data.map((c) => c.name)).toEqual([
+      'Customer 3',
+      'Customer 4',
+    ]);
   });
 
   it('reports bad arguments and provider refusals as tool errors; unknown tools as protocol errors', async () => {
     const client = await connect(acc.kustomer);
     const bad = await client.callTool({ name: 'kustomer_get_customer', arguments: { id: '../../users' } });
-    expect(bad).toMatchObject({ isError: true, content: [{ type: 'text', text: 'id: must match ^[A-Za-z0-9_-]{1,64}$' }] });
-    const missing = await client.callTool({ name: 'kustomer_get_customer', arguments: { id: '60a0ffffffffffffffffffff' } });
-    expect(missing).toMatchObject({ isError: true, content: [{ type: 'text', text: 'Kustomer answered 404: Not Found' }] });
-    const unknown = await client.callTool({ name: 'oneflow_list_contracts', arguments: {} }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({
+      isError: true,
+      content: [{ type: 'text', text: 'id: must match ^[A-Za-z0-9_-]{1,64}$' }],
+    });
+    const missing = await client.callTool({
+      name: 'kustomer_get_customer',
+      arguments: { id: '60a0ffffffffffffffffffff' },
+    });
+    expect(missing).toMatchObject({
+      isError: true,
+      content: [{ type: 'text', text: 'Kustomer answered 404: Not Found' }],
+    });
+    const unknown = await client
+      .callTool({ name: 'oneflow_list_contracts', arguments: {} })
+      .catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(McpError);
     expect((unknown as McpError).message).toMatch(/Unknown tool oneflow_list_contracts/);
   });
 
   it('offers only what the connector profile enables', async () => {
     const client = await connect(acc.limited);
-    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['oneflow_get_contract', 'oneflow_list_templates']);
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual([
+      'oneflow_get_contract',
+      'oneflow_list_templates',
+    ]);
     const templates = await client.callTool({ name: 'oneflow_list_templates', arguments: { limit: 1 } });
-    expect((templates.structuredContent as { data: unknown[] }).data).toEqual(fakes.oneflow.templates.slice(0, 1));
+    expect((templates.structuredContent as { data: unknown[] }).data).toEqual(
+      fakes.oneflow.templates.slice(0, 1),
+    );
   });
 
   it('needs the API key and an account', async () => {
-    await expect(connect(acc.kustomer, `Basic ${Buffer.from('sbk_wrong:').toString('base64')}`)).rejects.toThrow(/401/);
+    await expect(
+      connect(acc.kustomer, `Basic ${Buffer.from('sbk_wrong:').toString('base64')}`),
+    ).rejects.toThrow(/401/);
     await expect(connect('acc_missing')).rejects.toThrow(/404/);
     const noAccount = await fetch(`${server.url}/mcp`, {
       method: 'POST',
-      headers: { authorization: basic(), 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      headers: {
+        authorization: basic(),
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
     });
     expect(noAccount.status).toBe(400);
-    expect(await noAccount.json()).toMatchObject({ statusCode: 400, message: 'x-account-id header is required: the id of the linked account to act on' });
+    expect(await noAccount.json()).toMatchObject({
+      statusCode: 400,
+      message: 'x-account-id header is required: the id of the linked account to act on',
+    });
   });
 
   it('records tool calls in the request logs', async () => {
     const client = await connect(acc.oneflow);
     await client.callTool({ name: 'oneflow_list_workspaces', arguments: {} });
-    const logs = await api(server)('GET', `/requests/logs?services=mcp&account_ids=${acc.oneflow}&include=step_logs`);
+    const logs = await api(server)(
+      'GET',
+      `/requests/logs?services=mcp&account_ids=${acc.oneflow}&include=step_logs`,
+    );
     expect(logs.json.data[0]).toMatchObject({
-      service: 'mcp', source_type: 'mcp', action: 'oneflow_list_workspaces', account_id: acc.oneflow, provider: 'oneflow', status: 200, success: true,
-      http_method: 'GET', path: '/v1/workspaces', step_requests: [{ status: 200, path: '/v1/workspaces' }],
+      service: 'mcp',
+      source_type: 'mcp',
+      action: 'oneflow_list_workspaces',
+      account_id: acc.oneflow,
+      provider: 'oneflow',
+      status: 200,
+      success: true,
+      http_method: 'GET',
+      path: '/v1/workspaces',
+      step_requests: [{ status: 200, path: '/v1/workspaces' }],
     });
   });
 });
 
 describe('MCP with the StackOne SDK (mcp.mcpPost)', () => {
-  it('works despite the SDK\'s quirks: id {}, params {}, accept without event streams, 200 only', async () => {
+  it("works despite the SDK's quirks: id {}, params {}, accept without event streams, 200 only", async () => {
     const bodies: string[] = [];
     // The SDK reads and discards MCP bodies: a fetcher that keeps a copy lets the test see them.
     const httpClient = new HTTPClient({
@@ -131,17 +185,37 @@ describe('MCP with the StackOne SDK (mcp.mcpPost)', () => {
         return res;
       },
     });
-    const sdk = new StackOne({ serverURL: server.url, httpClient, retryConfig: { strategy: 'none' }, timeoutMs: 10_000 });
+    const sdk = new StackOne({
+      serverURL: server.url,
+      httpClient,
+      retryConfig: { strategy: 'none' },
+      timeoutMs: 10_000,
+    });
     const security = { basic: { username: server.apiKey, password: '' } };
-    const init = await sdk.mcp.mcpPost(security, { xAccountId: acc.oneflow, jsonRpcMessageDto: { jsonrpc: '2.0', method: 'initialize', id: {}, params: {} } });
+    const init = await sdk.mcp.mcpPost(security, {
+      xAccountId: acc.oneflow,
+      jsonRpcMessageDto: { jsonrpc: '2.0', method: 'initialize', id: {}, params: {} },
+    });
     expect(init.statusCode).toBe(200);
-    expect(JSON.parse(bodies[0]!)).toMatchObject({ jsonrpc: '2.0', result: { serverInfo: { name: 'switchboard' }, capabilities: { tools: {} } } });
-    const notified = await sdk.mcp.mcpPost(security, { xAccountId: acc.oneflow, jsonRpcMessageDto: { jsonrpc: '2.0', method: 'notifications/initialized' } });
+    expect(JSON.parse(bodies[0]!)).toMatchObject({
+      jsonrpc: '2.0',
+      result: { serverInfo: { name: 'switchboard' }, capabilities: { tools: {} } },
+    });
+    const notified = await sdk.mcp.mcpPost(security, {
+      xAccountId: acc.oneflow,
+      jsonRpcMessageDto: { jsonrpc: '2.0', method: 'notifications/initialized' },
+    });
     expect(notified.statusCode).toBe(200);
-    const list = await sdk.mcp.mcpPost(security, { xAccountId: acc.oneflow, jsonRpcMessageDto: { jsonrpc: '2.0', method: 'tools/list', id: {}, params: {} } });
+    const list = await sdk.mcp.mcpPost(security, {
+      xAccountId: acc.oneflow,
+      jsonRpcMessageDto: { jsonrpc: '2.0', method: 'tools/list', id: {}, params: {} },
+    });
     expect(list.statusCode).toBe(200);
     expect(JSON.parse(bodies[2]!).result.tools.map((t: { name: string }) => t.name)).toEqual([
-      'oneflow_list_contracts', 'oneflow_get_contract', 'oneflow_list_workspaces', 'oneflow_list_templates',
+      'oneflow_list_contracts',
+      'oneflow_get_contract',
+      'oneflow_list_workspaces',
+      'oneflow_list_templates',
     ]);
     // mcpGet accepts only a 200 whose body ends: the SDK gets an empty, finished stream.
     const stream = await sdk.mcp.mcpGet(security, { xAccountId: acc.oneflow, mcpSessionId: 'none' });
@@ -153,15 +227,26 @@ describe('MCP with the StackOne SDK (mcp.mcpPost)', () => {
   it('answers errors in both shapes (JSON-RPC and the StackOne envelope)', async () => {
     const res = await fetch(`${server.url}/mcp`, {
       method: 'POST',
-      headers: { authorization: basic(), 'x-account-id': acc.oneflow, 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        authorization: basic(),
+        'x-account-id': acc.oneflow,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
       body: JSON.stringify({ jsonrpc: '1.0', nonsense: true }),
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
-      jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Parse error: Invalid JSON-RPC message' },
-      statusCode: 400, message: 'Parse error: Invalid JSON-RPC message', timestamp: expect.any(String),
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32000, message: 'Parse error: Invalid JSON-RPC message' },
+      statusCode: 400,
+      message: 'Parse error: Invalid JSON-RPC message',
+      timestamp: expect.any(String),
     });
-    const get = await fetch(`${server.url}/mcp`, { headers: { authorization: basic(), 'x-account-id': acc.oneflow, accept: 'text/event-stream' } });
+    const get = await fetch(`${server.url}/mcp`, {
+      headers: { authorization: basic(), 'x-account-id': acc.oneflow, accept: 'text/event-stream' },
+    });
     expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST, DELETE']);
     await get.text();
   });

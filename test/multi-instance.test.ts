@@ -52,9 +52,16 @@ beforeAll(async () => {
   lbUrl = `http://127.0.0.1:${(balancer.address() as AddressInfo).port}`;
 
   const keys = generateKeySpec('multi');
-  setup = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: keys, SWITCHBOARD_PUBLIC_URL: lbUrl }, { workers: false });
+  setup = await startTestServer(
+    { SWITCHBOARD_ENCRYPTION_KEYS: keys, SWITCHBOARD_PUBLIC_URL: lbUrl },
+    { workers: false },
+  );
   const env = {
-    DATABASE_URL: setup.databaseUrl, SWITCHBOARD_ENCRYPTION_KEYS: keys, SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1', SWITCHBOARD_PUBLIC_URL: lbUrl, SWITCHBOARD_API_KEY: setup.apiKey,
+    DATABASE_URL: setup.databaseUrl,
+    SWITCHBOARD_ENCRYPTION_KEYS: keys,
+    SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1',
+    SWITCHBOARD_PUBLIC_URL: lbUrl,
+    SWITCHBOARD_API_KEY: setup.apiKey,
   };
   for (let i = 0; i < 3; i++) processes.push(runSwitchboard(['start', '--port', '0'], env));
   backends.push(...(await Promise.all(processes.map((p) => p.ready))));
@@ -76,42 +83,63 @@ describe('three processes on one database', () => {
     // Everything below goes through the load balancer, round-robin over the three processes.
     const lb = { ...setup, url: lbUrl } as TestServer;
     const profiles = await createProfiles(lb, fakes);
-    await api(lb)('POST', '/webhooks', { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, events: ['*'] });
+    await api(lb)('POST', '/webhooks', {
+      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+      events: ['*'],
+    });
 
-    const oneflow = await Promise.all(Array.from({ length: 12 }, (_, i) => linkOneflow(lb, profiles, `mi-of-${i}`)));
+    const oneflow = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => linkOneflow(lb, profiles, `mi-of-${i}`)),
+    );
     const kustomer: string[] = [];
     for (let i = 0; i < 6; i++) kustomer.push(await linkKustomer(lb, profiles, `mi-kus-${i}`));
 
     const proxy = (account: string, path: string) =>
       api(lb)('POST', '/unified/proxy', { method: 'get', path }, { 'x-account-id': account });
-    const ofResults = await Promise.all(oneflow.flatMap((a) => [proxy(a, '/contracts'), proxy(a, '/workspaces')]));
+    const ofResults = await Promise.all(
+      oneflow.flatMap((a) => [proxy(a, '/contracts'), proxy(a, '/workspaces')]),
+    );
     expect(ofResults.every((r) => r.status === 200)).toBe(true);
 
     // Every Kustomer token expires at once; 30 concurrent callers per account across 3 processes.
     fakes.kustomer.reset();
     fakes.kustomer.tokenDelayMs = 30;
     fakes.kustomer.expireAccessTokens();
-    await setup.app.deps.db.query("UPDATE accounts SET token_expires_at = now() - interval '1 second' WHERE provider = 'kustomer'");
-    const storm = await Promise.all(kustomer.flatMap((a) => Array.from({ length: 30 }, () => proxy(a, '/v1/customers'))));
+    await setup.app.deps.db.query(
+      "UPDATE accounts SET token_expires_at = now() - interval '1 second' WHERE provider = 'kustomer'",
+    );
+    const storm = await Promise.all(
+      kustomer.flatMap((a) => Array.from({ length: 30 }, () => proxy(a, '/v1/customers'))),
+    );
     fakes.kustomer.tokenDelayMs = 0;
     expect(storm.filter((r) => r.status !== 200).map((r) => r.text.slice(0, 200))).toEqual([]);
     expect(fakes.kustomer.refreshRequests).toBe(kustomer.length);
     expect(fakes.kustomer.reusedRefreshTokens).toBe(0);
 
     // Account changes through different processes; then wait for every event to arrive.
-    for (const a of oneflow.slice(0, 6)) await api(lb)('PATCH', `/accounts/${a}`, { origin_owner_name: 'renamed' });
+    for (const a of oneflow.slice(0, 6))
+      await api(lb)('PATCH', `/accounts/${a}`, { origin_owner_name: 'renamed' });
     await api(lb)('DELETE', `/accounts/${oneflow[11]}`);
-    const events = async () => (await setup.app.deps.db.query<{ id: string }>('SELECT id FROM events')).rows.map((r) => r.id);
+    const events = async () =>
+      (await setup.app.deps.db.query<{ id: string }>('SELECT id FROM events')).rows.map((r) => r.id);
     const all = await events();
     expect(all.length).toBe(12 + 6 + 6 + 1);
     for (let i = 0; i < 200 && received.size < all.length; i++) await new Promise((r) => setTimeout(r, 50));
     expect([...received.keys()].sort()).toEqual(all.sort());
     expect([...received.values()].every((n) => n === 1)).toBe(true);
     // The delivery log is written after the receiver answers: wait for the last rows.
-    const delivered = async () => (await setup.app.deps.db.query<{ n: number }>("SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'delivered'")).rows[0]!.n;
-    for (let i = 0; i < 100 && (await delivered()) < all.length; i++) await new Promise((r) => setTimeout(r, 50));
+    const delivered = async () =>
+      (
+        await setup.app.deps.db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'delivered'",
+        )
+      ).rows[0]!.n;
+    for (let i = 0; i < 100 && (await delivered()) < all.length; i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(await delivered()).toBe(all.length);
-    const attempts = await setup.app.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_attempts');
+    const attempts = await setup.app.deps.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM webhook_attempts',
+    );
     expect(attempts.rows[0]!.n).toBe(all.length);
   }, 90_000);
 });

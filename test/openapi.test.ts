@@ -9,8 +9,12 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 /** Routes that are not part of the public API: assets and the dashboard's own pages and API. */
-const internal = (url: string) => url.startsWith('/web/') || url.startsWith('/dashboard') || url === '/openapi.json' || url === '/docs';
-const toOpenApi = (url: string) => url.replace(/:([A-Za-z]+)/g, (_m, p: string) => `{${p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}}`).replace(/\/\*$/, '/{path}');
+const internal = (url: string) =>
+  url.startsWith('/web/') || url.startsWith('/dashboard') || url === '/openapi.json' || url === '/docs';
+const toOpenApi = (url: string) =>
+  url
+    .replace(/:([A-Za-z]+)/g, (_m, p: string) => `{${p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}}`)
+    .replace(/\/\*$/, '/{path}');
 
 describe('OpenAPI', () => {
   it('serves a valid OpenAPI 3.1 document', async () => {
@@ -19,17 +23,27 @@ describe('OpenAPI', () => {
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(doc.openapi).toBe('3.1.0');
-    const resolve = (schema: { $ref?: string }) => (schema.$ref ? doc.components.schemas[schema.$ref.split('/').pop()!] : schema);
+    const resolve = (schema: { $ref?: string }) =>
+      schema.$ref ? doc.components.schemas[schema.$ref.split('/').pop()!] : schema;
     const create = doc.paths['/connect_sessions'].post;
-    expect(resolve(create.requestBody.content['application/json'].schema).required).toEqual(['origin_owner_id', 'origin_owner_name']);
-    expect(resolve(create.responses['201'].content['application/json'].schema).required).toContain('auth_link_url');
-    expect(resolve(doc.paths['/accounts/{id}'].delete.responses['404'].content['application/json'].schema).required).toEqual(['statusCode', 'message', 'timestamp']);
+    expect(resolve(create.requestBody.content['application/json'].schema).required).toEqual([
+      'origin_owner_id',
+      'origin_owner_name',
+    ]);
+    expect(resolve(create.responses['201'].content['application/json'].schema).required).toContain(
+      'auth_link_url',
+    );
+    expect(
+      resolve(doc.paths['/accounts/{id}'].delete.responses['404'].content['application/json'].schema)
+        .required,
+    ).toEqual(['statusCode', 'message', 'timestamp']);
   });
 
   it('documents every route the server registers, and nothing it does not', async () => {
     const doc = await (await fetch(`${server.url}/openapi.json`)).json();
     const documented = new Set<string>();
-    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) for (const m of Object.keys(ops)) documented.add(`${m.toUpperCase()} ${path}`);
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, unknown>>))
+      for (const m of Object.keys(ops)) documented.add(`${m.toUpperCase()} ${path}`);
     const registered = new Set(
       server.app.routes
         .filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && !internal(r.url))

@@ -61,7 +61,10 @@ describe('connect sessions through the official SDK', () => {
     expect(s.type).toBe('production');
 
     // The token is stored only as a hash.
-    const raw = await server.app.deps.db.query('SELECT token_hash::text AS h FROM connect_sessions WHERE id = $1', [s.id]);
+    const raw = await server.app.deps.db.query(
+      'SELECT token_hash::text AS h FROM connect_sessions WHERE id = $1',
+      [s.id],
+    );
     expect(JSON.stringify(raw.rows)).not.toContain(s.token);
 
     const auth = await sdk.connectSessions.authenticateConnectSession({ token: s.token });
@@ -71,34 +74,55 @@ describe('connect sessions through the official SDK', () => {
   });
 
   it('honours expires_in and refuses an expired or unknown token with 401', async () => {
-    const res = await sdk.connectSessions.createConnectSession({ originOwnerId: 'o', originOwnerName: 'O', expiresIn: 60 });
+    const res = await sdk.connectSessions.createConnectSession({
+      originOwnerId: 'o',
+      originOwnerName: 'O',
+      expiresIn: 60,
+    });
     const s = res.connectSessionTokenAuthLink!;
     const row = await server.app.deps.db.query<{ ttl: number }>(
       'SELECT extract(epoch FROM expires_at - created_at)::int AS ttl FROM connect_sessions WHERE id = $1',
       [s.id],
     );
     expect(row.rows[0]!.ttl).toBe(60);
-    await server.app.deps.db.query("UPDATE connect_sessions SET expires_at = now() - interval '1 second' WHERE id = $1", [s.id]);
-    await expect(sdk.connectSessions.authenticateConnectSession({ token: s.token })).rejects.toBeInstanceOf(errors.UnauthorizedResponse);
-    await expect(sdk.connectSessions.authenticateConnectSession({ token: 'x'.repeat(43) })).rejects.toBeInstanceOf(
+    await server.app.deps.db.query(
+      "UPDATE connect_sessions SET expires_at = now() - interval '1 second' WHERE id = $1",
+      [s.id],
+    );
+    await expect(sdk.connectSessions.authenticateConnectSession({ token: s.token })).rejects.toBeInstanceOf(
       errors.UnauthorizedResponse,
     );
+    await expect(
+      sdk.connectSessions.authenticateConnectSession({ token: 'x'.repeat(43) }),
+    ).rejects.toBeInstanceOf(errors.UnauthorizedResponse);
   });
 
-  it('does not authenticate another project\'s session token', async () => {
+  it("does not authenticate another project's session token", async () => {
     const other = client(server.url, otherProject.key);
-    const res = await other.connectSessions.createConnectSession({ originOwnerId: 'o', originOwnerName: 'O' });
-    await expect(sdk.connectSessions.authenticateConnectSession({ token: res.connectSessionTokenAuthLink!.token })).rejects.toBeInstanceOf(
-      errors.NotFoundResponse,
-    );
+    const res = await other.connectSessions.createConnectSession({
+      originOwnerId: 'o',
+      originOwnerName: 'O',
+    });
+    await expect(
+      sdk.connectSessions.authenticateConnectSession({ token: res.connectSessionTokenAuthLink!.token }),
+    ).rejects.toBeInstanceOf(errors.NotFoundResponse);
   });
 });
 
 describe('accounts through the official SDK', () => {
-  it('lists with every filter, paginates, and never shows another project\'s accounts', async () => {
-    const a1 = await seedAccount(server.app.boot.project.projectId, { originOwnerId: 'alice', provider: 'oneflow' });
-    const a2 = await seedAccount(server.app.boot.project.projectId, { originOwnerId: 'bob', provider: 'kustomer' });
-    const a3 = await seedAccount(server.app.boot.project.projectId, { originOwnerId: 'bob', provider: 'salesforce' });
+  it("lists with every filter, paginates, and never shows another project's accounts", async () => {
+    const a1 = await seedAccount(server.app.boot.project.projectId, {
+      originOwnerId: 'alice',
+      provider: 'oneflow',
+    });
+    const a2 = await seedAccount(server.app.boot.project.projectId, {
+      originOwnerId: 'bob',
+      provider: 'kustomer',
+    });
+    const a3 = await seedAccount(server.app.boot.project.projectId, {
+      originOwnerId: 'bob',
+      provider: 'salesforce',
+    });
     await server.app.deps.db.query("UPDATE accounts SET status = 'error' WHERE id = $1", [a3.id]);
     const foreign = await seedAccount(otherProject.projectId, { originOwnerId: 'alice' });
 
@@ -124,12 +148,22 @@ describe('accounts through the official SDK', () => {
     expect(got).toMatchObject({ id: a.id, provider: 'oneflow', originOwnerId: 'owner-1', status: 'active' });
     expect(got.createdAt).toBeInstanceOf(Date);
 
-    const res = await fetch(`${server.url}/accounts/${a.id}`, { headers: { authorization: `Basic ${Buffer.from(server.apiKey + ':').toString('base64')}` } });
-    const body = (await res.json()) as { credentials: Record<string, string>; setup_information: Record<string, string> };
+    const res = await fetch(`${server.url}/accounts/${a.id}`, {
+      headers: { authorization: `Basic ${Buffer.from(server.apiKey + ':').toString('base64')}` },
+    });
+    const body = (await res.json()) as {
+      credentials: Record<string, string>;
+      setup_information: Record<string, string>;
+    };
     expect(body.credentials.api_token).toBe('__secretvalue:**redacted**WXYZ');
     expect(body.setup_information.user_email).toBe('one@example.com');
 
-    const patched = (await sdk.accounts.updateAccount({ id: a.id, patchAccountExternalDto: { originOwnerName: 'Renamed', originUsername: 'ren' } })).linkedAccount!;
+    const patched = (
+      await sdk.accounts.updateAccount({
+        id: a.id,
+        patchAccountExternalDto: { originOwnerName: 'Renamed', originUsername: 'ren' },
+      })
+    ).linkedAccount!;
     expect(patched.originOwnerName).toBe('Renamed');
     expect(patched.originUsername).toBe('ren');
     expect(patched.originOwnerId).toBe('owner-1');
@@ -144,15 +178,21 @@ describe('accounts through the official SDK', () => {
     await expect(sdk.accounts.getAccount({ id: a.id })).rejects.toBeInstanceOf(errors.NotFoundResponse);
   });
 
-  it('answers 404 for another project\'s account on every operation, and changes nothing', async () => {
+  it("answers 404 for another project's account on every operation, and changes nothing", async () => {
     const foreign = await seedAccount(otherProject.projectId, { originOwnerName: 'Foreign' });
     await expect(sdk.accounts.getAccount({ id: foreign.id })).rejects.toBeInstanceOf(errors.NotFoundResponse);
-    await expect(sdk.accounts.getAccountMetaInfo({ id: foreign.id })).rejects.toBeInstanceOf(errors.NotFoundResponse);
-    await expect(sdk.accounts.updateAccount({ id: foreign.id, patchAccountExternalDto: { originOwnerName: 'x' } })).rejects.toBeInstanceOf(
+    await expect(sdk.accounts.getAccountMetaInfo({ id: foreign.id })).rejects.toBeInstanceOf(
       errors.NotFoundResponse,
     );
-    await expect(sdk.accounts.deleteAccount({ id: foreign.id })).rejects.toBeInstanceOf(errors.NotFoundResponse);
-    const still = await server.app.deps.db.query('SELECT origin_owner_name FROM accounts WHERE id = $1', [foreign.id]);
+    await expect(
+      sdk.accounts.updateAccount({ id: foreign.id, patchAccountExternalDto: { originOwnerName: 'x' } }),
+    ).rejects.toBeInstanceOf(errors.NotFoundResponse);
+    await expect(sdk.accounts.deleteAccount({ id: foreign.id })).rejects.toBeInstanceOf(
+      errors.NotFoundResponse,
+    );
+    const still = await server.app.deps.db.query('SELECT origin_owner_name FROM accounts WHERE id = $1', [
+      foreign.id,
+    ]);
     expect(still.rows[0]).toEqual({ origin_owner_name: 'Foreign' });
   });
 });
@@ -166,15 +206,23 @@ describe('connectors meta through the official SDK', () => {
     expect(sf.resources?.images?.logoUrl).toBe(`${server.url}/connectors/logos/salesforce`);
     const logo = await fetch(sf.resources!.images!.logoUrl!);
     expect(logo.headers.get('content-type')).toBe('image/svg+xml');
-    await expect(sdk.connectors.getConnectorMeta({ provider: 'nope' })).rejects.toBeInstanceOf(errors.NotFoundResponse);
+    await expect(sdk.connectors.getConnectorMeta({ provider: 'nope' })).rejects.toBeInstanceOf(
+      errors.NotFoundResponse,
+    );
   });
 });
 
 describe('authentication', () => {
   it('is 401 without credentials and with a wrong key, as typed SDK errors', async () => {
-    await expect(client(server.url, undefined).accounts.listLinkedAccounts({})).rejects.toBeInstanceOf(errors.UnauthorizedResponse);
-    await expect(client(server.url, 'sbk_wrong').accounts.listLinkedAccounts({})).rejects.toBeInstanceOf(errors.UnauthorizedResponse);
-    const err = await client(server.url, 'sbk_wrong').connectors.listConnectorsMeta({}).catch((e: unknown) => e);
+    await expect(client(server.url, undefined).accounts.listLinkedAccounts({})).rejects.toBeInstanceOf(
+      errors.UnauthorizedResponse,
+    );
+    await expect(client(server.url, 'sbk_wrong').accounts.listLinkedAccounts({})).rejects.toBeInstanceOf(
+      errors.UnauthorizedResponse,
+    );
+    const err = await client(server.url, 'sbk_wrong')
+      .connectors.listConnectorsMeta({})
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(errors.UnauthorizedResponse);
     expect((err as errors.UnauthorizedResponse).statusCode).toBe(401);
     expect((err as errors.UnauthorizedResponse).message).toBe('Invalid API key');

@@ -56,7 +56,12 @@ afterAll(async () => {
 });
 
 /** A platform call with its own `x-request-id`, so its log entry can be found. */
-async function call(method: string, path: string, body?: unknown, opts: { key?: string; headers?: Record<string, string> } = {}) {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: { key?: string; headers?: Record<string, string> } = {},
+) {
   const requestId = `pl-${randomBytes(6).toString('hex')}`;
   const res = await api(server, opts.key)(method, path, body, { 'x-request-id': requestId, ...opts.headers });
   expect(res.headers.get('x-request-id')).toBe(requestId);
@@ -71,7 +76,8 @@ async function entries(query: string, key?: string): Promise<WireLog[]> {
   return res.json.data;
 }
 
-const entriesFor = (requestIds: string[], key?: string) => entries(`?page_size=100&request_ids=${requestIds.join(',')}`, key);
+const entriesFor = (requestIds: string[], key?: string) =>
+  entries(`?page_size=100&request_ids=${requestIds.join(',')}`, key);
 
 describe('what platform logs record', () => {
   it('records a platform call: category, action, account, status, duration, no query values', async () => {
@@ -106,20 +112,46 @@ describe('what platform logs record', () => {
     expect(entry!.duration).toBeGreaterThan(0);
     expect(entry!.duration).toBeLessThan(5_000);
     // Start and end are a duration apart (to the millisecond the ISO strings keep).
-    expect(Math.abs(Date.parse(entry!.end_time) - Date.parse(entry!.start_time) - entry!.duration)).toBeLessThanOrEqual(1);
+    expect(
+      Math.abs(Date.parse(entry!.end_time) - Date.parse(entry!.start_time) - entry!.duration),
+    ).toBeLessThanOrEqual(1);
   });
 
   it('names every kind of platform call by its category and action', async () => {
     const calls: Array<[string, string, unknown, string, string, number, string | null]> = [
-      ['POST', '/connect_sessions', { origin_owner_id: 'pl-owner', origin_owner_name: 'PL Owner' }, 'connect_sessions', 'create_connect_session', 201, null],
+      [
+        'POST',
+        '/connect_sessions',
+        { origin_owner_id: 'pl-owner', origin_owner_name: 'PL Owner' },
+        'connect_sessions',
+        'create_connect_session',
+        201,
+        null,
+      ],
       ['GET', '/accounts?page_size=5', undefined, 'accounts', 'list_linked_accounts', 200, null],
       ['GET', `/accounts/${account}/meta`, undefined, 'accounts', 'get_account_meta_info', 200, account],
-      ['PATCH', `/accounts/${account}`, { origin_owner_name: 'Renamed Owner' }, 'accounts', 'update_account', 200, account],
+      [
+        'PATCH',
+        `/accounts/${account}`,
+        { origin_owner_name: 'Renamed Owner' },
+        'accounts',
+        'update_account',
+        200,
+        account,
+      ],
       ['GET', '/connectors/meta/oneflow', undefined, 'connectors', 'get_connector_meta', 200, null],
       ['GET', '/connector_profiles', undefined, 'connector_profiles', 'list_connector_profiles', 200, null],
       // Answered by the GET route: logged once, under its name, with the method used.
       ['HEAD', '/connector_profiles', undefined, 'connector_profiles', 'list_connector_profiles', 200, null],
-      ['POST', '/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['*'] }, 'webhooks', 'create_webhook', 201, null],
+      [
+        'POST',
+        '/webhooks',
+        { url: 'http://127.0.0.1:9/hook', events: ['*'] },
+        'webhooks',
+        'create_webhook',
+        201,
+        null,
+      ],
       ['GET', '/actions', undefined, 'actions', 'list_actions_meta', 200, null],
       ['GET', '/requests/logs', undefined, 'request_logs', 'list_logs', 200, null],
     ];
@@ -127,7 +159,19 @@ describe('what platform logs record', () => {
     for (const [method, path, body, category, action, status, accountId] of calls) {
       const res = await call(method, path, body);
       expect(res.status, `${method} ${path}: ${res.text}`).toBe(status);
-      made.push({ requestId: res.requestId, expected: { request_id: res.requestId, category, action, http_method: method, path: path.split('?')[0], status, success: true, account_id: accountId } });
+      made.push({
+        requestId: res.requestId,
+        expected: {
+          request_id: res.requestId,
+          category,
+          action,
+          http_method: method,
+          path: path.split('?')[0],
+          status,
+          success: true,
+          account_id: accountId,
+        },
+      });
     }
     const logged = await entriesFor(made.map((m) => m.requestId));
     const byRequest = new Map(logged.map((l) => [l.request_id, l]));
@@ -140,28 +184,41 @@ describe('what platform logs record', () => {
     const proxy = await call('POST', '/unified/proxy', { path: '/contracts' }, onAccount);
     const raw = await call('GET', `/proxy/${account}/contracts`);
     const rpc = await call('POST', '/actions/rpc', { action: 'oneflow_list_contracts' }, onAccount);
-    const mcp = await call('POST', '/mcp', { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { headers: { ...onAccount.headers, accept: 'application/json, text/event-stream' } });
+    const mcp = await call(
+      'POST',
+      '/mcp',
+      { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+      { headers: { ...onAccount.headers, accept: 'application/json, text/event-stream' } },
+    );
     const mcpDelete = await call('DELETE', '/mcp', undefined, onAccount);
     expect([proxy.status, raw.status, rpc.status, mcpDelete.status]).toEqual([200, 200, 200, 200]);
     expect(mcp.status).toBeLessThan(500);
     const ids = [proxy, raw, rpc, mcp, mcpDelete].map((r) => r.requestId);
     expect(await entriesFor(ids)).toEqual([]);
     const requestLogs = await api(server)('GET', `/requests/logs?page_size=100&request_ids=${ids.join(',')}`);
-    expect(requestLogs.json.data.map((l: { request_id: string }) => l.request_id).sort()).toEqual([proxy, raw, rpc].map((r) => r.requestId).sort());
+    expect(requestLogs.json.data.map((l: { request_id: string }) => l.request_id).sort()).toEqual(
+      [proxy, raw, rpc].map((r) => r.requestId).sort(),
+    );
   });
 
   it('records failed calls with success=false, and nothing for calls without a valid API key', async () => {
     const unknown = await call('GET', '/accounts/acc_does_not_exist');
     const badBody = await call('POST', '/connect_sessions', { origin_owner_id: 'x' });
-    const badJson = await call('POST', '/webhooks', '{"url":', { headers: { 'content-type': 'application/json' } });
+    const badJson = await call('POST', '/webhooks', '{"url":', {
+      headers: { 'content-type': 'application/json' },
+    });
     const badFilter = await call('GET', '/requests/platform-logs?order_by=size');
     expect([unknown.status, badBody.status, badJson.status, badFilter.status]).toEqual([404, 400, 400, 400]);
     const wrongKey = await call('GET', '/accounts', undefined, { key: 'sbk_not_a_key' });
     const noKey = await fetch(`${server.url}/accounts`, { headers: { 'x-request-id': 'pl-no-key' } });
     expect([wrongKey.status, noKey.status]).toEqual([401, 401]);
 
-    const logged = await entriesFor([unknown, badBody, badJson, badFilter, wrongKey].map((r) => r.requestId).concat('pl-no-key'));
-    const summary = Object.fromEntries(logged.map((l) => [l.request_id, [l.category, l.action, l.status, l.success, l.account_id]]));
+    const logged = await entriesFor(
+      [unknown, badBody, badJson, badFilter, wrongKey].map((r) => r.requestId).concat('pl-no-key'),
+    );
+    const summary = Object.fromEntries(
+      logged.map((l) => [l.request_id, [l.category, l.action, l.status, l.success, l.account_id]]),
+    );
     expect(summary).toEqual({
       [unknown.requestId]: ['accounts', 'get_account', 404, false, 'acc_does_not_exist'],
       [badBody.requestId]: ['connect_sessions', 'create_connect_session', 400, false, null],
@@ -170,7 +227,9 @@ describe('what platform logs record', () => {
     });
     const failures = await entries('?success=false&page_size=100');
     expect(failures.every((l) => !l.success && l.status >= 400)).toBe(true);
-    expect(failures.map((l) => l.request_id)).toEqual(expect.arrayContaining([unknown.requestId, badBody.requestId, badJson.requestId]));
+    expect(failures.map((l) => l.request_id)).toEqual(
+      expect.arrayContaining([unknown.requestId, badBody.requestId, badJson.requestId]),
+    );
     const notFound = await entries(`?status_codes=404&request_ids=${unknown.requestId},${badBody.requestId}`);
     expect(notFound.map((l) => l.request_id)).toEqual([unknown.requestId]);
   });
@@ -180,12 +239,18 @@ describe('what platform logs record', () => {
     const res = await call('GET', `/connectors/meta?include=${token}&access_token=${token}`);
     expect(res.status).toBe(200);
     const [entry] = await entriesFor([res.requestId]);
-    expect(entry).toMatchObject({ path: '/connectors/meta', url: '/connectors/meta?include=…&access_token=…', action: 'list_connectors_meta' });
+    expect(entry).toMatchObject({
+      path: '/connectors/meta',
+      url: '/connectors/meta?include=…&access_token=…',
+      action: 'list_connectors_meta',
+    });
     // The listing call carries the value too, in a filter: its own entry keeps only the names.
     const searched = await call('GET', `/requests/platform-logs?request_ids=${token}`);
     expect(searched.json.data).toEqual([]);
     const all = await list('?page_size=100');
-    expect(all.json.data.find((l: WireLog) => l.request_id === searched.requestId)).toMatchObject({ url: '/requests/platform-logs?request_ids=…' });
+    expect(all.json.data.find((l: WireLog) => l.request_id === searched.requestId)).toMatchObject({
+      url: '/requests/platform-logs?request_ids=…',
+    });
     expect(all.text).not.toContain(token);
     const stored = await server.app.deps.db.query('SELECT * FROM platform_logs');
     expect(JSON.stringify(stored.rows)).not.toContain(token);
@@ -193,18 +258,32 @@ describe('what platform logs record', () => {
   });
 
   it('tells dashboard calls (session cookie) from API-key calls', async () => {
-    const signIn = await fetch(`${server.url}/dashboard/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: server.apiKey }) });
+    const signIn = await fetch(`${server.url}/dashboard/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api_key: server.apiKey }),
+    });
     expect(signIn.status).toBe(201);
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
-    const res = await fetch(`${server.url}/accounts`, { headers: { cookie, 'x-request-id': 'pl-dashboard' } });
+    const res = await fetch(`${server.url}/accounts`, {
+      headers: { cookie, 'x-request-id': 'pl-dashboard' },
+    });
     expect(res.status).toBe(200);
-    expect(await entries('?source_types=dashboard')).toEqual([expect.objectContaining({ request_id: 'pl-dashboard', source_type: 'dashboard', action: 'list_linked_accounts' })]);
-    expect((await entries('?source_types=api&page_size=100')).every((l) => l.source_type === 'api')).toBe(true);
+    expect(await entries('?source_types=dashboard')).toEqual([
+      expect.objectContaining({
+        request_id: 'pl-dashboard',
+        source_type: 'dashboard',
+        action: 'list_linked_accounts',
+      }),
+    ]);
+    expect((await entries('?source_types=api&page_size=100')).every((l) => l.source_type === 'api')).toBe(
+      true,
+    );
   });
 });
 
 describe('GET /requests/platform-logs', () => {
-  it('filters by the contract\'s keys', async () => {
+  it("filters by the contract's keys", async () => {
     // A few milliseconds of margin: times are kept to the millisecond (a start is its end minus the duration).
     const before = new Date(Date.now() - 5).toISOString();
     const created = await call('POST', '/webhooks', { url: 'http://127.0.0.1:9/filters', events: ['*'] });
@@ -212,11 +291,17 @@ describe('GET /requests/platform-logs', () => {
     const after = new Date(Date.now() + 5).toISOString();
     const ids = `request_ids=${created.requestId},${got.requestId}`;
 
-    expect((await entries(`?${ids}&http_methods=post`)).map((l) => l.request_id)).toEqual([created.requestId]);
-    expect((await entries(`?${ids}&actions=get_webhook,list_webhooks`)).map((l) => l.request_id)).toEqual([got.requestId]);
+    expect((await entries(`?${ids}&http_methods=post`)).map((l) => l.request_id)).toEqual([
+      created.requestId,
+    ]);
+    expect((await entries(`?${ids}&actions=get_webhook,list_webhooks`)).map((l) => l.request_id)).toEqual([
+      got.requestId,
+    ]);
     expect((await entries(`?${ids}&categories=webhooks&resources=webhooks`)).length).toBe(2);
     expect(await entries(`?${ids}&categories=accounts`)).toEqual([]);
-    expect((await entries(`?start_date=${before}&end_date=${after}&categories=webhooks`)).map((l) => l.request_id)).toEqual([got.requestId, created.requestId]);
+    expect(
+      (await entries(`?start_date=${before}&end_date=${after}&categories=webhooks`)).map((l) => l.request_id),
+    ).toEqual([got.requestId, created.requestId]);
     expect(await entries(`?${ids}&start_date=${after}`)).toEqual([]);
     expect(await entries(`?${ids}&end_date=${before}`)).toEqual([]);
     expect((await entries(`?${ids}&success=true&status_codes=201,200`)).length).toBe(2);
@@ -251,14 +336,24 @@ describe('GET /requests/platform-logs', () => {
     const statuses = byStatus.map((l) => l.status);
     expect(statuses).toEqual([...statuses].sort((a, b) => a - b));
     expect(statuses[statuses.length - 1]).toBe(404);
-    const byDuration = await entries('?categories=accounts&order_by=duration&order_direction=desc&page_size=100');
+    const byDuration = await entries(
+      '?categories=accounts&order_by=duration&order_direction=desc&page_size=100',
+    );
     const durations = byDuration.map((l) => l.duration);
     expect(durations).toEqual([...durations].sort((a, b) => b - a));
     // The SDK may send order_by twice (its filter's copy first): the last one wins.
-    expect((await entries('?categories=accounts&order_by=duration&order_by=eventDatetime&page_size=100')).map((l) => l.id)).toEqual(all.map((l) => l.id));
+    expect(
+      (await entries('?categories=accounts&order_by=duration&order_by=eventDatetime&page_size=100')).map(
+        (l) => l.id,
+      ),
+    ).toEqual(all.map((l) => l.id));
     // Request-log orders that mean nothing here keep the default order.
-    expect((await entries('?categories=accounts&order_by=provider&page_size=100')).map((l) => l.id)).toEqual(all.map((l) => l.id));
-    expect((await entries('?categories=accounts&order_direction=asc&page_size=100')).map((l) => l.id)).toEqual(all.map((l) => l.id).reverse());
+    expect((await entries('?categories=accounts&order_by=provider&page_size=100')).map((l) => l.id)).toEqual(
+      all.map((l) => l.id),
+    );
+    expect(
+      (await entries('?categories=accounts&order_direction=asc&page_size=100')).map((l) => l.id),
+    ).toEqual(all.map((l) => l.id).reverse());
   });
 
   it('answers bad filters with a 400 naming the field', async () => {
@@ -277,7 +372,11 @@ describe('GET /requests/platform-logs', () => {
       const res = await list(`?${query}`);
       expect(res.status, query).toBe(400);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(res.json, query).toMatchObject({ statusCode: 400, message: expect.stringContaining(field), timestamp: ISO });
+      expect(res.json, query).toMatchObject({
+        statusCode: 400,
+        message: expect.stringContaining(field),
+        timestamp: ISO,
+      });
     }
   });
 
@@ -298,9 +397,20 @@ describe('GET /requests/platform-logs', () => {
   });
 
   it('is read by the official SDK (listPlatformLogs with flattened filters)', async () => {
-    const sdk = new StackOne({ serverURL: server.url, security: { username: server.apiKey, password: '' }, retryConfig: { strategy: 'none' }, timeoutMs: 10_000 });
+    const sdk = new StackOne({
+      serverURL: server.url,
+      security: { username: server.apiKey, password: '' },
+      retryConfig: { strategy: 'none' },
+      timeoutMs: 10_000,
+    });
     const res = await sdk.requestLogs.listPlatformLogs({
-      filter: { categories: 'accounts', sourceTypes: 'api', success: true, startDate: new Date(Date.now() - 3_600_000), orderBy: StackoneListPlatformLogsQueryParamRequestLogsOrderBy.Duration },
+      filter: {
+        categories: 'accounts',
+        sourceTypes: 'api',
+        success: true,
+        startDate: new Date(Date.now() - 3_600_000),
+        orderBy: StackoneListPlatformLogsQueryParamRequestLogsOrderBy.Duration,
+      },
       orderBy: StackoneListPlatformLogsQueryParamOrderBy.EventDatetime,
       orderDirection: StackoneListPlatformLogsQueryParamOrderDirection.Desc,
       pageSize: 2,
@@ -309,20 +419,38 @@ describe('GET /requests/platform-logs', () => {
     const page = res.platformLogsPaginated!;
     expect(page.data).toHaveLength(2);
     for (const log of page.data) {
-      expect(log).toMatchObject({ category: 'accounts', success: true, projectId: server.app.boot.project.projectId, sourceType: 'api', httpMethod: expect.any(String) });
+      expect(log).toMatchObject({
+        category: 'accounts',
+        success: true,
+        projectId: server.app.boot.project.projectId,
+        sourceType: 'api',
+        httpMethod: expect.any(String),
+      });
       expect(log.startTime).toBeInstanceOf(Date);
       expect(log.eventDatetime).toBeInstanceOf(Date);
       expect(typeof log.status).toBe('number');
       expect(typeof log.duration).toBe('number');
     }
-    expect(page.data[0]!.eventDatetime!.getTime()).toBeGreaterThanOrEqual(page.data[1]!.eventDatetime!.getTime());
+    expect(page.data[0]!.eventDatetime!.getTime()).toBeGreaterThanOrEqual(
+      page.data[1]!.eventDatetime!.getTime(),
+    );
     expect(page.next).toEqual(expect.any(String));
-    const second = await sdk.requestLogs.listPlatformLogs({ filter: { categories: 'accounts', sourceTypes: 'api', success: true }, next: page.next!, pageSize: 2 });
+    const second = await sdk.requestLogs.listPlatformLogs({
+      filter: { categories: 'accounts', sourceTypes: 'api', success: true },
+      next: page.next!,
+      pageSize: 2,
+    });
     expect(second.platformLogsPaginated!.data.map((l) => l.requestId)).not.toContain(page.data[0]!.requestId);
 
-    const byAccount = await sdk.requestLogs.listPlatformLogs({ filter: { accountIds: account, httpMethods: 'PATCH' } });
-    expect(byAccount.platformLogsPaginated!.data).toEqual([expect.objectContaining({ accountId: account, action: 'update_account', status: 200 })]);
-    const bad = await sdk.requestLogs.listPlatformLogs({ filter: { statusCodes: 'abc' } }).catch((e: unknown) => e);
+    const byAccount = await sdk.requestLogs.listPlatformLogs({
+      filter: { accountIds: account, httpMethods: 'PATCH' },
+    });
+    expect(byAccount.platformLogsPaginated!.data).toEqual([
+      expect.objectContaining({ accountId: account, action: 'update_account', status: 200 }),
+    ]);
+    const bad = await sdk.requestLogs
+      .listPlatformLogs({ filter: { statusCodes: 'abc' } })
+      .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(errors.BadRequestResponse);
   });
 });
@@ -358,12 +486,32 @@ describe('writing platform logs', () => {
   }
 
   const testEntry = (id: string, extra: Partial<PlatformLog> = {}): PlatformLog => ({
-    id, requestId: id, projectId: server.app.boot.project.projectId, accountId: null, category: 'accounts', action: 'list_linked_accounts',
-    resource: 'accounts', subResource: null, httpMethod: 'GET', path: '/accounts', url: '/accounts', status: 200, durationMs: 1.25,
-    sourceIp: '127.0.0.1', sourceType: 'api', startTime: new Date(), endTime: new Date(), ...extra,
+    id,
+    requestId: id,
+    projectId: server.app.boot.project.projectId,
+    accountId: null,
+    category: 'accounts',
+    action: 'list_linked_accounts',
+    resource: 'accounts',
+    subResource: null,
+    httpMethod: 'GET',
+    path: '/accounts',
+    url: '/accounts',
+    status: 200,
+    durationMs: 1.25,
+    sourceIp: '127.0.0.1',
+    sourceType: 'api',
+    startTime: new Date(),
+    endTime: new Date(),
+    ...extra,
   });
   const countLike = async (prefix: string) =>
-    (await server.app.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM platform_logs WHERE id LIKE $1', [`${prefix}%`])).rows[0]!.n;
+    (
+      await server.app.deps.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM platform_logs WHERE id LIKE $1',
+        [`${prefix}%`],
+      )
+    ).rows[0]!.n;
 
   it('writes in batches within the interval, without being asked to flush', async () => {
     const { writer } = writerWithLog({ batchSize: 3, intervalMs: 30 });
@@ -383,7 +531,9 @@ describe('writing platform logs', () => {
     writer.record(testEntry('plog_ok_2'));
     await writer.close();
     expect(warnings.map((w) => w.msg)).toEqual(['platform log write failed: entries dropped']);
-    const rows = await server.app.deps.db.query<{ id: string; path: string; account_id: string }>("SELECT id, path, account_id FROM platform_logs WHERE id IN ('plog_ok_1', 'plog_ok_2', 'plog_bad_1') ORDER BY id");
+    const rows = await server.app.deps.db.query<{ id: string; path: string; account_id: string }>(
+      "SELECT id, path, account_id FROM platform_logs WHERE id IN ('plog_ok_1', 'plog_ok_2', 'plog_bad_1') ORDER BY id",
+    );
     expect(rows.rows).toEqual([
       { id: 'plog_ok_1', path: '/accounts/x', account_id: 'acc_' },
       { id: 'plog_ok_2', path: '/accounts', account_id: null },
@@ -393,7 +543,9 @@ describe('writing platform logs', () => {
   it('loses only the batch whose connection is cut mid-COPY, with a warning, and goes on', async () => {
     // The writer gets a pool of its own, named, so the cut below can only hit its COPY and never
     // the server's own log writer flushing into the same table meanwhile.
-    const own = createPool(`${server.databaseUrl}${server.databaseUrl.includes('?') ? '&' : '?'}application_name=plog_cut_writer`);
+    const own = createPool(
+      `${server.databaseUrl}${server.databaseUrl.includes('?') ? '&' : '?'}application_name=plog_cut_writer`,
+    );
     const warnings: Array<Record<string, unknown>> = [];
     const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
     const writer = createPlatformLogWriter({ ...server.app.deps, db: own, log }, {});
@@ -427,7 +579,9 @@ describe('writing platform logs', () => {
   /** This server's `switchboard_log_entries_total` for platform logs, as /metrics shows it. */
   const entriesMetric = async (outcome: 'written' | 'dropped') => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith(`switchboard_log_entries_total{table="platform_logs",outcome="${outcome}"}`));
+    const line = text
+      .split('\n')
+      .find((l) => l.startsWith(`switchboard_log_entries_total{table="platform_logs",outcome="${outcome}"}`));
     return line ? Number(line.split(' ').pop()) : 0;
   };
 
@@ -437,7 +591,9 @@ describe('writing platform logs', () => {
     for (let i = 0; i < 5; i++) writer.record(testEntry(`plog_bound_${i}`));
     await writer.close();
     expect(await countLike('plog_bound_')).toBe(3);
-    expect(warnings).toEqual([expect.objectContaining({ msg: 'platform log queue full: entries dropped', dropped: 2 })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({ msg: 'platform log queue full: entries dropped', dropped: 2 }),
+    ]);
     // Operators see it in /metrics (the server's own platform-log writer counts there too).
     expect(await entriesMetric('dropped')).toBe(dropped + 2);
     expect(await entriesMetric('written')).toBeGreaterThanOrEqual(written + 3);
@@ -448,7 +604,7 @@ describe('writing platform logs', () => {
 });
 
 describe('retention and deleted projects', () => {
-  it('purges rows past the request-log retention, and a deleted project\'s rows', async () => {
+  it("purges rows past the request-log retention, and a deleted project's rows", async () => {
     const own = await startTestServer({ SWITCHBOARD_REQUEST_LOG_RETENTION_DAYS: '7' }, { workers: false });
     try {
       const db = own.app.deps.db;
@@ -463,7 +619,9 @@ describe('retention and deleted projects', () => {
       await row('plog_recent', 6);
       // Retention is the workers' housekeeping (this server runs none: the pass is called here).
       expect((await housekeeping(own.app.deps)).logsRemoved).toBe(1);
-      const ids = (await api(own)('GET', '/requests/platform-logs?page_size=100')).json.data.map((l: WireLog) => l.id);
+      const ids = (await api(own)('GET', '/requests/platform-logs?page_size=100')).json.data.map(
+        (l: WireLog) => l.id,
+      );
       expect(ids).toContain('plog_recent');
       expect(ids).not.toContain('plog_old');
 
@@ -475,7 +633,9 @@ describe('retention and deleted projects', () => {
       expect((await api(own, key)('GET', '/requests/platform-logs')).json.data).toHaveLength(1);
       // A read flushes what is pending (the listing call above included) before the project goes.
       await api(own)('GET', '/requests/platform-logs');
-      expect((await db.query('SELECT 1 FROM platform_logs WHERE project_id = $1', [gone.projectId])).rowCount).toBe(2);
+      expect(
+        (await db.query('SELECT 1 FROM platform_logs WHERE project_id = $1', [gone.projectId])).rowCount,
+      ).toBe(2);
       await db.query('DELETE FROM projects WHERE id = $1', [gone.projectId]);
       const left = await db.query<{ project_id: string }>('SELECT DISTINCT project_id FROM platform_logs');
       expect(left.rows.map((r) => r.project_id)).toEqual([own.app.boot.project.projectId]);

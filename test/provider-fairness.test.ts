@@ -25,7 +25,9 @@ afterEach(async () => {
 /** A provider whose `/slow` requests are held until the test answers them; everything else answers at once. */
 async function providerWithHeldCalls() {
   const held: ServerResponse[] = [];
-  const up = await startUpstream((req, res) => (req.url.includes('/slow') ? held.push(res) : json(200, { ok: true })(req, res)));
+  const up = await startUpstream((req, res) =>
+    req.url.includes('/slow') ? held.push(res) : json(200, { ok: true })(req, res),
+  );
   cleanups.push(() => up.close());
   return { up, held };
 }
@@ -37,7 +39,11 @@ async function twoProjects(server: TestServer, up: ScriptedUpstream, accountsOfB
   await addApiKey(server.app.deps.db, projectB.projectId, keyB);
   const serverB: TestServer = { ...server, apiKey: keyB };
   const link = async (s: TestServer, owner: string) => {
-    const profile = await api(s)('POST', '/connector_profiles', { provider: 'oneflow', default: false, overrides: { base_url: `${up.url}/v1` } });
+    const profile = await api(s)('POST', '/connector_profiles', {
+      provider: 'oneflow',
+      default: false,
+      overrides: { base_url: `${up.url}/v1` },
+    });
     // linkOneflow only reads the profile id from its second argument when none is given.
     return linkOneflow(s, {} as Parameters<typeof linkOneflow>[1], owner, profile.json.id);
   };
@@ -51,7 +57,11 @@ async function twoProjects(server: TestServer, up: ScriptedUpstream, accountsOfB
 function trickleUpload(server: TestServer, key: string, accountId: string, everyMs: number) {
   const req = http.request(`${server.url}/proxy/${accountId}/contracts`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}`, 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}`,
+      'content-type': 'application/octet-stream',
+      'transfer-encoding': 'chunked',
+    },
   });
   let settled = false;
   const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -95,21 +105,35 @@ describe('M5: provider connections are shared fairly between projects', () => {
     const { a, b, serverB } = await twoProjects(server, up, Math.ceil(perProject / perAccount));
 
     // B fills its share: every one of its accounts holds as many calls as an account may.
-    const slow = b.flatMap((account) => Array.from({ length: perAccount }, () => onAccount(serverB, account)('POST', '/unified/proxy', { path: '/slow' })));
+    const slow = b.flatMap((account) =>
+      Array.from({ length: perAccount }, () =>
+        onAccount(serverB, account)('POST', '/unified/proxy', { path: '/slow' }),
+      ),
+    );
     await waitFor(() => held.length === perProject, 15_000);
 
     const overAccount = await onAccount(serverB, b[0]!)('POST', '/unified/proxy', { path: '/contracts' });
     expect(overAccount.status).toBe(429);
     expect(overAccount.headers.get('retry-after')).toBe('1');
-    expect(overAccount.json).toMatchObject({ statusCode: 429, message: `This account already has ${perAccount} calls in flight to Oneflow: try again when one has answered` });
+    expect(overAccount.json).toMatchObject({
+      statusCode: 429,
+      message: `This account already has ${perAccount} calls in flight to Oneflow: try again when one has answered`,
+    });
     // A new account of B's does not escape the project's share.
     const third = await (async () => {
-      const profile = await api(serverB)('POST', '/connector_profiles', { provider: 'oneflow', default: false, overrides: { base_url: `${up.url}/v1` } });
+      const profile = await api(serverB)('POST', '/connector_profiles', {
+        provider: 'oneflow',
+        default: false,
+        overrides: { base_url: `${up.url}/v1` },
+      });
       return linkOneflow(serverB, {} as Parameters<typeof linkOneflow>[1], 'tenant-b-extra', profile.json.id);
     })();
     const overProject = await onAccount(serverB, third)('POST', '/unified/proxy', { path: '/contracts' });
     expect(overProject.status).toBe(429);
-    expect(overProject.json).toMatchObject({ statusCode: 429, message: `This project already has ${perProject} calls in flight to Oneflow: try again when one has answered` });
+    expect(overProject.json).toMatchObject({
+      statusCode: 429,
+      message: `This project already has ${perProject} calls in flight to Oneflow: try again when one has answered`,
+    });
 
     // A's call on the same provider origin is answered while B's calls are all still held.
     const started = performance.now();
@@ -131,7 +155,10 @@ describe('M5: provider connections are shared fairly between projects', () => {
     // A pool of two connections per origin, which project B's two stalled uploads hold.
     const pool = new Agent({ connections: 2, keepAliveTimeout: 10_000 });
     cleanups.push(() => pool.close());
-    const server = await startTestServer({ SWITCHBOARD_PROXY_LIFETIME_MS: '1500' }, { workers: false, http: pool });
+    const server = await startTestServer(
+      { SWITCHBOARD_PROXY_LIFETIME_MS: '1500' },
+      { workers: false, http: pool },
+    );
     cleanups.push(() => server.close());
     const { up } = await providerWithHeldCalls();
     const { a, b, serverB } = await twoProjects(server, up, 2);
@@ -167,7 +194,10 @@ describe('M5: provider connections are shared fairly between projects', () => {
     const server = await startTestServer({}, { workers: false, http: pool });
     cleanups.push(() => server.close());
     // The limits are settings; shortened here so the test runs in seconds.
-    (server.app.deps.settings as { rawUpload?: { idleMs: number; lifetimeMs: number } }).rawUpload = { idleMs: 800, lifetimeMs: 3_000 };
+    (server.app.deps.settings as { rawUpload?: { idleMs: number; lifetimeMs: number } }).rawUpload = {
+      idleMs: 800,
+      lifetimeMs: 3_000,
+    };
     const { up } = await providerWithHeldCalls();
     const { b, serverB } = await twoProjects(server, up, 1);
     const account = b[0]!;
@@ -178,7 +208,10 @@ describe('M5: provider connections are shared fairly between projects', () => {
     stalled.stopSending();
     const cut = await stalled.answer;
     expect(cut.status).toBe(408);
-    expect(JSON.parse(cut.body)).toMatchObject({ statusCode: 408, message: 'The upload stalled: no data for 1 s' });
+    expect(JSON.parse(cut.body)).toMatchObject({
+      statusCode: 408,
+      message: 'The upload stalled: no data for 1 s',
+    });
 
     // A byte every 200 ms is never idle, but the upload still ends at the total limit.
     const started = performance.now();
@@ -186,7 +219,10 @@ describe('M5: provider connections are shared fairly between projects', () => {
     cleanups.push(async () => endless.destroy());
     const ended = await endless.answer;
     expect(ended.status).toBe(408);
-    expect(JSON.parse(ended.body)).toMatchObject({ statusCode: 408, message: 'Oneflow did not answer within 3 s' });
+    expect(JSON.parse(ended.body)).toMatchObject({
+      statusCode: 408,
+      message: 'Oneflow did not answer within 3 s',
+    });
     expect(performance.now() - started).toBeLessThan(10_000);
   }, 60_000);
 });

@@ -26,13 +26,21 @@ beforeAll(async () => {
   acc.kustomer = await linkKustomer(server, profiles);
   acc.salesforce = await linkSalesforce(server, profiles);
   // A second Oneflow profile whose API is the scripted upstream (5xx, redirects, binary bodies…).
-  const scripted = await api(server)('POST', '/connector_profiles', { provider: 'oneflow', default: false, overrides: { base_url: `${up.url}/v1` } });
+  const scripted = await api(server)('POST', '/connector_profiles', {
+    provider: 'oneflow',
+    default: false,
+    overrides: { base_url: `${up.url}/v1` },
+  });
   acc.scripted = await linkOneflow(server, profiles, 'scripted-owner', scripted.json.id);
   const k = fakes.kustomer.url;
   const scriptedK = await api(server)('POST', '/connector_profiles', {
-    provider: 'kustomer', default: false, overrides: { authorization_url: `${k}/oauth/authorize`, token_url: `${k}/oauth/token`, base_url: up.url },
+    provider: 'kustomer',
+    default: false,
+    overrides: { authorization_url: `${k}/oauth/authorize`, token_url: `${k}/oauth/token`, base_url: up.url },
   });
-  acc.scriptedOAuth = (await kustomerAccount(server, fakes, scriptedK.json.id, { owner: 'scripted-oauth' })).id;
+  acc.scriptedOAuth = (
+    await kustomerAccount(server, fakes, scriptedK.json.id, { owner: 'scripted-oauth' })
+  ).id;
 });
 afterAll(async () => {
   await server?.close();
@@ -40,45 +48,75 @@ afterAll(async () => {
   await up?.close();
 });
 
-const sdk = () => new StackOne({ serverURL: server.url, security: { username: server.apiKey, password: '' }, retryConfig: { strategy: 'none' }, timeoutMs: 15_000 });
+const sdk = () =>
+  new StackOne({
+    serverURL: server.url,
+    security: { username: server.apiKey, password: '' },
+    retryConfig: { strategy: 'none' },
+    timeoutMs: 15_000,
+  });
 const last = <T>(xs: T[]) => xs[xs.length - 1]!;
 
-describe('POST /unified/proxy injects each connector\'s credentials', () => {
+describe("POST /unified/proxy injects each connector's credentials", () => {
   it('Kustomer: Bearer access token, URL from the org base (profile override), query kept', async () => {
     const before = fakes.kustomer.requests.length;
-    const res = await onAccount(server, acc.kustomer)('POST', '/unified/proxy', { method: 'get', path: '/v1/customers?pageSize=2' });
+    const res = await onAccount(server, acc.kustomer)('POST', '/unified/proxy', {
+      method: 'get',
+      path: '/v1/customers?pageSize=2',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const seen = fakes.kustomer.requests.slice(before);
     expect(seen.map((r) => `${r.method} ${r.path}?${r.rawQuery}`)).toEqual(['GET /v1/customers?pageSize=2']);
     const token = seen[0]!.headers.authorization!.replace(/^Bearer /, '');
     expect(fakes.kustomer.isAccessTokenValid(token)).toBe(true);
-    const stored = await server.app.deps.db.query('SELECT credentials FROM accounts WHERE id = $1', [acc.kustomer]);
+    const stored = await server.app.deps.db.query('SELECT credentials FROM accounts WHERE id = $1', [
+      acc.kustomer,
+    ]);
     expect(openCredentials(server, stored.rows[0].credentials).access_token).toBe(token);
     expect(res.json).toEqual({
       status: 200,
-      headers: expect.objectContaining({ 'content-type': 'application/json;charset=UTF-8', 'x-ratelimit-limit': '1000' }),
+      headers: expect.objectContaining({
+        'content-type': 'application/json;charset=UTF-8',
+        'x-ratelimit-limit': '1000',
+      }),
       data: {
         data: fakes.kustomer.customers.slice(0, 2),
-        links: { self: '/v1/customers?page=1&pageSize=2', first: '/v1/customers?page=1&pageSize=2', prev: null, next: '/v1/customers?page=2&pageSize=2' },
+        links: {
+          self: '/v1/customers?page=1&pageSize=2',
+          first: '/v1/customers?page=1&pageSize=2',
+          prev: null,
+          next: '/v1/customers?page=2&pageSize=2',
+        },
         meta: { page: 1, pageSize: 2, totalPages: 15 },
       },
     });
   });
 
-  it('Salesforce: Bearer token to the account\'s instance_url', async () => {
+  it("Salesforce: Bearer token to the account's instance_url", async () => {
     const before = fakes.salesforce.requests.length;
-    const res = await onAccount(server, acc.salesforce)('POST', '/unified/proxy', { path: '/services/data/v60.0/query?q=SELECT+Id,Name+FROM+Account+ORDER+BY+Name+LIMIT+2' });
+    const res = await onAccount(server, acc.salesforce)('POST', '/unified/proxy', {
+      path: '/services/data/v60.0/query?q=SELECT+Id,Name+FROM+Account+ORDER+BY+Name+LIMIT+2',
+    });
     expect(res.status).toBe(200);
     const seen = fakes.salesforce.requests.slice(before);
     expect(seen).toHaveLength(1);
     expect(seen[0]!.path).toBe('/services/data/v60.0/query');
-    expect(fakes.salesforce.isAccessTokenValid(seen[0]!.headers.authorization!.replace(/^Bearer /, ''))).toBe(true);
+    expect(fakes.salesforce.isAccessTokenValid(seen[0]!.headers.authorization!.replace(/^Bearer /, ''))).toBe(
+      true,
+    );
     expect(res.json.data).toEqual({
       totalSize: 2,
       done: true,
       records: [
-        { attributes: { type: 'Account', url: expect.stringMatching(/^\/services\/data\/v60\.0\/sobjects\/Account\//) }, Id: expect.any(String), Name: 'Acme Corp' },
+        {
+          attributes: {
+            type: 'Account',
+            url: expect.stringMatching(/^\/services\/data\/v60\.0\/sobjects\/Account\//),
+          },
+          Id: expect.any(String),
+          Name: 'Acme Corp',
+        },
         { attributes: { type: 'Account', url: expect.any(String) }, Id: expect.any(String), Name: 'Globex' },
       ],
     });
@@ -87,7 +125,10 @@ describe('POST /unified/proxy injects each connector\'s credentials', () => {
 
   it('Oneflow: the API token and user email headers, under the /v1 base', async () => {
     const before = fakes.oneflow.requests.length;
-    const res = await onAccount(server, acc.oneflow)('POST', '/unified/proxy', { method: 'get', path: '/contracts?limit=2' });
+    const res = await onAccount(server, acc.oneflow)('POST', '/unified/proxy', {
+      method: 'get',
+      path: '/contracts?limit=2',
+    });
     expect(res.status).toBe(200);
     const seen = fakes.oneflow.requests.slice(before);
     expect(seen.map((r) => r.path)).toEqual(['/v1/contracts']);
@@ -95,7 +136,11 @@ describe('POST /unified/proxy injects each connector\'s credentials', () => {
     expect(seen[0]!.headers['x-oneflow-user-email']).toBe(ONEFLOW_EMAIL);
     expect(seen[0]!.headers.authorization).toBeUndefined();
     expect(res.json.data).toEqual({
-      _links: { next: { href: '/v1/contracts?limit=2&offset=2' }, prev: null, self: { href: '/v1/contracts?limit=2&offset=0' } },
+      _links: {
+        next: { href: '/v1/contracts?limit=2&offset=2' },
+        prev: null,
+        self: { href: '/v1/contracts?limit=2&offset=0' },
+      },
       count: 7,
       data: fakes.oneflow.contracts.slice(0, 2),
     });
@@ -105,7 +150,14 @@ describe('POST /unified/proxy injects each connector\'s credentials', () => {
     const before = fakes.oneflow.requests.length;
     const res = await onAccount(server, acc.oneflow)('POST', '/unified/proxy', {
       path: '/ping',
-      headers: { Authorization: 'Bearer stolen', 'X-Oneflow-Api-Token': 'x'.repeat(40), 'x-oneflow-user-email': 'boss@example.com', cookie: 'sid=1', 'x-trace': 'abc', host: 'evil.example' },
+      headers: {
+        Authorization: 'Bearer stolen',
+        'X-Oneflow-Api-Token': 'x'.repeat(40),
+        'x-oneflow-user-email': 'boss@example.com',
+        cookie: 'sid=1',
+        'x-trace': 'abc',
+        host: 'evil.example',
+      },
     });
     expect(res.status).toBe(200);
     const h = last(fakes.oneflow.requests.slice(before)).headers;
@@ -121,7 +173,10 @@ describe('POST /unified/proxy injects each connector\'s credentials', () => {
 
   it('accepts a url on a host the connector owns', async () => {
     const before = fakes.oneflow.requests.length;
-    const res = await onAccount(server, acc.oneflow)('POST', '/unified/proxy', { url: `${fakes.oneflow.url}/v1/`, path: 'workspaces' });
+    const res = await onAccount(server, acc.oneflow)('POST', '/unified/proxy', {
+      url: `${fakes.oneflow.url}/v1/`,
+      path: 'workspaces',
+    });
     expect(res.status).toBe(200);
     expect(last(fakes.oneflow.requests.slice(before)).path).toBe('/v1/workspaces');
     expect(res.json.data.data).toEqual(fakes.oneflow.workspaces);
@@ -132,12 +187,30 @@ describe('bodies and statuses', () => {
   it('sends JSON and form bodies; 201 and 202 keep their status', async () => {
     up.script.push(json(201, { id: 7 }), json(202, { queued: true }));
     const call = onAccount(server, acc.scripted);
-    const created = await call('POST', '/unified/proxy', { method: 'post', path: '/contracts', body: { name: 'NDA', parties: [1, 2] } });
+    const created = await call('POST', '/unified/proxy', {
+      method: 'post',
+      path: '/contracts',
+      body: { name: 'NDA', parties: [1, 2] },
+    });
     expect(created.status).toBe(201);
-    expect(created.json).toEqual({ status: 201, headers: expect.objectContaining({ 'content-type': 'application/json' }), data: { id: 7 } });
+    expect(created.json).toEqual({
+      status: 201,
+      headers: expect.objectContaining({ 'content-type': 'application/json' }),
+      data: { id: 7 },
+    });
     const sent = last(up.requests);
-    expect([sent.method, sent.url, sent.headers['content-type'], JSON.parse(sent.body)]).toEqual(['POST', '/v1/contracts', 'application/json', { name: 'NDA', parties: [1, 2] }]);
-    const queued = await call('POST', '/unified/proxy', { method: 'put', path: '/x', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: { a: '1', b: 'two words' } });
+    expect([sent.method, sent.url, sent.headers['content-type'], JSON.parse(sent.body)]).toEqual([
+      'POST',
+      '/v1/contracts',
+      'application/json',
+      { name: 'NDA', parties: [1, 2] },
+    ]);
+    const queued = await call('POST', '/unified/proxy', {
+      method: 'put',
+      path: '/x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: { a: '1', b: 'two words' },
+    });
     expect(queued.status).toBe(202);
     expect(last(up.requests).body).toBe('a=1&b=two+words');
   });
@@ -146,20 +219,30 @@ describe('bodies and statuses', () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0xff, 0xfe]);
     up.script.push(
       (_r, res) => res.writeHead(200, { 'content-type': 'text/csv' }).end('a,b\n1,2\n'),
-      (_r, res) => res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(png.length) }).end(png),
+      (_r, res) =>
+        res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(png.length) }).end(png),
       (_r, res) => res.writeHead(204).end(),
     );
     const call = onAccount(server, acc.scripted);
     const text = await call('POST', '/unified/proxy', { path: '/export.csv' });
-    expect(text.json).toEqual({ status: 200, headers: expect.objectContaining({ 'content-type': 'text/csv' }), data: 'a,b\n1,2\n' });
+    expect(text.json).toEqual({
+      status: 200,
+      headers: expect.objectContaining({ 'content-type': 'text/csv' }),
+      data: 'a,b\n1,2\n',
+    });
     const image = await call('POST', '/unified/proxy', { path: '/logo.png' });
-    expect(image.json).toEqual({ status: 200, headers: expect.objectContaining({ 'content-type': 'image/png' }), data: png.toString('base64'), encoding: 'base64' });
+    expect(image.json).toEqual({
+      status: 200,
+      headers: expect.objectContaining({ 'content-type': 'image/png' }),
+      data: png.toString('base64'),
+      encoding: 'base64',
+    });
     const empty = await call('POST', '/unified/proxy', { method: 'delete', path: '/contracts/1' });
     expect(empty.status).toBe(200);
     expect(empty.json).toEqual({ status: 204, headers: expect.any(Object), data: null });
   });
 
-  it('wraps a provider error in the error envelope with the provider\'s evidence', async () => {
+  it("wraps a provider error in the error envelope with the provider's evidence", async () => {
     const res = await onAccount(server, acc.oneflow)('POST', '/unified/proxy', { path: '/contracts/999999' });
     expect(res.status).toBe(404);
     expect(res.json).toEqual({
@@ -170,7 +253,14 @@ describe('bodies and statuses', () => {
         {
           status: 404,
           url: `${fakes.oneflow.url}/v1/contracts/999999`,
-          raw: { detail: 'Contract not found.', error_code: 'not_found', parameter_problems: {}, status: 404, title: 'Not Found', info: null },
+          raw: {
+            detail: 'Contract not found.',
+            error_code: 'not_found',
+            parameter_problems: {},
+            status: 404,
+            title: 'Not Found',
+            info: null,
+          },
           headers: expect.objectContaining({ 'content-type': 'application/json;charset=UTF-8' }),
         },
       ],
@@ -184,7 +274,10 @@ describe('bodies and statuses', () => {
       [{ method: 'trace', path: '/x' }, 'method must be one of get, post, put, delete, patch'],
       [{ path: '/x', verb: 'get' }, 'unknown field "verb"'],
       [{ method: 'get', path: '/x', body: { a: 1 } }, 'a GET request cannot have a body'],
-      [{ path: '/x', headers: { 'x-a': 'b\r\nx-injected: 1' } }, 'headers.x-a: line breaks are not allowed in header values'],
+      [
+        { path: '/x', headers: { 'x-a': 'b\r\nx-injected: 1' } },
+        'headers.x-a: line breaks are not allowed in header values',
+      ],
       [{ path: '/x', headers: { 'bad header': '1' } }, 'headers: "bad header" is not a valid header name'],
     ];
     for (const [body, message] of cases) {
@@ -192,26 +285,39 @@ describe('bodies and statuses', () => {
       expect({ status: res.status, message: res.json.message }).toEqual({ status: 400, message });
     }
     const missing = await api(server)('POST', '/unified/proxy', { path: '/x' });
-    expect([missing.status, missing.json.message]).toEqual([400, 'x-account-id header is required: the id of the linked account to act on']);
+    expect([missing.status, missing.json.message]).toEqual([
+      400,
+      'x-account-id header is required: the id of the linked account to act on',
+    ]);
     const unknown = await onAccount(server, 'acc_nope')('POST', '/unified/proxy', { path: '/x' });
     expect([unknown.status, unknown.json.message]).toEqual([404, 'Account not found']);
     // Another project's key cannot reach this project's account.
     const other = await createProject(server.app.deps.db, 'Other');
     const key = generateApiKey();
     await addApiKey(server.app.deps.db, other.projectId, key);
-    const foreign = await api(server, key)('POST', '/unified/proxy', { path: '/contracts' }, { 'x-account-id': acc.oneflow });
+    const foreign = await api(server, key)(
+      'POST',
+      '/unified/proxy',
+      { path: '/contracts' },
+      { 'x-account-id': acc.oneflow },
+    );
     expect([foreign.status, foreign.json.message]).toEqual([404, 'Account not found']);
   });
 });
 
 describe('retries, refresh and lifetime', () => {
-  it('honours a 429\'s Retry-After, then succeeds', async () => {
+  it("honours a 429's Retry-After, then succeeds", async () => {
     const before = fakes.kustomer.requests.length;
     fakes.kustomer.rateLimitNext = 1;
-    const res = await onAccount(server, acc.kustomer)('POST', '/unified/proxy', { path: '/v1/customers/60a000000000000000000003' });
+    const res = await onAccount(server, acc.kustomer)('POST', '/unified/proxy', {
+      path: '/v1/customers/60a000000000000000000003',
+    });
     expect(res.status).toBe(200);
     expect(res.json.data.data.id).toBe('60a000000000000000000003');
-    expect(fakes.kustomer.requests.slice(before).map((r) => r.path)).toEqual(['/v1/customers/60a000000000000000000003', '/v1/customers/60a000000000000000000003']);
+    expect(fakes.kustomer.requests.slice(before).map((r) => r.path)).toEqual([
+      '/v1/customers/60a000000000000000000003',
+      '/v1/customers/60a000000000000000000003',
+    ]);
   });
 
   it('passes a 429 on with its Retry-After when waiting would outlive the call', async () => {
@@ -220,7 +326,10 @@ describe('retries, refresh and lifetime', () => {
     const res = await onAccount(server, acc.oneflow)('POST', '/unified/proxy', { path: '/contracts' });
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('60');
-    expect(res.json).toMatchObject({ statusCode: 429, message: 'Oneflow answered 429: Request was throttled.' });
+    expect(res.json).toMatchObject({
+      statusCode: 429,
+      message: 'Oneflow answered 429: Request was throttled.',
+    });
     expect(fakes.oneflow.requests.length - before).toBe(1);
   });
 
@@ -231,7 +340,11 @@ describe('retries, refresh and lifetime', () => {
     expect(res.status).toBe(200);
     expect(res.json.data).toEqual({ ok: 2 });
     up.script.push(reset);
-    const post = await onAccount(server, acc.scripted)('POST', '/unified/proxy', { method: 'post', path: '/contracts', body: { a: 1 } });
+    const post = await onAccount(server, acc.scripted)('POST', '/unified/proxy', {
+      method: 'post',
+      path: '/contracts',
+      body: { a: 1 },
+    });
     expect(post.status).toBe(502);
     expect(post.json).toMatchObject({ statusCode: 502, message: expect.stringMatching(/Oneflow/) });
   });
@@ -245,7 +358,11 @@ describe('retries, refresh and lifetime', () => {
     expect(up.requests.length - n).toBe(3);
 
     up.script.push(json(500, { error: 'boom' }));
-    const post = await onAccount(server, acc.scripted)('POST', '/unified/proxy', { method: 'post', path: '/contracts', body: { a: 1 } });
+    const post = await onAccount(server, acc.scripted)('POST', '/unified/proxy', {
+      method: 'post',
+      path: '/contracts',
+      body: { a: 1 },
+    });
     expect(post.status).toBe(502);
     expect(post.json.message).toBe('Oneflow answered 500: HTTP 500');
     expect(up.requests.length - n).toBe(4);
@@ -255,7 +372,9 @@ describe('retries, refresh and lifetime', () => {
     fakes.kustomer.expireAccessTokens();
     const refreshes = fakes.kustomer.refreshRequests;
     const before = fakes.kustomer.requests.length;
-    const res = await onAccount(server, acc.kustomer)('POST', '/unified/proxy', { path: '/v1/users/current' });
+    const res = await onAccount(server, acc.kustomer)('POST', '/unified/proxy', {
+      path: '/v1/users/current',
+    });
     expect(res.status).toBe(200);
     expect(res.json.data.data.id).toBe('usr_1');
     expect(fakes.kustomer.refreshRequests - refreshes).toBe(1);
@@ -268,31 +387,43 @@ describe('retries, refresh and lifetime', () => {
   it('a Salesforce INVALID_SESSION_ID refreshes and retries; the next call uses the new token', async () => {
     fakes.salesforce.expireAccessTokens();
     const refreshes = fakes.salesforce.refreshRequests;
-    const res = await onAccount(server, acc.salesforce)('POST', '/unified/proxy', { path: '/services/data/v60.0/sobjects/Account/001Fk0000000001AAA' });
+    const res = await onAccount(server, acc.salesforce)('POST', '/unified/proxy', {
+      path: '/services/data/v60.0/sobjects/Account/001Fk0000000001AAA',
+    });
     expect(res.status).toBe(200);
     expect(res.json.data.Name).toBe('Acme Corp');
     expect(fakes.salesforce.refreshRequests - refreshes).toBe(1);
-    const again = await onAccount(server, acc.salesforce)('POST', '/unified/proxy', { path: '/services/data/v60.0/limits' });
+    const again = await onAccount(server, acc.salesforce)('POST', '/unified/proxy', {
+      path: '/services/data/v60.0/limits',
+    });
     expect(again.status).toBe(200);
     expect(fakes.salesforce.refreshRequests - refreshes).toBe(1);
   });
 
   it('a second 401 after the refresh is a 403 (the provider refuses the account), not a loop', async () => {
-    up.script.push(json(401, { errors: [{ title: 'Unauthorized' }] }), json(401, { errors: [{ title: 'Unauthorized' }] }));
+    up.script.push(
+      json(401, { errors: [{ title: 'Unauthorized' }] }),
+      json(401, { errors: [{ title: 'Unauthorized' }] }),
+    );
     const n = up.requests.length;
     const refreshes = fakes.kustomer.refreshRequests;
-    const res = await onAccount(server, acc.scriptedOAuth)('POST', '/unified/proxy', { path: '/v1/customers' });
+    const res = await onAccount(server, acc.scriptedOAuth)('POST', '/unified/proxy', {
+      path: '/v1/customers',
+    });
     expect(res.status).toBe(403);
-    expect(res.json.message).toBe('Kustomer refused the account\'s credentials: Unauthorized');
+    expect(res.json.message).toBe("Kustomer refused the account's credentials: Unauthorized");
     expect(up.requests.length - n).toBe(2);
     expect(fakes.kustomer.refreshRequests - refreshes).toBe(1);
   });
 
-  it('an API-key connector\'s 401 is not retried', async () => {
+  it("an API-key connector's 401 is not retried", async () => {
     up.script.push(json(401, { detail: 'Invalid API token' }));
     const n = up.requests.length;
     const res = await onAccount(server, acc.scripted)('POST', '/unified/proxy', { path: '/contracts' });
-    expect([res.status, res.json.message]).toEqual([403, 'Oneflow refused the account\'s credentials: Invalid API token']);
+    expect([res.status, res.json.message]).toEqual([
+      403,
+      "Oneflow refused the account's credentials: Invalid API token",
+    ]);
     expect(up.requests.length - n).toBe(1);
   });
 
@@ -302,37 +433,56 @@ describe('retries, refresh and lifetime', () => {
     await hotCache(server.app.deps).sync();
     const suspended = await onAccount(server, acc.oneflow)('POST', '/unified/proxy', { path: '/contracts' });
     expect(suspended.status).toBe(409);
-    expect(suspended.json).toEqual({ statusCode: 409, message: 'This account is suspended', timestamp: expect.any(String) });
+    expect(suspended.json).toEqual({
+      statusCode: 409,
+      message: 'This account is suspended',
+      timestamp: expect.any(String),
+    });
     await setStatus(server, acc.oneflow, 'error', 'The API token was revoked');
     await hotCache(server.app.deps).sync();
     const errored = await onAccount(server, acc.oneflow)('POST', '/unified/proxy', { path: '/contracts' });
-    expect([errored.status, errored.json.message]).toEqual([409, 'This account needs to be reconnected: The API token was revoked']);
+    expect([errored.status, errored.json.message]).toEqual([
+      409,
+      'This account needs to be reconnected: The API token was revoked',
+    ]);
     expect(fakes.oneflow.requests.length).toBe(before);
     await setStatus(server, acc.oneflow, 'active');
     await hotCache(server.app.deps).sync();
-    expect((await onAccount(server, acc.oneflow)('POST', '/unified/proxy', { path: '/ping' })).status).toBe(200);
+    expect((await onAccount(server, acc.oneflow)('POST', '/unified/proxy', { path: '/ping' })).status).toBe(
+      200,
+    );
   });
 });
 
 describe('the official SDK: proxy.proxyRequest', () => {
   it('succeeds, and a provider 404 is a typed NotFoundResponse', async () => {
-    const res = await sdk().proxy.proxyRequest({ xAccountId: acc.kustomer, proxyRequestBody: { method: Method.Get, path: '/v1/conversations?pageSize=1' } });
+    const res = await sdk().proxy.proxyRequest({
+      xAccountId: acc.kustomer,
+      proxyRequestBody: { method: Method.Get, path: '/v1/conversations?pageSize=1' },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.contentType).toMatch(/^application\/json/);
     const err = await sdk()
-      .proxy.proxyRequest({ xAccountId: acc.kustomer, proxyRequestBody: { path: '/v1/customers/60a0ffffffffffffffffffff' } })
+      .proxy.proxyRequest({
+        xAccountId: acc.kustomer,
+        proxyRequestBody: { path: '/v1/customers/60a0ffffffffffffffffffff' },
+      })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(errors.NotFoundResponse);
     expect((err as errors.NotFoundResponse).message).toBe('Kustomer answered 404: Not Found');
-    const suspended = await sdk().proxy.proxyRequest({ xAccountId: 'acc_missing', proxyRequestBody: { path: '/' } }).catch((e: unknown) => e);
+    const suspended = await sdk()
+      .proxy.proxyRequest({ xAccountId: 'acc_missing', proxyRequestBody: { path: '/' } })
+      .catch((e: unknown) => e);
     expect(suspended).toBeInstanceOf(errors.NotFoundResponse);
   });
 });
 
 describe('raw passthrough: ANY /proxy/{account_id}/{path}', () => {
-  it('streams the provider\'s own answer, with credentials injected and our API key kept back', async () => {
+  it("streams the provider's own answer, with credentials injected and our API key kept back", async () => {
     const before = fakes.kustomer.requests.length;
-    const res = await fetch(`${server.url}/proxy/${acc.kustomer}/v1/customers?pageSize=3`, { headers: { authorization: `Basic ${Buffer.from(`${server.apiKey}:`).toString('base64')}` } });
+    const res = await fetch(`${server.url}/proxy/${acc.kustomer}/v1/customers?pageSize=3`, {
+      headers: { authorization: `Basic ${Buffer.from(`${server.apiKey}:`).toString('base64')}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-ratelimit-limit')).toBe('1000');
     const body = (await res.json()) as { data: unknown[] };
@@ -343,9 +493,18 @@ describe('raw passthrough: ANY /proxy/{account_id}/{path}', () => {
   });
 
   it('passes provider errors through unchanged', async () => {
-    const res = await fetch(`${server.url}/proxy/${acc.oneflow}/contracts/424242`, { headers: { authorization: `Bearer ${server.apiKey}` } });
+    const res = await fetch(`${server.url}/proxy/${acc.oneflow}/contracts/424242`, {
+      headers: { authorization: `Bearer ${server.apiKey}` },
+    });
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ detail: 'Contract not found.', error_code: 'not_found', parameter_problems: {}, status: 404, title: 'Not Found', info: null });
+    expect(await res.json()).toEqual({
+      detail: 'Contract not found.',
+      error_code: 'not_found',
+      parameter_problems: {},
+      status: 404,
+      title: 'Not Found',
+      info: null,
+    });
   });
 
   it('uploads and downloads bodies far beyond the buffered limits, byte for byte', async () => {
@@ -359,7 +518,12 @@ describe('raw passthrough: ANY /proxy/{account_id}/{path}', () => {
     expect(res.status).toBe(200);
     await res.text();
     const got = last(up.requests);
-    expect([got.method, got.url, got.bodyBytes, got.bodySha256]).toEqual(['PUT', '/v1/files', upload.length, createHash('sha256').update(upload).digest('hex')]);
+    expect([got.method, got.url, got.bodyBytes, got.bodySha256]).toEqual([
+      'PUT',
+      '/v1/files',
+      upload.length,
+      createHash('sha256').update(upload).digest('hex'),
+    ]);
     expect(got.headers['x-oneflow-api-token']).toBe(ONEFLOW_TOKEN);
 
     const chunk = randomBytes(1024 * 1024);
@@ -369,18 +533,28 @@ describe('raw passthrough: ANY /proxy/{account_id}/{path}', () => {
       out.end();
     };
     up.script.push(big, big);
-    const down = await fetch(`${server.url}/proxy/${acc.scripted}/files/1`, { headers: { authorization: `Bearer ${server.apiKey}` } });
+    const down = await fetch(`${server.url}/proxy/${acc.scripted}/files/1`, {
+      headers: { authorization: `Bearer ${server.apiKey}` },
+    });
     const bytes = Buffer.from(await down.arrayBuffer());
     expect([down.status, bytes.length]).toEqual([200, 16 * chunk.length]);
     expect(bytes.subarray(0, chunk.length).equals(chunk)).toBe(true);
     const buffered = await onAccount(server, acc.scripted)('POST', '/unified/proxy', { path: '/files/1' });
-    expect([buffered.status, buffered.json.message]).toEqual([502, 'Oneflow\'s response is larger than 10 MB: use the raw passthrough /proxy/{account_id}/{path}']);
+    expect([buffered.status, buffered.json.message]).toEqual([
+      502,
+      "Oneflow's response is larger than 10 MB: use the raw passthrough /proxy/{account_id}/{path}",
+    ]);
   });
 
   it('needs the API key and a usable account', async () => {
     expect((await fetch(`${server.url}/proxy/${acc.kustomer}/v1/customers`)).status).toBe(401);
-    const res = await fetch(`${server.url}/proxy/acc_missing/v1/customers`, { headers: { authorization: `Bearer ${server.apiKey}` } });
-    expect([res.status, ((await res.json()) as { message: string }).message]).toEqual([404, 'Account not found']);
+    const res = await fetch(`${server.url}/proxy/acc_missing/v1/customers`, {
+      headers: { authorization: `Bearer ${server.apiKey}` },
+    });
+    expect([res.status, ((await res.json()) as { message: string }).message]).toEqual([
+      404,
+      'Account not found',
+    ]);
   });
 });
 
@@ -389,7 +563,11 @@ describe('lifetime', () => {
     const short = await startTestServer({ SWITCHBOARD_PROXY_LIFETIME_MS: '1500' }, { workers: false });
     try {
       const p = await createProfiles(short, fakes);
-      const profile = await api(short)('POST', '/connector_profiles', { provider: 'oneflow', default: false, overrides: { base_url: `${up.url}/v1` } });
+      const profile = await api(short)('POST', '/connector_profiles', {
+        provider: 'oneflow',
+        default: false,
+        overrides: { base_url: `${up.url}/v1` },
+      });
       const account = await linkOneflow(short, p, 'slow-owner', profile.json.id);
       up.script.push(() => undefined);
       const res = await onAccount(short, account)('POST', '/unified/proxy', { path: '/slow' });

@@ -31,16 +31,25 @@ afterAll(async () => {
 
 // A deterministic sequence of "random" kill points, so a failure can be replayed.
 let seed = 42;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 
 describe('refresh under SIGKILL', () => {
   it(`${TRIALS} trials: no wedged account, no error without a really dead token`, async () => {
-    const env = { DATABASE_URL: setup.databaseUrl, SWITCHBOARD_ENCRYPTION_KEYS: keys, SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' };
+    const env = {
+      DATABASE_URL: setup.databaseUrl,
+      SWITCHBOARD_ENCRYPTION_KEYS: keys,
+      SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1',
+    };
     const summary = { killedMidRefresh: 0, errored: 0, refreshedBeforeKill: 0 };
     for (let trial = 0; trial < TRIALS; trial++) {
       await setup.app.deps.db.query("UPDATE accounts SET status = 'inactive' WHERE status = 'active'");
       const accounts = await Promise.all(
-        Array.from({ length: ACCOUNTS_PER_TRIAL }, (_, i) => kustomerAccount(setup, fakes, profiles.kustomer, { owner: `chaos-${trial}-${i}`, expiresAt: new Date(Date.now() - 1000) })),
+        Array.from({ length: ACCOUNTS_PER_TRIAL }, (_, i) =>
+          kustomerAccount(setup, fakes, profiles.kustomer, {
+            owner: `chaos-${trial}-${i}`,
+            expiresAt: new Date(Date.now() - 1000),
+          }),
+        ),
       );
       fakes.kustomer.tokenDelayMs = Math.floor(random() * 120);
       const before = fakes.kustomer.refreshRequests;
@@ -64,21 +73,30 @@ describe('refresh under SIGKILL', () => {
           continue;
         }
         expect(row.status).toBe('active');
-        if (stored.access_token !== openCredentials(setup, a.credentials).access_token) summary.refreshedBeforeKill++;
+        if (stored.access_token !== openCredentials(setup, a.credentials).access_token)
+          summary.refreshedBeforeKill++;
         // Nothing is wedged: the next refresh goes through (the dead process's lock is gone).
         if (!fakes.kustomer.isRefreshTokenValid(stored.refresh_token!)) {
           // Rotated at Kustomer, lost with the process: Kustomer really invalidated it.
-          const outcome = await refreshAccount(setup.app.deps, a.id, stored.access_token!).catch((e: Error) => e.message);
+          const outcome = await refreshAccount(setup.app.deps, a.id, stored.access_token!).catch(
+            (e: Error) => e.message,
+          );
           expect(outcome).toMatch(/reconnected/);
           summary.errored++;
           continue;
         }
         await expect(refreshAccount(setup.app.deps, a.id, stored.access_token!)).resolves.toBe('refreshed');
-        const after = openCredentials(setup, (await setup.app.deps.db.query('SELECT credentials FROM accounts WHERE id = $1', [a.id])).rows[0].credentials);
+        const after = openCredentials(
+          setup,
+          (await setup.app.deps.db.query('SELECT credentials FROM accounts WHERE id = $1', [a.id])).rows[0]
+            .credentials,
+        );
         expect(fakes.kustomer.isAccessTokenValid(after.access_token!)).toBe(true);
       }
     }
-    console.log(`refresh chaos: ${TRIALS} trials × ${ACCOUNTS_PER_TRIAL} accounts; kills during refresh traffic: ${summary.killedMidRefresh}; refreshed before the kill: ${summary.refreshedBeforeKill}; lost to a token Kustomer had rotated: ${summary.errored}`);
+    console.log(
+      `refresh chaos: ${TRIALS} trials × ${ACCOUNTS_PER_TRIAL} accounts; kills during refresh traffic: ${summary.killedMidRefresh}; refreshed before the kill: ${summary.refreshedBeforeKill}; lost to a token Kustomer had rotated: ${summary.errored}`,
+    );
     expect(summary.killedMidRefresh).toBeGreaterThan(0);
   }, 180_000);
 });

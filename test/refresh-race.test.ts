@@ -23,8 +23,15 @@ beforeAll(async () => {
   fakes = world.fakes;
   const env = { SWITCHBOARD_ENCRYPTION_KEYS: keys, SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0' };
   first = await startTestServer(env, { workers: false, http: world.internet.http });
-  second = await startTestServer(env, { workers: false, databaseUrl: first.databaseUrl, http: world.internet.http });
-  fakes.kustomer.registerApp({ ...KUSTOMER_CLIENT, redirectUris: [`${first.app.deps.settings.publicUrl()}/connect/oauth2/kustomer/callback`] });
+  second = await startTestServer(env, {
+    workers: false,
+    databaseUrl: first.databaseUrl,
+    http: world.internet.http,
+  });
+  fakes.kustomer.registerApp({
+    ...KUSTOMER_CLIENT,
+    redirectUris: [`${first.app.deps.settings.publicUrl()}/connect/oauth2/kustomer/callback`],
+  });
   profiles.kustomer = (await api(first)('POST', '/connector_profiles', { provider: 'kustomer' })).json.id;
 });
 afterAll(async () => {
@@ -42,12 +49,19 @@ afterAll(async () => {
 async function rejectedTokenStorm(servers: TestServer[], owner: string) {
   const account = await kustomerAccount(first, fakes, profiles.kustomer, { owner });
   const old = openCredentials(first, account.credentials);
-  for (const s of servers) expect((await onAccount(s, account.id)('POST', '/unified/proxy', { path: '/v1/customers?pageSize=1' })).status).toBe(200);
+  for (const s of servers)
+    expect(
+      (await onAccount(s, account.id)('POST', '/unified/proxy', { path: '/v1/customers?pageSize=1' })).status,
+    ).toBe(200);
   fakes.kustomer.reset();
   fakes.kustomer.expireAccessTokens();
   fakes.kustomer.apiDelay = (n) => (n < 20 ? n * 10 : 0);
   const results = await Promise.all(
-    Array.from({ length: 20 }, (_, i) => onAccount(servers[i % servers.length]!, account.id)('POST', '/unified/proxy', { path: '/v1/customers?pageSize=1' })),
+    Array.from({ length: 20 }, (_, i) =>
+      onAccount(servers[i % servers.length]!, account.id)('POST', '/unified/proxy', {
+        path: '/v1/customers?pageSize=1',
+      }),
+    ),
   );
   fakes.kustomer.apiDelay = () => 0;
   return { account, old, results };
@@ -67,7 +81,11 @@ describe('a provider 401 before the recorded expiry', () => {
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
     expect(fakes.kustomer.refreshRequests).toBe(1);
     expect(fakes.kustomer.reusedRefreshTokens).toBe(0);
-    const row = (await first.app.deps.db.query('SELECT credentials FROM accounts WHERE id = $1', [account.id])).rows[0];
-    expect(fakes.kustomer.isRefreshTokenValid(openCredentials(first, row.credentials).refresh_token!)).toBe(true);
+    const row = (
+      await first.app.deps.db.query('SELECT credentials FROM accounts WHERE id = $1', [account.id])
+    ).rows[0];
+    expect(fakes.kustomer.isRefreshTokenValid(openCredentials(first, row.credentials).refresh_token!)).toBe(
+      true,
+    );
   });
 });

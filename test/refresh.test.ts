@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followToCallback } from './helpers/link-accounts.js';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, hub, KUSTOMER_CLIENT, startFakes, type Fakes } from './helpers/linking.js';
+import {
+  createProfiles,
+  createSession,
+  hub,
+  KUSTOMER_CLIENT,
+  startFakes,
+  type Fakes,
+} from './helpers/linking.js';
 import { kustomerAccount, openCredentials, salesforceAccount } from './helpers/accounts.js';
 import { accountTarget } from '../src/core/credentials.js';
 import { AppError } from '../src/core/errors.js';
@@ -16,7 +23,10 @@ const keys = generateKeySpec('refresh');
 
 beforeAll(async () => {
   fakes = await startFakes();
-  server = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: keys }, { workers: false, clock: () => new Date(now) });
+  server = await startTestServer(
+    { SWITCHBOARD_ENCRYPTION_KEYS: keys },
+    { workers: false, clock: () => new Date(now) },
+  );
   profiles = await createProfiles(server, fakes);
 });
 afterAll(async () => {
@@ -26,15 +36,27 @@ afterAll(async () => {
 
 const scope = () => server.app.boot.project.projectId;
 const target = (s: TestServer, id: string, forceRefresh = false) =>
-  accountTarget(s.app.deps, { projectId: scope(), organizationId: s.app.boot.project.organizationId }, id, { forceRefresh });
-const row = async (id: string) => (await server.app.deps.db.query('SELECT * FROM accounts WHERE id = $1', [id])).rows[0];
-const eventsOf = async (id: string) => (await server.app.deps.db.query('SELECT type FROM events WHERE account_id = $1 ORDER BY seq', [id])).rows.map((r) => r.type);
+  accountTarget(s.app.deps, { projectId: scope(), organizationId: s.app.boot.project.organizationId }, id, {
+    forceRefresh,
+  });
+const row = async (id: string) =>
+  (await server.app.deps.db.query('SELECT * FROM accounts WHERE id = $1', [id])).rows[0];
+const eventsOf = async (id: string) =>
+  (
+    await server.app.deps.db.query('SELECT type FROM events WHERE account_id = $1 ORDER BY seq', [id])
+  ).rows.map((r) => r.type);
 
 describe('refresh storm', () => {
   it('2 servers, 200 concurrent callers, one expired Kustomer token → exactly 1 refresh, everyone gets the new token', async () => {
-    const second = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: keys }, { workers: false, databaseUrl: server.databaseUrl, clock: () => new Date(now) });
+    const second = await startTestServer(
+      { SWITCHBOARD_ENCRYPTION_KEYS: keys },
+      { workers: false, databaseUrl: server.databaseUrl, clock: () => new Date(now) },
+    );
     try {
-      const account = await kustomerAccount(server, fakes, profiles.kustomer, { owner: 'storm', expiresAt: new Date(now - 1000) });
+      const account = await kustomerAccount(server, fakes, profiles.kustomer, {
+        owner: 'storm',
+        expiresAt: new Date(now - 1000),
+      });
       const old = openCredentials(server, account.credentials);
       fakes.kustomer.reset();
       fakes.kustomer.tokenDelayMs = 50; // keep the refresh in flight while the others pile up
@@ -60,22 +82,34 @@ describe('refresh storm', () => {
 });
 
 describe('failure classes', () => {
-  it('invalid_grant → error with the provider\'s reason, account.error + account.updated, callers get 409', async () => {
-    const account = await kustomerAccount(server, fakes, profiles.kustomer, { owner: 'revoked', expiresAt: new Date(now - 1000) });
+  it("invalid_grant → error with the provider's reason, account.error + account.updated, callers get 409", async () => {
+    const account = await kustomerAccount(server, fakes, profiles.kustomer, {
+      owner: 'revoked',
+      expiresAt: new Date(now - 1000),
+    });
     fakes.kustomer.revokeAll();
     const err = await target(server, account.id).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).status).toBe(409);
     const r = await row(account.id);
     expect(r.status).toBe('error');
-    expect(r.status_reasons).toEqual([{ code: 'invalid_grant', description: 'Kustomer: Invalid refresh token', timestamp: new Date(now).toISOString() }]);
+    expect(r.status_reasons).toEqual([
+      {
+        code: 'invalid_grant',
+        description: 'Kustomer: Invalid refresh token',
+        timestamp: new Date(now).toISOString(),
+      },
+    ]);
     expect(await eventsOf(account.id)).toEqual(['account.error', 'account.updated']);
     const wire = await api(server)('GET', `/accounts/${account.id}`);
     expect(wire.json).toMatchObject({ status: 'error', status_reasons: [{ code: 'invalid_grant' }] });
   });
 
   it('provider outage → 502 to the caller, account stays active, retried with backoff, then recovers', async () => {
-    const account = await kustomerAccount(server, fakes, profiles.kustomer, { owner: 'outage', expiresAt: new Date(now - 1000) });
+    const account = await kustomerAccount(server, fakes, profiles.kustomer, {
+      owner: 'outage',
+      expiresAt: new Date(now - 1000),
+    });
     fakes.kustomer.failTokenWith = { status: 503, body: { error: 'temporarily_unavailable' } };
     const err = await target(server, account.id).catch((e: unknown) => e);
     fakes.kustomer.failTokenWith = null;
@@ -91,13 +125,23 @@ describe('failure classes', () => {
   });
 
   it('reconnecting an errored account through a connect session makes it active again (account.updated)', async () => {
-    const account = await kustomerAccount(server, fakes, profiles.kustomer, { owner: 'recover', expiresAt: new Date(now - 1000) });
+    const account = await kustomerAccount(server, fakes, profiles.kustomer, {
+      owner: 'recover',
+      expiresAt: new Date(now - 1000),
+    });
     fakes.kustomer.revokeAll();
     await target(server, account.id).catch(() => undefined);
     expect((await row(account.id)).status).toBe('error');
     const s = await createSession(server, { origin_owner_id: 'recover', account_id: account.id });
     const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
-    const q = new URLSearchParams({ redirect_uri: `${server.url}/embedded/accounts/callback`, token: s.token, connection_attempt_id: attempt.json.id, client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: 'acme' });
+    const q = new URLSearchParams({
+      redirect_uri: `${server.url}/embedded/accounts/callback`,
+      token: s.token,
+      connection_attempt_id: attempt.json.id,
+      client_id: KUSTOMER_CLIENT.clientId,
+      client_secret: KUSTOMER_CLIENT.clientSecret,
+      org_name: 'acme',
+    });
     const url = (await followToCallback(`${server.url}/connect/oauth2/${profiles.kustomer}?${q}`)).toString();
     expect(new URL(url).searchParams.get('account_id')).toBe(account.id);
     const r = await row(account.id);
@@ -113,12 +157,17 @@ describe('Salesforce: no expiry, refresh on 401', () => {
     const first = await target(server, account.id);
     fakes.salesforce.expireAccessTokens();
     const call = (t: Awaited<ReturnType<typeof target>>) =>
-      fetch(`${t.credentials.instance_url}/services/data/v60.0/sobjects/Account/${fakes.salesforce.records.Account![0]!.Id}`, {
-        headers: { authorization: `Bearer ${t.credentials.access_token}` },
-      });
+      fetch(
+        `${t.credentials.instance_url}/services/data/v60.0/sobjects/Account/${fakes.salesforce.records.Account![0]!.Id}`,
+        {
+          headers: { authorization: `Bearer ${t.credentials.access_token}` },
+        },
+      );
     const refused = await call(first);
     expect(refused.status).toBe(401);
-    expect(await refused.json()).toEqual([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
+    expect(await refused.json()).toEqual([
+      { message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' },
+    ]);
     fakes.salesforce.reset();
     const again = await target(server, account.id, true);
     expect(fakes.salesforce.refreshRequests).toBe(1);
@@ -152,7 +201,10 @@ describe('Salesforce: no expiry, refresh on 401', () => {
 describe('the refresh worker', () => {
   it('refreshes ahead of expiry, only what is due', async () => {
     await server.app.deps.db.query("UPDATE accounts SET status = 'inactive'");
-    const account = await kustomerAccount(server, fakes, profiles.kustomer, { owner: 'worker', expiresAt: new Date(now + 3600_000) });
+    const account = await kustomerAccount(server, fakes, profiles.kustomer, {
+      owner: 'worker',
+      expiresAt: new Date(now + 3600_000),
+    });
     expect((await row(account.id)).next_refresh_at.getTime()).toBe(now + 3600_000 - 360_000);
     const { startRefreshWorker } = await import('../src/jobs/refresh-worker.js');
     const worker = startRefreshWorker(server.app.deps);
@@ -175,8 +227,13 @@ describe('the refresh worker', () => {
     const token = 'of-check-0123456789-abcdefghij-KLMNOPQRS';
     fakes.oneflow.addToken(token, ['check@example.com']);
     const account = await insertAccount(server.app.deps, server.app.deps.db, {
-      projectId: scope(), connectorProfileId: profiles.oneflow, provider: 'oneflow', originOwnerId: 'check', originOwnerName: 'C',
-      setupInformation: { user_email: 'check@example.com' }, secrets: { api_token: token },
+      projectId: scope(),
+      connectorProfileId: profiles.oneflow,
+      provider: 'oneflow',
+      originOwnerId: 'check',
+      originOwnerName: 'C',
+      setupInformation: { user_email: 'check@example.com' },
+      secrets: { api_token: token },
     });
     expect((await row(account.id)).next_check_at.getTime()).toBe(now + 6 * 3600_000);
     const { startRefreshWorker } = await import('../src/jobs/refresh-worker.js');
@@ -203,7 +260,8 @@ describe('deleting an account', () => {
     fakes.salesforce.reset();
     const res = await api(server)('DELETE', `/accounts/${account.id}`);
     expect(res.status).toBe(200);
-    for (let i = 0; i < 50 && fakes.salesforce.revokeRequests === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && fakes.salesforce.revokeRequests === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(fakes.salesforce.revokeRequests).toBe(1);
     expect(fakes.salesforce.isRefreshTokenValid(refresh)).toBe(false);
   });

@@ -30,12 +30,26 @@ describe('encryption key rotation under load', () => {
   it('re-encrypts 300 accounts while 100 of them are being refreshed; nothing lost', async () => {
     const profiles = await createProfiles(oldServer, fakes);
     const accounts = [];
-    for (let i = 0; i < 300; i++) accounts.push(await kustomerAccount(oldServer, fakes, profiles.kustomer, { owner: `rot-${i}`, expiresAt: new Date(Date.now() - 1000) }));
+    for (let i = 0; i < 300; i++)
+      accounts.push(
+        await kustomerAccount(oldServer, fakes, profiles.kustomer, {
+          owner: `rot-${i}`,
+          expiresAt: new Date(Date.now() - 1000),
+        }),
+      );
     // The servers restart with the new key first in the ring; then the rotation runs beside them.
-    newServer = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: newRing }, { workers: false, databaseUrl: oldServer.databaseUrl });
-    const scope = { projectId: newServer.app.boot.project.projectId, organizationId: newServer.app.boot.project.organizationId };
+    newServer = await startTestServer(
+      { SWITCHBOARD_ENCRYPTION_KEYS: newRing },
+      { workers: false, databaseUrl: oldServer.databaseUrl },
+    );
+    const scope = {
+      projectId: newServer.app.boot.project.projectId,
+      organizationId: newServer.app.boot.project.organizationId,
+    };
     fakes.kustomer.tokenDelayMs = 5;
-    const refreshing = Promise.all(accounts.slice(0, 100).map((a) => accountTarget(newServer.app.deps, scope, a.id)));
+    const refreshing = Promise.all(
+      accounts.slice(0, 100).map((a) => accountTarget(newServer.app.deps, scope, a.id)),
+    );
     const rotated = rotateEncryption(newServer.app.deps.db, createVault(parseKeyRing(newRing)), 25);
     const [targets, counts] = await Promise.all([refreshing, rotated]);
     fakes.kustomer.tokenDelayMs = 0;
@@ -49,7 +63,11 @@ describe('encryption key rotation under load', () => {
     expect(left.rows[0]!.n).toBe(0);
     // Every refreshed token survived: what is stored is what the caller got, and it works.
     for (const t of targets) {
-      const stored = openCredentials(newServer, (await newServer.app.deps.db.query('SELECT credentials FROM accounts WHERE id = $1', [t.account.id])).rows[0].credentials);
+      const stored = openCredentials(
+        newServer,
+        (await newServer.app.deps.db.query('SELECT credentials FROM accounts WHERE id = $1', [t.account.id]))
+          .rows[0].credentials,
+      );
       expect(stored.access_token).toBe(t.credentials.access_token);
       expect(fakes.kustomer.isRefreshTokenValid(stored.refresh_token!)).toBe(true);
     }

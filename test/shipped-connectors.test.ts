@@ -4,14 +4,32 @@
 // link because every flow test reached its fake through overrides; these tests would have failed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, type TestServer } from './helpers/server.js';
-import { createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN, SALESFORCE_CLIENT } from './helpers/linking.js';
+import {
+  createSession,
+  hub,
+  KUSTOMER_CLIENT,
+  ONEFLOW_EMAIL,
+  ONEFLOW_TOKEN,
+  SALESFORCE_CLIENT,
+} from './helpers/linking.js';
 import { onAccount } from './helpers/link-accounts.js';
-import { ORG, SALESFORCE_INSTANCE, startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import {
+  ORG,
+  SALESFORCE_INSTANCE,
+  startShippedServer,
+  startShippedWorld,
+  type ShippedWorld,
+} from './helpers/shipped.js';
 import { waitFor } from './helpers/wait.js';
 
 let server: TestServer;
 let world: ShippedWorld;
-const profiles: Record<'kustomer' | 'salesforce' | 'sandbox' | 'oneflow', string> = { kustomer: '', salesforce: '', sandbox: '', oneflow: '' };
+const profiles: Record<'kustomer' | 'salesforce' | 'sandbox' | 'oneflow', string> = {
+  kustomer: '',
+  salesforce: '',
+  sandbox: '',
+  oneflow: '',
+};
 
 beforeAll(async () => {
   world = await startShippedWorld();
@@ -39,8 +57,17 @@ afterAll(async () => {
 async function popupUrl(integrationId: string, fields: Record<string, string> = {}, owner = 'shipped-owner') {
   const s = await createSession(server, { origin_owner_id: owner });
   const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
-  const q = new URLSearchParams({ redirect_uri: 'https://app.example.com/embedded/accounts/callback', token: s.token, connection_attempt_id: attempt.json.id, ...fields });
-  return { url: `${server.url}/connect/oauth2/${integrationId}?${q}`, session: s, attemptId: attempt.json.id as string };
+  const q = new URLSearchParams({
+    redirect_uri: 'https://app.example.com/embedded/accounts/callback',
+    token: s.token,
+    connection_attempt_id: attempt.json.id,
+    ...fields,
+  });
+  return {
+    url: `${server.url}/connect/oauth2/${integrationId}?${q}`,
+    session: s,
+    attemptId: attempt.json.id as string,
+  };
 }
 
 /** Follows the popup like a browser: our server's 302 to the provider's real host, its 302 back, our callback. */
@@ -51,7 +78,8 @@ async function popup(url: string) {
     const res = await world.browserFetch(current, { redirect: 'manual' });
     const loc = res.headers.get('location');
     hops.push(new URL(current));
-    if (res.status < 300 || res.status >= 400 || !loc) throw new Error(`popup stopped at ${current}: ${res.status} ${await res.text()}`);
+    if (res.status < 300 || res.status >= 400 || !loc)
+      throw new Error(`popup stopped at ${current}: ${res.status} ${await res.text()}`);
     const next = new URL(loc, current);
     if (next.pathname.endsWith('/embedded/accounts/callback')) return { callback: next, hops };
     current = next.toString();
@@ -65,18 +93,22 @@ describe('seed connectors as shipped', () => {
     const first = await world.browserFetch(url, { redirect: 'manual' });
     expect(first.status).toBe(302);
     const authorize = new URL(first.headers.get('location')!);
-    expect(authorize.origin + authorize.pathname).toBe('https://login.salesforce.com/services/oauth2/authorize');
+    expect(authorize.origin + authorize.pathname).toBe(
+      'https://login.salesforce.com/services/oauth2/authorize',
+    );
     const q = authorize.searchParams;
     expect(q.get('response_type')).toBe('code');
     expect(q.get('client_id')).toBe(SALESFORCE_CLIENT.clientId);
-    expect(q.get('redirect_uri')).toBe(`${server.app.deps.settings.publicUrl()}/connect/oauth2/salesforce/callback`);
+    expect(q.get('redirect_uri')).toBe(
+      `${server.app.deps.settings.publicUrl()}/connect/oauth2/salesforce/callback`,
+    );
     expect(q.get('state')).toMatch(/^[A-Za-z0-9_-]{32,}$/);
     expect(q.get('code_challenge_method')).toBe('S256');
     expect(q.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(q.get('scope')).toBe('api refresh_token offline_access');
   });
 
-  it('Salesforce production links end to end: token at login.salesforce.com, API at the org\'s My Domain', async () => {
+  it("Salesforce production links end to end: token at login.salesforce.com, API at the org's My Domain", async () => {
     const { url } = await popupUrl(profiles.salesforce, {}, 'sf-prod');
     const { callback, hops } = await popup(url);
     expect(callback.searchParams.get('status'), callback.toString()).toBe('success');
@@ -85,7 +117,10 @@ describe('seed connectors as shipped', () => {
     const tokenCall = world.fakes.salesforce.requests.find((r) => r.path === '/services/oauth2/token');
     expect(tokenCall?.headers.host).toBe('login.salesforce.com');
     // The account's API calls go to the instance_url the token response named.
-    const res = await onAccount(server, accountId)('POST', '/actions/rpc', { action: 'salesforce_list_accounts', query: { limit: 2 } });
+    const res = await onAccount(server, accountId)('POST', '/actions/rpc', {
+      action: 'salesforce_list_accounts',
+      query: { limit: 2 },
+    });
     expect(res.status, res.text).toBe(200);
     const apiCall = world.fakes.salesforce.requests.findLast((r) => r.path === '/services/data/v60.0/query');
     expect(apiCall?.headers.host).toBe(`${ORG}.my.salesforce.com`);
@@ -99,7 +134,9 @@ describe('seed connectors as shipped', () => {
     const { callback, hops } = await popup(url);
     expect(callback.searchParams.get('status'), callback.toString()).toBe('success');
     expect(hops.find((h) => h.pathname === '/services/oauth2/authorize')?.host).toBe('test.salesforce.com');
-    const token = world.fakes.salesforce.requests.slice(before).find((r) => r.path === '/services/oauth2/token');
+    const token = world.fakes.salesforce.requests
+      .slice(before)
+      .find((r) => r.path === '/services/oauth2/token');
     expect(token?.headers.host).toBe('test.salesforce.com');
   });
 
@@ -108,45 +145,78 @@ describe('seed connectors as shipped', () => {
     const accountId = (await popup(url)).callback.searchParams.get('account_id')!;
     const refreshes = world.fakes.salesforce.refreshRequests;
     world.fakes.salesforce.expireAccessTokens();
-    const res = await onAccount(server, accountId)('POST', '/actions/rpc', { action: 'salesforce_list_accounts', query: { limit: 1 } });
+    const res = await onAccount(server, accountId)('POST', '/actions/rpc', {
+      action: 'salesforce_list_accounts',
+      query: { limit: 1 },
+    });
     expect(res.status, res.text).toBe(200);
     expect(world.fakes.salesforce.refreshRequests).toBe(refreshes + 1);
     // The org moves to another My Domain: the next refresh's instance_url is followed.
     world.fakes.salesforce.instanceUrl = `https://${ORG}2.my.salesforce.com`;
     try {
       world.fakes.salesforce.expireAccessTokens();
-      const moved = await onAccount(server, accountId)('POST', '/actions/rpc', { action: 'salesforce_list_accounts', query: { limit: 1 } });
+      const moved = await onAccount(server, accountId)('POST', '/actions/rpc', {
+        action: 'salesforce_list_accounts',
+        query: { limit: 1 },
+      });
       expect(moved.status, moved.text).toBe(200);
-      expect(world.fakes.salesforce.requests.findLast((r) => r.path === '/services/data/v60.0/query')?.headers.host).toBe(`${ORG}2.my.salesforce.com`);
+      expect(
+        world.fakes.salesforce.requests.findLast((r) => r.path === '/services/data/v60.0/query')?.headers
+          .host,
+      ).toBe(`${ORG}2.my.salesforce.com`);
     } finally {
       world.fakes.salesforce.instanceUrl = SALESFORCE_INSTANCE;
     }
     const revokes = world.fakes.salesforce.revokeRequests;
     expect((await api(server)('DELETE', `/accounts/${accountId}`)).status).toBe(200);
     await waitFor(async () => world.fakes.salesforce.revokeRequests === revokes + 1, 5_000);
-    expect(world.fakes.salesforce.requests.findLast((r) => r.path === '/services/oauth2/revoke')?.headers.host).toBe('login.salesforce.com');
+    expect(
+      world.fakes.salesforce.requests.findLast((r) => r.path === '/services/oauth2/revoke')?.headers.host,
+    ).toBe('login.salesforce.com');
   });
 
-  it('Kustomer links with the end user\'s own app: authorize and token at api.apps.kustomerapp.com, API at the org\'s host', async () => {
-    const fields = { client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: ORG };
+  it("Kustomer links with the end user's own app: authorize and token at api.apps.kustomerapp.com, API at the org's host", async () => {
+    const fields = {
+      client_id: KUSTOMER_CLIENT.clientId,
+      client_secret: KUSTOMER_CLIENT.clientSecret,
+      org_name: ORG,
+    };
     const { url } = await popupUrl(profiles.kustomer, fields, 'kus-shipped');
     const { callback, hops } = await popup(url);
     expect(callback.searchParams.get('status'), callback.toString()).toBe('success');
     const authorize = hops.find((h) => h.pathname === '/oauth/authorize')!;
     expect(authorize.origin).toBe('https://api.apps.kustomerapp.com');
-    expect(authorize.searchParams.get('redirect_uri')).toBe(`${server.app.deps.settings.publicUrl()}/connect/oauth2/kustomer/callback`);
+    expect(authorize.searchParams.get('redirect_uri')).toBe(
+      `${server.app.deps.settings.publicUrl()}/connect/oauth2/kustomer/callback`,
+    );
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorize.searchParams.get('scope')?.split(' ')).toContain('offline_access');
     const accountId = callback.searchParams.get('account_id')!;
-    const res = await onAccount(server, accountId)('POST', '/actions/rpc', { action: 'kustomer_list_customers', query: { page_size: 2 } });
+    const res = await onAccount(server, accountId)('POST', '/actions/rpc', {
+      action: 'kustomer_list_customers',
+      query: { page_size: 2 },
+    });
     expect(res.status, res.text).toBe(200);
-    const hosts = new Set(world.fakes.kustomer.requests.map((r) => `${r.headers.host} ${r.path.split('/').slice(0, 2).join('/')}`));
+    const hosts = new Set(
+      world.fakes.kustomer.requests.map(
+        (r) => `${r.headers.host} ${r.path.split('/').slice(0, 2).join('/')}`,
+      ),
+    );
     expect([...hosts].sort()).toEqual(['acme.api.kustomerapp.com /v1', 'api.apps.kustomerapp.com /oauth']);
   });
 
   it('Kustomer "Invalid Client": the authorize preflight at api.apps.kustomerapp.com ends the attempt with the install message', async () => {
-    world.fakes.kustomer.registerApp({ clientId: 'not-installed', clientSecret: 'secret-not-installed', redirectUris: [`${server.app.deps.settings.publicUrl()}/connect/oauth2/kustomer/callback`], installed: false });
-    const { url, session, attemptId } = await popupUrl(profiles.kustomer, { client_id: 'not-installed', client_secret: 'secret-not-installed', org_name: ORG }, 'kus-not-installed');
+    world.fakes.kustomer.registerApp({
+      clientId: 'not-installed',
+      clientSecret: 'secret-not-installed',
+      redirectUris: [`${server.app.deps.settings.publicUrl()}/connect/oauth2/kustomer/callback`],
+      installed: false,
+    });
+    const { url, session, attemptId } = await popupUrl(
+      profiles.kustomer,
+      { client_id: 'not-installed', client_secret: 'secret-not-installed', org_name: ORG },
+      'kus-not-installed',
+    );
     const first = await world.browserFetch(url, { redirect: 'manual' });
     const back = new URL(first.headers.get('location')!);
     expect(back.pathname).toBe('/embedded/accounts/callback');
@@ -154,12 +224,17 @@ describe('seed connectors as shipped', () => {
     const attempt = (await hub(server, session.token)('GET', `/hub/connection_attempts/${attemptId}`)).json;
     expect(attempt).toMatchObject({ status: 'error', error: { code: 'invalid_client' } });
     expect(attempt.error.description).toMatch(/install the OAuth app in your Kustomer organization/);
-    expect(world.fakes.kustomer.requests.findLast((r) => r.path === '/oauth/authorize')?.headers.host).toBe('api.apps.kustomerapp.com');
+    expect(world.fakes.kustomer.requests.findLast((r) => r.path === '/oauth/authorize')?.headers.host).toBe(
+      'api.apps.kustomerapp.com',
+    );
   });
 
   it('Oneflow links with an API token checked at api.oneflow.com, and its actions run there', async () => {
     const s = await createSession(server, { origin_owner_id: 'of-shipped' });
-    const res = await hub(server, s.token)('POST', '/hub/accounts', { integration_id: profiles.oneflow, credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL } });
+    const res = await hub(server, s.token)('POST', '/hub/accounts', {
+      integration_id: profiles.oneflow,
+      credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL },
+    });
     expect(res.status).toBe(201);
     expect(world.fakes.oneflow.requests.every((r) => r.headers.host === 'api.oneflow.com')).toBe(true);
     expect(world.fakes.oneflow.requests.length).toBeGreaterThan(0);

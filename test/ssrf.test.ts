@@ -26,7 +26,11 @@ beforeAll(async () => {
   profiles = await createProfiles(server, fakes);
   acc.kustomer = await linkKustomer(server, profiles);
   acc.oneflow = await linkOneflow(server, profiles);
-  const scripted = await api(server)('POST', '/connector_profiles', { provider: 'oneflow', default: false, overrides: { base_url: `${up.url}/v1` } });
+  const scripted = await api(server)('POST', '/connector_profiles', {
+    provider: 'oneflow',
+    default: false,
+    overrides: { base_url: `${up.url}/v1` },
+  });
   acc.scripted = await linkOneflow(server, profiles, 'redirecting-owner', scripted.json.id);
 });
 afterAll(async () => {
@@ -58,7 +62,7 @@ describe('path tricks stay on the provider', () => {
     `?next=http://${evil.host}/`,
   ];
 
-  it('sends every one of them to the connector\'s host, with its credentials, and nowhere else', async () => {
+  it("sends every one of them to the connector's host, with its credentials, and nowhere else", async () => {
     for (const path of tricks()) {
       const before = fakes.kustomer.requests.length;
       const res = await onAccount(server, acc.kustomer)('POST', '/unified/proxy', { path });
@@ -86,16 +90,30 @@ describe('path tricks stay on the provider', () => {
 
   it('keeps raw passthrough paths on the provider too', async () => {
     const auth = `Basic ${Buffer.from(`${server.apiKey}:`).toString('base64')}`;
-    const paths = [`//${evil.host}/steal`, `/%2e%2e/%2e%2e/${evil.host}`, `/..%2F..%2F${evil.host}`, `/@${evil.host}/x`, `/x?u=http://${evil.host}`];
+    const paths = [
+      `//${evil.host}/steal`,
+      `/%2e%2e/%2e%2e/${evil.host}`,
+      `/..%2F..%2F${evil.host}`,
+      `/@${evil.host}/x`,
+      `/x?u=http://${evil.host}`,
+    ];
     for (const p of paths) {
       const before = fakes.kustomer.requests.length;
       // node:http sends the path exactly as written (fetch would normalise the dots away).
       const status = await new Promise<number>((resolve, reject) => {
         const u = new URL(server.url);
-        const req = http.request({ host: u.hostname, port: u.port, path: `/proxy/${acc.kustomer}${p}`, headers: { authorization: auth } }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        });
+        const req = http.request(
+          {
+            host: u.hostname,
+            port: u.port,
+            path: `/proxy/${acc.kustomer}${p}`,
+            headers: { authorization: auth },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
         req.on('error', reject);
         req.end();
       });
@@ -112,7 +130,8 @@ describe('url must be a host the connector owns', () => {
   it('refuses other hosts, metadata addresses, userinfo and schemes', async () => {
     const k = new URL(fakes.kustomer.url);
     const evilPort = evil.host.split(':')[1];
-    const notOwned = (host: string) => `url: ${host} is not a Kustomer host; the proxy only sends the account's credentials to Kustomer`;
+    const notOwned = (host: string) =>
+      `url: ${host} is not a Kustomer host; the proxy only sends the account's credentials to Kustomer`;
     const cases: Array<[string, string]> = [
       [evil.url, notOwned(evil.host)],
       ['http://169.254.169.254/latest/meta-data/iam/', notOwned('169.254.169.254')],
@@ -128,7 +147,10 @@ describe('url must be a host the connector owns', () => {
       ['not a url', 'url is not an absolute URL'],
     ];
     for (const [url, message] of cases) {
-      const res = await onAccount(server, acc.kustomer)('POST', '/unified/proxy', { url, path: '/v1/users/current' });
+      const res = await onAccount(server, acc.kustomer)('POST', '/unified/proxy', {
+        url,
+        path: '/v1/users/current',
+      });
       expect([res.status, res.json.message], url).toEqual([400, message]);
     }
     expect(evil.requests).toEqual([]);
@@ -166,21 +188,34 @@ describe('url must be a host the connector owns', () => {
 
 describe('redirects', () => {
   it('are not followed to another host; the credentials stay home', async () => {
-    for (const location of [`${evil.url}/steal`, `//${evil.host}/steal`, `http://${evil.host}@127.0.0.1:1/`]) {
+    for (const location of [
+      `${evil.url}/steal`,
+      `//${evil.host}/steal`,
+      `http://${evil.host}@127.0.0.1:1/`,
+    ]) {
       up.script.push((_r, res) => res.writeHead(302, { location, 'content-length': '0' }).end());
       const res = await onAccount(server, acc.scripted)('POST', '/unified/proxy', { path: '/contracts' });
       expect(res.status, location).toBe(502);
-      expect(res.json.message, location).toMatch(/^Oneflow redirected to .+, a host the connector does not own: not followed$/);
+      expect(res.json.message, location).toMatch(
+        /^Oneflow redirected to .+, a host the connector does not own: not followed$/,
+      );
     }
-    up.script.push((_r, res) => res.writeHead(307, { location: `${evil.url}/steal`, 'content-length': '0' }).end());
-    const raw = await fetch(`${server.url}/proxy/${acc.scripted}/contracts`, { headers: { authorization: `Bearer ${server.apiKey}` } });
+    up.script.push((_r, res) =>
+      res.writeHead(307, { location: `${evil.url}/steal`, 'content-length': '0' }).end(),
+    );
+    const raw = await fetch(`${server.url}/proxy/${acc.scripted}/contracts`, {
+      headers: { authorization: `Bearer ${server.apiKey}` },
+    });
     expect(raw.status).toBe(502);
     await raw.text();
     expect(evil.requests).toEqual([]);
   });
 
-  it('are followed on the connector\'s own host, with credentials', async () => {
-    up.script.push((_r, res) => res.writeHead(301, { location: '/v1/contracts/moved', 'content-length': '0' }).end(), json(200, { moved: true }));
+  it("are followed on the connector's own host, with credentials", async () => {
+    up.script.push(
+      (_r, res) => res.writeHead(301, { location: '/v1/contracts/moved', 'content-length': '0' }).end(),
+      json(200, { moved: true }),
+    );
     const n = up.requests.length;
     const res = await onAccount(server, acc.scripted)('POST', '/unified/proxy', { path: '/contracts/old' });
     expect(res.status).toBe(200);
@@ -192,17 +227,25 @@ describe('redirects', () => {
 });
 
 describe('actions', () => {
-  it('path inputs cannot climb out of the action\'s path', async () => {
+  it("path inputs cannot climb out of the action's path", async () => {
     for (const id of ['..', '../users/current', `..%2F..%2F${evil.host}`, `//${evil.host}`]) {
-      const res = await onAccount(server, acc.kustomer)('POST', '/actions/rpc', { action: 'kustomer_get_customer', path: { id } });
+      const res = await onAccount(server, acc.kustomer)('POST', '/actions/rpc', {
+        action: 'kustomer_get_customer',
+        path: { id },
+      });
       expect([res.status, res.json.message], id).toEqual([400, 'id: must match ^[A-Za-z0-9_-]{1,64}$']);
     }
   });
 
   it('paging cursors cannot be forged or moved to another account', async () => {
-    const page = await onAccount(server, acc.kustomer)('POST', '/actions/rpc', { action: 'kustomer_list_customers', query: { page_size: 2 } });
+    const page = await onAccount(server, acc.kustomer)('POST', '/actions/rpc', {
+      action: 'kustomer_list_customers',
+      query: { page_size: 2 },
+    });
     expect(typeof page.json.next).toBe('string');
-    const forged = Buffer.from(JSON.stringify({ a: 'kustomer_list_customers', u: `${evil.url}/steal` })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ a: 'kustomer_list_customers', u: `${evil.url}/steal` }),
+    ).toString('base64url');
     const second = await linkKustomer(server, profiles, 'kus-second');
     const cases: Array<[string, string]> = [
       [acc.kustomer, forged],
@@ -210,8 +253,14 @@ describe('actions', () => {
       [second, page.json.next as string],
     ];
     for (const [account, next] of cases) {
-      const res = await onAccount(server, account)('POST', '/actions/rpc', { action: 'kustomer_list_customers', query: { next } });
-      expect([res.status, res.json.message]).toEqual([400, 'next: not a cursor from a previous page of kustomer_list_customers on this account']);
+      const res = await onAccount(server, account)('POST', '/actions/rpc', {
+        action: 'kustomer_list_customers',
+        query: { next },
+      });
+      expect([res.status, res.json.message]).toEqual([
+        400,
+        'next: not a cursor from a previous page of kustomer_list_customers on this account',
+      ]);
     }
     expect(evil.requests).toEqual([]);
   });

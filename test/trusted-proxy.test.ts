@@ -21,15 +21,28 @@ async function reverseProxy(backend: string) {
     req.pipe(up);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 
-async function via(proxy: string, path: string, client: string, headers: Record<string, string> = {}, body?: unknown) {
+async function via(
+  proxy: string,
+  path: string,
+  client: string,
+  headers: Record<string, string> = {},
+  body?: unknown,
+) {
   const res = await fetch(proxy + path, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { 'x-test-client': client, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      'x-test-client': client,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   await res.arrayBuffer();
@@ -38,8 +51,14 @@ async function via(proxy: string, path: string, client: string, headers: Record<
 
 async function guess(proxy: string, client: string, n = 31) {
   const statuses: number[] = [];
-  for (let i = 0; i < n; i++) statuses.push(await via(proxy, '/accounts', client, { authorization: basic(`sbk_wrong_${i}_${'x'.repeat(20)}`) }));
-  for (let i = 0; i < n; i++) statuses.push(await via(proxy, '/hub/settings', client, { 'x-hub-session-token': `${'x'.repeat(43)}${i}` }));
+  for (let i = 0; i < n; i++)
+    statuses.push(
+      await via(proxy, '/accounts', client, { authorization: basic(`sbk_wrong_${i}_${'x'.repeat(20)}`) }),
+    );
+  for (let i = 0; i < n; i++)
+    statuses.push(
+      await via(proxy, '/hub/settings', client, { 'x-hub-session-token': `${'x'.repeat(43)}${i}` }),
+    );
   return statuses;
 }
 
@@ -55,14 +74,20 @@ describe('behind a reverse proxy that is not trusted (the default)', () => {
     await server?.close();
   });
 
-  it('an attacker\'s failures are slowed, but never lock out another client with valid credentials', async () => {
+  it("an attacker's failures are slowed, but never lock out another client with valid credentials", async () => {
     const statuses = await guess(proxy.url, '203.0.113.66');
     expect(statuses).toContain(429);
     const session = await createSession(server);
     // Another client behind the same proxy: its valid key, Hub token and sign-in all work.
-    expect(await via(proxy.url, '/accounts', '198.51.100.7', { authorization: basic(server.apiKey) })).toBe(200);
-    expect(await via(proxy.url, '/hub/settings', '198.51.100.7', { 'x-hub-session-token': session.token })).toBe(200);
-    expect(await via(proxy.url, '/dashboard/api/session', '198.51.100.7', {}, { api_key: server.apiKey })).toBe(201);
+    expect(await via(proxy.url, '/accounts', '198.51.100.7', { authorization: basic(server.apiKey) })).toBe(
+      200,
+    );
+    expect(
+      await via(proxy.url, '/hub/settings', '198.51.100.7', { 'x-hub-session-token': session.token }),
+    ).toBe(200);
+    expect(
+      await via(proxy.url, '/dashboard/api/session', '198.51.100.7', {}, { api_key: server.apiKey }),
+    ).toBe(201);
   });
 
   it('/metrics is refused through the proxy, though the proxy connects from loopback', async () => {
@@ -83,12 +108,18 @@ describe('behind a trusted reverse proxy (SWITCHBOARD_TRUST_PROXY=127.0.0.1/32)'
     await server?.close();
   });
 
-  it('limits each real client on its own: the attacker gets 429, another client\'s mistake is a plain 401', async () => {
+  it("limits each real client on its own: the attacker gets 429, another client's mistake is a plain 401", async () => {
     const statuses = await guess(proxy.url, '203.0.113.66');
     expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(31)).toContain(429);
-    expect(await via(proxy.url, '/accounts', '198.51.100.8', { authorization: basic('sbk_typo_xxxxxxxxxxxxxxxxxxxxxxxx') })).toBe(401);
-    expect(await via(proxy.url, '/accounts', '198.51.100.8', { authorization: basic(server.apiKey) })).toBe(200);
+    expect(
+      await via(proxy.url, '/accounts', '198.51.100.8', {
+        authorization: basic('sbk_typo_xxxxxxxxxxxxxxxxxxxxxxxx'),
+      }),
+    ).toBe(401);
+    expect(await via(proxy.url, '/accounts', '198.51.100.8', { authorization: basic(server.apiKey) })).toBe(
+      200,
+    );
   });
 
   it('/metrics judges the real client: an internet client is refused, a loopback client through the proxy is not', async () => {
@@ -97,8 +128,12 @@ describe('behind a trusted reverse proxy (SWITCHBOARD_TRUST_PROXY=127.0.0.1/32)'
   });
 
   it('platform logs record the real client address', async () => {
-    expect(await via(proxy.url, '/accounts', '198.51.100.42', { authorization: basic(server.apiKey) })).toBe(200);
-    const logged = async () => (await server.app.deps.db.query("SELECT 1 FROM platform_logs WHERE source_ip = '198.51.100.42'")).rowCount ?? 0;
+    expect(await via(proxy.url, '/accounts', '198.51.100.42', { authorization: basic(server.apiKey) })).toBe(
+      200,
+    );
+    const logged = async () =>
+      (await server.app.deps.db.query("SELECT 1 FROM platform_logs WHERE source_ip = '198.51.100.42'"))
+        .rowCount ?? 0;
     await waitFor(async () => (await logged()) > 0, 10_000);
   });
 
@@ -107,7 +142,10 @@ describe('behind a trusted reverse proxy (SWITCHBOARD_TRUST_PROXY=127.0.0.1/32)'
     // From an untrusted socket address the header is not believed: use a second loopback address.
     const { Agent, fetch: undiciFetch } = await import('undici');
     const other = new Agent({ localAddress: '127.0.0.2' });
-    const res = await undiciFetch(`${server.url}/metrics`, { headers: { 'x-forwarded-for': '127.0.0.1' }, dispatcher: other });
+    const res = await undiciFetch(`${server.url}/metrics`, {
+      headers: { 'x-forwarded-for': '127.0.0.1' },
+      dispatcher: other,
+    });
     expect(res.status).toBe(401);
   });
 });

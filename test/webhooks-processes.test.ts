@@ -36,14 +36,23 @@ async function setupWithEvents(keys: string, receiverUrl: string, n: number): Pr
   const setup = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: keys }, { workers: false });
   await api(setup)('POST', '/webhooks', { url: receiverUrl, events: ['*'] });
   const account = await insertAccount(setup.app.deps, setup.app.deps.db, {
-    projectId: setup.app.boot.project.projectId, connectorProfileId: null, provider: 'oneflow', originOwnerId: 'multi', originOwnerName: 'M',
+    projectId: setup.app.boot.project.projectId,
+    connectorProfileId: null,
+    provider: 'oneflow',
+    originOwnerId: 'multi',
+    originOwnerName: 'M',
   });
-  for (let i = 0; i < n; i++) await api(setup)('PATCH', `/accounts/${account.id}`, { origin_owner_name: `n${i}` });
+  for (let i = 0; i < n; i++)
+    await api(setup)('PATCH', `/accounts/${account.id}`, { origin_owner_name: `n${i}` });
   return setup;
 }
 
 const pendingCount = async (s: TestServer) =>
-  (await s.app.deps.db.query<{ n: number }>("SELECT count(*)::int AS n FROM webhook_deliveries WHERE status <> 'delivered'")).rows[0]!.n;
+  (
+    await s.app.deps.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM webhook_deliveries WHERE status <> 'delivered'",
+    )
+  ).rows[0]!.n;
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -65,7 +74,9 @@ describe('webhooks with several servers on one database', () => {
     await waitFor(async () => (await pendingCount(setup)) === 0, 20_000);
     expect(receiver.seen.size).toBe(200);
     expect([...receiver.seen.values()].every((n) => n === 1)).toBe(true);
-    const attempts = await setup.app.deps.db.query<{ n: number; max: number }>('SELECT count(*)::int AS n, max(attempt)::int AS max FROM webhook_attempts');
+    const attempts = await setup.app.deps.db.query<{ n: number; max: number }>(
+      'SELECT count(*)::int AS n, max(attempt)::int AS max FROM webhook_attempts',
+    );
     expect(attempts.rows[0]).toEqual({ n: 200, max: 1 });
   });
 
@@ -75,7 +86,11 @@ describe('webhooks with several servers on one database', () => {
     cleanups.push(receiver.close);
     const setup = await setupWithEvents(keys, receiver.url, 60);
     cleanups.push(setup.close);
-    const env = { DATABASE_URL: setup.databaseUrl, SWITCHBOARD_ENCRYPTION_KEYS: keys, SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' };
+    const env = {
+      DATABASE_URL: setup.databaseUrl,
+      SWITCHBOARD_ENCRYPTION_KEYS: keys,
+      SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1',
+    };
     const first = runSwitchboard(['start', '--port', '0'], env);
     await first.ready;
     await waitFor(() => receiver.seen.size >= 5, 15_000);
@@ -93,7 +108,9 @@ describe('webhooks with several servers on one database', () => {
     // Deliveries the killed process had leased come back when their 30 s lease runs out.
     await waitFor(async () => (await pendingCount(setup)) === 0, 50_000);
     expect(receiver.seen.size).toBe(60);
-    const log = await setup.app.deps.db.query<{ n: number }>("SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'delivered'");
+    const log = await setup.app.deps.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'delivered'",
+    );
     expect(log.rows[0]!.n).toBe(60);
   }, 90_000);
 });

@@ -3,7 +3,15 @@ import { waitFor } from './helpers/wait.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, hub, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
+import {
+  createProfiles,
+  createSession,
+  hub,
+  ONEFLOW_EMAIL,
+  ONEFLOW_TOKEN,
+  startFakes,
+  type Fakes,
+} from './helpers/linking.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { insertAccount } from '../src/core/accounts.js';
 import { endpointPauseMs, retryDelayMs } from '../src/core/webhooks/schedule.js';
@@ -31,7 +39,10 @@ async function seed(server: TestServer, owner = 'wh-owner') {
 
 async function linkOneflow(server: TestServer, owner: string, profileId: string) {
   const s = await createSession(server, { origin_owner_id: owner });
-  const res = await hub(server, s.token)('POST', '/hub/accounts', { integration_id: profileId, credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL } });
+  const res = await hub(server, s.token)('POST', '/hub/accounts', {
+    integration_id: profileId,
+    credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL },
+  });
   expect(res.status).toBe(201);
   return res.json.id as string;
 }
@@ -45,14 +56,25 @@ describe('webhook endpoints API', () => {
 
   it('creates with a whsec_ secret shown once; lists, patches, deletes', async () => {
     const call = api(server);
-    const created = await call('POST', '/webhooks', { url: receiver.url, events: ['account.created', 'account.created'], description: 'main' });
+    const created = await call('POST', '/webhooks', {
+      url: receiver.url,
+      events: ['account.created', 'account.created'],
+      description: 'main',
+    });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ url: receiver.url, events: ['account.created'], description: 'main', active: true });
+    expect(created.json).toMatchObject({
+      url: receiver.url,
+      events: ['account.created'],
+      description: 'main',
+      active: true,
+    });
     expect(created.json.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     const got = await call('GET', `/webhooks/${created.json.id}`);
     expect(got.json.secret).toBeUndefined();
     expect((await call('GET', '/webhooks')).json.map((w: { id: string }) => w.id)).toContain(created.json.id);
-    const raw = await server.app.deps.db.query('SELECT secret FROM webhook_endpoints WHERE id = $1', [created.json.id]);
+    const raw = await server.app.deps.db.query('SELECT secret FROM webhook_endpoints WHERE id = $1', [
+      created.json.id,
+    ]);
     expect(raw.rows[0].secret).not.toContain(created.json.secret.slice(6));
     const patched = await call('PATCH', `/webhooks/${created.json.id}`, { events: ['*'], active: false });
     expect(patched.json).toMatchObject({ events: ['*'], active: false });
@@ -62,7 +84,12 @@ describe('webhook endpoints API', () => {
 
   it('refuses bad input with 400 and writes nothing', async () => {
     const call = api(server);
-    for (const body of [{ url: 'not a url', events: ['*'] }, { url: receiver.url, events: [] }, { url: receiver.url, events: ['account.exploded'] }, { url: receiver.url }]) {
+    for (const body of [
+      { url: 'not a url', events: ['*'] },
+      { url: receiver.url, events: [] },
+      { url: receiver.url, events: ['account.exploded'] },
+      { url: receiver.url },
+    ]) {
       const res = await call('POST', '/webhooks', body);
       expect(res.status).toBe(400);
       expect(res.json.statusCode).toBe(400);
@@ -73,7 +100,12 @@ describe('webhook endpoints API', () => {
   it('keeps private-network URLs out unless allowed', async () => {
     const strict = await startTestServer({ SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0' }, { workers: false });
     try {
-      for (const url of ['http://127.0.0.1:9/x', 'https://169.254.169.254/', 'https://localhost/x', 'http://hooks.example.com/x']) {
+      for (const url of [
+        'http://127.0.0.1:9/x',
+        'https://169.254.169.254/',
+        'https://localhost/x',
+        'http://hooks.example.com/x',
+      ]) {
         const res = await api(strict)('POST', '/webhooks', { url, events: ['*'] });
         expect(res.status).toBe(400);
         expect(res.json.message).toMatch(/^url /);
@@ -95,7 +127,8 @@ describe('the outbox', () => {
     const call = api(server);
     const profiles = await createProfiles(server, fakes);
     await call('POST', '/webhooks', { url: receiver.url, events: ['*'] });
-    const events = async () => (await server.app.deps.db.query('SELECT type FROM events ORDER BY seq')).rows.map((r) => r.type);
+    const events = async () =>
+      (await server.app.deps.db.query('SELECT type FROM events ORDER BY seq')).rows.map((r) => r.type);
 
     const id = await linkOneflow(server, 'outbox-1', profiles.oneflow);
     expect(await events()).toEqual(['account.created']);
@@ -104,13 +137,18 @@ describe('the outbox', () => {
 
     // Rejected changes: a provider refusal at link time, a PATCH that is refused.
     const s = await createSession(server, { origin_owner_id: 'outbox-2' });
-    await hub(server, s.token)('POST', '/hub/accounts', { integration_id: profiles.oneflow, credentials: { api_token: 'Z'.repeat(40), user_email: ONEFLOW_EMAIL } });
+    await hub(server, s.token)('POST', '/hub/accounts', {
+      integration_id: profiles.oneflow,
+      credentials: { api_token: 'Z'.repeat(40), user_email: ONEFLOW_EMAIL },
+    });
     expect((await call('PATCH', `/accounts/${id}`, { provider: 'salesforce' })).status).toBe(400);
     expect(await events()).toEqual(['account.created', 'account.updated']);
 
     await call('DELETE', `/accounts/${id}`);
     expect(await events()).toEqual(['account.created', 'account.updated', 'account.deleted']);
-    const deliveries = await server.app.deps.db.query("SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'pending'");
+    const deliveries = await server.app.deps.db.query(
+      "SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'pending'",
+    );
     expect(deliveries.rows[0].n).toBe(3);
   });
 });
@@ -127,14 +165,22 @@ describe('delivery', () => {
     receiver.respond = 200;
     const hook = await api(server)('POST', '/webhooks', { url: receiver.url, events: ['account.updated'] });
     const account = await seed(server, 'sig-owner');
-    await server.app.deps.db.query("UPDATE accounts SET secrets = $2 WHERE id = $1", [account.id, server.app.deps.vault.sealJson({ api_token: 'super-secret-token-1234' })]);
+    await server.app.deps.db.query('UPDATE accounts SET secrets = $2 WHERE id = $1', [
+      account.id,
+      server.app.deps.vault.sealJson({ api_token: 'super-secret-token-1234' }),
+    ]);
     await api(server)('PATCH', `/accounts/${account.id}`, { origin_owner_name: 'Signed' });
     await waitFor(() => receiver.received.length === 1);
     const got = receiver.received[0]!;
     expect(got.headers['content-type']).toBe('application/json');
     expect(got.json).toMatchObject({
-      event: 'account.updated', account_id: account.id, provider: 'oneflow', origin_owner_id: 'sig-owner', origin_owner_name: 'Signed',
-      project_id: server.app.boot.project.projectId, data: { id: account.id, status: 'active' },
+      event: 'account.updated',
+      account_id: account.id,
+      provider: 'oneflow',
+      origin_owner_id: 'sig-owner',
+      origin_owner_name: 'Signed',
+      project_id: server.app.boot.project.projectId,
+      data: { id: account.id, status: 'active' },
     });
     expect(got.json.data).not.toHaveProperty('credentials');
     expect(got.body).not.toContain('super-secret-token');
@@ -143,11 +189,24 @@ describe('delivery', () => {
     const verified = new Webhook(hook.json.secret).verify(got.body, got.headers as Record<string, string>);
     expect(verified).toEqual(got.json);
     // …and so does a plain HMAC of the raw body with the secret.
-    expect(got.headers['x-stackone-signature']).toBe(createHmac('sha256', hook.json.secret).update(got.body).digest('base64url'));
+    expect(got.headers['x-stackone-signature']).toBe(
+      createHmac('sha256', hook.json.secret).update(got.body).digest('base64url'),
+    );
     // The log row is written once the receiver has answered.
-    await waitFor(async () => (await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`)).json[0]?.status === 'delivered');
+    await waitFor(
+      async () =>
+        (await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`)).json[0]?.status === 'delivered',
+    );
     const log = await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`);
-    expect(log.json).toEqual([expect.objectContaining({ event: 'account.updated', event_id: got.json.event_id, status: 'delivered', attempts: 1, last_status_code: 200 })]);
+    expect(log.json).toEqual([
+      expect.objectContaining({
+        event: 'account.updated',
+        event_id: got.json.event_id,
+        status: 'delivered',
+        attempts: 1,
+        last_status_code: 200,
+      }),
+    ]);
     await api(server)('DELETE', `/webhooks/${hook.json.id}`);
   });
 
@@ -157,18 +216,40 @@ describe('delivery', () => {
     await down.close(); // nobody listens on that port now
     const hook = await api(server)('POST', '/webhooks', { url, events: ['*'] });
     const account = await seed(server, 'down-owner');
-    for (let i = 0; i < 5; i++) await api(server)('PATCH', `/accounts/${account.id}`, { origin_owner_name: `n${i}` });
-    await waitFor(async () => (await server.app.deps.db.query("SELECT count(*)::int AS n FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE d.endpoint_id = $1", [hook.json.id])).rows[0].n >= 5);
+    for (let i = 0; i < 5; i++)
+      await api(server)('PATCH', `/accounts/${account.id}`, { origin_owner_name: `n${i}` });
+    await waitFor(
+      async () =>
+        (
+          await server.app.deps.db.query(
+            'SELECT count(*)::int AS n FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE d.endpoint_id = $1',
+            [hook.json.id],
+          )
+        ).rows[0].n >= 5,
+    );
     const up = await startReceiver(Number(new URL(url).port));
     try {
       // Bring the retries forward instead of waiting out the backoff.
-      await server.app.deps.db.query('UPDATE webhook_deliveries SET next_attempt_at = now() WHERE endpoint_id = $1', [hook.json.id]);
+      await server.app.deps.db.query(
+        'UPDATE webhook_deliveries SET next_attempt_at = now() WHERE endpoint_id = $1',
+        [hook.json.id],
+      );
       await waitFor(() => up.received.length >= 5);
-      await waitFor(async () => (await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`)).json.every((d: { status: string }) => d.status === 'delivered'));
+      await waitFor(async () =>
+        (await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`)).json.every(
+          (d: { status: string }) => d.status === 'delivered',
+        ),
+      );
       expect(up.received.map((r) => r.json.origin_owner_name).sort()).toEqual(['n0', 'n1', 'n2', 'n3', 'n4']);
       expect(new Set(up.received.map((r) => r.json.event_id)).size).toBe(5);
       const log = (await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`)).json;
-      expect(log.map((d: { status: string }) => d.status)).toEqual(['delivered', 'delivered', 'delivered', 'delivered', 'delivered']);
+      expect(log.map((d: { status: string }) => d.status)).toEqual([
+        'delivered',
+        'delivered',
+        'delivered',
+        'delivered',
+        'delivered',
+      ]);
       expect(log.every((d: { attempts: number }) => d.attempts === 2)).toBe(true);
     } finally {
       await up.close();
@@ -207,7 +288,12 @@ describe('retries on a test clock', () => {
     let status = 'pending';
     for (let i = 0; i < 200 && status === 'pending'; i++) {
       expect(await runOnce(server)).toBe(1);
-      const d = (await server.app.deps.db.query('SELECT status, next_attempt_at FROM webhook_deliveries WHERE endpoint_id = $1', [hook.json.id])).rows[0];
+      const d = (
+        await server.app.deps.db.query(
+          'SELECT status, next_attempt_at FROM webhook_deliveries WHERE endpoint_id = $1',
+          [hook.json.id],
+        )
+      ).rows[0];
       status = d.status;
       if (status === 'pending') {
         delays.push(d.next_attempt_at.getTime() - now);
@@ -224,19 +310,28 @@ describe('retries on a test clock', () => {
     }
     expect(receiver.received.length).toBe(delays.length + 1);
     const [delivery] = (await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`)).json;
-    expect(delivery).toMatchObject({ status: 'failed', last_status_code: 500, last_error: 'HTTP 500', next_attempt_at: null });
+    expect(delivery).toMatchObject({
+      status: 'failed',
+      last_status_code: 500,
+      last_error: 'HTTP 500',
+      next_attempt_at: null,
+    });
 
     receiver.respond = 200;
     const again = await api(server)('POST', `/webhooks/${hook.json.id}/deliveries/${delivery.id}/redeliver`);
     expect(again.json.status).toBe('pending');
     await runOnce(server);
-    expect((await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`)).json[0]).toMatchObject({ status: 'delivered', last_status_code: 200 });
+    expect((await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`)).json[0]).toMatchObject({
+      status: 'delivered',
+      last_status_code: 200,
+    });
   });
 
   it('signs with both secrets during a rotation, then only the new one', async () => {
     receiver.respond = 200;
     receiver.received.length = 0;
-    for (const w of (await api(server)('GET', '/webhooks')).json) await api(server)('DELETE', `/webhooks/${w.id}`);
+    for (const w of (await api(server)('GET', '/webhooks')).json)
+      await api(server)('DELETE', `/webhooks/${w.id}`);
     const hook = await api(server)('POST', '/webhooks', { url: receiver.url, events: ['account.updated'] });
     const rotated = await api(server)('POST', `/webhooks/${hook.json.id}/rotate_secret`);
     expect(rotated.json.secret).toMatch(/^whsec_/);
@@ -255,7 +350,9 @@ describe('retries on a test clock', () => {
     await api(server)('PATCH', `/accounts/${account.id}`, { origin_owner_name: 'after' });
     await runOnce(server);
     const after = receiver.received.find((r) => r.json.origin_owner_name === 'after')!;
-    expect(after.headers['x-stackone-signature']).toBe(createHmac('sha256', rotated.json.secret).update(after.body).digest('base64url'));
+    expect(after.headers['x-stackone-signature']).toBe(
+      createHmac('sha256', rotated.json.secret).update(after.body).digest('base64url'),
+    );
     expect((after.headers['webhook-signature'] as string).split(' ')).toHaveLength(1);
   });
 });
@@ -270,7 +367,9 @@ async function runOnce(server: TestServer): Promise<number> {
 
 describe('retry schedule', () => {
   it('pauses an endpoint that keeps timing out: 5 s, doubling, at most 5 min', () => {
-    expect([1, 2, 3, 4, 7, 8, 30].map(endpointPauseMs)).toEqual([5_000, 10_000, 20_000, 40_000, 300_000, 300_000, 300_000]);
+    expect([1, 2, 3, 4, 7, 8, 30].map(endpointPauseMs)).toEqual([
+      5_000, 10_000, 20_000, 40_000, 300_000, 300_000, 300_000,
+    ]);
   });
 
   it('grows exponentially from 5 s, capped at 1 h, with ±20 % jitter', () => {

@@ -13,7 +13,15 @@ export async function connectorsCommand(argv: string[]): Promise<void> {
   if (sub === 'list') {
     const registry = await loadConnectors(dir ? path.resolve(dir) : process.env.SWITCHBOARD_CONNECTORS_DIR);
     for (const c of registry.list()) {
-      console.log([c.key.padEnd(14), c.auth.type.padEnd(8), c.categories.join(',').padEnd(18), `${c.actions.length} actions`, c.name].join('  '));
+      console.log(
+        [
+          c.key.padEnd(14),
+          c.auth.type.padEnd(8),
+          c.categories.join(',').padEnd(18),
+          `${c.actions.length} actions`,
+          c.name,
+        ].join('  '),
+      );
     }
     return;
   }
@@ -28,7 +36,9 @@ export async function connectorsCommand(argv: string[]): Promise<void> {
         console.log(`ok      ${f} (${c.key})`);
       } catch (err) {
         bad++;
-        console.log(`invalid ${err instanceof ConnectorDefinitionError ? err.message : (err as Error).message}`);
+        console.log(
+          `invalid ${err instanceof ConnectorDefinitionError ? err.message : (err as Error).message}`,
+        );
       }
     }
     if (bad) {
@@ -37,6 +47,7 @@ export async function connectorsCommand(argv: string[]): Promise<void> {
     }
     return;
   }
-  if (sub && sub !== 'help' && sub !== '--help') throw new ConfigError(`unknown connectors command "${sub}"\n\n${CONNECTORS_USAGE}`);
+  if (sub && sub !== 'help' && sub !== '--help')
+    throw new ConfigError(`unknown connectors command "${sub}"\n\n${CONNECTORS_USAGE}`);
   console.log(CONNECTORS_USAGE);
 }

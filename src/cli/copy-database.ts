@@ -30,7 +30,9 @@ async function tablesInOrder(db: Db): Promise<string[]> {
   const remaining = new Set(tables.map((t) => t.name));
   const ordered: string[] = [];
   while (remaining.size) {
-    const ready = [...remaining].filter((t) => !deps.some((d) => d.child === t && remaining.has(d.parent))).sort();
+    const ready = [...remaining]
+      .filter((t) => !deps.some((d) => d.child === t && remaining.has(d.parent)))
+      .sort();
     if (ready.length === 0) throw new Error('circular foreign keys between tables');
     for (const t of ready) {
       ordered.push(t);
@@ -41,7 +43,11 @@ async function tablesInOrder(db: Db): Promise<string[]> {
 }
 
 /** Copies every row; PostgreSQL itself converts types both ways (json_agg → json_populate_recordset). */
-export async function copyDatabase(source: Db, target: Db, log: (line: string) => void): Promise<Record<string, number>> {
+export async function copyDatabase(
+  source: Db,
+  target: Db,
+  log: (line: string) => void,
+): Promise<Record<string, number>> {
   await migrate(target);
   const busy = await target.query<{ n: number }>('SELECT count(*)::int AS n FROM projects');
   if (busy.rows[0]!.n > 0) throw new ConfigError('the target database already holds Switchboard data');
@@ -58,7 +64,10 @@ export async function copyDatabase(source: Db, target: Db, log: (line: string) =
         );
         const batch = rows[0]!.batch;
         if (!batch || batch.length === 0) break;
-        await client.query(`INSERT INTO ${pg.escapeIdentifier(table)} SELECT * FROM json_populate_recordset(NULL::${pg.escapeIdentifier(table)}, $1::json)`, [JSON.stringify(batch)]);
+        await client.query(
+          `INSERT INTO ${pg.escapeIdentifier(table)} SELECT * FROM json_populate_recordset(NULL::${pg.escapeIdentifier(table)}, $1::json)`,
+          [JSON.stringify(batch)],
+        );
         copied += batch.length;
       }
       counts[table] = copied;
@@ -71,7 +80,10 @@ export async function copyDatabase(source: Db, target: Db, log: (line: string) =
     );
     for (const s of serials) {
       if (!s.seq) continue;
-      await client.query(`SELECT setval($1, GREATEST((SELECT max(${pg.escapeIdentifier(s.col)}) FROM ${pg.escapeIdentifier(s.tbl)}), 1))`, [s.seq]);
+      await client.query(
+        `SELECT setval($1, GREATEST((SELECT max(${pg.escapeIdentifier(s.col)}) FROM ${pg.escapeIdentifier(s.tbl)}), 1))`,
+        [s.seq],
+      );
     }
     await client.query('COMMIT');
   } catch (err) {
@@ -90,11 +102,14 @@ export async function copyDatabaseCommand(argv: string[]): Promise<void> {
   }
   await withDatabase(argv, { to: { type: 'string' } }, async ({ db, values }) => {
     const to = values.to;
-    if (typeof to !== 'string' || !/^postgres(ql)?:\/\//.test(to)) throw new ConfigError(`--to must be a postgres:// URL\n\n${COPY_USAGE}`);
+    if (typeof to !== 'string' || !/^postgres(ql)?:\/\//.test(to))
+      throw new ConfigError(`--to must be a postgres:// URL\n\n${COPY_USAGE}`);
     const target = createPool(to, 2);
     try {
       const counts = await copyDatabase(db, target, (line) => console.log(line));
-      console.log(`Copied ${Object.values(counts).reduce((a, b) => a + b, 0)} rows. Start the servers with DATABASE_URL and the same SWITCHBOARD_ENCRYPTION_KEYS.`);
+      console.log(
+        `Copied ${Object.values(counts).reduce((a, b) => a + b, 0)} rows. Start the servers with DATABASE_URL and the same SWITCHBOARD_ENCRYPTION_KEYS.`,
+      );
     } finally {
       await target.end();
     }

@@ -12,7 +12,10 @@ export const DATABASE_FLAGS = `  --data-dir <path>     SWITCHBOARD_DATA_DIR    e
   --database-url <url>  DATABASE_URL            external PostgreSQL`;
 
 /** Parses an admin command's flags (the database flags plus its own); bad usage is a ConfigError. */
-export function parseCommandFlags(argv: string[], extra: NonNullable<ParseArgsConfig['options']>): { values: Record<string, unknown>; positionals: string[] } {
+export function parseCommandFlags(
+  argv: string[],
+  extra: NonNullable<ParseArgsConfig['options']>,
+): { values: Record<string, unknown>; positionals: string[] } {
   try {
     const parsed = parseArgs({
       args: argv,
@@ -44,7 +47,13 @@ export interface DatabaseAccess {
 export async function withDatabase<T>(
   argv: string[],
   extra: NonNullable<ParseArgsConfig['options']>,
-  fn: (ctx: { db: Db; vault: Vault; config: Config; values: Record<string, unknown>; positionals: string[] }) => Promise<T>,
+  fn: (ctx: {
+    db: Db;
+    vault: Vault;
+    config: Config;
+    values: Record<string, unknown>;
+    positionals: string[];
+  }) => Promise<T>,
   access: DatabaseAccess = {},
 ): Promise<T> {
   const { values, positionals } = parseCommandFlags(argv, extra);
@@ -71,13 +80,19 @@ export async function withDatabase<T>(
   }
 }
 
-async function embeddedDatabase(dataDir: string, access: DatabaseAccess, log: Logger, cleanups: Array<() => Promise<void>>): Promise<EmbeddedDatabase> {
+async function embeddedDatabase(
+  dataDir: string,
+  access: DatabaseAccess,
+  log: Logger,
+  cleanups: Array<() => Promise<void>>,
+): Promise<EmbeddedDatabase> {
   let lock;
   try {
     lock = await lockDataDir(dataDir);
   } catch (err) {
     if (!(err instanceof LockedError) || err.ownerPid === undefined) throw err;
-    if (!access.whileServerRuns) throw new LockedError(`${err.message}: stop it before running this command`, err.ownerPid);
+    if (!access.whileServerRuns)
+      throw new LockedError(`${err.message}: stop it before running this command`, err.ownerPid);
     return attachEmbeddedPostgres(dataDir, err.ownerPid);
   }
   cleanups.push(() => lock.release());

@@ -43,7 +43,10 @@ export async function rotateEncryption(db: Db, vault: Vault, batch = 200): Promi
       for (const row of rows) {
         const resealed = vault.seal(vault.open(row.v));
         // Only if nobody changed it meanwhile (a refresh writes new credentials): else next pass.
-        const res = await db.query(`UPDATE ${table} SET ${column} = $1 WHERE ${key} = $2 AND ${column} = $3`, [resealed, row.k, row.v]);
+        const res = await db.query(
+          `UPDATE ${table} SET ${column} = $1 WHERE ${key} = $2 AND ${column} = $3`,
+          [resealed, row.k, row.v],
+        );
         count += res.rowCount ?? 0;
       }
     }
@@ -55,16 +58,21 @@ export async function rotateEncryption(db: Db, vault: Vault, batch = 200): Promi
 export async function encryptionCommand(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
   if (sub !== 'rotate') {
-    if (sub && sub !== 'help' && sub !== '--help') throw new ConfigError(`unknown encryption command "${sub}"`);
+    if (sub && sub !== 'help' && sub !== '--help')
+      throw new ConfigError(`unknown encryption command "${sub}"`);
     console.log(ENCRYPTION_USAGE);
     return;
   }
   const generate = rest.includes('--generate');
   const flags = rest.filter((a) => a !== '--generate');
   if (generate) {
-    const config = loadConfig(flags.filter((a, i) => a.startsWith('--data-dir') || flags[i - 1] === '--data-dir'));
+    const config = loadConfig(
+      flags.filter((a, i) => a.startsWith('--data-dir') || flags[i - 1] === '--data-dir'),
+    );
     if (config.encryptionKeys || config.databaseUrl) {
-      throw new ConfigError('--generate only manages the embedded key file; with SWITCHBOARD_ENCRYPTION_KEYS put the new key first yourself');
+      throw new ConfigError(
+        '--generate only manages the embedded key file; with SWITCHBOARD_ENCRYPTION_KEYS put the new key first yourself',
+      );
     }
     const file = path.join(config.dataDir, 'encryption-keys');
     const old = (await fs.readFile(file, 'utf8')).trim();
@@ -78,9 +86,18 @@ export async function encryptionCommand(argv: string[]): Promise<void> {
     for (const [column, n] of Object.entries(result)) console.log(`${column.padEnd(34)} ${n} re-encrypted`);
     const left = await Promise.all(
       SEALED.map(async ({ table, column }) =>
-        Number((await db.query(`SELECT count(*) AS n FROM ${table} WHERE ${column} IS NOT NULL AND ${column} NOT LIKE $1`, [`v1.${vault.activeKid}.%`])).rows[0].n),
+        Number(
+          (
+            await db.query(
+              `SELECT count(*) AS n FROM ${table} WHERE ${column} IS NOT NULL AND ${column} NOT LIKE $1`,
+              [`v1.${vault.activeKid}.%`],
+            )
+          ).rows[0].n,
+        ),
       ),
     );
-    console.log(`Active key ${vault.activeKid}; values left under old keys: ${left.reduce((a, b) => a + b, 0)}`);
+    console.log(
+      `Active key ${vault.activeKid}; values left under old keys: ${left.reduce((a, b) => a + b, 0)}`,
+    );
   });
 }

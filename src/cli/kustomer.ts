@@ -17,13 +17,28 @@ Registers a private Kustomer OAuth app for Switchboard and generates its client 
   --api-url <url>      Kustomer apps API                        default https://api.kustomerapp.com`;
 
 const appAttributes = z.object({
-  data: z.object({ id: z.string().optional(), attributes: z.object({ name: z.string().optional(), clientId: z.string().optional(), clientSecret: z.string().optional() }).loose() }).loose(),
+  data: z
+    .object({
+      id: z.string().optional(),
+      attributes: z
+        .object({
+          name: z.string().optional(),
+          clientId: z.string().optional(),
+          clientSecret: z.string().optional(),
+        })
+        .loose(),
+    })
+    .loose(),
 });
 
 async function post(url: string, apiKey: string, body: unknown) {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      'content-type': 'application/json',
+      accept: 'application/json',
+    },
     body: JSON.stringify(body),
     redirect: 'manual',
     signal: AbortSignal.timeout(15_000),
@@ -33,7 +48,11 @@ async function post(url: string, apiKey: string, body: unknown) {
     let said = text.slice(0, 300);
     try {
       const j = JSON.parse(text) as { errors?: Array<{ title?: string; detail?: string }> };
-      said = j.errors?.map((e) => e.detail ?? e.title).filter(Boolean).join('; ') || said;
+      said =
+        j.errors
+          ?.map((e) => e.detail ?? e.title)
+          .filter(Boolean)
+          .join('; ') || said;
     } catch {
       // not JSON: keep the excerpt
     }
@@ -57,8 +76,14 @@ export async function kustomerCommand(argv: string[], env: NodeJS.ProcessEnv = p
     ({ values } = parseArgs({
       args: rest,
       options: {
-        'api-key': { type: 'string' }, org: { type: 'string' }, app: { type: 'string' }, title: { type: 'string' },
-        'app-version': { type: 'string' }, 'public-url': { type: 'string' }, 'api-url': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'api-key': { type: 'string' },
+        org: { type: 'string' },
+        app: { type: 'string' },
+        title: { type: 'string' },
+        'app-version': { type: 'string' },
+        'public-url': { type: 'string' },
+        'api-url': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     }));
@@ -72,17 +97,25 @@ export async function kustomerCommand(argv: string[], env: NodeJS.ProcessEnv = p
   const apiKey = values['api-key'] ?? env.KUSTOMER_API_KEY;
   if (!apiKey) throw new ConfigError('--api-key (or KUSTOMER_API_KEY) is required');
   const org = values.org;
-  if (!org || !/^[a-z0-9][a-z0-9-]{0,62}$/i.test(org)) throw new ConfigError('--org must be your Kustomer organization name, e.g. mycompany');
+  if (!org || !/^[a-z0-9][a-z0-9-]{0,62}$/i.test(org))
+    throw new ConfigError('--org must be your Kustomer organization name, e.g. mycompany');
   const app = values.app ?? 'switchboard';
   if (!/^[a-z][a-z0-9]{1,39}$/.test(app)) throw new ConfigError('--app must be lowercase letters and digits');
   const version = values['app-version'] ?? '1.0.0';
   if (!/^\d+\.\d+\.\d+$/.test(version)) throw new ConfigError('--app-version must be semver, e.g. 1.0.0');
-  const publicUrl = (values['public-url'] ?? env.SWITCHBOARD_PUBLIC_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+  const publicUrl = (values['public-url'] ?? env.SWITCHBOARD_PUBLIC_URL ?? 'http://localhost:3000').replace(
+    /\/+$/,
+    '',
+  );
   const apiUrl = (values['api-url'] ?? 'https://api.kustomerapp.com').replace(/\/+$/, '');
   const redirectUri = `${publicUrl}/connect/oauth2/kustomer/callback`;
 
   const registered = await post(`${apiUrl}/v1/apps/available`, apiKey, {
-    app, version, title: values.title ?? 'Switchboard', visibility: 'private', redirectUris: [redirectUri],
+    app,
+    version,
+    title: values.title ?? 'Switchboard',
+    visibility: 'private',
+    redirectUris: [redirectUri],
   });
   // Private app names come back namespaced with the org id: `<app>_<orgId>`.
   const name = registered.attributes.name ?? registered.id?.replace(/-\d+\.\d+\.\d+$/, '');

@@ -87,7 +87,11 @@ async function start(argv: string[]) {
     `  Project:      ${app.boot.project.projectId}`,
   ];
   if (app.boot.generatedApiKey) {
-    lines.push('', `  API key (shown once, store it now): ${app.boot.generatedApiKey}`, '  Use it as the HTTP Basic username with an empty password.');
+    lines.push(
+      '',
+      `  API key (shown once, store it now): ${app.boot.generatedApiKey}`,
+      '  Use it as the HTTP Basic username with an empty password.',
+    );
   }
   process.stdout.write(lines.join('\n') + '\n\n');
 }

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { ConfigError } from '../config/config.js';
-import { createProject, findProject, listProjects, UnknownOrganizationError, type ProjectOrganization } from '../core/projects.js';
+import {
+  createProject,
+  findProject,
+  listProjects,
+  UnknownOrganizationError,
+  type ProjectOrganization,
+} from '../core/projects.js';
 import type { Queryable } from '../store/db.js';
 import { DATABASE_FLAGS, parseCommandFlags, withDatabase } from './database.js';
 
@@ -31,7 +37,11 @@ function createFlags(values: Record<string, unknown>) {
   const parsed = CreateFlags.safeParse(own);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ConfigError(issue.path[0] === 'name' && issue.code === 'invalid_type' ? `projects create needs --name\n\n${PROJECTS_USAGE}` : issue.message);
+    throw new ConfigError(
+      issue.path[0] === 'name' && issue.code === 'invalid_type'
+        ? `projects create needs --name\n\n${PROJECTS_USAGE}`
+        : issue.message,
+    );
   }
   if (parsed.data.organization !== undefined && parsed.data['new-organization'] !== undefined) {
     throw new ConfigError('give --organization or --new-organization, not both');
@@ -39,11 +49,17 @@ function createFlags(values: Record<string, unknown>) {
   return parsed.data;
 }
 
-async function organizationFor(db: Queryable, flags: ReturnType<typeof createFlags>): Promise<ProjectOrganization> {
+async function organizationFor(
+  db: Queryable,
+  flags: ReturnType<typeof createFlags>,
+): Promise<ProjectOrganization> {
   if (flags.organization !== undefined) return { id: flags.organization };
   if (flags['new-organization'] !== undefined) return { name: flags['new-organization'] };
   const fallback = await findProject(db);
-  if (!fallback) throw new ConfigError('no default organization yet: start the server once first, or pass --new-organization <name>');
+  if (!fallback)
+    throw new ConfigError(
+      'no default organization yet: start the server once first, or pass --new-organization <name>',
+    );
   return { id: fallback.organizationId };
 }
 
@@ -53,11 +69,20 @@ export async function projectsCommand(argv: string[]): Promise<void> {
     console.log(PROJECTS_USAGE);
     return;
   }
-  if (sub !== 'create' && sub !== 'list') throw new ConfigError(`unknown projects command "${sub}"\n\n${PROJECTS_USAGE}`);
-  const options = sub === 'create' ? { name: { type: 'string' }, organization: { type: 'string' }, 'new-organization': { type: 'string' } } as const : {};
+  if (sub !== 'create' && sub !== 'list')
+    throw new ConfigError(`unknown projects command "${sub}"\n\n${PROJECTS_USAGE}`);
+  const options =
+    sub === 'create'
+      ? ({
+          name: { type: 'string' },
+          organization: { type: 'string' },
+          'new-organization': { type: 'string' },
+        } as const)
+      : {};
   // Usage errors are reported before any database is started.
   const given = parseCommandFlags(rest, options);
-  if (given.positionals.length) throw new ConfigError(`unexpected argument "${given.positionals[0]}"\n\n${PROJECTS_USAGE}`);
+  if (given.positionals.length)
+    throw new ConfigError(`unexpected argument "${given.positionals[0]}"\n\n${PROJECTS_USAGE}`);
   const flags = sub === 'create' ? createFlags(given.values) : undefined;
   await withDatabase(
     rest,
@@ -68,16 +93,26 @@ export async function projectsCommand(argv: string[]): Promise<void> {
           const project = await createProject(db, flags.name, await organizationFor(db, flags));
           // The id alone on stdout, so that scripts can capture it; the hint goes to stderr.
           console.log(project.projectId);
-          console.error(`Created project ${project.projectId} in organization ${project.organizationId}. Give it an API key with: switchboard keys create --project ${project.projectId}`);
+          console.error(
+            `Created project ${project.projectId} in organization ${project.organizationId}. Give it an API key with: switchboard keys create --project ${project.projectId}`,
+          );
         } catch (err) {
-          if (err instanceof UnknownOrganizationError) throw new ConfigError(`${err.message} (see projects list)`);
+          if (err instanceof UnknownOrganizationError)
+            throw new ConfigError(`${err.message} (see projects list)`);
           throw err;
         }
         return;
       }
       for (const p of await listProjects(db)) {
         console.log(
-          [p.id, p.name, p.isDefault ? 'default' : '-', `organization ${p.organizationId} (${p.organizationName})`, `${p.activeKeys} active keys`, p.createdAt.toISOString()].join('\t'),
+          [
+            p.id,
+            p.name,
+            p.isDefault ? 'default' : '-',
+            `organization ${p.organizationId} (${p.organizationName})`,
+            `${p.activeKeys} active keys`,
+            p.createdAt.toISOString(),
+          ].join('\t'),
         );
       }
     },

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
-const trust = (value: string | undefined) => loadConfig([], value === undefined ? {} : { SWITCHBOARD_TRUST_PROXY: value }).trustProxy;
+const trust = (value: string | undefined) =>
+  loadConfig([], value === undefined ? {} : { SWITCHBOARD_TRUST_PROXY: value }).trustProxy;
 
 describe('SWITCHBOARD_TRUST_PROXY', () => {
   it('trusts no proxy by default', () => {
@@ -11,7 +12,12 @@ describe('SWITCHBOARD_TRUST_PROXY', () => {
   });
   it('takes a hop count, or addresses, CIDRs and named ranges', () => {
     expect(trust('2')).toBe(2);
-    expect(trust('10.0.0.0/8, 192.168.1.5,fd00::/8, loopback')).toEqual(['10.0.0.0/8', '192.168.1.5', 'fd00::/8', 'loopback']);
+    expect(trust('10.0.0.0/8, 192.168.1.5,fd00::/8, loopback')).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.5',
+      'fd00::/8',
+      'loopback',
+    ]);
   });
   it('refuses anything else, naming the value', () => {
     for (const bad of ['true', '10.0.0.0/33', 'example.com', '10.0.0.1/8/1', '::1/129']) {
@@ -22,13 +28,21 @@ describe('SWITCHBOARD_TRUST_PROXY', () => {
 });
 
 describe('SWITCHBOARD_HUB_FRAME_ANCESTORS', () => {
-  const ancestors = (value?: string) => loadConfig([], value === undefined ? {} : { SWITCHBOARD_HUB_FRAME_ANCESTORS: value }).hubFrameAncestors;
+  const ancestors = (value?: string) =>
+    loadConfig([], value === undefined ? {} : { SWITCHBOARD_HUB_FRAME_ANCESTORS: value }).hubFrameAncestors;
   it('lets any site frame the embedded Hub by default, or only the origins given', () => {
     expect(ancestors()).toBe('*');
-    expect(ancestors('https://app.example.com, https://*.example.org:8443')).toBe('https://app.example.com https://*.example.org:8443');
+    expect(ancestors('https://app.example.com, https://*.example.org:8443')).toBe(
+      'https://app.example.com https://*.example.org:8443',
+    );
   });
   it('refuses what is not an origin (a CSP injection among them)', () => {
-    for (const bad of ["https://a.example.com; script-src 'unsafe-inline'", 'app.example.com', 'https://a.example.com/path', "'self'"]) {
+    for (const bad of [
+      "https://a.example.com; script-src 'unsafe-inline'",
+      'app.example.com',
+      'https://a.example.com/path',
+      "'self'",
+    ]) {
       expect(() => ancestors(bad), bad).toThrow(ConfigError);
     }
   });

@@ -74,7 +74,9 @@ const schema = z.object({
   role: z.enum(['api', 'worker', 'all'], { message: 'role must be api, worker or all' }),
   metricsToken: z.string().min(16, 'SWITCHBOARD_METRICS_TOKEN must be at least 16 characters').optional(),
   providerCallLifetimeMs: z.coerce.number().int().min(1000).max(600_000),
-  requestLogs: z.enum(['on', 'off', '1', '0', 'true', 'false'], { message: 'SWITCHBOARD_REQUEST_LOGS must be on or off' }).transform((v) => v === 'on' || v === '1' || v === 'true'),
+  requestLogs: z
+    .enum(['on', 'off', '1', '0', 'true', 'false'], { message: 'SWITCHBOARD_REQUEST_LOGS must be on or off' })
+    .transform((v) => v === 'on' || v === '1' || v === 'true'),
   requestLogRetentionDays: z.coerce.number().int().min(1).max(3650),
   requestLogBodies: z.boolean(),
   headersTimeoutMs: z.coerce.number().int().min(1000).max(300_000),
@@ -83,24 +85,34 @@ const schema = z.object({
   hubFrameAncestors: z
     .string()
     .transform((v) => v.split(/[\s,]+/).filter(Boolean))
-    .refine((list) => list.length > 0 && (list.join() === '*' || list.every((o) => /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/.test(o))), {
-      message: "SWITCHBOARD_HUB_FRAME_ANCESTORS must be * or origins such as https://app.example.com (space- or comma-separated)",
-    })
+    .refine(
+      (list) =>
+        list.length > 0 &&
+        (list.join() === '*' || list.every((o) => /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/.test(o))),
+      {
+        message:
+          'SWITCHBOARD_HUB_FRAME_ANCESTORS must be * or origins such as https://app.example.com (space- or comma-separated)',
+      },
+    )
     .transform((list) => list.join(' ')),
-  trustProxy: z
-    .string()
-    .transform((v, ctx): number | string[] | false => {
-      const text = v.trim();
-      if (text === '' || text === '0' || text === 'false' || text === 'off') return false;
-      if (/^\d+$/.test(text)) return Number(text);
-      const items = text.split(',').map((s) => s.trim()).filter(Boolean);
-      const bad = items.find((i) => !isProxyAddress(i));
-      if (bad !== undefined) {
-        ctx.addIssue({ code: 'custom', message: `SWITCHBOARD_TRUST_PROXY: "${bad}" is not a hop count, an IP address, a CIDR or one of loopback, linklocal, uniquelocal` });
-        return z.NEVER;
-      }
-      return items;
-    }),
+  trustProxy: z.string().transform((v, ctx): number | string[] | false => {
+    const text = v.trim();
+    if (text === '' || text === '0' || text === 'false' || text === 'off') return false;
+    if (/^\d+$/.test(text)) return Number(text);
+    const items = text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = items.find((i) => !isProxyAddress(i));
+    if (bad !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `SWITCHBOARD_TRUST_PROXY: "${bad}" is not a hop count, an IP address, a CIDR or one of loopback, linklocal, uniquelocal`,
+      });
+      return z.NEVER;
+    }
+    return items;
+  }),
 });
 
 /** An address, a CIDR (`10.0.0.0/8`, `fd00::/8`) or a named range that proxy-addr knows. */
@@ -134,7 +146,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     publicUrl: values['public-url'] ?? nonEmpty(env.SWITCHBOARD_PUBLIC_URL),
     apiKey: nonEmpty(env.SWITCHBOARD_API_KEY),
     encryptionKeys: nonEmpty(env.SWITCHBOARD_ENCRYPTION_KEYS),
-    allowPrivateNetwork: env.SWITCHBOARD_ALLOW_PRIVATE_NETWORK === '1' || env.SWITCHBOARD_ALLOW_PRIVATE_NETWORK === 'true',
+    allowPrivateNetwork:
+      env.SWITCHBOARD_ALLOW_PRIVATE_NETWORK === '1' || env.SWITCHBOARD_ALLOW_PRIVATE_NETWORK === 'true',
     connectorsDir: nonEmpty(env.SWITCHBOARD_CONNECTORS_DIR),
     logLevel: values['log-level'] ?? nonEmpty(env.LOG_LEVEL) ?? 'info',
     bodyLimit: nonEmpty(env.SWITCHBOARD_BODY_LIMIT) ?? String(1024 * 1024),
@@ -143,7 +156,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     providerCallLifetimeMs: nonEmpty(env.SWITCHBOARD_PROXY_LIFETIME_MS) ?? '60000',
     requestLogs: nonEmpty(env.SWITCHBOARD_REQUEST_LOGS)?.toLowerCase() ?? 'on',
     requestLogRetentionDays: nonEmpty(env.SWITCHBOARD_REQUEST_LOG_RETENTION_DAYS) ?? '30',
-    requestLogBodies: env.SWITCHBOARD_REQUEST_LOG_BODIES === '1' || env.SWITCHBOARD_REQUEST_LOG_BODIES === 'true',
+    requestLogBodies:
+      env.SWITCHBOARD_REQUEST_LOG_BODIES === '1' || env.SWITCHBOARD_REQUEST_LOG_BODIES === 'true',
     trustProxy: env.SWITCHBOARD_TRUST_PROXY ?? '',
     headersTimeoutMs: nonEmpty(env.SWITCHBOARD_HEADERS_TIMEOUT_MS) ?? '20000',
     bodyTimeoutMs: nonEmpty(env.SWITCHBOARD_BODY_TIMEOUT_MS) ?? '30000',
@@ -153,10 +167,14 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError(`invalid configuration: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+    throw new ConfigError(
+      `invalid configuration: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   const c = parsed.data;
-  const publicUrl = (c.publicUrl ?? `http://${c.host === '0.0.0.0' ? 'localhost' : c.host}:${c.port}`).replace(/\/+$/, '');
+  const publicUrl = (
+    c.publicUrl ?? `http://${c.host === '0.0.0.0' ? 'localhost' : c.host}:${c.port}`
+  ).replace(/\/+$/, '');
   return Object.freeze({
     ...c,
     dataDir: path.resolve(c.dataDir),

@@ -87,9 +87,11 @@ export function actionProblem(connectorKey: string, actions: Action[], known: Se
     ids.add(a.id);
     const inputs = new Map(a.inputs.map((i) => [i.key, i]));
     if (inputs.size !== a.inputs.length) return `action ${a.id}: duplicate input keys`;
-    if (a.result.next && inputs.has(NEXT_INPUT)) return `action ${a.id}: the input "${NEXT_INPUT}" is reserved for paging`;
+    if (a.result.next && inputs.has(NEXT_INPUT))
+      return `action ${a.id}: the input "${NEXT_INPUT}" is reserved for paging`;
     for (const i of a.inputs) {
-      if (i.enum && i.type !== 'string') return `action ${a.id}: input ${i.key} has an enum but is not a string`;
+      if (i.enum && i.type !== 'string')
+        return `action ${a.id}: input ${i.key} has an enum but is not a string`;
       if (i.pattern) {
         try {
           new RegExp(i.pattern, 'u');

@@ -20,7 +20,8 @@ const FORMATS: Record<NonNullable<Field['format']>, { pattern: RegExp; html: str
 
 /** The html-pattern the Hub uses for a field (same rule as the server's). */
 export function htmlPattern(field: Field): { pattern: string; error: string } | undefined {
-  if (field.pattern) return { pattern: field.pattern, error: field.pattern_message ?? `${field.label} has the wrong format` };
+  if (field.pattern)
+    return { pattern: field.pattern, error: field.pattern_message ?? `${field.label} has the wrong format` };
   if (field.format) {
     const f = FORMATS[field.format];
     return { pattern: f.html, error: field.pattern_message ?? `${field.label}: ${f.message}` };
@@ -63,7 +64,10 @@ export function validateFields(
     }
     const value = String(raw).trim();
     if (value.length > field.max_length) {
-      problems.push({ field: field.key, message: `${field.label} is longer than ${field.max_length} characters` });
+      problems.push({
+        field: field.key,
+        message: `${field.label} is longer than ${field.max_length} characters`,
+      });
       continue;
     }
     if (field.type === 'number' && !/^\d+$/.test(value)) {
@@ -71,15 +75,24 @@ export function validateFields(
       continue;
     }
     if (field.type === 'select' && field.options && !field.options.some((o) => o.value === value)) {
-      problems.push({ field: field.key, message: `${field.label} must be one of ${field.options.map((o) => o.value).join(', ')}` });
+      problems.push({
+        field: field.key,
+        message: `${field.label} must be one of ${field.options.map((o) => o.value).join(', ')}`,
+      });
       continue;
     }
     if (field.format && !FORMATS[field.format].pattern.test(value)) {
-      problems.push({ field: field.key, message: field.pattern_message ?? `${field.label}: ${FORMATS[field.format].message}` });
+      problems.push({
+        field: field.key,
+        message: field.pattern_message ?? `${field.label}: ${FORMATS[field.format].message}`,
+      });
       continue;
     }
     if (field.pattern && !new RegExp(field.pattern).test(value)) {
-      problems.push({ field: field.key, message: field.pattern_message ?? `${field.label} has the wrong format` });
+      problems.push({
+        field: field.key,
+        message: field.pattern_message ?? `${field.label} has the wrong format`,
+      });
       continue;
     }
     values[field.key] = value;

@@ -7,7 +7,10 @@ import { placeholders } from './templating.js';
 import { actionProblem } from './action-schema.js';
 import { urlTemplateProblem } from './url-values.js';
 
-export const BUILTIN_CONNECTORS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../connectors');
+export const BUILTIN_CONNECTORS_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../connectors',
+);
 
 export class ConnectorDefinitionError extends Error {}
 
@@ -24,7 +27,8 @@ function checkReferences(c: Connector, file: string) {
     ...c.environments.flatMap((e) => Object.keys(e.values).map((k) => `env.${k}`)),
   ]);
   const templates = [c.base_url, ...Object.values(c.inject.headers), ...Object.values(c.inject.query)];
-  if (c.auth.type === 'oauth2') templates.push(c.auth.authorization_url, c.auth.token_url, c.auth.revoke_url ?? '');
+  if (c.auth.type === 'oauth2')
+    templates.push(c.auth.authorization_url, c.auth.token_url, c.auth.revoke_url ?? '');
   for (const t of templates) {
     for (const name of placeholders(t)) {
       if (!name.startsWith('credentials.') && !known.has(name)) {
@@ -33,7 +37,8 @@ function checkReferences(c: Connector, file: string) {
     }
   }
   for (const name of c.origins) {
-    if (!name.startsWith('credentials.') && !known.has(name)) throw new ConnectorDefinitionError(`${file}: origins names unknown value ${name}`);
+    if (!name.startsWith('credentials.') && !known.has(name))
+      throw new ConnectorDefinitionError(`${file}: origins names unknown value ${name}`);
   }
   const urlIssue = urlTemplateProblem(c);
   if (urlIssue) throw new ConnectorDefinitionError(`${file}: ${urlIssue}`);
@@ -44,12 +49,15 @@ function checkReferences(c: Connector, file: string) {
     for (const rule of c.auth.authorize_preflight?.refuse ?? []) {
       const said = rule.body_contains.toLowerCase();
       if (!c.error_translations.some((t) => said.includes(t.match.toLowerCase()))) {
-        throw new ConnectorDefinitionError(`${file}: auth.authorize_preflight refuses "${rule.body_contains}" but no error_translations entry matches it`);
+        throw new ConnectorDefinitionError(
+          `${file}: auth.authorize_preflight refuses "${rule.body_contains}" but no error_translations entry matches it`,
+        );
       }
     }
   }
   const envKeys = c.environments.map((e) => e.key);
-  if (new Set(envKeys).size !== envKeys.length) throw new ConnectorDefinitionError(`${file}: duplicate environment keys`);
+  if (new Set(envKeys).size !== envKeys.length)
+    throw new ConnectorDefinitionError(`${file}: duplicate environment keys`);
 }
 
 export async function loadConnectorFile(file: string): Promise<Connector> {
@@ -67,7 +75,8 @@ export async function loadConnectorFile(file: string): Promise<Connector> {
   checkReferences(connector, file);
   if (connector.logo) {
     const logoPath = path.resolve(path.dirname(file), connector.logo);
-    if (!logoPath.startsWith(path.dirname(file) + path.sep)) throw new ConnectorDefinitionError(`${file}: logo must be inside its directory`);
+    if (!logoPath.startsWith(path.dirname(file) + path.sep))
+      throw new ConnectorDefinitionError(`${file}: logo must be inside its directory`);
     connector.logoPath = logoPath;
   }
   return connector;

@@ -3,8 +3,19 @@ import { actionSchema } from './action-schema.js';
 
 /** The 13 StackOne categories (closed enum on connect sessions). */
 export const CATEGORIES = [
-  'ats', 'hris', 'hris-legacy', 'crm', 'iam', 'marketing', 'lms', 'stackone',
-  'documents', 'ticketing', 'screening', 'messaging', 'accounting',
+  'ats',
+  'hris',
+  'hris-legacy',
+  'crm',
+  'iam',
+  'marketing',
+  'lms',
+  'stackone',
+  'documents',
+  'ticketing',
+  'screening',
+  'messaging',
+  'accounting',
 ] as const;
 export const categorySchema = z.enum(CATEGORIES);
 
@@ -128,7 +139,16 @@ export const connectorSchema = z.object({
    * start of a URL template, e.g. `env.login_host`, `credentials.instance_url`. Every other
    * placeholder is a DNS label (a field with format `dns_label`) or a percent-encoded segment.
    */
-  origins: z.array(z.string().regex(/^(env|credentials|setup|config)\.[A-Za-z0-9_]+$/, 'an origin is scope.name, e.g. env.login_host')).default([]),
+  origins: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^(env|credentials|setup|config)\.[A-Za-z0-9_]+$/,
+          'an origin is scope.name, e.g. env.login_host',
+        ),
+    )
+    .default([]),
   /**
    * Host patterns the connector owns (`*.example.com` matches subdomains only). Requests with
    * the account's credentials never go anywhere else, whatever a template or caller says.

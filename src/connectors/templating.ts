@@ -3,7 +3,9 @@
  * `setup` (the connector profile), `credentials` (tokens and kept token fields), `env` (the
  * environment's values). A missing value is an error, never an empty string.
  */
-export type TemplateContext = Partial<Record<'config' | 'setup' | 'credentials' | 'env', Record<string, unknown>>>;
+export type TemplateContext = Partial<
+  Record<'config' | 'setup' | 'credentials' | 'env', Record<string, unknown>>
+>;
 
 export class TemplateError extends Error {}
 
@@ -18,7 +20,11 @@ function lookup(ctx: TemplateContext, scope: string, name: string): string {
   return String(value);
 }
 
-export function render(template: string, ctx: TemplateContext, encode: (v: string) => string = (v) => v): string {
+export function render(
+  template: string,
+  ctx: TemplateContext,
+  encode: (v: string) => string = (v) => v,
+): string {
   return template.replace(PLACEHOLDER, (_, scope: string, name: string) => encode(lookup(ctx, scope, name)));
 }
 
@@ -38,7 +44,9 @@ export function placeholders(template: string): string[] {
 export type UrlValueKind = 'origin' | 'host_label' | 'segment';
 
 /** Where each placeholder of a URL template sits: in the authority (host) part, or after it. */
-export function urlPlaceholderPositions(template: string): Array<{ name: string; index: number; inHost: boolean }> {
+export function urlPlaceholderPositions(
+  template: string,
+): Array<{ name: string; index: number; inHost: boolean }> {
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(template);
   const authorityStart = scheme ? scheme[0].length : 0;
   const rest = template.slice(authorityStart);
@@ -60,7 +68,8 @@ export function asOrigin(value: string): string | null {
     return null;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) return null;
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== ''))
+    return null;
   if (value.replace(/\/$/, '').toLowerCase() !== url.origin.toLowerCase()) return null;
   return url.origin;
 }
@@ -69,7 +78,11 @@ export function asOrigin(value: string): string | null {
  * Renders a URL template by the declared kind of each placeholder (see `UrlValueKind`). A value
  * that does not fit its kind is an error: it never becomes part of the URL in another role.
  */
-export function renderUrl(template: string, ctx: TemplateContext, kindOf: (name: string) => UrlValueKind): string {
+export function renderUrl(
+  template: string,
+  ctx: TemplateContext,
+  kindOf: (name: string) => UrlValueKind,
+): string {
   return template.replace(PLACEHOLDER, (_, scope: string, name: string, index: number) => {
     const full = `${scope}.${name}`;
     const value = lookup(ctx, scope, name);

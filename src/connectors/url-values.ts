@@ -6,7 +6,10 @@ import { asOrigin, urlPlaceholderPositions, type UrlValueKind } from './templati
  * The declared kind of a URL placeholder: listed in the connector's `origins`, a field whose
  * format is `dns_label`, or (anything else) a percent-encoded segment.
  */
-export function urlValueKind(c: Pick<Connector, 'origins' | 'config_fields' | 'setup_fields'>, name: string): UrlValueKind {
+export function urlValueKind(
+  c: Pick<Connector, 'origins' | 'config_fields' | 'setup_fields'>,
+  name: string,
+): UrlValueKind {
   if (c.origins.includes(name)) return 'origin';
   const [scope, key] = name.split('.') as [string, string];
   const fields = scope === 'config' ? c.config_fields : scope === 'setup' ? c.setup_fields : [];
@@ -32,7 +35,8 @@ export function urlTemplateProblem(c: Connector): string | null {
   for (const [which, template] of urlTemplates(c)) {
     for (const p of urlPlaceholderPositions(template)) {
       const kind = urlValueKind(c, p.name);
-      if (kind === 'origin' && p.index !== 0) return `${which}: \${${p.name}} is an origin and must start the URL`;
+      if (kind === 'origin' && p.index !== 0)
+        return `${which}: \${${p.name}} is an origin and must start the URL`;
       if (p.inHost && kind === 'segment') {
         return `${which}: \${${p.name}} sits in the host, so it must be listed in "origins" or be a field with format "dns_label"`;
       }
@@ -45,8 +49,10 @@ export function urlTemplateProblem(c: Connector): string | null {
       const value = env.values[key];
       if (value === undefined) return `origins: environment ${env.key} has no value ${key}`;
       const origin = asOrigin(value);
-      if (!origin || !origin.startsWith('https://')) return `origins: ${env.key}.${key} must be an https origin such as https://login.example.com`;
-      if (!c.hosts.some((h) => hostMatches(new URL(origin).hostname, h))) return `origins: ${env.key}.${key} is on a host the connector does not own`;
+      if (!origin || !origin.startsWith('https://'))
+        return `origins: ${env.key}.${key} must be an https origin such as https://login.example.com`;
+      if (!c.hosts.some((h) => hostMatches(new URL(origin).hostname, h)))
+        return `origins: ${env.key}.${key} is on a host the connector does not own`;
     }
   }
   return null;

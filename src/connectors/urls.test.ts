@@ -25,7 +25,8 @@ function credentials(c: Connector): Record<string, string> {
   const out: Record<string, string> = { access_token: 'at-1' };
   const wildcard = c.hosts.find((h) => h.startsWith('*.'));
   for (const name of c.origins) {
-    if (name.startsWith('credentials.') && wildcard) out[name.slice('credentials.'.length)] = `https://acme${wildcard.slice(1)}`;
+    if (name.startsWith('credentials.') && wildcard)
+      out[name.slice('credentials.'.length)] = `https://acme${wildcard.slice(1)}`;
   }
   return out;
 }
@@ -35,30 +36,45 @@ const registry = await loadConnectors();
 const cases = registry.list().flatMap((c) => c.environments.map((e) => [c.key, e.key, c] as const));
 
 describe('connector URLs as shipped (no overrides)', () => {
-  it.each(cases)('%s (%s): every URL is absolute https on a host the connector owns', (_key, environment, c) => {
-    const target: ProviderTarget = {
-      connector: c,
-      environment,
-      overrides: {},
-      config: Object.fromEntries(c.config_fields.map((f) => [f.key, sample(f)])),
-      setup: Object.fromEntries(c.setup_fields.map((f) => [f.key, sample(f)])),
-      credentials: credentials(c),
-    };
-    const templates = urlTemplates(c);
-    expect(templates.length).toBeGreaterThan(0);
-    for (const [which] of templates) {
-      const url = new URL(resolveUrl(deps, target, which as 'base_url'));
-      expect(url.protocol, `${which} of ${c.key}`).toBe('https:');
-      expect(c.hosts.some((h) => hostMatches(url.hostname, h)), `${which} ${url} is on an owned host`).toBe(true);
-      expect(url.username + url.password).toBe('');
-    }
-  });
+  it.each(cases)(
+    '%s (%s): every URL is absolute https on a host the connector owns',
+    (_key, environment, c) => {
+      const target: ProviderTarget = {
+        connector: c,
+        environment,
+        overrides: {},
+        config: Object.fromEntries(c.config_fields.map((f) => [f.key, sample(f)])),
+        setup: Object.fromEntries(c.setup_fields.map((f) => [f.key, sample(f)])),
+        credentials: credentials(c),
+      };
+      const templates = urlTemplates(c);
+      expect(templates.length).toBeGreaterThan(0);
+      for (const [which] of templates) {
+        const url = new URL(resolveUrl(deps, target, which as 'base_url'));
+        expect(url.protocol, `${which} of ${c.key}`).toBe('https:');
+        expect(
+          c.hosts.some((h) => hostMatches(url.hostname, h)),
+          `${which} ${url} is on an owned host`,
+        ).toBe(true);
+        expect(url.username + url.password).toBe('');
+      }
+    },
+  );
 
   it('Salesforce production and sandbox log in at their documented hosts', () => {
     const sf = registry.get('salesforce')!;
     const urls = (environment: string) => {
-      const t: ProviderTarget = { connector: sf, environment, overrides: {}, config: {}, setup: {}, credentials: { instance_url: 'https://acme.my.salesforce.com' } };
-      return ['authorization_url', 'token_url', 'revoke_url', 'base_url'].map((w) => resolveUrl(deps, t, w as 'base_url'));
+      const t: ProviderTarget = {
+        connector: sf,
+        environment,
+        overrides: {},
+        config: {},
+        setup: {},
+        credentials: { instance_url: 'https://acme.my.salesforce.com' },
+      };
+      return ['authorization_url', 'token_url', 'revoke_url', 'base_url'].map((w) =>
+        resolveUrl(deps, t, w as 'base_url'),
+      );
     };
     expect(urls('production')).toEqual([
       'https://login.salesforce.com/services/oauth2/authorize',
@@ -76,7 +92,18 @@ describe('connector URLs as shipped (no overrides)', () => {
   it('a token response cannot move the Salesforce API off Salesforce, nor smuggle a path into it', () => {
     const sf = registry.get('salesforce')!;
     const base = (instance_url: string) =>
-      resolveUrl(deps, { connector: sf, environment: 'production', overrides: {}, config: {}, setup: {}, credentials: { instance_url } }, 'base_url');
+      resolveUrl(
+        deps,
+        {
+          connector: sf,
+          environment: 'production',
+          overrides: {},
+          config: {},
+          setup: {},
+          credentials: { instance_url },
+        },
+        'base_url',
+      );
     expect(() => base('https://evil.example.com')).toThrow(/does not own/);
     expect(() => base('https://acme.my.salesforce.com/../x?y')).toThrow(/not an origin/);
     expect(() => base('https://user:pw@acme.my.salesforce.com')).toThrow(/not an origin/);
@@ -84,7 +111,11 @@ describe('connector URLs as shipped (no overrides)', () => {
 });
 
 describe('URL placeholder kinds', () => {
-  const c = { origins: ['env.host'], config_fields: [{ key: 'org', format: 'dns_label' }, { key: 'q' }], setup_fields: [] } as unknown as Connector;
+  const c = {
+    origins: ['env.host'],
+    config_fields: [{ key: 'org', format: 'dns_label' }, { key: 'q' }],
+    setup_fields: [],
+  } as unknown as Connector;
   const kind = (n: string) => urlValueKind(c, n);
   it('inserts a declared origin whole, a DNS label as is, and encodes anything else', () => {
     const ctx = { env: { host: 'https://login.example.com' }, config: { org: 'Acme', q: 'a/b?c' } };
@@ -92,10 +123,16 @@ describe('URL placeholder kinds', () => {
     expect(renderUrl('https://${config.org}.example.com', ctx, kind)).toBe('https://acme.example.com');
   });
   it('refuses a value that does not fit its declared kind', () => {
-    expect(() => renderUrl('https://${config.org}.example.com', { config: { org: 'evil.com#' } }, kind)).toThrow(TemplateError);
-    expect(() => renderUrl('https://x.example.com${env.host}', { env: { host: 'https://a.example.com' } }, kind)).toThrow(/must start/);
+    expect(() =>
+      renderUrl('https://${config.org}.example.com', { config: { org: 'evil.com#' } }, kind),
+    ).toThrow(TemplateError);
+    expect(() =>
+      renderUrl('https://x.example.com${env.host}', { env: { host: 'https://a.example.com' } }, kind),
+    ).toThrow(/must start/);
     // An undeclared placeholder that looks like a URL is still a segment, never an origin.
-    expect(renderUrl('${config.q}/x', { config: { q: 'https://evil.com' } }, kind)).toBe('https%3A%2F%2Fevil.com/x');
+    expect(renderUrl('${config.q}/x', { config: { q: 'https://evil.com' } }, kind)).toBe(
+      'https%3A%2F%2Fevil.com/x',
+    );
   });
 });
 
@@ -105,7 +142,8 @@ describe('URL templates checked at load', async () => {
   const path = await import('node:path');
   const { loadConnectorFile, BUILTIN_CONNECTORS_DIR } = await import('./loader.js');
   const base = JSON.parse(await fs.readFile(path.join(BUILTIN_CONNECTORS_DIR, 'salesforce.json'), 'utf8'));
-  async function load(patch: (c: Record<string, any>) => void) { // eslint-disable-line -- a connector file is free-form JSON here
+  async function load(patch: (c: Record<string, any>) => void) {
+    // eslint-disable-line -- a connector file is free-form JSON here
     const c = structuredClone(base);
     delete c.logo;
     patch(c);
@@ -118,13 +156,19 @@ describe('URL templates checked at load', async () => {
     await expect(load(() => undefined)).resolves.toMatchObject({ key: 'salesforce' });
   });
   it('refuses an origin placeholder that does not start its URL', async () => {
-    await expect(load((c) => (c.auth.token_url = 'https://x.salesforce.com${env.login_host}'))).rejects.toThrow(/must start the URL/);
+    await expect(
+      load((c) => (c.auth.token_url = 'https://x.salesforce.com${env.login_host}')),
+    ).rejects.toThrow(/must start the URL/);
   });
   it('refuses an undeclared placeholder in the host', async () => {
     await expect(load((c) => (c.origins = ['credentials.instance_url']))).rejects.toThrow(/sits in the host/);
   });
   it('refuses an environment origin on a host the connector does not own, or with a path', async () => {
-    await expect(load((c) => (c.environments[1].values.login_host = 'https://test.evil.com'))).rejects.toThrow(/does not own/);
-    await expect(load((c) => (c.environments[0].values.login_host = 'https://login.salesforce.com/x'))).rejects.toThrow(/https origin/);
+    await expect(
+      load((c) => (c.environments[1].values.login_host = 'https://test.evil.com')),
+    ).rejects.toThrow(/does not own/);
+    await expect(
+      load((c) => (c.environments[0].values.login_host = 'https://login.salesforce.com/x')),
+    ).rejects.toThrow(/https origin/);
   });
 });

@@ -20,7 +20,11 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * Newest first. `q` matches, case-insensitively, part of the account id, origin owner id or
  * name, origin username or label. `total` counts every match, for the page count.
  */
-export async function searchAccounts(deps: Deps, scope: ProjectScope, q: SearchAccountsQuery): Promise<{ rows: AccountRow[]; total: number }> {
+export async function searchAccounts(
+  deps: Deps,
+  scope: ProjectScope,
+  q: SearchAccountsQuery,
+): Promise<{ rows: AccountRow[]; total: number }> {
   const where = ['project_id = $1'];
   const params: unknown[] = [scope.projectId];
   const add = (sql: string, value: unknown) => {
@@ -45,7 +49,10 @@ export async function searchAccounts(deps: Deps, scope: ProjectScope, q: SearchA
   let total = rows[0]?.total ?? 0;
   // Past the last page the window count is lost with the rows: count separately.
   if (rows.length === 0 && q.page > 1) {
-    const c = await deps.db.query<{ n: number }>(`SELECT count(*) AS n FROM accounts WHERE ${where.join(' AND ')}`, params.slice(0, -2));
+    const c = await deps.db.query<{ n: number }>(
+      `SELECT count(*) AS n FROM accounts WHERE ${where.join(' AND ')}`,
+      params.slice(0, -2),
+    );
     total = c.rows[0]?.n ?? 0;
   }
   return { rows: rows.map(({ total: _total, ...row }) => row), total };

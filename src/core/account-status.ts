@@ -25,9 +25,17 @@ export async function resumeAccount(deps: Deps, scope: ProjectScope, id: string)
   return setStatus(deps, scope, id, 'resume');
 }
 
-async function setStatus(deps: Deps, scope: ProjectScope, id: string, action: 'suspend' | 'resume'): Promise<AccountRow> {
+async function setStatus(
+  deps: Deps,
+  scope: ProjectScope,
+  id: string,
+  action: 'suspend' | 'resume',
+): Promise<AccountRow> {
   return transaction(deps.db, async (tx) => {
-    const { rows } = await tx.query<AccountRow>('SELECT * FROM accounts WHERE project_id = $1 AND id = $2 FOR UPDATE', [scope.projectId, id]);
+    const { rows } = await tx.query<AccountRow>(
+      'SELECT * FROM accounts WHERE project_id = $1 AND id = $2 FOR UPDATE',
+      [scope.projectId, id],
+    );
     const current = rows[0];
     if (!current) throw notFound('Account');
     const now = deps.clock();
@@ -37,11 +45,21 @@ async function setStatus(deps: Deps, scope: ProjectScope, id: string, action: 's
     if (action === 'suspend') {
       if (current.status === 'inactive') return current;
       status = 'inactive';
-      reasons = [{ code: SUSPENDED_REASON_CODE, description: 'Suspended by a project admin', timestamp: now.toISOString() }, ...(current.status === 'error' ? earlier : [])];
+      reasons = [
+        {
+          code: SUSPENDED_REASON_CODE,
+          description: 'Suspended by a project admin',
+          timestamp: now.toISOString(),
+        },
+        ...(current.status === 'error' ? earlier : []),
+      ];
     } else {
       if (current.status === 'active') return current;
       if (current.status === 'error') {
-        throw new AppError('conflict', 'This account is in error, not suspended: send a re-connect link (a connect session with account_id)');
+        throw new AppError(
+          'conflict',
+          'This account is in error, not suspended: send a re-connect link (a connect session with account_id)',
+        );
       }
       status = earlier.length ? 'error' : 'active';
       reasons = earlier;

@@ -67,7 +67,13 @@ export function accountToWire(deps: Deps, a: AccountRow) {
 }
 
 const list = z.preprocess(
-  (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean)),
+  (v) =>
+    v === undefined
+      ? undefined
+      : (Array.isArray(v) ? v : [v])
+          .flatMap((s) => String(s).split(','))
+          .map((s) => s.trim())
+          .filter(Boolean),
   z.array(z.string().max(255)).max(500).optional(),
 );
 
@@ -78,7 +84,10 @@ export const listAccountsQuery = z.object({
   provider: z.string().max(64).optional(),
   providers: list,
   status: z.preprocess(
-    (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean)),
+    (v) =>
+      v === undefined
+        ? undefined
+        : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean),
     z.array(z.enum(['active', 'inactive', 'error'])).optional(),
   ),
   /** Pages count from 1; page 0 is read as the first page too. */
@@ -87,7 +96,11 @@ export const listAccountsQuery = z.object({
 });
 export type ListAccountsQuery = z.infer<typeof listAccountsQuery>;
 
-export async function listAccounts(deps: Deps, scope: ProjectScope, q: ListAccountsQuery): Promise<AccountRow[]> {
+export async function listAccounts(
+  deps: Deps,
+  scope: ProjectScope,
+  q: ListAccountsQuery,
+): Promise<AccountRow[]> {
   const where = ['project_id = $1'];
   const params: unknown[] = [scope.projectId];
   const add = (sql: string, value: unknown) => {
@@ -109,8 +122,16 @@ export async function listAccounts(deps: Deps, scope: ProjectScope, q: ListAccou
   return rows;
 }
 
-export async function getAccount(deps: Deps, scope: ProjectScope, id: string, db: Queryable = deps.db): Promise<AccountRow> {
-  const { rows } = await db.query<AccountRow>('SELECT * FROM accounts WHERE project_id = $1 AND id = $2', [scope.projectId, id]);
+export async function getAccount(
+  deps: Deps,
+  scope: ProjectScope,
+  id: string,
+  db: Queryable = deps.db,
+): Promise<AccountRow> {
+  const { rows } = await db.query<AccountRow>('SELECT * FROM accounts WHERE project_id = $1 AND id = $2', [
+    scope.projectId,
+    id,
+  ]);
   if (!rows[0]) throw notFound('Account');
   return rows[0];
 }
@@ -135,20 +156,35 @@ export const patchAccountSchema = z.object({
   setup_information: z.record(z.string(), z.unknown()).nullish(),
 });
 
-export async function patchAccount(deps: Deps, scope: ProjectScope, id: string, input: z.infer<typeof patchAccountSchema>) {
+export async function patchAccount(
+  deps: Deps,
+  scope: ProjectScope,
+  id: string,
+  input: z.infer<typeof patchAccountSchema>,
+) {
   return transaction(deps.db, async (tx) => {
-    const { rows } = await tx.query<AccountRow>('SELECT * FROM accounts WHERE project_id = $1 AND id = $2 FOR UPDATE', [scope.projectId, id]);
+    const { rows } = await tx.query<AccountRow>(
+      'SELECT * FROM accounts WHERE project_id = $1 AND id = $2 FOR UPDATE',
+      [scope.projectId, id],
+    );
     const current = rows[0];
     if (!current) throw notFound('Account');
-    if (input.provider && input.provider !== current.provider) throw badRequest('provider of a linked account cannot be changed', { field: 'provider' });
+    if (input.provider && input.provider !== current.provider)
+      throw badRequest('provider of a linked account cannot be changed', { field: 'provider' });
     const label = typeof input.label === 'string' ? input.label || null : current.label;
     const metadata = input.metadata && Object.keys(input.metadata).length ? input.metadata : current.metadata;
     const updated = await tx.query<AccountRow>(
       `UPDATE accounts SET origin_owner_id = $3, origin_owner_name = $4, origin_username = $5, label = $6, metadata = $7, updated_at = $8
        WHERE project_id = $1 AND id = $2 RETURNING *`,
       [
-        scope.projectId, id, input.origin_owner_id ?? current.origin_owner_id, input.origin_owner_name ?? current.origin_owner_name,
-        input.origin_username === undefined ? current.origin_username : input.origin_username, label, metadata, deps.clock(),
+        scope.projectId,
+        id,
+        input.origin_owner_id ?? current.origin_owner_id,
+        input.origin_owner_name ?? current.origin_owner_name,
+        input.origin_username === undefined ? current.origin_username : input.origin_username,
+        label,
+        metadata,
+        deps.clock(),
       ],
     );
     await emitAccountEvent(deps, tx, 'account.updated', updated.rows[0]!);
@@ -158,7 +194,10 @@ export async function patchAccount(deps: Deps, scope: ProjectScope, id: string, 
 
 export async function deleteAccount(deps: Deps, scope: ProjectScope, id: string): Promise<AccountRow> {
   return transaction(deps.db, async (tx) => {
-    const { rows } = await tx.query<AccountRow>('DELETE FROM accounts WHERE project_id = $1 AND id = $2 RETURNING *', [scope.projectId, id]);
+    const { rows } = await tx.query<AccountRow>(
+      'DELETE FROM accounts WHERE project_id = $1 AND id = $2 RETURNING *',
+      [scope.projectId, id],
+    );
     if (!rows[0]) throw notFound('Account');
     await emitAccountEvent(deps, tx, 'account.deleted', rows[0]);
     return rows[0];
@@ -171,7 +210,12 @@ export async function deleteAccount(deps: Deps, scope: ProjectScope, id: string)
 
 export function accountMeta(deps: Deps, a: AccountRow) {
   const c = deps.connectors.get(a.provider);
-  return { provider: a.provider, provider_name: c?.name ?? a.provider, category: c?.categories[0] ?? 'stackone', models: {} };
+  return {
+    provider: a.provider,
+    provider_name: c?.name ?? a.provider,
+    category: c?.categories[0] ?? 'stackone',
+    models: {},
+  };
 }
 
 export interface NewAccount {
@@ -202,10 +246,22 @@ export async function insertAccount(deps: Deps, db: Queryable, a: NewAccount): P
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16,$17,$18,$19,
        COALESCE((SELECT overrides FROM connector_profiles WHERE id = $3), '{}')) RETURNING *`,
     [
-      newId('acc'), a.projectId, a.connectorProfileId, a.provider, a.originOwnerId, a.originOwnerName, a.originUsername ?? null,
-      a.label ?? null, a.type ?? 'production', a.environment ?? null, a.metadata ?? null, a.setupInformation ?? {},
+      newId('acc'),
+      a.projectId,
+      a.connectorProfileId,
+      a.provider,
+      a.originOwnerId,
+      a.originOwnerName,
+      a.originUsername ?? null,
+      a.label ?? null,
+      a.type ?? 'production',
+      a.environment ?? null,
+      a.metadata ?? null,
+      a.setupInformation ?? {},
       a.secrets && Object.keys(a.secrets).length ? deps.vault.sealJson(a.secrets) : null,
-      a.credentials ? deps.vault.sealJson(a.credentials) : null, a.tokenExpiresAt ?? null, now,
+      a.credentials ? deps.vault.sealJson(a.credentials) : null,
+      a.tokenExpiresAt ?? null,
+      now,
       connector && a.credentials ? nextRefreshAt(connector, now, a.tokenExpiresAt ?? null) : null,
       connector && !a.credentials ? nextCheckAt(connector, now) : null,
       a.credentials ? now : null,

@@ -13,7 +13,7 @@ function inputsOf(action: Action): ActionInput[] {
   const next: ActionInput = {
     key: NEXT_INPUT,
     type: 'string',
-    description: 'Cursor from the previous page\'s `next`. Other inputs are ignored when it is given.',
+    description: "Cursor from the previous page's `next`. Other inputs are ignored when it is given.",
     required: false,
     max_length: MAX_CURSOR,
   };
@@ -36,7 +36,9 @@ function zodFor(input: ActionInput): z.ZodType<InputValue> {
   if (input.type === 'string') {
     let s = z.string().max(input.max_length);
     if (input.pattern) s = s.regex(new RegExp(input.pattern, 'u'), `must match ${input.pattern}`);
-    base = input.enum ? s.refine((v) => input.enum!.includes(v), `must be one of ${input.enum.join(', ')}`) : s;
+    base = input.enum
+      ? s.refine((v) => input.enum!.includes(v), `must be one of ${input.enum.join(', ')}`)
+      : s;
   } else if (input.type === 'boolean') {
     base = z.boolean();
   } else {
@@ -71,7 +73,8 @@ function validatorFor(action: Action, paging: boolean): z.ZodType<InputValues> {
 
 /** Validates an action's input; the first problem becomes a 400 naming the input. */
 export function validateActionInput(action: Action, raw: Record<string, unknown>): InputValues {
-  const paging = action.result.next !== undefined && raw[NEXT_INPUT] !== undefined && raw[NEXT_INPUT] !== null;
+  const paging =
+    action.result.next !== undefined && raw[NEXT_INPUT] !== undefined && raw[NEXT_INPUT] !== null;
   const result = validatorFor(action, paging).safeParse(raw);
   if (result.success) {
     return Object.fromEntries(Object.entries(result.data).filter(([, v]) => v !== undefined)) as InputValues;
@@ -79,12 +82,18 @@ export function validateActionInput(action: Action, raw: Record<string, unknown>
   const issue = result.error.issues[0]!;
   if (issue.code === 'unrecognized_keys') {
     const known = inputsOf(action).map((i) => i.key);
-    throw badRequest(`${action.id} has no input ${issue.keys.map((k) => `"${k}"`).join(', ')}${known.length ? ` (inputs: ${known.join(', ')})` : ''}`, {
-      field: issue.keys[0],
-    });
+    throw badRequest(
+      `${action.id} has no input ${issue.keys.map((k) => `"${k}"`).join(', ')}${known.length ? ` (inputs: ${known.join(', ')})` : ''}`,
+      {
+        field: issue.keys[0],
+      },
+    );
   }
   const field = issue.path.join('.');
-  const message = issue.code === 'invalid_type' && (raw[field] === undefined || raw[field] === null) ? 'is required' : issue.message;
+  const message =
+    issue.code === 'invalid_type' && (raw[field] === undefined || raw[field] === null)
+      ? 'is required'
+      : issue.message;
   throw badRequest(`${field}: ${message}`, { field });
 }
 
@@ -105,5 +114,10 @@ export function inputJsonSchema(action: Action): Record<string, unknown> {
     properties[i.key] = p;
   }
   const required = action.inputs.filter((i) => i.required && i.default === undefined).map((i) => i.key);
-  return { type: 'object', properties, ...(required.length ? { required } : {}), additionalProperties: false };
+  return {
+    type: 'object',
+    properties,
+    ...(required.length ? { required } : {}),
+    additionalProperties: false,
+  };
 }

@@ -9,10 +9,18 @@ import { inputJsonSchema } from './action-inputs.js';
 import { enabledActions } from './actions.js';
 
 const list = z.preprocess(
-  (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean)),
+  (v) =>
+    v === undefined
+      ? undefined
+      : (Array.isArray(v) ? v : [v])
+          .flatMap((s) => String(s).split(','))
+          .map((s) => s.trim())
+          .filter(Boolean),
   z.array(z.string().max(255)).max(200).optional(),
 );
-const filterSchema = z.object({ account_ids: list, action_key: z.string().max(200).optional(), connectors: list }).partial();
+const filterSchema = z
+  .object({ account_ids: list, action_key: z.string().max(200).optional(), connectors: list })
+  .partial();
 
 /**
  * `GET /actions`. The SDK sends `filter` as deepObject (`filter[connectors]=a,b`), which the
@@ -27,8 +35,14 @@ export const listActionsQuery = z.object({
     .string()
     .max(100)
     .optional()
-    .refine((v) => v === undefined || v === 'connector' || v.replace(/\s/g, '') === '["connector"]', 'group_by must be connector'),
-  include: list.refine((v) => !v || v.every((i) => i === 'operation_details'), 'include may only be operation_details'),
+    .refine(
+      (v) => v === undefined || v === 'connector' || v.replace(/\s/g, '') === '["connector"]',
+      'group_by must be connector',
+    ),
+  include: list.refine(
+    (v) => !v || v.every((i) => i === 'operation_details'),
+    'include may only be operation_details',
+  ),
   next: z.string().max(100).optional(),
   page: z.coerce.number().int().min(0).max(100_000).optional(),
   page_size: z.coerce.number().int().min(1).max(100).default(25),
@@ -100,7 +114,9 @@ export async function listActionsMeta(deps: Deps, scope: ProjectScope, q: ListAc
     .filter((c) => allowed.has(c.key) && (!connectorKeys?.length || connectorKeys.includes(c.key)))
     .sort((a, b) => a.key.localeCompare(b.key))
     .map((c) => {
-      const actions = enabledActions(c, allowed.get(c.key) ?? null).filter((a) => !actionKey || a.id === actionKey);
+      const actions = enabledActions(c, allowed.get(c.key) ?? null).filter(
+        (a) => !actionKey || a.id === actionKey,
+      );
       return {
         key: c.key,
         name: c.name,

@@ -46,10 +46,16 @@ export function actionForAccount(deps: Deps, t: AccountTarget, id: string): Acti
   const found = findAction(deps, id);
   if (!found) throw new AppError('not_found', `Action ${id} not found`);
   if (found.connector.key !== t.connector.key) {
-    throw badRequest(`Action ${id} is a ${found.connector.name} action; account ${t.account.id} is linked to ${t.connector.name}`, { field: 'action' });
+    throw badRequest(
+      `Action ${id} is a ${found.connector.name} action; account ${t.account.id} is linked to ${t.connector.name}`,
+      { field: 'action' },
+    );
   }
   if (!enabledActions(t.connector, t.enabledActions).includes(found.action)) {
-    throw new AppError('forbidden', `Action ${id} is not enabled on the account's connector profile (enabled_actions)`);
+    throw new AppError(
+      'forbidden',
+      `Action ${id} is not enabled on the account's connector profile (enabled_actions)`,
+    );
   }
   return found.action;
 }
@@ -60,7 +66,8 @@ export function rpcInput(body: RpcBody): Record<string, unknown> {
   for (const part of [body.body, body.query, body.path]) {
     for (const [k, v] of Object.entries(part ?? {})) {
       if (v === null || v === undefined) continue;
-      if (k in out && JSON.stringify(out[k]) !== JSON.stringify(v)) throw badRequest(`${k} is given twice with different values`, { field: k });
+      if (k in out && JSON.stringify(out[k]) !== JSON.stringify(v))
+        throw badRequest(`${k} is given twice with different values`, { field: k });
       out[k] = v;
     }
   }
@@ -68,9 +75,17 @@ export function rpcInput(body: RpcBody): Record<string, unknown> {
 }
 
 const pick = (value: unknown, path: string): unknown =>
-  path === '' ? value : path.split('.').reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
+  path === ''
+    ? value
+    : path
+        .split('.')
+        .reduce<unknown>(
+          (v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined),
+          value,
+        );
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A path value: percent-encoded, and never a dot segment that would climb out of the path. */
 function pathSegment(v: string): string {
@@ -136,7 +151,9 @@ function openCursor(deps: Deps, cursor: string, actionId: string, accountId: str
   } catch {
     // fall through: any failure means the cursor is not ours
   }
-  throw badRequest(`${NEXT_INPUT}: not a cursor from a previous page of ${actionId} on this account`, { field: NEXT_INPUT });
+  throw badRequest(`${NEXT_INPUT}: not a cursor from a previous page of ${actionId} on this account`, {
+    field: NEXT_INPUT,
+  });
 }
 
 function mapItem(item: unknown, fields: Record<string, string>): Record<string, unknown> {
@@ -163,21 +180,37 @@ function asObjects(data: unknown, list: boolean): ActionResult['data'] {
  * its request, calls the provider through the session (retries, refresh, lifetime) and maps the
  * answer to `{data, next}`. A given `next` cursor fetches that page instead.
  */
-export async function runAction(deps: Deps, session: ProviderSession, action: Action, rawInput: Record<string, unknown>): Promise<ActionResult> {
+export async function runAction(
+  deps: Deps,
+  session: ProviderSession,
+  action: Action,
+  rawInput: Record<string, unknown>,
+): Promise<ActionResult> {
   const input = validateActionInput(action, rawInput);
   const accountId = session.target.account.id;
-  const cursor = typeof input[NEXT_INPUT] === 'string' && action.result.next ? openCursor(deps, input[NEXT_INPUT] as string, action.id, accountId) : null;
-  const body = cursor ? undefined : action.request.body ? renderBody(action.request.body, actionContext(session.target, input), input) : undefined;
+  const cursor =
+    typeof input[NEXT_INPUT] === 'string' && action.result.next
+      ? openCursor(deps, input[NEXT_INPUT] as string, action.id, accountId)
+      : null;
+  const body = cursor
+    ? undefined
+    : action.request.body
+      ? renderBody(action.request.body, actionContext(session.target, input), input)
+      : undefined;
   const res = await session.send({
     method: cursor ? 'GET' : action.request.method,
     url: (t) => {
       if (!cursor) return actionUrl(deps, t, action, input);
       const base = new URL(baseUrlOf(deps, t));
       const next = new URL(cursor, base);
-      if (next.origin !== base.origin) throw badRequest(`${NEXT_INPUT}: the next page is not on the provider's host`, { field: NEXT_INPUT });
+      if (next.origin !== base.origin)
+        throw badRequest(`${NEXT_INPUT}: the next page is not on the provider's host`, { field: NEXT_INPUT });
       return next;
     },
-    headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      accept: 'application/json',
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body === undefined ? null : JSON.stringify(body),
   });
   if (res.status < 200 || res.status >= 300) throw providerFailure(session, res);
@@ -186,13 +219,21 @@ export async function runAction(deps: Deps, session: ProviderSession, action: Ac
     try {
       parsed = JSON.parse(res.body.toString('utf8'));
     } catch {
-      throw new AppError('provider_error', `${session.connectorName} answered ${action.id} with a body that is not JSON`, { status: 502 });
+      throw new AppError(
+        'provider_error',
+        `${session.connectorName} answered ${action.id} with a body that is not JSON`,
+        { status: 502 },
+      );
     }
   }
   let data = pick(parsed, action.result.data);
   if (action.result.fields) {
     const fields = action.result.fields;
-    data = Array.isArray(data) ? data.map((d) => mapItem(d, fields)) : isObject(data) ? mapItem(data, fields) : data;
+    data = Array.isArray(data)
+      ? data.map((d) => mapItem(d, fields))
+      : isObject(data)
+        ? mapItem(data, fields)
+        : data;
   }
   const nextUrl = action.result.next ? pick(parsed, action.result.next) : null;
   return {

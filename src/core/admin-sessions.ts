@@ -20,14 +20,22 @@ export function csrfTokenFor(sessionId: string): string {
 }
 
 export function csrfTokenMatches(sessionId: string, given: unknown): boolean {
-  return typeof given === 'string' && given.length > 0 && given.length < 200 && safeEqual(given, csrfTokenFor(sessionId));
+  return (
+    typeof given === 'string' &&
+    given.length > 0 &&
+    given.length < 200 &&
+    safeEqual(given, csrfTokenFor(sessionId))
+  );
 }
 
 /**
  * Signs in with a project API key: returns a new session id (256 bits from the CSPRNG, the
  * cookie value; only its SHA-256 is stored) or null for an unknown or revoked key.
  */
-export async function createAdminSession(deps: Deps, apiKey: string): Promise<{ sessionId: string; session: AdminSession } | null> {
+export async function createAdminSession(
+  deps: Deps,
+  apiKey: string,
+): Promise<{ sessionId: string; session: AdminSession } | null> {
   if (!apiKey || apiKey.length > 512) return null;
   const { rows } = await deps.db.query<{ id: string; project_id: string; organization_id: number }>(
     `SELECT k.id, k.project_id, p.organization_id FROM api_keys k JOIN projects p ON p.id = k.project_id
@@ -45,7 +53,10 @@ export async function createAdminSession(deps: Deps, apiKey: string): Promise<{ 
     `INSERT INTO admin_sessions (id_hash, project_id, api_key_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
     [hashToken(sessionId), key.project_id, key.id, now, expiresAt],
   );
-  return { sessionId, session: { scope: { projectId: key.project_id, organizationId: key.organization_id }, expiresAt } };
+  return {
+    sessionId,
+    session: { scope: { projectId: key.project_id, organizationId: key.organization_id }, expiresAt },
+  };
 }
 
 /** Resolves a session id to its project, or null when unknown, expired, or its API key was revoked. */
@@ -59,7 +70,9 @@ export async function authenticateAdminSession(deps: Deps, sessionId: string): P
     [hashToken(sessionId), deps.clock()],
   );
   const row = rows[0];
-  return row ? { scope: { projectId: row.project_id, organizationId: row.organization_id }, expiresAt: row.expires_at } : null;
+  return row
+    ? { scope: { projectId: row.project_id, organizationId: row.organization_id }, expiresAt: row.expires_at }
+    : null;
 }
 
 /** Signs out: the session id stops working at once, in every process. */

@@ -42,14 +42,31 @@ export interface ApiKeySummary {
 }
 
 const KEY_COLUMNS = 'id, project_id, hint, label, created_at, last_used_at, revoked_at';
-type KeyRow = { id: string; project_id: string; hint: string; label: string; created_at: Date; last_used_at: Date | null; revoked_at: Date | null };
+type KeyRow = {
+  id: string;
+  project_id: string;
+  hint: string;
+  label: string;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+};
 const summary = (r: KeyRow): ApiKeySummary => ({
-  id: r.id, projectId: r.project_id, hint: r.hint, label: r.label, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at,
+  id: r.id,
+  projectId: r.project_id,
+  hint: r.hint,
+  label: r.label,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+  revokedAt: r.revoked_at,
 });
 
 /** A project's API keys, oldest first (hashes never leave the database). */
 export async function listApiKeys(db: Queryable, projectId: string): Promise<ApiKeySummary[]> {
-  const { rows } = await db.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE project_id = $1 ORDER BY created_at, id`, [projectId]);
+  const { rows } = await db.query<KeyRow>(
+    `SELECT ${KEY_COLUMNS} FROM api_keys WHERE project_id = $1 ORDER BY created_at, id`,
+    [projectId],
+  );
   return rows.map(summary);
 }
 
@@ -64,15 +81,30 @@ export type RevokeApiKeyResult =
  * clears every running server's key cache on commit, so the key is refused at once everywhere,
  * whichever process revoked it. With `projectId`, a key of another project is left alone.
  */
-export async function revokeApiKey(db: Queryable, keyId: string, opts: { projectId?: string } = {}): Promise<RevokeApiKeyResult> {
-  const found = (await db.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = $1`, [keyId])).rows[0];
+export async function revokeApiKey(
+  db: Queryable,
+  keyId: string,
+  opts: { projectId?: string } = {},
+): Promise<RevokeApiKeyResult> {
+  const found = (await db.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = $1`, [keyId]))
+    .rows[0];
   if (!found) return { outcome: 'unknown' };
-  if (opts.projectId !== undefined && found.project_id !== opts.projectId) return { outcome: 'other_project', key: summary(found) };
-  const updated = (await db.query<KeyRow>(`UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING ${KEY_COLUMNS}`, [keyId])).rows[0];
+  if (opts.projectId !== undefined && found.project_id !== opts.projectId)
+    return { outcome: 'other_project', key: summary(found) };
+  const updated = (
+    await db.query<KeyRow>(
+      `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING ${KEY_COLUMNS}`,
+      [keyId],
+    )
+  ).rows[0];
   if (!updated) {
-    const now = (await db.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = $1`, [keyId])).rows[0] ?? found;
+    const now =
+      (await db.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = $1`, [keyId])).rows[0] ?? found;
     return { outcome: 'already_revoked', key: summary(now) };
   }
-  const left = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM api_keys WHERE project_id = $1 AND revoked_at IS NULL', [updated.project_id]);
+  const left = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM api_keys WHERE project_id = $1 AND revoked_at IS NULL',
+    [updated.project_id],
+  );
   return { outcome: 'revoked', key: summary(updated), activeKeysLeft: left.rows[0]!.n };
 }

@@ -36,7 +36,11 @@ async function readCapped(res: Response): Promise<string> {
  * expires. A network error, a timeout or any answer the rules do not name is `refused: false`.
  * The URL carries a fresh one-time state that this request never completes.
  */
-export async function preflightAuthorize(deps: Deps, connector: Connector, authorizeUrl: string): Promise<PreflightResult> {
+export async function preflightAuthorize(
+  deps: Deps,
+  connector: Connector,
+  authorizeUrl: string,
+): Promise<PreflightResult> {
   const rules = connector.auth.type === 'oauth2' ? connector.auth.authorize_preflight : undefined;
   if (!rules) return { refused: false, status: null };
   let res: Response;
@@ -48,7 +52,10 @@ export async function preflightAuthorize(deps: Deps, connector: Connector, autho
       signal: AbortSignal.timeout(PREFLIGHT_TIMEOUT_MS),
     });
   } catch (err) {
-    deps.log.info({ provider: connector.key, err: (err as Error)?.name }, 'authorize preflight did not answer; the popup goes on');
+    deps.log.info(
+      { provider: connector.key, err: (err as Error)?.name },
+      'authorize preflight did not answer; the popup goes on',
+    );
     return { refused: false, status: null };
   }
   const matching = rules.refuse.filter((r) => r.status === res.status);
@@ -64,6 +71,8 @@ export async function preflightAuthorize(deps: Deps, connector: Connector, autho
   }
   const rule = matching.find((r) => body.includes(r.body_contains.toLowerCase()));
   if (!rule) return { refused: false, status: res.status };
-  const description = translateProviderError(connector, rule.body_contains) ?? `${connector.name} refused the connection: ${rule.body_contains}`;
+  const description =
+    translateProviderError(connector, rule.body_contains) ??
+    `${connector.name} refused the connection: ${rule.body_contains}`;
   return { refused: true, status: res.status, code: rule.reason, description };
 }

@@ -134,12 +134,21 @@ export class HotCache {
    * An account's opened credentials. Cached targets are shared between concurrent calls and
    * must not be mutated; `forceRefresh` (after a provider 401) always goes to accountTarget.
    */
-  async accountTarget(scope: ProjectScope, accountId: string, opts: RefreshOptions = {}): Promise<AccountTarget> {
+  async accountTarget(
+    scope: ProjectScope,
+    accountId: string,
+    opts: RefreshOptions = {},
+  ): Promise<AccountTarget> {
     this.ensureListening();
     const hit = opts.forceRefresh ? undefined : this.fresh(this.targets, accountId);
     const expires = hit?.account.token_expires_at?.getTime();
     // Another project's account is as unknown as a made-up id: accountTarget answers 404.
-    if (hit && hit.account.project_id === scope.projectId && (expires === undefined || expires - EXPIRY_SKEW_MS > this.deps.clock().getTime())) return hit;
+    if (
+      hit &&
+      hit.account.project_id === scope.projectId &&
+      (expires === undefined || expires - EXPIRY_SKEW_MS > this.deps.clock().getTime())
+    )
+      return hit;
     const generation = this.generation;
     const target = await accountTarget(this.deps, scope, accountId, opts);
     this.store(this.targets, accountId, target, generation);

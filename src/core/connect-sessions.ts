@@ -92,10 +92,10 @@ export async function createConnectSession(deps: Deps, scope: ProjectScope, inpu
     );
   }
   if (input.account_id) {
-    const { rows } = await deps.db.query<{ provider: string }>('SELECT provider FROM accounts WHERE project_id = $1 AND id = $2', [
-      scope.projectId,
-      input.account_id,
-    ]);
+    const { rows } = await deps.db.query<{ provider: string }>(
+      'SELECT provider FROM accounts WHERE project_id = $1 AND id = $2',
+      [scope.projectId, input.account_id],
+    );
     if (!rows[0]) throw notFound('Account');
     if (input.provider && rows[0].provider !== input.provider) {
       throw badRequest('provider does not match the account being edited', { field: 'provider' });
@@ -109,10 +109,21 @@ export async function createConnectSession(deps: Deps, scope: ProjectScope, inpu
        provider, provider_version, categories, label, metadata, multiple, type, expires_at, created_at)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) RETURNING id`,
     [
-      scope.projectId, hashToken(token), input.origin_owner_id, input.origin_owner_name, input.origin_username ?? null,
-      input.account_id ?? null, input.provider ?? null, input.provider_version ?? null,
-      input.categories && input.categories.length ? input.categories : null, input.label ?? null, input.metadata ?? null,
-      input.multiple ?? false, input.type ?? 'production', expiresAt, now,
+      scope.projectId,
+      hashToken(token),
+      input.origin_owner_id,
+      input.origin_owner_name,
+      input.origin_username ?? null,
+      input.account_id ?? null,
+      input.provider ?? null,
+      input.provider_version ?? null,
+      input.categories && input.categories.length ? input.categories : null,
+      input.label ?? null,
+      input.metadata ?? null,
+      input.multiple ?? false,
+      input.type ?? 'production',
+      expiresAt,
+      now,
     ],
   );
   const session = await getSessionById(deps.db, rows[0]!.id);
@@ -125,10 +136,16 @@ async function getSessionById(db: Queryable, id: number): Promise<SessionRow> {
 }
 
 /** Resolves a session token; unknown, malformed or expired tokens are all the same 401. */
-export async function authenticateSessionToken(deps: Deps, token: unknown, db: Queryable = deps.db): Promise<SessionRow> {
-  if (typeof token !== 'string' || token.length < 20 || token.length > 256) throw unauthorized('Invalid or expired session token');
+export async function authenticateSessionToken(
+  deps: Deps,
+  token: unknown,
+  db: Queryable = deps.db,
+): Promise<SessionRow> {
+  if (typeof token !== 'string' || token.length < 20 || token.length > 256)
+    throw unauthorized('Invalid or expired session token');
   const { rows } = await db.query<SessionRow>(`${SELECT} WHERE s.token_hash = $1`, [hashToken(token)]);
   const session = rows[0];
-  if (!session || session.expires_at.getTime() <= deps.clock().getTime()) throw unauthorized('Invalid or expired session token');
+  if (!session || session.expires_at.getTime() <= deps.clock().getTime())
+    throw unauthorized('Invalid or expired session token');
   return session;
 }

@@ -7,7 +7,10 @@ import type { AttemptStatus } from './connection-attempts.js';
 const STATUSES = ['pending', 'authenticated', 'error', 'cancelled', 'expired'] as const;
 
 const enumList = <T extends readonly [string, ...string[]]>(values: T, field: string) =>
-  list.refine((v) => !v || v.every((s) => (values as readonly string[]).includes(s)), `${field} must be one of ${values.join(', ')}`);
+  list.refine(
+    (v) => !v || v.every((s) => (values as readonly string[]).includes(s)),
+    `${field} must be one of ${values.join(', ')}`,
+  );
 
 /**
  * `GET /connection_attempts`: filters combine with AND; a list filter (`status=error,cancelled`)
@@ -45,7 +48,9 @@ interface ListedRow {
 }
 
 /** What an attempt that ended without an account says, by status. */
-const ENDED_WITHOUT_ERROR: Partial<Record<AttemptStatus, { reason: LinkFailureReason; description: string }>> = {
+const ENDED_WITHOUT_ERROR: Partial<
+  Record<AttemptStatus, { reason: LinkFailureReason; description: string }>
+> = {
   cancelled: { reason: 'cancelled', description: 'The end user closed the window before finishing' },
   expired: { reason: 'expired', description: 'The sign-in was not finished in time' },
 };
@@ -91,13 +96,15 @@ class AttemptFilter {
   }
 }
 
-
-
 function attemptToListed(r: ListedRow) {
   const ended = ENDED_WITHOUT_ERROR[r.status];
   const error =
     r.status === 'error'
-      ? { code: r.reason ?? reasonForCode(r.error_code), description: r.error_description ?? '', provider_code: r.error_code }
+      ? {
+          code: r.reason ?? reasonForCode(r.error_code),
+          description: r.error_description ?? '',
+          provider_code: r.error_code,
+        }
       : ended
         ? { code: ended.reason, description: ended.description, provider_code: null }
         : null;
@@ -120,7 +127,11 @@ function attemptToListed(r: ListedRow) {
 export type ListedAttempt = ReturnType<typeof attemptToListed>;
 
 /** One page of a project's connection attempts, newest first. */
-export async function listConnectionAttempts(deps: Deps, scope: ProjectScope, q: ListAttemptsQuery): Promise<ListedAttempt[]> {
+export async function listConnectionAttempts(
+  deps: Deps,
+  scope: ProjectScope,
+  q: ListAttemptsQuery,
+): Promise<ListedAttempt[]> {
   const f = new AttemptFilter(scope, deps.clock(), q);
   const params = [...f.params, q.page_size, (q.page - 1) * q.page_size];
   const { rows } = await deps.db.query<ListedRow>(
@@ -137,7 +148,11 @@ export async function listConnectionAttempts(deps: Deps, scope: ProjectScope, q:
 }
 
 /** How many of a project's attempts match (the dashboard's "failed in the last 24 hours"). */
-export async function countConnectionAttempts(deps: Deps, scope: ProjectScope, q: Omit<ListAttemptsQuery, 'page' | 'page_size'>): Promise<number> {
+export async function countConnectionAttempts(
+  deps: Deps,
+  scope: ProjectScope,
+  q: Omit<ListAttemptsQuery, 'page' | 'page_size'>,
+): Promise<number> {
   const f = new AttemptFilter(scope, deps.clock(), q);
   const { rows } = await deps.db.query<{ n: number }>(`SELECT count(*)::int AS n ${f.sql}`, f.params);
   return rows[0]?.n ?? 0;

@@ -31,7 +31,10 @@ export interface AttemptRow {
 
 /** Counts one ended attempt in `switchboard_link_failures_total`. */
 function countFailure(deps: Deps, provider: string | null, reason: LinkFailureReason) {
-  deps.metrics.linkFailures.inc({ connector: provider && deps.connectors.get(provider) ? provider : 'unknown', reason });
+  deps.metrics.linkFailures.inc({
+    connector: provider && deps.connectors.get(provider) ? provider : 'unknown',
+    reason,
+  });
 }
 
 /**
@@ -48,18 +51,36 @@ export async function createAttempt(deps: Deps, session: SessionRow): Promise<At
      SELECT $1, $2, $3, $4, $5, $5
      WHERE (SELECT count(*) FROM connection_attempts WHERE connect_session_id = $3 AND created_at > $6) < $7
      RETURNING *`,
-    [newId('att'), session.project_id, session.id, new Date(now.getTime() + ATTEMPT_TTL_MS), now, new Date(now.getTime() - ATTEMPT_TTL_MS), ATTEMPTS_PER_SESSION],
+    [
+      newId('att'),
+      session.project_id,
+      session.id,
+      new Date(now.getTime() + ATTEMPT_TTL_MS),
+      now,
+      new Date(now.getTime() - ATTEMPT_TTL_MS),
+      ATTEMPTS_PER_SESSION,
+    ],
   );
-  if (!rows[0]) throw new AppError('rate_limited', 'Too many sign-in attempts: wait a few minutes, then try again');
+  if (!rows[0])
+    throw new AppError('rate_limited', 'Too many sign-in attempts: wait a few minutes, then try again');
   return rows[0];
 }
 
 /** An attempt of this session; a pending one past its deadline reads as `expired`. */
-export async function getAttempt(deps: Deps, session: SessionRow, id: string, db: Queryable = deps.db): Promise<AttemptRow> {
-  const { rows } = await db.query<AttemptRow>('SELECT * FROM connection_attempts WHERE id = $1 AND connect_session_id = $2', [id, session.id]);
+export async function getAttempt(
+  deps: Deps,
+  session: SessionRow,
+  id: string,
+  db: Queryable = deps.db,
+): Promise<AttemptRow> {
+  const { rows } = await db.query<AttemptRow>(
+    'SELECT * FROM connection_attempts WHERE id = $1 AND connect_session_id = $2',
+    [id, session.id],
+  );
   const a = rows[0];
   if (!a) throw notFound('Connection attempt');
-  if (a.status === 'pending' && a.expires_at.getTime() <= deps.clock().getTime()) return { ...a, status: 'expired' };
+  if (a.status === 'pending' && a.expires_at.getTime() <= deps.clock().getTime())
+    return { ...a, status: 'expired' };
   return a;
 }
 
@@ -84,7 +105,9 @@ export async function finishAttempt(
   deps: Deps,
   db: Queryable,
   id: string,
-  outcome: { status: 'authenticated'; accountId: string } | { status: 'error'; code: string; description: string; reason?: LinkFailureReason },
+  outcome:
+    | { status: 'authenticated'; accountId: string }
+    | { status: 'error'; code: string; description: string; reason?: LinkFailureReason },
 ): Promise<boolean> {
   const reason = outcome.status === 'error' ? (outcome.reason ?? reasonForCode(outcome.code)) : null;
   const { rows } = await db.query<{ provider: string | null }>(
@@ -123,8 +146,15 @@ export async function recordLinkFailure(
        reason, error_code, error_description, expires_at, ended_at, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, 'api_token', 'error', $6, $7, $8, $9, $9, $9, $9)`,
     [
-      newId('att'), session.project_id, session.id, profile.id, profile.provider, failure.reason,
-      redactDescription(failure.code, failure.submitted).slice(0, 100), redactDescription(failure.description, failure.submitted), now,
+      newId('att'),
+      session.project_id,
+      session.id,
+      profile.id,
+      profile.provider,
+      failure.reason,
+      redactDescription(failure.code, failure.submitted).slice(0, 100),
+      redactDescription(failure.description, failure.submitted),
+      now,
     ],
   );
   countFailure(deps, profile.provider, failure.reason);

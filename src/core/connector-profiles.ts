@@ -13,7 +13,12 @@ type OverrideKey = (typeof OVERRIDE_KEYS)[number];
 export type Overrides = { [K in OverrideKey]?: string | null | undefined };
 
 const overridesSchema = z
-  .object(Object.fromEntries(OVERRIDE_KEYS.map((k) => [k, z.string().max(2048).nullable().optional()])) as Record<OverrideKey, z.ZodOptional<z.ZodNullable<z.ZodString>>>)
+  .object(
+    Object.fromEntries(OVERRIDE_KEYS.map((k) => [k, z.string().max(2048).nullable().optional()])) as Record<
+      OverrideKey,
+      z.ZodOptional<z.ZodNullable<z.ZodString>>
+    >,
+  )
   .strict();
 
 const profileFields = {
@@ -29,7 +34,16 @@ const profileFields = {
 
 export const createProfileSchema = z
   .object({ provider: z.string().min(1).max(64), ...profileFields })
-  .partial({ label: true, environment: true, setup: true, enabled_actions: true, overrides: true, pkce: true, default: true, active: true })
+  .partial({
+    label: true,
+    environment: true,
+    setup: true,
+    enabled_actions: true,
+    overrides: true,
+    pkce: true,
+    default: true,
+    active: true,
+  })
   .strict();
 export const updateProfileSchema = z.object(profileFields).partial().strict();
 
@@ -102,9 +116,14 @@ function checkScopes(connector: Connector, setup: Record<string, string>) {
 
 function checkSetup(connector: Connector, input: Record<string, unknown>, existing: Record<string, string>) {
   // A redacted placeholder sent back unchanged means "keep the stored secret".
-  const cleaned = Object.fromEntries(Object.entries(input).filter(([, v]) => !(typeof v === 'string' && REDACTED_PATTERN.test(v))));
+  const cleaned = Object.fromEntries(
+    Object.entries(input).filter(([, v]) => !(typeof v === 'string' && REDACTED_PATTERN.test(v))),
+  );
   const { values, problems } = validateFields(connector.setup_fields, cleaned, existing);
-  if (problems.length) throw badRequest(`setup.${problems[0]!.field}: ${problems[0]!.message}`, { field: `setup.${problems[0]!.field}` });
+  if (problems.length)
+    throw badRequest(`setup.${problems[0]!.field}: ${problems[0]!.message}`, {
+      field: `setup.${problems[0]!.field}`,
+    });
   const merged = { ...existing, ...values };
   checkScopes(connector, merged);
   return merged;
@@ -134,32 +153,38 @@ export function profileToWire(p: ConnectorProfile) {
 }
 
 async function clearOtherDefaults(tx: Queryable, scope: ProjectScope, provider: string, keepId: string) {
-  await tx.query('UPDATE connector_profiles SET is_default = false WHERE project_id = $1 AND provider = $2 AND id <> $3 AND is_default', [
-    scope.projectId,
-    provider,
-    keepId,
-  ]);
+  await tx.query(
+    'UPDATE connector_profiles SET is_default = false WHERE project_id = $1 AND provider = $2 AND id <> $3 AND is_default',
+    [scope.projectId, provider, keepId],
+  );
 }
 
-export async function createProfile(deps: Deps, scope: ProjectScope, input: z.infer<typeof createProfileSchema>) {
+export async function createProfile(
+  deps: Deps,
+  scope: ProjectScope,
+  input: z.infer<typeof createProfileSchema>,
+) {
   const connector = connectorOrThrow(deps, input.provider);
   const environment = input.environment ?? connector.environments[0]!.key;
   if (!connector.environments.some((e) => e.key === environment)) {
-    throw badRequest(`environment must be one of ${connector.environments.map((e) => e.key).join(', ')}`, { field: 'environment' });
+    throw badRequest(`environment must be one of ${connector.environments.map((e) => e.key).join(', ')}`, {
+      field: 'environment',
+    });
   }
   const setupValues = checkSetup(connector, input.setup ?? {}, {});
   const overrides = validateOverrides(deps, input.overrides ?? {});
   const pkceSupported = connector.auth.type === 'oauth2' && connector.auth.pkce.supported;
   const pkce = input.pkce ?? (connector.auth.type === 'oauth2' && connector.auth.pkce.default);
-  if (pkce && !pkceSupported) throw badRequest(`pkce: ${connector.name} does not support PKCE`, { field: 'pkce' });
+  if (pkce && !pkceSupported)
+    throw badRequest(`pkce: ${connector.name} does not support PKCE`, { field: 'pkce' });
   const { plain, secret } = splitSecrets(connector.setup_fields, setupValues);
   const id = newId('prof');
   const now = deps.clock();
   const row = await transaction(deps.db, async (tx) => {
-    const existing = await tx.query('SELECT 1 FROM connector_profiles WHERE project_id = $1 AND provider = $2 AND is_default', [
-      scope.projectId,
-      connector.key,
-    ]);
+    const existing = await tx.query(
+      'SELECT 1 FROM connector_profiles WHERE project_id = $1 AND provider = $2 AND is_default',
+      [scope.projectId, connector.key],
+    );
     const isDefault = input.default ?? existing.rows.length === 0;
     if (isDefault) await clearOtherDefaults(tx, scope, connector.key, id);
     const { rows } = await tx.query<ProfileRow>(
@@ -167,10 +192,21 @@ export async function createProfile(deps: Deps, scope: ProjectScope, input: z.in
          overrides, pkce, is_default, active, created_at, updated_at)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$13) RETURNING *`,
       [
-        id, scope.projectId, connector.key, input.label ?? connector.name, environment, plain,
+        id,
+        scope.projectId,
+        connector.key,
+        input.label ?? connector.name,
+        environment,
+        plain,
         Object.keys(secret).length ? deps.vault.sealJson(secret) : null,
-        input.enabled_actions === undefined || input.enabled_actions === null ? null : JSON.stringify(input.enabled_actions),
-        overrides, pkce, isDefault, input.active ?? true, now,
+        input.enabled_actions === undefined || input.enabled_actions === null
+          ? null
+          : JSON.stringify(input.enabled_actions),
+        overrides,
+        pkce,
+        isDefault,
+        input.active ?? true,
+        now,
       ],
     );
     return rows[0]!;
@@ -179,29 +215,49 @@ export async function createProfile(deps: Deps, scope: ProjectScope, input: z.in
 }
 
 export async function listProfiles(deps: Deps, scope: ProjectScope): Promise<ConnectorProfile[]> {
-  const { rows } = await deps.db.query<ProfileRow>('SELECT * FROM connector_profiles WHERE project_id = $1 ORDER BY created_at, id', [
-    scope.projectId,
-  ]);
+  const { rows } = await deps.db.query<ProfileRow>(
+    'SELECT * FROM connector_profiles WHERE project_id = $1 ORDER BY created_at, id',
+    [scope.projectId],
+  );
   return rows.filter((r) => deps.connectors.get(r.provider)).map((r) => openProfile(deps, r));
 }
 
-export async function getProfile(deps: Deps, scope: ProjectScope, id: string, db: Queryable = deps.db): Promise<ConnectorProfile> {
-  const { rows } = await db.query<ProfileRow>('SELECT * FROM connector_profiles WHERE project_id = $1 AND id = $2', [scope.projectId, id]);
+export async function getProfile(
+  deps: Deps,
+  scope: ProjectScope,
+  id: string,
+  db: Queryable = deps.db,
+): Promise<ConnectorProfile> {
+  const { rows } = await db.query<ProfileRow>(
+    'SELECT * FROM connector_profiles WHERE project_id = $1 AND id = $2',
+    [scope.projectId, id],
+  );
   if (!rows[0] || !deps.connectors.get(rows[0].provider)) throw notFound('Connector profile');
   return openProfile(deps, rows[0]);
 }
 
-export async function updateProfile(deps: Deps, scope: ProjectScope, id: string, input: z.infer<typeof updateProfileSchema>) {
+export async function updateProfile(
+  deps: Deps,
+  scope: ProjectScope,
+  id: string,
+  input: z.infer<typeof updateProfileSchema>,
+) {
   return transaction(deps.db, async (tx) => {
     const current = await getProfile(deps, scope, id, tx);
     await tx.query('SELECT 1 FROM connector_profiles WHERE id = $1 FOR UPDATE', [id]);
     const connector = current.connector;
     const environment = input.environment ?? current.environment;
     if (!connector.environments.some((e) => e.key === environment)) {
-      throw badRequest(`environment must be one of ${connector.environments.map((e) => e.key).join(', ')}`, { field: 'environment' });
+      throw badRequest(`environment must be one of ${connector.environments.map((e) => e.key).join(', ')}`, {
+        field: 'environment',
+      });
     }
-    const setupValues = input.setup ? checkSetup(connector, input.setup, current.setupValues) : current.setupValues;
-    const overrides = input.overrides ? { ...current.overrides, ...validateOverrides(deps, input.overrides) } : current.overrides;
+    const setupValues = input.setup
+      ? checkSetup(connector, input.setup, current.setupValues)
+      : current.setupValues;
+    const overrides = input.overrides
+      ? { ...current.overrides, ...validateOverrides(deps, input.overrides) }
+      : current.overrides;
     const pkce = input.pkce ?? current.pkce;
     if (pkce && !(connector.auth.type === 'oauth2' && connector.auth.pkce.supported)) {
       throw badRequest(`pkce: ${connector.name} does not support PKCE`, { field: 'pkce' });
@@ -215,9 +271,18 @@ export async function updateProfile(deps: Deps, scope: ProjectScope, id: string,
          overrides = $8, pkce = $9, is_default = $10, active = $11, updated_at = $12
        WHERE project_id = $1 AND id = $2 RETURNING *`,
       [
-        scope.projectId, id, input.label ?? current.label, environment, plain,
+        scope.projectId,
+        id,
+        input.label ?? current.label,
+        environment,
+        plain,
         Object.keys(secret).length ? deps.vault.sealJson(secret) : null,
-        enabled === null ? null : JSON.stringify(enabled), overrides, pkce, isDefault, input.active ?? current.active, deps.clock(),
+        enabled === null ? null : JSON.stringify(enabled),
+        overrides,
+        pkce,
+        isDefault,
+        input.active ?? current.active,
+        deps.clock(),
       ],
     );
     return openProfile(deps, rows[0]!);
@@ -226,6 +291,9 @@ export async function updateProfile(deps: Deps, scope: ProjectScope, id: string,
 
 export async function deleteProfile(deps: Deps, scope: ProjectScope, id: string) {
   const profile = await getProfile(deps, scope, id);
-  await deps.db.query('DELETE FROM connector_profiles WHERE project_id = $1 AND id = $2', [scope.projectId, id]);
+  await deps.db.query('DELETE FROM connector_profiles WHERE project_id = $1 AND id = $2', [
+    scope.projectId,
+    id,
+  ]);
   return profile;
 }

@@ -29,27 +29,47 @@ export async function checkDueAccounts(deps: Deps, limit = 20): Promise<number> 
 
 async function checkAccount(deps: Deps, account: AccountRow & { refresh_failures: number }) {
   const profile = account.connector_profile_id
-    ? await getProfile(deps, { projectId: account.project_id, organizationId: 0 }, account.connector_profile_id).catch(() => null)
+    ? await getProfile(
+        deps,
+        { projectId: account.project_id, organizationId: 0 },
+        account.connector_profile_id,
+      ).catch(() => null)
     : null;
   if (!profile) return;
   const secrets = account.secrets ? deps.vault.openJson<Record<string, string>>(account.secrets) : {};
   const now = deps.clock();
   try {
     await runTestAction(deps, {
-      connector: profile.connector, environment: profile.environment, overrides: account.endpoint_overrides,
-      config: { ...account.setup_information, ...secrets }, setup: profile.setupValues, credentials: {},
+      connector: profile.connector,
+      environment: profile.environment,
+      overrides: account.endpoint_overrides,
+      config: { ...account.setup_information, ...secrets },
+      setup: profile.setupValues,
+      credentials: {},
     });
-    await deps.db.query('UPDATE accounts SET next_check_at = $2, refresh_failures = 0 WHERE id = $1 AND status = \'active\'', [account.id, new Date(now.getTime() + CHECK_INTERVAL_MS)]);
+    await deps.db.query(
+      "UPDATE accounts SET next_check_at = $2, refresh_failures = 0 WHERE id = $1 AND status = 'active'",
+      [account.id, new Date(now.getTime() + CHECK_INTERVAL_MS)],
+    );
   } catch (err) {
     const status = err instanceof AppError ? err.provider?.status : undefined;
     if (status === 401 || status === 403) {
       await transaction(deps.db, async (tx) => {
-        const current = (await tx.query<AccountRow>("SELECT * FROM accounts WHERE id = $1 AND status = 'active' FOR UPDATE", [account.id])).rows[0];
+        const current = (
+          await tx.query<AccountRow>(
+            "SELECT * FROM accounts WHERE id = $1 AND status = 'active' FOR UPDATE",
+            [account.id],
+          )
+        ).rows[0];
         if (current) await markError(deps, tx, current, `http_${status}`, (err as AppError).message);
       });
       return;
     }
     const failures = account.refresh_failures + 1;
-    await deps.db.query('UPDATE accounts SET next_check_at = $2, refresh_failures = $3 WHERE id = $1', [account.id, retryAfterFailure(now, failures), failures]);
+    await deps.db.query('UPDATE accounts SET next_check_at = $2, refresh_failures = $3 WHERE id = $1', [
+      account.id,
+      retryAfterFailure(now, failures),
+      failures,
+    ]);
   }
 }

@@ -28,18 +28,24 @@ export async function accountTarget(
   opts: RefreshOptions = {},
 ): Promise<AccountTarget> {
   let account = await getAccount(deps, scope, accountId);
-  if (account.status === 'inactive') throw new AppError('conflict', 'This account is suspended', { status: 409 });
+  if (account.status === 'inactive')
+    throw new AppError('conflict', 'This account is suspended', { status: 409 });
   if (account.status === 'error') {
     const reason = account.status_reasons[0]?.description;
-    throw new AppError('conflict', `This account needs to be reconnected${reason ? `: ${reason}` : ''}`, { status: 409 });
+    throw new AppError('conflict', `This account needs to be reconnected${reason ? `: ${reason}` : ''}`, {
+      status: 409,
+    });
   }
-  if (!account.connector_profile_id) throw new AppError('conflict', 'The account has no connector profile any more', { status: 409 });
+  if (!account.connector_profile_id)
+    throw new AppError('conflict', 'The account has no connector profile any more', { status: 409 });
   const profile = await getProfile(deps, scope, account.connector_profile_id).catch(() => {
-    throw new AppError('conflict', 'The account\'s connector profile was deleted', { status: 409 });
+    throw new AppError('conflict', "The account's connector profile was deleted", { status: 409 });
   });
   account = await freshen(deps, scope, account, opts);
   const secrets = account.secrets ? deps.vault.openJson<Record<string, string>>(account.secrets) : {};
-  const credentials = account.credentials ? deps.vault.openJson<Record<string, unknown>>(account.credentials) : {};
+  const credentials = account.credentials
+    ? deps.vault.openJson<Record<string, unknown>>(account.credentials)
+    : {};
   return {
     account,
     profileId: profile.id,
@@ -67,10 +73,17 @@ export interface RefreshOptions {
 }
 
 /** Refreshes the token first when it is (nearly) expired or the provider just refused it. */
-async function freshen(deps: Deps, scope: ProjectScope, account: AccountRow, opts: RefreshOptions): Promise<AccountRow> {
+async function freshen(
+  deps: Deps,
+  scope: ProjectScope,
+  account: AccountRow,
+  opts: RefreshOptions,
+): Promise<AccountRow> {
   if (!account.credentials) return account;
   const force = opts.forceRefresh ?? false;
-  const expiring = account.token_expires_at !== null && account.token_expires_at.getTime() - EXPIRY_SKEW_MS <= deps.clock().getTime();
+  const expiring =
+    account.token_expires_at !== null &&
+    account.token_expires_at.getTime() - EXPIRY_SKEW_MS <= deps.clock().getTime();
   if (!force && !expiring) return account;
   const creds = deps.vault.openJson<OAuthCredentials>(account.credentials);
   if (!creds.refresh_token && !force) return account;

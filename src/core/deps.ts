@@ -41,7 +41,11 @@ export interface RuntimeSettings {
    */
   readonly rawUpload?: { readonly idleMs: number; readonly lifetimeMs: number };
   /** Request logs: how many days rows are kept, and whether request/response bodies are stored. */
-  readonly requestLogs: { readonly enabled: boolean; readonly retentionDays: number; readonly bodies: boolean };
+  readonly requestLogs: {
+    readonly enabled: boolean;
+    readonly retentionDays: number;
+    readonly bodies: boolean;
+  };
   /** Origins allowed to frame the embedded Hub (`/embedded/hub`), as a CSP source list; `*` by default. */
   readonly hubFrameAncestors: string;
 }

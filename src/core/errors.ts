@@ -52,7 +52,12 @@ export class AppError extends Error {
   constructor(
     code: ErrorCode,
     message: string,
-    opts: { details?: Record<string, unknown>; provider?: ProviderEvidence; cause?: unknown; status?: number } = {},
+    opts: {
+      details?: Record<string, unknown>;
+      provider?: ProviderEvidence;
+      cause?: unknown;
+      status?: number;
+    } = {},
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'AppError';

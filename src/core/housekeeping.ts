@@ -38,7 +38,9 @@ export async function purgeLogs(deps: Deps): Promise<number> {
  * consumed), so the Hub shows an error and the user can try again; and removes expired
  * one-time states, old attempts, long-expired connect sessions and logs past their retention.
  */
-export async function housekeeping(deps: Deps): Promise<{ interrupted: number; removed: number; logsRemoved: number }> {
+export async function housekeeping(
+  deps: Deps,
+): Promise<{ interrupted: number; removed: number; logsRemoved: number }> {
   const now = deps.clock();
   const interrupted = await deps.db.query(
     `UPDATE connection_attempts a SET status = 'error', error_code = 'interrupted',

@@ -79,7 +79,9 @@ const MAX_DESCRIPTION = 1000;
  * is removed whole. Very short values are left, or every "a" would vanish from the text.
  */
 export function redactDescription(description: string, submitted: readonly unknown[]): string {
-  const plain = submitted.filter((v): v is string | number => typeof v === 'string' || typeof v === 'number').map(String);
+  const plain = submitted
+    .filter((v): v is string | number => typeof v === 'string' || typeof v === 'number')
+    .map(String);
   // Also as they travel: percent-encoded in a URL a provider echoes back.
   const values = [...new Set(plain.flatMap((v) => [v, encodeURIComponent(v)]))]
     .filter((v) => v.length >= MIN_SECRET_LENGTH)

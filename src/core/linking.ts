@@ -12,18 +12,29 @@ import { reasonForError } from './link-failures.js';
 import { emitAccountEvent } from './webhooks/events.js';
 import { nextCheckAt, nextRefreshAt } from './credential-schedule.js';
 
-const scopeOf = (s: SessionRow): ProjectScope => ({ projectId: s.project_id, organizationId: s.organization_id });
+const scopeOf = (s: SessionRow): ProjectScope => ({
+  projectId: s.project_id,
+  organizationId: s.organization_id,
+});
 
 /** True when the session lets its end user see this profile in the Hub. */
 export function sessionAllowsProfile(session: SessionRow, profile: ConnectorProfile): boolean {
   if (!profile.active) return false;
   if (session.provider && session.provider !== profile.provider) return false;
-  if (session.categories?.length && !profile.connector.categories.some((c) => session.categories!.includes(c))) return false;
+  if (
+    session.categories?.length &&
+    !profile.connector.categories.some((c) => session.categories!.includes(c))
+  )
+    return false;
   return true;
 }
 
 /** A profile the session may link with, or 404 (another project's profile is as unknown as a made-up id). */
-export async function profileForSession(deps: Deps, session: SessionRow, integrationId: string): Promise<ConnectorProfile> {
+export async function profileForSession(
+  deps: Deps,
+  session: SessionRow,
+  integrationId: string,
+): Promise<ConnectorProfile> {
   const profile = await getProfile(deps, scopeOf(session), integrationId);
   if (!sessionAllowsProfile(session, profile)) throw notFound('Integration');
   return profile;
@@ -33,9 +44,17 @@ export async function profileForSession(deps: Deps, session: SessionRow, integra
  * The account a session edits instead of creating one: the session's `account_id`, or, unless
  * the session allows `multiple`, the origin owner's existing account with the same provider.
  */
-export async function accountToEdit(deps: Deps, session: SessionRow, provider: string, db: Queryable = deps.db): Promise<AccountRow | null> {
+export async function accountToEdit(
+  deps: Deps,
+  session: SessionRow,
+  provider: string,
+  db: Queryable = deps.db,
+): Promise<AccountRow | null> {
   if (session.account_id) {
-    const { rows } = await db.query<AccountRow>('SELECT * FROM accounts WHERE project_id = $1 AND id = $2', [session.project_id, session.account_id]);
+    const { rows } = await db.query<AccountRow>('SELECT * FROM accounts WHERE project_id = $1 AND id = $2', [
+      session.project_id,
+      session.account_id,
+    ]);
     return rows[0] ?? null;
   }
   if (session.multiple) return null;
@@ -48,9 +67,13 @@ export async function accountToEdit(deps: Deps, session: SessionRow, provider: s
 
 /** An account the session may read or edit in the Hub. */
 export async function hubAccount(deps: Deps, session: SessionRow, id: string): Promise<AccountRow> {
-  const { rows } = await deps.db.query<AccountRow>('SELECT * FROM accounts WHERE project_id = $1 AND id = $2', [session.project_id, id]);
+  const { rows } = await deps.db.query<AccountRow>(
+    'SELECT * FROM accounts WHERE project_id = $1 AND id = $2',
+    [session.project_id, id],
+  );
   const a = rows[0];
-  if (!a || (session.account_id !== a.id && a.origin_owner_id !== session.origin_owner_id)) throw notFound('Account');
+  if (!a || (session.account_id !== a.id && a.origin_owner_id !== session.origin_owner_id))
+    throw notFound('Account');
   return a;
 }
 
@@ -79,11 +102,17 @@ export async function saveLinkedAccount(
 ): Promise<LinkResult> {
   return transaction(deps.db, async (tx) => {
     const target = opts.editId
-      ? (await tx.query<AccountRow>('SELECT * FROM accounts WHERE project_id = $1 AND id = $2 FOR UPDATE', [session.project_id, opts.editId])).rows[0] ?? null
+      ? ((
+          await tx.query<AccountRow>('SELECT * FROM accounts WHERE project_id = $1 AND id = $2 FOR UPDATE', [
+            session.project_id,
+            opts.editId,
+          ])
+        ).rows[0] ?? null)
       : await accountToEdit(deps, session, profile.provider, tx);
     let result: LinkResult;
     if (target) {
-      if (target.provider !== profile.provider) throw badRequest('integration_id belongs to another provider than the account');
+      if (target.provider !== profile.provider)
+        throw badRequest('integration_id belongs to another provider than the account');
       const { rows } = await tx.query<AccountRow>(
         `UPDATE accounts SET connector_profile_id = $2, environment = $3, setup_information = $4, secrets = $5,
            credentials = COALESCE($6, credentials), token_expires_at = CASE WHEN $6::text IS NULL THEN token_expires_at ELSE $7 END,
@@ -93,10 +122,16 @@ export async function saveLinkedAccount(
            endpoint_overrides = $13
          WHERE id = $1 RETURNING *`,
         [
-          target.id, profile.id, profile.environment, linked.setupInformation,
+          target.id,
+          profile.id,
+          profile.environment,
+          linked.setupInformation,
           Object.keys(linked.secrets).length ? deps.vault.sealJson(linked.secrets) : null,
-          linked.credentials ? deps.vault.sealJson(linked.credentials) : null, linked.tokenExpiresAt,
-          session.origin_owner_name, session.origin_username, deps.clock(),
+          linked.credentials ? deps.vault.sealJson(linked.credentials) : null,
+          linked.tokenExpiresAt,
+          session.origin_owner_name,
+          session.origin_username,
+          deps.clock(),
           linked.credentials ? nextRefreshAt(profile.connector, deps.clock(), linked.tokenExpiresAt) : null,
           linked.credentials ? null : nextCheckAt(profile.connector, deps.clock()),
           // Linked again: the credentials now come from (and go to) the profile's current URLs.
@@ -125,7 +160,10 @@ export async function saveLinkedAccount(
     }
     await emitAccountEvent(deps, tx, result.created ? 'account.created' : 'account.updated', result.account);
     if (opts.attemptId) {
-      const ok = await finishAttempt(deps, tx, opts.attemptId, { status: 'authenticated', accountId: result.account.id });
+      const ok = await finishAttempt(deps, tx, opts.attemptId, {
+        status: 'authenticated',
+        accountId: result.account.id,
+      });
       if (!ok) throw new AppError('conflict', 'The connection attempt was cancelled or has expired');
     }
     return result;
@@ -151,14 +189,28 @@ export async function linkWithCredentials(
   let existing: Record<string, string> = {};
   if (editId) {
     const account = await hubAccount(deps, session, editId);
-    if (account.provider !== profile.provider) throw badRequest('integration_id belongs to another provider than the account');
-    existing = { ...account.setup_information, ...(account.secrets ? deps.vault.openJson<Record<string, string>>(account.secrets) : {}) };
+    if (account.provider !== profile.provider)
+      throw badRequest('integration_id belongs to another provider than the account');
+    existing = {
+      ...account.setup_information,
+      ...(account.secrets ? deps.vault.openJson<Record<string, string>>(account.secrets) : {}),
+    };
   }
-  const cleaned = Object.fromEntries(Object.entries(credentials).filter(([, v]) => !(typeof v === 'string' && REDACTED_PATTERN.test(v))));
+  const cleaned = Object.fromEntries(
+    Object.entries(credentials).filter(([, v]) => !(typeof v === 'string' && REDACTED_PATTERN.test(v))),
+  );
   const { values, problems } = validateFields(connector.config_fields, cleaned, existing);
-  if (problems.length) throw badRequest(problems.map((p) => p.message).join('; '), { field: problems[0]!.field });
+  if (problems.length)
+    throw badRequest(problems.map((p) => p.message).join('; '), { field: problems[0]!.field });
   const config = { ...existing, ...values };
-  const target: ProviderTarget = { connector, environment: profile.environment, overrides: profile.overrides, config, setup: profile.setupValues, credentials: {} };
+  const target: ProviderTarget = {
+    connector,
+    environment: profile.environment,
+    overrides: profile.overrides,
+    config,
+    setup: profile.setupValues,
+    credentials: {},
+  };
   try {
     await runTestAction(deps, target);
   } catch (err) {
@@ -174,5 +226,11 @@ export async function linkWithCredentials(
     throw err;
   }
   const { plain, secret } = splitSecrets(connector.config_fields, config);
-  return saveLinkedAccount(deps, session, profile, { setupInformation: plain, secrets: secret, credentials: null, tokenExpiresAt: null }, editId ? { editId } : {});
+  return saveLinkedAccount(
+    deps,
+    session,
+    profile,
+    { setupInformation: plain, secrets: secret, credentials: null, tokenExpiresAt: null },
+    editId ? { editId } : {},
+  );
 }

@@ -4,15 +4,25 @@ import { badRequest } from './errors.js';
 
 /** Comma lists, possibly repeated (`a,b` or `x=a&x=b`). */
 export const list = z.preprocess(
-  (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean)),
+  (v) =>
+    v === undefined
+      ? undefined
+      : (Array.isArray(v) ? v : [v])
+          .flatMap((s) => String(s).split(','))
+          .map((s) => s.trim())
+          .filter(Boolean),
   z.array(z.string().max(255)).max(200).optional(),
 );
 /** The SDK may send a key twice (filter copy first, top-level copy second): the last one wins. */
-export const last = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (Array.isArray(v) ? v[v.length - 1] : v), schema);
+export const last = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (Array.isArray(v) ? v[v.length - 1] : v), schema);
 
 /** HTTP statuses as a comma list, possibly repeated. */
 const statusCodes = z.preprocess(
-  (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean)),
+  (v) =>
+    v === undefined
+      ? undefined
+      : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean),
   z.array(z.coerce.number().int().min(100).max(599)).max(50).optional(),
 );
 
@@ -53,7 +63,11 @@ export class LogFilter {
     this.params = [projectId];
     if (q.account_ids?.length) this.add('account_id = ANY($?)', q.account_ids);
     if (q.actions?.length) this.add('action = ANY($?)', q.actions);
-    if (q.http_methods?.length) this.add('http_method = ANY($?)', q.http_methods.map((m) => m.toUpperCase()));
+    if (q.http_methods?.length)
+      this.add(
+        'http_method = ANY($?)',
+        q.http_methods.map((m) => m.toUpperCase()),
+      );
     if (q.request_ids?.length) this.add('(request_id = ANY($?) OR id = ANY($?))', q.request_ids);
     if (q.status_codes?.length) this.add('status = ANY($?)', q.status_codes);
     if (q.success) this.add('success = $?', q.success === 'true');
@@ -68,7 +82,12 @@ export class LogFilter {
   }
 
   /** One page of rows in the given order (ties broken by id), and the cursor of the next page while more match. */
-  async page<R>(deps: Deps, table: string, orderBy: string, q: CommonLogQuery): Promise<{ rows: R[]; next: string | null }> {
+  async page<R>(
+    deps: Deps,
+    table: string,
+    orderBy: string,
+    q: CommonLogQuery,
+  ): Promise<{ rows: R[]; next: string | null }> {
     const offset = cursorOffset(q.next);
     const dir = q.order_direction === 'asc' ? 'ASC' : 'DESC';
     const params = [...this.params, q.page_size + 1, offset];

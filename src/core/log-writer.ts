@@ -40,7 +40,13 @@ const MAX_COPY_BYTES = 4 * 1024 * 1024;
 // COPY's text format: tab-separated, `\N` for NULL, backslash escapes. NUL cannot be stored in
 // PostgreSQL text at all, so it is dropped rather than losing the whole batch to one value.
 const COPY_SPECIAL = /[\\\t\n\r\0]/;
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '' };
+const COPY_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\0': '',
+};
 
 /** A text (or NULL) field of a COPY line. */
 export function copyText(v: string | null): string {
@@ -122,7 +128,8 @@ export function createLogWriter<E>(deps: Deps, spec: LogTable<E>, opts: LogWrite
   let closed = false;
 
   const waiting = () => queue.length - head;
-  const counted = (outcome: 'written' | 'dropped', n: number) => deps.metrics.logEntries.inc({ table: spec.table, outcome }, n);
+  const counted = (outcome: 'written' | 'dropped', n: number) =>
+    deps.metrics.logEntries.inc({ table: spec.table, outcome }, n);
 
   function seal() {
     const count = lines.count;

@@ -20,9 +20,12 @@ describe('the private-network rule', () => {
     expect(urlPolicyViolation(url, false)).not.toBeNull();
   });
 
-  it.each(['https://api.example.com/x', 'https://8.8.8.8/', 'https://acme.api.kustomerapp.com/v1'])('accepts %s', (url) => {
-    expect(urlPolicyViolation(url, false)).toBeNull();
-  });
+  it.each(['https://api.example.com/x', 'https://8.8.8.8/', 'https://acme.api.kustomerapp.com/v1'])(
+    'accepts %s',
+    (url) => {
+      expect(urlPolicyViolation(url, false)).toBeNull();
+    },
+  );
 
   it('allows loopback and http only when private networks are allowed', () => {
     expect(urlPolicyViolation('http://127.0.0.1:9/x', true)).toBeNull();
@@ -30,7 +33,20 @@ describe('the private-network rule', () => {
   });
 
   it('knows private addresses', () => {
-    for (const ip of ['127.0.0.1', '10.0.0.1', '172.16.5.5', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:10.0.0.1']) expect(isPrivateAddress(ip), ip).toBe(true);
+    for (const ip of [
+      '127.0.0.1',
+      '10.0.0.1',
+      '172.16.5.5',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:10.0.0.1',
+    ])
+      expect(isPrivateAddress(ip), ip).toBe(true);
     for (const ip of ['8.8.8.8', '1.1.1.1', '2606:4700::1111']) expect(isPrivateAddress(ip), ip).toBe(false);
   });
 
@@ -69,11 +85,18 @@ describe('the private-network rule', () => {
     ];
     for (const ip of privateOnes) expect(isPrivateAddress(ip), ip).toBe(true);
     // The same forms carrying public addresses stay usable: NAT64 is how IPv6-only hosts reach IPv4 providers.
-    const publicOnes = ['64:ff9b::8.8.8.8', '64:ff9b::808:808', '2002:808:808::1', '2001:0:808:808::f7f7:f7f7', '2a00:1450:4001::200e'];
+    const publicOnes = [
+      '64:ff9b::8.8.8.8',
+      '64:ff9b::808:808',
+      '2002:808:808::1',
+      '2001:0:808:808::f7f7:f7f7',
+      '2a00:1450:4001::200e',
+    ];
     for (const ip of publicOnes) expect(isPrivateAddress(ip), ip).toBe(false);
   });
 
   it('knows the IPv4 special-purpose ranges', () => {
-    for (const ip of ['198.18.0.1', '192.0.2.1', '203.0.113.9', '240.0.0.1', '255.255.255.255', '224.0.0.1']) expect(isPrivateAddress(ip), ip).toBe(true);
+    for (const ip of ['198.18.0.1', '192.0.2.1', '203.0.113.9', '240.0.0.1', '255.255.255.255', '224.0.0.1'])
+      expect(isPrivateAddress(ip), ip).toBe(true);
   });
 });

@@ -28,7 +28,8 @@ export function isPrivateAddress(ip: string): boolean {
 }
 
 /** Bytes of an IPv6 address (big-endian) at the given offsets, as an IPv4 address. */
-const v4At = (bytes: number[], offsets: number[], xor = 0) => new ipaddr.IPv4(offsets.map((o) => bytes[o]! ^ xor));
+const v4At = (bytes: number[], offsets: number[], xor = 0) =>
+  new ipaddr.IPv4(offsets.map((o) => bytes[o]! ^ xor));
 
 /**
  * The IPv4 addresses an IPv6 address stands for, or null when it carries none: IPv4-mapped
@@ -69,7 +70,8 @@ export function urlPolicyViolation(raw: string, allowPrivate: boolean): string |
   if (url.protocol !== 'https:') return 'must use https';
   // A trailing dot (`metadata.google.internal.`) names the same host: judge it without.
   const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '');
-  if (INTERNAL_NAMES.test(host) || !host.includes('.') && !net.isIP(host)) return 'points at a private network host';
+  if (INTERNAL_NAMES.test(host) || (!host.includes('.') && !net.isIP(host)))
+    return 'points at a private network host';
   if (net.isIP(host) && isPrivateAddress(host)) return 'points at a private network address';
   return null;
 }

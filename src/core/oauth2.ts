@@ -10,7 +10,13 @@ import { getProfile, type ConnectorProfile } from './connector-profiles.js';
 import type { OAuth2Auth } from '../connectors/schema.js';
 import { splitSecrets, validateFields } from '../connectors/fields.js';
 import {
-  excerpt, ownsUrl, PROVIDER_TIMEOUT_MS, resolveUrl, runTestAction, translateProviderError, type ProviderTarget,
+  excerpt,
+  ownsUrl,
+  PROVIDER_TIMEOUT_MS,
+  resolveUrl,
+  runTestAction,
+  translateProviderError,
+  type ProviderTarget,
 } from './provider-request.js';
 import { urlPolicyViolation } from './network-policy.js';
 import { preflightAuthorize } from './authorize-preflight.js';
@@ -26,7 +32,8 @@ export function callbackUrl(deps: Deps, provider: string): string {
 }
 
 function oauthAuth(profile: ConnectorProfile): OAuth2Auth {
-  if (profile.connector.auth.type !== 'oauth2') throw badRequest(`${profile.connector.name} does not connect with OAuth`);
+  if (profile.connector.auth.type !== 'oauth2')
+    throw badRequest(`${profile.connector.name} does not connect with OAuth`);
   return profile.connector.auth;
 }
 
@@ -45,13 +52,19 @@ export function checkReturnTo(deps: Deps, raw: unknown): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badRequest('redirect_uri must be http(s)');
   if (url.username || url.password) throw badRequest('redirect_uri must not contain credentials');
   const ours = url.origin === new URL(deps.settings.publicUrl()).origin;
-  if (!ours && !url.pathname.endsWith('/embedded/accounts/callback')) throw badRequest('redirect_uri must be a Hub callback page');
+  if (!ours && !url.pathname.endsWith('/embedded/accounts/callback'))
+    throw badRequest('redirect_uri must be a Hub callback page');
   return url.toString();
 }
 
 function scopesFor(auth: OAuth2Auth, config: Record<string, string>, setup: Record<string, string>): string {
   const rule = auth.scopes;
-  const given = rule.from === 'config' && rule.field ? config[rule.field] : rule.from === 'setup' && rule.field ? setup[rule.field] : undefined;
+  const given =
+    rule.from === 'config' && rule.field
+      ? config[rule.field]
+      : rule.from === 'setup' && rule.field
+        ? setup[rule.field]
+        : undefined;
   const scopes = (given?.trim() ? given : rule.default).split(/[\s,]+/).filter(Boolean);
   for (const s of rule.always_include) if (!scopes.includes(s)) scopes.push(s);
   if (rule.require_one_of.length && !rule.require_one_of.some((s) => scopes.includes(s))) {
@@ -102,10 +115,15 @@ export function browserCookieName(state: string, https: boolean): string {
  * stores a one-time CSPRNG state (10 min, bound to the attempt and session) with the PKCE
  * verifier, and returns the provider's authorize URL.
  */
-export async function beginOAuth(deps: Deps, integrationId: string, query: Record<string, unknown>): Promise<BeginResult> {
+export async function beginOAuth(
+  deps: Deps,
+  integrationId: string,
+  query: Record<string, unknown>,
+): Promise<BeginResult> {
   if (query.launch !== undefined) {
     const launch = await takeLaunch(deps, query.launch);
-    if (launch.integrationId !== integrationId) throw badRequest('This sign-in window belongs to another integration');
+    if (launch.integrationId !== integrationId)
+      throw badRequest('This sign-in window belongs to another integration');
     return begin(deps, launch.session, integrationId, launch.attemptId, launch.returnTo, launch.fields);
   }
   // The StackOne protocol: session token and fields on the popup URL (the official component).
@@ -117,7 +135,10 @@ export async function beginOAuth(deps: Deps, integrationId: string, query: Recor
 }
 
 async function sessionById(deps: Deps, id: number): Promise<SessionRow | undefined> {
-  const { rows } = await deps.db.query<SessionRow>('SELECT s.*, p.organization_id FROM connect_sessions s JOIN projects p ON p.id = s.project_id WHERE s.id = $1', [id]);
+  const { rows } = await deps.db.query<SessionRow>(
+    'SELECT s.*, p.organization_id FROM connect_sessions s JOIN projects p ON p.id = s.project_id WHERE s.id = $1',
+    [id],
+  );
   return rows[0];
 }
 
@@ -142,16 +163,23 @@ export async function prepareLaunch(
   const returnTo = checkReturnTo(deps, input.redirectUri);
   const profile = await profileForSession(deps, session, input.integrationId);
   oauthAuth(profile);
-  const fields = Object.fromEntries(Object.entries(input.fields).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  const fields = Object.fromEntries(
+    Object.entries(input.fields).filter(([, v]) => typeof v === 'string'),
+  ) as Record<string, string>;
   const launch = newToken();
   const sealed: Launch = { integration_id: profile.id, return_to: returnTo, fields };
-  await deps.db.query('UPDATE connection_attempts SET launch_hash = $2, launch_sealed = $3 WHERE id = $1', [attemptId, hashToken(launch), deps.vault.sealJson(sealed)]);
+  await deps.db.query('UPDATE connection_attempts SET launch_hash = $2, launch_sealed = $3 WHERE id = $1', [
+    attemptId,
+    hashToken(launch),
+    deps.vault.sealJson(sealed),
+  ]);
   return `${deps.settings.publicUrl()}/connect/oauth2/${encodeURIComponent(profile.id)}?launch=${launch}`;
 }
 
 /** The launch's attempt, session, return URL and fields; the id works once. */
 async function takeLaunch(deps: Deps, raw: unknown) {
-  if (typeof raw !== 'string' || raw.length < 20 || raw.length > 256) throw unauthorized('This sign-in window has expired. Go back and press Connect again.');
+  if (typeof raw !== 'string' || raw.length < 20 || raw.length > 256)
+    throw unauthorized('This sign-in window has expired. Go back and press Connect again.');
   const { rows } = await deps.db.query<{ id: string; connect_session_id: number; launch_sealed: string }>(
     `WITH taken AS (
        SELECT id, connect_session_id, launch_sealed FROM connection_attempts
@@ -167,7 +195,13 @@ async function takeLaunch(deps: Deps, raw: unknown) {
     throw unauthorized('This sign-in window has expired. Go back and press Connect again.');
   }
   const launch = deps.vault.openJson<Launch>(row.launch_sealed);
-  return { session, attemptId: row.id, returnTo: launch.return_to, fields: launch.fields, integrationId: launch.integration_id };
+  return {
+    session,
+    attemptId: row.id,
+    returnTo: launch.return_to,
+    fields: launch.fields,
+    integrationId: launch.integration_id,
+  };
 }
 
 async function begin(
@@ -183,13 +217,26 @@ async function begin(
   const attempt = await getAttempt(deps, session, attemptId);
   if (attempt.status !== 'pending') throw badRequest(`This connection attempt is ${attempt.status}`);
 
-  const fields = Object.fromEntries(Object.entries(given).filter(([k]) => profile.connector.config_fields.some((f) => f.key === k)));
+  const fields = Object.fromEntries(
+    Object.entries(given).filter(([k]) => profile.connector.config_fields.some((f) => f.key === k)),
+  );
   const { values, problems } = validateFields(profile.connector.config_fields, fields);
   if (problems.length) {
-    await finishAttempt(deps, deps.db, attempt.id, { status: 'error', code: 'invalid_fields', description: problems.map((p) => p.message).join('; ') });
+    await finishAttempt(deps, deps.db, attempt.id, {
+      status: 'error',
+      code: 'invalid_fields',
+      description: problems.map((p) => p.message).join('; '),
+    });
     throw badRequest(problems.map((p) => p.message).join('; '), { field: problems[0]!.field });
   }
-  const target: ProviderTarget = { connector: profile.connector, environment: profile.environment, overrides: profile.overrides, config: values, setup: profile.setupValues, credentials: {} };
+  const target: ProviderTarget = {
+    connector: profile.connector,
+    environment: profile.environment,
+    overrides: profile.overrides,
+    config: values,
+    setup: profile.setupValues,
+    credentials: {},
+  };
   const authorizeBase = resolveUrl(deps, target, 'authorization_url');
   resolveUrl(deps, target, 'token_url'); // refuse now, not after the user consented
   const client = clientOf(auth, values, profile.setupValues);
@@ -205,12 +252,23 @@ async function begin(
     `INSERT INTO oauth_states (state_hash, attempt_id, connect_session_id, connector_profile_id, provider, return_to, sealed, expires_at, created_at, browser_hash)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [
-      hashToken(state), attempt.id, session.id, profile.id, profile.provider,
+      hashToken(state),
+      attempt.id,
+      session.id,
+      profile.id,
+      profile.provider,
       // Sealed: the Hub's own URL (full-page fallback) carries its session token.
-      deps.vault.seal(returnTo), deps.vault.sealJson(sealed), new Date(now.getTime() + STATE_TTL_MS), now, hashToken(browser),
+      deps.vault.seal(returnTo),
+      deps.vault.sealJson(sealed),
+      new Date(now.getTime() + STATE_TTL_MS),
+      now,
+      hashToken(browser),
     ],
   );
-  await deps.db.query('UPDATE connection_attempts SET connector_profile_id = $2 WHERE id = $1', [attempt.id, profile.id]);
+  await deps.db.query('UPDATE connection_attempts SET connector_profile_id = $2 WHERE id = $1', [
+    attempt.id,
+    profile.id,
+  ]);
 
   const url = new URL(authorizeBase);
   url.searchParams.set('response_type', 'code');
@@ -227,11 +285,25 @@ async function begin(
   const check = await preflightAuthorize(deps, profile.connector, url.toString());
   if (check.refused) {
     await deps.db.query('DELETE FROM oauth_states WHERE state_hash = $1', [hashToken(state)]);
-    await finishAttempt(deps, deps.db, attempt.id, { status: 'error', code: check.code, description: check.description });
-    return { refused: true, returnTo, provider: profile.provider, code: check.code, description: check.description };
+    await finishAttempt(deps, deps.db, attempt.id, {
+      status: 'error',
+      code: check.code,
+      description: check.description,
+    });
+    return {
+      refused: true,
+      returnTo,
+      provider: profile.provider,
+      code: check.code,
+      description: check.description,
+    };
   }
   const https = deps.settings.publicUrl().startsWith('https://');
-  return { refused: false, authorizeUrl: url.toString(), browserCookie: { name: browserCookieName(state, https), value: browser, maxAgeS: STATE_TTL_MS / 1000 } };
+  return {
+    refused: false,
+    authorizeUrl: url.toString(),
+    browserCookie: { name: browserCookieName(state, https), value: browser, maxAgeS: STATE_TTL_MS / 1000 },
+  };
 }
 
 export type CallbackOutcome =
@@ -272,16 +344,30 @@ export function tokenRequestOptions(deps: Deps) {
 }
 
 /** Turns a token-endpoint failure into the provider's words (translated when the connector knows them). */
-export function tokenError(profile: ConnectorProfile, err: unknown, secrets: string[]): { code: string; description: string } {
+export function tokenError(
+  profile: ConnectorProfile,
+  err: unknown,
+  secrets: string[],
+): { code: string; description: string } {
   if (err instanceof oauth.ResponseBodyError) {
     const said = err.error_description ?? err.error;
-    return { code: err.error, description: translateProviderError(profile.connector, err.error, said) ?? `${profile.connector.name}: ${said}` };
+    return {
+      code: err.error,
+      description:
+        translateProviderError(profile.connector, err.error, said) ?? `${profile.connector.name}: ${said}`,
+    };
   }
   if (err instanceof oauth.WWWAuthenticateChallengeError || err instanceof oauth.OperationProcessingError) {
-    return { code: 'token_error', description: `${profile.connector.name} answered the token request unexpectedly: ${excerpt(err.message, secrets)}` };
+    return {
+      code: 'token_error',
+      description: `${profile.connector.name} answered the token request unexpectedly: ${excerpt(err.message, secrets)}`,
+    };
   }
   const name = (err as Error)?.name;
-  return { code: 'token_error', description: `Could not reach ${profile.connector.name}${name === 'TimeoutError' ? ': timed out' : ''}` };
+  return {
+    code: 'token_error',
+    description: `Could not reach ${profile.connector.name}${name === 'TimeoutError' ? ': timed out' : ''}`,
+  };
 }
 
 /**
@@ -315,27 +401,61 @@ export async function completeOAuth(
   }
   const row = { ...stateRow, return_to: deps.vault.open(stateRow.return_to) };
   const session = (await sessionById(deps, row.connect_session_id))!;
-  const fail = async (code: string, description: string, reason?: LinkFailureReason): Promise<CallbackOutcome> => {
-    await finishAttempt(deps, deps.db, row.attempt_id, { status: 'error', code, description, ...(reason ? { reason } : {}) });
+  const fail = async (
+    code: string,
+    description: string,
+    reason?: LinkFailureReason,
+  ): Promise<CallbackOutcome> => {
+    await finishAttempt(deps, deps.db, row.attempt_id, {
+      status: 'error',
+      code,
+      description,
+      ...(reason ? { reason } : {}),
+    });
     return { ok: false, returnTo: row.return_to, code, description, provider };
   };
   const attempt = await getAttempt(deps, session, row.attempt_id);
-  if (attempt.status !== 'pending') return { ok: false, returnTo: row.return_to, code: attempt.status, description: `The connection attempt was ${attempt.status}`, provider };
+  if (attempt.status !== 'pending')
+    return {
+      ok: false,
+      returnTo: row.return_to,
+      code: attempt.status,
+      description: `The connection attempt was ${attempt.status}`,
+      provider,
+    };
   // The link's lifetime covers the whole flow: an expired session cannot finish a link.
-  if (session.expires_at.getTime() <= now.getTime()) return fail('session_expired', 'This link expired before sign-in finished. Ask for a new link.');
+  if (session.expires_at.getTime() <= now.getTime())
+    return fail('session_expired', 'This link expired before sign-in finished. Ask for a new link.');
 
-  const profile = await getProfile(deps, { projectId: session.project_id, organizationId: session.organization_id }, row.connector_profile_id).catch(() => null);
-  if (!profile || profile.connector.auth.type !== 'oauth2') return fail('integration_unavailable', 'This integration is no longer available');
+  const profile = await getProfile(
+    deps,
+    { projectId: session.project_id, organizationId: session.organization_id },
+    row.connector_profile_id,
+  ).catch(() => null);
+  if (!profile || profile.connector.auth.type !== 'oauth2')
+    return fail('integration_unavailable', 'This integration is no longer available');
   const auth = profile.connector.auth;
   const sealed = deps.vault.openJson<SealedState>(row.sealed);
 
   if (typeof query.error === 'string') {
     const description = typeof query.error_description === 'string' ? query.error_description : query.error;
-    return fail(query.error.slice(0, 100), translateProviderError(profile.connector, query.error, description) ?? `${profile.connector.name}: ${description.slice(0, 500)}`);
+    return fail(
+      query.error.slice(0, 100),
+      translateProviderError(profile.connector, query.error, description) ??
+        `${profile.connector.name}: ${description.slice(0, 500)}`,
+    );
   }
-  if (typeof query.code !== 'string' || !query.code) return fail('invalid_response', `${profile.connector.name} returned no authorization code`);
+  if (typeof query.code !== 'string' || !query.code)
+    return fail('invalid_response', `${profile.connector.name} returned no authorization code`);
 
-  const target: ProviderTarget = { connector: profile.connector, environment: profile.environment, overrides: profile.overrides, config: sealed.config, setup: profile.setupValues, credentials: {} };
+  const target: ProviderTarget = {
+    connector: profile.connector,
+    environment: profile.environment,
+    overrides: profile.overrides,
+    config: sealed.config,
+    setup: profile.setupValues,
+    credentials: {},
+  };
   const client = clientOf(auth, sealed.config, profile.setupValues);
   const secrets = [client.secret, ...Object.values(sealed.config)];
   let tokens: oauth.TokenEndpointResponse;
@@ -343,11 +463,22 @@ export async function completeOAuth(
     const tokenUrl = resolveUrl(deps, target, 'token_url');
     const as: oauth.AuthorizationServer = { issuer: new URL(tokenUrl).origin, token_endpoint: tokenUrl };
     const oauthClient: oauth.Client = { client_id: client.id };
-    const clientAuth = auth.token_auth === 'client_secret_basic' ? oauth.ClientSecretBasic(client.secret) : oauth.ClientSecretPost(client.secret);
+    const clientAuth =
+      auth.token_auth === 'client_secret_basic'
+        ? oauth.ClientSecretBasic(client.secret)
+        : oauth.ClientSecretPost(client.secret);
     const returned = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (typeof v === 'string') returned.set(k, v);
     const params = oauth.validateAuthResponse(as, oauthClient, returned, state);
-    const res = await oauth.authorizationCodeGrantRequest(as, oauthClient, clientAuth, params, callbackUrl(deps, provider), sealed.verifier ?? oauth.nopkce, tokenRequestOptions(deps));
+    const res = await oauth.authorizationCodeGrantRequest(
+      as,
+      oauthClient,
+      clientAuth,
+      params,
+      callbackUrl(deps, provider),
+      sealed.verifier ?? oauth.nopkce,
+      tokenRequestOptions(deps),
+    );
     tokens = await oauth.processAuthorizationCodeResponse(as, oauthClient, res);
   } catch (err) {
     if (err instanceof AppError) return fail('configuration', err.message);
@@ -362,13 +493,15 @@ export async function completeOAuth(
     ...(tokens.refresh_token ? { refresh_token: tokens.refresh_token } : {}),
     ...(typeof tokens.scope === 'string' ? { scope: tokens.scope } : {}),
   };
-  for (const field of auth.keep_token_fields) if (tokens[field] !== undefined) credentials[field] = tokens[field];
+  for (const field of auth.keep_token_fields)
+    if (tokens[field] !== undefined) credentials[field] = tokens[field];
   const expiresAt = tokenExpiry(deps, auth, tokens.expires_in);
   credentials.expires_at = expiresAt?.toISOString() ?? null;
   // A provider-chosen API host (Salesforce instance_url) must still be one the connector owns.
   if (typeof credentials.instance_url === 'string') {
     const problem = urlPolicyViolation(credentials.instance_url, deps.settings.allowPrivateNetwork);
-    if (problem || !ownsUrl(profile, credentials.instance_url)) return fail('invalid_instance', `${profile.connector.name} returned an API host it does not own`);
+    if (problem || !ownsUrl(profile, credentials.instance_url))
+      return fail('invalid_instance', `${profile.connector.name} returned an API host it does not own`);
   }
   try {
     await runTestAction(deps, { ...target, credentials });
@@ -378,11 +511,17 @@ export async function completeOAuth(
   }
   const { plain, secret } = splitSecrets(profile.connector.config_fields, sealed.config);
   try {
-    const result = await saveLinkedAccount(deps, session, profile, { setupInformation: plain, secrets: secret, credentials, tokenExpiresAt: expiresAt }, { attemptId: row.attempt_id });
+    const result = await saveLinkedAccount(
+      deps,
+      session,
+      profile,
+      { setupInformation: plain, secrets: secret, credentials, tokenExpiresAt: expiresAt },
+      { attemptId: row.attempt_id },
+    );
     return { ok: true, returnTo: row.return_to, result, provider };
   } catch (err) {
-    if (err instanceof AppError && err.status < 500) return { ok: false, returnTo: row.return_to, code: err.code, description: err.message, provider };
+    if (err instanceof AppError && err.status < 500)
+      return { ok: false, returnTo: row.return_to, code: err.code, description: err.message, provider };
     throw err;
   }
 }
-

@@ -12,7 +12,15 @@ import { errCode, header, MAX_BUFFERED_RESPONSE, readCapped } from './provider-h
 import { providerCallGate, type Release } from './provider-limits.js';
 import { TemplateError } from '../connectors/templating.js';
 import { closeStep, openStep, type RawStep, type Redaction } from './request-logs/steps.js';
-import { IDEMPOTENT, MAX_ATTEMPTS, RETRIED_5XX, RETRIED_SOCKET_ERRORS, backoffMs, retryAfterMs, sleep } from './retry-policy.js';
+import {
+  IDEMPOTENT,
+  MAX_ATTEMPTS,
+  RETRIED_5XX,
+  RETRIED_SOCKET_ERRORS,
+  backoffMs,
+  retryAfterMs,
+  sleep,
+} from './retry-policy.js';
 
 export type UpstreamBody = string | Buffer | Readable | null;
 
@@ -72,12 +80,18 @@ function derived(t: AccountTarget): Derived {
   } catch (err) {
     // A missing token is the account's problem, not a 500.
     if (!(err instanceof TemplateError)) throw err;
-    injection = new AppError('conflict', `The account has no usable ${c.name} credentials: reconnect it`, { cause: err });
+    injection = new AppError('conflict', `The account has no usable ${c.name} credentials: reconnect it`, {
+      cause: err,
+    });
   }
-  const secretKeys = new Set([...c.config_fields, ...c.setup_fields].filter((f) => f.secret).map((f) => f.key));
+  const secretKeys = new Set(
+    [...c.config_fields, ...c.setup_fields].filter((f) => f.secret).map((f) => f.key),
+  );
   const secrets: string[] = [];
-  for (const [k, v] of [...Object.entries(t.config), ...Object.entries(t.setup)]) if (secretKeys.has(k) && v) secrets.push(v);
-  for (const [k, v] of Object.entries(t.credentials)) if (typeof v === 'string' && /token|secret|password|key|code|signature/i.test(k)) secrets.push(v);
+  for (const [k, v] of [...Object.entries(t.config), ...Object.entries(t.setup)])
+    if (secretKeys.has(k) && v) secrets.push(v);
+  for (const [k, v] of Object.entries(t.credentials))
+    if (typeof v === 'string' && /token|secret|password|key|code|signature/i.test(k)) secrets.push(v);
   const injected = injection instanceof AppError ? { headers: {}, query: {} } : injection;
   secrets.push(...Object.values(injected.headers), ...Object.values(injected.query));
   d = {
@@ -133,11 +147,17 @@ export class Lifetime extends EventEmitter {
  * wait past its lifetime (security review M5). On the deadline the caller is answered at once;
  * undici drops the queued request when its turn comes, and a late answer is thrown away.
  */
-export function beforeDeadline(pending: Promise<Dispatcher.ResponseData>, lifetime: Lifetime): Promise<Dispatcher.ResponseData> {
+export function beforeDeadline(
+  pending: Promise<Dispatcher.ResponseData>,
+  lifetime: Lifetime,
+): Promise<Dispatcher.ResponseData> {
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       reject(lifetime.reason);
-      pending.then((res) => res.body.destroy(), () => undefined);
+      pending.then(
+        (res) => res.body.destroy(),
+        () => undefined,
+      );
     };
     if (lifetime.aborted) return onAbort();
     lifetime.once('abort', onAbort);
@@ -174,7 +194,6 @@ function uploadWatchdog(source: Readable, idleMs: number, lifetime: Lifetime): R
   pipeline(source, pass, () => clearTimeout(timer));
   return pass;
 }
-
 
 /**
  * Provider calls for one linked account, within one lifetime (default 60 s) shared by every
@@ -227,7 +246,8 @@ export class ProviderSession {
     if (plain && seen.has(url.origin)) return;
     const problem = urlPolicyViolation(url.href, this.deps.settings.allowPrivateNetwork);
     if (problem) throw new AppError('bad_request', `${this.connectorName} URL ${problem}`);
-    if (!ownsUrl(this.target, url.href)) throw new AppError('bad_request', `${url.host} is not a ${this.connectorName} host`);
+    if (!ownsUrl(this.target, url.href))
+      throw new AppError('bad_request', `${url.host} is not a ${this.connectorName} host`);
     if (plain) seen.add(url.origin);
   }
 
@@ -264,7 +284,10 @@ export class ProviderSession {
     if (remaining <= 0) throw this.timeout(first);
     const release = this.acquire(first);
     const lifetime = new Lifetime();
-    const upload = this.deps.settings.rawUpload ?? { idleMs: RAW_UPLOAD_IDLE_MS, lifetimeMs: RAW_UPLOAD_LIFETIME_MS };
+    const upload = this.deps.settings.rawUpload ?? {
+      idleMs: RAW_UPLOAD_IDLE_MS,
+      lifetimeMs: RAW_UPLOAD_LIFETIME_MS,
+    };
     const streamedBody = req.body != null && typeof req.body !== 'string' && !Buffer.isBuffer(req.body);
     // A streamed upload may take longer than a call's lifetime (it is bounded by its own limits);
     // the lifetime still bounds the provider's silence after the last byte (headersTimeout).
@@ -278,9 +301,14 @@ export class ProviderSession {
     } catch (err) {
       release();
       if (lifetime.stalled && !(err instanceof AppError)) {
-        throw new AppError('bad_request', `The upload stalled: no data for ${Math.round(upload.idleMs / 1000)} s`, { status: 408 });
+        throw new AppError(
+          'bad_request',
+          `The upload stalled: no data for ${Math.round(upload.idleMs / 1000)} s`,
+          { status: 408 },
+        );
       }
-      if (lifetime.aborted && !(err instanceof AppError)) throw streamedBody ? this.timeout(first, upload.lifetimeMs) : this.timeout(first);
+      if (lifetime.aborted && !(err instanceof AppError))
+        throw streamedBody ? this.timeout(first, upload.lifetimeMs) : this.timeout(first);
       throw this.failure(err, first);
     } finally {
       clearTimeout(timer);
@@ -289,7 +317,12 @@ export class ProviderSession {
 
   /** A slot for this call among the project's and the account's calls to the origin (else 429). */
   private acquire(url: URL): Release {
-    return providerCallGate(this.deps).acquire(url.origin, this.scope.projectId, this.target.account.id, this.connectorName);
+    return providerCallGate(this.deps).acquire(
+      url.origin,
+      this.scope.projectId,
+      this.target.account.id,
+      this.connectorName,
+    );
   }
 
   private failure(err: unknown, url: URL): AppError {
@@ -298,14 +331,27 @@ export class ProviderSession {
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return this.timeout(url);
     const evidence: ProviderEvidence = { url: url.origin + url.pathname };
     if (code === 'ERR_PRIVATE_ADDRESS') {
-      return new AppError('bad_request', `${this.connectorName} host ${url.hostname} resolves to a private network address`, { provider: evidence });
+      return new AppError(
+        'bad_request',
+        `${this.connectorName} host ${url.hostname} resolves to a private network address`,
+        { provider: evidence },
+      );
     }
     const why = code === 'ENOTFOUND' ? `${url.hostname} does not resolve` : 'connection failed';
-    return new AppError('provider_error', `Could not reach ${this.connectorName}: ${why}`, { status: 502, provider: { ...evidence, error: why }, cause: err });
+    return new AppError('provider_error', `Could not reach ${this.connectorName}: ${why}`, {
+      status: 502,
+      provider: { ...evidence, error: why },
+      cause: err,
+    });
   }
 
   /** One request with the account's credentials, recorded as a step. */
-  private async attempt(req: ProviderRequest, a: Attempt, signal: Lifetime, streaming: boolean): Promise<{ res: Dispatcher.ResponseData; target: URL }> {
+  private async attempt(
+    req: ProviderRequest,
+    a: Attempt,
+    signal: Lifetime,
+    streaming: boolean,
+  ): Promise<{ res: Dispatcher.ResponseData; target: URL }> {
     this.checkUrl(a.url);
     const d = derived(this.target);
     const auth = d.injection;
@@ -317,10 +363,11 @@ export class ProviderSession {
       for (const [k, v] of query) target.searchParams.set(k, v);
     }
     const headers: Record<string, string> = {};
-    if (req.headers) for (const k in req.headers) {
-      const lower = k.toLowerCase();
-      if (!d.sensitiveHeaders.has(lower)) headers[lower] = req.headers[k]!;
-    }
+    if (req.headers)
+      for (const k in req.headers) {
+        const lower = k.toLowerCase();
+        if (!d.sensitiveHeaders.has(lower)) headers[lower] = req.headers[k]!;
+      }
     Object.assign(headers, auth.headers);
     const step = openStep(d, a.method, target, headers, a.body);
     this.steps.push(step);
@@ -350,7 +397,12 @@ export class ProviderSession {
    * Follows a redirect when it stays on a host the connector owns (true: go again); a redirect
    * elsewhere is refused, so the credentials never follow it. False: hand the 3xx to the caller.
    */
-  private async redirect(res: Dispatcher.ResponseData, from: URL, a: Attempt, replayable: boolean): Promise<boolean> {
+  private async redirect(
+    res: Dispatcher.ResponseData,
+    from: URL,
+    a: Attempt,
+    replayable: boolean,
+  ): Promise<boolean> {
     const location = header(res.headers, 'location');
     if (!REDIRECTS.has(res.statusCode) || !location || a.redirects >= MAX_REDIRECTS) return false;
     let next: URL;
@@ -362,11 +414,18 @@ export class ProviderSession {
     const keepsBody = res.statusCode === 307 || res.statusCode === 308;
     if (keepsBody && !replayable && a.body !== null) return false;
     await res.body.dump();
-    if (!ownsUrl(this.target, next.href) || urlPolicyViolation(next.href, this.deps.settings.allowPrivateNetwork)) {
-      throw new AppError('provider_error', `${this.connectorName} redirected to ${next.host}, a host the connector does not own: not followed`, {
-        status: 502,
-        provider: { status: res.statusCode, url: from.origin + from.pathname },
-      });
+    if (
+      !ownsUrl(this.target, next.href) ||
+      urlPolicyViolation(next.href, this.deps.settings.allowPrivateNetwork)
+    ) {
+      throw new AppError(
+        'provider_error',
+        `${this.connectorName} redirected to ${next.host}, a host the connector does not own: not followed`,
+        {
+          status: 502,
+          provider: { status: res.statusCode, url: from.origin + from.pathname },
+        },
+      );
     }
     if (!keepsBody && a.method !== 'GET' && a.method !== 'HEAD') {
       a.method = 'GET';
@@ -379,10 +438,23 @@ export class ProviderSession {
   }
 
   /** The attempt loop: retries, refresh-once, redirects. Returns with the body unread. */
-  private async exchange(req: ProviderRequest, first: URL, signal: Lifetime, streaming: boolean): Promise<{ res: Dispatcher.ResponseData; url: URL }> {
+  private async exchange(
+    req: ProviderRequest,
+    first: URL,
+    signal: Lifetime,
+    streaming: boolean,
+  ): Promise<{ res: Dispatcher.ResponseData; url: URL }> {
     const body: UpstreamBody = req.body ?? null;
     const replayable = body === null || typeof body === 'string' || Buffer.isBuffer(body);
-    const a: Attempt = { method: req.method.toUpperCase(), body, url: first, fromTarget: true, refreshed: false, count: 0, redirects: 0 };
+    const a: Attempt = {
+      method: req.method.toUpperCase(),
+      body,
+      url: first,
+      fromTarget: true,
+      refreshed: false,
+      count: 0,
+      redirects: 0,
+    };
     for (;;) {
       a.count++;
       let sent: { res: Dispatcher.ResponseData; target: URL };
@@ -390,7 +462,11 @@ export class ProviderSession {
         sent = await this.attempt(req, a, signal, streaming);
       } catch (err) {
         const wait = backoffMs(a.count);
-        const retry = replayable && IDEMPOTENT.has(a.method) && RETRIED_SOCKET_ERRORS.has(errCode(err) ?? '') && a.count < MAX_ATTEMPTS;
+        const retry =
+          replayable &&
+          IDEMPOTENT.has(a.method) &&
+          RETRIED_SOCKET_ERRORS.has(errCode(err) ?? '') &&
+          a.count < MAX_ATTEMPTS;
         if (!retry || wait >= this.remaining()) throw err;
         await sleep(wait);
         continue;
@@ -408,8 +484,13 @@ export class ProviderSession {
         if (a.fromTarget) a.url = req.url(this.target);
         continue;
       }
-      if (replayable && a.count < MAX_ATTEMPTS && (status === 429 || (RETRIED_5XX.has(status) && IDEMPOTENT.has(a.method)))) {
-        const wait = retryAfterMs(header(res.headers, 'retry-after'), this.deps.clock()) ?? backoffMs(a.count);
+      if (
+        replayable &&
+        a.count < MAX_ATTEMPTS &&
+        (status === 429 || (RETRIED_5XX.has(status) && IDEMPOTENT.has(a.method)))
+      ) {
+        const wait =
+          retryAfterMs(header(res.headers, 'retry-after'), this.deps.clock()) ?? backoffMs(a.count);
         // A wait past the lifetime is not waited for: the caller gets the 429 and its Retry-After.
         if (wait < this.remaining()) {
           await res.body.dump();
@@ -436,6 +517,10 @@ interface Attempt {
 }
 
 /** Opens a session: the account's credentials (refused with a 4xx when not usable). */
-export async function openSession(deps: Deps, scope: ProjectScope, accountId: string): Promise<ProviderSession> {
+export async function openSession(
+  deps: Deps,
+  scope: ProjectScope,
+  accountId: string,
+): Promise<ProviderSession> {
   return new ProviderSession(deps, scope, await hotCache(deps).accountTarget(scope, accountId));
 }

@@ -6,15 +6,27 @@ import { guardedLookup, PrivateAddressError, providerAgent } from './provider-ht
 import { isPrivateAddress } from './network-policy.js';
 
 type Answer = Array<{ address: string; family: number }>;
-const resolver = (answer: Answer) => (_host: string, _opts: unknown, cb: (err: NodeJS.ErrnoException | null, a: Answer) => void) => cb(null, answer);
+const resolver =
+  (answer: Answer) =>
+  (_host: string, _opts: unknown, cb: (err: NodeJS.ErrnoException | null, a: Answer) => void) =>
+    cb(null, answer);
 const lookupOnce = (answer: Answer, all: boolean) =>
   new Promise<{ err: Error | null; address: unknown; family?: number }>((resolve) =>
-    guardedLookup(resolver(answer))('api.example.com', { all }, (err, address, family) => resolve({ err, address, ...(family !== undefined ? { family } : {}) })),
+    guardedLookup(resolver(answer))('api.example.com', { all }, (err, address, family) =>
+      resolve({ err, address, ...(family !== undefined ? { family } : {}) }),
+    ),
   );
 
 describe('guardedLookup (DNS answers checked when the socket connects)', () => {
   it('refuses a name that resolves to a private address, even among public ones', async () => {
-    for (const answer of [[{ address: '169.254.169.254', family: 4 }], [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.5', family: 4 }], [{ address: '::1', family: 6 }]]) {
+    for (const answer of [
+      [{ address: '169.254.169.254', family: 4 }],
+      [
+        { address: '93.184.216.34', family: 4 },
+        { address: '10.0.0.5', family: 4 },
+      ],
+      [{ address: '::1', family: 6 }],
+    ]) {
       const { err } = await lookupOnce(answer, true);
       expect(err).toBeInstanceOf(PrivateAddressError);
       expect((err as PrivateAddressError).code).toBe('ERR_PRIVATE_ADDRESS');
@@ -22,7 +34,10 @@ describe('guardedLookup (DNS answers checked when the socket connects)', () => {
   });
 
   it('passes public answers through in both lookup forms', async () => {
-    const answer = [{ address: '93.184.216.34', family: 4 }, { address: '2606:2800:220:1:248:1893:25c8:1946', family: 6 }];
+    const answer = [
+      { address: '93.184.216.34', family: 4 },
+      { address: '2606:2800:220:1:248:1893:25c8:1946', family: 6 },
+    ];
     expect(await lookupOnce(answer, true)).toEqual({ err: null, address: answer });
     expect(await lookupOnce(answer, false)).toEqual({ err: null, address: '93.184.216.34', family: 4 });
   });
@@ -36,7 +51,9 @@ describe('guardedLookup (DNS answers checked when the socket connects)', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const port = (server.address() as AddressInfo).port;
-      const err = await request(`http://localhost:${port}/`, { dispatcher: providerAgent(false) }).catch((e: unknown) => e);
+      const err = await request(`http://localhost:${port}/`, { dispatcher: providerAgent(false) }).catch(
+        (e: unknown) => e,
+      );
       expect((err as { code?: string }).code).toBe('ERR_PRIVATE_ADDRESS');
       expect(hits).toBe(0);
       // The pool for an operator who allowed the private network does connect.

@@ -7,12 +7,19 @@ import { isPrivateAddress } from './network-policy.js';
 /** A provider host that resolved to a loopback, private or link-local address. */
 export class PrivateAddressError extends Error {
   readonly code = 'ERR_PRIVATE_ADDRESS';
-  constructor(readonly host: string, readonly address: string) {
+  constructor(
+    readonly host: string,
+    readonly address: string,
+  ) {
     super(`${host} resolves to a private network address`);
   }
 }
 
-type Resolve = (hostname: string, options: dns.LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void) => void;
+type Resolve = (
+  hostname: string,
+  options: dns.LookupAllOptions,
+  callback: (err: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void,
+) => void;
 
 /**
  * A `lookup` for outbound sockets that refuses private addresses. It runs when the socket
@@ -28,7 +35,8 @@ export function guardedLookup(resolve: Resolve = dns.lookup): LookupFunction {
       if (bad) return callback(new PrivateAddressError(hostname, bad.address), '', 0);
       if (options.all) return callback(null, addresses);
       const first = addresses[0];
-      if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 0);
+      if (!first)
+        return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 0);
       return callback(null, first.address, first.family);
     });
   };
@@ -56,7 +64,10 @@ export function providerAgent(allowPrivateNetwork: boolean): Agent {
 /** A `fetch` whose connections come from `dispatcher` (undici's own fetch: the pool and the client are one version). */
 export function fetchOver(dispatcher: Dispatcher): typeof fetch {
   const f = (input: Parameters<typeof fetch>[0], init?: RequestInit) =>
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher });
+    undiciFetch(input as Parameters<typeof undiciFetch>[0], {
+      ...(init as Parameters<typeof undiciFetch>[1]),
+      dispatcher,
+    });
   return f as unknown as typeof fetch;
 }
 
@@ -77,9 +88,13 @@ export const header = (h: Record<string, string | string[] | undefined>, name: s
 export const MAX_BUFFERED_RESPONSE = 10 * 1024 * 1024;
 
 function tooLarge(name: string, max: number) {
-  return new AppError('provider_error', `${name}'s response is larger than ${max / 1024 / 1024} MB: use the raw passthrough /proxy/{account_id}/{path}`, {
-    status: 502,
-  });
+  return new AppError(
+    'provider_error',
+    `${name}'s response is larger than ${max / 1024 / 1024} MB: use the raw passthrough /proxy/{account_id}/{path}`,
+    {
+      status: 502,
+    },
+  );
 }
 
 /** Reads a whole response body, refusing (502) more than `max` bytes. */
@@ -103,4 +118,3 @@ export async function readCapped(res: Dispatcher.ResponseData, max: number, name
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
-

@@ -16,7 +16,11 @@ describe('ProviderCallGate', () => {
       refused = err;
     }
     expect(refused).toBeInstanceOf(AppError);
-    expect(refused).toMatchObject({ code: 'rate_limited', status: 429, provider: { headers: { 'retry-after': '1' } } });
+    expect(refused).toMatchObject({
+      code: 'rate_limited',
+      status: 429,
+      provider: { headers: { 'retry-after': '1' } },
+    });
     a();
     a(); // a second release changes nothing
     expect(gate.count(origin, 'account', 'acc1')).toBe(1);
@@ -27,7 +31,9 @@ describe('ProviderCallGate', () => {
     const gate = new ProviderCallGate({ perProject: 2, perAccount: 2 });
     gate.acquire(origin, 'p1', 'acc1', 'Oneflow');
     gate.acquire(origin, 'p1', 'acc2', 'Oneflow');
-    expect(() => gate.acquire(origin, 'p1', 'acc3', 'Oneflow')).toThrow('This project already has 2 calls in flight to Oneflow');
+    expect(() => gate.acquire(origin, 'p1', 'acc3', 'Oneflow')).toThrow(
+      'This project already has 2 calls in flight to Oneflow',
+    );
     expect(() => gate.acquire(origin, 'p2', 'acc4', 'Oneflow')).not.toThrow();
     expect(() => gate.acquire('https://other.example.com', 'p1', 'acc1', 'Oneflow')).not.toThrow();
     // A refused call takes no slot.

@@ -40,8 +40,10 @@ export class ProviderCallGate {
     const accountKey = `${origin} a:${accountId}`;
     const p = this.inFlight.get(projectKey) ?? 0;
     const a = this.inFlight.get(accountKey) ?? 0;
-    if (a >= this.limits.perAccount) throw refused(connectorName, origin, 'This account', this.limits.perAccount);
-    if (p >= this.limits.perProject) throw refused(connectorName, origin, 'This project', this.limits.perProject);
+    if (a >= this.limits.perAccount)
+      throw refused(connectorName, origin, 'This account', this.limits.perAccount);
+    if (p >= this.limits.perProject)
+      throw refused(connectorName, origin, 'This project', this.limits.perProject);
     this.inFlight.set(projectKey, p + 1);
     this.inFlight.set(accountKey, a + 1);
     let released = false;
@@ -67,11 +69,19 @@ export class ProviderCallGate {
 }
 
 function refused(connectorName: string, origin: string, who: string, limit: number): AppError {
-  return new AppError('rate_limited', `${who} already has ${limit} calls in flight to ${connectorName}: try again when one has answered`, {
-    status: 429,
-    // The error mapper sends a 429's Retry-After from its evidence headers.
-    provider: { url: origin, error: 'concurrency_limit', headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } },
-  });
+  return new AppError(
+    'rate_limited',
+    `${who} already has ${limit} calls in flight to ${connectorName}: try again when one has answered`,
+    {
+      status: 429,
+      // The error mapper sends a 429's Retry-After from its evidence headers.
+      provider: {
+        url: origin,
+        error: 'concurrency_limit',
+        headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+      },
+    },
+  );
 }
 
 const gates = new WeakMap<Dispatcher, ProviderCallGate>();

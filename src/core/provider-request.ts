@@ -41,36 +41,60 @@ export function ownsUrl(t: Pick<ProviderTarget, 'connector' | 'overrides'>, url:
  * Renders one of the connector's URLs (or the profile's override of it) and checks that the
  * result is a host the connector owns and that the private-network rule allows.
  */
-export function resolveUrl(deps: Deps, t: ProviderTarget, which: 'base_url' | 'authorization_url' | 'token_url' | 'revoke_url'): string {
+export function resolveUrl(
+  deps: Deps,
+  t: ProviderTarget,
+  which: 'base_url' | 'authorization_url' | 'token_url' | 'revoke_url',
+): string {
   const override = t.overrides[which];
   let template: string | undefined;
   if (which === 'base_url') template = t.connector.base_url;
-  else if (t.connector.auth.type === 'oauth2') template = which === 'revoke_url' ? t.connector.auth.revoke_url : t.connector.auth[which];
+  else if (t.connector.auth.type === 'oauth2')
+    template = which === 'revoke_url' ? t.connector.auth.revoke_url : t.connector.auth[which];
   if (!override && !template) throw new AppError('bad_request', `${t.connector.name} has no ${which}`);
   // Each placeholder renders as the kind the connector declares (origin, DNS label or segment).
   let url: string;
   try {
-    url = override ? override : renderUrl(template!, templateContext(t), (name) => urlValueKind(t.connector, name));
+    url = override
+      ? override
+      : renderUrl(template!, templateContext(t), (name) => urlValueKind(t.connector, name));
   } catch (err) {
-    if (err instanceof TemplateError) throw new AppError('bad_request', `${t.connector.name} ${which}: ${err.message}`);
+    if (err instanceof TemplateError)
+      throw new AppError('bad_request', `${t.connector.name} ${which}: ${err.message}`);
     throw err;
   }
   const problem = urlPolicyViolation(url, deps.settings.allowPrivateNetwork);
   if (problem) throw new AppError('bad_request', `${t.connector.name} ${which} ${problem}`);
-  if (!ownsUrl(t, url)) throw new AppError('bad_request', `${t.connector.name} ${which} points at a host the connector does not own`);
+  if (!ownsUrl(t, url))
+    throw new AppError(
+      'bad_request',
+      `${t.connector.name} ${which} points at a host the connector does not own`,
+    );
   return url.replace(/\/+$/, '');
 }
 
 /** The headers and query parameters that carry the account's credentials. */
-export function authInjection(t: ProviderTarget): { headers: Record<string, string>; query: Record<string, string> } {
+export function authInjection(t: ProviderTarget): {
+  headers: Record<string, string>;
+  query: Record<string, string>;
+} {
   const ctx = templateContext(t);
-  const headers = Object.fromEntries(Object.entries(t.connector.inject.headers).map(([k, v]) => [k.toLowerCase(), render(v, ctx)]));
-  const query = Object.fromEntries(Object.entries(t.connector.inject.query).map(([k, v]) => [k, render(v, ctx)]));
+  const headers = Object.fromEntries(
+    Object.entries(t.connector.inject.headers).map(([k, v]) => [k.toLowerCase(), render(v, ctx)]),
+  );
+  const query = Object.fromEntries(
+    Object.entries(t.connector.inject.query).map(([k, v]) => [k, render(v, ctx)]),
+  );
   return { headers, query };
 }
 
 function pick(body: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), body);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined),
+      body,
+    );
 }
 
 /** The provider's own words for an error, tried along the connector's error paths. */
@@ -83,7 +107,10 @@ export function providerMessage(connector: Connector, body: unknown, fallback: s
 }
 
 /** A connector's friendlier message for a provider error, if one of its translations matches. */
-export function translateProviderError(connector: Connector, ...texts: Array<string | undefined>): string | undefined {
+export function translateProviderError(
+  connector: Connector,
+  ...texts: Array<string | undefined>
+): string | undefined {
   const haystack = texts.filter(Boolean).join(' ').toLowerCase();
   return connector.error_translations.find((t) => haystack.includes(t.match.toLowerCase()))?.message;
 }
@@ -113,7 +140,8 @@ export async function runTestAction(deps: Deps, t: ProviderTarget): Promise<void
   const { headers, query } = authInjection(t);
   const url = new URL(base + action.path);
   for (const [k, v] of Object.entries({ ...action.query, ...query })) url.searchParams.set(k, v);
-  if (!ownsUrl(t, url.toString())) throw new AppError('bad_request', 'test action URL is outside the connector');
+  if (!ownsUrl(t, url.toString()))
+    throw new AppError('bad_request', 'test action URL is outside the connector');
   let res: Response;
   const started = performance.now();
   try {
@@ -125,14 +153,27 @@ export async function runTestAction(deps: Deps, t: ProviderTarget): Promise<void
     });
   } catch (err) {
     const why = (err as Error).name === 'TimeoutError' ? 'timed out' : 'connection failed';
-    throw new AppError('provider_error', `Could not reach ${t.connector.name}: ${why}`, { provider: { url: url.origin + url.pathname, error: why }, cause: err });
+    throw new AppError('provider_error', `Could not reach ${t.connector.name}: ${why}`, {
+      provider: { url: url.origin + url.pathname, error: why },
+      cause: err,
+    });
   }
   const text = await res.text().catch(() => '');
-  deps.metrics.providerDuration.observe({ provider: t.connector.key, status: String(res.status) }, (performance.now() - started) / 1000);
+  deps.metrics.providerDuration.observe(
+    { provider: t.connector.key, status: String(res.status) },
+    (performance.now() - started) / 1000,
+  );
   if (res.ok) return;
   const secrets = [...Object.values(t.config), ...Object.values(headers)];
   const said = providerMessage(t.connector, parseJson(text), `HTTP ${res.status}`);
-  const evidence: ProviderEvidence = { status: res.status, url: url.origin + url.pathname, error: said, body_excerpt: excerpt(text, secrets) };
-  const message = translateProviderError(t.connector, said, text) ?? `${t.connector.name} rejected the credentials: ${said}`;
+  const evidence: ProviderEvidence = {
+    status: res.status,
+    url: url.origin + url.pathname,
+    error: said,
+    body_excerpt: excerpt(text, secrets),
+  };
+  const message =
+    translateProviderError(t.connector, said, text) ??
+    `${t.connector.name} rejected the credentials: ${said}`;
   throw new AppError('provider_error', message, { provider: evidence });
 }

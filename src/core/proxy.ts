@@ -4,7 +4,12 @@ import { AppError, badRequest } from './errors.js';
 import type { AccountTarget } from './credentials.js';
 import { ownsUrl, providerMessage } from './provider-request.js';
 import { urlPolicyViolation } from './network-policy.js';
-import { baseUrlOf, type BufferedResponse, type ProviderResponse, type ProviderSession } from './provider-call.js';
+import {
+  baseUrlOf,
+  type BufferedResponse,
+  type ProviderResponse,
+  type ProviderSession,
+} from './provider-call.js';
 import { isTextual, looksLikeText, redactHeaders, redactText } from './request-logs/redact.js';
 
 /** `ProxyRequestBody`. The SDK always sends `method` (default `get`, lower-case). */
@@ -23,16 +28,38 @@ const METHODS = ['get', 'post', 'put', 'delete', 'patch'] as const;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Connection-level headers, and those that would let a caller speak for the account or for us. */
 const NOT_FORWARDED = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'content-length',
-  'expect', 'authorization', 'proxy-authorization', 'cookie', 'x-account-id',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'host',
+  'content-length',
+  'expect',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'x-account-id',
 ]);
-const NOT_RETURNED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'trailer', 'upgrade', 'content-length', 'set-cookie', 'proxy-authenticate']);
+const NOT_RETURNED = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'trailer',
+  'upgrade',
+  'content-length',
+  'set-cookie',
+  'proxy-authenticate',
+]);
 
 const injectedByConnector = new WeakMap<AccountTarget['connector'], ReadonlySet<string>>();
 /** The header names a connector puts credentials in (lower case). */
 function injectedHeaders(c: AccountTarget['connector']): ReadonlySet<string> {
   let names = injectedByConnector.get(c);
-  if (!names) injectedByConnector.set(c, (names = new Set(Object.keys(c.inject.headers).map((k) => k.toLowerCase()))));
+  if (!names)
+    injectedByConnector.set(c, (names = new Set(Object.keys(c.inject.headers).map((k) => k.toLowerCase()))));
   return names;
 }
 
@@ -40,7 +67,11 @@ function injectedHeaders(c: AccountTarget['connector']): ReadonlySet<string> {
  * Caller headers that may go to the provider. Credentials always come from the account: a
  * caller's `authorization` or any header the connector injects is dropped, never forwarded.
  */
-export function forwardableHeaders(headers: Record<string, unknown>, t: AccountTarget, also: readonly string[] = []): Record<string, string> {
+export function forwardableHeaders(
+  headers: Record<string, unknown>,
+  t: AccountTarget,
+  also: readonly string[] = [],
+): Record<string, string> {
   const injected = injectedHeaders(t.connector);
   const out: Record<string, string> = {};
   for (const name in headers) {
@@ -49,8 +80,12 @@ export function forwardableHeaders(headers: Record<string, unknown>, t: AccountT
     const lower = name.toLowerCase();
     if (NOT_FORWARDED.has(lower) || injected.has(lower) || also.includes(lower)) continue;
     const value = Array.isArray(raw) ? raw.join(', ') : String(raw);
-    if (!HEADER_NAME.test(name)) throw badRequest(`headers: "${name}" is not a valid header name`, { field: 'headers' });
-    if (/[\r\n\0]/.test(value)) throw badRequest(`headers.${name}: line breaks are not allowed in header values`, { field: `headers.${name}` });
+    if (!HEADER_NAME.test(name))
+      throw badRequest(`headers: "${name}" is not a valid header name`, { field: 'headers' });
+    if (/[\r\n\0]/.test(value))
+      throw badRequest(`headers.${name}: line breaks are not allowed in header values`, {
+        field: `headers.${name}`,
+      });
     out[lower] = value;
   }
   return out;
@@ -75,7 +110,10 @@ function callerBase(deps: Deps, t: AccountTarget, raw: string): string {
   if (problem) throw badRequest(`url ${problem}`, { field: 'url' });
   const url = new URL(raw);
   if (!ownsUrl(t, url.href)) {
-    throw badRequest(`url: ${url.host} is not a ${t.connector.name} host; the proxy only sends the account's credentials to ${t.connector.name}`, { field: 'url' });
+    throw badRequest(
+      `url: ${url.host} is not a ${t.connector.name} host; the proxy only sends the account's credentials to ${t.connector.name}`,
+      { field: 'url' },
+    );
   }
   url.hash = '';
   return url.toString().replace(/\/+$/, '');
@@ -86,16 +124,24 @@ function callerBase(deps: Deps, t: AccountTarget, raw: string): string {
  * connector owns its host) followed by `path`. The path is appended as text and the result must
  * keep the base's origin, so `//evil.com`, `@evil.com` and the like stay on the provider.
  */
-export function proxyUrl(deps: Deps, t: AccountTarget, input: { url?: string | null | undefined; path?: string | null | undefined }): URL {
+export function proxyUrl(
+  deps: Deps,
+  t: AccountTarget,
+  input: { url?: string | null | undefined; path?: string | null | undefined },
+): URL {
   const base = input.url ? callerBase(deps, t, input.url) : baseUrlOf(deps, t);
   let path = input.path ?? '';
-  if (/^[a-z][a-z0-9+.-]*:/i.test(path)) throw badRequest('path must be a path, not a URL: put a base URL in url', { field: 'path' });
-  if (/[\u0000-\u001f\u007f\\]/.test(path)) throw badRequest('path must not contain control characters or backslashes', { field: 'path' });
+  if (/^[a-z][a-z0-9+.-]*:/i.test(path))
+    throw badRequest('path must be a path, not a URL: put a base URL in url', { field: 'path' });
+  if (/[\u0000-\u001f\u007f\\]/.test(path))
+    throw badRequest('path must not contain control characters or backslashes', { field: 'path' });
   if (path && !path.startsWith('/') && !path.startsWith('?')) path = `/${path}`;
   const baseUrl = parsedBase(base);
-  if (baseUrl.search && path) throw badRequest('url: put the query string in path, not in url', { field: 'url' });
+  if (baseUrl.search && path)
+    throw badRequest('url: put the query string in path, not in url', { field: 'url' });
   const full = new URL(`${base}${path}`);
-  if (full.origin !== baseUrl.origin || full.username || full.password) throw badRequest('path must stay on the provider\'s host', { field: 'path' });
+  if (full.origin !== baseUrl.origin || full.username || full.password)
+    throw badRequest("path must stay on the provider's host", { field: 'path' });
   return full;
 }
 
@@ -114,13 +160,21 @@ function parsedBase(base: string) {
 
 export function proxyMethod(raw: string | null | undefined): string {
   const m = (raw ?? 'get').toLowerCase();
-  if (!(METHODS as readonly string[]).includes(m)) throw badRequest(`method must be one of ${METHODS.join(', ')}`, { field: 'method' });
+  if (!(METHODS as readonly string[]).includes(m))
+    throw badRequest(`method must be one of ${METHODS.join(', ')}`, { field: 'method' });
   return m.toUpperCase();
 }
 
 /** The request body as bytes: JSON by default, a form when the caller says so, strings as they are. */
-export function encodeProxyBody(method: string, body: unknown, headers: Record<string, string>): string | null {
-  const empty = body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
+export function encodeProxyBody(
+  method: string,
+  body: unknown,
+  headers: Record<string, string>,
+): string | null {
+  const empty =
+    body === undefined ||
+    body === null ||
+    (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
   if (method === 'GET' || method === 'HEAD') {
     if (!empty) throw badRequest(`a ${method} request cannot have a body`, { field: 'body' });
     return null;
@@ -131,8 +185,14 @@ export function encodeProxyBody(method: string, body: unknown, headers: Record<s
     return body;
   }
   const ct = headers['content-type']?.toLowerCase() ?? '';
-  if (ct.startsWith('application/x-www-form-urlencoded') && typeof body === 'object' && !Array.isArray(body)) {
-    return new URLSearchParams(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString();
+  if (
+    ct.startsWith('application/x-www-form-urlencoded') &&
+    typeof body === 'object' &&
+    !Array.isArray(body)
+  ) {
+    return new URLSearchParams(
+      Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    ).toString();
   }
   headers['content-type'] ??= 'application/json';
   return JSON.stringify(body);
@@ -157,7 +217,8 @@ export function proxyEnvelope(res: BufferedResponse): string {
       return `${head}${JSON.stringify(text)}}`;
     }
   }
-  if (isTextual(ct) || (!ct && looksLikeText(res.body))) return `${head}${JSON.stringify(res.body.toString('utf8'))}}`;
+  if (isTextual(ct) || (!ct && looksLikeText(res.body)))
+    return `${head}${JSON.stringify(res.body.toString('utf8'))}}`;
   return `${head}${JSON.stringify(res.body.toString('base64'))},"encoding":"base64"}`;
 }
 
@@ -183,10 +244,24 @@ export function providerFailure(session: ProviderSession, res: BufferedResponse)
     raw = text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
   }
   const said = providerMessage(session.target.connector, raw, `HTTP ${res.status}`);
-  const status = res.status === 401 ? 403 : res.status >= 400 && res.status < 500 && res.status !== 407 && res.status !== 408 ? res.status : 502;
-  const message = res.status === 401 ? `${name} refused the account's credentials: ${said}` : `${name} answered ${res.status}: ${said}`;
+  const status =
+    res.status === 401
+      ? 403
+      : res.status >= 400 && res.status < 500 && res.status !== 407 && res.status !== 408
+        ? res.status
+        : 502;
+  const message =
+    res.status === 401
+      ? `${name} refused the account's credentials: ${said}`
+      : `${name} answered ${res.status}: ${said}`;
   return new AppError('provider_error', message, {
     status,
-    provider: { status: res.status, url: res.url.origin + res.url.pathname, error: said, raw, headers: redactHeaders(returnableHeaders(res.headers), secrets) },
+    provider: {
+      status: res.status,
+      url: res.url.origin + res.url.pathname,
+      error: said,
+      raw,
+      headers: redactHeaders(returnableHeaders(res.headers), secrets),
+    },
   });
 }

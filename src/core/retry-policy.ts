@@ -4,7 +4,15 @@
  */
 export const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 export const RETRIED_5XX = new Set([500, 502, 503, 504]);
-export const RETRIED_SOCKET_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+export const RETRIED_SOCKET_ERRORS = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 export const MAX_ATTEMPTS = 5;
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date. */
@@ -16,6 +24,7 @@ export function retryAfterMs(value: string | undefined, now: Date): number | nul
 }
 
 /** Exponential backoff with jitter: 250 ms, 500 ms, 1 s, 2 s … capped at 8 s. */
-export const backoffMs = (attempt: number) => Math.min(8000, 250 * 2 ** (attempt - 1)) + Math.floor(Math.random() * 100);
+export const backoffMs = (attempt: number) =>
+  Math.min(8000, 250 * 2 ** (attempt - 1)) + Math.floor(Math.random() * 100);
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

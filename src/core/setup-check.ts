@@ -17,10 +17,16 @@ export async function checkProfileSetup(deps: Deps, scope: ProjectScope, id: str
   const profile = await getProfile(deps, scope, id);
   const c = profile.connector;
   if (c.auth.type !== 'oauth2') {
-    return { result: 'cannot_check', message: `${c.name} connects with each end user's own credentials, so there is nothing to check here.` };
+    return {
+      result: 'cannot_check',
+      message: `${c.name} connects with each end user's own credentials, so there is nothing to check here.`,
+    };
   }
   if (c.auth.client_from === 'config') {
-    return { result: 'cannot_check', message: `${c.name} apps belong to each of your customers, so there is nothing to check here.` };
+    return {
+      result: 'cannot_check',
+      message: `${c.name} apps belong to each of your customers, so there is nothing to check here.`,
+    };
   }
   if (!c.auth.authorize_preflight) {
     return {
@@ -30,7 +36,14 @@ export async function checkProfileSetup(deps: Deps, scope: ProjectScope, id: str
   }
   const clientId = profile.setupValues[c.auth.client_id_field];
   if (!clientId) return { result: 'problem', message: 'The profile has no Client ID.' };
-  const target: ProviderTarget = { connector: c, environment: profile.environment, overrides: profile.overrides, config: {}, setup: profile.setupValues, credentials: {} };
+  const target: ProviderTarget = {
+    connector: c,
+    environment: profile.environment,
+    overrides: profile.overrides,
+    config: {},
+    setup: profile.setupValues,
+    credentials: {},
+  };
   const url = new URL(resolveUrl(deps, target, 'authorization_url'));
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('client_id', clientId);
@@ -39,6 +52,7 @@ export async function checkProfileSetup(deps: Deps, scope: ProjectScope, id: str
   url.searchParams.set('state', newToken()); // never stored: no callback can complete it
   const check = await preflightAuthorize(deps, c, url.toString());
   if (check.refused) return { result: 'problem', message: check.description };
-  if (check.status === null) return { result: 'cannot_check', message: `${c.name} did not answer in time. Try again in a moment.` };
+  if (check.status === null)
+    return { result: 'cannot_check', message: `${c.name} did not answer in time. Try again in a moment.` };
   return { result: 'ok', message: `${c.name} accepts this Client ID and redirect URI.` };
 }

@@ -20,13 +20,18 @@ export class KeyRingError extends Error {}
 /** Parses `kid:base64key[,kid:base64key…]`; the first key is active. */
 export function parseKeyRing(spec: string): Map<string, Buffer> {
   const ring = new Map<string, Buffer>();
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const idx = part.indexOf(':');
     if (idx <= 0) throw new KeyRingError('each encryption key must be written kid:base64key');
     const kid = part.slice(0, idx);
-    if (!/^[A-Za-z0-9_-]{1,32}$/.test(kid)) throw new KeyRingError(`invalid key id "${kid}" (letters, digits, - and _ only)`);
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(kid))
+      throw new KeyRingError(`invalid key id "${kid}" (letters, digits, - and _ only)`);
     const key = Buffer.from(part.slice(idx + 1), 'base64');
-    if (key.length !== 32) throw new KeyRingError(`key "${kid}" must be 32 bytes (base64), got ${key.length}`);
+    if (key.length !== 32)
+      throw new KeyRingError(`key "${kid}" must be 32 bytes (base64), got ${key.length}`);
     if (ring.has(kid)) throw new KeyRingError(`duplicate key id "${kid}"`);
     ring.set(kid, key);
   }

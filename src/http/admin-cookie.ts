@@ -29,7 +29,13 @@ export function readCookie(req: FastifyRequest, name: string): string | null {
  * SameSite=Strict (no cross-site request carries it), Secure when the public URL is https.
  */
 export function setAdminCookie(reply: FastifyReply, deps: Deps, value: string, maxAgeS: number) {
-  const attrs = [`${adminCookieName(deps)}=${value}`, 'Path=/', `Max-Age=${Math.max(0, Math.floor(maxAgeS))}`, 'HttpOnly', 'SameSite=Strict'];
+  const attrs = [
+    `${adminCookieName(deps)}=${value}`,
+    'Path=/',
+    `Max-Age=${Math.max(0, Math.floor(maxAgeS))}`,
+    'HttpOnly',
+    'SameSite=Strict',
+  ];
   if (isHttps(deps)) attrs.push('Secure');
   reply.header('set-cookie', attrs.join('; '));
 }

@@ -17,7 +17,9 @@ export interface AuthLimiter {
   fail(req: FastifyRequest, reply: FastifyReply): void;
 }
 
-export function createAuthLimiter(opts: { limit?: number; windowMs?: number; now?: () => number } = {}): AuthLimiter {
+export function createAuthLimiter(
+  opts: { limit?: number; windowMs?: number; now?: () => number } = {},
+): AuthLimiter {
   const limit = opts.limit ?? 30;
   const windowMs = opts.windowMs ?? 60_000;
   const now = opts.now ?? Date.now;

@@ -34,7 +34,13 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * The dashboard's way in: its session cookie, plus the session's CSRF token in a header for
  * anything that changes state. Only used when the request carries no Authorization header.
  */
-async function projectFromAdminSession(deps: Deps, req: FastifyRequest, reply: FastifyReply, sessionId: string, limiter: AuthLimiter): Promise<ProjectScope> {
+async function projectFromAdminSession(
+  deps: Deps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  sessionId: string,
+  limiter: AuthLimiter,
+): Promise<ProjectScope> {
   const session = await authenticateAdminSession(deps, sessionId);
   if (!session) {
     limiter.fail(req, reply);
@@ -57,7 +63,9 @@ export function requireApiKey(deps: Deps, limiter: AuthLimiter = createAuthLimit
     const scope = key ? await cache.apiKey(key) : null;
     if (!scope) {
       if (key) limiter.fail(req, reply);
-      throw unauthorized(key ? 'Invalid API key' : 'Missing credentials: use HTTP Basic with your API key as the username');
+      throw unauthorized(
+        key ? 'Invalid API key' : 'Missing credentials: use HTTP Basic with your API key as the username',
+      );
     }
     req.project = scope;
   };

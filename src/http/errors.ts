@@ -4,17 +4,26 @@ import { AppError, badRequest } from '../core/errors.js';
 
 /** The one place errors become wire bodies: `{statusCode, message, timestamp}` (+ evidence on 400). */
 export function errorBody(err: AppError, now: Date) {
-  const body: Record<string, unknown> = { statusCode: err.status, message: err.message, timestamp: now.toISOString() };
+  const body: Record<string, unknown> = {
+    statusCode: err.status,
+    message: err.message,
+    timestamp: now.toISOString(),
+  };
   if (err.provider) {
     body.provider_errors = [
       {
         status: err.provider.status ?? null,
         url: err.provider.url ?? null,
-        raw: err.provider.raw ?? { error: err.provider.error, error_description: err.provider.error_description, body: err.provider.body_excerpt },
+        raw: err.provider.raw ?? {
+          error: err.provider.error,
+          error_description: err.provider.error_description,
+          body: err.provider.body_excerpt,
+        },
         headers: err.provider.headers ?? null,
       },
     ];
-    body.provider_response = err.provider.body_excerpt ?? err.provider.error_description ?? err.provider.error ?? null;
+    body.provider_response =
+      err.provider.body_excerpt ?? err.provider.error_description ?? err.provider.error ?? null;
   }
   if (err.details) body.data = { statusCode: err.status, message: err.message, ...err.details };
   return body;
@@ -33,15 +42,29 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   // PostgreSQL "data exception" (class 22): input the database cannot store is the caller's error.
   const pgCode = (err as { code?: unknown })?.code;
-  if (typeof pgCode === 'string' && /^22[0-9A-Z]{3}$/.test(pgCode)) return new AppError('bad_request', 'Invalid input', { cause: err });
+  if (typeof pgCode === 'string' && /^22[0-9A-Z]{3}$/.test(pgCode))
+    return new AppError('bad_request', 'Invalid input', { cause: err });
   // Insufficient resources (53100 disk full, 53200 out of memory, 53300 too many connections).
   if (typeof pgCode === 'string' && pgCode.startsWith('53')) {
-    return new AppError('internal', pgCode === '53100' ? 'The database is out of disk space' : 'The database is overloaded: try again shortly', { cause: err, status: 503 });
+    return new AppError(
+      'internal',
+      pgCode === '53100'
+        ? 'The database is out of disk space'
+        : 'The database is overloaded: try again shortly',
+      { cause: err, status: 503 },
+    );
   }
   const fe = err as FastifyError;
   if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const message = FASTIFY_STATUS_MESSAGES[fe.code] ?? (err instanceof SyntaxError ? 'Request body is not valid JSON' : 'Bad request');
-    const code = fe.statusCode === 413 ? 'payload_too_large' : fe.statusCode === 415 ? 'unsupported_media_type' : 'bad_request';
+    const message =
+      FASTIFY_STATUS_MESSAGES[fe.code] ??
+      (err instanceof SyntaxError ? 'Request body is not valid JSON' : 'Bad request');
+    const code =
+      fe.statusCode === 413
+        ? 'payload_too_large'
+        : fe.statusCode === 415
+          ? 'unsupported_media_type'
+          : 'bad_request';
     return new AppError(code, message, { status: fe.statusCode });
   }
   return new AppError('internal', 'Internal server error', { cause: err });
@@ -64,7 +87,11 @@ export function errorHandler(clock: () => Date) {
 }
 
 /** Parses input with a zod schema; the first problem becomes a 400 naming the field. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' = 'body'): z.infer<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'body' | 'query' = 'body',
+): z.infer<S> {
   if (where === 'body' && (value === null || typeof value !== 'object' || Array.isArray(value))) {
     throw badRequest('Request body must be a JSON object');
   }
@@ -72,7 +99,10 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = issue.path.join('.');
-  const message = issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+  const message =
+    issue.code === 'unrecognized_keys'
+      ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+      : issue.message;
   throw badRequest(field ? `${field}: ${message}` : message, field ? { field } : undefined);
 }
 

@@ -10,12 +10,25 @@ export const errorBody = z
     message: z.string(),
     timestamp: iso,
     data: z.record(z.string(), z.unknown()).optional(),
-    provider_errors: z.array(z.object({ status: z.number().nullable(), url: z.string().nullable(), raw: z.unknown(), headers: z.unknown() })).optional(),
+    provider_errors: z
+      .array(
+        z.object({
+          status: z.number().nullable(),
+          url: z.string().nullable(),
+          raw: z.unknown(),
+          headers: z.unknown(),
+        }),
+      )
+      .optional(),
     provider_response: z.string().nullable().optional(),
   })
   .meta({ id: 'Error' });
 
-const statusReason = z.object({ code: z.string().nullable(), description: z.string().nullable(), timestamp: iso });
+const statusReason = z.object({
+  code: z.string().nullable(),
+  description: z.string().nullable(),
+  timestamp: iso,
+});
 
 export const linkedAccount = z
   .object({
@@ -33,7 +46,9 @@ export const linkedAccount = z
     status_reasons: z.array(statusReason),
     metadata: z.record(z.string(), z.unknown()).nullable(),
     setup_information: z.record(z.string(), z.string()),
-    credentials: z.record(z.string(), z.string()).meta({ description: 'End-user secrets, redacted as __secretvalue:**redacted**<last 4>' }),
+    credentials: z
+      .record(z.string(), z.string())
+      .meta({ description: 'End-user secrets, redacted as __secretvalue:**redacted**<last 4>' }),
     created_at: iso,
     updated_at: iso,
   })
@@ -59,7 +74,9 @@ export const connectSession = z
   })
   .meta({ id: 'ConnectSession' });
 
-export const connectSessionWithToken = connectSession.extend({ token: z.string(), auth_link_url: z.string() }).meta({ id: 'ConnectSessionTokenAuthLink' });
+export const connectSessionWithToken = connectSession
+  .extend({ token: z.string(), auth_link_url: z.string() })
+  .meta({ id: 'ConnectSessionTokenAuthLink' });
 
 export const connectorsMeta = z
   .object({
@@ -73,7 +90,14 @@ export const connectorsMeta = z
   })
   .meta({ id: 'ConnectorsMeta' });
 
-export const accountMeta = z.object({ provider: z.string(), provider_name: z.string(), category: z.string(), models: z.record(z.string(), z.unknown()) }).meta({ id: 'LinkedAccountMeta' });
+export const accountMeta = z
+  .object({
+    provider: z.string(),
+    provider_name: z.string(),
+    category: z.string(),
+    models: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'LinkedAccountMeta' });
 
 export const connectorProfile = z
   .object({
@@ -94,7 +118,15 @@ export const connectorProfile = z
   .meta({ id: 'ConnectorProfile' });
 
 export const webhookEndpoint = z
-  .object({ id: z.string(), url: z.string(), events: z.array(z.string()), description: z.string().nullable(), active: z.boolean(), created_at: iso, updated_at: iso })
+  .object({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(z.string()),
+    description: z.string().nullable(),
+    active: z.boolean(),
+    created_at: iso,
+    updated_at: iso,
+  })
   .meta({ id: 'WebhookEndpoint' });
 
 export const webhookDelivery = z
@@ -135,7 +167,9 @@ export const platformLog = z
     child_resource: z.null(),
     http_method: z.string(),
     path: z.string(),
-    url: z.string().meta({ description: 'The path and the names of query parameters; values are never stored' }),
+    url: z
+      .string()
+      .meta({ description: 'The path and the names of query parameters; values are never stored' }),
     status: z.number().int(),
     success: z.boolean(),
     duration: z.number().meta({ description: 'Milliseconds' }),
@@ -167,7 +201,10 @@ export const connectionAttempt = z
       .object({
         code: z.enum(LINK_FAILURE_REASONS).describe('Why the attempt ended without an account (closed set)'),
         description: z.string().describe('What happened, in words; never contains the submitted credentials'),
-        provider_code: z.string().nullable().describe("The provider's own word: an OAuth error, or http_<status> of the credential check"),
+        provider_code: z
+          .string()
+          .nullable()
+          .describe("The provider's own word: an OAuth error, or http_<status> of the credential check"),
       })
       .nullable(),
     account_id: z.string().nullable(),

@@ -30,88 +30,638 @@ const op = (o: Operation) => o;
 
 /** Every public operation. A test checks this list against the routes the server registers. */
 export const OPERATIONS: Operation[] = [
-  op({ method: 'get', path: '/health', summary: 'Liveness and readiness', tag: 'Operations', auth: 'none', ok: { status: 200, schema: z.object({ status: z.literal('ok') }) }, errors: [503] }),
-  op({ method: 'get', path: '/metrics', summary: 'Prometheus metrics (loopback, or Bearer SWITCHBOARD_METRICS_TOKEN)', tag: 'Operations', auth: 'none', ok: { status: 200, contentType: 'text/plain', description: 'Prometheus text format' } }),
-  op({ method: 'post', path: '/connect_sessions', summary: 'Create a connect session (Auth Link)', tag: 'Connect sessions', auth: 'apiKey', body: createSessionSchema, ok: { status: 201, schema: out.connectSessionWithToken }, errors: [400, 401, 404] }),
-  op({ method: 'post', path: '/connect_sessions/authenticate', summary: 'Resolve a session token', tag: 'Connect sessions', auth: 'apiKey', body: z.object({ token: z.string() }), ok: { status: 201, schema: out.connectSession }, errors: [400, 401, 404] }),
-  op({ method: 'delete', path: '/connect_sessions/{id}', summary: 'Revoke a connect session now: its token and Auth Link stop working (ours)', tag: 'Connect sessions', auth: 'apiKey', ok: { status: 200, schema: z.object({ id: z.number(), expires_at: z.string(), revoked: z.boolean() }) }, errors: [401, 404] }),
-  op({ method: 'get', path: '/accounts', summary: 'List linked accounts (bare array)', tag: 'Accounts', auth: 'apiKey', query: listAccountsQuery, ok: { status: 200, schema: z.array(out.linkedAccount) }, errors: [400, 401] }),
-  op({ method: 'get', path: '/accounts/{id}', summary: 'Get a linked account', tag: 'Accounts', auth: 'apiKey', ok: { status: 200, schema: out.linkedAccount }, errors: [401, 404] }),
-  op({ method: 'patch', path: '/accounts/{id}', summary: 'Update a linked account', tag: 'Accounts', auth: 'apiKey', body: patchAccountSchema, ok: { status: 200, schema: out.linkedAccount }, errors: [400, 401, 404] }),
-  op({ method: 'delete', path: '/accounts/{id}', summary: 'Delete a linked account (revokes provider tokens, best effort)', tag: 'Accounts', auth: 'apiKey', ok: { status: 200, schema: out.linkedAccount }, errors: [401, 404] }),
-  op({ method: 'get', path: '/accounts/{id}/meta', summary: 'Account meta', tag: 'Accounts', auth: 'apiKey', ok: { status: 200, schema: out.accountMeta }, errors: [401, 404] }),
-  op({ method: 'post', path: '/accounts/{id}/suspend', summary: 'Suspend an account (status inactive)', tag: 'Accounts', auth: 'apiKey', ok: { status: 200, schema: out.linkedAccount }, errors: [401, 404, 409] }),
-  op({ method: 'post', path: '/accounts/{id}/resume', summary: 'Resume a suspended account', tag: 'Accounts', auth: 'apiKey', ok: { status: 200, schema: out.linkedAccount }, errors: [401, 404, 409] }),
-  op({ method: 'get', path: '/connectors/meta', summary: 'List connectors', tag: 'Connectors', auth: 'apiKey', ok: { status: 200, schema: z.array(out.connectorsMeta) }, errors: [401] }),
-  op({ method: 'get', path: '/connectors/meta/{provider}', summary: 'Get a connector', tag: 'Connectors', auth: 'apiKey', ok: { status: 200, schema: out.connectorsMeta }, errors: [401, 404] }),
-  op({ method: 'get', path: '/connectors/logos/{key}', summary: 'A connector logo', tag: 'Connectors', auth: 'none', ok: { status: 200, contentType: 'image/svg+xml', description: 'Logo image' }, errors: [404] }),
-  op({ method: 'post', path: '/connector_profiles', summary: 'Create a connector profile', tag: 'Connector profiles', auth: 'apiKey', body: createProfileSchema, ok: { status: 201, schema: out.connectorProfile }, errors: [400, 401] }),
-  op({ method: 'get', path: '/connector_profiles', summary: 'List connector profiles', tag: 'Connector profiles', auth: 'apiKey', ok: { status: 200, schema: z.array(out.connectorProfile) }, errors: [401] }),
-  op({ method: 'get', path: '/connector_profiles/{id}', summary: 'Get a connector profile', tag: 'Connector profiles', auth: 'apiKey', ok: { status: 200, schema: out.connectorProfile }, errors: [401, 404] }),
-  op({ method: 'patch', path: '/connector_profiles/{id}', summary: 'Update a connector profile', tag: 'Connector profiles', auth: 'apiKey', body: updateProfileSchema, ok: { status: 200, schema: out.connectorProfile }, errors: [400, 401, 404] }),
-  op({ method: 'post', path: '/connector_profiles/{id}/check', summary: 'Check setup: does the provider accept the profile\'s OAuth client?', tag: 'Connector profiles', auth: 'apiKey', ok: { status: 200, schema: z.object({ result: z.enum(['ok', 'problem', 'cannot_check']), message: z.string() }) }, errors: [401, 404] }),
-  op({ method: 'delete', path: '/connector_profiles/{id}', summary: 'Delete a connector profile', tag: 'Connector profiles', auth: 'apiKey', ok: { status: 200, schema: out.connectorProfile }, errors: [401, 404] }),
-  op({ method: 'post', path: '/webhooks', summary: 'Create a webhook endpoint (the secret is shown once)', tag: 'Webhooks', auth: 'apiKey', body: createEndpointSchema, ok: { status: 201, schema: out.webhookEndpoint.extend({ secret: z.string() }) }, errors: [400, 401] }),
-  op({ method: 'get', path: '/webhooks', summary: 'List webhook endpoints', tag: 'Webhooks', auth: 'apiKey', ok: { status: 200, schema: z.array(out.webhookEndpoint) }, errors: [401] }),
-  op({ method: 'get', path: '/webhooks/{id}', summary: 'Get a webhook endpoint', tag: 'Webhooks', auth: 'apiKey', ok: { status: 200, schema: out.webhookEndpoint }, errors: [401, 404] }),
-  op({ method: 'patch', path: '/webhooks/{id}', summary: 'Update a webhook endpoint', tag: 'Webhooks', auth: 'apiKey', body: updateEndpointSchema, ok: { status: 200, schema: out.webhookEndpoint }, errors: [400, 401, 404] }),
-  op({ method: 'delete', path: '/webhooks/{id}', summary: 'Delete a webhook endpoint', tag: 'Webhooks', auth: 'apiKey', ok: { status: 200, schema: out.webhookEndpoint }, errors: [401, 404] }),
-  op({ method: 'post', path: '/webhooks/{id}/rotate_secret', summary: 'Rotate the signing secret (old one signs for 24 h more)', tag: 'Webhooks', auth: 'apiKey', ok: { status: 200, schema: z.object({ secret: z.string() }) }, errors: [401, 404] }),
-  op({ method: 'get', path: '/webhooks/{id}/deliveries', summary: 'Delivery log', tag: 'Webhooks', auth: 'apiKey', query: listDeliveriesQuery, ok: { status: 200, schema: z.array(out.webhookDelivery) }, errors: [400, 401, 404] }),
-  op({ method: 'post', path: '/webhooks/{id}/deliveries/{delivery_id}/redeliver', summary: 'Deliver again', tag: 'Webhooks', auth: 'apiKey', ok: { status: 200, schema: out.webhookDelivery }, errors: [401, 404] }),
-  op({ method: 'post', path: '/unified/proxy', summary: 'Call the provider on a linked account (x-account-id)', tag: 'Proxy', auth: 'apiKey', body: proxyBodySchema, ok: { status: 200, schema: out.anyObject, description: 'The provider answer: {status, headers, data}' }, errors: [400, 401, 404, 408, 409, 429, 502] }),
-  op({ method: 'get', path: '/proxy/{account_id}/{path}', summary: 'Raw streaming passthrough (any method)', tag: 'Proxy', auth: 'apiKey', ok: { status: 200, contentType: 'application/octet-stream', description: 'The provider response, streamed' }, errors: [400, 401, 404, 408, 409, 502] }),
-  op({ method: 'get', path: '/actions', summary: 'List actions', tag: 'Actions', auth: 'apiKey', query: listActionsQuery, ok: { status: 200, schema: z.object({ data: z.array(out.anyObject), next: z.string().nullable() }) }, errors: [400, 401] }),
-  op({ method: 'post', path: '/actions/rpc', summary: 'Run an action (x-account-id)', tag: 'Actions', auth: 'apiKey', body: rpcBodySchema, ok: { status: 200, schema: z.object({ data: z.unknown(), next: z.string().nullable().optional() }) }, errors: [400, 401, 404, 409, 502] }),
-  op({ method: 'post', path: '/mcp', summary: 'MCP (Streamable HTTP) JSON-RPC message', tag: 'MCP', auth: 'apiKey', body: out.anyObject, ok: { status: 200, schema: out.anyObject }, errors: [400, 401, 404] }),
-  op({ method: 'get', path: '/mcp', summary: 'MCP server-to-client stream (finite)', tag: 'MCP', auth: 'apiKey', ok: { status: 200, description: 'Ends at once' }, errors: [401] }),
-  op({ method: 'delete', path: '/mcp', summary: 'End an MCP session', tag: 'MCP', auth: 'apiKey', ok: { status: 200, description: 'Session ended' }, errors: [401] }),
-  op({ method: 'get', path: '/requests/logs', summary: 'Request logs of proxy and action calls', tag: 'Request logs', auth: 'apiKey', query: listLogsQuery, ok: { status: 200, schema: z.object({ data: z.array(out.anyObject), next: z.string().nullable().optional() }) }, errors: [400, 401] }),
-  op({ method: 'get', path: '/requests/logs/steps', summary: 'Provider requests (steps) of proxy and action calls', tag: 'Request logs', auth: 'apiKey', query: listLogsQuery, ok: { status: 200, schema: z.object({ data: z.array(out.anyObject), next: z.string().nullable().optional() }) }, errors: [400, 401] }),
-  op({ method: 'get', path: '/connection_attempts', summary: 'Link attempts (OAuth popups and API-token checks) with why they failed; bare array, numbered pages', tag: 'Connection attempts', auth: 'apiKey', query: listAttemptsQuery, ok: { status: 200, schema: z.array(out.connectionAttempt) }, errors: [400, 401] }),
-  op({ method: 'get', path: '/connection_attempts/count', summary: 'How many link attempts match the same filters', tag: 'Connection attempts', auth: 'apiKey', query: listAttemptsQuery.omit({ page: true, page_size: true }), ok: { status: 200, schema: z.object({ count: z.number().int() }) }, errors: [400, 401] }),
-  op({ method: 'get', path: '/requests/platform-logs', summary: 'Platform logs: calls to the platform API itself (not provider calls)', tag: 'Request logs', auth: 'apiKey', query: listPlatformLogsQuery, ok: { status: 200, schema: z.object({ data: z.array(out.platformLog), next: z.string().nullable() }) }, errors: [400, 401] }),
-  op({ method: 'get', path: '/requests/logs/{id}', summary: 'One request log with its upstream steps', tag: 'Request logs', auth: 'apiKey', ok: { status: 200, schema: z.object({ data: out.anyObject }) }, errors: [401, 404] }),
-  op({ method: 'get', path: '/hub/settings', summary: 'Hub settings for the session', tag: 'Hub', auth: 'hubSession', ok: { status: 200, schema: z.object({ enabled_features: z.array(z.string()), existing_account_id: z.string().optional() }) }, errors: [401] }),
-  op({ method: 'get', path: '/hub/connectors', summary: 'Integrations the session may link', tag: 'Hub', auth: 'hubSession', ok: { status: 200, schema: z.object({ integrations: z.array(out.anyObject) }) }, errors: [401] }),
-  op({ method: 'get', path: '/hub/connectors/{id}', summary: 'Connector config for the Hub form', tag: 'Hub', auth: 'hubSession', ok: { status: 200, schema: z.object({ config: out.anyObject }) }, errors: [401, 404] }),
-  op({ method: 'get', path: '/hub/accounts/{id}', summary: 'Account being edited (camelCase, secrets redacted)', tag: 'Hub', auth: 'hubSession', ok: { status: 200, schema: out.anyObject }, errors: [401, 404] }),
-  op({ method: 'post', path: '/hub/accounts', summary: 'Link with credentials (test action first)', tag: 'Hub', auth: 'hubSession', body: z.object({ integration_id: z.string(), credentials: z.record(z.string(), z.string()) }), ok: { status: 201, schema: z.object({ id: z.string(), provider: z.string() }) }, errors: [400, 401, 404] }),
-  op({ method: 'patch', path: '/hub/accounts/{id}', summary: 'Edit a linked account', tag: 'Hub', auth: 'hubSession', body: z.object({ integration_id: z.string(), credentials: z.record(z.string(), z.string()) }), ok: { status: 200, schema: z.object({ id: z.string(), provider: z.string() }) }, errors: [400, 401, 404] }),
-  op({ method: 'post', path: '/hub/connection_attempts', summary: 'Start an OAuth connection attempt; with integration_id, redirect_uri and fields (ours) it also answers a one-time launch_url', tag: 'Hub', auth: 'hubSession', body: z.object({ token: z.string().optional(), integration_id: z.string().optional(), redirect_uri: z.string().optional(), fields: z.record(z.string(), z.string()).optional() }), ok: { status: 201, schema: out.attemptResult }, errors: [400, 401] }),
-  op({ method: 'put', path: '/hub/connection_attempts/{id}/launch', summary: "Seal the end user's fields with a pending attempt and answer the popup's one-time launch_url (ours)", tag: 'Hub', auth: 'hubSession', body: z.object({ integration_id: z.string(), redirect_uri: z.string(), fields: z.record(z.string(), z.string()).optional() }), ok: { status: 200, schema: out.attemptResult }, errors: [400, 401, 404] }),
-  op({ method: 'get', path: '/hub/connection_attempts/{id}', summary: 'Poll a connection attempt', tag: 'Hub', auth: 'hubSession', ok: { status: 200, schema: out.attemptResult }, errors: [401, 404] }),
-  op({ method: 'delete', path: '/hub/connection_attempts/{id}', summary: 'Cancel a connection attempt', tag: 'Hub', auth: 'hubSession', ok: { status: 200, schema: out.attemptResult }, errors: [401, 404] }),
-  op({ method: 'get', path: '/hub/link_status', summary: 'Whether the session token in x-hub-session-token is active, expired (and for whom) or unknown', tag: 'Hub', auth: 'none', ok: { status: 200, schema: z.object({ status: z.enum(['active', 'expired', 'invalid']), origin_owner_name: z.string().optional(), expired_at: z.string().optional() }) }, errors: [429] }),
-  op({ method: 'get', path: '/connect/oauth2/{integration_id}', summary: 'OAuth popup: redirect to the provider (token, connection_attempt_id, redirect_uri and fields in the query)', tag: 'OAuth', auth: 'none', ok: { status: 302, description: 'Redirect to the provider' }, errors: [400, 401, 404] }),
-  op({ method: 'get', path: '/connect/oauth2/{provider}/callback', summary: 'OAuth redirect URI registered with providers', tag: 'OAuth', auth: 'none', ok: { status: 302, description: 'Redirect to the Hub callback page' }, errors: [400] }),
-  op({ method: 'get', path: '/embedded/integrations', summary: 'The Auth Link page (?token=)', tag: 'Pages', auth: 'none', ok: { status: 200, contentType: 'text/html' } }),
-  op({ method: 'get', path: '/embedded/hub', summary: 'The Hub page framed by connect.js', tag: 'Pages', auth: 'none', ok: { status: 200, contentType: 'text/html' } }),
-  op({ method: 'get', path: '/embedded/accounts/callback', summary: 'OAuth popup landing page', tag: 'Pages', auth: 'none', ok: { status: 200, contentType: 'text/html' } }),
-  op({ method: 'get', path: '/stackone/connect.js', summary: 'connect.js for @stackone/react-hub', tag: 'Pages', auth: 'none', ok: { status: 200, contentType: 'text/javascript' } }),
+  op({
+    method: 'get',
+    path: '/health',
+    summary: 'Liveness and readiness',
+    tag: 'Operations',
+    auth: 'none',
+    ok: { status: 200, schema: z.object({ status: z.literal('ok') }) },
+    errors: [503],
+  }),
+  op({
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics (loopback, or Bearer SWITCHBOARD_METRICS_TOKEN)',
+    tag: 'Operations',
+    auth: 'none',
+    ok: { status: 200, contentType: 'text/plain', description: 'Prometheus text format' },
+  }),
+  op({
+    method: 'post',
+    path: '/connect_sessions',
+    summary: 'Create a connect session (Auth Link)',
+    tag: 'Connect sessions',
+    auth: 'apiKey',
+    body: createSessionSchema,
+    ok: { status: 201, schema: out.connectSessionWithToken },
+    errors: [400, 401, 404],
+  }),
+  op({
+    method: 'post',
+    path: '/connect_sessions/authenticate',
+    summary: 'Resolve a session token',
+    tag: 'Connect sessions',
+    auth: 'apiKey',
+    body: z.object({ token: z.string() }),
+    ok: { status: 201, schema: out.connectSession },
+    errors: [400, 401, 404],
+  }),
+  op({
+    method: 'delete',
+    path: '/connect_sessions/{id}',
+    summary: 'Revoke a connect session now: its token and Auth Link stop working (ours)',
+    tag: 'Connect sessions',
+    auth: 'apiKey',
+    ok: { status: 200, schema: z.object({ id: z.number(), expires_at: z.string(), revoked: z.boolean() }) },
+    errors: [401, 404],
+  }),
+  op({
+    method: 'get',
+    path: '/accounts',
+    summary: 'List linked accounts (bare array)',
+    tag: 'Accounts',
+    auth: 'apiKey',
+    query: listAccountsQuery,
+    ok: { status: 200, schema: z.array(out.linkedAccount) },
+    errors: [400, 401],
+  }),
+  op({
+    method: 'get',
+    path: '/accounts/{id}',
+    summary: 'Get a linked account',
+    tag: 'Accounts',
+    auth: 'apiKey',
+    ok: { status: 200, schema: out.linkedAccount },
+    errors: [401, 404],
+  }),
+  op({
+    method: 'patch',
+    path: '/accounts/{id}',
+    summary: 'Update a linked account',
+    tag: 'Accounts',
+    auth: 'apiKey',
+    body: patchAccountSchema,
+    ok: { status: 200, schema: out.linkedAccount },
+    errors: [400, 401, 404],
+  }),
+  op({
+    method: 'delete',
+    path: '/accounts/{id}',
+    summary: 'Delete a linked account (revokes provider tokens, best effort)',
+    tag: 'Accounts',
+    auth: 'apiKey',
+    ok: { status: 200, schema: out.linkedAccount },
+    errors: [401, 404],
+  }),
+  op({
+    method: 'get',
+    path: '/accounts/{id}/meta',
+    summary: 'Account meta',
+    tag: 'Accounts',
+    auth: 'apiKey',
+    ok: { status: 200, schema: out.accountMeta },
+    errors: [401, 404],
+  }),
+  op({
+    method: 'post',
+    path: '/accounts/{id}/suspend',
+    summary: 'Suspend an account (status inactive)',
+    tag: 'Accounts',
+    auth: 'apiKey',
+    ok: { status: 200, schema: out.linkedAccount },
+    errors: [401, 404, 409],
+  }),
+  op({
+    method: 'post',
+    path: '/accounts/{id}/resume',
+    summary: 'Resume a suspended account',
+    tag: 'Accounts',
+    auth: 'apiKey',
+    ok: { status: 200, schema: out.linkedAccount },
+    errors: [401, 404, 409],
+  }),
+  op({
+    method: 'get',
+    path: '/connectors/meta',
+    summary: 'List connectors',
+    tag: 'Connectors',
+    auth: 'apiKey',
+    ok: { status: 200, schema: z.array(out.connectorsMeta) },
+    errors: [401],
+  }),
+  op({
+    method: 'get',
+    path: '/connectors/meta/{provider}',
+    summary: 'Get a connector',
+    tag: 'Connectors',
+    auth: 'apiKey',
+    ok: { status: 200, schema: out.connectorsMeta },
+    errors: [401, 404],
+  }),
+  op({
+    method: 'get',
+    path: '/connectors/logos/{key}',
+    summary: 'A connector logo',
+    tag: 'Connectors',
+    auth: 'none',
+    ok: { status: 200, contentType: 'image/svg+xml', description: 'Logo image' },
+    errors: [404],
+  }),
+  op({
+    method: 'post',
+    path: '/connector_profiles',
+    summary: 'Create a connector profile',
+    tag: 'Connector profiles',
+    auth: 'apiKey',
+    body: createProfileSchema,
+    ok: { status: 201, schema: out.connectorProfile },
+    errors: [400, 401],
+  }),
+  op({
+    method: 'get',
+    path: '/connector_profiles',
+    summary: 'List connector profiles',
+    tag: 'Connector profiles',
+    auth: 'apiKey',
+    ok: { status: 200, schema: z.array(out.connectorProfile) },
+    errors: [401],
+  }),
+  op({
+    method: 'get',
+    path: '/connector_profiles/{id}',
+    summary: 'Get a connector profile',
+    tag: 'Connector profiles',
+    auth: 'apiKey',
+    ok: { status: 200, schema: out.connectorProfile },
+    errors: [401, 404],
+  }),
+  op({
+    method: 'patch',
+    path: '/connector_profiles/{id}',
+    summary: 'Update a connector profile',
+    tag: 'Connector profiles',
+    auth: 'apiKey',
+    body: updateProfileSchema,
+    ok: { status: 200, schema: out.connectorProfile },
+    errors: [400, 401, 404],
+  }),
+  op({
+    method: 'post',
+    path: '/connector_profiles/{id}/check',
+    summary: "Check setup: does the provider accept the profile's OAuth client?",
+    tag: 'Connector profiles',
+    auth: 'apiKey',
+    ok: {
+      status: 200,
+      schema: z.object({ result: z.enum(['ok', 'problem', 'cannot_check']), message: z.string() }),
+    },
+    errors: [401, 404],
+  }),
+  op({
+    method: 'delete',
+    path: '/connector_profiles/{id}',
+    summary: 'Delete a connector profile',
+    tag: 'Connector profiles',
+    auth: 'apiKey',
+    ok: { status: 200, schema: out.connectorProfile },
+    errors: [401, 404],
+  }),
+  op({
+    method: 'post',
+    path: '/webhooks',
+    summary: 'Create a webhook endpoint (the secret is shown once)',
+    tag: 'Webhooks',
+    auth: 'apiKey',
+    body: createEndpointSchema,
+    ok: { status: 201, schema: out.webhookEndpoint.extend({ secret: z.string() }) },
+    errors: [400, 401],
+  }),
+  op({
+    method: 'get',
+    path: '/webhooks',
+    summary: 'List webhook endpoints',
+    tag: 'Webhooks',
+    auth: 'apiKey',
+    ok: { status: 200, schema: z.array(out.webhookEndpoint) },
+    errors: [401],
+  }),
+  op({
+    method: 'get',
+    path: '/webhooks/{id}',
+    summary: 'Get a webhook endpoint',
+    tag: 'Webhooks',
+    auth: 'apiKey',
+    ok: { status: 200, schema: out.webhookEndpoint },
+    errors: [401, 404],
+  }),
+  op({
+    method: 'patch',
+    path: '/webhooks/{id}',
+    summary: 'Update a webhook endpoint',
+    tag: 'Webhooks',
+    auth: 'apiKey',
+    body: updateEndpointSchema,
+    ok: { status: 200, schema: out.webhookEndpoint },
+    errors: [400, 401, 404],
+  }),
+  op({
+    method: 'delete',
+    path: '/webhooks/{id}',
+    summary: 'Delete a webhook endpoint',
+    tag: 'Webhooks',
+    auth: 'apiKey',
+    ok: { status: 200, schema: out.webhookEndpoint },
+    errors: [401, 404],
+  }),
+  op({
+    method: 'post',
+    path: '/webhooks/{id}/rotate_secret',
+    summary: 'Rotate the signing secret (old one signs for 24 h more)',
+    tag: 'Webhooks',
+    auth: 'apiKey',
+    ok: { status: 200, schema: z.object({ secret: z.string() }) },
+    errors: [401, 404],
+  }),
+  op({
+    method: 'get',
+    path: '/webhooks/{id}/deliveries',
+    summary: 'Delivery log',
+    tag: 'Webhooks',
+    auth: 'apiKey',
+    query: listDeliveriesQuery,
+    ok: { status: 200, schema: z.array(out.webhookDelivery) },
+    errors: [400, 401, 404],
+  }),
+  op({
+    method: 'post',
+    path: '/webhooks/{id}/deliveries/{delivery_id}/redeliver',
+    summary: 'Deliver again',
+    tag: 'Webhooks',
+    auth: 'apiKey',
+    ok: { status: 200, schema: out.webhookDelivery },
+    errors: [401, 404],
+  }),
+  op({
+    method: 'post',
+    path: '/unified/proxy',
+    summary: 'Call the provider on a linked account (x-account-id)',
+    tag: 'Proxy',
+    auth: 'apiKey',
+    body: proxyBodySchema,
+    ok: { status: 200, schema: out.anyObject, description: 'The provider answer: {status, headers, data}' },
+    errors: [400, 401, 404, 408, 409, 429, 502],
+  }),
+  op({
+    method: 'get',
+    path: '/proxy/{account_id}/{path}',
+    summary: 'Raw streaming passthrough (any method)',
+    tag: 'Proxy',
+    auth: 'apiKey',
+    ok: {
+      status: 200,
+      contentType: 'application/octet-stream',
+      description: 'The provider response, streamed',
+    },
+    errors: [400, 401, 404, 408, 409, 502],
+  }),
+  op({
+    method: 'get',
+    path: '/actions',
+    summary: 'List actions',
+    tag: 'Actions',
+    auth: 'apiKey',
+    query: listActionsQuery,
+    ok: { status: 200, schema: z.object({ data: z.array(out.anyObject), next: z.string().nullable() }) },
+    errors: [400, 401],
+  }),
+  op({
+    method: 'post',
+    path: '/actions/rpc',
+    summary: 'Run an action (x-account-id)',
+    tag: 'Actions',
+    auth: 'apiKey',
+    body: rpcBodySchema,
+    ok: { status: 200, schema: z.object({ data: z.unknown(), next: z.string().nullable().optional() }) },
+    errors: [400, 401, 404, 409, 502],
+  }),
+  op({
+    method: 'post',
+    path: '/mcp',
+    summary: 'MCP (Streamable HTTP) JSON-RPC message',
+    tag: 'MCP',
+    auth: 'apiKey',
+    body: out.anyObject,
+    ok: { status: 200, schema: out.anyObject },
+    errors: [400, 401, 404],
+  }),
+  op({
+    method: 'get',
+    path: '/mcp',
+    summary: 'MCP server-to-client stream (finite)',
+    tag: 'MCP',
+    auth: 'apiKey',
+    ok: { status: 200, description: 'Ends at once' },
+    errors: [401],
+  }),
+  op({
+    method: 'delete',
+    path: '/mcp',
+    summary: 'End an MCP session',
+    tag: 'MCP',
+    auth: 'apiKey',
+    ok: { status: 200, description: 'Session ended' },
+    errors: [401],
+  }),
+  op({
+    method: 'get',
+    path: '/requests/logs',
+    summary: 'Request logs of proxy and action calls',
+    tag: 'Request logs',
+    auth: 'apiKey',
+    query: listLogsQuery,
+    ok: {
+      status: 200,
+      schema: z.object({ data: z.array(out.anyObject), next: z.string().nullable().optional() }),
+    },
+    errors: [400, 401],
+  }),
+  op({
+    method: 'get',
+    path: '/requests/logs/steps',
+    summary: 'Provider requests (steps) of proxy and action calls',
+    tag: 'Request logs',
+    auth: 'apiKey',
+    query: listLogsQuery,
+    ok: {
+      status: 200,
+      schema: z.object({ data: z.array(out.anyObject), next: z.string().nullable().optional() }),
+    },
+    errors: [400, 401],
+  }),
+  op({
+    method: 'get',
+    path: '/connection_attempts',
+    summary:
+      'Link attempts (OAuth popups and API-token checks) with why they failed; bare array, numbered pages',
+    tag: 'Connection attempts',
+    auth: 'apiKey',
+    query: listAttemptsQuery,
+    ok: { status: 200, schema: z.array(out.connectionAttempt) },
+    errors: [400, 401],
+  }),
+  op({
+    method: 'get',
+    path: '/connection_attempts/count',
+    summary: 'How many link attempts match the same filters',
+    tag: 'Connection attempts',
+    auth: 'apiKey',
+    query: listAttemptsQuery.omit({ page: true, page_size: true }),
+    ok: { status: 200, schema: z.object({ count: z.number().int() }) },
+    errors: [400, 401],
+  }),
+  op({
+    method: 'get',
+    path: '/requests/platform-logs',
+    summary: 'Platform logs: calls to the platform API itself (not provider calls)',
+    tag: 'Request logs',
+    auth: 'apiKey',
+    query: listPlatformLogsQuery,
+    ok: { status: 200, schema: z.object({ data: z.array(out.platformLog), next: z.string().nullable() }) },
+    errors: [400, 401],
+  }),
+  op({
+    method: 'get',
+    path: '/requests/logs/{id}',
+    summary: 'One request log with its upstream steps',
+    tag: 'Request logs',
+    auth: 'apiKey',
+    ok: { status: 200, schema: z.object({ data: out.anyObject }) },
+    errors: [401, 404],
+  }),
+  op({
+    method: 'get',
+    path: '/hub/settings',
+    summary: 'Hub settings for the session',
+    tag: 'Hub',
+    auth: 'hubSession',
+    ok: {
+      status: 200,
+      schema: z.object({ enabled_features: z.array(z.string()), existing_account_id: z.string().optional() }),
+    },
+    errors: [401],
+  }),
+  op({
+    method: 'get',
+    path: '/hub/connectors',
+    summary: 'Integrations the session may link',
+    tag: 'Hub',
+    auth: 'hubSession',
+    ok: { status: 200, schema: z.object({ integrations: z.array(out.anyObject) }) },
+    errors: [401],
+  }),
+  op({
+    method: 'get',
+    path: '/hub/connectors/{id}',
+    summary: 'Connector config for the Hub form',
+    tag: 'Hub',
+    auth: 'hubSession',
+    ok: { status: 200, schema: z.object({ config: out.anyObject }) },
+    errors: [401, 404],
+  }),
+  op({
+    method: 'get',
+    path: '/hub/accounts/{id}',
+    summary: 'Account being edited (camelCase, secrets redacted)',
+    tag: 'Hub',
+    auth: 'hubSession',
+    ok: { status: 200, schema: out.anyObject },
+    errors: [401, 404],
+  }),
+  op({
+    method: 'post',
+    path: '/hub/accounts',
+    summary: 'Link with credentials (test action first)',
+    tag: 'Hub',
+    auth: 'hubSession',
+    body: z.object({ integration_id: z.string(), credentials: z.record(z.string(), z.string()) }),
+    ok: { status: 201, schema: z.object({ id: z.string(), provider: z.string() }) },
+    errors: [400, 401, 404],
+  }),
+  op({
+    method: 'patch',
+    path: '/hub/accounts/{id}',
+    summary: 'Edit a linked account',
+    tag: 'Hub',
+    auth: 'hubSession',
+    body: z.object({ integration_id: z.string(), credentials: z.record(z.string(), z.string()) }),
+    ok: { status: 200, schema: z.object({ id: z.string(), provider: z.string() }) },
+    errors: [400, 401, 404],
+  }),
+  op({
+    method: 'post',
+    path: '/hub/connection_attempts',
+    summary:
+      'Start an OAuth connection attempt; with integration_id, redirect_uri and fields (ours) it also answers a one-time launch_url',
+    tag: 'Hub',
+    auth: 'hubSession',
+    body: z.object({
+      token: z.string().optional(),
+      integration_id: z.string().optional(),
+      redirect_uri: z.string().optional(),
+      fields: z.record(z.string(), z.string()).optional(),
+    }),
+    ok: { status: 201, schema: out.attemptResult },
+    errors: [400, 401],
+  }),
+  op({
+    method: 'put',
+    path: '/hub/connection_attempts/{id}/launch',
+    summary:
+      "Seal the end user's fields with a pending attempt and answer the popup's one-time launch_url (ours)",
+    tag: 'Hub',
+    auth: 'hubSession',
+    body: z.object({
+      integration_id: z.string(),
+      redirect_uri: z.string(),
+      fields: z.record(z.string(), z.string()).optional(),
+    }),
+    ok: { status: 200, schema: out.attemptResult },
+    errors: [400, 401, 404],
+  }),
+  op({
+    method: 'get',
+    path: '/hub/connection_attempts/{id}',
+    summary: 'Poll a connection attempt',
+    tag: 'Hub',
+    auth: 'hubSession',
+    ok: { status: 200, schema: out.attemptResult },
+    errors: [401, 404],
+  }),
+  op({
+    method: 'delete',
+    path: '/hub/connection_attempts/{id}',
+    summary: 'Cancel a connection attempt',
+    tag: 'Hub',
+    auth: 'hubSession',
+    ok: { status: 200, schema: out.attemptResult },
+    errors: [401, 404],
+  }),
+  op({
+    method: 'get',
+    path: '/hub/link_status',
+    summary: 'Whether the session token in x-hub-session-token is active, expired (and for whom) or unknown',
+    tag: 'Hub',
+    auth: 'none',
+    ok: {
+      status: 200,
+      schema: z.object({
+        status: z.enum(['active', 'expired', 'invalid']),
+        origin_owner_name: z.string().optional(),
+        expired_at: z.string().optional(),
+      }),
+    },
+    errors: [429],
+  }),
+  op({
+    method: 'get',
+    path: '/connect/oauth2/{integration_id}',
+    summary:
+      'OAuth popup: redirect to the provider (token, connection_attempt_id, redirect_uri and fields in the query)',
+    tag: 'OAuth',
+    auth: 'none',
+    ok: { status: 302, description: 'Redirect to the provider' },
+    errors: [400, 401, 404],
+  }),
+  op({
+    method: 'get',
+    path: '/connect/oauth2/{provider}/callback',
+    summary: 'OAuth redirect URI registered with providers',
+    tag: 'OAuth',
+    auth: 'none',
+    ok: { status: 302, description: 'Redirect to the Hub callback page' },
+    errors: [400],
+  }),
+  op({
+    method: 'get',
+    path: '/embedded/integrations',
+    summary: 'The Auth Link page (?token=)',
+    tag: 'Pages',
+    auth: 'none',
+    ok: { status: 200, contentType: 'text/html' },
+  }),
+  op({
+    method: 'get',
+    path: '/embedded/hub',
+    summary: 'The Hub page framed by connect.js',
+    tag: 'Pages',
+    auth: 'none',
+    ok: { status: 200, contentType: 'text/html' },
+  }),
+  op({
+    method: 'get',
+    path: '/embedded/accounts/callback',
+    summary: 'OAuth popup landing page',
+    tag: 'Pages',
+    auth: 'none',
+    ok: { status: 200, contentType: 'text/html' },
+  }),
+  op({
+    method: 'get',
+    path: '/stackone/connect.js',
+    summary: 'connect.js for @stackone/react-hub',
+    tag: 'Pages',
+    auth: 'none',
+    ok: { status: 200, contentType: 'text/javascript' },
+  }),
 ];
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad request', 401: 'Unauthorized', 404: 'Not found', 408: 'Provider call timed out', 409: 'Conflict (account not usable)', 429: 'Too many requests', 502: 'Provider failed', 503: 'Not ready' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthorized',
+  404: 'Not found',
+  408: 'Provider call timed out',
+  409: 'Conflict (account not usable)',
+  429: 'Too many requests',
+  502: 'Provider failed',
+  503: 'Not ready',
+};
 
 /** Named shapes (`.meta({id})`) go to components.schemas and are referenced from there. */
 const components: Record<string, unknown> = {};
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
-  const raw = JSON.stringify(z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }));
-  const json = JSON.parse(raw.replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<string, unknown> & { $defs?: Record<string, unknown>; $schema?: string };
+  const raw = JSON.stringify(
+    z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }),
+  );
+  const json = JSON.parse(raw.replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<
+    string,
+    unknown
+  > & { $defs?: Record<string, unknown>; $schema?: string };
   const { $defs, $schema: _dialect, ...rest } = json;
   Object.assign(components, $defs ?? {});
   return rest;
 }
 
 function parameters(o: Operation) {
-  const params: unknown[] = [...o.path.matchAll(/\{([a-z_]+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  const params: unknown[] = [...o.path.matchAll(/\{([a-z_]+)\}/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
   if (o.query) {
     const s = jsonSchema(o.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
-    for (const [name, schema] of Object.entries(s.properties ?? {})) params.push({ name, in: 'query', required: s.required?.includes(name) ?? false, schema });
+    for (const [name, schema] of Object.entries(s.properties ?? {}))
+      params.push({ name, in: 'query', required: s.required?.includes(name) ?? false, schema });
   }
   if (o.path === '/unified/proxy' || o.path === '/actions/rpc' || o.path.startsWith('/mcp')) {
-    params.push({ name: 'x-account-id', in: 'header', required: o.path !== '/actions/rpc', schema: { type: 'string' } });
+    params.push({
+      name: 'x-account-id',
+      in: 'header',
+      required: o.path !== '/actions/rpc',
+      schema: { type: 'string' },
+    });
   }
   return params;
 }
@@ -124,17 +674,39 @@ export function openApiDocument(serverUrl: string) {
     const responses: Record<string, unknown> = {
       [o.ok.status]: {
         description: o.ok.description ?? 'OK',
-        ...(o.ok.schema ? { content: { [o.ok.contentType ?? 'application/json']: { schema: jsonSchema(o.ok.schema, 'output') } } } : o.ok.contentType ? { content: { [o.ok.contentType]: {} } } : {}),
+        ...(o.ok.schema
+          ? {
+              content: {
+                [o.ok.contentType ?? 'application/json']: { schema: jsonSchema(o.ok.schema, 'output') },
+              },
+            }
+          : o.ok.contentType
+            ? { content: { [o.ok.contentType]: {} } }
+            : {}),
       },
     };
-    for (const code of o.errors ?? []) responses[code] = { description: STATUS_TEXT[code] ?? 'Error', content: { 'application/json': { schema: errorSchema } } };
+    for (const code of o.errors ?? [])
+      responses[code] = {
+        description: STATUS_TEXT[code] ?? 'Error',
+        content: { 'application/json': { schema: errorSchema } },
+      };
     (paths[o.path] ??= {})[o.method] = {
       summary: o.summary,
       tags: [o.tag],
-      operationId: `${o.method}_${o.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '')}`,
+      operationId: `${o.method}_${o.path
+        .replace(/[{}]/g, '')
+        .replace(/[^A-Za-z0-9]+/g, '_')
+        .replace(/^_|_$/g, '')}`,
       security: o.auth === 'apiKey' ? [{ apiKey: [] }] : o.auth === 'hubSession' ? [{ hubSession: [] }] : [],
       parameters: parameters(o),
-      ...(o.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(o.body, 'input') } } } } : {}),
+      ...(o.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(o.body, 'input') } },
+            },
+          }
+        : {}),
       responses,
     };
   }
@@ -143,7 +715,8 @@ export function openApiDocument(serverUrl: string) {
     info: {
       title: 'Switchboard API',
       version: '0.1.0',
-      description: 'Self-hostable integration hub, wire-compatible with StackOne. Authenticate with HTTP Basic: the API key as username, an empty password.',
+      description:
+        'Self-hostable integration hub, wire-compatible with StackOne. Authenticate with HTTP Basic: the API key as username, an empty password.',
     },
     servers: [{ url: serverUrl }],
     components: {
@@ -163,7 +736,8 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 export function openApiRoutes(app: FastifyInstance, publicUrl: () => string) {
   let cached: { url: string; doc: ReturnType<typeof openApiDocument> } | null = null;
   const doc = () => {
-    if (!cached || cached.url !== publicUrl()) cached = { url: publicUrl(), doc: openApiDocument(publicUrl()) };
+    if (!cached || cached.url !== publicUrl())
+      cached = { url: publicUrl(), doc: openApiDocument(publicUrl()) };
     return cached.doc;
   };
   app.get('/openapi.json', async () => doc());
@@ -172,10 +746,17 @@ export function openApiRoutes(app: FastifyInstance, publicUrl: () => string) {
     const byTag = new Map<string, string[]>();
     for (const o of OPERATIONS) {
       const rows = byTag.get(o.tag) ?? [];
-      rows.push(`<tr><td><code class="m ${o.method}">${o.method.toUpperCase()}</code></td><td><code>${escapeHtml(o.path)}</code></td><td>${escapeHtml(o.summary)}</td><td>${o.auth === 'apiKey' ? 'API key' : o.auth === 'hubSession' ? 'Hub session' : '—'}</td><td>${[o.ok.status, ...(o.errors ?? [])].join(', ')}</td></tr>`);
+      rows.push(
+        `<tr><td><code class="m ${o.method}">${o.method.toUpperCase()}</code></td><td><code>${escapeHtml(o.path)}</code></td><td>${escapeHtml(o.summary)}</td><td>${o.auth === 'apiKey' ? 'API key' : o.auth === 'hubSession' ? 'Hub session' : '—'}</td><td>${[o.ok.status, ...(o.errors ?? [])].join(', ')}</td></tr>`,
+      );
       byTag.set(o.tag, rows);
     }
-    const sections = [...byTag].map(([tag, rows]) => `<h2>${escapeHtml(tag)}</h2><table><thead><tr><th>Method</th><th>Path</th><th>What</th><th>Auth</th><th>Statuses</th></tr></thead><tbody>${rows.join('')}</tbody></table>`).join('');
+    const sections = [...byTag]
+      .map(
+        ([tag, rows]) =>
+          `<h2>${escapeHtml(tag)}</h2><table><thead><tr><th>Method</th><th>Path</th><th>What</th><th>Auth</th><th>Statuses</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+      )
+      .join('');
     return reply
       .type('text/html; charset=utf-8')
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")

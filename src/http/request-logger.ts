@@ -2,7 +2,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Bindings, ChildLoggerOptions, LevelWithSilentOrString } from 'pino';
 
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-const call = (log: FastifyBaseLogger, level: Level, args: unknown[]) => (log[level] as (...a: unknown[]) => void).apply(log, args);
+const call = (log: FastifyBaseLogger, level: Level, args: unknown[]) =>
+  (log[level] as (...a: unknown[]) => void).apply(log, args);
 
 /**
  * A request's `req.log`, made into a pino child only when something is logged through it.
@@ -58,6 +59,10 @@ class RequestLogger {
 }
 
 /** Fastify's `childLoggerFactory`: per-request loggers made on first use. */
-export function lazyChildLogger(logger: FastifyBaseLogger, bindings: Bindings, opts: ChildLoggerOptions): FastifyBaseLogger {
+export function lazyChildLogger(
+  logger: FastifyBaseLogger,
+  bindings: Bindings,
+  opts: ChildLoggerOptions,
+): FastifyBaseLogger {
   return new RequestLogger(logger, bindings, opts) as unknown as FastifyBaseLogger;
 }

@@ -1,6 +1,11 @@
 import fs from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import type { Deps } from '../core/deps.js';
 import { AppError, badRequest, notFound } from '../core/errors.js';
 import { safeEqual } from '../core/ids.js';
@@ -41,19 +46,25 @@ export interface ServerOptions {
   limits?: Partial<RequestLimits>;
 }
 
-const isLoopback = (ip: string | undefined) => ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
+const isLoopback = (ip: string | undefined) =>
+  ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
 /**
  * A request relayed by a proxy. Without trusted proxies, a loopback socket address behind a proxy
  * on the same host says nothing about the client, so /metrics does not count it as loopback.
  */
-const forwarded = (req: FastifyRequest) => req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined || req.headers['x-real-ip'] !== undefined;
+const forwarded = (req: FastifyRequest) =>
+  req.headers['x-forwarded-for'] !== undefined ||
+  req.headers.forwarded !== undefined ||
+  req.headers['x-real-ip'] !== undefined;
 
 /**
  * Fastify's trustProxy from ours. Addresses and CIDRs go to proxy-addr. A hop count trusts the
  * n nearest hops whatever their address (Fastify itself refuses plain numbers): right only when
  * the server cannot be reached except through those proxies, as docs/deployment.md says.
  */
-function trustProxyOption(t: number | string[] | false): string | boolean | ((addr: string, hop: number) => boolean) {
+function trustProxyOption(
+  t: number | string[] | false,
+): string | boolean | ((addr: string, hop: number) => boolean) {
   if (t === false || t === 0) return false;
   if (typeof t === 'number') return (_addr: string, hop: number) => hop < t;
   return t.join(',');
@@ -78,7 +89,13 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     // Router-level refusals (bad URL encoding, over-long ids) in the contract's error shape too.
     frameworkErrors: (error, _req, reply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
-      return sendError(reply, new AppError('bad_request', tooLong ? 'A path parameter is too long' : 'Malformed URL', { status: tooLong ? 414 : 400 }), deps.clock());
+      return sendError(
+        reply,
+        new AppError('bad_request', tooLong ? 'A path parameter is too long' : 'Malformed URL', {
+          status: tooLong ? 414 : 400,
+        }),
+        deps.clock(),
+      );
     },
     forceCloseConnections: 'idle',
     // req.ip is the client's address only as far as the operator says the hops are trusted
@@ -99,7 +116,11 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     reply.header('x-request-id', req.id);
     // No route: answer before the body is read or parsed (an unknown path costs nothing).
     if (req.is404) {
-      sendError(reply, new AppError('not_found', `Route ${req.method} ${req.url.split('?')[0]} not found`), deps.clock());
+      sendError(
+        reply,
+        new AppError('not_found', `Route ${req.method} ${req.url.split('?')[0]} not found`),
+        deps.clock(),
+      );
       return;
     }
     done();
@@ -108,11 +129,23 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
   app.addHook('onResponse', (req: FastifyRequest, reply, done) => {
     if (deps.log.isLevelEnabled('info')) {
       // The parent logger with the request id, as req.log would write it, without making req.log.
-      deps.log.info({ reqId: req.id, method: req.method, url: safeUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+      deps.log.info(
+        {
+          reqId: req.id,
+          method: req.method,
+          url: safeUrl(req.url),
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request',
+      );
     }
     // The route template (`/accounts/:id`), never the raw URL: ids must not become label values.
     const route = req.routeOptions.url ?? 'unmatched';
-    deps.metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    deps.metrics.httpDuration.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
     done();
   });
 
@@ -124,7 +157,8 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if (body === '') return done(null, undefined);
     // Depth is judged on the raw text, before JSON.parse spends time building what it refuses.
-    if (jsonDepthExceeds(body as string)) return done(badRequest(`JSON is nested deeper than ${MAX_JSON_DEPTH} levels`));
+    if (jsonDepthExceeds(body as string))
+      return done(badRequest(`JSON is nested deeper than ${MAX_JSON_DEPTH} levels`));
     return json(req, body as string, done);
   });
   app.addHook('preValidation', (req, _reply, done) => {
@@ -132,7 +166,13 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     done(problem ? badRequest(problem) : undefined);
   });
   app.setErrorHandler(errorHandler(deps.clock));
-  app.setNotFoundHandler((req, reply) => sendError(reply, new AppError('not_found', `Route ${req.method} ${req.url.split('?')[0]} not found`), deps.clock()));
+  app.setNotFoundHandler((req, reply) =>
+    sendError(
+      reply,
+      new AppError('not_found', `Route ${req.method} ${req.url.split('?')[0]} not found`),
+      deps.clock(),
+    ),
+  );
 
   app.get('/health', async (_req, reply) => {
     const ok = await opts.ready().catch(() => false);
@@ -144,7 +184,13 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     const allowed = opts.metricsToken
       ? auth.length === `Bearer ${opts.metricsToken}`.length && safeEqual(auth, `Bearer ${opts.metricsToken}`)
       : isLoopback(req.ip) && (Boolean(opts.trustProxy) || !forwarded(req));
-    if (!allowed) throw new AppError('unauthorized', opts.metricsToken ? 'Invalid metrics token' : 'Set SWITCHBOARD_METRICS_TOKEN to scrape /metrics from another host');
+    if (!allowed)
+      throw new AppError(
+        'unauthorized',
+        opts.metricsToken
+          ? 'Invalid metrics token'
+          : 'Set SWITCHBOARD_METRICS_TOKEN to scrape /metrics from another host',
+      );
     return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
@@ -155,8 +201,16 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     const c = deps.connectors.get(req.params.key);
     if (!c?.logoPath) throw notFound('Logo');
     const body = await fs.readFile(c.logoPath);
-    const type = c.logoPath.endsWith('.svg') ? 'image/svg+xml' : c.logoPath.endsWith('.png') ? 'image/png' : 'application/octet-stream';
-    return reply.type(type).header('cache-control', 'public, max-age=86400').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(body);
+    const type = c.logoPath.endsWith('.svg')
+      ? 'image/svg+xml'
+      : c.logoPath.endsWith('.png')
+        ? 'image/png'
+        : 'application/octet-stream';
+    return reply
+      .type(type)
+      .header('cache-control', 'public, max-age=86400')
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+      .send(body);
   });
 
   app.register(async (platform) => {

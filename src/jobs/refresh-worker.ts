@@ -44,7 +44,9 @@ export function startRefreshWorker(deps: Deps): RefreshWorker {
     const checked = await checkDueAccounts(deps);
     if (Date.now() - lastHousekeeping >= HOUSEKEEPING_MS) {
       lastHousekeeping = Date.now();
-      await housekeeping(deps).catch((err) => deps.log.warn({ err: (err as Error).message }, 'housekeeping failed'));
+      await housekeeping(deps).catch((err) =>
+        deps.log.warn({ err: (err as Error).message }, 'housekeeping failed'),
+      );
     }
     return { refreshed, checked };
   };

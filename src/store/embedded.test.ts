@@ -20,7 +20,20 @@ beforeEach(async () => {
 
 /** postmaster.pid as PostgreSQL writes it: pid, data dir, start time, port, socket dir, listen address, shmem key, status. */
 const writePostmasterPid = (pid: number, port: number, status: string) =>
-  fs.writeFile(path.join(dataDir, 'pg', 'postmaster.pid'), [pid, path.join(dataDir, 'pg'), 1796161146, port, '', '127.0.0.1', '  2146497     65585', status.padEnd(8), ''].join('\n'));
+  fs.writeFile(
+    path.join(dataDir, 'pg', 'postmaster.pid'),
+    [
+      pid,
+      path.join(dataDir, 'pg'),
+      1796161146,
+      port,
+      '',
+      '127.0.0.1',
+      '  2146497     65585',
+      status.padEnd(8),
+      '',
+    ].join('\n'),
+  );
 
 describe('attaching to the embedded PostgreSQL of a running server', () => {
   it('connects to the port the ready postmaster announces, with the data dir password, and leaves stopping to its owner', async () => {
@@ -35,14 +48,20 @@ describe('attaching to the embedded PostgreSQL of a running server', () => {
     await fs.writeFile(path.join(dataDir, 'pg-password'), 'pw\n');
     await writePostmasterPid(process.pid, 40001, 'starting');
     setTimeout(() => void writePostmasterPid(process.pid, 40001, 'ready'), 150);
-    expect((await attachEmbeddedPostgres(dataDir, process.pid, { waitMs: 5000 })).url('x')).toBe('postgres://postgres:pw@127.0.0.1:40001/x');
+    expect((await attachEmbeddedPostgres(dataDir, process.pid, { waitMs: 5000 })).url('x')).toBe(
+      'postgres://postgres:pw@127.0.0.1:40001/x',
+    );
   });
 
   it('says why it cannot attach, as a data-dir-in-use error (exit code 3)', async () => {
     const attach = (owner = process.pid) => attachEmbeddedPostgres(dataDir, owner, { waitMs: 200 });
-    await expect(attach()).rejects.toThrow(/held by Switchboard process \d+, but its database password file .* cannot be read/);
+    await expect(attach()).rejects.toThrow(
+      /held by Switchboard process \d+, but its database password file .* cannot be read/,
+    );
     await fs.writeFile(path.join(dataDir, 'pg-password'), 'pw\n');
-    await expect(attach()).rejects.toThrow(/its database did not become ready; try again when the server is up, or stop it/);
+    await expect(attach()).rejects.toThrow(
+      /its database did not become ready; try again when the server is up, or stop it/,
+    );
     await writePostmasterPid(process.pid, 40001, 'stopping');
     await expect(attach()).rejects.toThrow(/its database is shutting down/);
     const gone = spawnSync(process.execPath, ['-e', '0']).pid;

@@ -111,7 +111,11 @@ async function letPostgresUserIn(dataDir: string, log: Logger) {
     }
     if (path.dirname(dir) === dir) break;
   }
-  if (opened.length) log.warn({ dirs: opened }, 'running as root: let the postgres user traverse (o+x) these directories to reach the data dir');
+  if (opened.length)
+    log.warn(
+      { dirs: opened },
+      'running as root: let the postgres user traverse (o+x) these directories to reach the data dir',
+    );
 }
 
 /** Free space needed to create the database (initdb writes ~40 MB), and to keep running. */
@@ -136,7 +140,10 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   const pgDir = path.join(dataDir, 'pg');
   const secretFile = path.join(dataDir, 'pg-password');
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
-  let password = await fs.readFile(secretFile, 'utf8').then((s) => s.trim()).catch(() => '');
+  let password = await fs
+    .readFile(secretFile, 'utf8')
+    .then((s) => s.trim())
+    .catch(() => '');
   const initialised = await exists(path.join(pgDir, 'PG_VERSION'));
   if (!initialised) {
     password = randomBytes(24).toString('base64url');
@@ -162,7 +169,14 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     persistent: true,
     createPostgresUser: isRoot(),
     initdbFlags: ['--encoding=UTF8', '--no-sync'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+    ],
     onLog: (m: string) => log.trace({ pg: m.trim() }, 'postgres'),
     onError: (m: unknown) => log.debug({ pg: String(m).trim() }, 'postgres'),
   });
@@ -172,7 +186,10 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     try {
       await pg.initialise();
     } catch (err) {
-      if (noSpace(err)) throw new DiskFullError(`the disk holding ${dataDir} ran full while creating the database. Free some space or choose another --data-dir.`);
+      if (noSpace(err))
+        throw new DiskFullError(
+          `the disk holding ${dataDir} ran full while creating the database. Free some space or choose another --data-dir.`,
+        );
       throw err;
     }
   } else {
@@ -181,8 +198,13 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   try {
     await pg.start();
   } catch (err) {
-    if (noSpace(err)) throw new DiskFullError(`the disk holding ${dataDir} is full: PostgreSQL cannot start. Free some space or choose another --data-dir.`);
-    throw new Error(`embedded PostgreSQL did not start in ${pgDir}${err instanceof Error ? `: ${err.message}` : ''}`);
+    if (noSpace(err))
+      throw new DiskFullError(
+        `the disk holding ${dataDir} is full: PostgreSQL cannot start. Free some space or choose another --data-dir.`,
+      );
+    throw new Error(
+      `embedded PostgreSQL did not start in ${pgDir}${err instanceof Error ? `: ${err.message}` : ''}`,
+    );
   }
   const base = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   let stopped = false;
@@ -204,11 +226,18 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
  * dir's owner can connect. The port is loopback-only, as always. A PostgreSQL that is still
  * starting is waited for; one that is stopping (or missing) is reported as the lock holder's.
  */
-export async function attachEmbeddedPostgres(dataDir: string, ownerPid: number, opts: { waitMs?: number } = {}): Promise<EmbeddedDatabase> {
+export async function attachEmbeddedPostgres(
+  dataDir: string,
+  ownerPid: number,
+  opts: { waitMs?: number } = {},
+): Promise<EmbeddedDatabase> {
   const pgDir = path.join(dataDir, 'pg');
   const password = (await fs.readFile(path.join(dataDir, 'pg-password'), 'utf8').catch(() => '')).trim();
   const busy = (why: string) =>
-    new LockedError(`data dir ${dataDir} is held by Switchboard process ${ownerPid}, but ${why}; try again when the server is up, or stop it`, ownerPid);
+    new LockedError(
+      `data dir ${dataDir} is held by Switchboard process ${ownerPid}, but ${why}; try again when the server is up, or stop it`,
+      ownerPid,
+    );
   if (!password) throw busy(`its database password file ${path.join(dataDir, 'pg-password')} cannot be read`);
   const deadline = performance.now() + (opts.waitMs ?? 15_000);
   for (;;) {

@@ -47,7 +47,10 @@ export async function lockDataDir(dataDir: string): Promise<DirLock> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim());
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
-        throw new LockedError(`data dir ${dataDir} is in use by another Switchboard process (pid ${owner})`, owner);
+        throw new LockedError(
+          `data dir ${dataDir} is in use by another Switchboard process (pid ${owner})`,
+          owner,
+        );
       }
       await fs.rm(file, { force: true });
     }

@@ -153,7 +153,10 @@ export function parseBearer(headers: IncomingHttpHeaders, schemes: string[] = ['
   const sp = header.trim().indexOf(' ');
   if (sp < 0) return null;
   const scheme = header.trim().slice(0, sp).toLowerCase();
-  const token = header.trim().slice(sp + 1).trim();
+  const token = header
+    .trim()
+    .slice(sp + 1)
+    .trim();
   return schemes.includes(scheme) && token ? token : null;
 }
 
@@ -235,7 +238,10 @@ export async function startServer(handler: Handler, port = 0): Promise<StartedSe
         if (!res.headersSent) sendJson(res, 500, { error: 'fake_handler_sent_nothing' });
       } catch (err) {
         if (!res.headersSent) {
-          sendJson(res, 500, { error: 'fake_handler_crashed', message: err instanceof Error ? err.message : String(err) });
+          sendJson(res, 500, {
+            error: 'fake_handler_crashed',
+            message: err instanceof Error ? err.message : String(err),
+          });
         } else {
           res.destroy();
         }

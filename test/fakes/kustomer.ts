@@ -113,7 +113,13 @@ function oauthError(res: ServerResponse, error: string, description: string, sta
   sendJson(res, status, { error, error_description: description });
 }
 
-function jsonApiError(res: ServerResponse, status: number, title: string, detail?: string, headers: Record<string, string> = {}): void {
+function jsonApiError(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  detail?: string,
+  headers: Record<string, string> = {},
+): void {
   const err: Record<string, unknown> = { status, title };
   if (detail !== undefined) err['detail'] = detail;
   sendJson(res, status, { errors: [err] }, headers);
@@ -417,7 +423,8 @@ export class FakeKustomer implements FakeServer {
       const f = this.failTokenWith;
       return sendJson(res, f.status, f.body, f.headers ?? {});
     }
-    if (!form) return oauthError(res, 'invalid_request', 'content-type must be application/x-www-form-urlencoded');
+    if (!form)
+      return oauthError(res, 'invalid_request', 'content-type must be application/x-www-form-urlencoded');
 
     // Accept both client_secret_post and client_secret_basic; Basic wins when both are sent.
     const basic = parseBasicAuth(headers);
@@ -440,8 +447,10 @@ export class FakeKustomer implements FakeServer {
     this.codes.delete(code);
     if (!rec) return oauthError(res, 'invalid_grant', 'Invalid authorization code');
     if (rec.clientId !== app.clientId) return oauthError(res, 'invalid_grant', 'Invalid authorization code');
-    if (rec.expiresAt <= this.clock.now()) return oauthError(res, 'invalid_grant', 'Authorization code expired');
-    if (form['redirect_uri'] !== rec.redirectUri) return oauthError(res, 'invalid_grant', 'Invalid redirect_uri');
+    if (rec.expiresAt <= this.clock.now())
+      return oauthError(res, 'invalid_grant', 'Authorization code expired');
+    if (form['redirect_uri'] !== rec.redirectUri)
+      return oauthError(res, 'invalid_grant', 'Invalid redirect_uri');
     const verifier = form['code_verifier'];
     if (rec.codeChallenge !== undefined) {
       if (!verifier || pkceS256(verifier) !== rec.codeChallenge) {
@@ -462,7 +471,8 @@ export class FakeKustomer implements FakeServer {
       return oauthError(res, 'invalid_grant', 'Invalid refresh token');
     }
     const rec = this.refreshTokens.get(token);
-    if (!rec || rec.clientId !== app.clientId) return oauthError(res, 'invalid_grant', 'Invalid refresh token');
+    if (!rec || rec.clientId !== app.clientId)
+      return oauthError(res, 'invalid_grant', 'Invalid refresh token');
     this.refreshTokens.delete(token);
     this.rotatedRefreshTokens.add(token);
     sendJson(res, 200, this.issue(app.clientId, rec.scope), { 'cache-control': 'no-store' });
@@ -525,7 +535,9 @@ export class FakeKustomer implements FakeServer {
       return sendJson(
         res,
         200,
-        { data: { type: 'user', id: 'usr_1', attributes: { name: 'Fake Admin', email: 'admin@example.com' } } },
+        {
+          data: { type: 'user', id: 'usr_1', attributes: { name: 'Fake Admin', email: 'admin@example.com' } },
+        },
         rate,
       );
     }
@@ -569,9 +581,16 @@ export class FakeKustomer implements FakeServer {
   ): void {
     const page = parseIntParam(params.get('page'), 1);
     const pageSize = parseIntParam(params.get('pageSize'), this.defaultPageSize);
-    if (page === null || page < 1) return jsonApiError(res, 400, 'Bad Request', 'page must be a positive integer', headers);
+    if (page === null || page < 1)
+      return jsonApiError(res, 400, 'Bad Request', 'page must be a positive integer', headers);
     if (pageSize === null || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-      return jsonApiError(res, 400, 'Bad Request', `pageSize must be between 1 and ${MAX_PAGE_SIZE}`, headers);
+      return jsonApiError(
+        res,
+        400,
+        'Bad Request',
+        `pageSize must be between 1 and ${MAX_PAGE_SIZE}`,
+        headers,
+      );
     }
     const start = (page - 1) * pageSize;
     const data = items.slice(start, start + pageSize);
@@ -595,7 +614,9 @@ export class FakeKustomer implements FakeServer {
   }
 }
 
-export async function startFakeKustomer(opts: FakeKustomerOptions & { port?: number } = {}): Promise<FakeKustomer> {
+export async function startFakeKustomer(
+  opts: FakeKustomerOptions & { port?: number } = {},
+): Promise<FakeKustomer> {
   const fake = new FakeKustomer(opts);
   const srv = await startServer((ctx) => fake.handle(ctx), opts.port ?? 0);
   fake.attach(srv.url, srv.port, srv.requests, srv.close);

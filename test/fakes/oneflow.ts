@@ -211,7 +211,9 @@ export class FakeOneflow implements FakeServer {
     }
     if (this.rateLimitNext > 0 || !window.take()) {
       if (this.rateLimitNext > 0) this.rateLimitNext--;
-      return sendError(res, oneflowError(429, 'Request was throttled.', 'rate_limited'), { 'retry-after': '60' });
+      return sendError(res, oneflowError(429, 'Request was throttled.', 'rate_limited'), {
+        'retry-after': '60',
+      });
     }
     const email = headers['x-oneflow-user-email'];
     if (typeof email !== 'string' || email === '') {
@@ -224,20 +226,30 @@ export class FakeOneflow implements FakeServer {
       return sendError(res, oneflowError(403, 'The user does not exist or is not active', 'invalid_user'));
     }
     this.apiRequests++;
-    if (method !== 'GET') return sendError(res, oneflowError(405, `Method "${method}" not allowed.`, 'method_not_allowed'));
+    if (method !== 'GET')
+      return sendError(res, oneflowError(405, `Method "${method}" not allowed.`, 'method_not_allowed'));
 
     if (path === '/v1/ping' || path === '/v1/ping/') {
       this.pingRequests++;
       return sendJson(res, 200, {});
     }
     if (path === '/v1/accounts/me') {
-      return sendJson(res, 200, { id: 1, name: 'Fake Company AB', _links: { self: { href: '/v1/accounts/me' } } });
+      return sendJson(res, 200, {
+        id: 1,
+        name: 'Fake Company AB',
+        _links: { self: { href: '/v1/accounts/me' } },
+      });
     }
     if (path === '/v1/contracts') return this.list(res, path, params, this.filterContracts(res, params));
     if (path === '/v1/workspaces') return this.list(res, path, params, this.workspaces);
     if (path === '/v1/templates') return this.list(res, path, params, this.templates);
     if (path === '/v1/users') {
-      const list = [...users.values()].map((u) => ({ id: u.id, name: u.name, email: u.email, state: u.active ? 'active' : 'inactive' }));
+      const list = [...users.values()].map((u) => ({
+        id: u.id,
+        name: u.name,
+        email: u.email,
+        state: u.active ? 'active' : 'inactive',
+      }));
       return this.list(res, path, params, list);
     }
     const one = matchPath('/v1/contracts/:id', path);
@@ -265,7 +277,9 @@ export class FakeOneflow implements FakeServer {
       if (ids.some((s) => !/^\d+$/.test(s))) {
         sendError(
           res,
-          oneflowError(400, 'Invalid parameters.', 'invalid_parameters', { 'filter[workspace_ids]': ['Must be a comma-separated list of integers.'] }),
+          oneflowError(400, 'Invalid parameters.', 'invalid_parameters', {
+            'filter[workspace_ids]': ['Must be a comma-separated list of integers.'],
+          }),
         );
         return null;
       }
@@ -275,13 +289,20 @@ export class FakeOneflow implements FakeServer {
   }
 
   /** `_links` hrefs are relative and keep every other query parameter. */
-  private list(res: ServerResponse, path: string, params: URLSearchParams, items: OneflowItem[] | null): void {
+  private list(
+    res: ServerResponse,
+    path: string,
+    params: URLSearchParams,
+    items: OneflowItem[] | null,
+  ): void {
     if (items === null) return;
     const limit = parseIntParam(params.get('limit'), 100);
     const offset = parseIntParam(params.get('offset'), 0);
     const problems: Record<string, string[]> = {};
-    if (limit === null || limit < 1 || limit > 100) problems['limit'] = ['Must be an integer between 1 and 100.'];
-    if (offset === null || offset < 0) problems['offset'] = ['Must be an integer greater than or equal to 0.'];
+    if (limit === null || limit < 1 || limit > 100)
+      problems['limit'] = ['Must be an integer between 1 and 100.'];
+    if (offset === null || offset < 0)
+      problems['offset'] = ['Must be an integer greater than or equal to 0.'];
     if (limit === null || offset === null || Object.keys(problems).length > 0) {
       return sendError(res, oneflowError(400, 'Invalid parameters.', 'invalid_parameters', problems));
     }
@@ -304,7 +325,9 @@ export class FakeOneflow implements FakeServer {
   }
 }
 
-export async function startFakeOneflow(opts: FakeOneflowOptions & { port?: number } = {}): Promise<FakeOneflow> {
+export async function startFakeOneflow(
+  opts: FakeOneflowOptions & { port?: number } = {},
+): Promise<FakeOneflow> {
   const fake = new FakeOneflow(opts);
   const srv = await startServer((ctx) => fake.handle(ctx), opts.port ?? 0);
   fake.attach(srv.url, srv.port, srv.requests, srv.close);

@@ -115,20 +115,73 @@ const SUPPORTED_VERSIONS = ['58.0', '59.0', '60.0', '61.0', '62.0'];
 // INVALID_FIELD, as the real API does, so typos in the connector show up here.
 const FIELDS: Record<string, string[]> = {
   Account: [
-    'Id', 'IsDeleted', 'Name', 'Type', 'Industry', 'Website', 'Phone', 'Description', 'BillingStreet',
-    'BillingCity', 'BillingState', 'BillingPostalCode', 'BillingCountry', 'AnnualRevenue',
-    'NumberOfEmployees', 'OwnerId', 'ParentId', 'CreatedDate', 'CreatedById', 'LastModifiedDate',
-    'LastModifiedById', 'SystemModstamp',
+    'Id',
+    'IsDeleted',
+    'Name',
+    'Type',
+    'Industry',
+    'Website',
+    'Phone',
+    'Description',
+    'BillingStreet',
+    'BillingCity',
+    'BillingState',
+    'BillingPostalCode',
+    'BillingCountry',
+    'AnnualRevenue',
+    'NumberOfEmployees',
+    'OwnerId',
+    'ParentId',
+    'CreatedDate',
+    'CreatedById',
+    'LastModifiedDate',
+    'LastModifiedById',
+    'SystemModstamp',
   ],
   Contact: [
-    'Id', 'IsDeleted', 'AccountId', 'FirstName', 'LastName', 'Name', 'Salutation', 'Title', 'Email',
-    'Phone', 'MobilePhone', 'Department', 'MailingCity', 'MailingCountry', 'OwnerId', 'CreatedDate',
-    'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp',
+    'Id',
+    'IsDeleted',
+    'AccountId',
+    'FirstName',
+    'LastName',
+    'Name',
+    'Salutation',
+    'Title',
+    'Email',
+    'Phone',
+    'MobilePhone',
+    'Department',
+    'MailingCity',
+    'MailingCountry',
+    'OwnerId',
+    'CreatedDate',
+    'CreatedById',
+    'LastModifiedDate',
+    'LastModifiedById',
+    'SystemModstamp',
   ],
   Opportunity: [
-    'Id', 'IsDeleted', 'AccountId', 'Name', 'Description', 'StageName', 'Amount', 'Probability',
-    'CloseDate', 'Type', 'LeadSource', 'IsClosed', 'IsWon', 'ForecastCategory', 'CurrencyIsoCode',
-    'OwnerId', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp',
+    'Id',
+    'IsDeleted',
+    'AccountId',
+    'Name',
+    'Description',
+    'StageName',
+    'Amount',
+    'Probability',
+    'CloseDate',
+    'Type',
+    'LeadSource',
+    'IsClosed',
+    'IsWon',
+    'ForecastCategory',
+    'CurrencyIsoCode',
+    'OwnerId',
+    'CreatedDate',
+    'CreatedById',
+    'LastModifiedDate',
+    'LastModifiedById',
+    'SystemModstamp',
   ],
 };
 const KEY_PREFIX: Record<string, string> = { Account: '001', Contact: '003', Opportunity: '006' };
@@ -181,7 +234,14 @@ function seed(): Record<string, SfRecord[]> {
       Phone: `+1 555 020${i}`,
     });
   }
-  const stages = ['Prospecting', 'Qualification', 'Proposal/Price Quote', 'Closed Won', 'Closed Lost', 'Negotiation/Review'];
+  const stages = [
+    'Prospecting',
+    'Qualification',
+    'Proposal/Price Quote',
+    'Closed Won',
+    'Closed Lost',
+    'Negotiation/Review',
+  ];
   const opportunities: SfRecord[] = stages.map((stage, i) => ({
     ...base(i + 1),
     Id: sfId('Opportunity', i + 1),
@@ -303,7 +363,11 @@ export function parseSoql(q: string): ParsedQuery {
   }
   const where: Condition[] = [];
   if (wherePart !== undefined) {
-    if (/\bOR\b|\bNOT\b|[()]/i.test(wherePart.replace(/'(?:[^'\\]|\\.)*'/g, "''").replace(/\bIN\s*\(.*?\)/gi, ''))) {
+    if (
+      /\bOR\b|\bNOT\b|[()]/i.test(
+        wherePart.replace(/'(?:[^'\\]|\\.)*'/g, "''").replace(/\bIN\s*\(.*?\)/gi, ''),
+      )
+    ) {
       throw new SoqlError('MALFORMED_QUERY', 'the fake only supports AND-joined conditions');
     }
     for (const part of splitOutsideQuotes(wherePart, /^\s+AND\s+/i)) {
@@ -331,7 +395,10 @@ export function parseSoql(q: string): ParsedQuery {
             field: canonicalField(sobject, orderField),
             desc: (orderDir ?? '').toUpperCase() === 'DESC',
             // SOQL's default is NULLS FIRST for ASC and NULLS LAST for DESC.
-            nullsLast: nulls !== undefined ? nulls.toUpperCase() === 'LAST' : (orderDir ?? '').toUpperCase() === 'DESC',
+            nullsLast:
+              nulls !== undefined
+                ? nulls.toUpperCase() === 'LAST'
+                : (orderDir ?? '').toUpperCase() === 'DESC',
           }
         : undefined,
     limit: limit !== undefined ? Number(limit) : undefined,
@@ -373,7 +440,12 @@ function matches(record: SfRecord, cond: Condition): boolean {
   if (cond.op === 'LIKE') {
     if (typeof actual !== 'string' || typeof value !== 'string') return false;
     const re = new RegExp(
-      '^' + value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.') + '$',
+      '^' +
+        value
+          .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/%/g, '.*')
+          .replace(/_/g, '.') +
+        '$',
       'is',
     );
     return re.test(actual);
@@ -549,11 +621,13 @@ export class FakeSalesforce implements FakeServer {
   async handle(ctx: RequestContext): Promise<void> {
     const { method, path, res } = ctx;
     if (path === '/services/oauth2/authorize') {
-      if (method !== 'GET' && method !== 'POST') return sendJson(res, 405, [{ errorCode: 'METHOD_NOT_ALLOWED', message: 'method not allowed' }]);
+      if (method !== 'GET' && method !== 'POST')
+        return sendJson(res, 405, [{ errorCode: 'METHOD_NOT_ALLOWED', message: 'method not allowed' }]);
       return this.authorize(ctx);
     }
     if (path === '/services/oauth2/token') {
-      if (method !== 'POST') return sendJson(res, 405, [{ errorCode: 'METHOD_NOT_ALLOWED', message: 'method not allowed' }]);
+      if (method !== 'POST')
+        return sendJson(res, 405, [{ errorCode: 'METHOD_NOT_ALLOWED', message: 'method not allowed' }]);
       return this.token(ctx);
     }
     if (path === '/services/oauth2/revoke') return this.revoke(ctx);
@@ -643,17 +717,28 @@ export class FakeSalesforce implements FakeServer {
       return sendJson(res, f.status, f.body, f.headers ?? {});
     }
     // Salesforce cannot see grant_type in a non-form body, hence this error.
-    if (!form) return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: 'grant type not supported' });
+    if (!form)
+      return sendJson(res, 400, {
+        error: 'unsupported_grant_type',
+        error_description: 'grant type not supported',
+      });
 
     const grant = form['grant_type'];
     if (grant !== 'authorization_code' && grant !== 'refresh_token') {
-      return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: 'grant type not supported' });
+      return sendJson(res, 400, {
+        error: 'unsupported_grant_type',
+        error_description: 'grant type not supported',
+      });
     }
     const basic = parseBasicAuth(headers);
     const clientId = basic?.user ?? form['client_id'] ?? '';
     const clientSecret = basic?.pass ?? form['client_secret'];
     const app = this.apps.get(clientId);
-    if (!app) return sendJson(res, 400, { error: 'invalid_client_id', error_description: 'client identifier invalid' });
+    if (!app)
+      return sendJson(res, 400, {
+        error: 'invalid_client_id',
+        error_description: 'client identifier invalid',
+      });
     if (clientSecret !== app.clientSecret) {
       return sendJson(res, 400, { error: 'invalid_client', error_description: 'invalid client credentials' });
     }
@@ -672,7 +757,10 @@ export class FakeSalesforce implements FakeServer {
       return sendJson(res, 400, { error: 'invalid_grant', error_description: 'expired authorization code' });
     }
     if (form['redirect_uri'] !== rec.redirectUri) {
-      return sendJson(res, 400, { error: 'redirect_uri_mismatch', error_description: 'redirect_uri must match configuration' });
+      return sendJson(res, 400, {
+        error: 'redirect_uri_mismatch',
+        error_description: 'redirect_uri must match configuration',
+      });
     }
     const verifier = form['code_verifier'];
     if (rec.codeChallenge !== undefined) {
@@ -709,7 +797,12 @@ export class FakeSalesforce implements FakeServer {
    * @param existingRefresh the refresh token a non-rotating refresh used, so
    *        revoking it also kills the access tokens it produced
    */
-  private issue(app: SalesforceApp, scope: string, newRefresh: boolean, existingRefresh?: string): SalesforceTokenResponse {
+  private issue(
+    app: SalesforceApp,
+    scope: string,
+    newRefresh: boolean,
+    existingRefresh?: string,
+  ): SalesforceTokenResponse {
     const access = `${SF_ORG_ID.slice(0, 15)}!${randomToken('AQ', 48)}`;
     const issuedAt = String(this.clock.now());
     const id = `${this.url}/id/${SF_ORG_ID}/${SF_USER_ID}`;
@@ -717,7 +810,9 @@ export class FakeSalesforce implements FakeServer {
       access_token: access,
       // Salesforce signs id + issued_at with the consumer secret so clients can
       // check the response was not tampered with.
-      signature: createHmac('sha256', app.clientSecret).update(id + issuedAt).digest('base64'),
+      signature: createHmac('sha256', app.clientSecret)
+        .update(id + issuedAt)
+        .digest('base64'),
       scope,
       instance_url: this.instanceUrl || this.url,
       id,
@@ -732,7 +827,12 @@ export class FakeSalesforce implements FakeServer {
       out.refresh_token = refresh;
       refreshFamily = refresh;
     }
-    this.accessTokens.set(access, { clientId: app.clientId, scope, refreshToken: refreshFamily, expired: false });
+    this.accessTokens.set(access, {
+      clientId: app.clientId,
+      scope,
+      refreshToken: refreshFamily,
+      expired: false,
+    });
     return out;
   }
 
@@ -749,7 +849,10 @@ export class FakeSalesforce implements FakeServer {
     let token: string | undefined;
     if (method === 'POST') {
       if (!isFormEncoded(headers)) {
-        return sendJson(res, 400, { error: 'unsupported_token_type', error_description: 'this token type is not supported' });
+        return sendJson(res, 400, {
+          error: 'unsupported_token_type',
+          error_description: 'this token type is not supported',
+        });
       }
       token = parseForm(ctx.body)['token'];
     } else if (method === 'GET') {
@@ -826,7 +929,9 @@ export class FakeSalesforce implements FakeServer {
     }
     if (this.requestLimitNext > 0) {
       this.requestLimitNext--;
-      return sendJson(res, 403, [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
+      return sendJson(res, 403, [
+        { message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
+      ]);
     }
     this.apiRequests++;
     const limitHeader = { 'sforce-limit-info': `api-usage=${this.apiRequests}/${this.apiLimit}` };
@@ -834,7 +939,8 @@ export class FakeSalesforce implements FakeServer {
     const fail = (status: number, errorCode: string, message: string): void =>
       sendJson(res, status, [{ message, errorCode }], limitHeader);
 
-    if (method !== 'GET') return fail(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET`);
+    if (method !== 'GET')
+      return fail(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET`);
     const prefix = `/services/data/v${version}`;
 
     if (rest === '' || rest === '/') {
@@ -846,7 +952,9 @@ export class FakeSalesforce implements FakeServer {
       });
     }
     if (rest === '/limits' || rest === '/limits/') {
-      return ok({ DailyApiRequests: { Max: this.apiLimit, Remaining: Math.max(0, this.apiLimit - this.apiRequests) } });
+      return ok({
+        DailyApiRequests: { Max: this.apiLimit, Remaining: Math.max(0, this.apiLimit - this.apiRequests) },
+      });
     }
     if (rest === '/query' || rest === '/query/' || rest === '/queryAll' || rest === '/queryAll/') {
       const q = params.get('q');
@@ -864,7 +972,12 @@ export class FakeSalesforce implements FakeServer {
       return ok({
         encoding: 'UTF-8',
         maxBatchSize: 200,
-        sobjects: Object.keys(FIELDS).map((name) => ({ name, label: name, keyPrefix: KEY_PREFIX[name], queryable: true })),
+        sobjects: Object.keys(FIELDS).map((name) => ({
+          name,
+          label: name,
+          keyPrefix: KEY_PREFIX[name],
+          queryable: true,
+        })),
       });
     }
     const one = matchPath('/sobjects/:type/:id', rest);
@@ -873,8 +986,15 @@ export class FakeSalesforce implements FakeServer {
       if (!type) return fail(404, 'NOT_FOUND', 'The requested resource does not exist');
       const id = one['id'] ?? '';
       // 15-character ids are the case-sensitive prefix of the 18-character form.
-      const rec = (this.records[type] ?? []).find((r) => r.Id === id || (id.length === 15 && r.Id.startsWith(id)));
-      if (!rec) return fail(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${id}`);
+      const rec = (this.records[type] ?? []).find(
+        (r) => r.Id === id || (id.length === 15 && r.Id.startsWith(id)),
+      );
+      if (!rec)
+        return fail(
+          404,
+          'NOT_FOUND',
+          `Provided external ID field does not exist or is not accessible: ${id}`,
+        );
       return ok(this.shape(type, rec, FIELDS[type] ?? [], prefix));
     }
     fail(404, 'NOT_FOUND', 'The requested resource does not exist');
@@ -939,7 +1059,9 @@ export class FakeSalesforce implements FakeServer {
   }
 }
 
-export async function startFakeSalesforce(opts: FakeSalesforceOptions & { port?: number } = {}): Promise<FakeSalesforce> {
+export async function startFakeSalesforce(
+  opts: FakeSalesforceOptions & { port?: number } = {},
+): Promise<FakeSalesforce> {
   const fake = new FakeSalesforce(opts);
   const srv = await startServer((ctx) => fake.handle(ctx), opts.port ?? 0);
   fake.attach(srv.url, srv.port, srv.requests, srv.close);

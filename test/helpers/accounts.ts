@@ -4,8 +4,16 @@ import type { Fakes } from './linking.js';
 import { KUSTOMER_CLIENT, SALESFORCE_CLIENT } from './linking.js';
 
 /** A Kustomer account holding real tokens issued by the fake (as if linked through the Hub). */
-export async function kustomerAccount(server: TestServer, fakes: Fakes, profileId: string, opts: { owner?: string; expiresAt?: Date } = {}): Promise<AccountRow> {
-  const tokens = fakes.kustomer.issueTokens(KUSTOMER_CLIENT.clientId, 'org.permission.customer offline_access');
+export async function kustomerAccount(
+  server: TestServer,
+  fakes: Fakes,
+  profileId: string,
+  opts: { owner?: string; expiresAt?: Date } = {},
+): Promise<AccountRow> {
+  const tokens = fakes.kustomer.issueTokens(
+    KUSTOMER_CLIENT.clientId,
+    'org.permission.customer offline_access',
+  );
   const expiresAt = opts.expiresAt ?? new Date(server.app.deps.clock().getTime() + tokens.expires_in * 1000);
   return insertAccount(server.app.deps, server.app.deps.db, {
     projectId: server.app.boot.project.projectId,
@@ -15,12 +23,22 @@ export async function kustomerAccount(server: TestServer, fakes: Fakes, profileI
     originOwnerName: 'Kustomer Owner',
     setupInformation: { client_id: KUSTOMER_CLIENT.clientId, org_name: 'acme' },
     secrets: { client_secret: KUSTOMER_CLIENT.clientSecret },
-    credentials: { access_token: tokens.access_token, refresh_token: tokens.refresh_token, token_type: 'bearer', expires_at: expiresAt.toISOString() },
+    credentials: {
+      access_token: tokens.access_token,
+      refresh_token: tokens.refresh_token,
+      token_type: 'bearer',
+      expires_at: expiresAt.toISOString(),
+    },
     tokenExpiresAt: expiresAt,
   });
 }
 
-export async function salesforceAccount(server: TestServer, fakes: Fakes, profileId: string, owner = 'sf-owner'): Promise<AccountRow> {
+export async function salesforceAccount(
+  server: TestServer,
+  fakes: Fakes,
+  profileId: string,
+  owner = 'sf-owner',
+): Promise<AccountRow> {
   const t = fakes.salesforce.issueTokens(SALESFORCE_CLIENT.clientId, 'api refresh_token');
   return insertAccount(server.app.deps, server.app.deps.db, {
     projectId: server.app.boot.project.projectId,
@@ -29,7 +47,13 @@ export async function salesforceAccount(server: TestServer, fakes: Fakes, profil
     originOwnerId: owner,
     originOwnerName: 'SF Owner',
     environment: 'production',
-    credentials: { access_token: t.access_token, refresh_token: t.refresh_token, token_type: 'Bearer', instance_url: t.instance_url, expires_at: null },
+    credentials: {
+      access_token: t.access_token,
+      refresh_token: t.refresh_token,
+      token_type: 'Bearer',
+      instance_url: t.instance_url,
+      expires_at: null,
+    },
     tokenExpiresAt: null,
   });
 }

@@ -7,10 +7,16 @@ import { fetch as undiciFetch, type Dispatcher } from 'undici';
  */
 export function cookieJar(dispatcher?: Dispatcher) {
   const jar = new Map<string, Map<string, string>>();
-  return async (url: string, init: { redirect?: 'manual'; method?: string; headers?: Record<string, string> } = {}) => {
+  return async (
+    url: string,
+    init: { redirect?: 'manual'; method?: string; headers?: Record<string, string> } = {},
+  ) => {
     const host = new URL(url).host;
     const cookies = jar.get(host);
-    const headers = { ...init.headers, ...(cookies?.size ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}) };
+    const headers = {
+      ...init.headers,
+      ...(cookies?.size ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
+    };
     const res = await undiciFetch(url, { ...init, headers, ...(dispatcher ? { dispatcher } : {}) });
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(';');

@@ -24,9 +24,33 @@ export interface AxeViolation {
 export async function axe(page: Page, name: string): Promise<AxeViolation[]> {
   await page.evaluate(`${AXE_SOURCE}\n;0`);
   const violations = await page.evaluate(async () => {
-    const w = window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> } };
-    const r = await w.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.map(String).join(' ')) }));
+    const w = window as unknown as {
+      axe: {
+        run(
+          ctx: Document,
+          opts: unknown,
+        ): Promise<{
+          violations: Array<{
+            id: string;
+            impact: string | null;
+            help: string;
+            nodes: Array<{ target: unknown[] }>;
+          }>;
+        }>;
+      };
+    };
+    const r = await w.axe.run(document, {
+      runOnly: {
+        type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
+      },
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => n.target.map(String).join(' ')),
+    }));
   });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   fs.writeFileSync(path.join(ARTIFACTS, `axe-${name}.json`), JSON.stringify(violations, null, 2));
@@ -36,13 +60,25 @@ export async function axe(page: Page, name: string): Promise<AxeViolation[]> {
 /** Asserts axe finds no serious or critical violation (the report names every finding). */
 export async function expectAccessible(page: Page, name: string) {
   const violations = await axe(page, name);
-  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), `axe on ${name}`).toEqual([]);
+  expect(
+    violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+    `axe on ${name}`,
+  ).toEqual([]);
   return violations;
 }
 
 /** A fresh browser context signed in through the dashboard's form; clipboard allowed for copy buttons. */
-export async function openDashboard(browser: Browser, server: TestServer, p = '/dashboard', opts: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'], ...opts });
+export async function openDashboard(
+  browser: Browser,
+  server: TestServer,
+  p = '/dashboard',
+  opts: BrowserContextOptions = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+    ...opts,
+  });
   const page = await context.newPage();
   await page.goto(server.url + p);
   await page.getByTestId('api-key').fill(server.apiKey);
@@ -57,11 +93,18 @@ export const clipboard = (page: Page) => page.evaluate(() => navigator.clipboard
 export const focused = (page: Page) =>
   page.evaluate(() => {
     const el = document.activeElement;
-    return el?.getAttribute('data-testid') ?? el?.getAttribute('name') ?? el?.getAttribute('aria-label') ?? (el?.textContent?.trim() || el?.tagName) ?? null;
+    return (
+      el?.getAttribute('data-testid') ??
+      el?.getAttribute('name') ??
+      el?.getAttribute('aria-label') ??
+      (el?.textContent?.trim() || el?.tagName) ??
+      null
+    );
   });
 
 /** The page does not scroll sideways (everything fits a phone-width screen). */
-export const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+export const fitsWidth = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 export async function pageTitle(page: Page) {
   return (await page.locator('#main h1').first().textContent())?.trim();

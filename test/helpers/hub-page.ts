@@ -11,12 +11,33 @@ const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8
  * Every axe-core finding (WCAG 2.x A/AA and best practices, any impact) on a Hub screen, top-level
  * or inside connect.js's iframe. The report is saved as test-results/axe-<name>.json.
  */
-export async function axeFindings(target: Page | Frame, name: string): Promise<Array<{ id: string; impact: string | null; nodes: string[] }>> {
+export async function axeFindings(
+  target: Page | Frame,
+  name: string,
+): Promise<Array<{ id: string; impact: string | null; nodes: string[] }>> {
   await target.evaluate(`${AXE_SOURCE}\n;0`);
   const found = await target.evaluate(async () => {
-    const w = window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } };
-    const r = await w.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.map(String).join(' ')) }));
+    const w = window as unknown as {
+      axe: {
+        run(
+          ctx: Document,
+          opts: unknown,
+        ): Promise<{
+          violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }>;
+        }>;
+      };
+    };
+    const r = await w.axe.run(document, {
+      runOnly: {
+        type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
+      },
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => n.target.map(String).join(' ')),
+    }));
   });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   fs.writeFileSync(path.join(ARTIFACTS, `axe-${name}.json`), JSON.stringify(found, null, 2));
@@ -27,9 +48,13 @@ export async function axeFindings(target: Page | Frame, name: string): Promise<A
 export const visibleText = (target: Page | Frame) => target.locator('#app').innerText();
 
 /** Words that are for developers, not for the people who open a link. */
-export const INTERNAL = /bad_request|token_error|provider_error|access_denied|invalid_client|Too big|expected string|statusCode|rejected the credentials|credentials\./;
+export const INTERNAL =
+  /bad_request|token_error|provider_error|access_denied|invalid_client|Too big|expected string|statusCode|rejected the credentials|credentials\./;
 
-export const focusedTestId = (target: Page | Frame) => target.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null);
+export const focusedTestId = (target: Page | Frame) =>
+  target.evaluate(
+    () => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null,
+  );
 
 /**
  * Playwright does not see the requests a server redirect leads to, so the steps of the OAuth
@@ -40,11 +65,14 @@ export async function stepThrough(context: BrowserContext, match: (u: URL) => bo
     const answer = await r.fetch({ maxRedirects: 0 });
     const to = answer.headers()['location'];
     if (answer.status() >= 300 && answer.status() < 400 && to) {
-      await r.fulfill({ contentType: 'text/html', body: `<!doctype html><script>location.replace(${JSON.stringify(to)})</script>` });
+      await r.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><script>location.replace(${JSON.stringify(to)})</script>`,
+      });
     } else await r.fulfill({ response: answer });
   });
 }
 
-
 /** The popup's first step, `GET /connect/oauth2/{integration_id}` (not the provider's callback). */
-export const popupStart = (u: URL) => u.pathname.startsWith('/connect/oauth2/') && !u.pathname.endsWith('/callback');
+export const popupStart = (u: URL) =>
+  u.pathname.startsWith('/connect/oauth2/') && !u.pathname.endsWith('/callback');

@@ -33,7 +33,8 @@ export interface Internet {
   close(): Promise<void>;
 }
 
-const routeFor = (routes: Route[], host: string) => routes.find((r) => r.hosts.some((p) => hostMatches(host, p)));
+const routeFor = (routes: Route[], host: string) =>
+  routes.find((r) => r.hosts.some((p) => hostMatches(host, p)));
 
 async function certificate(names: string[]) {
   const ca = await selfsigned.generate([{ name: 'commonName', value: 'Switchboard test authority' }], {
@@ -67,15 +68,23 @@ export async function startInternet(routes: Route[]): Promise<Internet> {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
     const route = routeFor(routes, host);
     const path = (req.url ?? '/').split('?')[0]!;
-    if (!route || (route.paths && !route.paths.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`)))) {
+    if (
+      !route ||
+      (route.paths && !route.paths.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`)))
+    ) {
       refused.push(`${req.method} https://${host}${path}`);
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not_found', host, path }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'not_found', host, path }));
       return;
     }
-    const upstream = httpRequest({ host: '127.0.0.1', port: route.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port: route.port, method: req.method, path: req.url, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
@@ -93,13 +102,18 @@ export async function startInternet(routes: Route[]): Promise<Internet> {
       if (host === '127.0.0.1' || host === 'localhost' || host === '::1') return direct(opts, callback);
       if (opts.protocol !== 'https:' || !routeFor(routes, host)) {
         refused.push(`connect ${opts.protocol}//${host}`);
-        return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }), null);
+        return callback(
+          Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }),
+          null,
+        );
       }
       return mapped({ ...opts, hostname: '127.0.0.1', port: String(port), servername: host }, callback);
     },
   });
 
-  const spki = createHash('sha256').update(new X509Certificate(tls.cert).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+  const spki = createHash('sha256')
+    .update(new X509Certificate(tls.cert).publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64');
   const rules = names.map((n) => `MAP ${n} 127.0.0.1:${port}`).join(', ');
   return {
     port,

@@ -1,6 +1,13 @@
 import { popupBrowser } from './cookie-jar.js';
 import { api, type TestServer } from './server.js';
-import { createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN, type createProfiles } from './linking.js';
+import {
+  createSession,
+  hub,
+  KUSTOMER_CLIENT,
+  ONEFLOW_EMAIL,
+  ONEFLOW_TOKEN,
+  type createProfiles,
+} from './linking.js';
 
 type Profiles = Awaited<ReturnType<typeof createProfiles>>;
 
@@ -11,7 +18,8 @@ export async function followToCallback(url: string): Promise<URL> {
     const res = await popupBrowser(current, { redirect: 'manual' });
     const loc = res.headers.get('location');
     await res.text();
-    if (res.status < 300 || res.status >= 400 || !loc) throw new Error(`popup stopped at ${current} with ${res.status}`);
+    if (res.status < 300 || res.status >= 400 || !loc)
+      throw new Error(`popup stopped at ${current} with ${res.status}`);
     const next = new URL(loc, current);
     if (next.pathname.endsWith('/embedded/accounts/callback')) return next;
     current = next.toString();
@@ -27,40 +35,80 @@ async function popup(url: string): Promise<string> {
   return id;
 }
 
-async function linkOAuth(server: TestServer, integrationId: string, owner: string, fields: Record<string, string> = {}) {
+async function linkOAuth(
+  server: TestServer,
+  integrationId: string,
+  owner: string,
+  fields: Record<string, string> = {},
+) {
   const s = await createSession(server, { origin_owner_id: owner });
   const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
-  const q = new URLSearchParams({ redirect_uri: 'https://app.example.com/embedded/accounts/callback', token: s.token, connection_attempt_id: attempt.json.id, ...fields });
+  const q = new URLSearchParams({
+    redirect_uri: 'https://app.example.com/embedded/accounts/callback',
+    token: s.token,
+    connection_attempt_id: attempt.json.id,
+    ...fields,
+  });
   return popup(`${server.url}/connect/oauth2/${integrationId}?${q}`);
 }
 
 /** Links accounts the way end users do: Oneflow with its API token, Kustomer and Salesforce through OAuth. */
-export async function linkOneflow(server: TestServer, profiles: Profiles, owner = 'of-owner', integrationId = profiles.oneflow): Promise<string> {
+export async function linkOneflow(
+  server: TestServer,
+  profiles: Profiles,
+  owner = 'of-owner',
+  integrationId = profiles.oneflow,
+): Promise<string> {
   const s = await createSession(server, { origin_owner_id: owner });
-  const res = await hub(server, s.token)('POST', '/hub/accounts', { integration_id: integrationId, credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL } });
+  const res = await hub(server, s.token)('POST', '/hub/accounts', {
+    integration_id: integrationId,
+    credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL },
+  });
   if (res.status !== 201) throw new Error(`oneflow link: ${res.status} ${JSON.stringify(res.json)}`);
   return res.json.id as string;
 }
 
-export function linkKustomer(server: TestServer, profiles: Profiles, owner = 'kus-owner', integrationId = profiles.kustomer): Promise<string> {
-  return linkOAuth(server, integrationId, owner, { client_id: KUSTOMER_CLIENT.clientId, client_secret: KUSTOMER_CLIENT.clientSecret, org_name: 'acme' });
+export function linkKustomer(
+  server: TestServer,
+  profiles: Profiles,
+  owner = 'kus-owner',
+  integrationId = profiles.kustomer,
+): Promise<string> {
+  return linkOAuth(server, integrationId, owner, {
+    client_id: KUSTOMER_CLIENT.clientId,
+    client_secret: KUSTOMER_CLIENT.clientSecret,
+    org_name: 'acme',
+  });
 }
 
-export function linkSalesforce(server: TestServer, profiles: Profiles, owner = 'sf-owner', integrationId = profiles.salesforce): Promise<string> {
+export function linkSalesforce(
+  server: TestServer,
+  profiles: Profiles,
+  owner = 'sf-owner',
+  integrationId = profiles.salesforce,
+): Promise<string> {
   return linkOAuth(server, integrationId, owner);
 }
 
 /** Suspends or restores an account by hand (as an operator would). */
-export async function setStatus(server: TestServer, accountId: string, status: 'active' | 'inactive' | 'error', reason?: string) {
+export async function setStatus(
+  server: TestServer,
+  accountId: string,
+  status: 'active' | 'inactive' | 'error',
+  reason?: string,
+) {
   await server.app.deps.db.query('UPDATE accounts SET status = $2, status_reasons = $3 WHERE id = $1', [
     accountId,
     status,
-    JSON.stringify(reason ? [{ code: 'test', description: reason, timestamp: new Date().toISOString() }] : []),
+    JSON.stringify(
+      reason ? [{ code: 'test', description: reason, timestamp: new Date().toISOString() }] : [],
+    ),
   ]);
 }
 
 /** The platform API, with `x-account-id`. */
 export function onAccount(server: TestServer, accountId: string) {
   const call = api(server);
-  return (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => call(method, path, body, { 'x-account-id': accountId, ...headers });
+  return (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    call(method, path, body, { 'x-account-id': accountId, ...headers });
 }

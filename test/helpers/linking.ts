@@ -16,7 +16,11 @@ export interface Fakes {
 }
 
 export async function startFakes(): Promise<Fakes> {
-  const [kustomer, salesforce, oneflow] = await Promise.all([startFakeKustomer(), startFakeSalesforce(), startFakeOneflow()]);
+  const [kustomer, salesforce, oneflow] = await Promise.all([
+    startFakeKustomer(),
+    startFakeSalesforce(),
+    startFakeOneflow(),
+  ]);
   oneflow.addToken(ONEFLOW_TOKEN, [ONEFLOW_EMAIL]);
   return {
     kustomer,
@@ -29,11 +33,21 @@ export async function startFakes(): Promise<Fakes> {
 }
 
 /** Connector profiles pointing at the fakes; registers the server's callback URLs with the fake OAuth apps. */
-export async function createProfiles(server: TestServer, fakes: Fakes, opts: { salesforcePkce?: boolean } = {}) {
+export async function createProfiles(
+  server: TestServer,
+  fakes: Fakes,
+  opts: { salesforcePkce?: boolean } = {},
+) {
   const call = api(server);
   const publicUrl = server.app.deps.settings.publicUrl();
-  fakes.kustomer.registerApp({ ...KUSTOMER_CLIENT, redirectUris: [`${publicUrl}/connect/oauth2/kustomer/callback`] });
-  fakes.salesforce.registerApp({ ...SALESFORCE_CLIENT, redirectUris: [`${publicUrl}/connect/oauth2/salesforce/callback`] });
+  fakes.kustomer.registerApp({
+    ...KUSTOMER_CLIENT,
+    redirectUris: [`${publicUrl}/connect/oauth2/kustomer/callback`],
+  });
+  fakes.salesforce.registerApp({
+    ...SALESFORCE_CLIENT,
+    redirectUris: [`${publicUrl}/connect/oauth2/salesforce/callback`],
+  });
   const k = fakes.kustomer.url;
   const s = fakes.salesforce.url;
   const kustomer = await call('POST', '/connector_profiles', {
@@ -44,15 +58,35 @@ export async function createProfiles(server: TestServer, fakes: Fakes, opts: { s
     provider: 'salesforce',
     setup: { client_id: SALESFORCE_CLIENT.clientId, client_secret: SALESFORCE_CLIENT.clientSecret },
     pkce: opts.salesforcePkce ?? true,
-    overrides: { authorization_url: `${s}/services/oauth2/authorize`, token_url: `${s}/services/oauth2/token`, revoke_url: `${s}/services/oauth2/revoke` },
+    overrides: {
+      authorization_url: `${s}/services/oauth2/authorize`,
+      token_url: `${s}/services/oauth2/token`,
+      revoke_url: `${s}/services/oauth2/revoke`,
+    },
   });
-  const oneflow = await call('POST', '/connector_profiles', { provider: 'oneflow', overrides: { base_url: `${fakes.oneflow.url}/v1` } });
-  for (const r of [kustomer, salesforce, oneflow]) if (r.status !== 201) throw new Error(`profile: ${r.status} ${r.text}`);
-  return { kustomer: kustomer.json.id as string, salesforce: salesforce.json.id as string, oneflow: oneflow.json.id as string };
+  const oneflow = await call('POST', '/connector_profiles', {
+    provider: 'oneflow',
+    overrides: { base_url: `${fakes.oneflow.url}/v1` },
+  });
+  for (const r of [kustomer, salesforce, oneflow])
+    if (r.status !== 201) throw new Error(`profile: ${r.status} ${r.text}`);
+  return {
+    kustomer: kustomer.json.id as string,
+    salesforce: salesforce.json.id as string,
+    oneflow: oneflow.json.id as string,
+  };
 }
 
-export async function createSession(server: TestServer, body: Record<string, unknown> = {}, key = server.apiKey) {
-  const res = await api(server, key)('POST', '/connect_sessions', { origin_owner_id: 'cust-1', origin_owner_name: 'Customer One', ...body });
+export async function createSession(
+  server: TestServer,
+  body: Record<string, unknown> = {},
+  key = server.apiKey,
+) {
+  const res = await api(server, key)('POST', '/connect_sessions', {
+    origin_owner_id: 'cust-1',
+    origin_owner_name: 'Customer One',
+    ...body,
+  });
   if (res.status !== 201) throw new Error(`session: ${res.status} ${res.text}`);
   return res.json as { id: number; token: string; auth_link_url: string };
 }
@@ -62,7 +96,11 @@ export function hub(server: TestServer, token: string) {
   return async (method: string, path: string, body?: unknown) => {
     const res = await fetch(server.url + path, {
       method,
-      headers: { 'content-type': 'application/json', 'x-hub-session-token': token, 'x-hub-version': '1.11.4' },
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-session-token': token,
+        'x-hub-version': '1.11.4',
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();

@@ -16,10 +16,18 @@ export interface TestServer {
 /** A real server on 127.0.0.1 with its own fresh database, private network allowed (fakes live on loopback). */
 export async function startTestServer(
   env: Record<string, string> = {},
-  opts: { clock?: () => Date; workers?: boolean; databaseUrl?: string; log?: import('pino').Logger; http?: import('undici').Dispatcher } = {},
+  opts: {
+    clock?: () => Date;
+    workers?: boolean;
+    databaseUrl?: string;
+    log?: import('pino').Logger;
+    http?: import('undici').Dispatcher;
+  } = {},
 ): Promise<TestServer> {
   // A second server on an existing database (multi-process tests) does not own or drop it.
-  const database = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => undefined } : await freshDatabase();
+  const database = opts.databaseUrl
+    ? { url: opts.databaseUrl, drop: async () => undefined }
+    : await freshDatabase();
   const apiKey = generateApiKey();
   const config = loadConfig(['--port', '0', '--host', '127.0.0.1'], {
     DATABASE_URL: database.url,

@@ -11,7 +11,10 @@ export interface ShippedWorld {
   fakes: Fakes;
   internet: Internet;
   /** A browser's fetch: provider names reach the fakes, loopback reaches our server. */
-  browserFetch: (url: string, init?: { redirect?: 'manual' }) => Promise<{ status: number; headers: Headers; text(): Promise<string> }>;
+  browserFetch: (
+    url: string,
+    init?: { redirect?: 'manual' },
+  ) => Promise<{ status: number; headers: Headers; text(): Promise<string> }>;
   close(): Promise<void>;
 }
 
@@ -23,8 +26,16 @@ export interface ShippedWorld {
 export async function startShippedWorld(): Promise<ShippedWorld> {
   const fakes = await startFakes();
   const internet = await startInternet([
-    { hosts: ['login.salesforce.com', 'test.salesforce.com'], port: fakes.salesforce.port, paths: ['/services/oauth2', '/id'] },
-    { hosts: [`${ORG}.my.salesforce.com`, `${ORG}2.my.salesforce.com`], port: fakes.salesforce.port, paths: ['/services/data', '/services/oauth2/userinfo'] },
+    {
+      hosts: ['login.salesforce.com', 'test.salesforce.com'],
+      port: fakes.salesforce.port,
+      paths: ['/services/oauth2', '/id'],
+    },
+    {
+      hosts: [`${ORG}.my.salesforce.com`, `${ORG}2.my.salesforce.com`],
+      port: fakes.salesforce.port,
+      paths: ['/services/data', '/services/oauth2/userinfo'],
+    },
     { hosts: ['api.apps.kustomerapp.com'], port: fakes.kustomer.port, paths: ['/oauth'] },
     { hosts: [`${ORG}.api.kustomerapp.com`], port: fakes.kustomer.port, paths: ['/v1'] },
     { hosts: ['api.oneflow.com'], port: fakes.oneflow.port, paths: ['/v1'] },
@@ -50,9 +61,18 @@ export async function startShippedWorld(): Promise<ShippedWorld> {
  * call through the world's pool. The fake OAuth apps know its exact redirect URIs.
  */
 export async function startShippedServer(world: ShippedWorld): Promise<TestServer> {
-  const server = await startTestServer({ SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0' }, { http: world.internet.http });
+  const server = await startTestServer(
+    { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0' },
+    { http: world.internet.http },
+  );
   const publicUrl = server.app.deps.settings.publicUrl();
-  world.fakes.kustomer.registerApp({ ...KUSTOMER_CLIENT, redirectUris: [`${publicUrl}/connect/oauth2/kustomer/callback`] });
-  world.fakes.salesforce.registerApp({ ...SALESFORCE_CLIENT, redirectUris: [`${publicUrl}/connect/oauth2/salesforce/callback`] });
+  world.fakes.kustomer.registerApp({
+    ...KUSTOMER_CLIENT,
+    redirectUris: [`${publicUrl}/connect/oauth2/kustomer/callback`],
+  });
+  world.fakes.salesforce.registerApp({
+    ...SALESFORCE_CLIENT,
+    redirectUris: [`${publicUrl}/connect/oauth2/salesforce/callback`],
+  });
   return server;
 }

@@ -24,11 +24,17 @@ export interface ScriptedUpstream {
   close(): Promise<void>;
 }
 
-export const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => (_req, res) => {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
-  res.end(text);
-};
+export const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Reply =>
+  (_req, res) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(text)),
+      ...headers,
+    });
+    res.end(text);
+  };
 
 /**
  * A provider stand-in for behaviour the fakes do not script (5xx, redirects, binary bodies,
@@ -36,7 +42,14 @@ export const json = (status: number, body: unknown, headers: Record<string, stri
  */
 export async function startUpstream(fallback: Reply = json(200, { ok: true })): Promise<ScriptedUpstream> {
   const requests: UpstreamRequest[] = [];
-  const up: ScriptedUpstream = { url: '', host: '', requests, script: [], fallback, close: async () => undefined };
+  const up: ScriptedUpstream = {
+    url: '',
+    host: '',
+    requests,
+    script: [],
+    fallback,
+    close: async () => undefined,
+  };
   const server = createServer((req, res) => {
     const hash = createHash('sha256');
     const small: Buffer[] = [];

@@ -14,16 +14,33 @@ export interface PlatformOperation {
 }
 
 /** The categories of the platform API's operations (docs/api.md lists them with their actions). */
-export const PLATFORM_LOG_CATEGORIES = ['connect_sessions', 'accounts', 'connectors', 'connector_profiles', 'webhooks', 'actions', 'request_logs'] as const;
+export const PLATFORM_LOG_CATEGORIES = [
+  'connect_sessions',
+  'accounts',
+  'connectors',
+  'connector_profiles',
+  'webhooks',
+  'actions',
+  'request_logs',
+] as const;
 type Category = (typeof PLATFORM_LOG_CATEGORIES)[number];
 
 type Named = Omit<PlatformOperation, 'accountParam'>;
-const named = (category: Category, action: string, resource: string, subResource: string | null = null): Named => ({ category, action, resource, subResource });
+const named = (
+  category: Category,
+  action: string,
+  resource: string,
+  subResource: string | null = null,
+): Named => ({ category, action, resource, subResource });
 
 /** Keyed by method and route template, as the server registers them. */
 const OPERATIONS: Record<string, Named> = {
   'POST /connect_sessions': named('connect_sessions', 'create_connect_session', 'connect_sessions'),
-  'POST /connect_sessions/authenticate': named('connect_sessions', 'authenticate_connect_session', 'connect_sessions'),
+  'POST /connect_sessions/authenticate': named(
+    'connect_sessions',
+    'authenticate_connect_session',
+    'connect_sessions',
+  ),
 
   'GET /accounts': named('accounts', 'list_linked_accounts', 'accounts'),
   'GET /accounts/:id': named('accounts', 'get_account', 'accounts'),
@@ -39,8 +56,16 @@ const OPERATIONS: Record<string, Named> = {
   'POST /connector_profiles': named('connector_profiles', 'create_connector_profile', 'connector_profiles'),
   'GET /connector_profiles': named('connector_profiles', 'list_connector_profiles', 'connector_profiles'),
   'GET /connector_profiles/:id': named('connector_profiles', 'get_connector_profile', 'connector_profiles'),
-  'PATCH /connector_profiles/:id': named('connector_profiles', 'update_connector_profile', 'connector_profiles'),
-  'DELETE /connector_profiles/:id': named('connector_profiles', 'delete_connector_profile', 'connector_profiles'),
+  'PATCH /connector_profiles/:id': named(
+    'connector_profiles',
+    'update_connector_profile',
+    'connector_profiles',
+  ),
+  'DELETE /connector_profiles/:id': named(
+    'connector_profiles',
+    'delete_connector_profile',
+    'connector_profiles',
+  ),
 
   'POST /webhooks': named('webhooks', 'create_webhook', 'webhooks'),
   'GET /webhooks': named('webhooks', 'list_webhooks', 'webhooks'),
@@ -49,7 +74,12 @@ const OPERATIONS: Record<string, Named> = {
   'DELETE /webhooks/:id': named('webhooks', 'delete_webhook', 'webhooks'),
   'POST /webhooks/:id/rotate_secret': named('webhooks', 'rotate_webhook_secret', 'webhooks'),
   'GET /webhooks/:id/deliveries': named('webhooks', 'list_webhook_deliveries', 'webhooks', 'deliveries'),
-  'POST /webhooks/:id/deliveries/:deliveryId/redeliver': named('webhooks', 'redeliver_webhook_delivery', 'webhooks', 'deliveries'),
+  'POST /webhooks/:id/deliveries/:deliveryId/redeliver': named(
+    'webhooks',
+    'redeliver_webhook_delivery',
+    'webhooks',
+    'deliveries',
+  ),
 
   'GET /actions': named('actions', 'list_actions_meta', 'actions'),
 
@@ -67,7 +97,12 @@ const ACCOUNT_ROUTE = /^\/accounts\/:id(\/|$)/;
  * with the provider requests made for them, so platform logs leave them out.
  */
 export function isProviderCall(template: string): boolean {
-  return template === '/unified/proxy' || template === '/actions/rpc' || template === '/mcp' || template.startsWith('/proxy/');
+  return (
+    template === '/unified/proxy' ||
+    template === '/actions/rpc' ||
+    template === '/mcp' ||
+    template.startsWith('/proxy/')
+  );
 }
 
 /**

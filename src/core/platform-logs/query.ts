@@ -27,7 +27,13 @@ interface PlatformLogRow {
  * The SDK's `order_by` enum is shared with request logs: `provider` and `service` mean nothing
  * for a platform call, so they keep the default order instead of being refused.
  */
-const ORDER_COLUMNS = { eventDatetime: 'start_time', duration: 'duration_ms', status: 'status', provider: 'start_time', service: 'start_time' } as const;
+const ORDER_COLUMNS = {
+  eventDatetime: 'start_time',
+  duration: 'duration_ms',
+  status: 'status',
+  provider: 'start_time',
+  service: 'start_time',
+} as const;
 
 /** `GET /requests/platform-logs` query: the SDK flattens its `filter` object to top-level keys. */
 export const listPlatformLogsQuery = z.object({
@@ -77,6 +83,11 @@ export async function listPlatformLogs(deps: Deps, scope: ProjectScope, q: ListP
   if (q.source_types?.length) filter.add('source_type = ANY($?)', q.source_types);
   // Entries carry no source id or value (both are null on the wire): asking for some matches none.
   if (q.source_ids?.length || q.source_values?.length) filter.where.push('false');
-  const { rows, next } = await filter.page<PlatformLogRow>(deps, 'platform_logs', ORDER_COLUMNS[q.order_by], q);
+  const { rows, next } = await filter.page<PlatformLogRow>(
+    deps,
+    'platform_logs',
+    ORDER_COLUMNS[q.order_by],
+    q,
+  );
   return { data: rows.map(toWire), next };
 }

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.js';
-import { copyText, createLogWriter, type LogTable, type LogWriter, type LogWriterOptions } from '../log-writer.js';
+import {
+  copyText,
+  createLogWriter,
+  type LogTable,
+  type LogWriter,
+  type LogWriterOptions,
+} from '../log-writer.js';
 
 /** One call to the platform API, as stored. Nothing from its headers, body or query values. */
 export interface PlatformLog {
@@ -29,8 +35,24 @@ export type PlatformLogWriter = LogWriter<PlatformLog>;
 export const platformLogId = () => `plog_${randomUUID()}`;
 
 const COLUMNS = [
-  'id', 'request_id', 'project_id', 'account_id', 'category', 'action', 'resource', 'sub_resource', 'http_method', 'path', 'url',
-  'status', 'success', 'duration_ms', 'source_ip', 'source_type', 'start_time', 'end_time',
+  'id',
+  'request_id',
+  'project_id',
+  'account_id',
+  'category',
+  'action',
+  'resource',
+  'sub_resource',
+  'http_method',
+  'path',
+  'url',
+  'status',
+  'success',
+  'duration_ms',
+  'source_ip',
+  'source_type',
+  'start_time',
+  'end_time',
 ] as const;
 
 /**
@@ -50,14 +72,34 @@ function storable(s: string | null, max: number): string | null {
 /** An entry as one line of COPY text, the fields in `COLUMNS` order. */
 function copyRow(e: PlatformLog): string {
   return [
-    copyText(e.id), copyText(e.requestId), copyText(e.projectId), copyText(storable(e.accountId, 256)), copyText(e.category),
-    copyText(storable(e.action, 512)), copyText(e.resource), copyText(e.subResource), copyText(e.httpMethod),
-    copyText(storable(e.path, 2048)), copyText(storable(e.url, 2048)), String(e.status), e.status < 400 ? 't' : 'f',
-    String(Math.round(e.durationMs * 1000) / 1000), copyText(e.sourceIp), copyText(e.sourceType), e.startTime.toISOString(), e.endTime.toISOString(),
+    copyText(e.id),
+    copyText(e.requestId),
+    copyText(e.projectId),
+    copyText(storable(e.accountId, 256)),
+    copyText(e.category),
+    copyText(storable(e.action, 512)),
+    copyText(e.resource),
+    copyText(e.subResource),
+    copyText(e.httpMethod),
+    copyText(storable(e.path, 2048)),
+    copyText(storable(e.url, 2048)),
+    String(e.status),
+    e.status < 400 ? 't' : 'f',
+    String(Math.round(e.durationMs * 1000) / 1000),
+    copyText(e.sourceIp),
+    copyText(e.sourceType),
+    e.startTime.toISOString(),
+    e.endTime.toISOString(),
   ].join('\t');
 }
 
-const PLATFORM_LOGS: LogTable<PlatformLog> = { table: 'platform_logs', columns: COLUMNS, line: copyRow, what: 'platform log' };
+const PLATFORM_LOGS: LogTable<PlatformLog> = {
+  table: 'platform_logs',
+  columns: COLUMNS,
+  line: copyRow,
+  what: 'platform log',
+};
 
 /** The platform-log writer (see `createLogWriter`): entries are queued once their response has been sent. */
-export const createPlatformLogWriter = (deps: Deps, opts?: LogWriterOptions): PlatformLogWriter => createLogWriter(deps, PLATFORM_LOGS, opts);
+export const createPlatformLogWriter = (deps: Deps, opts?: LogWriterOptions): PlatformLogWriter =>
+  createLogWriter(deps, PLATFORM_LOGS, opts);

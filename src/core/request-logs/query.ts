@@ -27,7 +27,13 @@ interface LogRow {
   steps: StepLog[];
 }
 
-const ORDER_COLUMNS = { eventDatetime: 'start_time', duration: 'duration_ms', status: 'status', provider: 'provider', service: 'service' } as const;
+const ORDER_COLUMNS = {
+  eventDatetime: 'start_time',
+  duration: 'duration_ms',
+  status: 'status',
+  provider: 'provider',
+  service: 'service',
+} as const;
 
 /** `GET /requests/logs` query: the SDK flattens its `filter` object to top-level keys. */
 export const listLogsQuery = z.object({
@@ -116,9 +122,15 @@ export async function getLog(deps: Deps, scope: ProjectScope, id: string) {
 export async function listStepLogs(deps: Deps, scope: ProjectScope, q: ListLogsQuery) {
   const { status_codes: statusCodes, success, ...callFilters } = q;
   const page = await listLogs(deps, scope, { ...callFilters, include: 'step_logs' });
-  const steps = page.data.flatMap((log) => ('step_requests' in log ? (log.step_requests as Array<ReturnType<typeof stepToWire>>) : []));
+  const steps = page.data.flatMap((log) =>
+    'step_requests' in log ? (log.step_requests as Array<ReturnType<typeof stepToWire>>) : [],
+  );
   return {
-    data: steps.filter((s) => (!statusCodes?.length || (s.status !== null && statusCodes.includes(s.status))) && (!success || s.success === (success === 'true'))),
+    data: steps.filter(
+      (s) =>
+        (!statusCodes?.length || (s.status !== null && statusCodes.includes(s.status))) &&
+        (!success || s.success === (success === 'true')),
+    ),
     next: page.next,
   };
 }

@@ -50,7 +50,8 @@ export class CallRecorder {
 
   /** Records the outcome: the status and body (or its JSON text) Switchboard answered with, or the error it raised. */
   finish(status: number, outcome: { body?: unknown; json?: string; error?: AppError } = {}) {
-    if (!this.accountId && this.claimedAccountId && outcome.error?.code === 'conflict') this.accountId = this.claimedAccountId;
+    if (!this.accountId && this.claimedAccountId && outcome.error?.code === 'conflict')
+      this.accountId = this.claimedAccountId;
     const t1 = performance.now();
     const redaction: Redaction = this.session?.redaction() ?? NOTHING_SECRET;
     const steps = this.session?.steps ?? [];
@@ -64,7 +65,9 @@ export class CallRecorder {
       if (outcome.error) {
         response.error = redactText(outcome.error.message, secrets);
         if (outcome.error.provider) {
-          response.provider_errors = [{ status: outcome.error.provider.status ?? null, url: outcome.error.provider.url ?? null }];
+          response.provider_errors = [
+            { status: outcome.error.provider.status ?? null, url: outcome.error.provider.url ?? null },
+          ];
         }
       }
       const json = outcome.json ?? (outcome.body !== undefined ? JSON.stringify(outcome.body) : undefined);
@@ -75,7 +78,8 @@ export class CallRecorder {
         url: { url: caller.path, path: caller.path.split('?')[0] },
         headers: redactHeaders(caller.headers, secrets),
       };
-      if (bodies && caller.body !== undefined) request.body = bodyForLog(JSON.stringify(caller.body), 'application/json', secrets);
+      if (bodies && caller.body !== undefined)
+        request.body = bodyForLog(JSON.stringify(caller.body), 'application/json', secrets);
       return {
         id: logRowId('log'),
         requestId: caller.requestId,
@@ -86,7 +90,8 @@ export class CallRecorder {
         action,
         httpMethod: upstream?.method ?? first?.http_method ?? caller.method,
         path: upstream?.url?.pathname ?? first?.path ?? null,
-        url: first?.url ?? (upstream?.url ? redactUrl(upstream.url, secrets, redaction.sensitiveParams) : null),
+        url:
+          first?.url ?? (upstream?.url ? redactUrl(upstream.url, secrets, redaction.sensitiveParams) : null),
         status,
         durationMs: t1 - t0,
         sourceIp: caller.sourceIp,

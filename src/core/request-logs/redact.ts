@@ -5,7 +5,8 @@
  */
 export const REDACTED = '[redacted]';
 
-const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie)$|token|secret|password|passwd|api[-_]?key|session|signature|credential/i;
+const SENSITIVE_HEADER =
+  /^(authorization|proxy-authorization|cookie|set-cookie)$|token|secret|password|passwd|api[-_]?key|session|signature|credential/i;
 
 /** Header and parameter names are few: each is matched against SENSITIVE_HEADER once. */
 const sensitiveNames = new Map<string, boolean>();
@@ -41,7 +42,8 @@ export function redactHeaders(
     if (raw === undefined) continue;
     const value = Array.isArray(raw) ? raw.join(', ') : raw;
     const lower = name.toLowerCase();
-    out[lower] = sensitiveName(lower) || alsoSensitive.has(lower) || containsSecret(value, secrets) ? REDACTED : value;
+    out[lower] =
+      sensitiveName(lower) || alsoSensitive.has(lower) || containsSecret(value, secrets) ? REDACTED : value;
   }
   return out;
 }
@@ -54,11 +56,16 @@ export function redactText(text: string, secrets: readonly string[]): string {
 }
 
 /** A URL with the values of sensitive query parameters (and any secret) replaced. */
-export function redactUrl(url: URL, secrets: readonly string[], sensitiveParams: ReadonlySet<string> = new Set()): string {
+export function redactUrl(
+  url: URL,
+  secrets: readonly string[],
+  sensitiveParams: ReadonlySet<string> = new Set(),
+): string {
   if (!url.search) return redactText(url.toString(), secrets);
   const copy = new URL(url);
   for (const [k, v] of [...copy.searchParams]) {
-    if (sensitiveParams.has(k) || SENSITIVE_HEADER.test(k) || containsSecret(v, secrets)) copy.searchParams.set(k, REDACTED);
+    if (sensitiveParams.has(k) || SENSITIVE_HEADER.test(k) || containsSecret(v, secrets))
+      copy.searchParams.set(k, REDACTED);
   }
   return redactText(copy.toString(), secrets);
 }
@@ -67,10 +74,15 @@ export function redactUrl(url: URL, secrets: readonly string[], sensitiveParams:
  * A body as a log keeps it: parsed JSON when it is JSON, text otherwise, secrets cut out,
  * cut at 64 KB. Binary bodies are described, not stored.
  */
-export function bodyForLog(body: Buffer | string | null | undefined, contentType: string | undefined, secrets: readonly string[]): unknown {
+export function bodyForLog(
+  body: Buffer | string | null | undefined,
+  contentType: string | undefined,
+  secrets: readonly string[],
+): unknown {
   if (body === null || body === undefined || body.length === 0) return null;
   const buf = typeof body === 'string' ? Buffer.from(body) : body;
-  if (!isTextual(contentType) && !looksLikeText(buf)) return `[${buf.length} bytes of ${contentType || 'binary data'}]`;
+  if (!isTextual(contentType) && !looksLikeText(buf))
+    return `[${buf.length} bytes of ${contentType || 'binary data'}]`;
   const truncated = buf.length > BODY_LOG_LIMIT;
   const text = redactText(buf.subarray(0, BODY_LOG_LIMIT).toString('utf8'), secrets);
   if (!truncated && /json/i.test(contentType ?? '')) {

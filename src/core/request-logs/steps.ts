@@ -30,13 +30,23 @@ export interface RawStep {
 }
 
 /** Opens a step for a request about to be sent. */
-export function openStep(redaction: Redaction, method: string, url: URL, headers: Record<string, string>, body: unknown): RawStep {
+export function openStep(
+  redaction: Redaction,
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+  body: unknown,
+): RawStep {
   const t0 = performance.now();
   return { method, url, headers, body, t0, t1: t0, status: null, responseHeaders: null, redaction };
 }
 
 /** Completes a step with the provider's answer, or with why there was none. */
-export function closeStep(step: RawStep, res: { statusCode: number; headers: Record<string, string | string[] | undefined> } | null, error?: string) {
+export function closeStep(
+  step: RawStep,
+  res: { statusCode: number; headers: Record<string, string | string[] | undefined> } | null,
+  error?: string,
+) {
   step.t1 = performance.now();
   if (res) {
     step.status = res.statusCode;
@@ -73,7 +83,8 @@ export function stepLog(s: RawStep, wallAt: number, perfAt: number, logBodies: b
       : { error: s.error ?? 'failed' },
   };
   if (logBodies) {
-    if (typeof s.body === 'string' || Buffer.isBuffer(s.body)) log.request.body = bodyForLog(s.body, s.headers['content-type'], secrets);
+    if (typeof s.body === 'string' || Buffer.isBuffer(s.body))
+      log.request.body = bodyForLog(s.body, s.headers['content-type'], secrets);
     if (s.responseBody && s.responseHeaders) {
       const ct = s.responseHeaders['content-type'];
       log.response.body = bodyForLog(s.responseBody, Array.isArray(ct) ? ct[0] : ct, secrets);

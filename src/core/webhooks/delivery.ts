@@ -5,7 +5,13 @@ import { resolvedPolicyViolation } from '../network-policy.js';
 import { liveSecrets, getEndpoint, type EndpointRow } from './endpoints.js';
 import { signatureHeaders } from './signing.js';
 import {
-  DELIVERY_TIMEOUT_MS, ENDPOINT_CONCURRENCY, LEASE_MS, RETRY_WINDOW_MS, TIMING_OUT_DELIVERY_TIMEOUT_MS, endpointPauseMs, retryDelayMs,
+  DELIVERY_TIMEOUT_MS,
+  ENDPOINT_CONCURRENCY,
+  LEASE_MS,
+  RETRY_WINDOW_MS,
+  TIMING_OUT_DELIVERY_TIMEOUT_MS,
+  endpointPauseMs,
+  retryDelayMs,
 } from './schedule.js';
 import { WEBHOOK_CHANNEL } from './events.js';
 
@@ -75,7 +81,8 @@ export async function claimDue(deps: Deps, limit: number): Promise<Claimed[]> {
   );
   // to_jsonb turns timestamps into strings; the signing code needs the expiry as a Date.
   for (const r of rows) {
-    if (r.endpoint?.previous_secret_expires_at) r.endpoint.previous_secret_expires_at = new Date(r.endpoint.previous_secret_expires_at);
+    if (r.endpoint?.previous_secret_expires_at)
+      r.endpoint.previous_secret_expires_at = new Date(r.endpoint.previous_secret_expires_at);
   }
   return rows;
 }
@@ -96,7 +103,11 @@ async function readExcerpt(res: Response, max = 256): Promise<string> {
   } finally {
     await reader.cancel().catch(() => undefined);
   }
-  return Buffer.concat(chunks).subarray(0, max).toString('utf8').replace(/[^\x20-\x7e]+/g, ' ').trim();
+  return Buffer.concat(chunks)
+    .subarray(0, max)
+    .toString('utf8')
+    .replace(/[^\x20-\x7e]+/g, ' ')
+    .trim();
 }
 
 type Outcome =
@@ -126,7 +137,14 @@ async function post(deps: Deps, endpoint: EndpointRow, d: Claimed): Promise<Outc
     if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, excerpt };
     return { ok: false, status: res.status, error: `HTTP ${res.status}`, excerpt };
   } catch (err) {
-    if ((err as Error).name === 'TimeoutError') return { ok: false, status: null, error: `no answer within ${timeoutMs / 1000} s`, excerpt: '', timedOut: true };
+    if ((err as Error).name === 'TimeoutError')
+      return {
+        ok: false,
+        status: null,
+        error: `no answer within ${timeoutMs / 1000} s`,
+        excerpt: '',
+        timedOut: true,
+      };
     return { ok: false, status: null, error: 'connection failed', excerpt: '' };
   }
 }
@@ -158,8 +176,16 @@ export async function attemptDelivery(deps: Deps, d: Claimed): Promise<'delivere
      UPDATE webhook_deliveries SET status = $8, last_status_code = $5, last_error = $6, locked_until = NULL,
        next_attempt_at = $9, delivered_at = $10 WHERE id = $1`,
     [
-      d.id, d.attempts, started, duration, outcome.status, outcome.ok ? null : outcome.error, outcome.excerpt || null,
-      status === 'retry' ? 'pending' : status, status === 'retry' ? next : now, status === 'delivered' ? now : null,
+      d.id,
+      d.attempts,
+      started,
+      duration,
+      outcome.status,
+      outcome.ok ? null : outcome.error,
+      outcome.excerpt || null,
+      status === 'retry' ? 'pending' : status,
+      status === 'retry' ? next : now,
+      status === 'delivered' ? now : null,
     ],
   );
   if (endpoint?.active) await recordEndpointHealth(deps, endpoint, outcome, now);
@@ -180,9 +206,15 @@ async function recordEndpointHealth(deps: Deps, endpoint: EndpointRow, outcome: 
       [endpoint.id],
     );
     const n = rows[0]?.n ?? 1;
-    await deps.db.query('UPDATE webhook_endpoints SET paused_until = $2 WHERE id = $1', [endpoint.id, new Date(now.getTime() + endpointPauseMs(n))]);
+    await deps.db.query('UPDATE webhook_endpoints SET paused_until = $2 WHERE id = $1', [
+      endpoint.id,
+      new Date(now.getTime() + endpointPauseMs(n)),
+    ]);
   } else if (outcome.status !== null && endpoint.consecutive_timeouts > 0) {
-    await deps.db.query('UPDATE webhook_endpoints SET consecutive_timeouts = 0, paused_until = NULL WHERE id = $1', [endpoint.id]);
+    await deps.db.query(
+      'UPDATE webhook_endpoints SET consecutive_timeouts = 0, paused_until = NULL WHERE id = $1',
+      [endpoint.id],
+    );
   }
 }
 
@@ -206,7 +238,12 @@ export const listDeliveriesQuery = z.object({
   page_size: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export async function listDeliveries(deps: Deps, scope: ProjectScope, endpointId: string, q: z.infer<typeof listDeliveriesQuery>) {
+export async function listDeliveries(
+  deps: Deps,
+  scope: ProjectScope,
+  endpointId: string,
+  q: z.infer<typeof listDeliveriesQuery>,
+) {
   await getEndpoint(deps, scope, endpointId);
   const { rows } = await deps.db.query<DeliveryRow & { type: string }>(
     `SELECT d.*, ev.type FROM webhook_deliveries d JOIN events ev ON ev.id = d.event_id
@@ -227,6 +264,8 @@ export async function redeliver(deps: Deps, scope: ProjectScope, endpointId: str
   );
   if (!rows[0]) throw notFound('Delivery');
   await deps.db.query(`NOTIFY ${WEBHOOK_CHANNEL}`);
-  const type = (await deps.db.query<{ type: string }>('SELECT type FROM events WHERE id = $1', [rows[0].event_id])).rows[0]?.type;
+  const type = (
+    await deps.db.query<{ type: string }>('SELECT type FROM events WHERE id = $1', [rows[0].event_id])
+  ).rows[0]?.type;
   return { ...rows[0], ...(type ? { type } : {}) };
 }

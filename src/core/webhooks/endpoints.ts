@@ -62,36 +62,64 @@ function checkUrl(deps: Deps, url: string) {
 /** The secrets that sign right now: the current one, and the previous one during its overlap. */
 export function liveSecrets(deps: Deps, e: EndpointRow): string[] {
   const secrets = [deps.vault.open(e.secret)];
-  if (e.previous_secret && e.previous_secret_expires_at && e.previous_secret_expires_at.getTime() > deps.clock().getTime()) {
+  if (
+    e.previous_secret &&
+    e.previous_secret_expires_at &&
+    e.previous_secret_expires_at.getTime() > deps.clock().getTime()
+  ) {
     secrets.push(deps.vault.open(e.previous_secret));
   }
   return secrets;
 }
 
-export async function createEndpoint(deps: Deps, scope: ProjectScope, input: z.infer<typeof createEndpointSchema>) {
+export async function createEndpoint(
+  deps: Deps,
+  scope: ProjectScope,
+  input: z.infer<typeof createEndpointSchema>,
+) {
   checkUrl(deps, input.url);
   const secret = newWebhookSecret();
   const now = deps.clock();
   const { rows } = await deps.db.query<EndpointRow>(
     `INSERT INTO webhook_endpoints (id, project_id, url, events, description, active, secret, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING *`,
-    [newId('whe'), scope.projectId, input.url, input.events, input.description ?? null, input.active ?? true, deps.vault.seal(secret), now],
+    [
+      newId('whe'),
+      scope.projectId,
+      input.url,
+      input.events,
+      input.description ?? null,
+      input.active ?? true,
+      deps.vault.seal(secret),
+      now,
+    ],
   );
   return { endpoint: rows[0]!, secret };
 }
 
 export async function listEndpoints(deps: Deps, scope: ProjectScope) {
-  const { rows } = await deps.db.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE project_id = $1 ORDER BY created_at, id', [scope.projectId]);
+  const { rows } = await deps.db.query<EndpointRow>(
+    'SELECT * FROM webhook_endpoints WHERE project_id = $1 ORDER BY created_at, id',
+    [scope.projectId],
+  );
   return rows;
 }
 
 export async function getEndpoint(deps: Deps, scope: ProjectScope, id: string): Promise<EndpointRow> {
-  const { rows } = await deps.db.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE project_id = $1 AND id = $2', [scope.projectId, id]);
+  const { rows } = await deps.db.query<EndpointRow>(
+    'SELECT * FROM webhook_endpoints WHERE project_id = $1 AND id = $2',
+    [scope.projectId, id],
+  );
   if (!rows[0]) throw notFound('Webhook');
   return rows[0];
 }
 
-export async function updateEndpoint(deps: Deps, scope: ProjectScope, id: string, input: z.infer<typeof updateEndpointSchema>) {
+export async function updateEndpoint(
+  deps: Deps,
+  scope: ProjectScope,
+  id: string,
+  input: z.infer<typeof updateEndpointSchema>,
+) {
   const current = await getEndpoint(deps, scope, id);
   if (input.url !== undefined) checkUrl(deps, input.url);
   const { rows } = await deps.db.query<EndpointRow>(
@@ -101,15 +129,23 @@ export async function updateEndpoint(deps: Deps, scope: ProjectScope, id: string
        paused_until = CASE WHEN url = $3 THEN paused_until ELSE NULL END
      WHERE project_id = $1 AND id = $2 RETURNING *`,
     [
-      scope.projectId, id, input.url ?? current.url, input.events ?? current.events,
-      input.description === undefined ? current.description : input.description, input.active ?? current.active, deps.clock(),
+      scope.projectId,
+      id,
+      input.url ?? current.url,
+      input.events ?? current.events,
+      input.description === undefined ? current.description : input.description,
+      input.active ?? current.active,
+      deps.clock(),
     ],
   );
   return rows[0]!;
 }
 
 export async function deleteEndpoint(deps: Deps, scope: ProjectScope, id: string) {
-  const { rows } = await deps.db.query<EndpointRow>('DELETE FROM webhook_endpoints WHERE project_id = $1 AND id = $2 RETURNING *', [scope.projectId, id]);
+  const { rows } = await deps.db.query<EndpointRow>(
+    'DELETE FROM webhook_endpoints WHERE project_id = $1 AND id = $2 RETURNING *',
+    [scope.projectId, id],
+  );
   if (!rows[0]) throw notFound('Webhook');
   return rows[0];
 }
@@ -122,7 +158,14 @@ export async function rotateSecret(deps: Deps, scope: ProjectScope, id: string) 
   await deps.db.query(
     `UPDATE webhook_endpoints SET secret = $3, previous_secret = $4, previous_secret_expires_at = $5, updated_at = $6
      WHERE project_id = $1 AND id = $2`,
-    [scope.projectId, id, deps.vault.seal(secret), current.secret, new Date(now.getTime() + ROTATION_OVERLAP_MS), now],
+    [
+      scope.projectId,
+      id,
+      deps.vault.seal(secret),
+      current.secret,
+      new Date(now.getTime() + ROTATION_OVERLAP_MS),
+      now,
+    ],
   );
   return secret;
 }

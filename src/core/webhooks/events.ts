@@ -4,7 +4,12 @@ import { newId } from '../ids.js';
 import { accountToWire, type AccountRow } from '../accounts.js';
 import { RETRY_WINDOW_MS } from './schedule.js';
 
-export const EVENT_TYPES = ['account.created', 'account.updated', 'account.deleted', 'account.error'] as const;
+export const EVENT_TYPES = [
+  'account.created',
+  'account.updated',
+  'account.deleted',
+  'account.error',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** The channel delivery workers LISTEN on; NOTIFY is transactional, so it fires on commit. */
@@ -14,7 +19,12 @@ export const WEBHOOK_CHANNEL = 'switchboard_webhooks';
  * Writes an account event to the outbox and queues one delivery per subscribed, active
  * endpoint — inside the caller's transaction, so the event exists exactly when the change does.
  */
-export async function emitAccountEvent(deps: Deps, tx: Queryable, type: EventType, account: AccountRow): Promise<string> {
+export async function emitAccountEvent(
+  deps: Deps,
+  tx: Queryable,
+  type: EventType,
+  account: AccountRow,
+): Promise<string> {
   const now = deps.clock();
   const id = newId('evt', 16);
   const { credentials: _secrets, ...data } = accountToWire(deps, account);
@@ -30,9 +40,10 @@ export async function emitAccountEvent(deps: Deps, tx: Queryable, type: EventTyp
     origin_username: account.origin_username,
     data,
   };
-  await tx.query('INSERT INTO events (id, project_id, type, account_id, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-    id, account.project_id, type, account.id, payload, now,
-  ]);
+  await tx.query(
+    'INSERT INTO events (id, project_id, type, account_id, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+    [id, account.project_id, type, account.id, payload, now],
+  );
   const queued = await tx.query(
     `INSERT INTO webhook_deliveries (id, project_id, endpoint_id, event_id, next_attempt_at, retry_until, created_at)
      SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), e.project_id, e.id, $1, $2, $3, $2

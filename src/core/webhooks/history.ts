@@ -16,7 +16,12 @@ export interface AccountEventDelivery {
  * endpoint): what the account's page shows as "webhooks sent". Events outlive the account.
  */
 export async function listAccountEvents(deps: Deps, scope: ProjectScope, accountId: string, limit = 50) {
-  const { rows } = await deps.db.query<{ id: string; type: string; created_at: Date; deliveries: AccountEventDelivery[] }>(
+  const { rows } = await deps.db.query<{
+    id: string;
+    type: string;
+    created_at: Date;
+    deliveries: AccountEventDelivery[];
+  }>(
     `SELECT ev.id, ev.type, ev.created_at,
        coalesce(json_agg(json_build_object(
          'id', d.id, 'endpoint_id', d.endpoint_id, 'url', e.url, 'status', d.status, 'attempts', d.attempts,
@@ -30,5 +35,10 @@ export async function listAccountEvents(deps: Deps, scope: ProjectScope, account
      GROUP BY ev.id ORDER BY ev.created_at DESC, ev.seq DESC LIMIT $3`,
     [scope.projectId, accountId, limit],
   );
-  return rows.map((r) => ({ id: r.id, event: r.type, created_at: r.created_at.toISOString(), deliveries: r.deliveries }));
+  return rows.map((r) => ({
+    id: r.id,
+    event: r.type,
+    created_at: r.created_at.toISOString(),
+    deliveries: r.deliveries,
+  }));
 }

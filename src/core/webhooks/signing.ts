@@ -16,9 +16,17 @@ function standardKey(secret: string): Buffer {
  * `v1,` + base64(HMAC-SHA256(key bytes, "id.timestamp.body")). During a rotation every header
  * carries one signature per live secret, space-separated, newest first.
  */
-export function signatureHeaders(secrets: string[], eventId: string, timestamp: number, body: string): Record<string, string> {
+export function signatureHeaders(
+  secrets: string[],
+  eventId: string,
+  timestamp: number,
+  body: string,
+): Record<string, string> {
   const stackone = secrets.map((s) => createHmac('sha256', s).update(body).digest('base64url'));
-  const standard = secrets.map((s) => `v1,${createHmac('sha256', standardKey(s)).update(`${eventId}.${timestamp}.${body}`).digest('base64')}`);
+  const standard = secrets.map(
+    (s) =>
+      `v1,${createHmac('sha256', standardKey(s)).update(`${eventId}.${timestamp}.${body}`).digest('base64')}`,
+  );
   return {
     'x-stackone-signature': stackone.join(' '),
     'webhook-id': eventId,

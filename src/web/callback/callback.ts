@@ -12,7 +12,11 @@ const provider = q.get('provider') ?? '';
 const error = q.get('error') || 'error';
 const description = q.get('error_description') ?? '';
 
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text = ''): HTMLElementTagNameMap[K] => {
+const el = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  cls: string,
+  text = '',
+): HTMLElementTagNameMap[K] => {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
   e.textContent = text;
@@ -50,7 +54,9 @@ const opener = window.opener as Window | null;
 if (opener) {
   try {
     opener.postMessage(
-      ok ? { type: 'AccountConnected', account: { id: accountId, provider } } : { type: 'CloseOAuth2', error, errorDescription: description },
+      ok
+        ? { type: 'AccountConnected', account: { id: accountId, provider } }
+        : { type: 'CloseOAuth2', error, errorDescription: description },
       '*',
     );
   } catch {

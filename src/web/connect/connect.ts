@@ -57,7 +57,8 @@ declare global {
     const inline = opts.styles?.inline;
     const options = opts.styles?.options ?? {};
     let host = inline?.containerId ? document.getElementById(inline.containerId) : null;
-    if (inline?.containerId && !host) console.error(`Connect.start: no element #${inline.containerId}; opening a modal instead`);
+    if (inline?.containerId && !host)
+      console.error(`Connect.start: no element #${inline.containerId}; opening a modal instead`);
     const modal = !host;
 
     const iframe = document.createElement('iframe');
@@ -177,8 +178,20 @@ declare global {
       dialog.setAttribute('role', 'dialog');
       dialog.setAttribute('aria-modal', 'true');
       dialog.setAttribute('aria-label', 'Connect an account');
-      css(dialog, { display: 'flex', flexDirection: 'column', width: '100%', maxWidth: '480px', height: 'min(700px, 100%)' });
-      css(iframe, { flex: '1', minHeight: '0', borderRadius: '12px', boxShadow: '0 16px 48px rgba(0,0,0,0.3)', background: 'transparent' });
+      css(dialog, {
+        display: 'flex',
+        flexDirection: 'column',
+        width: '100%',
+        maxWidth: '480px',
+        height: 'min(700px, 100%)',
+      });
+      css(iframe, {
+        flex: '1',
+        minHeight: '0',
+        borderRadius: '12px',
+        boxShadow: '0 16px 48px rgba(0,0,0,0.3)',
+        background: 'transparent',
+      });
       if (showClose) dialog.append(bar);
       dialog.append(iframe);
       wrapper.append(dialog);

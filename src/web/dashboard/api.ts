@@ -34,13 +34,22 @@ function errorFrom(status: number, text: string): ApiError {
   return new ApiError(`Request failed (${status})`, status);
 }
 
-export async function call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function call<T>(
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
   } catch {
     throw new ApiError('Could not reach the server. Check your connection and try again.', 0);
   }
@@ -58,7 +67,8 @@ export const get = <T>(path: string) => call<T>('GET', path);
 /** Builds `path?query`, leaving out empty values. */
 export function withQuery(path: string, query: Record<string, string | number | undefined | null>): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   const s = q.toString();
   return s ? `${path}?${s}` : path;
 }
@@ -131,7 +141,14 @@ export interface ConnectorInfo {
   environments: Array<{ key: string; label: string }>;
   setup_fields: SetupField[];
   config_fields: SetupField[];
-  scopes: { from: string; field: string | null; default: string; separator: string; require_one_of: string[]; always_include: string[] } | null;
+  scopes: {
+    from: string;
+    field: string | null;
+    default: string;
+    separator: string;
+    require_one_of: string[];
+    always_include: string[];
+  } | null;
   pkce: { supported: boolean; default: boolean };
   actions: Array<{ id: string; label: string; description: string }>;
   default_urls: Record<OverrideKey, string | null>;
@@ -194,7 +211,15 @@ export interface AccountEvent {
   id: string;
   event: string;
   created_at: string;
-  deliveries: Array<{ id: string; endpoint_id: string; url: string | null; status: Delivery['status']; attempts: number; last_status_code: number | null; last_error: string | null }>;
+  deliveries: Array<{
+    id: string;
+    endpoint_id: string;
+    url: string | null;
+    status: Delivery['status'];
+    attempts: number;
+    last_status_code: number | null;
+    last_error: string | null;
+  }>;
 }
 
 export interface LogStep {
@@ -248,7 +273,12 @@ export interface PlatformLog {
   event_datetime: string;
 }
 
-export const WEBHOOK_EVENTS = ['account.created', 'account.updated', 'account.deleted', 'account.error'] as const;
+export const WEBHOOK_EVENTS = [
+  'account.created',
+  'account.updated',
+  'account.deleted',
+  'account.error',
+] as const;
 
 /** `GET /connection_attempts` items: a link attempt and, when it failed, why. */
 export interface ConnectionAttempt {

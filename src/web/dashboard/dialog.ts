@@ -13,7 +13,10 @@ export interface DialogHandle {
  * A modal <dialog>: focus stays inside, Escape closes it, and focus goes back to the opener (the
  * element focused when it opened, or `opener`: a button that was busy, hence unfocused, meanwhile).
  */
-export function openDialog(title: string, o: { testid: string; wide?: boolean; onClose?: () => void; opener?: HTMLElement }): DialogHandle {
+export function openDialog(
+  title: string,
+  o: { testid: string; wide?: boolean; onClose?: () => void; opener?: HTMLElement },
+): DialogHandle {
   const opener = o.opener ?? (document.activeElement instanceof HTMLElement ? document.activeElement : null);
   const titleId = nextId('dlg');
   const body = h('div', { class: 'dialog-body' });
@@ -38,9 +41,11 @@ export function openDialog(title: string, o: { testid: string; wide?: boolean; o
   // Tab wraps around inside the dialog instead of leaving for the browser's toolbar.
   dialog.addEventListener('keydown', (e) => {
     if (e.key !== 'Tab') return;
-    const items = [...dialog.querySelectorAll<HTMLElement>('a[href], button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), summary')].filter(
-      (el) => el.offsetParent !== null || el === document.activeElement,
-    );
+    const items = [
+      ...dialog.querySelectorAll<HTMLElement>(
+        'a[href], button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), summary',
+      ),
+    ].filter((el) => el.offsetParent !== null || el === document.activeElement);
     const first = items[0];
     const last = items[items.length - 1];
     if (!first || !last) return;
@@ -61,7 +66,15 @@ export function openDialog(title: string, o: { testid: string; wide?: boolean; o
  * Asks before a destructive or disruptive action and runs it with progress inside the dialog;
  * a failure stays in the dialog so the admin can retry or cancel. Resolves true once done.
  */
-export function confirmAction(o: { title: string; text: Child; confirm: string; busy: string; danger?: boolean; testid: string; action: () => Promise<void> }): Promise<boolean> {
+export function confirmAction(o: {
+  title: string;
+  text: Child;
+  confirm: string;
+  busy: string;
+  danger?: boolean;
+  testid: string;
+  action: () => Promise<void>;
+}): Promise<boolean> {
   return new Promise((resolve) => {
     let done = false;
     const d = openDialog(o.title, { testid: o.testid, onClose: () => resolve(done) });

@@ -11,12 +11,19 @@ export interface FieldHandle {
 }
 
 /** A labelled control with an optional hint and an error line, tied together with aria-describedby. */
-export function field(label: string, control: Control, o: { hint?: Child; optional?: boolean; testid?: string } = {}): FieldHandle {
+export function field(
+  label: string,
+  control: Control,
+  o: { hint?: Child; optional?: boolean; testid?: string } = {},
+): FieldHandle {
   const id = control.id || nextId('f');
   control.id = id;
   const hint = o.hint ? h('p', { class: 'hint', id: `${id}-hint` }, o.hint) : null;
   const error = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
-  control.setAttribute('aria-describedby', [hint ? `${id}-hint` : '', `${id}-error`].filter(Boolean).join(' '));
+  control.setAttribute(
+    'aria-describedby',
+    [hint ? `${id}-hint` : '', `${id}-error`].filter(Boolean).join(' '),
+  );
   const row = h(
     'div',
     { class: 'field', 'data-testid': o.testid },
@@ -38,11 +45,17 @@ export function field(label: string, control: Control, o: { hint?: Child; option
   };
 }
 
-export function textInput(attrs: Record<string, string | number | boolean | undefined> = {}): HTMLInputElement {
+export function textInput(
+  attrs: Record<string, string | number | boolean | undefined> = {},
+): HTMLInputElement {
   return h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false', ...attrs });
 }
 
-export function select(options: Array<[value: string, label: string]>, value = '', attrs: Record<string, string | undefined> = {}): HTMLSelectElement {
+export function select(
+  options: Array<[value: string, label: string]>,
+  value = '',
+  attrs: Record<string, string | undefined> = {},
+): HTMLSelectElement {
   return h('select', attrs, ...options.map(([v, l]) => h('option', { value: v, selected: v === value }, l)));
 }
 
@@ -53,12 +66,33 @@ export function toIso(local: string): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
-export function checkbox(label: Child, checked: boolean, attrs: Record<string, string | undefined> = {}, hint?: Child): { row: HTMLElement; input: HTMLInputElement } {
+export function checkbox(
+  label: Child,
+  checked: boolean,
+  attrs: Record<string, string | undefined> = {},
+  hint?: Child,
+): { row: HTMLElement; input: HTMLInputElement } {
   const id = nextId('c');
-  const input = h('input', { type: 'checkbox', id, checked, ...attrs, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}) });
+  const input = h('input', {
+    type: 'checkbox',
+    id,
+    checked,
+    ...attrs,
+    ...(hint ? { 'aria-describedby': `${id}-hint` } : {}),
+  });
   return {
     input,
-    row: h('div', { class: 'check' }, input, h('div', null, h('label', { for: id }, label), hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null)),
+    row: h(
+      'div',
+      { class: 'check' },
+      input,
+      h(
+        'div',
+        null,
+        h('label', { for: id }, label),
+        hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null,
+      ),
+    ),
   };
 }
 

@@ -6,7 +6,16 @@ import { h, icon } from './dom.js';
 import { ApiError, call, get, setCsrfToken, whenSignedOut, type Session } from './api.js';
 import { BASE, currentRoute, navigate, onNavigate } from './router.js';
 import { forget } from './store.js';
-import { alertBox, button, errorBlock, pageHeader, loadingBlock, message, toast, withProgress } from './ui.js';
+import {
+  alertBox,
+  button,
+  errorBlock,
+  pageHeader,
+  loadingBlock,
+  message,
+  toast,
+  withProgress,
+} from './ui.js';
 import { field, textInput } from './forms.js';
 import type { View } from './view.js';
 import { accountsPage } from './pages/accounts.js';
@@ -38,15 +47,19 @@ type Renderer = (v: View, ...ids: string[]) => Promise<void>;
 /** Which page a path shows: `/dashboard/<section>[/<id>[/<sub>/<id>]]`. */
 function pageFor(parts: string[]): { section: string; render: Renderer; args: string[] } | null {
   const [section = 'accounts', id, sub, subId] = parts;
-  if (section === 'accounts') return id ? { section, render: accountPage, args: [id] } : { section, render: accountsPage, args: [] };
+  if (section === 'accounts')
+    return id ? { section, render: accountPage, args: [id] } : { section, render: accountsPage, args: [] };
   if (section === 'connectors') {
     if (!id) return { section, render: connectorsPage, args: [] };
     if (sub === 'new') return { section, render: (v, p) => profileFormPage(v, p!), args: [id] };
-    if (sub === 'profiles' && subId) return { section, render: (v, p, pid) => profileFormPage(v, p!, pid), args: [id, subId] };
+    if (sub === 'profiles' && subId)
+      return { section, render: (v, p, pid) => profileFormPage(v, p!, pid), args: [id, subId] };
     return { section, render: connectorPage, args: [id] };
   }
-  if (section === 'webhooks') return id ? { section, render: webhookPage, args: [id] } : { section, render: webhooksPage, args: [] };
-  if (section === 'logs') return id ? { section, render: logPage, args: [id] } : { section, render: logsPage, args: [] };
+  if (section === 'webhooks')
+    return id ? { section, render: webhookPage, args: [id] } : { section, render: webhooksPage, args: [] };
+  if (section === 'logs')
+    return id ? { section, render: logPage, args: [id] } : { section, render: logsPage, args: [] };
   if (section === 'activity' && !id) return { section, render: activityPage, args: [] };
   if (section === 'attempts' && !id) return { section, render: attemptsPage, args: [] };
   return null;
@@ -57,13 +70,26 @@ function buildShell(s: Session) {
   const navList = h(
     'ul',
     null,
-    ...SECTIONS.map((sec) => h('li', null, h('a', { href: `${BASE}/${sec.key}`, 'data-section': sec.key, 'data-testid': `nav-${sec.key}` }, icon(sec.icon), sec.label))),
+    ...SECTIONS.map((sec) =>
+      h(
+        'li',
+        null,
+        h(
+          'a',
+          { href: `${BASE}/${sec.key}`, 'data-section': sec.key, 'data-testid': `nav-${sec.key}` },
+          icon(sec.icon),
+          sec.label,
+        ),
+      ),
+    ),
   );
   const signOut = button('Sign out', { variant: 'ghost', icon: 'logout', testid: 'sign-out', small: true });
-  signOut.addEventListener('click', () =>
-    void withProgress(signOut, 'Signing out…', () => call('DELETE', '/dashboard/api/session'))
-      .then(() => showSignIn('You are signed out.'))
-      .catch((e: unknown) => toast(message(e), 'error')),
+  signOut.addEventListener(
+    'click',
+    () =>
+      void withProgress(signOut, 'Signing out…', () => call('DELETE', '/dashboard/api/session'))
+        .then(() => showSignIn('You are signed out.'))
+        .catch((e: unknown) => toast(message(e), 'error')),
   );
   const menu = button('Menu', { variant: 'ghost', icon: 'menu', small: true, testid: 'menu-toggle' });
   menu.classList.add('menu-toggle');
@@ -73,7 +99,12 @@ function buildShell(s: Session) {
     'div',
     { class: 'sidebar-body', id: 'sidebar-nav' },
     h('nav', { 'aria-label': 'Main' }, navList),
-    h('div', { class: 'sidebar-foot' }, h('p', { class: 'muted small' }, 'Project ', h('code', { 'data-testid': 'project-id' }, s.project_id)), signOut),
+    h(
+      'div',
+      { class: 'sidebar-foot' },
+      h('p', { class: 'muted small' }, 'Project ', h('code', { 'data-testid': 'project-id' }, s.project_id)),
+      signOut,
+    ),
   );
   const closeMenu = () => {
     menu.setAttribute('aria-expanded', 'false');
@@ -90,11 +121,30 @@ function buildShell(s: Session) {
     main.querySelector<HTMLElement>('h1')?.focus();
   };
   root.replaceChildren(
-    h('a', { href: '#main', class: 'skip-link', 'data-testid': 'skip-link', onClick: skipToContent }, 'Skip to content'),
+    h(
+      'a',
+      { href: '#main', class: 'skip-link', 'data-testid': 'skip-link', onClick: skipToContent },
+      'Skip to content',
+    ),
     h(
       'div',
       { class: 'layout' },
-      h('header', { class: 'sidebar' }, h('div', { class: 'sidebar-top' }, h('a', { href: `${BASE}/accounts`, class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'Switchboard'), menu), nav),
+      h(
+        'header',
+        { class: 'sidebar' },
+        h(
+          'div',
+          { class: 'sidebar-top' },
+          h(
+            'a',
+            { href: `${BASE}/accounts`, class: 'brand' },
+            h('span', { class: 'brand-mark', 'aria-hidden': 'true' }),
+            'Switchboard',
+          ),
+          menu,
+        ),
+        nav,
+      ),
       main,
     ),
   );
@@ -119,7 +169,9 @@ async function render(): Promise<void> {
   const view: View = { main, route, session, alive: () => id === viewId };
   try {
     if (!target) {
-      main.replaceChildren(alertBox('warn', 'This page does not exist', h('a', { href: `${BASE}/accounts` }, 'Go to Accounts')));
+      main.replaceChildren(
+        alertBox('warn', 'This page does not exist', h('a', { href: `${BASE}/accounts` }, 'Go to Accounts')),
+      );
       return;
     }
     const fresh = h('div', { class: 'page' });
@@ -131,10 +183,17 @@ async function render(): Promise<void> {
   } catch (e) {
     // A page about one thing that is not there (an unknown account) leads back to its list.
     const list = SECTIONS.find((sec) => sec.key === target?.section);
-    const back = list && route.parts.length > 1 ? { label: `Back to ${list.label}`, href: `${BASE}/${list.key}` } : undefined;
+    const back =
+      list && route.parts.length > 1
+        ? { label: `Back to ${list.label}`, href: `${BASE}/${list.key}` }
+        : undefined;
     // The page keeps a title (its h1) even when it could not load.
     const notFound = e instanceof ApiError && e.status === 404;
-    if (id === viewId) main.replaceChildren(pageHeader(notFound ? message(e) : 'Could not load this page'), errorBlock(e, () => void render(), back));
+    if (id === viewId)
+      main.replaceChildren(
+        pageHeader(notFound ? message(e) : 'Could not load this page'),
+        errorBlock(e, () => void render(), back),
+      );
   } finally {
     if (id === viewId) {
       main.removeAttribute('aria-busy');
@@ -151,9 +210,19 @@ function showSignIn(notice?: string): void {
   forget();
   setCsrfToken('');
   document.title = 'Sign in · Switchboard';
-  const key = field('API key', textInput({ type: 'password', name: 'api_key', autocomplete: 'current-password', required: true, 'data-testid': 'api-key' }), {
-    hint: 'A project API key: the one printed at the first start, or SWITCHBOARD_API_KEY.',
-  });
+  const key = field(
+    'API key',
+    textInput({
+      type: 'password',
+      name: 'api_key',
+      autocomplete: 'current-password',
+      required: true,
+      'data-testid': 'api-key',
+    }),
+    {
+      hint: 'A project API key: the one printed at the first start, or SWITCHBOARD_API_KEY.',
+    },
+  );
   const problem = h('div');
   const submit = button('Sign in', { type: 'submit', variant: 'primary', testid: 'sign-in' });
   submit.classList.add('btn-block');
@@ -184,7 +253,11 @@ function showSignIn(notice?: string): void {
         h('h1', { tabindex: '-1', 'data-testid': 'page-title' }, 'Sign in to the dashboard'),
         notice ? alertBox('info', notice) : null,
         form,
-        h('p', { class: 'hint' }, 'You stay signed in for 12 hours on this browser. The session ends when you sign out or the key is revoked.'),
+        h(
+          'p',
+          { class: 'hint' },
+          'You stay signed in for 12 hours on this browser. The session ends when you sign out or the key is revoked.',
+        ),
       ),
     ),
   );
@@ -195,7 +268,8 @@ function showSignIn(notice?: string): void {
 function start(s: Session): void {
   session = s;
   setCsrfToken(s.csrf_token);
-  if (location.pathname === BASE || location.pathname === `${BASE}/`) navigate(`${BASE}/accounts`, { replace: true });
+  if (location.pathname === BASE || location.pathname === `${BASE}/`)
+    navigate(`${BASE}/accounts`, { replace: true });
   else void render();
 }
 

@@ -45,7 +45,8 @@ function plain(text: string): string {
   if (m) return `must be ${m[1]} or more`;
   if (/^Invalid (ISO )?datetime/i.test(text)) return 'not a valid date and time';
   if (/^Invalid input: expected number/.test(text)) return 'must be a number';
-  if (/^Invalid option: expected one of/.test(text)) return text.replace(/^Invalid option: expected/, 'must be');
+  if (/^Invalid option: expected one of/.test(text))
+    return text.replace(/^Invalid option: expected/, 'must be');
   return text;
 }
 

@@ -12,7 +12,8 @@ export function onNavigate(fn: () => void): void {
     const a = (e.target as Element | null)?.closest?.('a');
     if (!a || a.target || a.hasAttribute('download')) return;
     const url = new URL(a.href, location.href);
-    if (url.origin !== location.origin || (url.pathname !== BASE && !url.pathname.startsWith(`${BASE}/`))) return;
+    if (url.origin !== location.origin || (url.pathname !== BASE && !url.pathname.startsWith(`${BASE}/`)))
+      return;
     e.preventDefault();
     navigate(url.pathname + url.search);
   });
@@ -28,7 +29,8 @@ export function navigate(path: string, o: { replace?: boolean } = {}): void {
 /** Reflects a page's state (filters, page number) in the URL without rendering again. */
 export function setQuery(query: Record<string, string | number | undefined | null>): void {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   const s = q.toString();
   history.replaceState(null, '', location.pathname + (s ? `?${s}` : ''));
 }
@@ -41,5 +43,8 @@ export interface Route {
 
 export function currentRoute(): Route {
   const rest = location.pathname.slice(BASE.length).replace(/^\/+|\/+$/g, '');
-  return { parts: rest ? rest.split('/').map(decodeURIComponent) : [], query: new URLSearchParams(location.search) };
+  return {
+    parts: rest ? rest.split('/').map(decodeURIComponent) : [],
+    query: new URLSearchParams(location.search),
+  };
 }

@@ -24,8 +24,19 @@ export function forget(): void {
 }
 
 export const CATEGORY_LABELS: Record<string, string> = {
-  ats: 'ATS', hris: 'HRIS', 'hris-legacy': 'HRIS (legacy)', crm: 'CRM', iam: 'IAM', marketing: 'Marketing', lms: 'LMS',
-  stackone: 'StackOne', documents: 'Documents', ticketing: 'Ticketing', screening: 'Screening', messaging: 'Messaging', accounting: 'Accounting',
+  ats: 'ATS',
+  hris: 'HRIS',
+  'hris-legacy': 'HRIS (legacy)',
+  crm: 'CRM',
+  iam: 'IAM',
+  marketing: 'Marketing',
+  lms: 'LMS',
+  stackone: 'StackOne',
+  documents: 'Documents',
+  ticketing: 'Ticketing',
+  screening: 'Screening',
+  messaging: 'Messaging',
+  accounting: 'Accounting',
 };
 
 export const categoryLabel = (c: string): string => CATEGORY_LABELS[c] ?? c;

@@ -18,7 +18,12 @@ export function announce(text: string): void {
 export function toast(text: string, kind: 'ok' | 'error' = 'ok'): void {
   const box = document.getElementById('toasts');
   if (!box) return;
-  const t = h('div', { class: `toast toast-${kind}`, 'data-testid': 'toast' }, icon(kind === 'ok' ? 'check' : 'alert'), h('span', null, text));
+  const t = h(
+    'div',
+    { class: `toast toast-${kind}`, 'data-testid': 'toast' },
+    icon(kind === 'ok' ? 'check' : 'alert'),
+    h('span', null, text),
+  );
   box.append(t);
   window.setTimeout(() => t.remove(), 5000);
 }
@@ -52,7 +57,11 @@ export function button(text: Child, o: ButtonOpts = {}): HTMLButtonElement {
   );
 }
 
-export function linkButton(text: Child, href: string, o: Omit<ButtonOpts, 'onClick' | 'type' | 'disabled'> & { external?: boolean } = {}): HTMLAnchorElement {
+export function linkButton(
+  text: Child,
+  href: string,
+  o: Omit<ButtonOpts, 'onClick' | 'type' | 'disabled'> & { external?: boolean } = {},
+): HTMLAnchorElement {
   return h(
     'a',
     {
@@ -73,7 +82,11 @@ export const spinner = (): HTMLSpanElement => h('span', { class: 'spin', 'aria-h
  * Runs a long operation from a button: the button shows a spinner and a busy label and is
  * disabled (so a double click sends nothing twice) until the work ends.
  */
-export async function withProgress<T>(btn: HTMLButtonElement, busyText: string, work: () => Promise<T>): Promise<T> {
+export async function withProgress<T>(
+  btn: HTMLButtonElement,
+  busyText: string,
+  work: () => Promise<T>,
+): Promise<T> {
   const text = btn.querySelector('.btn-text');
   const before = text?.textContent ?? '';
   // Disabling a focused button drops the focus to <body>: give it back afterwards (keyboard users).
@@ -89,7 +102,8 @@ export async function withProgress<T>(btn: HTMLButtonElement, busyText: string, 
     btn.removeAttribute('aria-busy');
     btn.disabled = false;
     if (text) text.textContent = before;
-    if (hadFocus && btn.isConnected && (!document.activeElement || document.activeElement === document.body)) btn.focus();
+    if (hadFocus && btn.isConnected && (!document.activeElement || document.activeElement === document.body))
+      btn.focus();
   }
 }
 
@@ -98,7 +112,12 @@ export function heading(text: string): HTMLHeadingElement {
   return h('h1', { tabindex: '-1', 'data-testid': 'page-title' }, text);
 }
 
-export function pageHeader(title: string, subtitle?: Child, actions: Child[] = [], before?: Child): HTMLElement {
+export function pageHeader(
+  title: string,
+  subtitle?: Child,
+  actions: Child[] = [],
+  before?: Child,
+): HTMLElement {
   return h(
     'header',
     { class: 'page-header' },
@@ -113,7 +132,12 @@ export function backLink(text: string, href: string): HTMLAnchorElement {
 }
 
 export function loadingBlock(text: string): HTMLElement {
-  return h('div', { class: 'loading', role: 'status', 'data-testid': 'loading' }, spinner(), h('span', null, text));
+  return h(
+    'div',
+    { class: 'loading', role: 'status', 'data-testid': 'loading' },
+    spinner(),
+    h('span', null, text),
+  );
 }
 
 export function alertBox(kind: 'error' | 'info' | 'warn' | 'ok', title: Child, detail?: Child): HTMLElement {
@@ -121,28 +145,57 @@ export function alertBox(kind: 'error' | 'info' | 'warn' | 'ok', title: Child, d
     'div',
     { class: `alert alert-${kind}`, ...(kind === 'error' ? { role: 'alert', 'data-testid': 'error' } : {}) },
     icon(kind === 'ok' ? 'check' : 'alert'),
-    h('div', null, h('p', { class: 'alert-title' }, title), detail ? h('div', { class: 'alert-detail' }, detail) : null),
+    h(
+      'div',
+      null,
+      h('p', { class: 'alert-title' }, title),
+      detail ? h('div', { class: 'alert-detail' }, detail) : null,
+    ),
   );
 }
 
 /** What went wrong, in words: a server validation message gets its field's label (see messages.ts). */
-export const message = (e: unknown): string => (e instanceof Error ? readableMessage(e.message) : 'Something went wrong');
+export const message = (e: unknown): string =>
+  e instanceof Error ? readableMessage(e.message) : 'Something went wrong';
 
 /**
  * A page that could not load. A retry is offered when trying again can help; a 404 or a refused
  * input will fail the same way, so those offer the way back instead (when the page names one).
  */
-export function errorBlock(e: unknown, retry?: () => void, back?: { label: string; href: string }): HTMLElement {
+export function errorBlock(
+  e: unknown,
+  retry?: () => void,
+  back?: { label: string; href: string },
+): HTMLElement {
   const status = e instanceof ApiError ? e.status : -1;
   const final = status === 404 || status === 400;
-  const title = status === 0 ? 'The server cannot be reached' : status === 404 ? 'Not found' : status === 400 ? 'Check what you entered' : 'Could not load this page';
+  const title =
+    status === 0
+      ? 'The server cannot be reached'
+      : status === 404
+        ? 'Not found'
+        : status === 400
+          ? 'Check what you entered'
+          : 'Could not load this page';
   const box = alertBox('error', title, message(e));
-  const action = final ? (back ? linkButton(back.label, back.href, { small: true, icon: 'back', testid: 'error-back' }) : null) : retry ? button('Try again', { onClick: retry, small: true }) : null;
+  const action = final
+    ? back
+      ? linkButton(back.label, back.href, { small: true, icon: 'back', testid: 'error-back' })
+      : null
+    : retry
+      ? button('Try again', { onClick: retry, small: true })
+      : null;
   if (action) box.querySelector('div')!.append(h('p', { class: 'alert-actions' }, action));
   return box;
 }
 
-export function emptyState(o: { icon: Parameters<typeof icon>[0]; title: string; text: Child; actions?: Child[]; testid?: string }): HTMLElement {
+export function emptyState(o: {
+  icon: Parameters<typeof icon>[0];
+  title: string;
+  text: Child;
+  actions?: Child[];
+  testid?: string;
+}): HTMLElement {
   return h(
     'section',
     { class: 'empty', 'data-testid': o.testid ?? 'empty-state', 'aria-label': o.title },
@@ -162,7 +215,9 @@ export function badge(text: string, tone: Tone, testid?: string): HTMLSpanElemen
 export function accountStatus(a: Pick<Account, 'status' | 'status_reasons'>): { text: string; tone: Tone } {
   if (a.status === 'active') return { text: 'Active', tone: 'ok' };
   if (a.status === 'error') return { text: 'Error', tone: 'bad' };
-  return a.status_reasons.some((r) => r.code === 'suspended') ? { text: 'Suspended', tone: 'warn' } : { text: 'Inactive', tone: 'warn' };
+  return a.status_reasons.some((r) => r.code === 'suspended')
+    ? { text: 'Suspended', tone: 'warn' }
+    : { text: 'Inactive', tone: 'warn' };
 }
 
 export function statusBadge(a: Pick<Account, 'status' | 'status_reasons'>): HTMLSpanElement {
@@ -185,7 +240,12 @@ export function time(iso: string | null | undefined): HTMLElement {
 }
 
 export function logo(url: string | null | undefined, name: string, size = 24): HTMLElement {
-  const initials = (): HTMLElement => h('span', { class: `logo logo-${size} logo-fallback`, 'aria-hidden': 'true' }, (name.trim()[0] ?? '?').toUpperCase());
+  const initials = (): HTMLElement =>
+    h(
+      'span',
+      { class: `logo logo-${size} logo-fallback`, 'aria-hidden': 'true' },
+      (name.trim()[0] ?? '?').toUpperCase(),
+    );
   if (!url) return initials();
   const img = h('img', { class: `logo logo-${size}`, src: url, alt: '', width: size, height: size });
   img.addEventListener('error', () => img.replaceWith(initials()), { once: true });
@@ -195,7 +255,11 @@ export function logo(url: string | null | undefined, name: string, size = 24): H
 /* ---------- data display ---------- */
 
 export function props(items: Array<[string, Child]>, testid?: string): HTMLDListElement {
-  return h('dl', { class: 'props', 'data-testid': testid }, ...items.map(([k, v]) => h('div', null, h('dt', null, k), h('dd', null, v ?? '—'))));
+  return h(
+    'dl',
+    { class: 'props', 'data-testid': testid },
+    ...items.map(([k, v]) => h('div', null, h('dt', null, k), h('dd', null, v ?? '—'))),
+  );
 }
 
 export interface Column {
@@ -214,11 +278,37 @@ export function dataTable(caption: string, cols: Column[], rows: Child[][], test
       'table',
       { class: 'table', 'data-testid': testid },
       h('caption', { class: 'sr-only' }, caption),
-      h('thead', null, h('tr', null, ...cols.map((c) => h('th', { scope: 'col', class: c.className }, c.hidden ? h('span', { class: 'sr-only' }, c.label) : c.label)))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          ...cols.map((c) =>
+            h(
+              'th',
+              { scope: 'col', class: c.className },
+              c.hidden ? h('span', { class: 'sr-only' }, c.label) : c.label,
+            ),
+          ),
+        ),
+      ),
       h(
         'tbody',
         null,
-        ...rows.map((cells) => h('tr', null, ...cells.map((cell, i) => h('td', { class: cols[i]?.className, 'data-label': cols[i]?.hidden ? null : cols[i]?.label }, cell)))),
+        ...rows.map((cells) =>
+          h(
+            'tr',
+            null,
+            ...cells.map((cell, i) =>
+              h(
+                'td',
+                { class: cols[i]?.className, 'data-label': cols[i]?.hidden ? null : cols[i]?.label },
+                cell,
+              ),
+            ),
+          ),
+        ),
       ),
     ),
   );
@@ -226,7 +316,12 @@ export function dataTable(caption: string, cols: Column[], rows: Child[][], test
 
 export function card(title: Child, ...children: Child[]): HTMLElement {
   const titleId = nextId('card');
-  return h('section', { class: 'panel', 'aria-labelledby': titleId }, h('h2', { class: 'card-title', id: titleId }, title), ...children);
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': titleId },
+    h('h2', { class: 'card-title', id: titleId }, title),
+    ...children,
+  );
 }
 
 export function mono(text: string): HTMLElement {
@@ -245,7 +340,12 @@ export function pretty(value: unknown): string {
 }
 
 /** Previous/next pagination with a range summary. */
-export function pager(o: { summary: string; prev: (() => void) | null; next: (() => void) | null; testid?: string }): HTMLElement {
+export function pager(o: {
+  summary: string;
+  prev: (() => void) | null;
+  next: (() => void) | null;
+  testid?: string;
+}): HTMLElement {
   return h(
     'nav',
     { class: 'pager', 'aria-label': 'Pagination', 'data-testid': o.testid ?? 'pager' },
@@ -253,8 +353,18 @@ export function pager(o: { summary: string; prev: (() => void) | null; next: (()
     h(
       'div',
       { class: 'pager-buttons' },
-      button('Previous', { small: true, disabled: !o.prev, testid: 'page-prev', ...(o.prev ? { onClick: o.prev } : {}) }),
-      button('Next', { small: true, disabled: !o.next, testid: 'page-next', ...(o.next ? { onClick: o.next } : {}) }),
+      button('Previous', {
+        small: true,
+        disabled: !o.prev,
+        testid: 'page-prev',
+        ...(o.prev ? { onClick: o.prev } : {}),
+      }),
+      button('Next', {
+        small: true,
+        disabled: !o.next,
+        testid: 'page-next',
+        ...(o.next ? { onClick: o.next } : {}),
+      }),
     ),
   );
 }
@@ -273,5 +383,11 @@ const REDACTED = /^__secretvalue:\*\*redacted\*\*(.*)$/;
 export function secretValue(value: string): HTMLElement {
   const m = REDACTED.exec(value);
   if (!m) return mono(value);
-  return h('span', { class: 'mono', title: 'Hidden: only the last 4 characters are shown' }, h('span', { 'aria-hidden': 'true' }, '•••• '), h('span', { class: 'sr-only' }, 'hidden, ends in '), m[1] ?? '');
+  return h(
+    'span',
+    { class: 'mono', title: 'Hidden: only the last 4 characters are shown' },
+    h('span', { 'aria-hidden': 'true' }, '•••• '),
+    h('span', { class: 'sr-only' }, 'hidden, ends in '),
+    m[1] ?? '',
+  );
 }

@@ -130,7 +130,9 @@ function toApiError(status: number, text: string): ApiError {
     const body = JSON.parse(text) as Record<string, unknown>;
     if (typeof body.message === 'string' && body.message) message = body.message;
     provider = str(body.provider_response);
-    const evidence = Array.isArray(body.provider_errors) ? (body.provider_errors[0] as { status?: unknown } | undefined) : undefined;
+    const evidence = Array.isArray(body.provider_errors)
+      ? (body.provider_errors[0] as { status?: unknown } | undefined)
+      : undefined;
     if (evidence && typeof evidence === 'object') {
       facts.fromProvider = true;
       facts.providerStatus = typeof evidence.status === 'number' ? evidence.status : null;

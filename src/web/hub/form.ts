@@ -15,8 +15,13 @@ export interface ResolvedConfig {
 }
 
 /** Falcon configs carry configFields/configNotices; legacy ones nest auth under authentication[key][env]. */
-export function resolveConfig(config: ConnectorConfig, integration: Integration, account?: AccountData): ResolvedConfig {
-  let block: ConnectorConfig & { fields?: Field[]; guide?: { supportLink?: string; description?: string } } = config;
+export function resolveConfig(
+  config: ConnectorConfig,
+  integration: Integration,
+  account?: AccountData,
+): ResolvedConfig {
+  let block: ConnectorConfig & { fields?: Field[]; guide?: { supportLink?: string; description?: string } } =
+    config;
   let fields = config.configFields ?? [];
   let notices = config.configNotices ?? [];
   let supportLink = config.support?.link;
@@ -110,7 +115,12 @@ function fieldError(s: FieldState, value: string | null): string | null {
   return null;
 }
 
-export function buildForm(fields: Field[], notices: Notice[], prefill: Prefill, onChange: () => void): FormHandle {
+export function buildForm(
+  fields: Field[],
+  notices: Notice[],
+  prefill: Prefill,
+  onChange: () => void,
+): FormHandle {
   const states: FieldState[] = [];
 
   function current(s: FieldState): string | null {
@@ -186,8 +196,10 @@ export function buildForm(fields: Field[], notices: Notice[], prefill: Prefill, 
         ? prefill.externalTriggerToken
         : f.display !== false && typed !== undefined
           ? typed
-          : (secret ? prefill.secrets[f.key] ?? prefill.setup[f.key] : prefill.setup[f.key] ?? prefill.secrets[f.key]) ??
-          (f.value !== undefined && f.value !== null ? String(f.value) : '');
+          : ((secret
+              ? (prefill.secrets[f.key] ?? prefill.setup[f.key])
+              : (prefill.setup[f.key] ?? prefill.secrets[f.key])) ??
+            (f.value !== undefined && f.value !== null ? String(f.value) : ''));
     const s: FieldState = {
       field: f,
       label,
@@ -208,7 +220,12 @@ export function buildForm(fields: Field[], notices: Notice[], prefill: Prefill, 
     if (masked) initial = '';
     s.hint = f.description ? h('p', { class: 'hint', id: `${id}-hint` }, f.description) : null;
     s.error = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
-    const control = makeControl(f, id, masked ? `••••••••••${masked[1] ?? ''}` : initial, required && !masked);
+    const control = makeControl(
+      f,
+      id,
+      masked ? `••••••••••${masked[1] ?? ''}` : initial,
+      required && !masked,
+    );
     const box = h('div', { class: 'control' }, control);
 
     if (masked) {
@@ -216,7 +233,11 @@ export function buildForm(fields: Field[], notices: Notice[], prefill: Prefill, 
       control.setAttribute('readonly', '');
       control.setAttribute('type', 'text');
       control.classList.add('masked');
-      const edit = h('button', { type: 'button', class: 'btn btn-secondary btn-inline', 'aria-label': `Edit ${label}` }, 'Edit');
+      const edit = h(
+        'button',
+        { type: 'button', class: 'btn btn-secondary btn-inline', 'aria-label': `Edit ${label}` },
+        'Edit',
+      );
       edit.addEventListener('click', () => {
         const fresh = makeControl({ ...f, readOnly: false }, id, '', required) as HTMLInputElement;
         wire(s, fresh);
@@ -231,7 +252,12 @@ export function buildForm(fields: Field[], notices: Notice[], prefill: Prefill, 
       const input = control as HTMLInputElement;
       const toggle = h(
         'button',
-        { type: 'button', class: 'btn btn-secondary btn-inline', 'aria-pressed': 'false', 'aria-label': `Show ${label}` },
+        {
+          type: 'button',
+          class: 'btn btn-secondary btn-inline',
+          'aria-pressed': 'false',
+          'aria-label': `Show ${label}`,
+        },
         'Show',
       );
       toggle.addEventListener('click', () => {

@@ -24,7 +24,16 @@ async function copy(input: HTMLInputElement): Promise<boolean> {
 function redirectUriField(url: string, n: number): HTMLElement {
   const id = `redirect-uri-${n}`;
   const status = h('span', { class: 'copy-status', role: 'status', 'data-testid': 'copy-status' });
-  const input = h('input', { id, type: 'text', readonly: true, value: url, class: 'copy-input', 'data-testid': 'redirect-uri', spellcheck: 'false', onFocus: () => input.select() });
+  const input = h('input', {
+    id,
+    type: 'text',
+    readonly: true,
+    value: url,
+    class: 'copy-input',
+    'data-testid': 'redirect-uri',
+    spellcheck: 'false',
+    onFocus: () => input.select(),
+  });
   const button = h(
     'button',
     {
@@ -59,7 +68,13 @@ export function setupGuide(guide: SetupGuide | undefined): HTMLElement | null {
     'section',
     { class: 'setup-guide', 'aria-labelledby': `setup-guide-${n}`, 'data-testid': 'setup-guide' },
     h('h2', { id: `setup-guide-${n}` }, 'Before you connect'),
-    steps.length ? h('ol', { class: 'steps', 'data-testid': 'setup-steps' }, steps.map((s) => h('li', null, s))) : null,
+    steps.length
+      ? h(
+          'ol',
+          { class: 'steps', 'data-testid': 'setup-steps' },
+          steps.map((s) => h('li', null, s)),
+        )
+      : null,
     guide?.callbackUrl ? redirectUriField(guide.callbackUrl, n) : null,
   );
 }

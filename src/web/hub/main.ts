@@ -30,7 +30,15 @@ const CLOSE_CHECK_MS = 400;
  * signing in), not closed by a person: keep polling instead of cancelling the sign-in.
  */
 const ISOLATED_WITHIN_MS = 2000;
-const RETURN_PARAMS = ['attempt', 'integration', 'status', 'account_id', 'provider', 'error', 'error_description'];
+const RETURN_PARAMS = [
+  'attempt',
+  'integration',
+  'status',
+  'account_id',
+  'provider',
+  'error',
+  'error_description',
+];
 
 const params = new URLSearchParams(location.search);
 const token = params.get('token') ?? '';
@@ -75,7 +83,8 @@ function apiBase(raw: string | null): string {
   if (raw) {
     try {
       const u = new URL(raw);
-      if (u.protocol === 'https:' || u.protocol === 'http:') return (u.origin + u.pathname).replace(/\/+$/, '');
+      if (u.protocol === 'https:' || u.protocol === 'http:')
+        return (u.origin + u.pathname).replace(/\/+$/, '');
     } catch {
       /* fall through */
     }
@@ -108,7 +117,11 @@ function heading(text: string): HTMLHeadingElement {
 
 function logo(url: string | undefined, name: string, size = 32): HTMLElement {
   const initials = (): HTMLElement =>
-    h('span', { class: 'logo logo-fallback', 'aria-hidden': 'true', 'data-size': size }, (name.trim()[0] ?? '?').toUpperCase());
+    h(
+      'span',
+      { class: 'logo logo-fallback', 'aria-hidden': 'true', 'data-size': size },
+      (name.trim()[0] ?? '?').toUpperCase(),
+    );
   if (!url) return initials();
   let src: string;
   try {
@@ -116,7 +129,15 @@ function logo(url: string | undefined, name: string, size = 32): HTMLElement {
   } catch {
     return initials();
   }
-  const img = h('img', { class: 'logo', src, alt: '', width: size, height: size, 'data-size': size, referrerpolicy: 'no-referrer' });
+  const img = h('img', {
+    class: 'logo',
+    src,
+    alt: '',
+    width: size,
+    height: size,
+    'data-size': size,
+    referrerpolicy: 'no-referrer',
+  });
   img.addEventListener('error', () => img.replaceWith(initials()), { once: true });
   return img;
 }
@@ -125,7 +146,11 @@ function catLabel(type: string): string {
   return type
     .split(/[-_\s]+/)
     .filter(Boolean)
-    .map((w) => (/^(crm|hris|ats|lms|iam|erp|itsm|sso|scim|api)$/i.test(w) ? w.toUpperCase() : w[0]!.toUpperCase() + w.slice(1).toLowerCase()))
+    .map((w) =>
+      /^(crm|hris|ats|lms|iam|erp|itsm|sso|scim|api)$/i.test(w)
+        ? w.toUpperCase()
+        : w[0]!.toUpperCase() + w.slice(1).toLowerCase(),
+    )
     .join(' ');
 }
 
@@ -140,15 +165,30 @@ function pretty(text: string): string {
 /** The evidence (server message, provider answer), closed by default: end users rarely need it. */
 function details(detail: string | undefined): HTMLElement | null {
   if (!detail) return null;
-  return h('details', { class: 'details', 'data-testid': 'details' }, h('summary', null, 'Details'), h('pre', { class: 'provider-response' }, pretty(detail)));
+  return h(
+    'details',
+    { class: 'details', 'data-testid': 'details' },
+    h('summary', null, 'Details'),
+    h('pre', { class: 'provider-response' }, pretty(detail)),
+  );
 }
 
 function alertBox(kind: 'error' | 'warning', problem: Problem): HTMLElement {
   return h(
     'div',
-    { class: `alert alert-${kind}`, role: 'alert', tabindex: '-1', 'data-testid': kind === 'error' ? 'error' : 'warning' },
+    {
+      class: `alert alert-${kind}`,
+      role: 'alert',
+      tabindex: '-1',
+      'data-testid': kind === 'error' ? 'error' : 'warning',
+    },
     svg(ICONS.alert),
-    h('div', { class: 'alert-body' }, h('p', { class: 'alert-title', 'data-testid': 'problem' }, problem.line), details(problem.detail)),
+    h(
+      'div',
+      { class: 'alert-body' },
+      h('p', { class: 'alert-title', 'data-testid': 'problem' }, problem.line),
+      details(problem.detail),
+    ),
   );
 }
 
@@ -163,13 +203,39 @@ function recoveryActions(retry: () => void, primary = true): HTMLElement {
   return h(
     'div',
     { class: 'actions' },
-    canList ? h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'choose-another', onClick: () => list() }, 'Choose another app') : null,
-    h('button', { type: 'button', class: `btn ${primary ? 'btn-primary' : 'btn-secondary'}`, 'data-testid': 'try-again', onClick: retry }, 'Try again'),
+    canList
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-secondary',
+            'data-testid': 'choose-another',
+            onClick: () => list(),
+          },
+          'Choose another app',
+        )
+      : null,
+    h(
+      'button',
+      {
+        type: 'button',
+        class: `btn ${primary ? 'btn-primary' : 'btn-secondary'}`,
+        'data-testid': 'try-again',
+        onClick: retry,
+      },
+      'Try again',
+    ),
   );
 }
 
 function state(testid: string, icon: string, tone: string, title: string, ...rest: Child[]): HTMLElement {
-  return h('div', { class: 'state', 'data-testid': testid }, h('div', { class: `badge-icon ${tone}` }, svg(icon, '')), heading(title), ...rest);
+  return h(
+    'div',
+    { class: 'state', 'data-testid': testid },
+    h('div', { class: `badge-icon ${tone}` }, svg(icon, '')),
+    heading(title),
+    ...rest,
+  );
 }
 
 function fail(e: unknown, retry: () => void, name = 'this app'): void {
@@ -198,7 +264,15 @@ function errorState(title: string, problem: Problem, retry: () => void): void {
 
 function loading(text: string): number {
   app.setAttribute('aria-busy', 'true');
-  const v = mount(text, h('div', { class: 'state', 'data-testid': 'loading' }, h('div', { class: 'spinner' }), h('p', { class: 'muted' }, text)));
+  const v = mount(
+    text,
+    h(
+      'div',
+      { class: 'state', 'data-testid': 'loading' },
+      h('div', { class: 'spinner' }),
+      h('p', { class: 'muted' }, text),
+    ),
+  );
   app.setAttribute('aria-busy', 'true');
   return v;
 }
@@ -239,7 +313,16 @@ async function linkEnded(): Promise<void> {
     what = 'This link has expired or is not valid.';
     next = `Ask ${ASK} for a new link.`;
   }
-  mount(title, state(status === 'invalid' ? 'invalid-link' : 'expired', status === 'invalid' ? ICONS.alert : ICONS.clock, '', what, h('p', { class: 'muted' }, next)));
+  mount(
+    title,
+    state(
+      status === 'invalid' ? 'invalid-link' : 'expired',
+      status === 'invalid' ? ICONS.alert : ICONS.clock,
+      '',
+      what,
+      h('p', { class: 'muted' }, next),
+    ),
+  );
   announce(`${what} ${next}`);
 }
 
@@ -260,13 +343,16 @@ function list(): void {
   });
   const ul = h('ul', { id: 'integrations', class: 'list', 'aria-label': 'Integrations' });
   const empty = h('p', { class: 'empty muted', hidden: true });
-  const pills = cats.length > 1 ? h('div', { class: 'pills', role: 'group', 'aria-label': 'Filter by category' }) : null;
+  const pills =
+    cats.length > 1 ? h('div', { class: 'pills', role: 'group', 'aria-label': 'Filter by category' }) : null;
 
   const items = (): HTMLButtonElement[] => [...ul.querySelectorAll<HTMLButtonElement>('button.item')];
 
   function render(): void {
     const q = listState.q.trim().toLowerCase();
-    const shown = active.filter((i) => (!listState.cat || i.type === listState.cat) && i.name.toLowerCase().includes(q));
+    const shown = active.filter(
+      (i) => (!listState.cat || i.type === listState.cat) && i.name.toLowerCase().includes(q),
+    );
     ul.replaceChildren(
       ...shown.map((i) =>
         h(
@@ -293,9 +379,13 @@ function list(): void {
       ),
     );
     empty.hidden = shown.length > 0;
-    empty.textContent = active.length === 0 ? 'No integrations are available for this link.' : `No integrations match “${listState.q.trim()}”.`;
+    empty.textContent =
+      active.length === 0
+        ? 'No integrations are available for this link.'
+        : `No integrations match “${listState.q.trim()}”.`;
     if (pills) {
-      for (const b of pills.querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset.cat === listState.cat));
+      for (const b of pills.querySelectorAll('button'))
+        b.setAttribute('aria-pressed', String(b.dataset.cat === listState.cat));
     }
   }
 
@@ -356,7 +446,12 @@ function list(): void {
   render();
   mount(
     'Connect an account',
-    h('div', { class: 'intro' }, heading('Connect an account'), h('p', { class: 'muted' }, 'Choose the app you want to connect.')),
+    h(
+      'div',
+      { class: 'intro' },
+      heading('Connect an account'),
+      h('p', { class: 'muted' }, 'Choose the app you want to connect.'),
+    ),
     active.length > 0
       ? h(
           'div',
@@ -370,7 +465,9 @@ function list(): void {
     ul,
     empty,
   );
-  const back = listState.focus ? ul.querySelector<HTMLElement>(`[data-integration-id="${CSS.escape(listState.focus)}"]`) : null;
+  const back = listState.focus
+    ? ul.querySelector<HTMLElement>(`[data-integration-id="${CSS.escape(listState.focus)}"]`)
+    : null;
   back?.focus();
   // Escape clears the search first (as the browser does for a search box); then it is the modal's.
   onEscape = () => {
@@ -387,7 +484,8 @@ async function loadConfig(integrationId: string): Promise<ConnectorConfig> {
   const cached = configs.get(integrationId);
   if (cached) return cached;
   const res = await api.get<{ config?: ConnectorConfig }>(`/hub/connectors/${enc(integrationId)}`);
-  if (!res || !res.config || typeof res.config !== 'object') throw new ApiError('This integration is not available.', 404);
+  if (!res || !res.config || typeof res.config !== 'object')
+    throw new ApiError('This integration is not available.', 404);
   configs.set(integrationId, res.config);
   return res.config;
 }
@@ -415,7 +513,11 @@ function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): void {
   const canBack = !edit && active.length > 1;
   const alerts = h('div', { class: 'alerts' }, flash ? alertBox(flash.kind, flash.problem) : null);
   const label = edit ? (rc.oauth ? 'Reconnect' : 'Save changes') : 'Connect';
-  const button = h('button', { type: 'submit', class: 'btn btn-primary btn-block', 'data-testid': 'connect' }, label);
+  const button = h(
+    'button',
+    { type: 'submit', class: 'btn btn-primary btn-block', 'data-testid': 'connect' },
+    label,
+  );
   let busy = false;
 
   const update = (): void => {
@@ -425,7 +527,12 @@ function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): void {
   const handle = buildForm(
     rc.fields,
     rc.notices,
-    { setup: account?.setupInformation ?? {}, secrets: account?.secrets ?? {}, externalTriggerToken, draft: drafts.get(integ.integration_id) ?? {} },
+    {
+      setup: account?.setupInformation ?? {},
+      secrets: account?.secrets ?? {},
+      externalTriggerToken,
+      draft: drafts.get(integ.integration_id) ?? {},
+    },
     update,
   );
   const hasVisible = handle.nodes.some((n) => n.classList.contains('field'));
@@ -435,7 +542,11 @@ function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): void {
     h('legend', { class: 'sr-only' }, `${rc.name} connection details`),
     handle.nodes,
     !hasVisible && rc.oauth
-      ? h('p', { class: 'muted' }, `Press Connect to sign in. A window will open where you can authorize ${rc.name}.`)
+      ? h(
+          'p',
+          { class: 'muted' },
+          `Press Connect to sign in. A window will open where you can authorize ${rc.name}.`,
+        )
       : null,
   );
 
@@ -485,7 +596,14 @@ function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): void {
     fieldset,
     alerts,
     button,
-    h('p', { class: 'secure muted' }, svg(ICONS.lock), rc.oauth ? 'You will sign in on the provider’s own page.' : 'Your credentials are encrypted and sent securely.'),
+    h(
+      'p',
+      { class: 'secure muted' },
+      svg(ICONS.lock),
+      rc.oauth
+        ? 'You will sign in on the provider’s own page.'
+        : 'Your credentials are encrypted and sent securely.',
+    ),
   );
 
   const intro =
@@ -504,11 +622,27 @@ function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): void {
       { class: 'head' },
       heading(rc.name),
       canBack
-        ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Back to integrations', 'data-testid': 'back', onClick: () => list() }, svg(ICONS.back))
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'icon-btn',
+              'aria-label': 'Back to integrations',
+              'data-testid': 'back',
+              onClick: () => list(),
+            },
+            svg(ICONS.back),
+          )
         : null,
       logo(rc.icon, rc.name, 24),
       rc.supportLink
-        ? h('a', { class: 'guide', href: rc.supportLink, target: '_blank', rel: 'noopener noreferrer' }, 'Connection guide', svg(ICONS.external), h('span', { class: 'sr-only' }, ' (opens in a new tab)'))
+        ? h(
+            'a',
+            { class: 'guide', href: rc.supportLink, target: '_blank', rel: 'noopener noreferrer' },
+            'Connection guide',
+            svg(ICONS.external),
+            h('span', { class: 'sr-only' }, ' (opens in a new tab)'),
+          )
         : null,
     ),
     h('p', { class: 'muted lead' }, intro),
@@ -520,7 +654,12 @@ function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): void {
   if (flash) focusAlert(alerts.querySelector<HTMLElement>('[role="alert"]'));
 }
 
-async function saveCredentials(integ: Integration, rc: ResolvedConfig, credentials: Record<string, string>, v: number): Promise<void> {
+async function saveCredentials(
+  integ: Integration,
+  rc: ResolvedConfig,
+  credentials: Record<string, string>,
+  v: number,
+): Promise<void> {
   const body = { integration_id: integ.integration_id, credentials };
   let id: string;
   let provider = integ.provider;
@@ -552,12 +691,21 @@ interface Pending {
  * and the session token go to the server in a request body, never into a URL that browser
  * history or a proxy's access log would keep.
  */
-async function launchUrl(integ: Integration, attemptId: string, redirectUri: string, values: Record<string, string>): Promise<string | undefined> {
-  const res = await api.send<{ launch_url?: string }>('PUT', `/hub/connection_attempts/${enc(attemptId)}/launch`, {
-    integration_id: integ.integration_id,
-    redirect_uri: redirectUri,
-    fields: values,
-  });
+async function launchUrl(
+  integ: Integration,
+  attemptId: string,
+  redirectUri: string,
+  values: Record<string, string>,
+): Promise<string | undefined> {
+  const res = await api.send<{ launch_url?: string }>(
+    'PUT',
+    `/hub/connection_attempts/${enc(attemptId)}/launch`,
+    {
+      integration_id: integ.integration_id,
+      redirect_uri: redirectUri,
+      fields: values,
+    },
+  );
   return res?.launch_url;
 }
 
@@ -615,7 +763,9 @@ async function startOAuth(
       // Pop-up blocked: take the whole page through the provider and come back here.
       setBusy(true, 'Redirecting…');
       announce(`Your browser blocked the sign-in window. Continuing to ${rc.name} in this tab…`);
-      const here = await launchUrl(integ, attemptId, returnUrl(attemptId, integ), values).catch(() => undefined);
+      const here = await launchUrl(integ, attemptId, returnUrl(attemptId, integ), values).catch(
+        () => undefined,
+      );
       if (here) location.assign(here);
       else {
         setBusy(false);
@@ -625,7 +775,9 @@ async function startOAuth(
     }
     void api.send('DELETE', `/hub/connection_attempts/${enc(attemptId)}`).catch(() => undefined);
     setBusy(false);
-    return showError({ line: 'Your browser blocked the sign-in window. Allow pop-ups for this site, then press Connect again.' });
+    return showError({
+      line: 'Your browser blocked the sign-in window. Allow pop-ups for this site, then press Connect again.',
+    });
   }
   waiting({ integ, name: rc.name, attemptId, popup, startedAt: Date.now() });
 }
@@ -657,11 +809,30 @@ function waiting(p: Pending): void {
     }
   };
 
-  const cancel = h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'cancel' }, 'Cancel');
+  const cancel = h(
+    'button',
+    { type: 'button', class: 'btn btn-secondary', 'data-testid': 'cancel' },
+    'Cancel',
+  );
   const reopen = p.popup
-    ? h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'show-window', onClick: () => p.popup?.focus() }, 'Show the sign-in window')
+    ? h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-secondary',
+          'data-testid': 'show-window',
+          onClick: () => p.popup?.focus(),
+        },
+        'Show the sign-in window',
+      )
     : null;
-  const hint = h('p', { class: 'muted' }, p.popup ? `Finish signing in to ${p.name} in the window that opened.` : `Checking your ${p.name} sign-in…`);
+  const hint = h(
+    'p',
+    { class: 'muted' },
+    p.popup
+      ? `Finish signing in to ${p.name} in the window that opened.`
+      : `Checking your ${p.name} sign-in…`,
+  );
   const v = mount(
     `Waiting for ${p.name}`,
     h(
@@ -699,7 +870,10 @@ function waiting(p: Pending): void {
     }
     if (status === 'expired') {
       stop();
-      void connector(p.integ, { kind: 'warning', problem: { line: 'The sign-in took too long and expired. Press Connect to try again.' } });
+      void connector(p.integ, {
+        kind: 'warning',
+        problem: { line: 'The sign-in took too long and expired. Press Connect to try again.' },
+      });
       return true;
     }
     return false;
@@ -721,7 +895,9 @@ function waiting(p: Pending): void {
     stop();
     void connector(p.integ, {
       kind: 'warning',
-      problem: { line: `The sign-in window was closed before you finished signing in to ${p.name}. Press Connect to try again.` },
+      problem: {
+        line: `The sign-in window was closed before you finished signing in to ${p.name}. Press Connect to try again.`,
+      },
     });
   }
 
@@ -731,7 +907,10 @@ function waiting(p: Pending): void {
     if (Date.now() - p.startedAt > TIMEOUT_MS) {
       stop();
       discard();
-      return void connector(p.integ, { kind: 'warning', problem: { line: 'The sign-in timed out. Press Connect to try again.' } });
+      return void connector(p.integ, {
+        kind: 'warning',
+        problem: { line: 'The sign-in timed out. Press Connect to try again.' },
+      });
     }
     inFlight = true;
     let r: Attempt | null = null;
@@ -773,7 +952,11 @@ function waiting(p: Pending): void {
 }
 
 function oauthError(p: Pending, err: Attempt['error']): void {
-  errorState(`Could not connect ${p.name}`, oauthProblem(err?.code, err?.description, p.name), () => void connector(p.integ));
+  errorState(
+    `Could not connect ${p.name}`,
+    oauthProblem(err?.code, err?.description, p.name),
+    () => void connector(p.integ),
+  );
 }
 
 /* ---------- success ---------- */
@@ -785,16 +968,34 @@ function success(name: string, acct: { id: string; provider: string }): void {
     'Account connected',
     h(
       'div',
-      { class: 'state', 'data-testid': 'success', 'data-account-id': acct.id, 'data-provider': acct.provider },
+      {
+        class: 'state',
+        'data-testid': 'success',
+        'data-account-id': acct.id,
+        'data-provider': acct.provider,
+      },
       h('div', { class: 'badge-icon ok' }, svg(ICONS.check, '')),
       heading('Account connected'),
-      h('p', { class: 'muted' }, `Your ${name} account is connected.${canClose ? '' : ' You can close this window.'}`),
+      h(
+        'p',
+        { class: 'muted' },
+        `Your ${name} account is connected.${canClose ? '' : ' You can close this window.'}`,
+      ),
       canClose || another
         ? h(
             'div',
             { class: 'actions' },
             another
-              ? h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'connect-another', onClick: () => list() }, 'Connect another')
+              ? h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'btn btn-secondary',
+                    'data-testid': 'connect-another',
+                    onClick: () => list(),
+                  },
+                  'Connect another',
+                )
               : null,
             canClose
               ? h(
@@ -803,7 +1004,8 @@ function success(name: string, acct: { id: string; provider: string }): void {
                     type: 'button',
                     class: 'btn btn-primary',
                     'data-testid': 'close',
-                    onClick: () => (framed ? window.parent.postMessage({ type: 'CloseModal' }, '*') : window.close()),
+                    onClick: () =>
+                      framed ? window.parent.postMessage({ type: 'CloseModal' }, '*') : window.close(),
                   },
                   'Close',
                 )
@@ -813,14 +1015,24 @@ function success(name: string, acct: { id: string; provider: string }): void {
     ),
   );
   announce(`Account connected: ${name}`);
-  if (framed) window.parent.postMessage({ type: 'AccountConnected', account: { id: acct.id, provider: acct.provider } }, '*');
+  if (framed)
+    window.parent.postMessage(
+      { type: 'AccountConnected', account: { id: acct.id, provider: acct.provider } },
+      '*',
+    );
 }
 
 /* ---------- start ---------- */
 
 function integrationFor(acc: AccountData): Integration {
-  const base = integrations.find((i) => i.integration_id === acc.integrationId) ?? integrations.find((i) => i.provider === acc.provider);
-  return { ...(base ?? { name: acc.provider, active: true, type: '' }), integration_id: acc.integrationId, provider: acc.provider };
+  const base =
+    integrations.find((i) => i.integration_id === acc.integrationId) ??
+    integrations.find((i) => i.provider === acc.provider);
+  return {
+    ...(base ?? { name: acc.provider, active: true, type: '' }),
+    integration_id: acc.integrationId,
+    provider: acc.provider,
+  };
 }
 
 async function boot(): Promise<void> {
@@ -828,10 +1040,12 @@ async function boot(): Promise<void> {
   loading('Loading…');
   try {
     const [settings, hub] = await Promise.all([
-      api.get<{ enabled_features?: string[]; existing_account_id?: string }>('/hub/settings').catch((e: unknown) => {
-        if (e instanceof AuthError) throw e;
-        return null; // settings are optional
-      }),
+      api
+        .get<{ enabled_features?: string[]; existing_account_id?: string }>('/hub/settings')
+        .catch((e: unknown) => {
+          if (e instanceof AuthError) throw e;
+          return null; // settings are optional
+        }),
       api.get<HubData>('/hub/connectors'),
     ]);
     integrations = hub && Array.isArray(hub.integrations) ? hub.integrations : [];
@@ -862,7 +1076,8 @@ async function boot(): Promise<void> {
           type: '',
         };
       let name = integ.name;
-      const cfg = configs.get(integ.integration_id) ?? (await loadConfig(integ.integration_id).catch(() => null));
+      const cfg =
+        configs.get(integ.integration_id) ?? (await loadConfig(integ.integration_id).catch(() => null));
       if (cfg?.name) name = cfg.name;
       return waiting({ integ, name, attemptId, popup: null, startedAt: Date.now() });
     }

@@ -23,29 +23,60 @@ function evidence(e: ApiError): string | undefined {
  * @param name the connector's display name.
  * @param labelOf the form's label for a field key, to say which one the server refused.
  */
-export function apiProblem(e: unknown, name: string, labelOf: (key: string) => string | undefined = () => undefined): Problem {
-  if (!(e instanceof ApiError)) return { line: `Something went wrong. Please try again. If it keeps happening, contact ${ASK}.`, detail: e instanceof Error ? e.message : undefined };
+export function apiProblem(
+  e: unknown,
+  name: string,
+  labelOf: (key: string) => string | undefined = () => undefined,
+): Problem {
+  if (!(e instanceof ApiError))
+    return {
+      line: `Something went wrong. Please try again. If it keeps happening, contact ${ASK}.`,
+      detail: e instanceof Error ? e.message : undefined,
+    };
   const detail = evidence(e);
-  if (e.status === 0) return { line: 'We could not reach the server. Check your internet connection and try again.', detail };
-  if (e.status === 429) return { line: 'Too many tries in a short time. Wait a minute, then try again.', detail };
-  if (e.status >= 500) return { line: 'Something went wrong on our side. Your details were not saved. Please try again in a few minutes.', detail };
+  if (e.status === 0)
+    return { line: 'We could not reach the server. Check your internet connection and try again.', detail };
+  if (e.status === 429)
+    return { line: 'Too many tries in a short time. Wait a minute, then try again.', detail };
+  if (e.status >= 500)
+    return {
+      line: 'Something went wrong on our side. Your details were not saved. Please try again in a few minutes.',
+      detail,
+    };
   if (e.fromProvider) {
     if (e.providerStatus === null || UNREACHABLE.test(e.message)) {
-      return { line: `We could not reach ${name}. Your details were not saved. Please try again in a few minutes.`, detail };
+      return {
+        line: `We could not reach ${name}. Your details were not saved. Please try again in a few minutes.`,
+        detail,
+      };
     }
     if (typeof e.providerStatus === 'number' && e.providerStatus >= 500) {
-      return { line: `${name} is having problems right now. Your details were not saved. Please try again in a few minutes.`, detail };
+      return {
+        line: `${name} is having problems right now. Your details were not saved. Please try again in a few minutes.`,
+        detail,
+      };
     }
-    if (REFUSED.test(e.message)) return { line: `${name} did not accept these details. Check them and try again.`, detail };
+    if (REFUSED.test(e.message))
+      return { line: `${name} did not accept these details. Check them and try again.`, detail };
     // A connector translation: already written for the end user.
     return { line: e.message, detail: e.providerResponse?.trim() || undefined };
   }
   if (e.field !== undefined) {
     const key = e.field.replace(/^credentials\./, '');
     const label = labelOf(key);
-    return { line: label ? `${label} is not valid. Check it and try again.` : 'Some of the details you entered are not valid. Check them and try again.', detail };
+    return {
+      line: label
+        ? `${label} is not valid. Check it and try again.`
+        : 'Some of the details you entered are not valid. Check them and try again.',
+      detail,
+    };
   }
-  if (e.status === 404) return { line: `${name} is no longer available for this link. Choose another app, or ask ${ASK} for a new link.`, detail };
-  if (e.status === 409) return { line: 'This connection changed while you were working. Please try again.', detail };
+  if (e.status === 404)
+    return {
+      line: `${name} is no longer available for this link. Choose another app, or ask ${ASK} for a new link.`,
+      detail,
+    };
+  if (e.status === 409)
+    return { line: 'This connection changed while you were working. Please try again.', detail };
   return { line: `This connection isn't set up correctly. Please contact ${ASK}.`, detail };
 }

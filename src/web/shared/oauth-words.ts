@@ -18,7 +18,14 @@ export interface Problem {
 /** Whom an end user can ask: Switchboard does not know the sender's name (no branding yet). */
 export const ASK = 'the company that sent you this link';
 
-const DENIED = new Set(['access_denied', 'consent_required', 'interaction_required', 'login_required', 'user_denied', 'user_cancelled']);
+const DENIED = new Set([
+  'access_denied',
+  'consent_required',
+  'interaction_required',
+  'login_required',
+  'user_denied',
+  'user_cancelled',
+]);
 /** Codes that mean the connection (OAuth app, profile, URLs) is set up wrongly: the end user cannot fix it. */
 const SETUP = new Set([
   'invalid_client',
@@ -49,38 +56,66 @@ const OURS = new Set([
   'conflict',
   'error',
 ]);
-const GENERIC_PROVIDER_TEXT = /rejected the credentials: |^Could not reach |did not answer within|answered the token request unexpectedly/;
+const GENERIC_PROVIDER_TEXT =
+  /rejected the credentials: |^Could not reach |did not answer within|answered the token request unexpectedly/;
 
-const unreachable = (name: string): string => `We could not reach ${name}. Your details were not saved. Please try again in a few minutes.`;
+const unreachable = (name: string): string =>
+  `We could not reach ${name}. Your details were not saved. Please try again in a few minutes.`;
 const setup = (): string => `This connection isn't set up correctly. Please contact ${ASK}.`;
 
 /** A connector translation, written for end users: anything but "<Name>: …" and our generic phrasings. */
 function translated(description: string, names: string[]): boolean {
-  return !names.some((n) => n && description.startsWith(`${n}: `)) && !GENERIC_PROVIDER_TEXT.test(description);
+  return (
+    !names.some((n) => n && description.startsWith(`${n}: `)) && !GENERIC_PROVIDER_TEXT.test(description)
+  );
 }
 
 /**
  * @param name the connector's display name, as the page shows it ("Salesforce (Sandbox)").
  */
-export function oauthProblem(code: string | null | undefined, description: string | null | undefined, name: string): Problem {
+export function oauthProblem(
+  code: string | null | undefined,
+  description: string | null | undefined,
+  name: string,
+): Problem {
   const c = (code ?? '').trim();
   const said = (description ?? '').trim();
   const names = [name, name.replace(/\s*\([^)]*\)\s*$/, '')];
   const detail = said || undefined;
 
   if (said && (!OURS.has(c) || c === 'test_failed') && translated(said, names)) return { line: said };
-  if (DENIED.has(c)) return { line: `You didn't allow access to ${name}. Try again when you're ready.`, detail };
-  if (c === 'cancelled' || c === 'conflict') return { line: 'This sign-in was cancelled. Press Connect to start again.', detail };
+  if (DENIED.has(c))
+    return { line: `You didn't allow access to ${name}. Try again when you're ready.`, detail };
+  if (c === 'cancelled' || c === 'conflict')
+    return { line: 'This sign-in was cancelled. Press Connect to start again.', detail };
   if (c === 'expired') return { line: 'This sign-in took too long and expired. Please try again.', detail };
   if (/^Could not reach |did not answer within/.test(said) || c === 'temporarily_unavailable') {
-    return { line: c === 'temporarily_unavailable' ? `${name} is busy right now. Please try again in a few minutes.` : unreachable(name), detail };
+    return {
+      line:
+        c === 'temporarily_unavailable'
+          ? `${name} is busy right now. Please try again in a few minutes.`
+          : unreachable(name),
+      detail,
+    };
   }
   if (SETUP.has(c)) return { line: setup(), detail };
-  if (c === 'invalid_fields') return { line: 'Some of the details you entered are not valid. Check them and try again.', detail };
-  if (c === 'test_failed') return { line: `${name} did not accept this sign-in. Check that your account has access, then try again.`, detail };
+  if (c === 'invalid_fields')
+    return { line: 'Some of the details you entered are not valid. Check them and try again.', detail };
+  if (c === 'test_failed')
+    return {
+      line: `${name} did not accept this sign-in. Check that your account has access, then try again.`,
+      detail,
+    };
   if (c === 'server_error' || c === 'token_error') {
-    return { line: `${name} had a problem finishing the sign-in. Please try again in a few minutes. If it keeps happening, contact ${ASK}.`, detail };
+    return {
+      line: `${name} had a problem finishing the sign-in. Please try again in a few minutes. If it keeps happening, contact ${ASK}.`,
+      detail,
+    };
   }
-  if (c === 'invalid_grant' || c === 'invalid_response') return { line: `The sign-in with ${name} did not finish. Please try again.`, detail };
-  return { line: `We could not connect your ${name} account. Please try again. If it keeps happening, contact ${ASK}.`, detail };
+  if (c === 'invalid_grant' || c === 'invalid_response')
+    return { line: `The sign-in with ${name} did not finish. Please try again.`, detail };
+  return {
+    line: `We could not connect your ${name} account. Please try again. If it keeps happening, contact ${ASK}.`,
+    detail,
+  };
 }

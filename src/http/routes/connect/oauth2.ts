@@ -15,13 +15,17 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
  * behind "Details" for whoever helps them.
  */
 function errorPage(reply: FastifyReply, status: number, message: string, plain?: string) {
-  const line = plain ?? (
-    status === 401
+  const line =
+    plain ??
+    (status === 401
       ? 'This link has expired or is not valid. Ask the company that sent you this link for a new one.'
       : status >= 500
         ? 'Something went wrong on our side. Close this window and try again in a few minutes.'
         : 'This sign-in could not start or finish. Close this window and press Connect again. If it keeps happening, contact the company that sent you this link.');
-  const details = status === 401 || plain ? '' : `<details><summary>Details</summary><p>${escapeHtml(message)}</p></details>`;
+  const details =
+    status === 401 || plain
+      ? ''
+      : `<details><summary>Details</summary><p>${escapeHtml(message)}</p></details>`;
   return reply
     .status(status)
     .type('text/html; charset=utf-8')
@@ -46,71 +50,120 @@ function withParams(url: string, params: Record<string, string>): string {
  */
 function setBrowserCookie(reply: FastifyReply, deps: Deps, name: string, value: string, maxAgeS: number) {
   const https = deps.settings.publicUrl().startsWith('https://');
-  const attrs = [`${name}=${value}`, `Path=${https ? '/' : '/connect/oauth2/'}`, `Max-Age=${maxAgeS}`, 'HttpOnly', 'SameSite=Lax'];
+  const attrs = [
+    `${name}=${value}`,
+    `Path=${https ? '/' : '/connect/oauth2/'}`,
+    `Max-Age=${maxAgeS}`,
+    'HttpOnly',
+    'SameSite=Lax',
+  ];
   if (https) attrs.push('Secure');
   reply.header('set-cookie', attrs.join('; '));
 }
 
 /** The OAuth popup: `/connect/oauth2/{integration_id}` → provider → `/connect/oauth2/{provider}/callback`. */
 export function oauthRoutes(app: FastifyInstance, deps: Deps) {
-  app.get<{ Params: { integrationId: string }; Querystring: Record<string, unknown> }>('/connect/oauth2/:integrationId', async (req, reply) => {
-    reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
-    try {
-      const begun = await beginOAuth(deps, req.params.integrationId, req.query);
-      if (begun.refused) {
-        // The provider would show its own error page; ours says what to do instead.
-        return reply.redirect(withParams(begun.returnTo, { status: 'error', provider: begun.provider, error: begun.code, error_description: begun.description }), 302);
-      }
-      setBrowserCookie(reply, deps, begun.browserCookie.name, begun.browserCookie.value, begun.browserCookie.maxAgeS);
-      return reply.redirect(begun.authorizeUrl, 302);
-    } catch (err) {
-      const e = toAppError(err);
-      if (e.status >= 500) req.log.error({ err }, 'oauth begin failed');
-      // With a valid session and a Hub callback page, send the popup back there with the error
-      // (the attempt, when there is one, has already been marked); otherwise show it here.
-      const session = await authenticateSessionToken(deps, req.query.token).catch(() => null);
-      let returnTo: string | null = null;
+  app.get<{ Params: { integrationId: string }; Querystring: Record<string, unknown> }>(
+    '/connect/oauth2/:integrationId',
+    async (req, reply) => {
+      reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
       try {
-        returnTo = session ? checkReturnTo(deps, req.query.redirect_uri) : null;
-      } catch {
-        returnTo = null;
+        const begun = await beginOAuth(deps, req.params.integrationId, req.query);
+        if (begun.refused) {
+          // The provider would show its own error page; ours says what to do instead.
+          return reply.redirect(
+            withParams(begun.returnTo, {
+              status: 'error',
+              provider: begun.provider,
+              error: begun.code,
+              error_description: begun.description,
+            }),
+            302,
+          );
+        }
+        setBrowserCookie(
+          reply,
+          deps,
+          begun.browserCookie.name,
+          begun.browserCookie.value,
+          begun.browserCookie.maxAgeS,
+        );
+        return reply.redirect(begun.authorizeUrl, 302);
+      } catch (err) {
+        const e = toAppError(err);
+        if (e.status >= 500) req.log.error({ err }, 'oauth begin failed');
+        // With a valid session and a Hub callback page, send the popup back there with the error
+        // (the attempt, when there is one, has already been marked); otherwise show it here.
+        const session = await authenticateSessionToken(deps, req.query.token).catch(() => null);
+        let returnTo: string | null = null;
+        try {
+          returnTo = session ? checkReturnTo(deps, req.query.redirect_uri) : null;
+        } catch {
+          returnTo = null;
+        }
+        // Only an attempt of this very session is ended, and only then is the popup sent back to the
+        // caller's page: a request without one gets our page (no open redirect for any token holder).
+        const attempt =
+          session && typeof req.query.connection_attempt_id === 'string'
+            ? await getAttempt(deps, session, req.query.connection_attempt_id).catch(() => null)
+            : null;
+        if (attempt && e.status < 500) {
+          await finishAttempt(deps, deps.db, attempt.id, {
+            status: 'error',
+            code: e.code,
+            description: e.message,
+          })
+            .then(() => undefined)
+            .catch(() => undefined);
+        }
+        if (attempt && returnTo && e.status < 500 && e.status !== 401 && e.status !== 404) {
+          return reply.redirect(
+            withParams(returnTo, { status: 'error', error: e.code, error_description: e.message }),
+            302,
+          );
+        }
+        // A spent or expired launch id is our own window's, not the link's: say so plainly.
+        const launchGone = e.status === 401 && req.query.launch !== undefined;
+        return errorPage(reply, e.status, e.message, launchGone ? e.message : undefined);
       }
-      // Only an attempt of this very session is ended, and only then is the popup sent back to the
-      // caller's page: a request without one gets our page (no open redirect for any token holder).
-      const attempt = session && typeof req.query.connection_attempt_id === 'string'
-        ? await getAttempt(deps, session, req.query.connection_attempt_id).catch(() => null)
-        : null;
-      if (attempt && e.status < 500) {
-        await finishAttempt(deps, deps.db, attempt.id, { status: 'error', code: e.code, description: e.message })
-          .then(() => undefined)
-          .catch(() => undefined);
-      }
-      if (attempt && returnTo && e.status < 500 && e.status !== 401 && e.status !== 404) {
-        return reply.redirect(withParams(returnTo, { status: 'error', error: e.code, error_description: e.message }), 302);
-      }
-      // A spent or expired launch id is our own window's, not the link's: say so plainly.
-      const launchGone = e.status === 401 && req.query.launch !== undefined;
-      return errorPage(reply, e.status, e.message, launchGone ? e.message : undefined);
-    }
-  });
+    },
+  );
 
-  app.get<{ Params: { provider: string }; Querystring: Record<string, unknown> }>('/connect/oauth2/:provider/callback', async (req, reply) => {
-    reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
-    try {
-      const outcome = await completeOAuth(deps, req.params.provider, req.query, (name) => {
-        const value = readCookie(req, name);
-        // Used once: the browser forgets it with the state.
-        if (value) setBrowserCookie(reply, deps, name, '', 0);
-        return value;
-      });
-      if (outcome.ok) {
-        return reply.redirect(withParams(outcome.returnTo, { status: 'success', account_id: outcome.result.account.id, provider: outcome.provider }), 302);
+  app.get<{ Params: { provider: string }; Querystring: Record<string, unknown> }>(
+    '/connect/oauth2/:provider/callback',
+    async (req, reply) => {
+      reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
+      try {
+        const outcome = await completeOAuth(deps, req.params.provider, req.query, (name) => {
+          const value = readCookie(req, name);
+          // Used once: the browser forgets it with the state.
+          if (value) setBrowserCookie(reply, deps, name, '', 0);
+          return value;
+        });
+        if (outcome.ok) {
+          return reply.redirect(
+            withParams(outcome.returnTo, {
+              status: 'success',
+              account_id: outcome.result.account.id,
+              provider: outcome.provider,
+            }),
+            302,
+          );
+        }
+        return reply.redirect(
+          withParams(outcome.returnTo, {
+            status: 'error',
+            provider: outcome.provider,
+            error: outcome.code,
+            error_description: outcome.description,
+          }),
+          302,
+        );
+      } catch (err) {
+        const e = err instanceof AppError ? err : toAppError(err);
+        if (e.status >= 500) req.log.error({ err }, 'oauth callback failed');
+        return errorPage(reply, e.status, e.message);
       }
-      return reply.redirect(withParams(outcome.returnTo, { status: 'error', provider: outcome.provider, error: outcome.code, error_description: outcome.description }), 302);
-    } catch (err) {
-      const e = err instanceof AppError ? err : toAppError(err);
-      if (e.status >= 500) req.log.error({ err }, 'oauth callback failed');
-      return errorPage(reply, e.status, e.message);
-    }
-  });
+    },
+  );
 }

@@ -79,7 +79,9 @@ export function connectorToDashboard(deps: Deps, c: Connector) {
 export function dashboardApiRoutes(app: FastifyInstance, deps: Deps, limiter: AuthLimiter) {
   app.addHook('onRequest', requireApiKey(deps, limiter));
 
-  app.get('/dashboard/api/connectors', async () => deps.connectors.list().map((c) => connectorToDashboard(deps, c)));
+  app.get('/dashboard/api/connectors', async () =>
+    deps.connectors.list().map((c) => connectorToDashboard(deps, c)),
+  );
 
   app.get<{ Params: { provider: string } }>('/dashboard/api/connectors/:provider', async (req) => {
     const c = deps.connectors.get(req.params.provider);

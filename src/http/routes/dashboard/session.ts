@@ -1,7 +1,15 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../../core/deps.js';
-import { ADMIN_SESSION_TTL_MS, authenticateAdminSession, createAdminSession, csrfTokenFor, csrfTokenMatches, deleteAdminSession, type AdminSession } from '../../../core/admin-sessions.js';
+import {
+  ADMIN_SESSION_TTL_MS,
+  authenticateAdminSession,
+  createAdminSession,
+  csrfTokenFor,
+  csrfTokenMatches,
+  deleteAdminSession,
+  type AdminSession,
+} from '../../../core/admin-sessions.js';
 import { AppError, unauthorized } from '../../../core/errors.js';
 import { parseInput } from '../../errors.js';
 import { adminCookieName, readCookie, setAdminCookie } from '../../admin-cookie.js';
@@ -9,7 +17,9 @@ import { CSRF_HEADER } from '../../auth.js';
 import type { AuthLimiter } from '../../auth-limiter.js';
 import { SIGN_IN_BODY_LIMIT } from '../../limits.js';
 
-const signInBody = z.object({ api_key: z.string().trim().min(1, 'api_key: enter your API key').max(512) }).strict();
+const signInBody = z
+  .object({ api_key: z.string().trim().min(1, 'api_key: enter your API key').max(512) })
+  .strict();
 
 function sessionToWire(deps: Deps, sessionId: string, s: AdminSession) {
   return {
@@ -57,7 +67,8 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps, limiter: AuthLim
     noStore(reply);
     const sessionId = readCookie(req, adminCookieName(deps));
     if (sessionId && (await authenticateAdminSession(deps, sessionId))) {
-      if (!csrfTokenMatches(sessionId, req.headers[CSRF_HEADER])) throw new AppError('forbidden', `Missing or invalid ${CSRF_HEADER} header`);
+      if (!csrfTokenMatches(sessionId, req.headers[CSRF_HEADER]))
+        throw new AppError('forbidden', `Missing or invalid ${CSRF_HEADER} header`);
       await deleteAdminSession(deps, sessionId);
     }
     setAdminCookie(reply, deps, '', 0);

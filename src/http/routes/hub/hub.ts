@@ -4,8 +4,19 @@ import { z } from 'zod';
 import type { Deps } from '../../../core/deps.js';
 import { authenticateSessionToken, type SessionRow } from '../../../core/connect-sessions.js';
 import { listProfiles, type ConnectorProfile } from '../../../core/connector-profiles.js';
-import { accountToEdit, hubAccount, linkWithCredentials, profileForSession, sessionAllowsProfile } from '../../../core/linking.js';
-import { attemptToWire, cancelAttempt, createAttempt, getAttempt } from '../../../core/connection-attempts.js';
+import {
+  accountToEdit,
+  hubAccount,
+  linkWithCredentials,
+  profileForSession,
+  sessionAllowsProfile,
+} from '../../../core/linking.js';
+import {
+  attemptToWire,
+  cancelAttempt,
+  createAttempt,
+  getAttempt,
+} from '../../../core/connection-attempts.js';
 import { prepareLaunch } from '../../../core/oauth2.js';
 import { splitSecrets, htmlPattern, isSecretField } from '../../../connectors/fields.js';
 import { redact } from '../../../core/vault.js';
@@ -42,7 +53,9 @@ function fieldToHub(f: Field) {
     ...(f.description ? { description: f.description } : {}),
     ...(f.default !== undefined ? { value: f.default } : {}),
     ...(f.options ? { options: f.options } : {}),
-    ...(pattern ? { validation: { type: 'html-pattern', pattern: pattern.pattern, error: pattern.error } } : {}),
+    ...(pattern
+      ? { validation: { type: 'html-pattern', pattern: pattern.pattern, error: pattern.error } }
+      : {}),
   };
 }
 
@@ -50,7 +63,10 @@ function integrationToHub(deps: Deps, p: ConnectorProfile) {
   // Two profiles of one connector (Salesforce production and sandbox) would both read
   // "Salesforce": a default label names the environment whenever the connector has several.
   const env = p.connector.environments.find((e) => e.key === p.environment);
-  const name = p.label === p.connector.name && p.connector.environments.length > 1 && env ? `${p.label} (${env.label})` : p.label;
+  const name =
+    p.label === p.connector.name && p.connector.environments.length > 1 && env
+      ? `${p.label} (${env.label})`
+      : p.label;
   return {
     integration_id: p.id,
     provider: p.provider,
@@ -65,14 +81,19 @@ function integrationToHub(deps: Deps, p: ConnectorProfile) {
 
 const accountBody = z.object({
   integration_id: z.string().min(1).max(64),
-  credentials: z.record(z.string().max(64), z.union([z.string().max(8192), z.number()])).refine((c) => Object.keys(c).length <= 50, 'too many fields'),
+  credentials: z
+    .record(z.string().max(64), z.union([z.string().max(8192), z.number()]))
+    .refine((c) => Object.keys(c).length <= 50, 'too many fields'),
 });
 
 /** The popup's launch: the end user's fields travel here, not on the popup's URL. */
 const launchBody = z.object({
   integration_id: z.string().min(1).max(64),
   redirect_uri: z.string().max(2048),
-  fields: z.record(z.string().max(64), z.string().max(8192)).refine((f) => Object.keys(f).length <= 50, 'too many fields').optional(),
+  fields: z
+    .record(z.string().max(64), z.string().max(8192))
+    .refine((f) => Object.keys(f).length <= 50, 'too many fields')
+    .optional(),
 });
 
 /** StackOne's `{token}`, and optionally (ours) the launch in the same request. */
@@ -106,7 +127,11 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
 
       hub.get('/settings', async (req) => {
         const s = sessionOf(req);
-        const existing = s.account_id ? { id: s.account_id } : s.provider ? await accountToEdit(deps, s, s.provider) : null;
+        const existing = s.account_id
+          ? { id: s.account_id }
+          : s.provider
+            ? await accountToEdit(deps, s, s.provider)
+            : null;
         return { enabled_features: [], ...(existing ? { existing_account_id: existing.id } : {}) };
       });
 
@@ -115,8 +140,13 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
         const only = typeof req.query.provider === 'string' ? req.query.provider : undefined;
         let edited: string | undefined;
         if (s.account_id) edited = (await hubAccount(deps, s, s.account_id).catch(() => null))?.provider;
-        const profiles = (await listProfiles(deps, { projectId: s.project_id, organizationId: s.organization_id })).filter(
-          (p) => sessionAllowsProfile(s, p) && (!only || p.provider === only) && (!edited || p.provider === edited),
+        const profiles = (
+          await listProfiles(deps, { projectId: s.project_id, organizationId: s.organization_id })
+        ).filter(
+          (p) =>
+            sessionAllowsProfile(s, p) &&
+            (!only || p.provider === only) &&
+            (!edited || p.provider === edited),
         );
         return { integrations: profiles.map((p) => integrationToHub(deps, p)) };
       });
@@ -126,7 +156,8 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
         const c = profile.connector;
         // The end user's guide (never the admin's). The redirect URI is only theirs to register
         // when the OAuth client comes from them (Kustomer); the official Hub ignores `setupGuide`.
-        const callback = c.auth.type === 'oauth2' && c.auth.client_from === 'config' ? callbackUrl(deps, c.key) : null;
+        const callback =
+          c.auth.type === 'oauth2' && c.auth.client_from === 'config' ? callbackUrl(deps, c.key) : null;
         const fill = (s: string) => s.replaceAll('{callback_url}', callback ?? callbackUrl(deps, c.key));
         const endUser = c.guide.end_user;
         const description = endUser.description ? fill(endUser.description) : '';
@@ -164,13 +195,24 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
 
       hub.post('/accounts', async (req, reply) => {
         const body = parseInput(accountBody, req.body);
-        const { account, created } = await linkWithCredentials(deps, sessionOf(req), body.integration_id, body.credentials);
+        const { account, created } = await linkWithCredentials(
+          deps,
+          sessionOf(req),
+          body.integration_id,
+          body.credentials,
+        );
         return reply.status(created ? 201 : 200).send({ id: account.id, provider: account.provider });
       });
 
       hub.patch<{ Params: { id: string } }>('/accounts/:id', async (req) => {
         const body = parseInput(accountBody, req.body);
-        const { account } = await linkWithCredentials(deps, sessionOf(req), body.integration_id, body.credentials, req.params.id);
+        const { account } = await linkWithCredentials(
+          deps,
+          sessionOf(req),
+          body.integration_id,
+          body.credentials,
+          req.params.id,
+        );
         return { id: account.id, provider: account.provider };
       });
 
@@ -178,23 +220,32 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
         const s = sessionOf(req);
         const body = parseInput(attemptBody, req.body ?? {});
         // The body repeats the session token; a different one means a confused caller.
-        if (body.token !== undefined && body.token !== req.headers['x-hub-session-token']) throw unauthorized('Session token mismatch');
+        if (body.token !== undefined && body.token !== req.headers['x-hub-session-token'])
+          throw unauthorized('Session token mismatch');
         const attempt = await createAttempt(deps, s);
         // Ours (additive): the fields travel in this body, the popup URL only carries a launch id.
         let launchUrl: string | undefined;
         if (body.integration_id) {
           try {
-            launchUrl = await prepareLaunch(deps, s, attempt.id, { integrationId: body.integration_id, redirectUri: body.redirect_uri, fields: body.fields ?? {} });
+            launchUrl = await prepareLaunch(deps, s, attempt.id, {
+              integrationId: body.integration_id,
+              redirectUri: body.redirect_uri,
+              fields: body.fields ?? {},
+            });
           } catch (err) {
             // Nothing half-written: a refused launch leaves no attempt behind.
             await deps.db.query('DELETE FROM connection_attempts WHERE id = $1', [attempt.id]);
             throw err;
           }
         }
-        return reply.status(201).send({ ...attemptToWire(attempt), ...(launchUrl ? { launch_url: launchUrl } : {}) });
+        return reply
+          .status(201)
+          .send({ ...attemptToWire(attempt), ...(launchUrl ? { launch_url: launchUrl } : {}) });
       });
 
-      hub.get<{ Params: { id: string } }>('/connection_attempts/:id', async (req) => attemptToWire(await getAttempt(deps, sessionOf(req), req.params.id)));
+      hub.get<{ Params: { id: string } }>('/connection_attempts/:id', async (req) =>
+        attemptToWire(await getAttempt(deps, sessionOf(req), req.params.id)),
+      );
 
       // Ours: (re)prepares the popup's one-time launch for a pending attempt, e.g. with the Hub's
       // own page as the return address when the browser blocked the popup.
@@ -203,7 +254,11 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
         const body = parseInput(launchBody, req.body);
         const attempt = await getAttempt(deps, s, req.params.id);
         if (attempt.status !== 'pending') throw badRequest(`This connection attempt is ${attempt.status}`);
-        const launchUrl = await prepareLaunch(deps, s, attempt.id, { integrationId: body.integration_id, redirectUri: body.redirect_uri, fields: body.fields ?? {} });
+        const launchUrl = await prepareLaunch(deps, s, attempt.id, {
+          integrationId: body.integration_id,
+          redirectUri: body.redirect_uri,
+          fields: body.fields ?? {},
+        });
         return { ...attemptToWire(attempt), launch_url: launchUrl };
       });
 
@@ -242,6 +297,10 @@ function linkStatusRoute(app: FastifyInstance, deps: Deps) {
       return { status: 'invalid' };
     }
     if (session.expires_at.getTime() > deps.clock().getTime()) return { status: 'active' };
-    return { status: 'expired', origin_owner_name: session.origin_owner_name, expired_at: session.expires_at.toISOString() };
+    return {
+      status: 'expired',
+      origin_owner_name: session.origin_owner_name,
+      expired_at: session.expires_at.toISOString(),
+    };
   });
 }

@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../../core/deps.js';
 import {
-  accountMeta, accountToWire, deleteAccount, getAccount, listAccounts, listAccountsQuery, patchAccount, patchAccountSchema,
+  accountMeta,
+  accountToWire,
+  deleteAccount,
+  getAccount,
+  listAccounts,
+  listAccountsQuery,
+  patchAccount,
+  patchAccountSchema,
 } from '../../../core/accounts.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
@@ -15,14 +22,20 @@ export function accountRoutes(app: FastifyInstance, deps: Deps) {
     return rows.map((a) => accountToWire(deps, a));
   });
 
-  app.get<IdParams>('/accounts/:id', async (req) => accountToWire(deps, await getAccount(deps, projectOf(req), req.params.id)));
+  app.get<IdParams>('/accounts/:id', async (req) =>
+    accountToWire(deps, await getAccount(deps, projectOf(req), req.params.id)),
+  );
 
-  app.get<IdParams>('/accounts/:id/meta', async (req) => accountMeta(deps, await getAccount(deps, projectOf(req), req.params.id)));
+  app.get<IdParams>('/accounts/:id/meta', async (req) =>
+    accountMeta(deps, await getAccount(deps, projectOf(req), req.params.id)),
+  );
 
   app.patch<IdParams>('/accounts/:id', async (req) => {
     const input = parseInput(patchAccountSchema, req.body);
     return accountToWire(deps, await patchAccount(deps, projectOf(req), req.params.id, input));
   });
 
-  app.delete<IdParams>('/accounts/:id', async (req) => accountToWire(deps, await deleteAccount(deps, projectOf(req), req.params.id)));
+  app.delete<IdParams>('/accounts/:id', async (req) =>
+    accountToWire(deps, await deleteAccount(deps, projectOf(req), req.params.id)),
+  );
 }

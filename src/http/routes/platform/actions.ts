@@ -9,7 +9,9 @@ import { projectOf } from '../../auth.js';
 import { accountIdOf, recorderFor } from './provider-calls.js';
 
 export function actionRoutes(app: FastifyInstance, deps: Deps, writer: RequestLogWriter) {
-  app.get('/actions', async (req) => listActionsMeta(deps, projectOf(req), parseInput(listActionsQuery, req.query, 'query')));
+  app.get('/actions', async (req) =>
+    listActionsMeta(deps, projectOf(req), parseInput(listActionsQuery, req.query, 'query')),
+  );
 
   /** `POST /actions/rpc`: runs one action on the account named by `x-account-id`. */
   app.post('/actions/rpc', async (req) => {

@@ -1,7 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../../core/deps.js';
-import { authenticateSessionToken, createConnectSession, createSessionSchema, sessionToWire } from '../../../core/connect-sessions.js';
+import {
+  authenticateSessionToken,
+  createConnectSession,
+  createSessionSchema,
+  sessionToWire,
+} from '../../../core/connect-sessions.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
 import { notFound } from '../../../core/errors.js';
@@ -26,10 +31,13 @@ export function connectSessionRoutes(app: FastifyInstance, deps: Deps) {
   // Its token stops working everywhere; attempts in flight cannot finish (their callback checks it).
   app.delete<{ Params: { id: string } }>('/connect_sessions/:id', async (req) => {
     const id = /^\d{1,15}$/.test(req.params.id) ? Number(req.params.id) : null;
-    const { rows } = id === null ? { rows: [] } : await deps.db.query<{ id: number; expires_at: Date }>(
-      `UPDATE connect_sessions SET expires_at = LEAST(expires_at, $3) WHERE id = $1 AND project_id = $2 RETURNING id, expires_at`,
-      [id, projectOf(req).projectId, deps.clock()],
-    );
+    const { rows } =
+      id === null
+        ? { rows: [] }
+        : await deps.db.query<{ id: number; expires_at: Date }>(
+            `UPDATE connect_sessions SET expires_at = LEAST(expires_at, $3) WHERE id = $1 AND project_id = $2 RETURNING id, expires_at`,
+            [id, projectOf(req).projectId, deps.clock()],
+          );
     if (!rows[0]) throw notFound('Connect session');
     return { id: rows[0].id, expires_at: rows[0].expires_at.toISOString(), revoked: true };
   });

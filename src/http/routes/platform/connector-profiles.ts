@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../../core/deps.js';
 import {
-  createProfile, createProfileSchema, deleteProfile, getProfile, listProfiles, profileToWire, updateProfile, updateProfileSchema,
+  createProfile,
+  createProfileSchema,
+  deleteProfile,
+  getProfile,
+  listProfiles,
+  profileToWire,
+  updateProfile,
+  updateProfileSchema,
 } from '../../../core/connector-profiles.js';
 import { checkProfileSetup } from '../../../core/setup-check.js';
 import { parseInput } from '../../errors.js';
@@ -14,11 +21,21 @@ export function connectorProfileRoutes(app: FastifyInstance, deps: Deps) {
     const profile = await createProfile(deps, projectOf(req), parseInput(createProfileSchema, req.body));
     return reply.status(201).send(profileToWire(profile));
   });
-  app.get('/connector_profiles', async (req) => (await listProfiles(deps, projectOf(req))).map(profileToWire));
-  app.get<IdParams>('/connector_profiles/:id', async (req) => profileToWire(await getProfile(deps, projectOf(req), req.params.id)));
-  app.patch<IdParams>('/connector_profiles/:id', async (req) =>
-    profileToWire(await updateProfile(deps, projectOf(req), req.params.id, parseInput(updateProfileSchema, req.body))),
+  app.get('/connector_profiles', async (req) =>
+    (await listProfiles(deps, projectOf(req))).map(profileToWire),
   );
-  app.post<IdParams>('/connector_profiles/:id/check', async (req) => checkProfileSetup(deps, projectOf(req), req.params.id));
-  app.delete<IdParams>('/connector_profiles/:id', async (req) => profileToWire(await deleteProfile(deps, projectOf(req), req.params.id)));
+  app.get<IdParams>('/connector_profiles/:id', async (req) =>
+    profileToWire(await getProfile(deps, projectOf(req), req.params.id)),
+  );
+  app.patch<IdParams>('/connector_profiles/:id', async (req) =>
+    profileToWire(
+      await updateProfile(deps, projectOf(req), req.params.id, parseInput(updateProfileSchema, req.body)),
+    ),
+  );
+  app.post<IdParams>('/connector_profiles/:id/check', async (req) =>
+    checkProfileSetup(deps, projectOf(req), req.params.id),
+  );
+  app.delete<IdParams>('/connector_profiles/:id', async (req) =>
+    profileToWire(await deleteProfile(deps, projectOf(req), req.params.id)),
+  );
 }

@@ -7,7 +7,9 @@ import { notFound } from '../../../core/errors.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
 
-const query = z.object({ include: z.union([z.string().max(500), z.array(z.string().max(500))]).optional() }).loose();
+const query = z
+  .object({ include: z.union([z.string().max(500), z.array(z.string().max(500))]).optional() })
+  .loose();
 
 export function logoUrl(deps: Deps, c: Connector): string | null {
   return c.logoPath ? `${deps.settings.publicUrl()}/connectors/logos/${c.key}` : null;

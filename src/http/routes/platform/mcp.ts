@@ -14,9 +14,16 @@ import { accountIdOf, recorderFor } from './provider-calls.js';
 
 const SERVER_VERSION = '0.1.0';
 /** Request headers the MCP transport reads; nothing else (our API key among them) is handed to it. */
-const TRANSPORT_HEADERS = ['accept', 'content-type', 'mcp-session-id', 'mcp-protocol-version', 'last-event-id'];
+const TRANSPORT_HEADERS = [
+  'accept',
+  'content-type',
+  'mcp-session-id',
+  'mcp-protocol-version',
+  'last-event-id',
+];
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
  * The StackOne SDK's `mcpPost` can only send `"id": {}` and `"params": {}` (both typed as empty
@@ -29,7 +36,12 @@ function tolerant(message: unknown): unknown {
   const out = { ...message };
   if (out.id !== null && typeof out.id === 'object') out.id = `sb-${randomUUID()}`;
   if (out.method === 'initialize' && out.id !== undefined) {
-    out.params = { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'unknown', version: '0' }, ...(isObject(out.params) ? out.params : {}) };
+    out.params = {
+      protocolVersion: LATEST_PROTOCOL_VERSION,
+      capabilities: {},
+      clientInfo: { name: 'unknown', version: '0' },
+      ...(isObject(out.params) ? out.params : {}),
+    };
   }
   return out;
 }
@@ -42,7 +54,14 @@ function sendMcpError(reply: FastifyReply, status: number, message: string, now:
   return reply
     .status(status)
     .type('application/json')
-    .send({ jsonrpc: '2.0', error: { code: -32000, message }, id: null, statusCode: status, message, timestamp: now.toISOString() });
+    .send({
+      jsonrpc: '2.0',
+      error: { code: -32000, message },
+      id: null,
+      statusCode: status,
+      message,
+      timestamp: now.toISOString(),
+    });
 }
 
 /**
@@ -83,7 +102,10 @@ export function mcpRoutes(app: FastifyInstance, deps: Deps, writer: RequestLogWr
     await server.connect(transport);
     try {
       const request = new Request(`http://switchboard.invalid${req.url}`, { method: 'POST', headers });
-      const res = await transport.handleRequest(request, req.body === undefined ? {} : { parsedBody: tolerant(req.body) });
+      const res = await transport.handleRequest(
+        request,
+        req.body === undefined ? {} : { parsedBody: tolerant(req.body) },
+      );
       const text = await res.text();
       if (res.status >= 400) {
         let message = `MCP request refused (${res.status})`;
@@ -116,7 +138,12 @@ export function mcpRoutes(app: FastifyInstance, deps: Deps, writer: RequestLogWr
       return reply.status(200).type('text/event-stream').send('');
     }
     reply.header('allow', 'POST, DELETE');
-    return sendMcpError(reply, 405, 'This MCP server does not offer an event stream: send requests with POST', deps.clock());
+    return sendMcpError(
+      reply,
+      405,
+      'This MCP server does not offer an event stream: send requests with POST',
+      deps.clock(),
+    );
   });
 
   // Sessions are not kept, so there is nothing to end: closing one always succeeds.

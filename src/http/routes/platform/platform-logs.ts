@@ -1,7 +1,18 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, onResponseHookHandler, RouteOptions } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  onResponseHookHandler,
+  RouteOptions,
+} from 'fastify';
 import type { Deps } from '../../../core/deps.js';
 import { platformOperation, type PlatformOperation } from '../../../core/platform-logs/operations.js';
-import { createPlatformLogWriter, platformLogId, type PlatformLog, type PlatformLogWriter } from '../../../core/platform-logs/writer.js';
+import {
+  createPlatformLogWriter,
+  platformLogId,
+  type PlatformLog,
+  type PlatformLogWriter,
+} from '../../../core/platform-logs/writer.js';
 import { listPlatformLogs, listPlatformLogsQuery } from '../../../core/platform-logs/query.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
@@ -13,7 +24,13 @@ import { safeUrl } from '../../safe-url.js';
  */
 const sourceType = (req: FastifyRequest) => (req.headers.authorization ? 'api' : 'dashboard');
 
-function entry(deps: Deps, req: FastifyRequest, reply: FastifyReply, op: PlatformOperation, projectId: string): PlatformLog {
+function entry(
+  deps: Deps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  op: PlatformOperation,
+  projectId: string,
+): PlatformLog {
   const end = deps.clock();
   const ms = reply.elapsedTime;
   const params = req.params as Record<string, string | undefined>;
@@ -44,7 +61,11 @@ function entry(deps: Deps, req: FastifyRequest, reply: FastifyReply, op: Platfor
  * the entry. Calls refused before a project was known (a bad or missing API key) are not
  * anyone's to see, so they are not recorded.
  */
-function recorderFor(deps: Deps, writer: PlatformLogWriter, route: RouteOptions): onResponseHookHandler | null {
+function recorderFor(
+  deps: Deps,
+  writer: PlatformLogWriter,
+  route: RouteOptions,
+): onResponseHookHandler | null {
   const ops = new Map<string, PlatformOperation>();
   for (const method of [route.method].flat()) {
     const op = platformOperation(method, route.url);

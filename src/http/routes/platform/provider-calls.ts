@@ -2,7 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../../../core/deps.js';
 import { badRequest } from '../../../core/errors.js';
 import { CallRecorder } from '../../../core/request-logs/recorder.js';
-import { createRequestLogWriter, type LogService, type RequestLogWriter } from '../../../core/request-logs/writer.js';
+import {
+  createRequestLogWriter,
+  type LogService,
+  type RequestLogWriter,
+} from '../../../core/request-logs/writer.js';
 import { projectOf } from '../../auth.js';
 import { hotCache } from '../../../core/cache.js';
 import { proxyRoutes } from './proxy.js';
@@ -15,13 +19,22 @@ import { requestLogRoutes } from './request-logs.js';
 export function accountIdOf(req: FastifyRequest, fallback?: unknown): string {
   const given = req.headers['x-account-id'] ?? fallback;
   const id = Array.isArray(given) ? given[0] : given;
-  if (typeof id !== 'string' || !id.trim()) throw badRequest('x-account-id header is required: the id of the linked account to act on', { field: 'x-account-id' });
+  if (typeof id !== 'string' || !id.trim())
+    throw badRequest('x-account-id header is required: the id of the linked account to act on', {
+      field: 'x-account-id',
+    });
   if (id.length > 255) throw badRequest('x-account-id is too long', { field: 'x-account-id' });
   return id.trim();
 }
 
 /** A recorder for one call made through the platform API. */
-export function recorderFor(deps: Deps, writer: RequestLogWriter, req: FastifyRequest, service: LogService, body?: unknown): CallRecorder {
+export function recorderFor(
+  deps: Deps,
+  writer: RequestLogWriter,
+  req: FastifyRequest,
+  service: LogService,
+  body?: unknown,
+): CallRecorder {
   return new CallRecorder(deps, writer, {
     projectId: projectOf(req).projectId,
     requestId: req.id,

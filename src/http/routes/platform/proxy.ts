@@ -3,7 +3,14 @@ import type { Deps } from '../../../core/deps.js';
 import type { RequestLogWriter } from '../../../core/request-logs/writer.js';
 import { openSession, urlPerTarget } from '../../../core/provider-call.js';
 import {
-  encodeProxyBody, forwardableHeaders, providerFailure, proxyBodySchema, proxyEnvelope, proxyMethod, proxyUrl, successStatus,
+  encodeProxyBody,
+  forwardableHeaders,
+  providerFailure,
+  proxyBodySchema,
+  proxyEnvelope,
+  proxyMethod,
+  proxyUrl,
+  successStatus,
 } from '../../../core/proxy.js';
 import { parseInput, toAppError } from '../../errors.js';
 import { projectOf } from '../../auth.js';

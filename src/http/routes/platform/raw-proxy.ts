@@ -9,7 +9,15 @@ import { projectOf } from '../../auth.js';
 import { recorderFor } from './provider-calls.js';
 
 /** Response headers that belong to one connection, and provider cookies (they would be the account's session). */
-const NOT_RETURNED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'trailer', 'upgrade', 'set-cookie', 'proxy-authenticate']);
+const NOT_RETURNED = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'trailer',
+  'upgrade',
+  'set-cookie',
+  'proxy-authenticate',
+]);
 
 /** `/proxy/{account_id}/{rest}?{query}` split from the raw URL, so encoded characters reach the provider as sent. */
 function providerPath(req: FastifyRequest): string {
@@ -35,33 +43,43 @@ export function rawProxyRoutes(app: FastifyInstance, deps: Deps, writer: Request
   // Leave every body unread in req.raw: the handler streams it.
   app.addContentTypeParser('*', (_req, _payload, done) => done(null));
 
-  app.all<{ Params: { accountId: string } }>('/proxy/:accountId/*', { config: { streamsBody: true } }, async (req, reply) => {
-    const rec = recorderFor(deps, writer, req, 'proxy');
-    try {
-      const accountId = req.params.accountId;
-      rec.claimedAccountId = accountId;
-      const session = await openSession(deps, projectOf(req), accountId);
-      rec.session = session;
-      // Only an account the caller's project owns is named in its logs.
-      rec.accountId = session.target.account.id;
-      rec.provider = session.target.connector.key;
-      const path = providerPath(req);
-      const headers = forwardableHeaders(req.headers, session.target);
-      const streamed = hasBody(req);
-      if (streamed && req.headers['content-length']) headers['content-length'] = String(req.headers['content-length']);
-      const url = urlPerTarget((t) => proxyUrl(deps, t, { path }));
-      rec.upstream = { method: req.method, url: url(session.target) };
-      const res = await session.stream({ method: req.method, url, headers, body: streamed ? req.raw : null });
-      reply.raw.once('close', () => rec.finish(res.status));
-      reply.status(res.status);
-      for (const [name, value] of Object.entries(res.headers)) {
-        if (value !== undefined && !NOT_RETURNED.has(name.toLowerCase())) reply.header(name, value);
+  app.all<{ Params: { accountId: string } }>(
+    '/proxy/:accountId/*',
+    { config: { streamsBody: true } },
+    async (req, reply) => {
+      const rec = recorderFor(deps, writer, req, 'proxy');
+      try {
+        const accountId = req.params.accountId;
+        rec.claimedAccountId = accountId;
+        const session = await openSession(deps, projectOf(req), accountId);
+        rec.session = session;
+        // Only an account the caller's project owns is named in its logs.
+        rec.accountId = session.target.account.id;
+        rec.provider = session.target.connector.key;
+        const path = providerPath(req);
+        const headers = forwardableHeaders(req.headers, session.target);
+        const streamed = hasBody(req);
+        if (streamed && req.headers['content-length'])
+          headers['content-length'] = String(req.headers['content-length']);
+        const url = urlPerTarget((t) => proxyUrl(deps, t, { path }));
+        rec.upstream = { method: req.method, url: url(session.target) };
+        const res = await session.stream({
+          method: req.method,
+          url,
+          headers,
+          body: streamed ? req.raw : null,
+        });
+        reply.raw.once('close', () => rec.finish(res.status));
+        reply.status(res.status);
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined && !NOT_RETURNED.has(name.toLowerCase())) reply.header(name, value);
+        }
+        return reply.send(res.body);
+      } catch (err) {
+        const appErr = err instanceof AppError ? err : toAppError(err);
+        rec.finish(appErr.status, { error: appErr });
+        throw appErr;
       }
-      return reply.send(res.body);
-    } catch (err) {
-      const appErr = err instanceof AppError ? err : toAppError(err);
-      rec.finish(appErr.status, { error: appErr });
-      throw appErr;
-    }
-  });
+    },
+  );
 }

@@ -1,15 +1,44 @@
 /** One account: setup information, redacted credentials, recent requests, webhooks sent; actions. */
 import { h, type Child, put } from '../dom.js';
-import { ApiError, call, get, withQuery, type Account, type AccountEvent, type ConnectorInfo, type RequestLog } from '../api.js';
+import {
+  ApiError,
+  call,
+  get,
+  withQuery,
+  type Account,
+  type AccountEvent,
+  type ConnectorInfo,
+  type RequestLog,
+} from '../api.js';
 import { navigate } from '../router.js';
 import { connector } from '../store.js';
 import type { View } from '../view.js';
-import { alertBox, backLink, badge, button, card, dataTable, errorBlock, loadingBlock, logo, mono, pageHeader, props, secretValue, statusBadge, time, toast, withProgress, type Tone } from '../ui.js';
+import {
+  alertBox,
+  backLink,
+  badge,
+  button,
+  card,
+  dataTable,
+  errorBlock,
+  loadingBlock,
+  logo,
+  mono,
+  pageHeader,
+  props,
+  secretValue,
+  statusBadge,
+  time,
+  toast,
+  withProgress,
+  type Tone,
+} from '../ui.js';
 import { confirmAction } from '../dialog.js';
 import { reconnectDialog } from './links.js';
 import { logStatus } from './logs.js';
 
-export const deliveryTone = (s: string): Tone => (s === 'delivered' ? 'ok' : s === 'failed' ? 'bad' : 'neutral');
+export const deliveryTone = (s: string): Tone =>
+  s === 'delivered' ? 'ok' : s === 'failed' ? 'bad' : 'neutral';
 
 export async function accountPage(v: View, id: string): Promise<void> {
   const a = await get<Account>(`/accounts/${encodeURIComponent(id)}`);
@@ -31,14 +60,19 @@ function render(v: View, a: Account, info: ConnectorInfo | null): void {
     button('Re-connect link', {
       icon: 'link',
       testid: 'reconnect',
-      onClick: (e) => void reconnectDialog(a, e.currentTarget as HTMLButtonElement).catch((err: unknown) => toast((err as Error).message, 'error')),
+      onClick: (e) =>
+        void reconnectDialog(a, e.currentTarget as HTMLButtonElement).catch((err: unknown) =>
+          toast((err as Error).message, 'error'),
+        ),
     }),
     button(suspended ? 'Resume' : 'Suspend', {
       testid: suspended ? 'resume' : 'suspend',
       onClick: (e) => {
         const btn = e.currentTarget as HTMLButtonElement;
         if (suspended) {
-          void withProgress(btn, 'Resuming…', () => call<Account>('POST', `/accounts/${encodeURIComponent(a.id)}/resume`))
+          void withProgress(btn, 'Resuming…', () =>
+            call<Account>('POST', `/accounts/${encodeURIComponent(a.id)}/resume`),
+          )
             .then((next) => {
               toast('Account resumed');
               rerender(next);
@@ -49,7 +83,11 @@ function render(v: View, a: Account, info: ConnectorInfo | null): void {
         let next: Account | null = null;
         void confirmAction({
           title: 'Suspend this account?',
-          text: h('p', null, 'Calls through the proxy, actions and MCP are refused and tokens are no longer refreshed until you resume it. The credentials are kept. Your webhooks receive account.updated.'),
+          text: h(
+            'p',
+            null,
+            'Calls through the proxy, actions and MCP are refused and tokens are no longer refreshed until you resume it. The credentials are kept. Your webhooks receive account.updated.',
+          ),
           confirm: 'Suspend account',
           busy: 'Suspending…',
           testid: 'suspend-dialog',
@@ -73,8 +111,18 @@ function render(v: View, a: Account, info: ConnectorInfo | null): void {
           text: h(
             'div',
             null,
-            h('p', null, 'The ', h('strong', null, `${a.provider_name} account of ${a.origin_owner_name}`), ' is deleted with its credentials, and its tokens are revoked at the provider where possible.'),
-            h('p', null, 'Your webhooks receive account.deleted. This cannot be undone: the end user would have to link the account again.'),
+            h(
+              'p',
+              null,
+              'The ',
+              h('strong', null, `${a.provider_name} account of ${a.origin_owner_name}`),
+              ' is deleted with its credentials, and its tokens are revoked at the provider where possible.',
+            ),
+            h(
+              'p',
+              null,
+              'Your webhooks receive account.deleted. This cannot be undone: the end user would have to link the account again.',
+            ),
           ),
           confirm: 'Delete account',
           busy: 'Deleting…',
@@ -92,7 +140,8 @@ function render(v: View, a: Account, info: ConnectorInfo | null): void {
   ];
 
   const reasons = a.status_reasons.filter((r) => r.description || r.code);
-  put(v.main, 
+  put(
+    v.main,
     pageHeader(
       `${a.origin_owner_name} · ${a.provider_name}`,
       h('span', { class: 'title-meta' }, logo(logoUrl, a.provider_name), statusBadge(a), mono(a.id)),
@@ -100,12 +149,30 @@ function render(v: View, a: Account, info: ConnectorInfo | null): void {
       backLink('Accounts', '/dashboard/accounts'),
     ),
     a.status === 'error'
-      ? alertBox('error', 'This account needs to be re-connected', 'Its credentials stopped working. Send the end user a re-connect link: the account keeps its ID.')
+      ? alertBox(
+          'error',
+          'This account needs to be re-connected',
+          'Its credentials stopped working. Send the end user a re-connect link: the account keeps its ID.',
+        )
       : null,
     reasons.length
       ? card(
           'Status reasons',
-          h('ul', { class: 'reasons', 'data-testid': 'status-reasons' }, ...reasons.map((r) => h('li', null, h('strong', null, r.code ?? 'reason'), ': ', r.description ?? '', ' · ', time(r.timestamp)))),
+          h(
+            'ul',
+            { class: 'reasons', 'data-testid': 'status-reasons' },
+            ...reasons.map((r) =>
+              h(
+                'li',
+                null,
+                h('strong', null, r.code ?? 'reason'),
+                ': ',
+                r.description ?? '',
+                ' · ',
+                time(r.timestamp),
+              ),
+            ),
+          ),
         )
       : null,
     h(
@@ -113,17 +180,32 @@ function render(v: View, a: Account, info: ConnectorInfo | null): void {
       { class: 'grid-2' },
       card(
         'Details',
-        props([
-          ['Account ID', mono(a.id)],
-          ['Provider', a.provider_name],
-          ['Connector profile', a.integration_id ? h('a', { href: `/dashboard/connectors/${encodeURIComponent(a.provider)}` }, mono(a.integration_id)) : 'deleted'],
-          ['Environment', info?.environments.find((e) => e.key === a.environment)?.label ?? a.environment ?? '—'],
-          ['Origin owner ID', mono(a.origin_owner_id)],
-          ['Origin owner name', a.origin_owner_name],
-          ['Origin username', a.origin_username ?? '—'],
-          ['Created', time(a.created_at)],
-          ['Updated', time(a.updated_at)],
-        ], 'account-details'),
+        props(
+          [
+            ['Account ID', mono(a.id)],
+            ['Provider', a.provider_name],
+            [
+              'Connector profile',
+              a.integration_id
+                ? h(
+                    'a',
+                    { href: `/dashboard/connectors/${encodeURIComponent(a.provider)}` },
+                    mono(a.integration_id),
+                  )
+                : 'deleted',
+            ],
+            [
+              'Environment',
+              info?.environments.find((e) => e.key === a.environment)?.label ?? a.environment ?? '—',
+            ],
+            ['Origin owner ID', mono(a.origin_owner_id)],
+            ['Origin owner name', a.origin_owner_name],
+            ['Origin username', a.origin_username ?? '—'],
+            ['Created', time(a.created_at)],
+            ['Updated', time(a.updated_at)],
+          ],
+          'account-details',
+        ),
       ),
       h(
         'div',
@@ -131,15 +213,25 @@ function render(v: View, a: Account, info: ConnectorInfo | null): void {
         card(
           'Setup information',
           Object.keys(a.setup_information).length
-            ? props(Object.entries(a.setup_information).map(([k, val]) => [k, mono(String(val))]), 'setup-information')
+            ? props(
+                Object.entries(a.setup_information).map(([k, val]) => [k, mono(String(val))]),
+                'setup-information',
+              )
             : h('p', { class: 'muted' }, 'Nothing: this connector keeps no setup values.'),
         ),
         card(
           'Credentials',
           Object.keys(a.credentials).length
-            ? props(Object.entries(a.credentials).map(([k, val]) => [k, secretValue(val)]), 'credentials')
+            ? props(
+                Object.entries(a.credentials).map(([k, val]) => [k, secretValue(val)]),
+                'credentials',
+              )
             : h('p', { class: 'muted' }, 'No secrets entered by the end user.'),
-          h('p', { class: 'hint' }, 'Secrets are never shown: only their last 4 characters. OAuth tokens never leave the server.'),
+          h(
+            'p',
+            { class: 'hint' },
+            'Secrets are never shown: only their last 4 characters. OAuth tokens never leave the server.',
+          ),
         ),
       ),
     ),
@@ -160,19 +252,39 @@ function recentRequests(v: View, a: Account): HTMLElement {
               [{ label: 'Time' }, { label: 'Request' }, { label: 'Status' }, { label: 'Duration' }],
               res.data.map((l) => [
                 time(l.start_time ?? l.event_datetime),
-                h('a', { href: `/dashboard/logs/${encodeURIComponent(l.id)}` }, `${l.http_method ?? ''} ${l.path ?? l.action ?? ''}`),
+                h(
+                  'a',
+                  { href: `/dashboard/logs/${encodeURIComponent(l.id)}` },
+                  `${l.http_method ?? ''} ${l.path ?? l.action ?? ''}`,
+                ),
                 logStatus(l),
                 l.duration != null ? `${l.duration} ms` : '—',
               ]),
               'account-requests',
             )
-          : h('p', { class: 'muted', 'data-testid': 'account-requests-empty' }, 'No requests yet. Calls your backend makes on this account through the proxy, actions or MCP appear here.'),
-        h('p', null, h('a', { href: `/dashboard/logs?account=${encodeURIComponent(a.id)}` }, 'All requests on this account')),
+          : h(
+              'p',
+              { class: 'muted', 'data-testid': 'account-requests-empty' },
+              'No requests yet. Calls your backend makes on this account through the proxy, actions or MCP appear here.',
+            ),
+        h(
+          'p',
+          null,
+          h(
+            'a',
+            { href: `/dashboard/logs?account=${encodeURIComponent(a.id)}` },
+            'All requests on this account',
+          ),
+        ),
       );
     })
     .catch((e: unknown) => {
       if (!v.alive()) return;
-      body.replaceChildren(e instanceof ApiError && e.status === 404 ? h('p', { class: 'muted' }, 'Request logs are not available on this server.') : errorBlock(e));
+      body.replaceChildren(
+        e instanceof ApiError && e.status === 404
+          ? h('p', { class: 'muted' }, 'Request logs are not available on this server.')
+          : errorBlock(e),
+      );
     });
   return card('Recent requests', body);
 }
@@ -195,7 +307,17 @@ function webhooksSent(v: View, a: Account): HTMLElement {
                       'ul',
                       { class: 'plain' },
                       ...e.deliveries.map((d) =>
-                        h('li', null, badge(d.status, deliveryTone(d.status)), ' ', h('a', { href: `/dashboard/webhooks/${encodeURIComponent(d.endpoint_id)}` }, d.url ?? d.endpoint_id)),
+                        h(
+                          'li',
+                          null,
+                          badge(d.status, deliveryTone(d.status)),
+                          ' ',
+                          h(
+                            'a',
+                            { href: `/dashboard/webhooks/${encodeURIComponent(d.endpoint_id)}` },
+                            d.url ?? d.endpoint_id,
+                          ),
+                        ),
                       ),
                     )
                   : h('span', { class: 'muted' }, 'No endpoint subscribed'),

@@ -4,7 +4,21 @@ import { get, withQuery, type Account, type AccountPage, type ConnectorInfo } fr
 import { setQuery } from '../router.js';
 import { connectors, profiles } from '../store.js';
 import type { View } from '../view.js';
-import { button, dataTable, debounce, emptyState, errorBlock, loadingBlock, logo, pageHeader, pager, spinner, statusBadge, time, linkButton } from '../ui.js';
+import {
+  button,
+  dataTable,
+  debounce,
+  emptyState,
+  errorBlock,
+  loadingBlock,
+  logo,
+  pageHeader,
+  pager,
+  spinner,
+  statusBadge,
+  time,
+  linkButton,
+} from '../ui.js';
 import { field, select, textInput } from '../forms.js';
 import { authLinkDialog, linkNowDialog } from './links.js';
 
@@ -12,7 +26,13 @@ const PAGE_SIZE = 25;
 
 export async function accountsPage(v: View): Promise<void> {
   const q = v.route.query;
-  const state = { q: q.get('q') ?? '', provider: q.get('provider') ?? '', status: q.get('status') ?? '', owner: q.get('owner') ?? '', page: Math.max(1, Number(q.get('page')) || 1) };
+  const state = {
+    q: q.get('q') ?? '',
+    provider: q.get('provider') ?? '',
+    status: q.get('status') ?? '',
+    owner: q.get('owner') ?? '',
+    page: Math.max(1, Number(q.get('page')) || 1),
+  };
   const [all, profs] = await Promise.all([connectors(), profiles()]);
   if (!v.alive()) return;
   const enabled = all.filter((c) => profs.some((p) => p.provider === c.provider && p.active));
@@ -21,20 +41,79 @@ export async function accountsPage(v: View): Promise<void> {
   const results = h('div', { class: 'results' });
   const failures = h('div', { class: 'failures', 'data-testid': 'link-failures-24h', 'aria-live': 'polite' });
   void showFailures(failures, v);
-  const busy = h('span', { class: 'filter-busy', hidden: true }, spinner(), h('span', { class: 'sr-only' }, 'Loading'));
-  const search = field('Search', textInput({ type: 'search', value: state.q, maxlength: 200, placeholder: 'Owner, username or account ID', 'data-testid': 'account-search' }));
-  const provider = field('Provider', select([['', 'All providers'], ...all.map((c): [string, string] => [c.provider, c.name])], state.provider, { 'data-testid': 'filter-provider' }));
-  const status = field('Status', select([['', 'All statuses'], ['active', 'Active'], ['inactive', 'Suspended / inactive'], ['error', 'Error']], state.status, { 'data-testid': 'filter-status' }));
-  const owner = field('Origin owner ID', textInput({ value: state.owner, maxlength: 255, 'data-testid': 'filter-owner' }));
-  const clear = button('Clear filters', { small: true, variant: 'ghost', testid: 'clear-filters', onClick: () => reset() });
+  const busy = h(
+    'span',
+    { class: 'filter-busy', hidden: true },
+    spinner(),
+    h('span', { class: 'sr-only' }, 'Loading'),
+  );
+  const search = field(
+    'Search',
+    textInput({
+      type: 'search',
+      value: state.q,
+      maxlength: 200,
+      placeholder: 'Owner, username or account ID',
+      'data-testid': 'account-search',
+    }),
+  );
+  const provider = field(
+    'Provider',
+    select(
+      [['', 'All providers'], ...all.map((c): [string, string] => [c.provider, c.name])],
+      state.provider,
+      { 'data-testid': 'filter-provider' },
+    ),
+  );
+  const status = field(
+    'Status',
+    select(
+      [
+        ['', 'All statuses'],
+        ['active', 'Active'],
+        ['inactive', 'Suspended / inactive'],
+        ['error', 'Error'],
+      ],
+      state.status,
+      { 'data-testid': 'filter-status' },
+    ),
+  );
+  const owner = field(
+    'Origin owner ID',
+    textInput({ value: state.owner, maxlength: 255, 'data-testid': 'filter-owner' }),
+  );
+  const clear = button('Clear filters', {
+    small: true,
+    variant: 'ghost',
+    testid: 'clear-filters',
+    onClick: () => reset(),
+  });
 
-  put(v.main, 
+  put(
+    v.main,
     pageHeader('Accounts', 'Your end users’ linked accounts, and links to create more.', [
-      button('Link account', { icon: 'plus', testid: 'link-account', onClick: () => linkNowDialog(enabled, () => undefined) }),
-      button('Create Auth Link', { variant: 'primary', icon: 'link', testid: 'create-auth-link', onClick: () => authLinkDialog(enabled, all) }),
+      button('Link account', {
+        icon: 'plus',
+        testid: 'link-account',
+        onClick: () => linkNowDialog(enabled, () => undefined),
+      }),
+      button('Create Auth Link', {
+        variant: 'primary',
+        icon: 'link',
+        testid: 'create-auth-link',
+        onClick: () => authLinkDialog(enabled, all),
+      }),
     ]),
     failures,
-    h('div', { class: 'filters', role: 'search', 'aria-label': 'Filter accounts' }, search.row, provider.row, status.row, owner.row, h('div', { class: 'filter-end' }, busy, clear)),
+    h(
+      'div',
+      { class: 'filters', role: 'search', 'aria-label': 'Filter accounts' },
+      search.row,
+      provider.row,
+      status.row,
+      owner.row,
+      h('div', { class: 'filter-end' }, busy, clear),
+    ),
     results,
   );
 
@@ -43,7 +122,13 @@ export async function accountsPage(v: View): Promise<void> {
 
   async function load(): Promise<void> {
     const id = ++loadId;
-    setQuery({ q: state.q, provider: state.provider, status: state.status, owner: state.owner, page: state.page > 1 ? state.page : undefined });
+    setQuery({
+      q: state.q,
+      provider: state.provider,
+      status: state.status,
+      owner: state.owner,
+      page: state.page > 1 ? state.page : undefined,
+    });
     clear.hidden = !filtered();
     busy.hidden = false;
     results.setAttribute('aria-busy', 'true');
@@ -51,7 +136,14 @@ export async function accountsPage(v: View): Promise<void> {
     let res: AccountPage;
     try {
       res = await get<AccountPage>(
-        withQuery('/dashboard/api/accounts', { q: state.q, provider: state.provider, status: state.status, origin_owner_id: state.owner, page: state.page, page_size: PAGE_SIZE }),
+        withQuery('/dashboard/api/accounts', {
+          q: state.q,
+          provider: state.provider,
+          status: state.status,
+          origin_owner_id: state.owner,
+          page: state.page,
+          page_size: PAGE_SIZE,
+        }),
       );
     } catch (e) {
       if (id === loadId && v.alive()) results.replaceChildren(errorBlock(e, () => void load()));
@@ -114,20 +206,46 @@ export async function accountsPage(v: View): Promise<void> {
 function accountsTable(rows: Account[], byKey: Map<string, ConnectorInfo>): HTMLElement {
   return dataTable(
     'Linked accounts',
-    [{ label: 'Provider' }, { label: 'Origin owner' }, { label: 'Status' }, { label: 'Created' }, { label: 'Updated' }],
+    [
+      { label: 'Provider' },
+      { label: 'Origin owner' },
+      { label: 'Status' },
+      { label: 'Created' },
+      { label: 'Updated' },
+    ],
     rows.map((a) => [
-      h('span', { class: 'provider-cell' }, logo(byKey.get(a.provider)?.logo_url, a.provider_name), a.provider_name),
+      h(
+        'span',
+        { class: 'provider-cell' },
+        logo(byKey.get(a.provider)?.logo_url, a.provider_name),
+        a.provider_name,
+      ),
       h(
         'div',
         { class: 'stack' },
-        h('a', { href: `/dashboard/accounts/${encodeURIComponent(a.id)}`, class: 'row-link', 'data-testid': `account-link-${a.id}` }, a.origin_owner_name),
-        h('span', { class: 'muted small' }, a.origin_owner_id, a.origin_username ? ` · ${a.origin_username}` : ''),
+        h(
+          'a',
+          {
+            href: `/dashboard/accounts/${encodeURIComponent(a.id)}`,
+            class: 'row-link',
+            'data-testid': `account-link-${a.id}`,
+          },
+          a.origin_owner_name,
+        ),
+        h(
+          'span',
+          { class: 'muted small' },
+          a.origin_owner_id,
+          a.origin_username ? ` · ${a.origin_username}` : '',
+        ),
       ),
       h(
         'div',
         { class: 'stack', 'data-testid': `account-row-${a.id}` },
         statusBadge(a),
-        a.status_reasons[0]?.description ? h('span', { class: 'muted small reason' }, a.status_reasons[0].description) : null,
+        a.status_reasons[0]?.description
+          ? h('span', { class: 'muted small reason' }, a.status_reasons[0].description)
+          : null,
       ),
       time(a.created_at),
       time(a.updated_at),
@@ -137,7 +255,12 @@ function accountsTable(rows: Account[], byKey: Map<string, ConnectorInfo>): HTML
 }
 
 function noMatch(): HTMLElement {
-  return emptyState({ icon: 'search', title: 'No accounts match', text: 'Try another search, or clear the filters to see every account.', testid: 'accounts-no-match' });
+  return emptyState({
+    icon: 'search',
+    title: 'No accounts match',
+    text: 'Try another search, or clear the filters to see every account.',
+    testid: 'accounts-no-match',
+  });
 }
 
 function noAccounts(enabled: ConnectorInfo[], all: ConnectorInfo[]): HTMLElement {
@@ -146,7 +269,12 @@ function noAccounts(enabled: ConnectorInfo[], all: ConnectorInfo[]): HTMLElement
       icon: 'plug',
       title: 'No linked accounts yet',
       text: 'First enable a connector: create a connector profile with your OAuth app or settings. Then send your customers an Auth Link.',
-      actions: [linkButton('Set up a connector', '/dashboard/connectors', { variant: 'primary', testid: 'empty-setup-connector' })],
+      actions: [
+        linkButton('Set up a connector', '/dashboard/connectors', {
+          variant: 'primary',
+          testid: 'empty-setup-connector',
+        }),
+      ],
       testid: 'accounts-empty',
     });
   }
@@ -154,7 +282,14 @@ function noAccounts(enabled: ConnectorInfo[], all: ConnectorInfo[]): HTMLElement
     icon: 'users',
     title: 'No linked accounts yet',
     text: `Send a customer an Auth Link: they pick ${enabled.map((c) => c.name).join(', ')} and link their account. It shows up here, and your webhooks receive account.created.`,
-    actions: [button('Create Auth Link', { variant: 'primary', icon: 'link', testid: 'empty-create-auth-link', onClick: () => authLinkDialog(enabled, all) })],
+    actions: [
+      button('Create Auth Link', {
+        variant: 'primary',
+        icon: 'link',
+        testid: 'empty-create-auth-link',
+        onClick: () => authLinkDialog(enabled, all),
+      }),
+    ],
     testid: 'accounts-empty',
   });
 }
@@ -167,15 +302,28 @@ async function showFailures(box: HTMLElement, v: View): Promise<void> {
   const since = new Date(Date.now() - 24 * 3_600_000).toISOString();
   let count: number;
   try {
-    ({ count } = await get<{ count: number }>(withQuery('/connection_attempts/count', { status: 'error,cancelled,expired', start_date: since })));
+    ({ count } = await get<{ count: number }>(
+      withQuery('/connection_attempts/count', { status: 'error,cancelled,expired', start_date: since }),
+    ));
   } catch {
     return; // The accounts list says what is wrong with the server; this line stays quiet.
   }
   if (!v.alive()) return;
-  const link = h('a', { href: '/dashboard/attempts?hours=24', 'data-testid': 'link-failures-link' }, count ? 'See why' : 'Link attempts');
+  const link = h(
+    'a',
+    { href: '/dashboard/attempts?hours=24', 'data-testid': 'link-failures-link' },
+    count ? 'See why' : 'Link attempts',
+  );
   box.classList.toggle('failures-some', count > 0);
   box.replaceChildren(
-    h('span', { class: 'failures-count' }, icon(count ? 'alert' : 'check'), count ? `${count} link attempt${count === 1 ? '' : 's'} failed or abandoned in the last 24 hours` : 'No failed link attempts in the last 24 hours'),
+    h(
+      'span',
+      { class: 'failures-count' },
+      icon(count ? 'alert' : 'check'),
+      count
+        ? `${count} link attempt${count === 1 ? '' : 's'} failed or abandoned in the last 24 hours`
+        : 'No failed link attempts in the last 24 hours',
+    ),
     ' ',
     link,
   );

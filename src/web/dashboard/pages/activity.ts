@@ -37,7 +37,8 @@ const SOURCE_CHOICES: Array<[string, string]> = [
  * `create_connect_session` → "Create connect session". A route the server has no name for is
  * logged with its method and template as its action (`GET /things/:id`): shown as it is.
  */
-const readable = (name: string): string => (/^[a-z_]+$/.test(name) ? name.charAt(0).toUpperCase() + name.slice(1).replace(/_/g, ' ') : name);
+const readable = (name: string): string =>
+  /^[a-z_]+$/.test(name) ? name.charAt(0).toUpperCase() + name.slice(1).replace(/_/g, ' ') : name;
 
 /** Platform calls take about a millisecond: one decimal below 10 ms, whole milliseconds above. */
 const duration = (ms: number): string => `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
@@ -47,12 +48,40 @@ export async function activityPage(v: View): Promise<void> {
   const list = logList(v, {
     label: 'Filter API activity',
     filters: {
-      category: field('Category', select([['', 'All categories'], ...CATEGORIES], q.get('category') ?? '', { 'data-testid': 'activity-category' })),
-      account: field('Account ID', textInput({ value: q.get('account') ?? '', 'data-testid': 'activity-account' })),
-      result: field('Result', select([['', 'All'], ['true', 'Succeeded'], ['false', 'Failed']], q.get('result') ?? '', { 'data-testid': 'activity-result' })),
-      source: field('Source', select(SOURCE_CHOICES, q.get('source') ?? '', { 'data-testid': 'activity-source' })),
-      from: field('From', h('input', { type: 'datetime-local', value: q.get('from') ?? '', 'data-testid': 'activity-from' })),
-      to: field('To', h('input', { type: 'datetime-local', value: q.get('to') ?? '', 'data-testid': 'activity-to' })),
+      category: field(
+        'Category',
+        select([['', 'All categories'], ...CATEGORIES], q.get('category') ?? '', {
+          'data-testid': 'activity-category',
+        }),
+      ),
+      account: field(
+        'Account ID',
+        textInput({ value: q.get('account') ?? '', 'data-testid': 'activity-account' }),
+      ),
+      result: field(
+        'Result',
+        select(
+          [
+            ['', 'All'],
+            ['true', 'Succeeded'],
+            ['false', 'Failed'],
+          ],
+          q.get('result') ?? '',
+          { 'data-testid': 'activity-result' },
+        ),
+      ),
+      source: field(
+        'Source',
+        select(SOURCE_CHOICES, q.get('source') ?? '', { 'data-testid': 'activity-source' }),
+      ),
+      from: field(
+        'From',
+        h('input', { type: 'datetime-local', value: q.get('from') ?? '', 'data-testid': 'activity-from' }),
+      ),
+      to: field(
+        'To',
+        h('input', { type: 'datetime-local', value: q.get('to') ?? '', 'data-testid': 'activity-to' }),
+      ),
     },
     path: '/requests/platform-logs',
     query: (f) => ({
@@ -73,14 +102,30 @@ export async function activityPage(v: View): Promise<void> {
         text: 'What your backend does with its API key (connect sessions, accounts, connector profiles, webhooks) appears here with its status, duration and source. Calls made in this dashboard are hidden: choose Source › All sources to see them too.',
         testid: 'activity-empty',
       }),
-    noMatch: () => emptyState({ icon: 'search', title: 'No activity matches', text: 'Widen the date range or clear a filter.', testid: 'activity-no-match' }),
-    unavailable: () => emptyState({ icon: 'activity', title: 'API activity is not available', text: 'This server does not record platform API calls yet.', testid: 'activity-unavailable' }),
+    noMatch: () =>
+      emptyState({
+        icon: 'search',
+        title: 'No activity matches',
+        text: 'Widen the date range or clear a filter.',
+        testid: 'activity-no-match',
+      }),
+    unavailable: () =>
+      emptyState({
+        icon: 'activity',
+        title: 'API activity is not available',
+        text: 'This server does not record platform API calls yet.',
+        testid: 'activity-unavailable',
+      }),
   });
   put(
     v.main,
     pageHeader(
       'API activity',
-      ['Every call to the platform API made with an API key; choose Source to see this dashboard’s own calls too. Calls on linked accounts are in ', h('a', { href: '/dashboard/logs' }, 'Request logs'), '.'],
+      [
+        'Every call to the platform API made with an API key; choose Source to see this dashboard’s own calls too. Calls on linked accounts are in ',
+        h('a', { href: '/dashboard/logs' }, 'Request logs'),
+        '.',
+      ],
       [button('Refresh', { icon: 'refresh', testid: 'refresh-activity', onClick: list.refresh })],
     ),
     list.filters,
@@ -92,16 +137,33 @@ export async function activityPage(v: View): Promise<void> {
 function activityTable(rows: PlatformLog[]): HTMLElement {
   return dataTable(
     'API activity',
-    [{ label: 'Time' }, { label: 'Call' }, { label: 'Account' }, { label: 'Status' }, { label: 'Duration' }, { label: 'Source' }],
+    [
+      { label: 'Time' },
+      { label: 'Call' },
+      { label: 'Account' },
+      { label: 'Status' },
+      { label: 'Duration' },
+      { label: 'Source' },
+    ],
     rows.map((l) => [
       time(l.event_datetime),
       h(
         'div',
         { class: 'stack' },
         h('span', null, readable(l.action)),
-        h('span', { class: 'muted small break' }, `${CATEGORIES.get(l.category) ?? readable(l.category)} · ${l.http_method} ${l.path}`),
+        h(
+          'span',
+          { class: 'muted small break' },
+          `${CATEGORIES.get(l.category) ?? readable(l.category)} · ${l.http_method} ${l.path}`,
+        ),
       ),
-      l.account_id ? h('a', { href: `/dashboard/accounts/${encodeURIComponent(l.account_id)}`, class: 'mono-link' }, l.account_id) : '—',
+      l.account_id
+        ? h(
+            'a',
+            { href: `/dashboard/accounts/${encodeURIComponent(l.account_id)}`, class: 'mono-link' },
+            l.account_id,
+          )
+        : '—',
       logStatus(l),
       duration(l.duration),
       badge(SOURCES.get(l.source_type) ?? l.source_type, l.source_type === 'dashboard' ? 'info' : 'neutral'),

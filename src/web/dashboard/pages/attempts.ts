@@ -8,7 +8,21 @@ import { get, withQuery, type ConnectionAttempt, type ConnectorInfo } from '../a
 import { setQuery } from '../router.js';
 import { connectors } from '../store.js';
 import type { View } from '../view.js';
-import { badge, button, dataTable, debounce, emptyState, errorBlock, loadingBlock, logo, pageHeader, pager, spinner, time, type Tone } from '../ui.js';
+import {
+  badge,
+  button,
+  dataTable,
+  debounce,
+  emptyState,
+  errorBlock,
+  loadingBlock,
+  logo,
+  pageHeader,
+  pager,
+  spinner,
+  time,
+  type Tone,
+} from '../ui.js';
 import { field, select, textInput } from '../forms.js';
 
 const PAGE_SIZE = 25;
@@ -37,7 +51,8 @@ const STATUSES: Array<[string, string]> = [
   ['pending', 'In progress'],
   ['all', 'All attempts'],
 ];
-const statusQuery = (s: string): string | undefined => (s === 'failed' ? 'error,cancelled,expired' : s === 'all' ? undefined : s);
+const statusQuery = (s: string): string | undefined =>
+  s === 'failed' ? 'error,cancelled,expired' : s === 'all' ? undefined : s;
 
 /** The time range choices, in hours ('' = any time). */
 const RANGES: Array<[string, string]> = [
@@ -68,25 +83,53 @@ export async function attemptsPage(v: View): Promise<void> {
   const byKey = new Map(all.map((c) => [c.provider, c]));
 
   const results = h('div', { class: 'results' });
-  const busy = h('span', { class: 'filter-busy', hidden: true }, spinner(), h('span', { class: 'sr-only' }, 'Loading'));
+  const busy = h(
+    'span',
+    { class: 'filter-busy', hidden: true },
+    spinner(),
+    h('span', { class: 'sr-only' }, 'Loading'),
+  );
   const status = field('Status', select(STATUSES, state.status, { 'data-testid': 'attempts-status' }));
-  const provider = field('Connector', select([['', 'All connectors'], ...all.map((c): [string, string] => [c.provider, c.name])], state.provider, { 'data-testid': 'attempts-provider' }));
+  const provider = field(
+    'Connector',
+    select(
+      [['', 'All connectors'], ...all.map((c): [string, string] => [c.provider, c.name])],
+      state.provider,
+      { 'data-testid': 'attempts-provider' },
+    ),
+  );
   const owner = field('Origin owner ID', textInput({ value: state.owner, 'data-testid': 'attempts-owner' }));
   const range = field('When', select(RANGES, state.hours, { 'data-testid': 'attempts-range' }));
 
   put(
     v.main,
-    pageHeader('Link attempts', 'Your end users’ attempts to link an account, and why the failed ones failed.', [
-      button('Refresh', { icon: 'refresh', testid: 'refresh-attempts', onClick: () => void load() }),
-    ]),
-    h('div', { class: 'filters', role: 'search', 'aria-label': 'Filter link attempts' }, status.row, provider.row, owner.row, range.row, h('div', { class: 'filter-end' }, busy)),
+    pageHeader(
+      'Link attempts',
+      'Your end users’ attempts to link an account, and why the failed ones failed.',
+      [button('Refresh', { icon: 'refresh', testid: 'refresh-attempts', onClick: () => void load() })],
+    ),
+    h(
+      'div',
+      { class: 'filters', role: 'search', 'aria-label': 'Filter link attempts' },
+      status.row,
+      provider.row,
+      owner.row,
+      range.row,
+      h('div', { class: 'filter-end' }, busy),
+    ),
     results,
   );
 
   let loadId = 0;
   async function load(): Promise<void> {
     const id = ++loadId;
-    setQuery({ status: state.status === 'failed' ? undefined : state.status, provider: state.provider, owner: state.owner, hours: state.hours === '168' ? undefined : state.hours || 'any', page: state.page > 1 ? state.page : undefined });
+    setQuery({
+      status: state.status === 'failed' ? undefined : state.status,
+      provider: state.provider,
+      owner: state.owner,
+      hours: state.hours === '168' ? undefined : state.hours || 'any',
+      page: state.page > 1 ? state.page : undefined,
+    });
     busy.hidden = false;
     if (!results.querySelector('table')) results.replaceChildren(loadingBlock('Loading link attempts…'));
     const hours = Number(state.hours);
@@ -100,7 +143,9 @@ export async function attemptsPage(v: View): Promise<void> {
     let total: number;
     try {
       [rows, { count: total }] = await Promise.all([
-        get<ConnectionAttempt[]>(withQuery('/connection_attempts', { ...filters, page: state.page, page_size: PAGE_SIZE })),
+        get<ConnectionAttempt[]>(
+          withQuery('/connection_attempts', { ...filters, page: state.page, page_size: PAGE_SIZE }),
+        ),
         get<{ count: number }>(withQuery('/connection_attempts/count', filters)),
       ]);
     } catch (e) {
@@ -115,7 +160,10 @@ export async function attemptsPage(v: View): Promise<void> {
         emptyState({
           icon: 'check',
           title: state.status === 'failed' ? 'No failed link attempts' : 'No link attempts match',
-          text: state.status === 'failed' ? 'When an end user’s link fails or is abandoned, it shows here with the reason.' : 'Widen the time range or choose another status.',
+          text:
+            state.status === 'failed'
+              ? 'When an end user’s link fails or is abandoned, it shows here with the reason.'
+              : 'Widen the time range or choose another status.',
           testid: 'attempts-empty',
         }),
       );
@@ -136,7 +184,10 @@ export async function attemptsPage(v: View): Promise<void> {
     state.page = page;
     void load();
   };
-  const choose = (key: 'status' | 'provider' | 'hours', control: HTMLSelectElement | HTMLInputElement | HTMLTextAreaElement) =>
+  const choose = (
+    key: 'status' | 'provider' | 'hours',
+    control: HTMLSelectElement | HTMLInputElement | HTMLTextAreaElement,
+  ) =>
     control.addEventListener('change', () => {
       state[key] = control.value;
       go(1);
@@ -157,7 +208,13 @@ export async function attemptsPage(v: View): Promise<void> {
 function attemptsTable(rows: ConnectionAttempt[], byKey: Map<string, ConnectorInfo>): HTMLElement {
   return dataTable(
     'Link attempts',
-    [{ label: 'When' }, { label: 'Connector' }, { label: 'Origin owner' }, { label: 'Result' }, { label: 'What happened' }],
+    [
+      { label: 'When' },
+      { label: 'Connector' },
+      { label: 'Origin owner' },
+      { label: 'Result' },
+      { label: 'What happened' },
+    ],
     rows.map((a) => {
       const c = a.provider ? byKey.get(a.provider) : undefined;
       const [label, tone] = STATUS_LABEL[a.status];
@@ -166,26 +223,57 @@ function attemptsTable(rows: ConnectionAttempt[], byKey: Map<string, ConnectorIn
         h(
           'div',
           { class: 'stack' },
-          h('span', { class: 'provider-cell' }, logo(c?.logo_url, c?.name ?? 'Unknown'), c?.name ?? 'Not chosen yet'),
-          h('span', { class: 'muted small break' }, [a.integration_label, a.method === 'api_token' ? 'API token' : 'OAuth'].filter(Boolean).join(' · ')),
+          h(
+            'span',
+            { class: 'provider-cell' },
+            logo(c?.logo_url, c?.name ?? 'Unknown'),
+            c?.name ?? 'Not chosen yet',
+          ),
+          h(
+            'span',
+            { class: 'muted small break' },
+            [a.integration_label, a.method === 'api_token' ? 'API token' : 'OAuth']
+              .filter(Boolean)
+              .join(' · '),
+          ),
         ),
         h(
           'div',
           { class: 'stack' },
           h('span', { class: 'break' }, a.origin_owner_name),
-          h('span', { class: 'muted small break' }, a.origin_owner_id, a.origin_username ? ` · ${a.origin_username}` : ''),
+          h(
+            'span',
+            { class: 'muted small break' },
+            a.origin_owner_id,
+            a.origin_username ? ` · ${a.origin_username}` : '',
+          ),
         ),
         h(
           'div',
           { class: 'stack', 'data-testid': `attempt-${a.id}` },
           badge(label, tone),
           // A closed or expired popup's badge already says why.
-          a.status === 'error' && a.error ? h('span', { class: 'small', 'data-testid': 'attempt-reason' }, REASONS[a.error.code] ?? a.error.code) : null,
+          a.status === 'error' && a.error
+            ? h(
+                'span',
+                { class: 'small', 'data-testid': 'attempt-reason' },
+                REASONS[a.error.code] ?? a.error.code,
+              )
+            : null,
         ),
         a.error
-          ? h('div', { class: 'stack' }, h('span', { class: 'break' }, a.error.description), a.error.provider_code ? h('code', { class: 'muted small break' }, a.error.provider_code) : null)
+          ? h(
+              'div',
+              { class: 'stack' },
+              h('span', { class: 'break' }, a.error.description),
+              a.error.provider_code ? h('code', { class: 'muted small break' }, a.error.provider_code) : null,
+            )
           : a.account_id
-            ? h('a', { href: `/dashboard/accounts/${encodeURIComponent(a.account_id)}`, class: 'mono-link' }, a.account_id)
+            ? h(
+                'a',
+                { href: `/dashboard/accounts/${encodeURIComponent(a.account_id)}`, class: 'mono-link' },
+                a.account_id,
+              )
             : '—',
       ];
     }),

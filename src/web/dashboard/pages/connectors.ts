@@ -3,23 +3,43 @@ import { h, put } from '../dom.js';
 import { call, type ConnectorInfo, type Profile } from '../api.js';
 import { connector, connectors, profiles, authLabel, categoryLabel } from '../store.js';
 import type { View } from '../view.js';
-import { alertBox, backLink, badge, button, card, dataTable, emptyState, linkButton, logo, pageHeader, time, toast, withProgress } from '../ui.js';
+import {
+  alertBox,
+  backLink,
+  badge,
+  button,
+  card,
+  dataTable,
+  emptyState,
+  linkButton,
+  logo,
+  pageHeader,
+  time,
+  toast,
+  withProgress,
+} from '../ui.js';
 import { copyField } from '../forms.js';
 
-const enabledIn = (c: ConnectorInfo, profs: Profile[]) => profs.some((p) => p.provider === c.provider && p.active);
+const enabledIn = (c: ConnectorInfo, profs: Profile[]) =>
+  profs.some((p) => p.provider === c.provider && p.active);
 
 export async function connectorsPage(v: View): Promise<void> {
   const [all, profs] = await Promise.all([connectors(), profiles()]);
   if (!v.alive()) return;
   const anyEnabled = all.some((c) => enabledIn(c, profs));
-  put(v.main, 
+  put(
+    v.main,
     pageHeader(
       'Connector profiles',
       'A profile configures a connector for this project: its OAuth app, environment, scopes and actions. Connectors with an enabled profile appear in the Hub.',
     ),
     anyEnabled
       ? null
-      : alertBox('info', 'No connector is enabled yet', 'Your end users would see an empty Hub. Choose a connector below and create its profile: its setup guide walks you through it.'),
+      : alertBox(
+          'info',
+          'No connector is enabled yet',
+          'Your end users would see an empty Hub. Choose a connector below and create its profile: its setup guide walks you through it.',
+        ),
     h(
       'ul',
       { class: 'connector-list', 'data-testid': 'connector-list' },
@@ -35,13 +55,22 @@ export async function connectorsPage(v: View): Promise<void> {
             { class: 'connector-main' },
             h('a', { href: `/dashboard/connectors/${c.provider}`, class: 'row-link stretched' }, c.name),
             h('p', { class: 'muted small' }, c.description),
-            h('p', { class: 'tags' }, ...c.categories.map((cat) => h('span', { class: 'tag' }, categoryLabel(cat))), h('span', { class: 'tag' }, authLabel(c))),
+            h(
+              'p',
+              { class: 'tags' },
+              ...c.categories.map((cat) => h('span', { class: 'tag' }, categoryLabel(cat))),
+              h('span', { class: 'tag' }, authLabel(c)),
+            ),
           ),
           h(
             'div',
             { class: 'connector-state' },
             badge(on ? 'Enabled' : 'Disabled', on ? 'ok' : 'neutral', `connector-state-${c.provider}`),
-            h('span', { class: 'muted small' }, mine.length ? `${mine.length} profile${mine.length === 1 ? '' : 's'}` : 'Not set up'),
+            h(
+              'span',
+              { class: 'muted small' },
+              mine.length ? `${mine.length} profile${mine.length === 1 ? '' : 's'}` : 'Not set up',
+            ),
           ),
         );
       }),
@@ -53,13 +82,22 @@ export async function connectorPage(v: View, provider: string): Promise<void> {
   const [info, profs] = await Promise.all([connector(provider), profiles()]);
   if (!v.alive()) return;
   if (!info) {
-    put(v.main, pageHeader('Connector not found', null, [], backLink('Connector profiles', '/dashboard/connectors')));
+    put(
+      v.main,
+      pageHeader('Connector not found', null, [], backLink('Connector profiles', '/dashboard/connectors')),
+    );
     return;
   }
   const mine = profs.filter((p) => p.provider === provider);
   const newHref = `/dashboard/connectors/${provider}/new`;
-  put(v.main, 
-    pageHeader(info.name, info.description, [linkButton('Create profile', newHref, { variant: 'primary', icon: 'plus', testid: 'create-profile' })], backLink('Connector profiles', '/dashboard/connectors')),
+  put(
+    v.main,
+    pageHeader(
+      info.name,
+      info.description,
+      [linkButton('Create profile', newHref, { variant: 'primary', icon: 'plus', testid: 'create-profile' })],
+      backLink('Connector profiles', '/dashboard/connectors'),
+    ),
     h(
       'div',
       { class: 'grid-aside' },
@@ -74,7 +112,9 @@ export async function connectorPage(v: View, provider: string): Promise<void> {
                 info.client_from === 'setup'
                   ? `Follow the setup guide to create an OAuth app in ${info.name}, then create a profile with its credentials. Until then ${info.name} does not appear in the Hub.`
                   : `Create a profile to offer ${info.name} in the Hub. ${info.setup_fields.length ? '' : 'There is nothing to fill in: end users enter their own credentials when they link.'}`,
-              actions: [linkButton('Create profile', newHref, { variant: 'primary', testid: 'empty-create-profile' })],
+              actions: [
+                linkButton('Create profile', newHref, { variant: 'primary', testid: 'empty-create-profile' }),
+              ],
               testid: 'profiles-empty',
             }),
       ),
@@ -93,7 +133,9 @@ function profileTable(v: View, info: ConnectorInfo, mine: Profile[]): HTMLElemen
         small: true,
         testid: `toggle-profile-${p.id}`,
         onClick: () =>
-          void withProgress(toggle, p.active ? 'Disabling…' : 'Enabling…', () => call<Profile>('PATCH', `/connector_profiles/${p.id}`, { active: !p.active }))
+          void withProgress(toggle, p.active ? 'Disabling…' : 'Enabling…', () =>
+            call<Profile>('PATCH', `/connector_profiles/${p.id}`, { active: !p.active }),
+          )
             .then((next) => {
               toast(`${next.label} ${next.active ? 'enabled' : 'disabled'}`);
               if (v.alive()) {
@@ -107,10 +149,29 @@ function profileTable(v: View, info: ConnectorInfo, mine: Profile[]): HTMLElemen
         h(
           'div',
           { class: 'stack' },
-          h('a', { href: `/dashboard/connectors/${info.provider}/profiles/${p.id}`, class: 'break', 'data-testid': `profile-link-${p.id}` }, p.label),
-          h('span', { class: 'muted small' }, info.environments.find((e) => e.key === p.environment)?.label ?? p.environment, ' · updated ', time(p.updated_at)),
+          h(
+            'a',
+            {
+              href: `/dashboard/connectors/${info.provider}/profiles/${p.id}`,
+              class: 'break',
+              'data-testid': `profile-link-${p.id}`,
+            },
+            p.label,
+          ),
+          h(
+            'span',
+            { class: 'muted small' },
+            info.environments.find((e) => e.key === p.environment)?.label ?? p.environment,
+            ' · updated ',
+            time(p.updated_at),
+          ),
         ),
-        h('span', { class: 'badges' }, badge(p.active ? 'Enabled' : 'Disabled', p.active ? 'ok' : 'neutral'), p.default ? badge('Default', 'info') : null),
+        h(
+          'span',
+          { class: 'badges' },
+          badge(p.active ? 'Enabled' : 'Disabled', p.active ? 'ok' : 'neutral'),
+          p.default ? badge('Default', 'info') : null,
+        ),
         toggle,
       ];
     }),
@@ -137,22 +198,63 @@ export function guideCard(info: ConnectorInfo): HTMLElement {
         )
       : null,
     info.guide.setup_steps.length
-      ? h('div', null, h('h3', null, 'Steps'), h('ol', { class: 'steps', 'data-testid': 'guide-steps' }, ...info.guide.setup_steps.map((s) => h('li', null, s))))
+      ? h(
+          'div',
+          null,
+          h('h3', null, 'Steps'),
+          h(
+            'ol',
+            { class: 'steps', 'data-testid': 'guide-steps' },
+            ...info.guide.setup_steps.map((s) => h('li', null, s)),
+          ),
+        )
       : null,
     info.environments.length > 1
-      ? h('div', null, h('h3', null, 'Environments'), h('p', null, `Choose the environment that matches the ${info.name} org: ${info.environments.map((e) => e.label).join(', ')}. Create one profile per environment if you need both.`))
+      ? h(
+          'div',
+          null,
+          h('h3', null, 'Environments'),
+          h(
+            'p',
+            null,
+            `Choose the environment that matches the ${info.name} org: ${info.environments.map((e) => e.label).join(', ')}. Create one profile per environment if you need both.`,
+          ),
+        )
       : null,
     info.scopes?.from === 'setup' && info.scopes.require_one_of.length
       ? h(
           'div',
           null,
           h('h3', null, 'Scopes'),
-          h('p', null, 'Left blank, the default scopes are used: ', h('code', null, info.scopes.default), '. Custom scopes must include ', h('code', null, info.scopes.require_one_of.join(' or ')), ', or no refresh token is issued.'),
+          h(
+            'p',
+            null,
+            'Left blank, the default scopes are used: ',
+            h('code', null, info.scopes.default),
+            '. Custom scopes must include ',
+            h('code', null, info.scopes.require_one_of.join(' or ')),
+            ', or no refresh token is issued.',
+          ),
         )
       : null,
     hub.length
-      ? h('div', null, h('h3', null, 'What end users enter in the Hub'), h('ul', null, ...hub.map((f) => h('li', null, f.label, f.required ? '' : ' (optional)'))))
+      ? h(
+          'div',
+          null,
+          h('h3', null, 'What end users enter in the Hub'),
+          h('ul', null, ...hub.map((f) => h('li', null, f.label, f.required ? '' : ' (optional)'))),
+        )
       : null,
-    info.guide.support_link ? h('p', null, h('a', { href: info.guide.support_link, target: '_blank', rel: 'noopener noreferrer' }, `${info.name} documentation`)) : null,
+    info.guide.support_link
+      ? h(
+          'p',
+          null,
+          h(
+            'a',
+            { href: info.guide.support_link, target: '_blank', rel: 'noopener noreferrer' },
+            `${info.name} documentation`,
+          ),
+        )
+      : null,
   );
 }

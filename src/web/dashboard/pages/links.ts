@@ -24,9 +24,13 @@ function ownerFields(): OwnerFields {
     owner: field('Origin owner ID', textInput({ name: 'origin_owner_id', required: true, maxlength: 255 }), {
       hint: 'The customer’s identifier in your own system, e.g. a UUID or an integer.',
     }),
-    ownerName: field('Origin owner name', textInput({ name: 'origin_owner_name', required: true, maxlength: 255 }), {
-      hint: 'The customer’s name in your own system.',
-    }),
+    ownerName: field(
+      'Origin owner name',
+      textInput({ name: 'origin_owner_name', required: true, maxlength: 255 }),
+      {
+        hint: 'The customer’s name in your own system.',
+      },
+    ),
   };
 }
 
@@ -47,7 +51,13 @@ function noConnectorWarning(enabled: ConnectorInfo[]): Child {
   return alertBox(
     'warn',
     'No connector is enabled yet',
-    h('p', null, 'The Hub will have nothing to offer. ', h('a', { href: '/dashboard/connectors' }, 'Set up a connector profile'), ' first.'),
+    h(
+      'p',
+      null,
+      'The Hub will have nothing to offer. ',
+      h('a', { href: '/dashboard/connectors' }, 'Set up a connector profile'),
+      ' first.',
+    ),
   );
 }
 
@@ -61,10 +71,20 @@ function linkCreated(d: DialogHandle, s: ConnectSession, title: string, text: Ch
   d.body.replaceChildren(
     alertBox('ok', title),
     copyField('Auth Link', s.auth_link_url, 'auth-link-url'),
-    h('p', { class: 'muted', 'data-testid': 'auth-link-expiry' }, text, ' It expires on ', h('time', { datetime: s.expires_at }, fmtDate(s.expires_at)), '.'),
+    h(
+      'p',
+      { class: 'muted', 'data-testid': 'auth-link-expiry' },
+      text,
+      ' It expires on ',
+      h('time', { datetime: s.expires_at }, fmtDate(s.expires_at)),
+      '.',
+    ),
   );
   const done = button('Done', { variant: 'primary', onClick: () => d.close(), testid: 'auth-link-done' });
-  d.footer.replaceChildren(linkButton('Open link', s.auth_link_url, { external: true, icon: 'external', testid: 'auth-link-open' }), done);
+  d.footer.replaceChildren(
+    linkButton('Open link', s.auth_link_url, { external: true, icon: 'external', testid: 'auth-link-open' }),
+    done,
+  );
   d.body.querySelector<HTMLInputElement>('[data-testid="auth-link-url"]')?.focus();
 }
 
@@ -78,14 +98,28 @@ export function authLinkDialog(enabled: ConnectorInfo[], all: ConnectorInfo[]): 
   });
   const source = enabled.length ? enabled : all;
   const categories = [...new Set(source.flatMap((c) => c.categories))].sort();
-  const category = field('Category', select([['', 'All categories'], ...categories.map((c): [string, string] => [c, categoryLabel(c)])], '', { name: 'category' }), {
-    optional: true,
-    hint: 'Show only this category’s connectors in the Hub.',
-  });
-  const provider = field('Provider', select([['', 'Any enabled connector'], ...enabled.map((c): [string, string] => [c.provider, c.name])], '', { name: 'provider' }), {
-    optional: true,
-    hint: 'Send the end user straight to one connector.',
-  });
+  const category = field(
+    'Category',
+    select([['', 'All categories'], ...categories.map((c): [string, string] => [c, categoryLabel(c)])], '', {
+      name: 'category',
+    }),
+    {
+      optional: true,
+      hint: 'Show only this category’s connectors in the Hub.',
+    },
+  );
+  const provider = field(
+    'Provider',
+    select(
+      [['', 'Any enabled connector'], ...enabled.map((c): [string, string] => [c.provider, c.name])],
+      '',
+      { name: 'provider' },
+    ),
+    {
+      optional: true,
+      hint: 'Send the end user straight to one connector.',
+    },
+  );
   // A provider outside the chosen category would make a link that opens on an empty list (the
   // server refuses it too): the provider list keeps only the category's connectors.
   const categoryNote = h('div', { 'aria-live': 'polite', 'data-testid': 'auth-link-category-note' });
@@ -93,21 +127,50 @@ export function authLinkDialog(enabled: ConnectorInfo[], all: ConnectorInfo[]): 
     const chosen = category.control.value;
     const fits = enabled.filter((c) => !chosen || c.categories.includes(chosen));
     const kept = fits.some((c) => c.provider === provider.control.value) ? provider.control.value : '';
-    const dropped = provider.control.value && !kept ? enabled.find((c) => c.provider === provider.control.value) : undefined;
+    const dropped =
+      provider.control.value && !kept
+        ? enabled.find((c) => c.provider === provider.control.value)
+        : undefined;
     provider.control.replaceChildren(
-      ...[['', fits.length ? 'Any connector in this category' : 'Any enabled connector'], ...fits.map((c) => [c.provider, c.name])].map(([value, label]) => h('option', { value }, label)),
+      ...[
+        ['', fits.length ? 'Any connector in this category' : 'Any enabled connector'],
+        ...fits.map((c) => [c.provider, c.name]),
+      ].map(([value, label]) => h('option', { value }, label)),
     );
     if (!chosen) provider.control.firstElementChild!.textContent = 'Any enabled connector';
     (provider.control as HTMLSelectElement).value = kept;
     categoryNote.replaceChildren();
     put(
       categoryNote,
-      dropped ? alertBox('info', `${dropped.name} is not in ${categoryLabel(chosen)}`, `It is in ${dropped.categories.map(categoryLabel).join(', ')}. The provider was reset to any ${categoryLabel(chosen)} connector.`) : null,
-      chosen && !fits.length ? alertBox('warn', `No enabled connector is in ${categoryLabel(chosen)}`, 'The Hub would have nothing to offer for this link.') : null,
+      dropped
+        ? alertBox(
+            'info',
+            `${dropped.name} is not in ${categoryLabel(chosen)}`,
+            `It is in ${dropped.categories.map(categoryLabel).join(', ')}. The provider was reset to any ${categoryLabel(chosen)} connector.`,
+          )
+        : null,
+      chosen && !fits.length
+        ? alertBox(
+            'warn',
+            `No enabled connector is in ${categoryLabel(chosen)}`,
+            'The Hub would have nothing to offer for this link.',
+          )
+        : null,
     );
   });
   const problem = h('div');
-  const form = formIn(d, 'auth-link', noConnectorWarning(enabled), owner.row, ownerName.row, username.row, category.row, provider.row, categoryNote, problem);
+  const form = formIn(
+    d,
+    'auth-link',
+    noConnectorWarning(enabled),
+    owner.row,
+    ownerName.row,
+    username.row,
+    category.row,
+    provider.row,
+    categoryNote,
+    problem,
+  );
   const submit = button('Create link', { type: 'submit', variant: 'primary', testid: 'auth-link-submit' });
   submit.setAttribute('form', form.id);
   d.footer.append(button('Cancel', { onClick: () => d.close() }), submit);
@@ -126,7 +189,12 @@ export function authLinkDialog(enabled: ConnectorInfo[], all: ConnectorInfo[]): 
       if (provider.control.value) body.provider = provider.control.value;
       try {
         const s = await call<ConnectSession>('POST', '/connect_sessions', body);
-        linkCreated(d, s, `Auth Link created for ${body.origin_owner_name as string}`, 'Send it to your customer: they pick a connector and link their account.');
+        linkCreated(
+          d,
+          s,
+          `Auth Link created for ${body.origin_owner_name as string}`,
+          'Send it to your customer: they pick a connector and link their account.',
+        );
       } catch (err) {
         problem.replaceChildren(alertBox('error', message(err)));
       }
@@ -148,28 +216,50 @@ export async function reconnectDialog(a: Account, trigger: HTMLButtonElement): P
     }),
   );
   const d = openDialog('Re-connect link', { testid: 'reconnect-dialog', opener: trigger });
-  linkCreated(d, s, `Re-connect link for ${a.origin_owner_name}’s ${a.provider_name} account`, 'The end user signs in again; the account keeps its ID.');
+  linkCreated(
+    d,
+    s,
+    `Re-connect link for ${a.origin_owner_name}’s ${a.provider_name} account`,
+    'The end user signs in again; the account keeps its ID.',
+  );
 }
 
 /** Opens the Hub in a new tab for an origin owner: the third way to link an account. */
 export function linkNowDialog(enabled: ConnectorInfo[], onOpened: () => void): void {
   const d = openDialog('Link an account', { testid: 'link-now-dialog' });
   const { owner, ownerName } = ownerFields();
-  const provider = field('Provider', select([['', 'Any enabled connector'], ...enabled.map((c): [string, string] => [c.provider, c.name])], '', { name: 'provider' }), {
-    optional: true,
-  });
+  const provider = field(
+    'Provider',
+    select(
+      [['', 'Any enabled connector'], ...enabled.map((c): [string, string] => [c.provider, c.name])],
+      '',
+      { name: 'provider' },
+    ),
+    {
+      optional: true,
+    },
+  );
   const problem = h('div');
   const form = formIn(
     d,
     'link-now',
-    h('p', { class: 'muted' }, 'Opens the Hub in a new tab so you can link an account on your customer’s behalf, for example while you are on a call with them.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Opens the Hub in a new tab so you can link an account on your customer’s behalf, for example while you are on a call with them.',
+    ),
     noConnectorWarning(enabled),
     owner.row,
     ownerName.row,
     provider.row,
     problem,
   );
-  const submit = button('Open the Hub', { type: 'submit', variant: 'primary', icon: 'external', testid: 'link-now-submit' });
+  const submit = button('Open the Hub', {
+    type: 'submit',
+    variant: 'primary',
+    icon: 'external',
+    testid: 'link-now-submit',
+  });
   submit.setAttribute('form', form.id);
   d.footer.append(button('Cancel', { onClick: () => d.close() }), submit);
   form.addEventListener('submit', (e) => {
@@ -187,8 +277,20 @@ export function linkNowDialog(enabled: ConnectorInfo[], onOpened: () => void): v
         const tab = window.open(s.auth_link_url, '_blank');
         if (tab) tab.opener = null;
         d.body.replaceChildren(
-          alertBox(tab ? 'ok' : 'warn', tab ? 'The Hub is open in a new tab' : 'Your browser blocked the new tab', 'When the account is linked it appears in the Accounts list.'),
-          h('p', null, linkButton(tab ? 'Open the Hub again' : 'Open the Hub', s.auth_link_url, { external: true, icon: 'external', testid: 'link-now-open' })),
+          alertBox(
+            tab ? 'ok' : 'warn',
+            tab ? 'The Hub is open in a new tab' : 'Your browser blocked the new tab',
+            'When the account is linked it appears in the Accounts list.',
+          ),
+          h(
+            'p',
+            null,
+            linkButton(tab ? 'Open the Hub again' : 'Open the Hub', s.auth_link_url, {
+              external: true,
+              icon: 'external',
+              testid: 'link-now-open',
+            }),
+          ),
         );
         d.footer.replaceChildren(button('Done', { variant: 'primary', onClick: () => d.close() }));
         onOpened();

@@ -41,11 +41,22 @@ export interface LogList {
 
 export function logList<T, K extends string>(v: View, o: LogListOptions<T, K>): LogList {
   const fields = Object.entries(o.filters) as Array<[K, FieldHandle]>;
-  const read = () => Object.fromEntries(fields.map(([k, f]) => [k, f.control.value.trim()])) as Record<K, string>;
+  const read = () =>
+    Object.fromEntries(fields.map(([k, f]) => [k, f.control.value.trim()])) as Record<K, string>;
   let values = read();
-  const busy = h('span', { class: 'filter-busy', hidden: true }, spinner(), h('span', { class: 'sr-only' }, 'Loading'));
+  const busy = h(
+    'span',
+    { class: 'filter-busy', hidden: true },
+    spinner(),
+    h('span', { class: 'sr-only' }, 'Loading'),
+  );
   const results = h('div');
-  const filters = h('div', { class: 'filters', role: 'search', 'aria-label': o.label }, ...fields.map(([, f]) => f.row), h('div', { class: 'filter-end' }, busy));
+  const filters = h(
+    'div',
+    { class: 'filters', role: 'search', 'aria-label': o.label },
+    ...fields.map(([, f]) => f.row),
+    h('div', { class: 'filter-end' }, busy),
+  );
 
   // Cursor pages: the stack holds the cursor of every page shown so far ('' = first page).
   let cursors: string[] = [''];
@@ -59,9 +70,16 @@ export function logList<T, K extends string>(v: View, o: LogListOptions<T, K>): 
     if (!results.querySelector('table')) results.replaceChildren(loadingBlock(o.loading));
     let res: { data: T[]; next?: string | null };
     try {
-      res = await get(withQuery(o.path, { ...o.query(values), page_size: PAGE_SIZE, next: cursor || undefined }));
+      res = await get(
+        withQuery(o.path, { ...o.query(values), page_size: PAGE_SIZE, next: cursor || undefined }),
+      );
     } catch (e) {
-      if (id === loadId && v.alive()) results.replaceChildren(e instanceof ApiError && e.status === 404 ? o.unavailable() : errorBlock(e, () => void load(cursor)));
+      if (id === loadId && v.alive())
+        results.replaceChildren(
+          e instanceof ApiError && e.status === 404
+            ? o.unavailable()
+            : errorBlock(e, () => void load(cursor)),
+        );
       return;
     } finally {
       if (id === loadId) busy.hidden = true;
@@ -102,7 +120,8 @@ export function logList<T, K extends string>(v: View, o: LogListOptions<T, K>): 
   // Typed values apply after a pause in typing; choices and dates at once.
   const typed = debounce(restart, 300);
   for (const [, f] of fields) {
-    if (f.control instanceof HTMLInputElement && f.control.type === 'text') f.control.addEventListener('input', typed);
+    if (f.control instanceof HTMLInputElement && f.control.type === 'text')
+      f.control.addEventListener('input', typed);
     else f.control.addEventListener('change', restart);
   }
   return { filters, results, refresh: () => void load(cursors[cursors.length - 1]), load: () => load() };

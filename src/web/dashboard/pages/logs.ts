@@ -3,7 +3,20 @@ import { h, put } from '../dom.js';
 import { ApiError, get, type LogStep, type RequestLog } from '../api.js';
 import { connectors } from '../store.js';
 import type { View } from '../view.js';
-import { alertBox, backLink, badge, card, dataTable, emptyState, mono, pageHeader, pretty, props, time, button } from '../ui.js';
+import {
+  alertBox,
+  backLink,
+  badge,
+  card,
+  dataTable,
+  emptyState,
+  mono,
+  pageHeader,
+  pretty,
+  props,
+  time,
+  button,
+} from '../ui.js';
 import { field, select, textInput, toIso } from '../forms.js';
 import { logList } from './log-list.js';
 
@@ -12,7 +25,12 @@ export function logStatus(l: Pick<RequestLog, 'status' | 'success'>): HTMLElemen
 }
 
 function unavailable(): HTMLElement {
-  return emptyState({ icon: 'list', title: 'Request logs are not available', text: 'This server does not record request logs yet.', testid: 'logs-unavailable' });
+  return emptyState({
+    icon: 'list',
+    title: 'Request logs are not available',
+    text: 'This server does not record request logs yet.',
+    testid: 'logs-unavailable',
+  });
 }
 
 /** The server runs with SWITCHBOARD_REQUEST_LOGS=off: say so above the list, which still shows older calls. */
@@ -34,12 +52,48 @@ export async function logsPage(v: View): Promise<void> {
   const list = logList(v, {
     label: 'Filter request logs',
     filters: {
-      provider: field('Provider', select([['', 'All providers'], ...all.map((c): [string, string] => [c.provider, c.name])], q.get('provider') ?? '', { 'data-testid': 'log-provider' })),
-      account: field('Account ID', textInput({ value: q.get('account') ?? '', 'data-testid': 'log-account' })),
-      result: field('Result', select([['', 'All'], ['true', 'Succeeded'], ['false', 'Failed']], q.get('result') ?? '', { 'data-testid': 'log-result' })),
-      status: field('Status code', textInput({ value: q.get('status') ?? '', inputmode: 'numeric', maxlength: 3, placeholder: 'e.g. 404', 'data-testid': 'log-status' })),
-      from: field('From', h('input', { type: 'datetime-local', value: q.get('from') ?? '', 'data-testid': 'log-from' })),
-      to: field('To', h('input', { type: 'datetime-local', value: q.get('to') ?? '', 'data-testid': 'log-to' })),
+      provider: field(
+        'Provider',
+        select(
+          [['', 'All providers'], ...all.map((c): [string, string] => [c.provider, c.name])],
+          q.get('provider') ?? '',
+          { 'data-testid': 'log-provider' },
+        ),
+      ),
+      account: field(
+        'Account ID',
+        textInput({ value: q.get('account') ?? '', 'data-testid': 'log-account' }),
+      ),
+      result: field(
+        'Result',
+        select(
+          [
+            ['', 'All'],
+            ['true', 'Succeeded'],
+            ['false', 'Failed'],
+          ],
+          q.get('result') ?? '',
+          { 'data-testid': 'log-result' },
+        ),
+      ),
+      status: field(
+        'Status code',
+        textInput({
+          value: q.get('status') ?? '',
+          inputmode: 'numeric',
+          maxlength: 3,
+          placeholder: 'e.g. 404',
+          'data-testid': 'log-status',
+        }),
+      ),
+      from: field(
+        'From',
+        h('input', { type: 'datetime-local', value: q.get('from') ?? '', 'data-testid': 'log-from' }),
+      ),
+      to: field(
+        'To',
+        h('input', { type: 'datetime-local', value: q.get('to') ?? '', 'data-testid': 'log-to' }),
+      ),
     },
     path: '/requests/logs',
     query: (f) => ({
@@ -60,13 +114,22 @@ export async function logsPage(v: View): Promise<void> {
         text: 'Calls your backend makes on linked accounts (POST /unified/proxy, POST /actions/rpc, MCP tools) appear here with their status, duration and provider requests.',
         testid: 'logs-empty',
       }),
-    noMatch: () => emptyState({ icon: 'search', title: 'No requests match', text: 'Widen the date range or clear a filter.', testid: 'logs-no-match' }),
+    noMatch: () =>
+      emptyState({
+        icon: 'search',
+        title: 'No requests match',
+        text: 'Widen the date range or clear a filter.',
+        testid: 'logs-no-match',
+      }),
     unavailable,
   });
-  put(v.main, 
-    pageHeader('Request logs', 'Every call your backend makes through the proxy, actions and MCP, with the provider requests behind it.', [
-      button('Refresh', { icon: 'refresh', testid: 'refresh-logs', onClick: list.refresh }),
-    ]),
+  put(
+    v.main,
+    pageHeader(
+      'Request logs',
+      'Every call your backend makes through the proxy, actions and MCP, with the provider requests behind it.',
+      [button('Refresh', { icon: 'refresh', testid: 'refresh-logs', onClick: list.refresh })],
+    ),
     v.session.request_logs ? null : recordingOff(),
     list.filters,
     list.results,
@@ -77,17 +140,38 @@ export async function logsPage(v: View): Promise<void> {
 function logsTable(rows: RequestLog[]): HTMLElement {
   return dataTable(
     'Request logs',
-    [{ label: 'Time' }, { label: 'Request' }, { label: 'Provider' }, { label: 'Account' }, { label: 'Status' }, { label: 'Duration' }],
+    [
+      { label: 'Time' },
+      { label: 'Request' },
+      { label: 'Provider' },
+      { label: 'Account' },
+      { label: 'Status' },
+      { label: 'Duration' },
+    ],
     rows.map((l) => [
       time(l.start_time ?? l.event_datetime),
       h(
         'div',
         { class: 'stack' },
-        h('a', { href: `/dashboard/logs/${encodeURIComponent(l.id)}`, class: 'row-link', 'data-testid': `log-link-${l.id}` }, `${l.http_method ?? ''} ${l.path ?? ''}`.trim() || l.id),
+        h(
+          'a',
+          {
+            href: `/dashboard/logs/${encodeURIComponent(l.id)}`,
+            class: 'row-link',
+            'data-testid': `log-link-${l.id}`,
+          },
+          `${l.http_method ?? ''} ${l.path ?? ''}`.trim() || l.id,
+        ),
         h('span', { class: 'muted small' }, [l.service, l.action].filter(Boolean).join(' · ')),
       ),
       l.provider ?? '—',
-      l.account_id ? h('a', { href: `/dashboard/accounts/${encodeURIComponent(l.account_id)}`, class: 'mono-link' }, l.account_id) : '—',
+      l.account_id
+        ? h(
+            'a',
+            { href: `/dashboard/accounts/${encodeURIComponent(l.account_id)}`, class: 'mono-link' },
+            l.account_id,
+          )
+        : '—',
       logStatus(l),
       l.duration != null ? `${l.duration} ms` : '—',
     ]),
@@ -101,13 +185,27 @@ export async function logPage(v: View, id: string): Promise<void> {
     l = (await get<{ data: RequestLog }>(`/requests/logs/${encodeURIComponent(id)}`)).data;
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 404)) throw e;
-    put(v.main, pageHeader('Request not found', 'It may be older than the retention period.', [], backLink('Request logs', '/dashboard/logs')));
+    put(
+      v.main,
+      pageHeader(
+        'Request not found',
+        'It may be older than the retention period.',
+        [],
+        backLink('Request logs', '/dashboard/logs'),
+      ),
+    );
     return;
   }
   if (!v.alive()) return;
   const steps = l.step_requests ?? [];
-  put(v.main, 
-    pageHeader(`${l.http_method ?? ''} ${l.path ?? ''}`.trim() || 'Request', h('span', { class: 'title-meta' }, logStatus(l), mono(l.id)), [], backLink('Request logs', '/dashboard/logs')),
+  put(
+    v.main,
+    pageHeader(
+      `${l.http_method ?? ''} ${l.path ?? ''}`.trim() || 'Request',
+      h('span', { class: 'title-meta' }, logStatus(l), mono(l.id)),
+      [],
+      backLink('Request logs', '/dashboard/logs'),
+    ),
     card(
       'Summary',
       props(
@@ -117,7 +215,16 @@ export async function logPage(v: View, id: string): Promise<void> {
           ['Service', l.service ?? '—'],
           ['Action', l.action ?? '—'],
           ['Provider', l.provider ?? '—'],
-          ['Account', l.account_id ? h('a', { href: `/dashboard/accounts/${encodeURIComponent(l.account_id)}` }, mono(l.account_id)) : '—'],
+          [
+            'Account',
+            l.account_id
+              ? h(
+                  'a',
+                  { href: `/dashboard/accounts/${encodeURIComponent(l.account_id)}` },
+                  mono(l.account_id),
+                )
+              : '—',
+          ],
           ['URL', l.url ? h('span', { class: 'mono break' }, l.url) : '—'],
           ['Request ID', l.request_id ? mono(l.request_id) : '—'],
           ['Source', [l.source_type, l.source_ip].filter(Boolean).join(' · ') || '—'],
@@ -127,9 +234,16 @@ export async function logPage(v: View, id: string): Promise<void> {
     ),
     card(
       `Provider requests (${steps.length})`,
-      steps.length ? h('ol', { class: 'step-list', 'data-testid': 'log-steps' }, ...steps.map(stepItem)) : h('p', { class: 'muted' }, 'No request reached the provider.'),
+      steps.length
+        ? h('ol', { class: 'step-list', 'data-testid': 'log-steps' }, ...steps.map(stepItem))
+        : h('p', { class: 'muted' }, 'No request reached the provider.'),
     ),
-    h('div', { class: 'grid-2' }, card('Request', h('pre', { class: 'code-block', tabindex: '0' }, pretty(l.request ?? {}))), card('Response', h('pre', { class: 'code-block', tabindex: '0' }, pretty(l.response ?? {})))),
+    h(
+      'div',
+      { class: 'grid-2' },
+      card('Request', h('pre', { class: 'code-block', tabindex: '0' }, pretty(l.request ?? {}))),
+      card('Response', h('pre', { class: 'code-block', tabindex: '0' }, pretty(l.response ?? {}))),
+    ),
   );
 }
 
@@ -140,9 +254,20 @@ function stepItem(s: LogStep): HTMLElement {
     h(
       'details',
       null,
-      h('summary', null, logStatus({ status: s.status ?? null, success: s.success ?? null }), ' ', mono(`${s.http_method ?? ''} ${s.url ?? s.path ?? ''}`), s.duration != null ? h('span', { class: 'muted small' }, ` ${s.duration} ms`) : null),
-      h('div', { class: 'grid-2' }, h('pre', { class: 'code-block', tabindex: '0' }, pretty(s.request ?? {})), h('pre', { class: 'code-block', tabindex: '0' }, pretty(s.response ?? {}))),
+      h(
+        'summary',
+        null,
+        logStatus({ status: s.status ?? null, success: s.success ?? null }),
+        ' ',
+        mono(`${s.http_method ?? ''} ${s.url ?? s.path ?? ''}`),
+        s.duration != null ? h('span', { class: 'muted small' }, ` ${s.duration} ms`) : null,
+      ),
+      h(
+        'div',
+        { class: 'grid-2' },
+        h('pre', { class: 'code-block', tabindex: '0' }, pretty(s.request ?? {})),
+        h('pre', { class: 'code-block', tabindex: '0' }, pretty(s.response ?? {})),
+      ),
     ),
   );
 }
-

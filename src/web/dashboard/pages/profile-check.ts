@@ -35,7 +35,11 @@ export function checkSetupCard(profileId: string): HTMLElement {
   });
   return card(
     'Check setup',
-    h('p', { class: 'muted' }, 'Asks the provider whether it accepts this profile’s OAuth client, without an end user signing in.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Asks the provider whether it accepts this profile’s OAuth client, without an end user signing in.',
+    ),
     run,
     result,
   );

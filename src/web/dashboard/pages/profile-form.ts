@@ -4,11 +4,30 @@
  * mirror the server's so mistakes show before anything is sent; the server's answer still wins.
  */
 import { h, put } from '../dom.js';
-import { ApiError, call, get, OVERRIDE_KEYS, type ConnectorInfo, type OverrideKey, type Profile, type SetupField } from '../api.js';
+import {
+  ApiError,
+  call,
+  get,
+  OVERRIDE_KEYS,
+  type ConnectorInfo,
+  type OverrideKey,
+  type Profile,
+  type SetupField,
+} from '../api.js';
 import { navigate } from '../router.js';
 import { connector, profiles } from '../store.js';
 import type { View } from '../view.js';
-import { alertBox, backLink, button, linkButton, message, nextId, pageHeader, toast, withProgress } from '../ui.js';
+import {
+  alertBox,
+  backLink,
+  button,
+  linkButton,
+  message,
+  nextId,
+  pageHeader,
+  toast,
+  withProgress,
+} from '../ui.js';
 import { checkbox, field, select, textInput, type FieldHandle } from '../forms.js';
 import { confirmAction } from '../dialog.js';
 import { guideCard } from './connectors.js';
@@ -30,30 +49,80 @@ export async function profileFormPage(v: View, provider: string, profileId?: str
     profiles(),
   ]);
   if (!v.alive()) return;
-  const back = backLink(info?.name ?? 'Connector profiles', info ? `/dashboard/connectors/${provider}` : '/dashboard/connectors');
+  const back = backLink(
+    info?.name ?? 'Connector profiles',
+    info ? `/dashboard/connectors/${provider}` : '/dashboard/connectors',
+  );
   if (!info) {
     put(v.main, pageHeader('Connector not found', null, [], back));
     return;
   }
-  put(v.main, 
-    pageHeader(existing ? `Edit ${existing.label}` : `New ${info.name} profile`, existing ? `${info.name} connector profile` : `Configure ${info.name} for this project.`, [], back),
-    h('div', { class: 'grid-aside' }, profileForm(v, info, existing, !all.some((p) => p.provider === provider)), h('div', { class: 'aside-stack' }, existing ? checkSetupCard(existing.id) : null, guideCard(info))),
+  put(
+    v.main,
+    pageHeader(
+      existing ? `Edit ${existing.label}` : `New ${info.name} profile`,
+      existing ? `${info.name} connector profile` : `Configure ${info.name} for this project.`,
+      [],
+      back,
+    ),
+    h(
+      'div',
+      { class: 'grid-aside' },
+      profileForm(v, info, existing, !all.some((p) => p.provider === provider)),
+      h('div', { class: 'aside-stack' }, existing ? checkSetupCard(existing.id) : null, guideCard(info)),
+    ),
   );
 }
 
-function fieldControl(f: SetupField, stored: string | undefined): { control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement; hint: string | null } {
+function fieldControl(
+  f: SetupField,
+  stored: string | undefined,
+): { control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement; hint: string | null } {
   const name = `setup.${f.key}`;
   const hidden = stored !== undefined ? REDACTED.exec(stored) : null;
   if (f.secret) {
-    const input = textInput({ type: 'password', name, autocomplete: 'new-password', maxlength: f.max_length, 'data-testid': `setup-${f.key}` });
+    const input = textInput({
+      type: 'password',
+      name,
+      autocomplete: 'new-password',
+      maxlength: f.max_length,
+      'data-testid': `setup-${f.key}`,
+    });
     if (hidden) input.placeholder = `Stored · ends in ${hidden[1] ?? ''}`;
-    return { control: input, hint: hidden ? 'Write-only: leave blank to keep the stored value.' : f.description };
+    return {
+      control: input,
+      hint: hidden ? 'Write-only: leave blank to keep the stored value.' : f.description,
+    };
   }
   if (f.type === 'select' && f.options) {
-    return { control: select([['', 'Choose…'], ...f.options.map((o): [string, string] => [o.value, o.label])], stored ?? '', { name, 'data-testid': `setup-${f.key}` }), hint: f.description };
+    return {
+      control: select(
+        [['', 'Choose…'], ...f.options.map((o): [string, string] => [o.value, o.label])],
+        stored ?? '',
+        { name, 'data-testid': `setup-${f.key}` },
+      ),
+      hint: f.description,
+    };
   }
-  if (f.type === 'text_area') return { control: h('textarea', { name, rows: 3, maxlength: f.max_length, 'data-testid': `setup-${f.key}`, value: stored ?? '' }), hint: f.description };
-  const input = textInput({ name, maxlength: f.max_length, value: stored ?? '', placeholder: f.placeholder ?? undefined, 'data-testid': `setup-${f.key}`, inputmode: f.type === 'number' ? 'numeric' : undefined });
+  if (f.type === 'text_area')
+    return {
+      control: h('textarea', {
+        name,
+        rows: 3,
+        maxlength: f.max_length,
+        'data-testid': `setup-${f.key}`,
+        value: stored ?? '',
+      }),
+      hint: f.description,
+    };
+  const input = textInput({
+    name,
+    maxlength: f.max_length,
+    value: stored ?? '',
+    placeholder: f.placeholder ?? undefined,
+    'data-testid': `setup-${f.key}`,
+    inputmode: f.type === 'number' ? 'numeric' : undefined,
+  });
   return { control: input, hint: f.description };
 }
 
@@ -72,7 +141,9 @@ function scopesProblem(info: ConnectorInfo, value: string): string | null {
   const rule = info.scopes;
   if (!rule || !value.trim() || !rule.require_one_of.length) return null;
   const scopes = value.split(/[\s,]+/).filter(Boolean);
-  return rule.require_one_of.some((s) => scopes.includes(s)) ? null : `Must include ${rule.require_one_of.join(' or ')}, otherwise ${info.name} issues no refresh token`;
+  return rule.require_one_of.some((s) => scopes.includes(s))
+    ? null
+    : `Must include ${rule.require_one_of.join(' or ')}, otherwise ${info.name} issues no refresh token`;
 }
 
 function urlProblem(value: string): string | null {
@@ -85,34 +156,75 @@ function urlProblem(value: string): string | null {
   }
 }
 
-function profileForm(v: View, info: ConnectorInfo, existing: Profile | null, onlyProfile: boolean): HTMLElement {
+function profileForm(
+  v: View,
+  info: ConnectorInfo,
+  existing: Profile | null,
+  onlyProfile: boolean,
+): HTMLElement {
   const handles = new Map<string, FieldHandle>();
-  const label = field('Label', textInput({ name: 'label', required: true, maxlength: 200, value: existing?.label ?? info.name, 'data-testid': 'profile-label' }), {
-    hint: 'Shown to end users in the Hub.',
-  });
+  const label = field(
+    'Label',
+    textInput({
+      name: 'label',
+      required: true,
+      maxlength: 200,
+      value: existing?.label ?? info.name,
+      'data-testid': 'profile-label',
+    }),
+    {
+      hint: 'Shown to end users in the Hub.',
+    },
+  );
   handles.set('label', label);
 
   // Environment: radio buttons (Salesforce: Production / Sandbox).
   const envName = nextId('env');
   const envRadios = info.environments.map((e, i) => {
     const id = `${envName}-${e.key}`;
-    const input = h('input', { type: 'radio', name: envName, id, value: e.key, checked: existing ? existing.environment === e.key : i === 0, 'data-testid': `env-${e.key}` });
+    const input = h('input', {
+      type: 'radio',
+      name: envName,
+      id,
+      value: e.key,
+      checked: existing ? existing.environment === e.key : i === 0,
+      'data-testid': `env-${e.key}`,
+    });
     return { input, row: h('div', { class: 'radio' }, input, h('label', { for: id }, e.label)) };
   });
   const envError = h('p', { class: 'field-error', hidden: true, id: `${envName}-error` });
   const envGroup =
     info.environments.length > 1
-      ? h('fieldset', { class: 'field radios', 'aria-describedby': `${envName}-error` }, h('legend', null, 'Environment'), ...envRadios.map((r) => r.row), envError)
+      ? h(
+          'fieldset',
+          { class: 'field radios', 'aria-describedby': `${envName}-error` },
+          h('legend', null, 'Environment'),
+          ...envRadios.map((r) => r.row),
+          envError,
+        )
       : null;
 
-  const active = checkbox('Enabled', existing?.active ?? true, { 'data-testid': 'profile-active' }, `End users can link ${info.name} in the Hub.`);
-  const isDefault = checkbox('Default profile', existing?.default ?? onlyProfile, { 'data-testid': 'profile-default' }, `Used for ${info.name} when a Hub session names only the provider.`);
+  const active = checkbox(
+    'Enabled',
+    existing?.active ?? true,
+    { 'data-testid': 'profile-active' },
+    `End users can link ${info.name} in the Hub.`,
+  );
+  const isDefault = checkbox(
+    'Default profile',
+    existing?.default ?? onlyProfile,
+    { 'data-testid': 'profile-default' },
+    `Used for ${info.name} when a Hub session names only the provider.`,
+  );
 
   const setupRows = info.setup_fields.map((f) => {
     const stored = existing?.setup[f.key];
     const { control, hint } = fieldControl(f, stored);
     const isScopes = info.scopes?.from === 'setup' && info.scopes.field === f.key;
-    const scopeHint = isScopes && info.scopes ? `Blank: ${info.scopes.default}. ${info.scopes.require_one_of.length ? `Must include ${info.scopes.require_one_of.join(' or ')}.` : ''}` : null;
+    const scopeHint =
+      isScopes && info.scopes
+        ? `Blank: ${info.scopes.default}. ${info.scopes.require_one_of.length ? `Must include ${info.scopes.require_one_of.join(' or ')}.` : ''}`
+        : null;
     const handle = field(f.label, control, { optional: !f.required, hint: scopeHint ?? hint ?? undefined });
     handles.set(`setup.${f.key}`, handle);
     if (isScopes) control.addEventListener('blur', () => handle.setError(scopesProblem(info, control.value)));
@@ -120,19 +232,46 @@ function profileForm(v: View, info: ConnectorInfo, existing: Profile | null, onl
   });
 
   const pkce = info.pkce.supported
-    ? checkbox('Use PKCE (S256)', existing?.pkce ?? info.pkce.default, { 'data-testid': 'profile-pkce' }, `Recommended. Turn it off only if your ${info.name} app refuses PKCE.`)
+    ? checkbox(
+        'Use PKCE (S256)',
+        existing?.pkce ?? info.pkce.default,
+        { 'data-testid': 'profile-pkce' },
+        `Recommended. Turn it off only if your ${info.name} app refuses PKCE.`,
+      )
     : null;
 
   // Enabled actions: all (null) or a chosen list.
-  const actionChecks = info.actions.map((a) => ({ id: a.id, ...checkbox(a.label, existing?.enabled_actions ? existing.enabled_actions.includes(a.id) : true, { value: a.id }, a.description || null) }));
-  const allActions = checkbox('All actions, including ones added later', existing ? existing.enabled_actions === null : true, { 'data-testid': 'actions-all' });
+  const actionChecks = info.actions.map((a) => ({
+    id: a.id,
+    ...checkbox(
+      a.label,
+      existing?.enabled_actions ? existing.enabled_actions.includes(a.id) : true,
+      { value: a.id },
+      a.description || null,
+    ),
+  }));
+  const allActions = checkbox(
+    'All actions, including ones added later',
+    existing ? existing.enabled_actions === null : true,
+    { 'data-testid': 'actions-all' },
+  );
   const syncActions = () => actionChecks.forEach((c) => (c.input.disabled = allActions.input.checked));
   allActions.input.addEventListener('change', syncActions);
   syncActions();
 
   const overrideKeys = OVERRIDE_KEYS.filter((k) => info.default_urls[k] !== null);
   const overrideRows = overrideKeys.map((k) => {
-    const handle = field(OVERRIDE_LABELS[k], textInput({ name: `overrides.${k}`, type: 'url', value: existing?.overrides[k] ?? '', placeholder: info.default_urls[k] ?? '', 'data-testid': `override-${k}` }), { optional: true });
+    const handle = field(
+      OVERRIDE_LABELS[k],
+      textInput({
+        name: `overrides.${k}`,
+        type: 'url',
+        value: existing?.overrides[k] ?? '',
+        placeholder: info.default_urls[k] ?? '',
+        'data-testid': `override-${k}`,
+      }),
+      { optional: true },
+    );
     handles.set(`overrides.${k}`, handle);
     handle.control.addEventListener('blur', () => handle.setError(urlProblem(handle.control.value)));
     return handle.row;
@@ -140,33 +279,66 @@ function profileForm(v: View, info: ConnectorInfo, existing: Profile | null, onl
   const hasOverrides = existing ? overrideKeys.some((k) => existing.overrides[k]) : false;
 
   const problem = h('div');
-  const submit = button(existing ? 'Save changes' : 'Create profile', { type: 'submit', variant: 'primary', testid: 'profile-submit' });
+  const submit = button(existing ? 'Save changes' : 'Create profile', {
+    type: 'submit',
+    variant: 'primary',
+    testid: 'profile-submit',
+  });
   const form = h(
     'form',
-    { class: 'panel form', novalidate: true, 'data-testid': 'profile-form', 'aria-label': existing ? 'Edit connector profile' : 'New connector profile' },
+    {
+      class: 'panel form',
+      novalidate: true,
+      'data-testid': 'profile-form',
+      'aria-label': existing ? 'Edit connector profile' : 'New connector profile',
+    },
     fieldset('Profile', label.row, envGroup, active.row, isDefault.row),
     fieldset(
       info.client_from === 'setup' ? `${info.name} OAuth app` : 'Settings',
       ...(setupRows.length
         ? setupRows
-        : [h('p', { class: 'muted' }, info.client_from === 'config' ? `Nothing to enter here: each end user brings their own ${info.name} OAuth app and enters it in the Hub.` : 'Nothing to enter here: each end user enters their own credentials in the Hub.')]),
+        : [
+            h(
+              'p',
+              { class: 'muted' },
+              info.client_from === 'config'
+                ? `Nothing to enter here: each end user brings their own ${info.name} OAuth app and enters it in the Hub.`
+                : 'Nothing to enter here: each end user enters their own credentials in the Hub.',
+            ),
+          ]),
       pkce?.row ?? null,
     ),
     fieldset(
       'Actions',
       ...(info.actions.length
-        ? [allActions.row, h('div', { class: 'action-list', 'data-testid': 'action-list' }, ...actionChecks.map((c) => c.row))]
+        ? [
+            allActions.row,
+            h(
+              'div',
+              { class: 'action-list', 'data-testid': 'action-list' },
+              ...actionChecks.map((c) => c.row),
+            ),
+          ]
         : [h('p', { class: 'muted' }, `${info.name} has no actions yet; the proxy works without them.`)]),
     ),
     h(
       'details',
       { class: 'overrides', open: hasOverrides, 'data-testid': 'overrides' },
       h('summary', null, 'URL overrides (advanced)'),
-      h('p', { class: 'hint' }, 'Absolute URLs that replace the connector’s defaults: self-hosted instances, Salesforce My Domain hosts, test servers.'),
+      h(
+        'p',
+        { class: 'hint' },
+        'Absolute URLs that replace the connector’s defaults: self-hosted instances, Salesforce My Domain hosts, test servers.',
+      ),
       ...overrideRows,
     ),
     problem,
-    h('div', { class: 'form-actions' }, submit, linkButton('Cancel', `/dashboard/connectors/${info.provider}`)),
+    h(
+      'div',
+      { class: 'form-actions' },
+      submit,
+      linkButton('Cancel', `/dashboard/connectors/${info.provider}`),
+    ),
     existing ? dangerZone(info, existing) : null,
   );
 
@@ -183,8 +355,10 @@ function profileForm(v: View, info: ConnectorInfo, existing: Profile | null, onl
       const stored = existing?.setup[f.key] !== undefined;
       let text: string | null = null;
       if (!value && f.required && !stored) text = `${f.label} is required`;
-      else if (value && f.pattern && !new RegExp(f.pattern).test(value)) text = f.pattern_message ?? 'Wrong format';
-      else if (info.scopes?.field === f.key && info.scopes.from === 'setup') text = scopesProblem(info, value);
+      else if (value && f.pattern && !new RegExp(f.pattern).test(value))
+        text = f.pattern_message ?? 'Wrong format';
+      else if (info.scopes?.field === f.key && info.scopes.from === 'setup')
+        text = scopesProblem(info, value);
       flag(hd, text);
     }
     for (const k of overrideKeys) {
@@ -211,7 +385,13 @@ function profileForm(v: View, info: ConnectorInfo, existing: Profile | null, onl
       active: active.input.checked,
       default: isDefault.input.checked,
       ...(pkce ? { pkce: pkce.input.checked } : {}),
-      ...(info.actions.length ? { enabled_actions: allActions.input.checked ? null : actionChecks.filter((c) => c.input.checked).map((c) => c.id) } : {}),
+      ...(info.actions.length
+        ? {
+            enabled_actions: allActions.input.checked
+              ? null
+              : actionChecks.filter((c) => c.input.checked).map((c) => c.id),
+          }
+        : {}),
       overrides,
     };
   }
@@ -242,7 +422,13 @@ function profileForm(v: View, info: ConnectorInfo, existing: Profile | null, onl
           envError.hidden = false;
           envError.textContent = message(err);
         }
-        problem.replaceChildren(alertBox('error', existing ? 'The profile was not saved' : 'The profile was not created', message(err)));
+        problem.replaceChildren(
+          alertBox(
+            'error',
+            existing ? 'The profile was not saved' : 'The profile was not created',
+            message(err),
+          ),
+        );
       }
     });
   });
@@ -254,14 +440,22 @@ function dangerZone(info: ConnectorInfo, p: Profile): HTMLElement {
     'div',
     { class: 'danger-zone' },
     h('h2', { class: 'card-title' }, 'Delete this profile'),
-    h('p', { class: 'muted' }, 'Accounts linked through it stop working until they are linked through another profile.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Accounts linked through it stop working until they are linked through another profile.',
+    ),
     button('Delete profile', {
       variant: 'danger',
       testid: 'delete-profile',
       onClick: () =>
         void confirmAction({
           title: `Delete ${p.label}?`,
-          text: h('p', null, `${info.name} accounts linked through this profile can no longer call ${info.name}. This cannot be undone.`),
+          text: h(
+            'p',
+            null,
+            `${info.name} accounts linked through this profile can no longer call ${info.name}. This cannot be undone.`,
+          ),
           confirm: 'Delete profile',
           busy: 'Deleting…',
           danger: true,

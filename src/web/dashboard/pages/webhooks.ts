@@ -3,7 +3,25 @@ import { h, put } from '../dom.js';
 import { call, get, withQuery, WEBHOOK_EVENTS, type Delivery, type Endpoint } from '../api.js';
 import { navigate } from '../router.js';
 import type { View } from '../view.js';
-import { alertBox, backLink, badge, button, card, dataTable, emptyState, errorBlock, loadingBlock, message, mono, pageHeader, props, spinner, time, toast, withProgress } from '../ui.js';
+import {
+  alertBox,
+  backLink,
+  badge,
+  button,
+  card,
+  dataTable,
+  emptyState,
+  errorBlock,
+  loadingBlock,
+  message,
+  mono,
+  pageHeader,
+  props,
+  spinner,
+  time,
+  toast,
+  withProgress,
+} from '../ui.js';
 import { checkbox, copyField, field, select, textInput } from '../forms.js';
 import { confirmAction, openDialog } from '../dialog.js';
 import { deliveryTone } from './account.js';
@@ -14,16 +32,32 @@ export async function webhooksPage(v: View): Promise<void> {
   const endpoints = await get<Endpoint[]>('/webhooks');
   if (!v.alive()) return;
   const add = () => addEndpointDialog();
-  put(v.main, 
-    pageHeader('Webhooks', 'Switchboard POSTs signed events to your endpoints when accounts are linked, updated, deleted or stop working.', [
-      button('Add endpoint', { variant: 'primary', icon: 'plus', testid: 'add-endpoint', onClick: add }),
-    ]),
+  put(
+    v.main,
+    pageHeader(
+      'Webhooks',
+      'Switchboard POSTs signed events to your endpoints when accounts are linked, updated, deleted or stop working.',
+      [button('Add endpoint', { variant: 'primary', icon: 'plus', testid: 'add-endpoint', onClick: add })],
+    ),
     endpoints.length
       ? dataTable(
           'Webhook endpoints',
           [{ label: 'URL' }, { label: 'Events' }, { label: 'State' }, { label: 'Created' }],
           endpoints.map((e) => [
-            h('div', { class: 'stack' }, h('a', { href: `/dashboard/webhooks/${e.id}`, class: 'row-link mono-link', 'data-testid': `endpoint-link-${e.id}` }, e.url), e.description ? h('span', { class: 'muted small' }, e.description) : null),
+            h(
+              'div',
+              { class: 'stack' },
+              h(
+                'a',
+                {
+                  href: `/dashboard/webhooks/${e.id}`,
+                  class: 'row-link mono-link',
+                  'data-testid': `endpoint-link-${e.id}`,
+                },
+                e.url,
+              ),
+              e.description ? h('span', { class: 'muted small' }, e.description) : null,
+            ),
             eventsText(e.events),
             badge(e.active ? 'Active' : 'Disabled', e.active ? 'ok' : 'neutral'),
             time(e.created_at),
@@ -34,7 +68,14 @@ export async function webhooksPage(v: View): Promise<void> {
           icon: 'webhook',
           title: 'No webhook endpoints yet',
           text: 'Add an HTTPS endpoint of your backend to hear about accounts as they change: account.created when an end user links one, account.error when its credentials stop working. Deliveries are signed and retried for 24 hours.',
-          actions: [button('Add endpoint', { variant: 'primary', icon: 'plus', testid: 'empty-add-endpoint', onClick: add })],
+          actions: [
+            button('Add endpoint', {
+              variant: 'primary',
+              icon: 'plus',
+              testid: 'empty-add-endpoint',
+              onClick: add,
+            }),
+          ],
           testid: 'webhooks-empty',
         }),
   );
@@ -42,13 +83,29 @@ export async function webhooksPage(v: View): Promise<void> {
 
 /** Event checkboxes: "All events" (`*`, including future ones) or a chosen set. */
 function eventPicker(current: string[]): { row: HTMLElement; value(): string[] } {
-  const all = checkbox('All events', current.includes('*'), { 'data-testid': 'event-all' }, 'Includes event types added in future versions.');
-  const each = WEBHOOK_EVENTS.map((e) => ({ e, ...checkbox(h('code', null, e), current.includes('*') || current.includes(e), { 'data-testid': `event-${e}` }) }));
+  const all = checkbox(
+    'All events',
+    current.includes('*'),
+    { 'data-testid': 'event-all' },
+    'Includes event types added in future versions.',
+  );
+  const each = WEBHOOK_EVENTS.map((e) => ({
+    e,
+    ...checkbox(h('code', null, e), current.includes('*') || current.includes(e), {
+      'data-testid': `event-${e}`,
+    }),
+  }));
   const sync = () => each.forEach((c) => (c.input.disabled = all.input.checked));
   all.input.addEventListener('change', sync);
   sync();
   return {
-    row: h('fieldset', { class: 'field events' }, h('legend', null, 'Events'), all.row, h('div', { class: 'event-list' }, ...each.map((c) => c.row))),
+    row: h(
+      'fieldset',
+      { class: 'field events' },
+      h('legend', null, 'Events'),
+      all.row,
+      h('div', { class: 'event-list' }, ...each.map((c) => c.row)),
+    ),
     value: () => (all.input.checked ? ['*'] : each.filter((c) => c.input.checked).map((c) => c.e)),
   };
 }
@@ -56,23 +113,54 @@ function eventPicker(current: string[]): { row: HTMLElement; value(): string[] }
 function showSecret(title: string, secret: string, intro: string, after: () => void): void {
   const d = openDialog(title, { testid: 'secret-dialog', onClose: after });
   d.body.append(
-    alertBox('warn', 'Copy the signing secret now', 'It is shown only this once. Your receiver verifies each delivery with it (webhook-signature and x-stackone-signature headers).'),
+    alertBox(
+      'warn',
+      'Copy the signing secret now',
+      'It is shown only this once. Your receiver verifies each delivery with it (webhook-signature and x-stackone-signature headers).',
+    ),
     h('p', { class: 'muted' }, intro),
     copyField('Signing secret', secret, 'webhook-secret'),
   );
-  d.footer.append(button('I have stored the secret', { variant: 'primary', testid: 'secret-done', onClick: () => d.close() }));
+  d.footer.append(
+    button('I have stored the secret', {
+      variant: 'primary',
+      testid: 'secret-done',
+      onClick: () => d.close(),
+    }),
+  );
   d.body.querySelector<HTMLElement>('[data-testid="webhook-secret-copy"]')?.focus();
 }
 
 function addEndpointDialog(): void {
   const d = openDialog('Add webhook endpoint', { testid: 'endpoint-dialog' });
-  const url = field('Endpoint URL', textInput({ type: 'url', name: 'url', required: true, placeholder: 'https://api.example.com/webhooks/switchboard', 'data-testid': 'endpoint-url' }), {
-    hint: 'Must answer 2xx within 10 seconds. Private and loopback addresses are refused unless the server allows them.',
-  });
-  const description = field('Description', textInput({ name: 'description', maxlength: 500, 'data-testid': 'endpoint-description' }), { optional: true });
+  const url = field(
+    'Endpoint URL',
+    textInput({
+      type: 'url',
+      name: 'url',
+      required: true,
+      placeholder: 'https://api.example.com/webhooks/switchboard',
+      'data-testid': 'endpoint-url',
+    }),
+    {
+      hint: 'Must answer 2xx within 10 seconds. Private and loopback addresses are refused unless the server allows them.',
+    },
+  );
+  const description = field(
+    'Description',
+    textInput({ name: 'description', maxlength: 500, 'data-testid': 'endpoint-description' }),
+    { optional: true },
+  );
   const events = eventPicker(['*']);
   const problem = h('div');
-  const form = h('form', { id: 'endpoint-form', class: 'form', novalidate: true }, url.row, description.row, events.row, problem);
+  const form = h(
+    'form',
+    { id: 'endpoint-form', class: 'form', novalidate: true },
+    url.row,
+    description.row,
+    events.row,
+    problem,
+  );
   const submit = button('Add endpoint', { type: 'submit', variant: 'primary', testid: 'endpoint-submit' });
   submit.setAttribute('form', form.id);
   d.body.append(form);
@@ -87,9 +175,18 @@ function addEndpointDialog(): void {
     if (!chosen.length) return void problem.replaceChildren(alertBox('error', 'Choose at least one event'));
     void withProgress(submit, 'Adding…', async () => {
       try {
-        const created = await call<Endpoint>('POST', '/webhooks', { url: value, events: chosen, ...(description.control.value.trim() ? { description: description.control.value.trim() } : {}) });
+        const created = await call<Endpoint>('POST', '/webhooks', {
+          url: value,
+          events: chosen,
+          ...(description.control.value.trim() ? { description: description.control.value.trim() } : {}),
+        });
         d.close();
-        showSecret('Endpoint added', created.secret ?? '', `Deliveries to ${created.url} are signed with this secret.`, () => navigate(`/dashboard/webhooks/${created.id}`));
+        showSecret(
+          'Endpoint added',
+          created.secret ?? '',
+          `Deliveries to ${created.url} are signed with this secret.`,
+          () => navigate(`/dashboard/webhooks/${created.id}`),
+        );
       } catch (err) {
         problem.replaceChildren(alertBox('error', 'The endpoint was not added', message(err)));
       }
@@ -110,7 +207,9 @@ export async function webhookPage(v: View, id: string): Promise<void> {
   const toggle = button(e.active ? 'Disable' : 'Enable', {
     testid: 'toggle-endpoint',
     onClick: () =>
-      void withProgress(toggle, e.active ? 'Disabling…' : 'Enabling…', () => call('PATCH', path, { active: !e.active }))
+      void withProgress(toggle, e.active ? 'Disabling…' : 'Enabling…', () =>
+        call('PATCH', path, { active: !e.active }),
+      )
         .then(() => {
           toast(e.active ? 'Endpoint disabled' : 'Endpoint enabled');
           reload();
@@ -124,14 +223,24 @@ export async function webhookPage(v: View, id: string): Promise<void> {
       let secret = '';
       void confirmAction({
         title: 'Rotate the signing secret?',
-        text: h('p', null, 'A new secret signs every delivery from now on. The current one keeps signing too, for 24 hours, so you can update your receiver without losing events.'),
+        text: h(
+          'p',
+          null,
+          'A new secret signs every delivery from now on. The current one keeps signing too, for 24 hours, so you can update your receiver without losing events.',
+        ),
         confirm: 'Rotate secret',
         busy: 'Rotating…',
         testid: 'rotate-dialog',
         action: async () => {
           secret = (await call<{ secret: string }>('POST', `${path}/rotate_secret`)).secret;
         },
-      }).then((done) => done && showSecret('New signing secret', secret, 'The previous secret stops signing in 24 hours.', () => rotate.focus()));
+      }).then(
+        (done) =>
+          done &&
+          showSecret('New signing secret', secret, 'The previous secret stops signing in 24 hours.', () =>
+            rotate.focus(),
+          ),
+      );
     },
   });
   const remove = button('Delete', {
@@ -140,7 +249,13 @@ export async function webhookPage(v: View, id: string): Promise<void> {
     onClick: () =>
       void confirmAction({
         title: 'Delete this endpoint?',
-        text: h('p', null, 'No more events are sent to ', mono(e.url), '. Pending deliveries are dropped. This cannot be undone.'),
+        text: h(
+          'p',
+          null,
+          'No more events are sent to ',
+          mono(e.url),
+          '. Pending deliveries are dropped. This cannot be undone.',
+        ),
         confirm: 'Delete endpoint',
         busy: 'Deleting…',
         danger: true,
@@ -157,7 +272,12 @@ export async function webhookPage(v: View, id: string): Promise<void> {
 
   const picker = eventPicker(e.events);
   const save = button('Save events', { type: 'submit', testid: 'save-events' });
-  const eventsForm = h('form', { class: 'form', novalidate: true }, picker.row, h('div', { class: 'form-actions' }, save));
+  const eventsForm = h(
+    'form',
+    { class: 'form', novalidate: true },
+    picker.row,
+    h('div', { class: 'form-actions' }, save),
+  );
   eventsForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const chosen = picker.value();
@@ -167,8 +287,14 @@ export async function webhookPage(v: View, id: string): Promise<void> {
       .catch((err: unknown) => toast(message(err), 'error'));
   });
 
-  put(v.main, 
-    pageHeader(e.description || 'Webhook endpoint', h('span', { class: 'mono break' }, e.url), [rotate, toggle, remove], backLink('Webhooks', '/dashboard/webhooks')),
+  put(
+    v.main,
+    pageHeader(
+      e.description || 'Webhook endpoint',
+      h('span', { class: 'mono break' }, e.url),
+      [rotate, toggle, remove],
+      backLink('Webhooks', '/dashboard/webhooks'),
+    ),
     h(
       'div',
       { class: 'grid-2' },
@@ -189,10 +315,32 @@ export async function webhookPage(v: View, id: string): Promise<void> {
 }
 
 function deliveriesCard(v: View, e: Endpoint): HTMLElement {
-  const status = field('Status', select([['', 'All'], ['pending', 'Pending'], ['delivered', 'Delivered'], ['failed', 'Failed']], '', { 'data-testid': 'delivery-status' }));
-  const busy = h('span', { class: 'filter-busy', hidden: true }, spinner(), h('span', { class: 'sr-only' }, 'Loading'));
+  const status = field(
+    'Status',
+    select(
+      [
+        ['', 'All'],
+        ['pending', 'Pending'],
+        ['delivered', 'Delivered'],
+        ['failed', 'Failed'],
+      ],
+      '',
+      { 'data-testid': 'delivery-status' },
+    ),
+  );
+  const busy = h(
+    'span',
+    { class: 'filter-busy', hidden: true },
+    spinner(),
+    h('span', { class: 'sr-only' }, 'Loading'),
+  );
   const list = h('div', null, loadingBlock('Loading deliveries…'));
-  const refresh = button('Refresh', { small: true, icon: 'refresh', testid: 'refresh-deliveries', onClick: () => void load() });
+  const refresh = button('Refresh', {
+    small: true,
+    icon: 'refresh',
+    testid: 'refresh-deliveries',
+    onClick: () => void load(),
+  });
   let loadId = 0;
   let polls = 0;
 
@@ -201,7 +349,12 @@ function deliveriesCard(v: View, e: Endpoint): HTMLElement {
     busy.hidden = false;
     let rows: Delivery[];
     try {
-      rows = await get<Delivery[]>(withQuery(`/webhooks/${encodeURIComponent(e.id)}/deliveries`, { status: status.control.value, page_size: 50 }));
+      rows = await get<Delivery[]>(
+        withQuery(`/webhooks/${encodeURIComponent(e.id)}/deliveries`, {
+          status: status.control.value,
+          page_size: 50,
+        }),
+      );
     } catch (err) {
       if (id === loadId && v.alive()) list.replaceChildren(errorBlock(err, () => void load()));
       return;
@@ -213,31 +366,56 @@ function deliveriesCard(v: View, e: Endpoint): HTMLElement {
       rows.length
         ? dataTable(
             'Deliveries',
-            [{ label: 'Event' }, { label: 'Status' }, { label: 'Attempts' }, { label: 'Last response' }, { label: 'Created' }, { label: 'Actions', hidden: true }],
+            [
+              { label: 'Event' },
+              { label: 'Status' },
+              { label: 'Attempts' },
+              { label: 'Last response' },
+              { label: 'Created' },
+              { label: 'Actions', hidden: true },
+            ],
             rows.map((d) => [
-              h('div', { class: 'stack' }, mono(d.event ?? 'event'), h('span', { class: 'muted small mono' }, d.event_id)),
+              h(
+                'div',
+                { class: 'stack' },
+                mono(d.event ?? 'event'),
+                h('span', { class: 'muted small mono' }, d.event_id),
+              ),
               h(
                 'div',
                 { class: 'stack', 'data-testid': `delivery-${d.event ?? 'event'}` },
                 badge(d.status, deliveryTone(d.status), `delivery-status-${d.id}`),
-                d.status === 'pending' && d.next_attempt_at ? h('span', { class: 'muted small' }, 'next try ', time(d.next_attempt_at)) : null,
+                d.status === 'pending' && d.next_attempt_at
+                  ? h('span', { class: 'muted small' }, 'next try ', time(d.next_attempt_at))
+                  : null,
                 d.delivered_at ? h('span', { class: 'muted small' }, time(d.delivered_at)) : null,
               ),
               String(d.attempts),
-              d.last_status_code ? `HTTP ${d.last_status_code}` : d.last_error ?? '—',
+              d.last_status_code ? `HTTP ${d.last_status_code}` : (d.last_error ?? '—'),
               time(d.created_at),
               redeliverButton(e, d, () => void load()),
             ]),
             'deliveries-table',
           )
-        : h('p', { class: 'muted', 'data-testid': 'deliveries-empty' }, status.control.value ? 'No deliveries with this status.' : 'No deliveries yet. Events are sent here as accounts are linked, updated or deleted.'),
+        : h(
+            'p',
+            { class: 'muted', 'data-testid': 'deliveries-empty' },
+            status.control.value
+              ? 'No deliveries with this status.'
+              : 'No deliveries yet. Events are sent here as accounts are linked, updated or deleted.',
+          ),
     );
     // Deliveries in flight settle within seconds: look again a few times so the log catches up.
-    if (rows.some((d) => d.status === 'pending' && d.attempts === 0) && polls++ < 10) window.setTimeout(() => v.alive() && id === loadId && void load(), 2000);
+    if (rows.some((d) => d.status === 'pending' && d.attempts === 0) && polls++ < 10)
+      window.setTimeout(() => v.alive() && id === loadId && void load(), 2000);
   }
   status.control.addEventListener('change', () => void load());
   void load();
-  return card('Delivery log', h('div', { class: 'filters compact' }, status.row, h('div', { class: 'filter-end' }, busy, refresh)), list);
+  return card(
+    'Delivery log',
+    h('div', { class: 'filters compact' }, status.row, h('div', { class: 'filter-end' }, busy, refresh)),
+    list,
+  );
 }
 
 function redeliverButton(e: Endpoint, d: Delivery, after: () => void): HTMLButtonElement {
@@ -246,7 +424,12 @@ function redeliverButton(e: Endpoint, d: Delivery, after: () => void): HTMLButto
     testid: `redeliver-${d.id}`,
     label: `Redeliver ${d.event ?? 'event'} ${d.event_id}`,
     onClick: () =>
-      void withProgress(b, 'Queuing…', () => call('POST', `/webhooks/${encodeURIComponent(e.id)}/deliveries/${encodeURIComponent(d.id)}/redeliver`))
+      void withProgress(b, 'Queuing…', () =>
+        call(
+          'POST',
+          `/webhooks/${encodeURIComponent(e.id)}/deliveries/${encodeURIComponent(d.id)}/redeliver`,
+        ),
+      )
         .then(() => {
           toast('Queued for redelivery');
           after();
