@@ -65,7 +65,7 @@ export async function loadVault(config: Config, log: Logger): Promise<Vault> {
     .catch(() => '');
   if (!spec) {
     spec = generateKeySpec();
-    await fs.writeFile(file, spec + '\n', { mode: 0o600, flag: 'wx' });
+    await fs.writeFile(file, `${spec}\n`, { mode: 0o600, flag: 'wx' });
     log.warn(
       { file },
       'generated an encryption key for the embedded database: back up this file, secrets cannot be read without it',

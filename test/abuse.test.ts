@@ -62,7 +62,7 @@ describe('session token abuse', () => {
     const s = await createSession(server, { origin_owner_id: 'abuse' });
     expect((await call(s.token)).status).toBe(200);
     expect((await call(s.token.slice(0, 20))).status).toBe(401);
-    expect((await call(s.token + 'x')).status).toBe(401);
+    expect((await call(`${s.token}x`)).status).toBe(401);
     await server.app.deps.db.query(
       "UPDATE connect_sessions SET expires_at = now() - interval '1 second' WHERE id = $1",
       [s.id],

@@ -177,7 +177,7 @@ describe('bad input is a 4xx in the contract shape and writes nothing', () => {
     const res = await fetch(`${server.url}/connect_sessions`, {
       method: 'POST',
       headers: {
-        authorization: `Basic ${Buffer.from(server.apiKey + ':').toString('base64')}`,
+        authorization: `Basic ${Buffer.from(`${server.apiKey}:`).toString('base64')}`,
         'content-type': 'text/plain',
       },
       body: 'origin_owner_id=o',

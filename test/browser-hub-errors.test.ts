@@ -89,14 +89,12 @@ describe('a closed sign-in window', () => {
     const authorize = (u: URL) =>
       u.origin === new URL(fakes.kustomer.url).origin && u.pathname === '/oauth/authorize';
     await stepThrough(page.context(), begin);
-    await page
-      .context()
-      .route(authorize, (r) =>
-        r.fulfill({
-          contentType: 'text/html',
-          body: '<!doctype html><title>Kustomer</title><h1>Sign in to Kustomer</h1>',
-        }),
-      );
+    await page.context().route(authorize, (r) =>
+      r.fulfill({
+        contentType: 'text/html',
+        body: '<!doctype html><title>Kustomer</title><h1>Sign in to Kustomer</h1>',
+      }),
+    );
     const popupEvent = page.waitForEvent('popup');
     await page.getByTestId('connect').click();
     const popup = await popupEvent;

@@ -15,12 +15,12 @@ import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
 let server: TestServer;
 let fakes: Fakes;
 let browser: Browser;
-let profiles: Awaited<ReturnType<typeof createProfiles>>;
+let _profiles: Awaited<ReturnType<typeof createProfiles>>;
 
 beforeAll(async () => {
   server = await startTestServer();
   fakes = await startFakes();
-  profiles = await createProfiles(server, fakes);
+  _profiles = await createProfiles(server, fakes);
   browser = await launchBrowser();
 });
 afterAll(async () => {

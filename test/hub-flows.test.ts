@@ -472,7 +472,7 @@ describe('OAuth security', () => {
   it('refuses a forged state and a state for another provider', async () => {
     const { callback, attempt, s } = await startedFlow('sec-forged');
     const forged = new URL(callback);
-    forged.searchParams.set('state', 'forged-' + 'a'.repeat(40));
+    forged.searchParams.set('state', `forged-${'a'.repeat(40)}`);
     expect((await popupBrowser(forged.toString(), { redirect: 'manual' })).status).toBe(400);
     const wrongProvider = new URL(callback.toString().replace('/kustomer/callback', '/salesforce/callback'));
     expect((await popupBrowser(wrongProvider.toString(), { redirect: 'manual' })).status).toBe(400);

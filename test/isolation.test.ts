@@ -117,7 +117,7 @@ describe('project A cannot reach project B', () => {
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.json?.statusCode, `${method} ${path}`).toBe(404);
     }
-    const authB = await api(server, 'sbk_' + 'x'.repeat(43))('GET', `/accounts/${b.account}`);
+    const authB = await api(server, `sbk_${'x'.repeat(43)}`)('GET', `/accounts/${b.account}`);
     expect(authB.status).toBe(401);
     const session = await api(server)('POST', '/connect_sessions/authenticate', { token: b.token });
     expect(session.status).toBe(404);

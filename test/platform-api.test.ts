@@ -26,7 +26,7 @@ async function seedAccount(projectId: string, over: Partial<Parameters<typeof in
     provider: 'oneflow',
     originOwnerId: 'owner-1',
     originOwnerName: 'Owner One',
-    secrets: { api_token: 'a'.repeat(36) + 'WXYZ' },
+    secrets: { api_token: `${'a'.repeat(36)}WXYZ` },
     setupInformation: { user_email: 'one@example.com' },
     ...over,
   });
@@ -149,7 +149,7 @@ describe('accounts through the official SDK', () => {
     expect(got.createdAt).toBeInstanceOf(Date);
 
     const res = await fetch(`${server.url}/accounts/${a.id}`, {
-      headers: { authorization: `Basic ${Buffer.from(server.apiKey + ':').toString('base64')}` },
+      headers: { authorization: `Basic ${Buffer.from(`${server.apiKey}:`).toString('base64')}` },
     });
     const body = (await res.json()) as {
       credentials: Record<string, string>;

@@ -164,7 +164,9 @@ describe('M5: provider connections are shared fairly between projects', () => {
     const { a, b, serverB } = await twoProjects(server, up, 2);
 
     const uploads = b.map((account) => trickleUpload(server, serverB.apiKey, account, 200));
-    cleanups.push(async () => uploads.forEach((u) => u.destroy()));
+    cleanups.push(async () => {
+      for (const u of uploads) u.destroy();
+    });
     // Both uploads reach the provider, so both connections are taken.
     const busy = () => pool.stats[up.url]?.running ?? 0;
     await waitFor(() => busy() === 2, 5_000);
@@ -181,7 +183,7 @@ describe('M5: provider connections are shared fairly between projects', () => {
     expect(busy()).toBe(2);
 
     // Once B's uploads end, the pool serves A again.
-    uploads.forEach((u) => u.stop());
+    for (const u of uploads) u.stop();
     expect((await Promise.all(uploads.map((u) => u.answer))).map((r) => r.status)).toEqual([200, 200]);
     const after = await onAccount(server, a)('POST', '/unified/proxy', { path: '/contracts' });
     expect(after.status).toBe(200);

@@ -31,7 +31,10 @@ afterAll(async () => {
 
 // A deterministic sequence of "random" kill points, so a failure can be replayed.
 let seed = 42;
-const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const random = () => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return seed / 2 ** 31;
+};
 
 describe('refresh under SIGKILL', () => {
   it(`${TRIALS} trials: no wedged account, no error without a really dead token`, async () => {

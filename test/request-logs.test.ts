@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StackOne } from '@stackone/stackone-client-ts';
 import * as errors from '@stackone/stackone-client-ts/sdk/models/errors/index.js';
-import { api, startTestServer, type TestServer } from './helpers/server.js';
+import { api, startTestServer } from './helpers/server.js';
 import { createProfiles, KUSTOMER_CLIENT, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
 import { linkKustomer, linkOneflow, onAccount, setStatus } from './helpers/link-accounts.js';
 import { openCredentials } from './helpers/accounts.js';

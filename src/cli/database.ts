@@ -3,7 +3,7 @@ import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { createLogger, loadVault } from '../app.js';
 import { createPool, type Db } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
-import { LockedError, lockDataDir } from '../store/lock.js';
+import { type DirLock, LockedError, lockDataDir } from '../store/lock.js';
 import { attachEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedDatabase } from '../store/embedded.js';
 import type { Logger } from 'pino';
 import type { Vault } from '../core/vault.js';
@@ -86,7 +86,7 @@ async function embeddedDatabase(
   log: Logger,
   cleanups: Array<() => Promise<void>>,
 ): Promise<EmbeddedDatabase> {
-  let lock;
+  let lock: DirLock;
   try {
     lock = await lockDataDir(dataDir);
   } catch (err) {

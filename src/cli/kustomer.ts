@@ -71,25 +71,7 @@ export async function kustomerCommand(argv: string[], env: NodeJS.ProcessEnv = p
     if (sub && sub !== 'help' && sub !== '--help') throw new ConfigError(`unknown kustomer command "${sub}"`);
     return;
   }
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: {
-        'api-key': { type: 'string' },
-        org: { type: 'string' },
-        app: { type: 'string' },
-        title: { type: 'string' },
-        'app-version': { type: 'string' },
-        'public-url': { type: 'string' },
-        'api-url': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    throw new ConfigError((err as Error).message);
-  }
+  const values = parseRegisterArgs(rest);
   if (values.help) {
     console.log(KUSTOMER_USAGE);
     return;
@@ -136,4 +118,23 @@ export async function kustomerCommand(argv: string[], env: NodeJS.ProcessEnv = p
       `Then enter the Client ID, Client Secret and organization name "${org}" in the Hub.`,
     ].join('\n'),
   );
+}
+
+const REGISTER_OPTIONS = {
+  'api-key': { type: 'string' },
+  org: { type: 'string' },
+  app: { type: 'string' },
+  title: { type: 'string' },
+  'app-version': { type: 'string' },
+  'public-url': { type: 'string' },
+  'api-url': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parseRegisterArgs(args: string[]) {
+  try {
+    return parseArgs({ args, options: REGISTER_OPTIONS, strict: true }).values;
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }

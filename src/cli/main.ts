@@ -67,9 +67,14 @@ async function start(argv: string[]) {
     await app?.close();
     process.exit(0);
   };
-  process.on('SIGTERM', () => void (app ? stop('SIGTERM') : (stopping = true)));
-  process.on('SIGINT', () => void (app ? stop('SIGINT') : (stopping = true)));
-  process.on('SIGHUP', () => void (app ? stop('SIGHUP') : (stopping = true)));
+  // A signal before the app is up only marks the stop; the start-up code below honours it.
+  const onSignal = (signal: string) => {
+    if (app) void stop(signal);
+    else stopping = true;
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGHUP', () => onSignal('SIGHUP'));
 
   app = await startApp(config, { log });
   if (stopping) {
@@ -93,7 +98,7 @@ async function start(argv: string[]) {
       '  Use it as the HTTP Basic username with an empty password.',
     );
   }
-  process.stdout.write(lines.join('\n') + '\n\n');
+  process.stdout.write(`${lines.join('\n')}\n\n`);
 }
 
 async function runMigrate() {

@@ -49,7 +49,7 @@ export function urlTemplateProblem(c: Connector): string | null {
       const value = env.values[key];
       if (value === undefined) return `origins: environment ${env.key} has no value ${key}`;
       const origin = asOrigin(value);
-      if (!origin || !origin.startsWith('https://'))
+      if (!origin?.startsWith('https://'))
         return `origins: ${env.key}.${key} must be an https origin such as https://login.example.com`;
       if (!c.hosts.some((h) => hostMatches(new URL(origin).hostname, h)))
         return `origins: ${env.key}.${key} is on a host the connector does not own`;

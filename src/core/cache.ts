@@ -195,6 +195,9 @@ const caches = new WeakMap<Deps, HotCache>();
 /** The process's caches for one running app (created on first use). */
 export function hotCache(deps: Deps): HotCache {
   let c = caches.get(deps);
-  if (!c) caches.set(deps, (c = new HotCache(deps)));
+  if (!c) {
+    c = new HotCache(deps);
+    caches.set(deps, c);
+  }
   return c;
 }

@@ -117,7 +117,7 @@ export async function createConnectSession(deps: Deps, scope: ProjectScope, inpu
       input.account_id ?? null,
       input.provider ?? null,
       input.provider_version ?? null,
-      input.categories && input.categories.length ? input.categories : null,
+      input.categories?.length ? input.categories : null,
       input.label ?? null,
       input.metadata ?? null,
       input.multiple ?? false,

@@ -432,7 +432,7 @@ export async function completeOAuth(
     { projectId: session.project_id, organizationId: session.organization_id },
     row.connector_profile_id,
   ).catch(() => null);
-  if (!profile || profile.connector.auth.type !== 'oauth2')
+  if (profile?.connector.auth.type !== 'oauth2')
     return fail('integration_unavailable', 'This integration is no longer available');
   const auth = profile.connector.auth;
   const sealed = deps.vault.openJson<SealedState>(row.sealed);

@@ -108,7 +108,8 @@ function derived(t: AccountTarget): Derived {
 /** The connector's base URL for a target (or the profile's override), checked once per target. */
 export function baseUrlOf(deps: Deps, t: AccountTarget): string {
   const d = derived(t);
-  return (d.base ??= resolveUrl(deps, t, 'base_url'));
+  d.base ??= resolveUrl(deps, t, 'base_url');
+  return d.base;
 }
 
 /**

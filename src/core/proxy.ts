@@ -58,8 +58,10 @@ const injectedByConnector = new WeakMap<AccountTarget['connector'], ReadonlySet<
 /** The header names a connector puts credentials in (lower case). */
 function injectedHeaders(c: AccountTarget['connector']): ReadonlySet<string> {
   let names = injectedByConnector.get(c);
-  if (!names)
-    injectedByConnector.set(c, (names = new Set(Object.keys(c.inject.headers).map((k) => k.toLowerCase()))));
+  if (!names) {
+    names = new Set(Object.keys(c.inject.headers).map((k) => k.toLowerCase()));
+    injectedByConnector.set(c, names);
+  }
   return names;
 }
 
@@ -133,6 +135,7 @@ export function proxyUrl(
   let path = input.path ?? '';
   if (/^[a-z][a-z0-9+.-]*:/i.test(path))
     throw badRequest('path must be a path, not a URL: put a base URL in url', { field: 'path' });
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
   if (/[\u0000-\u001f\u007f\\]/.test(path))
     throw badRequest('path must not contain control characters or backslashes', { field: 'path' });
   if (path && !path.startsWith('/') && !path.startsWith('?')) path = `/${path}`;

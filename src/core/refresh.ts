@@ -37,7 +37,10 @@ const inFlight = new WeakMap<Deps, Map<string, Promise<RefreshOutcome>>>();
  */
 export function refreshAccount(deps: Deps, accountId: string, stale: string | null): Promise<RefreshOutcome> {
   let map = inFlight.get(deps);
-  if (!map) inFlight.set(deps, (map = new Map()));
+  if (!map) {
+    map = new Map();
+    inFlight.set(deps, map);
+  }
   const existing = map.get(accountId);
   if (existing) return existing;
   const run = doRefresh(deps, accountId, stale).finally(() => map!.delete(accountId));
@@ -55,7 +58,7 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
       [accountId],
     );
     const account = rows[0];
-    if (!account || account.status !== 'active' || !account.credentials)
+    if (account?.status !== 'active' || !account.credentials)
       return { outcome: 'not_due' as const, provider: account?.provider ?? 'unknown' };
     const now = deps.clock();
     const creds = deps.vault.openJson<OAuthCredentials>(account.credentials);
@@ -73,7 +76,7 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
           tx,
         ).catch(() => null)
       : null;
-    if (!profile || profile.connector.auth.type !== 'oauth2')
+    if (profile?.connector.auth.type !== 'oauth2')
       return { outcome: 'not_due' as const, provider: account?.provider ?? 'unknown' };
     const auth = profile.connector.auth;
     if (!creds.refresh_token) {

@@ -17,8 +17,7 @@ export async function revokeTokens(deps: Deps, account: AccountRow): Promise<voi
       account.connector_profile_id,
     ).catch(() => null);
     if (
-      !profile ||
-      profile.connector.auth.type !== 'oauth2' ||
+      profile?.connector.auth.type !== 'oauth2' ||
       (!profile.connector.auth.revoke_url && !account.endpoint_overrides.revoke_url)
     )
       return;

@@ -33,7 +33,10 @@ export function createAuthLimiter(
       if (failures.size > 50_000) prune();
       const t = now();
       let f = failures.get(req.ip);
-      if (!f || f.resetAt <= t) failures.set(req.ip, (f = { count: 0, resetAt: t + windowMs }));
+      if (!f || f.resetAt <= t) {
+        f = { count: 0, resetAt: t + windowMs };
+        failures.set(req.ip, f);
+      }
       f.count++;
       if (f.count <= limit) return;
       reply.header('retry-after', String(Math.max(1, Math.ceil((f.resetAt - t) / 1000))));

@@ -690,7 +690,8 @@ export function openApiDocument(serverUrl: string) {
         description: STATUS_TEXT[code] ?? 'Error',
         content: { 'application/json': { schema: errorSchema } },
       };
-    (paths[o.path] ??= {})[o.method] = {
+    paths[o.path] ??= {};
+    paths[o.path]![o.method] = {
       summary: o.summary,
       tags: [o.tag],
       operationId: `${o.method}_${o.path

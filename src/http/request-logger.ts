@@ -20,7 +20,8 @@ class RequestLogger {
   ) {}
 
   private get real(): FastifyBaseLogger {
-    return (this.made ??= this.parent.child(this.bindings, this.opts));
+    this.made ??= this.parent.child(this.bindings, this.opts);
+    return this.made;
   }
 
   get level(): LevelWithSilentOrString {

@@ -148,7 +148,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   if (!initialised) {
     password = randomBytes(24).toString('base64url');
     await fs.rm(pgDir, { recursive: true, force: true });
-    await fs.writeFile(secretFile, password + '\n', { mode: 0o600 });
+    await fs.writeFile(secretFile, `${password}\n`, { mode: 0o600 });
   } else if (!password) {
     throw new Error(`the embedded database in ${pgDir} exists but ${secretFile} is missing`);
   }

@@ -89,15 +89,15 @@ describe('fake Kustomer', () => {
       expires_in: 86400,
       scope: 'org.permission.customer offline_access',
     });
-    expect(typeof tokens['refresh_token']).toBe('string');
+    expect(typeof tokens.refresh_token).toBe('string');
     expect(k.lastAuthorization?.state).toBe('st1');
 
     const me = await fetch(`${k.url}/v1/users/current`, {
-      headers: { authorization: `Bearer ${tokens['access_token']}` },
+      headers: { authorization: `Bearer ${tokens.access_token}` },
     });
     expect(me.status).toBe(200);
     expect(me.headers.get('x-ratelimit-limit')).toBe('1000');
-    expect(((await json(me)) as J)['data']).toMatchObject({ type: 'user', id: 'usr_1' });
+    expect(((await json(me)) as J).data).toMatchObject({ type: 'user', id: 'usr_1' });
   });
 
   it('redirects with code and state', async () => {
@@ -244,20 +244,20 @@ describe('fake Kustomer', () => {
       `${k.url}/oauth/token`,
       form({
         grant_type: 'refresh_token',
-        refresh_token: first['refresh_token'],
+        refresh_token: first.refresh_token,
         client_id: clientId,
         client_secret: clientSecret,
       }),
     );
     expect(r1.status).toBe(200);
     const second = (await json(r1)) as J;
-    expect(second['refresh_token']).not.toBe(first['refresh_token']);
+    expect(second.refresh_token).not.toBe(first.refresh_token);
 
     const old = await fetch(
       `${k.url}/oauth/token`,
       form({
         grant_type: 'refresh_token',
-        refresh_token: first['refresh_token'],
+        refresh_token: first.refresh_token,
         client_id: clientId,
         client_secret: clientSecret,
       }),
@@ -267,12 +267,12 @@ describe('fake Kustomer', () => {
     expect(k.refreshRequests).toBe(2);
     expect(k.reusedRefreshTokens).toBe(1);
     expect(k.tokenRequests).toBe(3);
-    expect(k.isRefreshTokenValid(second['refresh_token'])).toBe(true);
+    expect(k.isRefreshTokenValid(second.refresh_token)).toBe(true);
   });
 
   it('401s expired or revoked access tokens and honours failTokenWith', async () => {
     const t = await connect();
-    const auth = { authorization: `Bearer ${t['access_token']}` };
+    const auth = { authorization: `Bearer ${t.access_token}` };
     k.expireAccessTokens();
     const r = await fetch(`${k.url}/v1/customers`, { headers: auth });
     expect(r.status).toBe(401);
@@ -283,7 +283,7 @@ describe('fake Kustomer', () => {
       `${k.url}/oauth/token`,
       form({
         grant_type: 'refresh_token',
-        refresh_token: t['refresh_token'],
+        refresh_token: t.refresh_token,
         client_id: clientId,
         client_secret: clientSecret,
       }),
@@ -296,7 +296,7 @@ describe('fake Kustomer', () => {
       `${k.url}/oauth/token`,
       form({
         grant_type: 'refresh_token',
-        refresh_token: t['refresh_token'],
+        refresh_token: t.refresh_token,
         client_id: clientId,
         client_secret: clientSecret,
       }),
@@ -306,25 +306,25 @@ describe('fake Kustomer', () => {
 
   it('pages customers, 404s unknown ones and rate-limits on demand', async () => {
     const t = await connect();
-    const auth = { authorization: `Bearer ${t['access_token']}` };
+    const auth = { authorization: `Bearer ${t.access_token}` };
     const p1 = (await json(await fetch(`${k.url}/v1/customers?pageSize=20`, { headers: auth }))) as J;
-    expect(p1['data']).toHaveLength(20);
-    expect(p1['links']['next']).toBe('/v1/customers?page=2&pageSize=20');
-    const p2 = (await json(await fetch(new URL(p1['links']['next'], k.url), { headers: auth }))) as J;
-    expect(p2['data']).toHaveLength(10);
-    expect(p2['links']['next']).toBeNull();
+    expect(p1.data).toHaveLength(20);
+    expect(p1.links.next).toBe('/v1/customers?page=2&pageSize=20');
+    const p2 = (await json(await fetch(new URL(p1.links.next, k.url), { headers: auth }))) as J;
+    expect(p2.data).toHaveLength(10);
+    expect(p2.links.next).toBeNull();
 
     const id = k.customers[0]?.id ?? '';
     expect((await fetch(`${k.url}/v1/customers/${id}`, { headers: auth })).status).toBe(200);
     const missing = await fetch(`${k.url}/v1/customers/000000000000000000000000`, { headers: auth });
     expect(missing.status).toBe(404);
-    expect(((await json(missing)) as J)['errors'][0]['status']).toBe(404);
+    expect(((await json(missing)) as J).errors[0].status).toBe(404);
 
     const conv = k.conversations[0]?.id ?? '';
     const msgs = (await json(
       await fetch(`${k.url}/v1/conversations/${conv}/messages`, { headers: auth }),
     )) as J;
-    expect(msgs['data']).toHaveLength(3);
+    expect(msgs.data).toHaveLength(3);
 
     k.rateLimitNext = 2;
     expect((await fetch(`${k.url}/v1/conversations`, { headers: auth })).status).toBe(429);
@@ -404,12 +404,12 @@ describe('fake Salesforce', () => {
       scope: 'api refresh_token offline_access',
     });
     expect(t).not.toHaveProperty('expires_in');
-    expect(t['issued_at']).toMatch(/^\d{13}$/);
-    expect(typeof t['refresh_token']).toBe('string');
-    expect(typeof t['signature']).toBe('string');
+    expect(t.issued_at).toMatch(/^\d{13}$/);
+    expect(typeof t.refresh_token).toBe('string');
+    expect(typeof t.signature).toBe('string');
 
-    const res = await fetch(`${t['instance_url']}/services/data/v60.0/`, {
-      headers: { authorization: `Bearer ${t['access_token']}` },
+    const res = await fetch(`${t.instance_url}/services/data/v60.0/`, {
+      headers: { authorization: `Bearer ${t.access_token}` },
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('sforce-limit-info')).toBe('api-usage=1/15000');
@@ -469,7 +469,7 @@ describe('fake Salesforce', () => {
     const r = await fetch(
       `${sf.url}/services/data/v60.0/query?q=${encodeURIComponent('SELECT Id FROM Account')}`,
       {
-        headers: { authorization: `Bearer ${t['access_token']}` },
+        headers: { authorization: `Bearer ${t.access_token}` },
       },
     );
     expect(r.status).toBe(401);
@@ -482,7 +482,7 @@ describe('fake Salesforce', () => {
       `${sf.url}/services/oauth2/token`,
       form({
         grant_type: 'refresh_token',
-        refresh_token: t['refresh_token'],
+        refresh_token: t.refresh_token,
         client_id: clientId,
         client_secret: clientSecret,
       }),
@@ -490,8 +490,8 @@ describe('fake Salesforce', () => {
     expect(ref.status).toBe(200);
     const body = (await json(ref)) as J;
     expect(body).not.toHaveProperty('refresh_token');
-    expect(body['instance_url']).toBe('https://na99.example.my.salesforce.com');
-    expect(sf.isRefreshTokenValid(t['refresh_token'])).toBe(true);
+    expect(body.instance_url).toBe('https://na99.example.my.salesforce.com');
+    expect(sf.isRefreshTokenValid(t.refresh_token)).toBe(true);
     expect(sf.refreshRequests).toBe(1);
   });
 
@@ -503,18 +503,18 @@ describe('fake Salesforce', () => {
         `${sf.url}/services/oauth2/token`,
         form({
           grant_type: 'refresh_token',
-          refresh_token: t['refresh_token'],
+          refresh_token: t.refresh_token,
           client_id: clientId,
           client_secret: clientSecret,
         }),
       ),
     )) as J;
-    expect(typeof r1['refresh_token']).toBe('string');
+    expect(typeof r1.refresh_token).toBe('string');
     const old = await fetch(
       `${sf.url}/services/oauth2/token`,
       form({
         grant_type: 'refresh_token',
-        refresh_token: t['refresh_token'],
+        refresh_token: t.refresh_token,
         client_id: clientId,
         client_secret: clientSecret,
       }),
@@ -529,20 +529,20 @@ describe('fake Salesforce', () => {
 
   it('revokes tokens', async () => {
     const t = await connect();
-    const rv = await fetch(`${sf.url}/services/oauth2/revoke`, form({ token: t['refresh_token'] }));
+    const rv = await fetch(`${sf.url}/services/oauth2/revoke`, form({ token: t.refresh_token }));
     expect(rv.status).toBe(200);
     expect(await rv.text()).toBe('');
     expect(sf.revokeRequests).toBe(1);
     // Revoking the refresh token took its access token down too.
     const api = await fetch(`${sf.url}/services/data/v60.0/`, {
-      headers: { authorization: `Bearer ${t['access_token']}` },
+      headers: { authorization: `Bearer ${t.access_token}` },
     });
     expect(api.status).toBe(401);
     const again = await fetch(
       `${sf.url}/services/oauth2/token`,
       form({
         grant_type: 'refresh_token',
-        refresh_token: t['refresh_token'],
+        refresh_token: t.refresh_token,
         client_id: clientId,
         client_secret: clientSecret,
       }),
@@ -552,20 +552,18 @@ describe('fake Salesforce', () => {
 
   it('pages SOQL results through nextRecordsUrl and serves sobjects', async () => {
     const t = await connect();
-    const auth = { authorization: `Bearer ${t['access_token']}` };
+    const auth = { authorization: `Bearer ${t.access_token}` };
     sf.pageSize = 2;
     const q = encodeURIComponent('SELECT Id, Name FROM Account ORDER BY Name');
     let page = (await json(
-      await fetch(`${t['instance_url']}/services/data/v60.0/query?q=${q}`, { headers: auth }),
+      await fetch(`${t.instance_url}/services/data/v60.0/query?q=${q}`, { headers: auth }),
     )) as J;
     const names: string[] = [];
     for (;;) {
-      expect(page['totalSize']).toBe(5);
-      for (const rec of page['records'] as J[]) names.push(rec['Name']);
-      if (page['done']) break;
-      page = (await json(
-        await fetch(new URL(page['nextRecordsUrl'], t['instance_url']), { headers: auth }),
-      )) as J;
+      expect(page.totalSize).toBe(5);
+      for (const rec of page.records as J[]) names.push(rec.Name);
+      if (page.done) break;
+      page = (await json(await fetch(new URL(page.nextRecordsUrl, t.instance_url), { headers: auth }))) as J;
     }
     expect(names).toEqual(['Acme Corp', 'Globex', 'Initech', 'Stark Industries', 'Umbrella']);
 
@@ -575,35 +573,35 @@ describe('fake Salesforce', () => {
         { headers: auth },
       ),
     )) as J;
-    expect(contacts['totalSize']).toBe(1);
+    expect(contacts.totalSize).toBe(1);
     const won = (await json(
       await fetch(
         `${sf.url}/services/data/v60.0/query?q=${encodeURIComponent('SELECT Id FROM Opportunity WHERE IsWon = true')}`,
         { headers: auth },
       ),
     )) as J;
-    expect(won['totalSize']).toBe(1);
+    expect(won.totalSize).toBe(1);
     const bad = await fetch(
       `${sf.url}/services/data/v60.0/query?q=${encodeURIComponent('SELECT Bogus FROM Account')}`,
       { headers: auth },
     );
     expect(bad.status).toBe(400);
-    expect(((await json(bad)) as J[])[0]?.['errorCode']).toBe('INVALID_FIELD');
+    expect(((await json(bad)) as J[])[0]?.errorCode).toBe('INVALID_FIELD');
 
-    const id = sf.records['Account']?.[0]?.Id ?? '';
+    const id = sf.records.Account?.[0]?.Id ?? '';
     const one = await fetch(`${sf.url}/services/data/v60.0/sobjects/Account/${id}`, { headers: auth });
-    expect(((await json(one)) as J)['Name']).toBe('Acme Corp');
+    expect(((await json(one)) as J).Name).toBe('Acme Corp');
     const missing = await fetch(`${sf.url}/services/data/v60.0/sobjects/Account/001000000000000AAA`, {
       headers: auth,
     });
     expect(missing.status).toBe(404);
-    expect(((await json(missing)) as J[])[0]?.['errorCode']).toBe('NOT_FOUND');
+    expect(((await json(missing)) as J[])[0]?.errorCode).toBe('NOT_FOUND');
   });
 });
 
 describe('fake Oneflow', () => {
   let of: FakeOneflow;
-  const token = 'a'.repeat(36) + '-b1c';
+  const token = `${'a'.repeat(36)}-b1c`;
 
   beforeAll(async () => {
     of = await startFakeOneflow();
@@ -643,23 +641,23 @@ describe('fake Oneflow', () => {
     }
     const r = await fetch(`${of.url}/v1/ping`, { headers: h(token, 'stranger@example.com') });
     expect(r.status).toBe(403);
-    expect(((await json(r)) as J)['detail']).toMatch(/does not exist or is not active/);
+    expect(((await json(r)) as J).detail).toMatch(/does not exist or is not active/);
     expect(of.authFailures).toBe(3);
   });
 
   it('pages contracts, validates limit and 404s unknown contracts', async () => {
     const headers = h(token, 'owner@example.com');
     const p1 = (await json(await fetch(`${of.url}/v1/contracts?limit=5`, { headers }))) as J;
-    expect(p1['count']).toBe(7);
-    expect(p1['data']).toHaveLength(5);
-    expect(p1['_links']['prev']).toBeNull();
-    const p2 = (await json(await fetch(new URL(p1['_links']['next']['href'], of.url), { headers }))) as J;
-    expect(p2['data']).toHaveLength(2);
-    expect(p2['_links']['next']).toBeNull();
+    expect(p1.count).toBe(7);
+    expect(p1.data).toHaveLength(5);
+    expect(p1._links.prev).toBeNull();
+    const p2 = (await json(await fetch(new URL(p1._links.next.href, of.url), { headers }))) as J;
+    expect(p2.data).toHaveLength(2);
+    expect(p2._links.next).toBeNull();
 
     const bad = await fetch(`${of.url}/v1/contracts?limit=101`, { headers });
     expect(bad.status).toBe(400);
-    expect(((await json(bad)) as J)['parameter_problems']).toHaveProperty('limit');
+    expect(((await json(bad)) as J).parameter_problems).toHaveProperty('limit');
 
     expect((await fetch(`${of.url}/v1/contracts/1001`, { headers })).status).toBe(200);
     expect((await fetch(`${of.url}/v1/contracts/9999`, { headers })).status).toBe(404);

@@ -121,7 +121,7 @@ function jsonApiError(
   headers: Record<string, string> = {},
 ): void {
   const err: Record<string, unknown> = { status, title };
-  if (detail !== undefined) err['detail'] = detail;
+  if (detail !== undefined) err.detail = detail;
   sendJson(res, status, { errors: [err] }, headers);
 }
 
@@ -166,7 +166,7 @@ function seedConversations(customers: JsonApiResource[]): {
     const customer = customers[(i - 1) % Math.max(1, customers.length)];
     const created = new Date(Date.UTC(2024, 1, i)).toISOString();
     const relationships: Record<string, { data: { type: string; id: string } }> = {};
-    if (customer) relationships['customer'] = { data: { type: 'customer', id: customer.id } };
+    if (customer) relationships.customer = { data: { type: 'customer', id: customer.id } };
     conversations.push({
       type: 'conversation',
       id,
@@ -364,7 +364,7 @@ export class FakeKustomer implements FakeServer {
     this.authorizeRequests++;
     const clientId = params.get('client_id') ?? '';
     const app = this.apps.get(clientId);
-    if (!app || !app.installed) return invalidClient(res);
+    if (!app?.installed) return invalidClient(res);
 
     const redirectUri = params.get('redirect_uri') ?? '';
     // Exact string comparison on purpose: a trailing slash or different case must fail.
@@ -417,7 +417,7 @@ export class FakeKustomer implements FakeServer {
     const { res, headers } = ctx;
     this.tokenRequests++;
     const form = isFormEncoded(headers) ? parseForm(ctx.body) : null;
-    if (form?.['grant_type'] === 'refresh_token') this.refreshRequests++;
+    if (form?.grant_type === 'refresh_token') this.refreshRequests++;
 
     if (this.failTokenWith) {
       const f = this.failTokenWith;
@@ -428,19 +428,19 @@ export class FakeKustomer implements FakeServer {
 
     // Accept both client_secret_post and client_secret_basic; Basic wins when both are sent.
     const basic = parseBasicAuth(headers);
-    const clientId = basic?.user ?? form['client_id'] ?? '';
-    const clientSecret = basic?.pass ?? form['client_secret'] ?? '';
+    const clientId = basic?.user ?? form.client_id ?? '';
+    const clientSecret = basic?.pass ?? form.client_secret ?? '';
     const app = this.apps.get(clientId);
-    if (!app || !app.installed || app.clientSecret !== clientSecret) return invalidClient(res);
+    if (!app?.installed || app.clientSecret !== clientSecret) return invalidClient(res);
 
-    const grant = form['grant_type'];
+    const grant = form.grant_type;
     if (grant === 'authorization_code') return this.exchangeCode(res, app, form);
     if (grant === 'refresh_token') return this.refresh(res, app, form);
     oauthError(res, 'unsupported_grant_type', `Unsupported grant_type: ${grant ?? '(missing)'}`);
   }
 
   private exchangeCode(res: ServerResponse, app: KustomerApp, form: Record<string, string>): void {
-    const code = form['code'];
+    const code = form.code;
     if (!code) return oauthError(res, 'invalid_request', 'Missing code');
     const rec = this.codes.get(code);
     // Single use: the code dies on the first attempt, successful or not.
@@ -449,9 +449,9 @@ export class FakeKustomer implements FakeServer {
     if (rec.clientId !== app.clientId) return oauthError(res, 'invalid_grant', 'Invalid authorization code');
     if (rec.expiresAt <= this.clock.now())
       return oauthError(res, 'invalid_grant', 'Authorization code expired');
-    if (form['redirect_uri'] !== rec.redirectUri)
+    if (form.redirect_uri !== rec.redirectUri)
       return oauthError(res, 'invalid_grant', 'Invalid redirect_uri');
-    const verifier = form['code_verifier'];
+    const verifier = form.code_verifier;
     if (rec.codeChallenge !== undefined) {
       if (!verifier || pkceS256(verifier) !== rec.codeChallenge) {
         return oauthError(res, 'invalid_grant', 'Invalid code_verifier');
@@ -465,7 +465,7 @@ export class FakeKustomer implements FakeServer {
   }
 
   private refresh(res: ServerResponse, app: KustomerApp, form: Record<string, string>): void {
-    const token = form['refresh_token'] ?? '';
+    const token = form.refresh_token ?? '';
     if (this.rotatedRefreshTokens.has(token)) {
       this.reusedRefreshTokens++;
       return oauthError(res, 'invalid_grant', 'Invalid refresh token');
@@ -546,21 +546,21 @@ export class FakeKustomer implements FakeServer {
 
     const customer = matchPath('/v1/customers/:id', path);
     if (customer) {
-      const id = customer['id'] ?? '';
+      const id = customer.id ?? '';
       const found = this.customers.find((c) => c.id === id);
       if (!found) return jsonApiError(res, 404, 'Not Found', `Customer ${id} not found`, rate);
       return sendJson(res, 200, { data: found }, rate);
     }
     const conversation = matchPath('/v1/conversations/:id', path);
     if (conversation) {
-      const id = conversation['id'] ?? '';
+      const id = conversation.id ?? '';
       const found = this.conversations.find((c) => c.id === id);
       if (!found) return jsonApiError(res, 404, 'Not Found', `Conversation ${id} not found`, rate);
       return sendJson(res, 200, { data: found }, rate);
     }
     const messages = matchPath('/v1/conversations/:id/messages', path);
     if (messages) {
-      const id = messages['id'] ?? '';
+      const id = messages.id ?? '';
       const list = this.messages.get(id);
       if (!list) return jsonApiError(res, 404, 'Not Found', `Conversation ${id} not found`, rate);
       return this.list(res, params, path, list, rate);

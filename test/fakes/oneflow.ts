@@ -221,7 +221,7 @@ export class FakeOneflow implements FakeServer {
       return sendError(res, oneflowError(403, 'Missing x-oneflow-user-email header', 'missing_user_email'));
     }
     const user = users.get(email.toLowerCase());
-    if (!user || !user.active) {
+    if (!user?.active) {
       this.authFailures++;
       return sendError(res, oneflowError(403, 'The user does not exist or is not active', 'invalid_user'));
     }
@@ -254,7 +254,7 @@ export class FakeOneflow implements FakeServer {
     }
     const one = matchPath('/v1/contracts/:id', path);
     if (one) {
-      const id = one['id'] ?? '';
+      const id = one.id ?? '';
       const found = /^\d+$/.test(id) ? this.contracts.find((c) => c.id === Number(id)) : undefined;
       if (!found) return sendError(res, oneflowError(404, 'Contract not found.', 'not_found'));
       return sendJson(res, 200, found);
@@ -269,7 +269,7 @@ export class FakeOneflow implements FakeServer {
     const states = params.get('filter[state]');
     if (states) {
       const wanted = states.split(',').map((s) => s.trim());
-      out = out.filter((c) => wanted.includes(String(c['state'])));
+      out = out.filter((c) => wanted.includes(String(c.state)));
     }
     const ws = params.get('filter[workspace_ids]');
     if (ws) {
@@ -283,7 +283,7 @@ export class FakeOneflow implements FakeServer {
         );
         return null;
       }
-      out = out.filter((c) => ids.includes(String(c['workspace_id'])));
+      out = out.filter((c) => ids.includes(String(c.workspace_id)));
     }
     return out;
   }
@@ -300,9 +300,8 @@ export class FakeOneflow implements FakeServer {
     const offset = parseIntParam(params.get('offset'), 0);
     const problems: Record<string, string[]> = {};
     if (limit === null || limit < 1 || limit > 100)
-      problems['limit'] = ['Must be an integer between 1 and 100.'];
-    if (offset === null || offset < 0)
-      problems['offset'] = ['Must be an integer greater than or equal to 0.'];
+      problems.limit = ['Must be an integer between 1 and 100.'];
+    if (offset === null || offset < 0) problems.offset = ['Must be an integer greater than or equal to 0.'];
     if (limit === null || offset === null || Object.keys(problems).length > 0) {
       return sendError(res, oneflowError(400, 'Invalid parameters.', 'invalid_parameters', problems));
     }

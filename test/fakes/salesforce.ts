@@ -711,7 +711,7 @@ export class FakeSalesforce implements FakeServer {
     const { res, headers } = ctx;
     this.tokenRequests++;
     const form = isFormEncoded(headers) ? parseForm(ctx.body) : null;
-    if (form?.['grant_type'] === 'refresh_token') this.refreshRequests++;
+    if (form?.grant_type === 'refresh_token') this.refreshRequests++;
     if (this.failTokenWith) {
       const f = this.failTokenWith;
       return sendJson(res, f.status, f.body, f.headers ?? {});
@@ -723,7 +723,7 @@ export class FakeSalesforce implements FakeServer {
         error_description: 'grant type not supported',
       });
 
-    const grant = form['grant_type'];
+    const grant = form.grant_type;
     if (grant !== 'authorization_code' && grant !== 'refresh_token') {
       return sendJson(res, 400, {
         error: 'unsupported_grant_type',
@@ -731,8 +731,8 @@ export class FakeSalesforce implements FakeServer {
       });
     }
     const basic = parseBasicAuth(headers);
-    const clientId = basic?.user ?? form['client_id'] ?? '';
-    const clientSecret = basic?.pass ?? form['client_secret'];
+    const clientId = basic?.user ?? form.client_id ?? '';
+    const clientSecret = basic?.pass ?? form.client_secret;
     const app = this.apps.get(clientId);
     if (!app)
       return sendJson(res, 400, {
@@ -747,7 +747,7 @@ export class FakeSalesforce implements FakeServer {
   }
 
   private exchangeCode(res: ServerResponse, app: SalesforceApp, form: Record<string, string>): void {
-    const code = form['code'] ?? '';
+    const code = form.code ?? '';
     const rec = this.codes.get(code);
     this.codes.delete(code);
     if (!rec || rec.clientId !== app.clientId) {
@@ -756,13 +756,13 @@ export class FakeSalesforce implements FakeServer {
     if (rec.expiresAt <= this.clock.now()) {
       return sendJson(res, 400, { error: 'invalid_grant', error_description: 'expired authorization code' });
     }
-    if (form['redirect_uri'] !== rec.redirectUri) {
+    if (form.redirect_uri !== rec.redirectUri) {
       return sendJson(res, 400, {
         error: 'redirect_uri_mismatch',
         error_description: 'redirect_uri must match configuration',
       });
     }
-    const verifier = form['code_verifier'];
+    const verifier = form.code_verifier;
     if (rec.codeChallenge !== undefined) {
       if (!verifier || pkceS256(verifier) !== rec.codeChallenge) {
         return sendJson(res, 400, { error: 'invalid_grant', error_description: 'invalid code verifier' });
@@ -776,7 +776,7 @@ export class FakeSalesforce implements FakeServer {
   private refresh(res: ServerResponse, app: SalesforceApp, form: Record<string, string>): void {
     const dead = (): void =>
       sendJson(res, 400, { error: 'invalid_grant', error_description: 'expired access/refresh token' });
-    const token = form['refresh_token'] ?? '';
+    const token = form.refresh_token ?? '';
     if (this.rotatedRefreshTokens.has(token)) {
       this.reusedRefreshTokens++;
       return dead();
@@ -854,7 +854,7 @@ export class FakeSalesforce implements FakeServer {
           error_description: 'this token type is not supported',
         });
       }
-      token = parseForm(ctx.body)['token'];
+      token = parseForm(ctx.body).token;
     } else if (method === 'GET') {
       token = params.get('token') ?? undefined;
     } else {
@@ -963,7 +963,7 @@ export class FakeSalesforce implements FakeServer {
     }
     const next = matchPath('/query/:locator', rest) ?? matchPath('/queryAll/:locator', rest);
     if (next) {
-      const lm = /^(.+)-(\d+)$/.exec(next['locator'] ?? '');
+      const lm = /^(.+)-(\d+)$/.exec(next.locator ?? '');
       const cursor = lm ? this.cursors.get(lm[1] ?? '') : undefined;
       if (!lm || !cursor) return fail(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
       return ok(this.page(cursor, Number(lm[2]), lm[1] ?? '', prefix));
@@ -982,9 +982,9 @@ export class FakeSalesforce implements FakeServer {
     }
     const one = matchPath('/sobjects/:type/:id', rest);
     if (one) {
-      const type = Object.keys(FIELDS).find((k) => k === one['type']);
+      const type = Object.keys(FIELDS).find((k) => k === one.type);
       if (!type) return fail(404, 'NOT_FOUND', 'The requested resource does not exist');
-      const id = one['id'] ?? '';
+      const id = one.id ?? '';
       // 15-character ids are the case-sensitive prefix of the 18-character form.
       const rec = (this.records[type] ?? []).find(
         (r) => r.Id === id || (id.length === 15 && r.Id.startsWith(id)),
@@ -1054,7 +1054,7 @@ export class FakeSalesforce implements FakeServer {
       done,
       records: cursor.records.slice(start, end),
     };
-    if (!done) body['nextRecordsUrl'] = `${prefix}/query/${cursorId}-${end}`;
+    if (!done) body.nextRecordsUrl = `${prefix}/query/${cursorId}-${end}`;
     return body;
   }
 }

@@ -63,7 +63,7 @@ export const focusedTestId = (target: Page | Frame) =>
 export async function stepThrough(context: BrowserContext, match: (u: URL) => boolean) {
   await context.route(match, async (r) => {
     const answer = await r.fetch({ maxRedirects: 0 });
-    const to = answer.headers()['location'];
+    const to = answer.headers().location;
     if (answer.status() >= 300 && answer.status() < 400 && to) {
       await r.fulfill({
         contentType: 'text/html',

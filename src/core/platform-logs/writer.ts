@@ -64,6 +64,7 @@ function storable(s: string, max: number): string;
 function storable(s: string | null, max: number): string | null;
 function storable(s: string | null, max: number): string | null {
   if (s === null) return null;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
   const text = s.replace(/[\u0000-\u001f\u007f]/g, '');
   // Cut without leaving half of a surrogate pair.
   return text.length > max ? `${text.slice(0, max - 1).replace(/[\ud800-\udbff]$/, '')}…` : text;

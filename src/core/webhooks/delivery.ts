@@ -164,7 +164,7 @@ export async function attemptDelivery(deps: Deps, d: Claimed): Promise<'delivere
   // Retries continue until the 24 h window closes; the last one lands on its end, then `failed`.
   let status: 'delivered' | 'retry' | 'failed';
   if (outcome.ok) status = 'delivered';
-  else if (!endpoint || !endpoint.active || now.getTime() >= d.retry_until.getTime()) status = 'failed';
+  else if (!endpoint?.active || now.getTime() >= d.retry_until.getTime()) status = 'failed';
   else status = 'retry';
   const next = new Date(Math.min(now.getTime() + retryDelayMs(d.attempts), d.retry_until.getTime()));
   // The attempt's log row and the delivery's new state in one round trip.

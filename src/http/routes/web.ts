@@ -58,7 +58,7 @@ export function webRoutes(app: FastifyInstance, deps: Deps) {
     const rel = path.normalize(req.params['*']);
     const file = path.join(WEB_DIST, rel);
     if (!file.startsWith(WEB_DIST + path.sep) || rel.includes('\0')) throw notFound('Web asset');
-    const immutable = rel.startsWith('assets' + path.sep);
+    const immutable = rel.startsWith(`assets${path.sep}`);
     return sendFile(reply, file, immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
   });
 }

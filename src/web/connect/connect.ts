@@ -56,7 +56,7 @@ declare global {
     const apiUrl = opts.apiUrl || scriptOrigin;
     const inline = opts.styles?.inline;
     const options = opts.styles?.options ?? {};
-    let host = inline?.containerId ? document.getElementById(inline.containerId) : null;
+    const host = inline?.containerId ? document.getElementById(inline.containerId) : null;
     if (inline?.containerId && !host)
       console.error(`Connect.start: no element #${inline.containerId}; opening a modal instead`);
     const modal = !host;

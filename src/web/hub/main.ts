@@ -125,7 +125,7 @@ function logo(url: string | undefined, name: string, size = 32): HTMLElement {
   if (!url) return initials();
   let src: string;
   try {
-    src = new URL(url, API + '/').href;
+    src = new URL(url, `${API}/`).href;
   } catch {
     return initials();
   }
@@ -239,7 +239,10 @@ function state(testid: string, icon: string, tone: string, title: string, ...res
 }
 
 function fail(e: unknown, retry: () => void, name = 'this app'): void {
-  if (e instanceof AuthError) return expired();
+  if (e instanceof AuthError) {
+    expired();
+    return;
+  }
   const problem = apiProblem(e, name);
   errorState('Something went wrong', problem, retry);
 }
@@ -256,7 +259,10 @@ function errorState(title: string, problem: Problem, retry: () => void): void {
     recoveryActions(retry),
   );
   mount(title, box);
-  onEscape = () => (retry(), true);
+  onEscape = () => {
+    retry();
+    return true;
+  };
   focusAlert(box);
 }
 
@@ -484,7 +490,7 @@ async function loadConfig(integrationId: string): Promise<ConnectorConfig> {
   const cached = configs.get(integrationId);
   if (cached) return cached;
   const res = await api.get<{ config?: ConnectorConfig }>(`/hub/connectors/${enc(integrationId)}`);
-  if (!res || !res.config || typeof res.config !== 'object')
+  if (!res?.config || typeof res.config !== 'object')
     throw new ApiError('This integration is not available.', 404);
   configs.set(integrationId, res.config);
   return res.config;
@@ -650,7 +656,12 @@ function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): void {
     formEl,
   );
   update();
-  if (canBack) onEscape = () => (busy ? false : (list(), true));
+  if (canBack)
+    onEscape = () => {
+      if (busy) return false;
+      list();
+      return true;
+    };
   if (flash) focusAlert(alerts.querySelector<HTMLElement>('[role="alert"]'));
 }
 
@@ -668,7 +679,7 @@ async function saveCredentials(
     id = editAccountId;
   } else {
     const res = await api.send<{ id?: string; provider?: string }>('POST', '/hub/accounts', body);
-    if (!res || !res.id) throw new ApiError('The server did not return the new account', 500);
+    if (!res?.id) throw new ApiError('The server did not return the new account', 500);
     id = res.id;
     provider = res.provider || provider;
   }
@@ -851,7 +862,10 @@ function waiting(p: Pending): void {
     void connector(p.integ);
   };
   cancel.addEventListener('click', userCancel);
-  onEscape = () => (userCancel(), true);
+  onEscape = () => {
+    userCancel();
+    return true;
+  };
   window.addEventListener('message', onMessage);
 
   /** Ends the wait on a final status; false while the attempt is still pending. */
@@ -1054,7 +1068,7 @@ async function boot(): Promise<void> {
 
     if (settings?.existing_account_id) {
       const acc = await api.get<AccountData>(`/hub/accounts/${enc(settings.existing_account_id)}`);
-      if (acc && acc.integrationId) {
+      if (acc?.integrationId) {
         editAccountId = settings.existing_account_id;
         account = acc;
       }

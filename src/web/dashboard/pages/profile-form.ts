@@ -255,7 +255,9 @@ function profileForm(
     existing ? existing.enabled_actions === null : true,
     { 'data-testid': 'actions-all' },
   );
-  const syncActions = () => actionChecks.forEach((c) => (c.input.disabled = allActions.input.checked));
+  const syncActions = () => {
+    for (const c of actionChecks) c.input.disabled = allActions.input.checked;
+  };
   allActions.input.addEventListener('change', syncActions);
   syncActions();
 

@@ -95,7 +95,9 @@ function eventPicker(current: string[]): { row: HTMLElement; value(): string[] }
       'data-testid': `event-${e}`,
     }),
   }));
-  const sync = () => each.forEach((c) => (c.input.disabled = all.input.checked));
+  const sync = () => {
+    for (const c of each) c.input.disabled = all.input.checked;
+  };
   all.input.addEventListener('change', sync);
   sync();
   return {
