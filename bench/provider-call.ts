@@ -11,8 +11,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
-import { beforeDeadline, Lifetime } from '../src/core/provider-call.js';
-import { DEFAULT_PROVIDER_CALL_LIMITS, ProviderCallGate } from '../src/core/provider-limits.js';
+import { beforeDeadline, Lifetime } from '../src/core/provider-calls/session.js';
+import { DEFAULT_PROVIDER_CALL_LIMITS, ProviderCallGate } from '../src/core/provider-calls/limits.js';
 
 const SECONDS = Number(process.argv[2] ?? 3);
 const ROUNDS = Number(process.argv[3] ?? 5);

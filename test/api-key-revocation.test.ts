@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { addApiKey, generateApiKey, listApiKeys, revokeApiKey } from '../src/core/api-keys.js';
-import { createProject, findProject, listProjects } from '../src/core/projects.js';
-import { hotCache } from '../src/core/cache.js';
+import { addApiKey, generateApiKey, listApiKeys, revokeApiKey } from '../src/core/projects/api-keys.js';
+import { createProject, findProject, listProjects } from '../src/core/projects/projects.js';
+import { hotCache } from '../src/core/provider-calls/hot-cache.js';
 
 let server: TestServer;
 /** Another process's connection (the CLI's): not the server's pool. */

@@ -21,9 +21,9 @@ import {
   pageTitle,
   shot,
 } from './helpers/dashboard.js';
-import { insertAccount } from '../src/core/accounts.js';
-import { createProject } from '../src/core/projects.js';
-import { addApiKey, generateApiKey } from '../src/core/api-keys.js';
+import { insertAccount } from '../src/core/accounts/accounts.js';
+import { createProject } from '../src/core/projects/projects.js';
+import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
 
 let server: TestServer;
 let fakes: Fakes;

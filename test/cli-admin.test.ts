@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { api, startTestServer } from './helpers/server.js';
 import { runSwitchboard } from './helpers/process.js';
 import { generateKeySpec } from '../src/core/vault.js';
-import { insertAccount } from '../src/core/accounts.js';
+import { insertAccount } from '../src/core/accounts/accounts.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {

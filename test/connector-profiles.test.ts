@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProject } from '../src/core/projects.js';
-import { addApiKey, generateApiKey } from '../src/core/api-keys.js';
+import { createProject } from '../src/core/projects/projects.js';
+import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
 
 let server: TestServer;
 let call: ReturnType<typeof api>;

@@ -21,7 +21,7 @@ import {
 } from './helpers/linking.js';
 import { linkKustomer, onAccount } from './helpers/link-accounts.js';
 import { startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
-import { guardedLookup } from '../src/core/provider-http.js';
+import { guardedLookup } from '../src/core/provider-calls/http.js';
 import { cookieJar } from './helpers/cookie-jar.js';
 
 describe('M3: a changed override applies to accounts linked afterwards', () => {

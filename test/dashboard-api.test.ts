@@ -13,10 +13,10 @@ import {
   type Fakes,
 } from './helpers/linking.js';
 import { hashToken } from '../src/core/ids.js';
-import { insertAccount } from '../src/core/accounts.js';
+import { insertAccount } from '../src/core/accounts/accounts.js';
 import { WEB_DIST } from '../src/http/routes/web.js';
-import { createProject } from '../src/core/projects.js';
-import { addApiKey, generateApiKey } from '../src/core/api-keys.js';
+import { createProject } from '../src/core/projects/projects.js';
+import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
 
 let server: TestServer;
 let fakes: Fakes;

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { api, startTestServer } from './helpers/server.js';
 import { startEmbeddedPostgres } from '../src/store/embedded.js';
-import { insertAccount } from '../src/core/accounts.js';
+import { insertAccount } from '../src/core/accounts/accounts.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {

@@ -11,8 +11,8 @@ import {
   startFakes,
   type Fakes,
 } from './helpers/linking.js';
-import { createProject } from '../src/core/projects.js';
-import { addApiKey, generateApiKey } from '../src/core/api-keys.js';
+import { createProject } from '../src/core/projects/projects.js';
+import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
 
 let server: TestServer;
 let fakes: Fakes;

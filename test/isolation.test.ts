@@ -10,8 +10,8 @@ import {
   type Fakes,
 } from './helpers/linking.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
-import { createProject } from '../src/core/projects.js';
-import { addApiKey, generateApiKey } from '../src/core/api-keys.js';
+import { createProject } from '../src/core/projects/projects.js';
+import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
 
 /**
  * Two projects on one server. Everything of project B, reached with project A's key or A's

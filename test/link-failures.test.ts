@@ -11,8 +11,8 @@ import {
 } from './helpers/linking.js';
 import { followToCallback } from './helpers/link-accounts.js';
 import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
-import { createProject } from '../src/core/projects.js';
-import { addApiKey, generateApiKey } from '../src/core/api-keys.js';
+import { createProject } from '../src/core/projects/projects.js';
+import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
 
 /**
  * Link failures the admin can see: API-token checks the provider refuses or cannot answer,

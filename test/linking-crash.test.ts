@@ -6,7 +6,7 @@ import { createSession, hub, KUSTOMER_CLIENT, startFakes, type Fakes } from './h
 import { runSwitchboard } from './helpers/process.js';
 import { freePort } from '../src/store/embedded.js';
 import { generateKeySpec } from '../src/core/vault.js';
-import { housekeeping } from '../src/core/housekeeping.js';
+import { housekeeping } from '../src/jobs/housekeeping.js';
 
 /** SIGKILL while the OAuth callback is exchanging the code: nothing half-created, the attempt ends in error, a retry works. */
 let fakes: Fakes;

@@ -150,7 +150,7 @@ describe('states per attempt (review M9)', () => {
       ).rows[0].n;
     expect(await states()).toBe(1);
     await hub(server, s.token)('DELETE', `/hub/connection_attempts/${attempt.json.id}`);
-    const { housekeeping } = await import('../src/core/housekeeping.js');
+    const { housekeeping } = await import('../src/jobs/housekeeping.js');
     await housekeeping(server.app.deps);
     expect(await states()).toBe(0);
   });

@@ -3,9 +3,9 @@ import { StackOne } from '@stackone/stackone-client-ts';
 import * as errors from '@stackone/stackone-client-ts/sdk/models/errors/index.js';
 import { ConnectSessionCreateCategories } from '@stackone/stackone-client-ts/sdk/models/shared/index.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { createProject } from '../src/core/projects.js';
-import { addApiKey, generateApiKey } from '../src/core/api-keys.js';
-import { insertAccount } from '../src/core/accounts.js';
+import { createProject } from '../src/core/projects/projects.js';
+import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
+import { insertAccount } from '../src/core/accounts/accounts.js';
 
 let server: TestServer;
 let sdk: StackOne;

@@ -12,10 +12,10 @@ import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { createProfiles, startFakes, type Fakes } from './helpers/linking.js';
 import { linkOneflow } from './helpers/link-accounts.js';
 import { waitFor } from './helpers/wait.js';
-import { createProject } from '../src/core/projects.js';
-import { housekeeping } from '../src/core/housekeeping.js';
-import { addApiKey, generateApiKey } from '../src/core/api-keys.js';
-import { createPlatformLogWriter, type PlatformLog } from '../src/core/platform-logs/writer.js';
+import { createProject } from '../src/core/projects/projects.js';
+import { housekeeping } from '../src/jobs/housekeeping.js';
+import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
+import { createPlatformLogWriter, type PlatformLog } from '../src/core/logs/platform-logs/writer.js';
 import { createPool } from '../src/store/db.js';
 
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);

@@ -5,9 +5,9 @@ import { Agent } from 'undici';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { linkOneflow, onAccount } from './helpers/link-accounts.js';
 import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
-import { createProject } from '../src/core/projects.js';
-import { addApiKey, generateApiKey } from '../src/core/api-keys.js';
-import { DEFAULT_PROVIDER_CALL_LIMITS } from '../src/core/provider-limits.js';
+import { createProject } from '../src/core/projects/projects.js';
+import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
+import { DEFAULT_PROVIDER_CALL_LIMITS } from '../src/core/provider-calls/limits.js';
 import { waitFor } from './helpers/wait.js';
 
 // Each test starts its own server and links accounts: slow on a loaded machine, hence 60 s each.

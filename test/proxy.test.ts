@@ -7,9 +7,9 @@ import { createProfiles, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } 
 import { linkKustomer, linkOneflow, linkSalesforce, onAccount, setStatus } from './helpers/link-accounts.js';
 import { kustomerAccount, openCredentials } from './helpers/accounts.js';
 import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
-import { hotCache } from '../src/core/cache.js';
-import { createProject } from '../src/core/projects.js';
-import { addApiKey, generateApiKey } from '../src/core/api-keys.js';
+import { hotCache } from '../src/core/provider-calls/hot-cache.js';
+import { createProject } from '../src/core/projects/projects.js';
+import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
 
 let server: TestServer;
 let fakes: Fakes;

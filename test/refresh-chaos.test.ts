@@ -3,7 +3,7 @@ import { startTestServer, type TestServer } from './helpers/server.js';
 import { createProfiles, startFakes, type Fakes } from './helpers/linking.js';
 import { kustomerAccount, openCredentials } from './helpers/accounts.js';
 import { runSwitchboard } from './helpers/process.js';
-import { refreshAccount } from '../src/core/refresh.js';
+import { refreshAccount } from '../src/core/credentials/refresh.js';
 import { generateKeySpec } from '../src/core/vault.js';
 
 /**

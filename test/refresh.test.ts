@@ -10,10 +10,10 @@ import {
   type Fakes,
 } from './helpers/linking.js';
 import { kustomerAccount, openCredentials, salesforceAccount } from './helpers/accounts.js';
-import { accountTarget } from '../src/core/credentials.js';
+import { accountTarget } from '../src/core/credentials/open.js';
 import { AppError } from '../src/core/errors.js';
 import { generateKeySpec } from '../src/core/vault.js';
-import { insertAccount } from '../src/core/accounts.js';
+import { insertAccount } from '../src/core/accounts/accounts.js';
 
 let fakes: Fakes;
 let server: TestServer;

@@ -6,8 +6,8 @@ import { createProfiles, KUSTOMER_CLIENT, ONEFLOW_TOKEN, startFakes, type Fakes 
 import { linkKustomer, linkOneflow, onAccount, setStatus } from './helpers/link-accounts.js';
 import { openCredentials } from './helpers/accounts.js';
 import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
-import { hotCache } from '../src/core/cache.js';
-import { housekeeping } from '../src/core/housekeeping.js';
+import { hotCache } from '../src/core/provider-calls/hot-cache.js';
+import { housekeeping } from '../src/jobs/housekeeping.js';
 import { loadConfig } from '../src/config/config.js';
 
 let fakes: Fakes;

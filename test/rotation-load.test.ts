@@ -4,7 +4,7 @@ import { createProfiles, startFakes, type Fakes } from './helpers/linking.js';
 import { kustomerAccount, openCredentials } from './helpers/accounts.js';
 import { createVault, generateKeySpec, parseKeyRing } from '../src/core/vault.js';
 import { rotateEncryption } from '../src/cli/encryption.js';
-import { accountTarget } from '../src/core/credentials.js';
+import { accountTarget } from '../src/core/credentials/open.js';
 
 /**
  * Key rotation while tokens are being refreshed: the re-encryption never overwrites a value

@@ -4,7 +4,7 @@ import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { createProfiles, startFakes, type Fakes } from './helpers/linking.js';
 import { linkKustomer, linkOneflow, onAccount } from './helpers/link-accounts.js';
 import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
-import { insertAccount } from '../src/core/accounts.js';
+import { insertAccount } from '../src/core/accounts/accounts.js';
 
 /**
  * Whatever a caller puts in `url`, `path`, a raw passthrough path, an action input or a paging

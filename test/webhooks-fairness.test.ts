@@ -4,9 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { startReceiver } from './helpers/receiver.js';
 import { waitFor } from './helpers/wait.js';
-import { insertAccount } from '../src/core/accounts.js';
-import { createProject } from '../src/core/projects.js';
-import { addApiKey, generateApiKey } from '../src/core/api-keys.js';
+import { insertAccount } from '../src/core/accounts/accounts.js';
+import { createProject } from '../src/core/projects/projects.js';
+import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
 import { DELIVERY_TIMEOUT_MS, ENDPOINT_CONCURRENCY } from '../src/core/webhooks/schedule.js';
 
 /**

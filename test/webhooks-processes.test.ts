@@ -4,7 +4,7 @@ import { waitFor } from './helpers/wait.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { runSwitchboard } from './helpers/process.js';
-import { insertAccount } from '../src/core/accounts.js';
+import { insertAccount } from '../src/core/accounts/accounts.js';
 import { generateKeySpec } from '../src/core/vault.js';
 
 /** A receiver that counts deliveries per event id; `delayMs` keeps requests in flight. */

@@ -13,7 +13,7 @@ import {
   type Fakes,
 } from './helpers/linking.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
-import { insertAccount } from '../src/core/accounts.js';
+import { insertAccount } from '../src/core/accounts/accounts.js';
 import { endpointPauseMs, retryDelayMs } from '../src/core/webhooks/schedule.js';
 
 let fakes: Fakes;

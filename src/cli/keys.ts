@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/config.js';
-import { addApiKey, generateApiKey, listApiKeys, revokeApiKey } from '../core/api-keys.js';
-import { findProject } from '../core/projects.js';
+import { addApiKey, generateApiKey, listApiKeys, revokeApiKey } from '../core/projects/api-keys.js';
+import { findProject } from '../core/projects/projects.js';
 import type { Queryable } from '../store/db.js';
 import { DATABASE_FLAGS, withDatabase } from './database.js';
 

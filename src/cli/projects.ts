@@ -6,7 +6,7 @@ import {
   listProjects,
   UnknownOrganizationError,
   type ProjectOrganization,
-} from '../core/projects.js';
+} from '../core/projects/projects.js';
 import type { Queryable } from '../store/db.js';
 import { DATABASE_FLAGS, parseCommandFlags, withDatabase } from './database.js';
 

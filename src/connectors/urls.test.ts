@@ -4,7 +4,7 @@ import { hostMatches } from './hosts.js';
 import { urlTemplates } from './url-values.js';
 import { renderUrl, TemplateError } from './templating.js';
 import { urlValueKind } from './url-values.js';
-import { resolveUrl, type ProviderTarget } from '../core/provider-request.js';
+import { resolveUrl, type ProviderTarget } from '../core/connector-profiles/target.js';
 import type { Deps } from '../core/deps.js';
 import type { Connector, Field } from './schema.js';
 

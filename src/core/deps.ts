@@ -37,7 +37,7 @@ export interface RuntimeSettings {
   readonly providerCallLimits?: { readonly perProject: number; readonly perAccount: number };
   /**
    * Raw-proxy uploads: the longest gap between two chunks of the caller's body, and the longest
-   * the upload plus the wait for the provider's headers may take (defaults in provider-call.ts).
+   * the upload plus the wait for the provider's headers may take (defaults in provider-calls/session.ts).
    */
   readonly rawUpload?: { readonly idleMs: number; readonly lifetimeMs: number };
   /** Request logs: how many days rows are kept, and whether request/response bodies are stored. */

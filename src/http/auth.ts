@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createAuthLimiter, type AuthLimiter } from './auth-limiter.js';
 import type { Deps, ProjectScope } from '../core/deps.js';
-import { hotCache } from '../core/cache.js';
-import { authenticateAdminSession, csrfTokenMatches } from '../core/admin-sessions.js';
+import { hotCache } from '../core/provider-calls/hot-cache.js';
+import { authenticateAdminSession, csrfTokenMatches } from '../core/projects/admin-sessions.js';
 import { AppError, unauthorized } from '../core/errors.js';
 import { adminCookieName, readCookie } from './admin-cookie.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LINK_FAILURE_REASONS } from '../core/link-failures.js';
+import { LINK_FAILURE_REASONS } from '../core/linking/link-failures.js';
 
 /** Response shapes for the OpenAPI document (requests use the same zod schemas the routes parse with). */
 const iso = z.string().meta({ format: 'date-time' });

@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
-import { createSessionSchema } from '../core/connect-sessions.js';
-import { listAccountsQuery, patchAccountSchema } from '../core/accounts.js';
-import { createProfileSchema, updateProfileSchema } from '../core/connector-profiles.js';
+import { createSessionSchema } from '../core/linking/connect-sessions.js';
+import { listAccountsQuery, patchAccountSchema } from '../core/accounts/accounts.js';
+import { createProfileSchema, updateProfileSchema } from '../core/connector-profiles/profiles.js';
 import { createEndpointSchema, updateEndpointSchema } from '../core/webhooks/endpoints.js';
 import { listDeliveriesQuery } from '../core/webhooks/delivery.js';
-import { proxyBodySchema } from '../core/proxy.js';
-import { rpcBodySchema } from '../core/actions.js';
-import { listActionsQuery } from '../core/actions-meta.js';
-import { listLogsQuery } from '../core/request-logs/query.js';
-import { listPlatformLogsQuery } from '../core/platform-logs/query.js';
-import { listAttemptsQuery } from '../core/connection-attempt-list.js';
+import { proxyBodySchema } from '../core/provider-calls/proxy.js';
+import { rpcBodySchema } from '../core/actions/actions.js';
+import { listActionsQuery } from '../core/actions/meta.js';
+import { listLogsQuery } from '../core/logs/request-logs/query.js';
+import { listPlatformLogsQuery } from '../core/logs/platform-logs/query.js';
+import { listAttemptsQuery } from '../core/linking/attempt-list.js';
 import * as out from './openapi-schemas.js';
 
 type Auth = 'apiKey' | 'hubSession' | 'none';

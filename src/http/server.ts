@@ -27,7 +27,7 @@ import { connectorMetaRoutes } from './routes/platform/connectors-meta.js';
 import { connectorProfileRoutes } from './routes/platform/connector-profiles.js';
 import { webhookRoutes } from './routes/platform/webhooks.js';
 import { accountStatusRoutes } from './routes/platform/account-status.js';
-import { providerCallRoutes } from './routes/platform/provider-calls.js';
+import { providerCallRoutes } from './routes/platform/provider-calls/index.js';
 import { platformLogRoutes } from './routes/platform/platform-logs.js';
 
 export interface ServerOptions {

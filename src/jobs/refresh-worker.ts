@@ -1,7 +1,7 @@
 import type { Deps } from '../core/deps.js';
-import { refreshAccount } from '../core/refresh.js';
-import { checkDueAccounts } from '../core/credential-checks.js';
-import { housekeeping } from '../core/housekeeping.js';
+import { refreshAccount } from '../core/credentials/refresh.js';
+import { checkDueAccounts } from '../core/credentials/checks.js';
+import { housekeeping } from './housekeeping.js';
 
 export interface RefreshWorker {
   /** Refreshes every due token and checks every due API-token account once. */

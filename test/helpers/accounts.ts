@@ -1,4 +1,5 @@
-import { insertAccount, type AccountRow } from '../../src/core/accounts.js';
+import { insertAccount } from '../../src/core/accounts/accounts.js';
+import type { AccountRow } from '../../src/core/accounts/row.js';
 import type { TestServer } from './server.js';
 import type { Fakes } from './linking.js';
 import { KUSTOMER_CLIENT, SALESFORCE_CLIENT } from './linking.js';

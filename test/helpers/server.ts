@@ -2,7 +2,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config/config.js';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { generateKeySpec } from '../../src/core/vault.js';
-import { generateApiKey } from '../../src/core/api-keys.js';
+import { generateApiKey } from '../../src/core/projects/api-keys.js';
 import { freshDatabase } from './database.js';
 
 export interface TestServer {

@@ -1,7 +1,8 @@
 import type { Deps } from '../deps.js';
 import type { Queryable } from '../../store/db.js';
 import { newId } from '../ids.js';
-import { accountToWire, type AccountRow } from '../accounts.js';
+import { accountToWire } from '../accounts/wire.js';
+import type { AccountRow } from '../accounts/row.js';
 import { RETRY_WINDOW_MS } from './schedule.js';
 
 export const EVENT_TYPES = [

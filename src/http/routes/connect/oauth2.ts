@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Deps } from '../../../core/deps.js';
 import { AppError } from '../../../core/errors.js';
-import { beginOAuth, checkReturnTo, completeOAuth } from '../../../core/oauth2.js';
-import { authenticateSessionToken } from '../../../core/connect-sessions.js';
-import { finishAttempt, getAttempt } from '../../../core/connection-attempts.js';
+import { beginOAuth, checkReturnTo, completeOAuth } from '../../../core/linking/oauth2/flow.js';
+import { authenticateSessionToken } from '../../../core/linking/connect-sessions.js';
+import { finishAttempt, getAttempt } from '../../../core/linking/connection-attempts.js';
 import { toAppError } from '../../errors.js';
 import { readCookie } from '../../admin-cookie.js';
 

@@ -9,7 +9,7 @@ import {
   csrfTokenMatches,
   deleteAdminSession,
   type AdminSession,
-} from '../../../core/admin-sessions.js';
+} from '../../../core/projects/admin-sessions.js';
 import { AppError, unauthorized } from '../../../core/errors.js';
 import { parseInput } from '../../errors.js';
 import { adminCookieName, readCookie, setAdminCookie } from '../../admin-cookie.js';

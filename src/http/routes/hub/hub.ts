@@ -2,22 +2,22 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import { z } from 'zod';
 import type { Deps } from '../../../core/deps.js';
-import { authenticateSessionToken, type SessionRow } from '../../../core/connect-sessions.js';
-import { listProfiles, type ConnectorProfile } from '../../../core/connector-profiles.js';
+import { authenticateSessionToken, type SessionRow } from '../../../core/linking/connect-sessions.js';
+import { listProfiles, type ConnectorProfile } from '../../../core/connector-profiles/profiles.js';
 import {
   accountToEdit,
   hubAccount,
   linkWithCredentials,
   profileForSession,
   sessionAllowsProfile,
-} from '../../../core/linking.js';
+} from '../../../core/linking/link-account.js';
 import {
   attemptToWire,
   cancelAttempt,
   createAttempt,
   getAttempt,
-} from '../../../core/connection-attempts.js';
-import { prepareLaunch } from '../../../core/oauth2.js';
+} from '../../../core/linking/connection-attempts.js';
+import { prepareLaunch } from '../../../core/linking/oauth2/flow.js';
 import { splitSecrets, htmlPattern, isSecretField } from '../../../connectors/fields.js';
 import { redact } from '../../../core/vault.js';
 import { badRequest, unauthorized } from '../../../core/errors.js';
@@ -25,8 +25,8 @@ import { hashToken } from '../../../core/ids.js';
 import { parseInput } from '../../errors.js';
 import { createAuthLimiter } from '../../auth-limiter.js';
 import { HUB_BODY_LIMIT } from '../../limits.js';
-import { callbackUrl } from '../../../core/oauth2.js';
-import { logoUrl } from '../platform/connectors-meta.js';
+import { callbackUrl } from '../../../core/linking/oauth2/flow.js';
+import { logoUrl } from '../../public-urls.js';
 import type { Field } from '../../../connectors/schema.js';
 
 declare module 'fastify' {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../../core/deps.js';
-import { accountToWire } from '../../../core/accounts.js';
-import { resumeAccount, suspendAccount } from '../../../core/account-status.js';
+import { accountToWire } from '../../../core/accounts/wire.js';
+import { resumeAccount, suspendAccount } from '../../../core/accounts/status.js';
 import { projectOf } from '../../auth.js';
 
 type IdParams = { Params: { id: string } };

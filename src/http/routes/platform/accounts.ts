@@ -1,15 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../../core/deps.js';
 import {
-  accountMeta,
-  accountToWire,
   deleteAccount,
   getAccount,
   listAccounts,
   listAccountsQuery,
   patchAccount,
   patchAccountSchema,
-} from '../../../core/accounts.js';
+} from '../../../core/accounts/accounts.js';
+import { accountMeta, accountToWire } from '../../../core/accounts/wire.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
 

@@ -6,7 +6,7 @@ import {
   createConnectSession,
   createSessionSchema,
   sessionToWire,
-} from '../../../core/connect-sessions.js';
+} from '../../../core/linking/connect-sessions.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
 import { notFound } from '../../../core/errors.js';

@@ -4,7 +4,7 @@ import {
   countConnectionAttempts,
   listAttemptsQuery,
   listConnectionAttempts,
-} from '../../../core/connection-attempt-list.js';
+} from '../../../core/linking/attempt-list.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
 

@@ -9,8 +9,8 @@ import {
   profileToWire,
   updateProfile,
   updateProfileSchema,
-} from '../../../core/connector-profiles.js';
-import { checkProfileSetup } from '../../../core/setup-check.js';
+} from '../../../core/connector-profiles/profiles.js';
+import { checkProfileSetup } from '../../../core/linking/oauth2/profile-check.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
 

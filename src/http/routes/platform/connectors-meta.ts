@@ -2,18 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps, ProjectScope } from '../../../core/deps.js';
 import type { Connector } from '../../../connectors/schema.js';
-import { listProfiles } from '../../../core/connector-profiles.js';
+import { listProfiles } from '../../../core/connector-profiles/profiles.js';
 import { notFound } from '../../../core/errors.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
+import { logoUrl } from '../../public-urls.js';
 
 const query = z
   .object({ include: z.union([z.string().max(500), z.array(z.string().max(500))]).optional() })
   .loose();
-
-export function logoUrl(deps: Deps, c: Connector): string | null {
-  return c.logoPath ? `${deps.settings.publicUrl()}/connectors/logos/${c.key}` : null;
-}
 
 function connectorMeta(deps: Deps, c: Connector, active: boolean) {
   return {

@@ -6,14 +6,14 @@ import type {
   RouteOptions,
 } from 'fastify';
 import type { Deps } from '../../../core/deps.js';
-import { platformOperation, type PlatformOperation } from '../../../core/platform-logs/operations.js';
+import { platformOperation, type PlatformOperation } from '../../../core/logs/platform-logs/operations.js';
 import {
   createPlatformLogWriter,
   platformLogId,
   type PlatformLog,
   type PlatformLogWriter,
-} from '../../../core/platform-logs/writer.js';
-import { listPlatformLogs, listPlatformLogsQuery } from '../../../core/platform-logs/query.js';
+} from '../../../core/logs/platform-logs/writer.js';
+import { listPlatformLogs, listPlatformLogsQuery } from '../../../core/logs/platform-logs/query.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
 import { safeUrl } from '../../safe-url.js';

@@ -1,0 +1,74 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cruise, type ICruiseResult, type IForbiddenRuleType } from 'dependency-cruiser';
+import { describe, expect, it } from 'vitest';
+import { RULES } from './architecture.js';
+
+async function violations(root: string, rules: IForbiddenRuleType[], cwd?: string) {
+  const previous = process.cwd();
+  if (cwd) process.chdir(cwd);
+  try {
+    const { output } = await cruise(
+      [root],
+      {
+        validate: true,
+        ruleSet: { forbidden: rules },
+        tsPreCompilationDeps: true,
+        exclude: { path: '\\.test\\.ts$|^src/web/dist/' },
+        doNotFollow: { path: 'node_modules' },
+      },
+      { extensions: ['.ts', '.js', '.mjs', '.json'] },
+      { tsConfig: { fileName: cwd ? join(cwd, 'tsconfig.json') : 'tsconfig.json' } },
+    );
+    const result = output as ICruiseResult;
+    return result.summary.violations.map((v) =>
+      v.cycle
+        ? `${v.rule.name}: ${v.cycle.map((c) => c.name).join(' → ')}`
+        : `${v.rule.name}: ${v.from} → ${v.to}`,
+    );
+  } finally {
+    process.chdir(previous);
+  }
+}
+
+describe('architecture', () => {
+  it('src/ has no import cycle and keeps its layer rules', { timeout: 60_000 }, async () => {
+    expect(await violations('src', RULES)).toEqual([]);
+  });
+
+  // The rules above would pass vacuously if they matched nothing: here each kind is shown failing.
+  it('reports a cycle, a layer upside down and core importing http', { timeout: 60_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'arch-'));
+    try {
+      const file = async (path: string, text: string) => {
+        await mkdir(join(dir, path, '..'), { recursive: true });
+        await writeFile(join(dir, path), text);
+      };
+      await file('tsconfig.json', '{"compilerOptions":{"module":"NodeNext","moduleResolution":"NodeNext"}}');
+      await file(
+        'src/core/accounts/accounts.ts',
+        "import { b } from '../webhooks/events.js';\nexport const a = b;\n",
+      );
+      await file(
+        'src/core/webhooks/events.ts',
+        "import { a } from '../accounts/accounts.js';\nexport const b = 1;\nvoid a;\n",
+      );
+      await file(
+        'src/core/projects/projects.ts',
+        "import { x } from '../../http/server.js';\nexport const p = x;\n",
+      );
+      await file('src/http/server.ts', 'export const x = 1;\n');
+      const found = await violations('src', RULES, dir);
+      expect(found).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^no-cycles: /),
+          'core-webhooks-layer: src/core/webhooks/events.ts → src/core/accounts/accounts.ts',
+          'core-not-http: src/core/projects/projects.ts → src/http/server.ts',
+        ]),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,179 @@
+import type { Deps } from '../deps.js';
+import { AppError, type ProviderEvidence } from '../errors.js';
+import type { Connector } from '../../connectors/schema.js';
+import { render, renderUrl, TemplateError, type TemplateContext } from '../../connectors/templating.js';
+import { urlValueKind } from '../../connectors/url-values.js';
+import { hostMatches, urlHost } from '../../connectors/hosts.js';
+import { urlPolicyViolation } from '../network-policy.js';
+import type { Overrides } from './profiles.js';
+
+/** Everything needed to call a provider for one account (or an account being linked). */
+export interface ProviderTarget {
+  connector: Connector;
+  environment: string;
+  overrides: Overrides;
+  /** End-user config values (secret ones included), profile setup values, tokens. */
+  config: Record<string, string>;
+  setup: Record<string, string>;
+  credentials: Record<string, unknown>;
+}
+
+export const PROVIDER_TIMEOUT_MS = 10_000;
+
+export function templateContext(t: ProviderTarget): TemplateContext {
+  const env = t.connector.environments.find((e) => e.key === t.environment)?.values ?? {};
+  return { config: t.config, setup: t.setup, credentials: t.credentials, env };
+}
+
+/** Hosts a connector's credentials may travel to: its declared hosts plus the profile's override hosts. */
+export function ownsUrl(t: Pick<ProviderTarget, 'connector' | 'overrides'>, url: string): boolean {
+  const host = urlHost(url);
+  if (!host) return false;
+  const overrideHosts = Object.values(t.overrides)
+    .filter((v): v is string => typeof v === 'string' && v.length > 0)
+    .map((v) => urlHost(v));
+  if (overrideHosts.includes(host)) return true;
+  const parsed = new URL(url);
+  return parsed.protocol === 'https:' && t.connector.hosts.some((p) => hostMatches(parsed.hostname, p));
+}
+
+/**
+ * Renders one of the connector's URLs (or the profile's override of it) and checks that the
+ * result is a host the connector owns and that the private-network rule allows.
+ */
+export function resolveUrl(
+  deps: Deps,
+  t: ProviderTarget,
+  which: 'base_url' | 'authorization_url' | 'token_url' | 'revoke_url',
+): string {
+  const override = t.overrides[which];
+  let template: string | undefined;
+  if (which === 'base_url') template = t.connector.base_url;
+  else if (t.connector.auth.type === 'oauth2')
+    template = which === 'revoke_url' ? t.connector.auth.revoke_url : t.connector.auth[which];
+  if (!override && !template) throw new AppError('bad_request', `${t.connector.name} has no ${which}`);
+  // Each placeholder renders as the kind the connector declares (origin, DNS label or segment).
+  let url: string;
+  try {
+    url = override
+      ? override
+      : renderUrl(template!, templateContext(t), (name) => urlValueKind(t.connector, name));
+  } catch (err) {
+    if (err instanceof TemplateError)
+      throw new AppError('bad_request', `${t.connector.name} ${which}: ${err.message}`);
+    throw err;
+  }
+  const problem = urlPolicyViolation(url, deps.settings.allowPrivateNetwork);
+  if (problem) throw new AppError('bad_request', `${t.connector.name} ${which} ${problem}`);
+  if (!ownsUrl(t, url))
+    throw new AppError(
+      'bad_request',
+      `${t.connector.name} ${which} points at a host the connector does not own`,
+    );
+  return url.replace(/\/+$/, '');
+}
+
+/** The headers and query parameters that carry the account's credentials. */
+export function authInjection(t: ProviderTarget): {
+  headers: Record<string, string>;
+  query: Record<string, string>;
+} {
+  const ctx = templateContext(t);
+  const headers = Object.fromEntries(
+    Object.entries(t.connector.inject.headers).map(([k, v]) => [k.toLowerCase(), render(v, ctx)]),
+  );
+  const query = Object.fromEntries(
+    Object.entries(t.connector.inject.query).map(([k, v]) => [k, render(v, ctx)]),
+  );
+  return { headers, query };
+}
+
+function pick(body: unknown, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined),
+      body,
+    );
+}
+
+/** The provider's own words for an error, tried along the connector's error paths. */
+export function providerMessage(connector: Connector, body: unknown, fallback: string): string {
+  for (const path of connector.error_message_paths) {
+    const v = pick(body, path);
+    if (typeof v === 'string' && v.trim()) return v.trim();
+  }
+  return fallback;
+}
+
+/** A connector's friendlier message for a provider error, if one of its translations matches. */
+export function translateProviderError(
+  connector: Connector,
+  ...texts: Array<string | undefined>
+): string | undefined {
+  const haystack = texts.filter(Boolean).join(' ').toLowerCase();
+  return connector.error_translations.find((t) => haystack.includes(t.match.toLowerCase()))?.message;
+}
+
+/** A short excerpt of a provider body with any known secret cut out. */
+export function excerpt(text: string, secrets: string[] = []): string {
+  let out = text.length > 500 ? `${text.slice(0, 500)}…` : text;
+  for (const s of secrets) if (s && s.length >= 6) out = out.split(s).join('[redacted]');
+  return out;
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs the connector's test action: the account is only created when the provider answers 2xx.
+ * A refusal becomes a 400 carrying the provider's message and a redacted excerpt.
+ */
+export async function runTestAction(deps: Deps, t: ProviderTarget): Promise<void> {
+  const action = t.connector.test_action;
+  const base = resolveUrl(deps, t, 'base_url');
+  const { headers, query } = authInjection(t);
+  const url = new URL(base + action.path);
+  for (const [k, v] of Object.entries({ ...action.query, ...query })) url.searchParams.set(k, v);
+  if (!ownsUrl(t, url.toString()))
+    throw new AppError('bad_request', 'test action URL is outside the connector');
+  let res: Response;
+  const started = performance.now();
+  try {
+    res = await deps.fetch(url, {
+      method: action.method,
+      headers: { accept: 'application/json', ...headers },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
+    });
+  } catch (err) {
+    const why = (err as Error).name === 'TimeoutError' ? 'timed out' : 'connection failed';
+    throw new AppError('provider_error', `Could not reach ${t.connector.name}: ${why}`, {
+      provider: { url: url.origin + url.pathname, error: why },
+      cause: err,
+    });
+  }
+  const text = await res.text().catch(() => '');
+  deps.metrics.providerDuration.observe(
+    { provider: t.connector.key, status: String(res.status) },
+    (performance.now() - started) / 1000,
+  );
+  if (res.ok) return;
+  const secrets = [...Object.values(t.config), ...Object.values(headers)];
+  const said = providerMessage(t.connector, parseJson(text), `HTTP ${res.status}`);
+  const evidence: ProviderEvidence = {
+    status: res.status,
+    url: url.origin + url.pathname,
+    error: said,
+    body_excerpt: excerpt(text, secrets),
+  };
+  const message =
+    translateProviderError(t.connector, said, text) ??
+    `${t.connector.name} rejected the credentials: ${said}`;
+  throw new AppError('provider_error', message, { provider: evidence });
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import type { Deps } from '../deps.js';
+import { badRequest } from '../errors.js';
+
+/** Comma lists, possibly repeated (`a,b` or `x=a&x=b`). */
+export const list = z.preprocess(
+  (v) =>
+    v === undefined
+      ? undefined
+      : (Array.isArray(v) ? v : [v])
+          .flatMap((s) => String(s).split(','))
+          .map((s) => s.trim())
+          .filter(Boolean),
+  z.array(z.string().max(255)).max(200).optional(),
+);
+/** The SDK may send a key twice (filter copy first, top-level copy second): the last one wins. */
+export const last = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (Array.isArray(v) ? v[v.length - 1] : v), schema);
+
+/** HTTP statuses as a comma list, possibly repeated. */
+const statusCodes = z.preprocess(
+  (v) =>
+    v === undefined
+      ? undefined
+      : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean),
+  z.array(z.coerce.number().int().min(100).max(599)).max(50).optional(),
+);
+
+/**
+ * The query keys request logs and platform logs share (the SDK flattens its `filter` object to
+ * top-level keys); each list adds its own keys and its `order_by` columns.
+ */
+export const commonLogQuery = {
+  account_ids: list,
+  actions: list,
+  http_methods: list,
+  request_ids: list,
+  status_codes: statusCodes,
+  success: last(z.enum(['true', 'false']).optional()),
+  start_date: last(z.iso.datetime({ offset: true }).optional()),
+  end_date: last(z.iso.datetime({ offset: true }).optional()),
+  order_direction: last(z.enum(['asc', 'desc']).default('desc')),
+  next: last(z.string().max(200).optional()),
+  page_size: last(z.coerce.number().int().min(1).max(100).default(25)),
+};
+type CommonLogQuery = z.infer<z.ZodObject<typeof commonLogQuery>>;
+
+/** The offset a `next` cursor stands for (0 without one); a cursor not made here is a 400. */
+function cursorOffset(next: string | undefined): number {
+  if (!next) return 0;
+  const m = /^o(\d{1,9})$/.exec(Buffer.from(next, 'base64url').toString('utf8'));
+  if (!m) throw badRequest('next: not a cursor from a previous page', { field: 'next' });
+  return Number(m[1]);
+}
+const cursorFor = (offset: number) => Buffer.from(`o${offset}`).toString('base64url');
+
+/** A WHERE clause over one project's log rows, the project first (it leads the indexes). */
+export class LogFilter {
+  readonly where = ['project_id = $1'];
+  readonly params: unknown[];
+
+  constructor(projectId: string, q: CommonLogQuery) {
+    this.params = [projectId];
+    if (q.account_ids?.length) this.add('account_id = ANY($?)', q.account_ids);
+    if (q.actions?.length) this.add('action = ANY($?)', q.actions);
+    if (q.http_methods?.length)
+      this.add(
+        'http_method = ANY($?)',
+        q.http_methods.map((m) => m.toUpperCase()),
+      );
+    if (q.request_ids?.length) this.add('(request_id = ANY($?) OR id = ANY($?))', q.request_ids);
+    if (q.status_codes?.length) this.add('status = ANY($?)', q.status_codes);
+    if (q.success) this.add('success = $?', q.success === 'true');
+    if (q.start_date) this.add('start_time >= $?', new Date(q.start_date));
+    if (q.end_date) this.add('start_time <= $?', new Date(q.end_date));
+  }
+
+  /** A condition on one value; `$?` stands for it. */
+  add(sql: string, value: unknown) {
+    this.params.push(value);
+    this.where.push(sql.replaceAll('$?', `$${this.params.length}`));
+  }
+
+  /** One page of rows in the given order (ties broken by id), and the cursor of the next page while more match. */
+  async page<R>(
+    deps: Deps,
+    table: string,
+    orderBy: string,
+    q: CommonLogQuery,
+  ): Promise<{ rows: R[]; next: string | null }> {
+    const offset = cursorOffset(q.next);
+    const dir = q.order_direction === 'asc' ? 'ASC' : 'DESC';
+    const params = [...this.params, q.page_size + 1, offset];
+    const { rows } = await deps.db.query(
+      `SELECT * FROM ${table} WHERE ${this.where.join(' AND ')}
+       ORDER BY ${orderBy} ${dir} NULLS LAST, id ${dir} LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    const more = rows.length > q.page_size;
+    return { rows: rows.slice(0, q.page_size) as R[], next: more ? cursorFor(offset + q.page_size) : null };
+  }
+}
