@@ -112,16 +112,19 @@ describe('npm start: the compiled server', () => {
   it('runs from dist/server/ with its migrations, the connectors and the web pages', async () => {
     const dataDir = await tempDir();
     const server = runSwitchboard(['start', '--port', '0', '--data-dir', dataDir], {}, { compiled: true });
-    const url = await server.ready;
-    const health = await fetch(`${url}/health`);
-    expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok' });
-    // Read at run time from outside dist/server/: connectors/ and the Vite build in dist/web/.
-    expect((await fetch(`${url}/connectors/logos/oneflow`)).status).toBe(200);
-    const connect = await fetch(`${url}/web/connect.js`);
-    expect(connect.status).toBe(200);
-    expect(connect.headers.get('content-type')).toMatch(/javascript/);
-    server.child.kill('SIGTERM');
+    try {
+      const url = await server.ready;
+      const health = await fetch(`${url}/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok' });
+      // Read at run time from outside dist/server/: connectors/ and the Vite build in dist/web/.
+      expect((await fetch(`${url}/connectors/logos/oneflow`)).status).toBe(200);
+      const connect = await fetch(`${url}/web/connect.js`);
+      expect(connect.status).toBe(200);
+      expect(connect.headers.get('content-type')).toMatch(/javascript/);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
     expect(await server.exited).toBe(0);
     expect(await postgresRunning(dataDir)).toBe(false);
   });
