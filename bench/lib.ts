@@ -6,7 +6,17 @@ import path from 'node:path';
 import pino from 'pino';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/store/embedded.js';
 
-export const BIN = path.resolve('bin/switchboard.js');
+/**
+ * How the benchmarks start `switchboard`: by default as `npm start` does, the compiled server
+ * (`npm run build` first); BENCH_SERVER=sources runs the TypeScript sources through tsx.
+ */
+export const BENCH_SERVER = process.env.BENCH_SERVER ?? 'compiled';
+if (BENCH_SERVER !== 'compiled' && BENCH_SERVER !== 'sources')
+  throw new Error(`BENCH_SERVER is "compiled" or "sources", not "${BENCH_SERVER}"`);
+export const SWITCHBOARD =
+  BENCH_SERVER === 'sources'
+    ? ['--import', 'tsx', path.resolve('src/cli/main.ts')]
+    : [path.resolve('bin/switchboard.js')];
 
 export async function benchDatabase(): Promise<{ pg: EmbeddedDatabase; close: () => Promise<void> }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sb-bench-'));
@@ -25,7 +35,7 @@ export function startServer(
   env: Record<string, string>,
   args: string[] = [],
 ): Promise<{ child: ChildProcess; url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', ...args], {
+  const child = spawn(process.execPath, [...SWITCHBOARD, 'start', '--port', '0', ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

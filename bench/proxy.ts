@@ -12,13 +12,15 @@
  * Every server is its own process (the load generator is this one), at concurrency 1 and 64.
  * Run: npx tsx bench/proxy.ts [seconds per measurement] [rounds]
  * PROF=<dir> writes a CPU profile of the Switchboard process there; BENCH_ONLY=<regex> measures only
- * the matching targets (with the two baselines); BENCH_CONCURRENCY=1,64 sets the levels.
+ * the matching targets (with the two baselines); BENCH_CONCURRENCY=1,64 sets the levels;
+ * BENCH_SERVER=sources runs Switchboard from its TypeScript sources through tsx instead of compiled.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'undici';
+import { BENCH_SERVER, SWITCHBOARD } from './lib.js';
 
 const SECONDS = Number(process.argv[2] ?? 4);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -200,7 +202,7 @@ async function main() {
       const sb = await start(
         [
           ...(prof && process.env.PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF}`] : []),
-          path.resolve('bin/switchboard.js'),
+          ...SWITCHBOARD,
           'start',
           '--port',
           '0',
@@ -309,7 +311,9 @@ async function main() {
       );
       const direct = summary.get(targets[0]!.name)!;
       const bareR = summary.get(targets[1]!.name)!;
-      console.log(`\nconcurrency ${concurrency} (${ROUNDS} rounds × ${SECONDS} s, medians)`);
+      console.log(
+        `\nconcurrency ${concurrency} (${ROUNDS} rounds × ${SECONDS} s, medians), server: ${BENCH_SERVER}`,
+      );
       console.log(
         '| target | req/s | vs bare | p50 ms | p99 ms | added p50 ms | added p99 ms | server CPU µs/req | its PostgreSQL µs/req | errors |',
       );

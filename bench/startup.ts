@@ -11,9 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { startEmbeddedPostgres } from '../src/store/embedded.js';
+import { BENCH_SERVER, SWITCHBOARD } from './lib.js';
 
 const RUNS = Number(process.argv[2] ?? 3);
-const BIN = path.resolve('bin/switchboard.js');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -54,7 +54,7 @@ async function stop(child: ChildProcess) {
 
 async function timeSwitchboard(dataDir: string, keepRunning = false) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [...SWITCHBOARD, 'start', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -113,7 +113,7 @@ async function main() {
     // Memory: idle after start, then after a burst of authenticated API requests.
     const dir = path.join(root, 'sb-mem');
     const key = 'sbk_bench_key_0123456789abcdef';
-    const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--data-dir', dir], {
+    const child = spawn(process.execPath, [...SWITCHBOARD, 'start', '--port', '0', '--data-dir', dir], {
       env: { ...process.env, LOG_LEVEL: 'warn', SWITCHBOARD_API_KEY: key },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -140,7 +140,7 @@ async function main() {
     await stop(child);
 
     const m = (xs: number[]) => median(xs);
-    console.log(`runs: ${RUNS} (medians)`);
+    console.log(`runs: ${RUNS} (medians), server: ${BENCH_SERVER}`);
     console.log(
       `node-floor (bare node http server to /health): ${m(rows.nodeFloor).toFixed(0)} ms, RSS ${m(rows.nodeRss).toFixed(1)} MB`,
     );

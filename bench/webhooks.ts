@@ -14,9 +14,9 @@ import pg from 'pg';
 import pino from 'pino';
 import { startEmbeddedPostgres } from '../src/store/embedded.js';
 import { createVault, generateKeySpec, parseKeyRing } from '../src/core/vault.js';
+import { SWITCHBOARD } from './lib.js';
 
 const EVENTS = Number(process.argv[2] ?? 2000);
-const BIN = path.resolve('bin/switchboard.js');
 
 async function receiver() {
   let count = 0;
@@ -42,7 +42,7 @@ async function receiver() {
 }
 
 function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'start', '--port', '0'], {
+  const child = spawn(process.execPath, [...SWITCHBOARD, 'start', '--port', '0'], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

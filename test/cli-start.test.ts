@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSwitchboard } from './helpers/process.js';
 
 const dirs: string[] = [];
@@ -95,5 +98,34 @@ describe('switchboard start on the embedded database', () => {
     const noKeys = runSwitchboard(['start', '--port', '0', '--database-url', 'postgres://127.0.0.1:1/x']);
     expect(await noKeys.exited).toBe(1);
     expect(noKeys.output()).toMatch(/SWITCHBOARD_ENCRYPTION_KEYS is required/);
+  });
+});
+
+describe('npm start: the compiled server', () => {
+  // The build `npm install` runs (incremental: quick when dist/server/ is current).
+  beforeAll(async () => {
+    await promisify(execFile)(process.execPath, [
+      fileURLToPath(new URL('../scripts/build-server.js', import.meta.url)),
+    ]);
+  }, 180_000);
+
+  it('runs from dist/server/ with its migrations, the connectors and the web pages', async () => {
+    const dataDir = await tempDir();
+    const server = runSwitchboard(['start', '--port', '0', '--data-dir', dataDir], {}, { compiled: true });
+    try {
+      const url = await server.ready;
+      const health = await fetch(`${url}/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok' });
+      // Read at run time from outside dist/server/: connectors/ and the Vite build in dist/web/.
+      expect((await fetch(`${url}/connectors/logos/oneflow`)).status).toBe(200);
+      const connect = await fetch(`${url}/web/connect.js`);
+      expect(connect.status).toBe(200);
+      expect(connect.headers.get('content-type')).toMatch(/javascript/);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    expect(await server.exited).toBe(0);
+    expect(await postgresRunning(dataDir)).toBe(false);
   });
 });

@@ -1,16 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { connectorSchema, type Connector } from './schema.js';
 import { placeholders } from './templating.js';
 import { actionProblem } from './action-schema.js';
 import { urlTemplateProblem } from './url-values.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 
-export const BUILTIN_CONNECTORS_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../connectors',
-);
+export const BUILTIN_CONNECTORS_DIR = path.join(PACKAGE_ROOT, 'connectors');
 
 export class ConnectorDefinitionError extends Error {}
 

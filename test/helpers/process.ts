@@ -1,8 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/switchboard.js');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** What `npm start` runs: the compiled server in dist/server/ (`npm run build:server`). */
+export const BIN = path.join(ROOT, 'bin/switchboard.js');
+/** The CLI from its TypeScript sources through tsx, so the tests need no server build. */
+const FROM_SOURCES = [
+  '--import',
+  pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
+  path.join(ROOT, 'src/cli/main.ts'),
+];
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -12,9 +21,13 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `switchboard <args>` as a real child process. */
-export function runSwitchboard(args: string[], env: Record<string, string> = {}): ServerProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
+/** Runs `switchboard <args>` as a real child process, from the sources unless `compiled`. */
+export function runSwitchboard(
+  args: string[],
+  env: Record<string, string> = {},
+  opts: { compiled?: boolean } = {},
+): ServerProcess {
+  const child = spawn(process.execPath, [...(opts.compiled ? [BIN] : FROM_SOURCES), ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

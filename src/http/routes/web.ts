@@ -1,11 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Deps } from '../../core/deps.js';
 import { notFound } from '../../core/errors.js';
+import { PACKAGE_ROOT } from '../../package-root.js';
 
-export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/web');
+export const WEB_DIST = path.join(PACKAGE_ROOT, 'dist/web');
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
