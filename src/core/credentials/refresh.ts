@@ -1,16 +1,16 @@
-import * as oauth from 'oauth4webapi';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { transaction, type Queryable } from '../../store/db.js';
 import type { AccountRow, StatusReason } from '../accounts/row.js';
 import { getProfile } from '../connector-profiles/profiles.js';
+import { ownsUrl, type ProviderTarget } from '../connector-profiles/target.js';
 import {
-  resolveUrl,
-  ownsUrl,
-  translateProviderError,
-  type ProviderTarget,
-} from '../connector-profiles/target.js';
-import { tokenExpiry, tokenRequestOptions, type OAuthCredentials } from '../linking/oauth2/token-endpoint.js';
+  refreshGrant,
+  TokenEndpointError,
+  tokenClient,
+  type Grant,
+  type OAuthCredentials,
+} from '../linking/oauth2/token-endpoint.js';
 import { urlPolicyViolation } from '../network-policy.js';
 import { emitAccountEvent } from '../webhooks/events.js';
 import { nextRefreshAt, retryAfterFailure } from './schedule.js';
@@ -107,42 +107,17 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
       setup: profile.setupValues,
       credentials: creds,
     };
-    const source = auth.client_from === 'config' ? config : profile.setupValues;
-    const clientId = source[auth.client_id_field] ?? '';
-    const clientSecret = source[auth.client_secret_field] ?? '';
-
-    let tokens: oauth.TokenEndpointResponse;
+    let grant: Grant;
     try {
-      const tokenUrl = resolveUrl(deps, target, 'token_url');
-      const as: oauth.AuthorizationServer = { issuer: new URL(tokenUrl).origin, token_endpoint: tokenUrl };
-      const client: oauth.Client = { client_id: clientId };
-      const clientAuth =
-        auth.token_auth === 'client_secret_basic'
-          ? oauth.ClientSecretBasic(clientSecret)
-          : oauth.ClientSecretPost(clientSecret);
-      const res = await oauth.refreshTokenGrantRequest(
-        as,
-        client,
-        clientAuth,
-        creds.refresh_token,
-        tokenRequestOptions(deps),
-      );
-      tokens = await oauth.processRefreshTokenResponse(as, client, res);
+      grant = await refreshGrant(tokenClient(deps, target, auth), creds.refresh_token, creds);
     } catch (err) {
-      if (err instanceof oauth.ResponseBodyError && DEFINITIVE.has(err.error)) {
-        const said = err.error_description ?? err.error;
-        await markError(
-          deps,
-          tx,
-          account,
-          err.error,
-          translateProviderError(profile.connector, err.error, said) ?? `${profile.connector.name}: ${said}`,
-        );
+      if (err instanceof TokenEndpointError && DEFINITIVE.has(err.code)) {
+        await markError(deps, tx, account, err.code, err.description);
         return {
           provider: account.provider,
           error: new AppError(
             'conflict',
-            `The account needs to be reconnected: ${profile.connector.name} refused the refresh (${err.error})`,
+            `The account needs to be reconnected: ${profile.connector.name} refused the refresh (${err.code})`,
             { status: 409 },
           ),
         };
@@ -154,8 +129,9 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
         failures,
         retryAfterFailure(now, failures),
       ]);
+      const cause = err instanceof TokenEndpointError ? err.cause : err;
       deps.log.warn(
-        { account: account.id, provider: account.provider, failures, err: (err as Error).message },
+        { account: account.id, provider: account.provider, failures, err: (cause as Error).message },
         'token refresh failed; will retry',
       );
       return {
@@ -168,11 +144,7 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
       };
     }
 
-    const next: OAuthCredentials = { ...creds, access_token: tokens.access_token };
-    // A response without refresh_token keeps the old one (Salesforce without rotation).
-    if (tokens.refresh_token) next.refresh_token = tokens.refresh_token;
-    if (typeof tokens.scope === 'string') next.scope = tokens.scope;
-    for (const field of auth.keep_token_fields) if (tokens[field] !== undefined) next[field] = tokens[field];
+    const { credentials: next, expiresAt } = grant;
     if (typeof next.instance_url === 'string' && next.instance_url !== creds.instance_url) {
       if (
         urlPolicyViolation(next.instance_url, deps.settings.allowPrivateNetwork) ||
@@ -195,8 +167,6 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
         };
       }
     }
-    const expiresAt = tokenExpiry(deps, auth, tokens.expires_in);
-    next.expires_at = expiresAt?.toISOString() ?? null;
     await tx.query(
       `UPDATE accounts SET credentials = $2, token_expires_at = $3, next_refresh_at = $4, last_refreshed_at = $5, refresh_failures = 0
        WHERE id = $1`,
