@@ -2,7 +2,7 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { transaction, type Queryable } from '../../store/db.js';
 import type { AccountRow, StatusReason } from '../accounts/row.js';
-import { getProfile } from '../connector-profiles/profiles.js';
+import { getProfile, type ConnectorProfile } from '../connector-profiles/profiles.js';
 import { ownsUrl, type ProviderTarget } from '../connector-profiles/target.js';
 import {
   refreshGrant,
@@ -111,37 +111,7 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
     try {
       grant = await refreshGrant(tokenClient(deps, target, auth), creds.refresh_token, creds);
     } catch (err) {
-      if (err instanceof TokenEndpointError && DEFINITIVE.has(err.code)) {
-        await markError(deps, tx, account, err.code, err.description);
-        return {
-          provider: account.provider,
-          error: new AppError(
-            'conflict',
-            `The account needs to be reconnected: ${profile.connector.name} refused the refresh (${err.code})`,
-            { status: 409 },
-          ),
-        };
-      }
-      // Outage, timeout, 5xx, odd answer: keep the account active and try again later.
-      const failures = account.refresh_failures + 1;
-      await tx.query('UPDATE accounts SET refresh_failures = $2, next_refresh_at = $3 WHERE id = $1', [
-        account.id,
-        failures,
-        retryAfterFailure(now, failures),
-      ]);
-      const cause = err instanceof TokenEndpointError ? err.cause : err;
-      deps.log.warn(
-        { account: account.id, provider: account.provider, failures, err: (cause as Error).message },
-        'token refresh failed; will retry',
-      );
-      return {
-        provider: account.provider,
-        error: new AppError(
-          'provider_error',
-          `${profile.connector.name} did not refresh the token; try again shortly`,
-          { status: 502 },
-        ),
-      };
+      return grantFailed(deps, tx, account, profile, err, now);
     }
 
     const { credentials: next, expiresAt } = grant;
@@ -190,6 +160,51 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
   if (failure.outcome !== 'not_due')
     deps.metrics.refreshes.inc({ provider: failure.provider, outcome: failure.outcome });
   return failure.outcome;
+}
+
+/**
+ * A refresh grant that failed: a refusal after which the refresh token will never work again
+ * ends the account; anything else (outage, timeout, 5xx, odd answer) is retried later.
+ */
+async function grantFailed(
+  deps: Deps,
+  tx: Queryable,
+  account: AccountRow & { refresh_failures: number },
+  profile: ConnectorProfile,
+  err: unknown,
+  now: Date,
+): Promise<{ provider: string; error: AppError }> {
+  if (err instanceof TokenEndpointError && DEFINITIVE.has(err.code)) {
+    await markError(deps, tx, account, err.code, err.description);
+    return {
+      provider: account.provider,
+      error: new AppError(
+        'conflict',
+        `The account needs to be reconnected: ${profile.connector.name} refused the refresh (${err.code})`,
+        { status: 409 },
+      ),
+    };
+  }
+  // Outage, timeout, 5xx, odd answer: keep the account active and try again later.
+  const failures = account.refresh_failures + 1;
+  await tx.query('UPDATE accounts SET refresh_failures = $2, next_refresh_at = $3 WHERE id = $1', [
+    account.id,
+    failures,
+    retryAfterFailure(now, failures),
+  ]);
+  const cause = err instanceof TokenEndpointError ? err.cause : err;
+  deps.log.warn(
+    { account: account.id, provider: account.provider, failures, err: (cause as Error).message },
+    'token refresh failed; will retry',
+  );
+  return {
+    provider: account.provider,
+    error: new AppError(
+      'provider_error',
+      `${profile.connector.name} did not refresh the token; try again shortly`,
+      { status: 502 },
+    ),
+  };
 }
 
 /** Definitive credential failure: account `error`, a reason, and both webhooks — in one transaction. */
