@@ -1,16 +1,16 @@
-import * as oauth from 'oauth4webapi';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { transaction, type Queryable } from '../../store/db.js';
 import type { AccountRow, StatusReason } from '../accounts/row.js';
-import { getProfile } from '../connector-profiles/profiles.js';
+import { getProfile, type ConnectorProfile } from '../connector-profiles/profiles.js';
+import { ownsUrl, type ProviderTarget } from '../connector-profiles/target.js';
 import {
-  resolveUrl,
-  ownsUrl,
-  translateProviderError,
-  type ProviderTarget,
-} from '../connector-profiles/target.js';
-import { tokenExpiry, tokenRequestOptions, type OAuthCredentials } from '../linking/oauth2/token-endpoint.js';
+  refreshGrant,
+  TokenEndpointError,
+  tokenClient,
+  type Grant,
+  type OAuthCredentials,
+} from '../linking/oauth2/token-endpoint.js';
 import { urlPolicyViolation } from '../network-policy.js';
 import { emitAccountEvent } from '../webhooks/events.js';
 import { nextRefreshAt, retryAfterFailure } from './schedule.js';
@@ -107,72 +107,14 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
       setup: profile.setupValues,
       credentials: creds,
     };
-    const source = auth.client_from === 'config' ? config : profile.setupValues;
-    const clientId = source[auth.client_id_field] ?? '';
-    const clientSecret = source[auth.client_secret_field] ?? '';
-
-    let tokens: oauth.TokenEndpointResponse;
+    let grant: Grant;
     try {
-      const tokenUrl = resolveUrl(deps, target, 'token_url');
-      const as: oauth.AuthorizationServer = { issuer: new URL(tokenUrl).origin, token_endpoint: tokenUrl };
-      const client: oauth.Client = { client_id: clientId };
-      const clientAuth =
-        auth.token_auth === 'client_secret_basic'
-          ? oauth.ClientSecretBasic(clientSecret)
-          : oauth.ClientSecretPost(clientSecret);
-      const res = await oauth.refreshTokenGrantRequest(
-        as,
-        client,
-        clientAuth,
-        creds.refresh_token,
-        tokenRequestOptions(deps),
-      );
-      tokens = await oauth.processRefreshTokenResponse(as, client, res);
+      grant = await refreshGrant(tokenClient(deps, target, auth), creds.refresh_token, creds);
     } catch (err) {
-      if (err instanceof oauth.ResponseBodyError && DEFINITIVE.has(err.error)) {
-        const said = err.error_description ?? err.error;
-        await markError(
-          deps,
-          tx,
-          account,
-          err.error,
-          translateProviderError(profile.connector, err.error, said) ?? `${profile.connector.name}: ${said}`,
-        );
-        return {
-          provider: account.provider,
-          error: new AppError(
-            'conflict',
-            `The account needs to be reconnected: ${profile.connector.name} refused the refresh (${err.error})`,
-            { status: 409 },
-          ),
-        };
-      }
-      // Outage, timeout, 5xx, odd answer: keep the account active and try again later.
-      const failures = account.refresh_failures + 1;
-      await tx.query('UPDATE accounts SET refresh_failures = $2, next_refresh_at = $3 WHERE id = $1', [
-        account.id,
-        failures,
-        retryAfterFailure(now, failures),
-      ]);
-      deps.log.warn(
-        { account: account.id, provider: account.provider, failures, err: (err as Error).message },
-        'token refresh failed; will retry',
-      );
-      return {
-        provider: account.provider,
-        error: new AppError(
-          'provider_error',
-          `${profile.connector.name} did not refresh the token; try again shortly`,
-          { status: 502 },
-        ),
-      };
+      return grantFailed(deps, tx, account, profile, err, now);
     }
 
-    const next: OAuthCredentials = { ...creds, access_token: tokens.access_token };
-    // A response without refresh_token keeps the old one (Salesforce without rotation).
-    if (tokens.refresh_token) next.refresh_token = tokens.refresh_token;
-    if (typeof tokens.scope === 'string') next.scope = tokens.scope;
-    for (const field of auth.keep_token_fields) if (tokens[field] !== undefined) next[field] = tokens[field];
+    const { credentials: next, expiresAt } = grant;
     if (typeof next.instance_url === 'string' && next.instance_url !== creds.instance_url) {
       if (
         urlPolicyViolation(next.instance_url, deps.settings.allowPrivateNetwork) ||
@@ -195,8 +137,6 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
         };
       }
     }
-    const expiresAt = tokenExpiry(deps, auth, tokens.expires_in);
-    next.expires_at = expiresAt?.toISOString() ?? null;
     await tx.query(
       `UPDATE accounts SET credentials = $2, token_expires_at = $3, next_refresh_at = $4, last_refreshed_at = $5, refresh_failures = 0
        WHERE id = $1`,
@@ -220,6 +160,51 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
   if (failure.outcome !== 'not_due')
     deps.metrics.refreshes.inc({ provider: failure.provider, outcome: failure.outcome });
   return failure.outcome;
+}
+
+/**
+ * A refresh grant that failed: a refusal after which the refresh token will never work again
+ * ends the account; anything else (outage, timeout, 5xx, odd answer) is retried later.
+ */
+async function grantFailed(
+  deps: Deps,
+  tx: Queryable,
+  account: AccountRow & { refresh_failures: number },
+  profile: ConnectorProfile,
+  err: unknown,
+  now: Date,
+): Promise<{ provider: string; error: AppError }> {
+  if (err instanceof TokenEndpointError && DEFINITIVE.has(err.code)) {
+    await markError(deps, tx, account, err.code, err.description);
+    return {
+      provider: account.provider,
+      error: new AppError(
+        'conflict',
+        `The account needs to be reconnected: ${profile.connector.name} refused the refresh (${err.code})`,
+        { status: 409 },
+      ),
+    };
+  }
+  // Outage, timeout, 5xx, odd answer: keep the account active and try again later.
+  const failures = account.refresh_failures + 1;
+  await tx.query('UPDATE accounts SET refresh_failures = $2, next_refresh_at = $3 WHERE id = $1', [
+    account.id,
+    failures,
+    retryAfterFailure(now, failures),
+  ]);
+  const cause = err instanceof TokenEndpointError ? err.cause : err;
+  deps.log.warn(
+    { account: account.id, provider: account.provider, failures, err: (cause as Error).message },
+    'token refresh failed; will retry',
+  );
+  return {
+    provider: account.provider,
+    error: new AppError(
+      'provider_error',
+      `${profile.connector.name} did not refresh the token; try again shortly`,
+      { status: 502 },
+    ),
+  };
 }
 
 /** Definitive credential failure: account `error`, a reason, and both webhooks — in one transaction. */

@@ -1,7 +1,7 @@
 import type { Deps, ProjectScope } from '../../deps.js';
 import { resolveUrl, type ProviderTarget } from '../../connector-profiles/target.js';
 import { getProfile } from '../../connector-profiles/profiles.js';
-import { callbackUrl } from './flow.js';
+import { callbackUrl } from './authorize.js';
 import { newToken } from '../../ids.js';
 import { preflightAuthorize } from './preflight.js';
 

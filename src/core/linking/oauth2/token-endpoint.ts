@@ -1,10 +1,15 @@
-// The OAuth token endpoint: the stored token shape and what every token call shares (the
-// callback's code exchange and the refresh worker's refresh grant).
+// The OAuth token endpoint: the stored token shape, the one token client, and a request/process
+// pair per grant on oauth4webapi (the callback's code grant, the refresh worker's refresh grant).
 import * as oauth from 'oauth4webapi';
 import type { Deps } from '../../deps.js';
-import type { ConnectorProfile } from '../../connector-profiles/profiles.js';
-import type { OAuth2Auth } from '../../../connectors/schema.js';
-import { excerpt, PROVIDER_TIMEOUT_MS, translateProviderError } from '../../connector-profiles/target.js';
+import type { Connector, OAuth2Auth } from '../../../connectors/schema.js';
+import {
+  excerpt,
+  PROVIDER_TIMEOUT_MS,
+  resolveUrl,
+  translateProviderError,
+  type ProviderTarget,
+} from '../../connector-profiles/target.js';
 
 /** Tokens as stored (sealed) with an account. */
 export interface OAuthCredentials {
@@ -16,13 +21,13 @@ export interface OAuthCredentials {
   [kept: string]: unknown;
 }
 
-export function tokenExpiry(deps: Deps, auth: OAuth2Auth, expiresIn: number | undefined): Date | null {
+function tokenExpiry(deps: Deps, auth: OAuth2Auth, expiresIn: number | undefined): Date | null {
   const seconds = typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : auth.default_expires_in;
   return seconds ? new Date(deps.clock().getTime() + seconds * 1000) : null;
 }
 
 /** oauth4webapi options shared by token calls: timeout, our fetch, http only when private networks are allowed. */
-export function tokenRequestOptions(deps: Deps) {
+function tokenRequestOptions(deps: Deps) {
   return {
     signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
     [oauth.customFetch]: deps.fetch,
@@ -31,8 +36,8 @@ export function tokenRequestOptions(deps: Deps) {
 }
 
 /** Turns a token-endpoint failure into the provider's words (translated when the connector knows them). */
-export function tokenError(
-  profile: ConnectorProfile,
+function tokenError(
+  connector: Connector,
   err: unknown,
   secrets: string[],
 ): { code: string; description: string } {
@@ -40,19 +45,169 @@ export function tokenError(
     const said = err.error_description ?? err.error;
     return {
       code: err.error,
-      description:
-        translateProviderError(profile.connector, err.error, said) ?? `${profile.connector.name}: ${said}`,
+      description: translateProviderError(connector, err.error, said) ?? `${connector.name}: ${said}`,
     };
   }
   if (err instanceof oauth.WWWAuthenticateChallengeError || err instanceof oauth.OperationProcessingError) {
     return {
       code: 'token_error',
-      description: `${profile.connector.name} answered the token request unexpectedly: ${excerpt(err.message, secrets)}`,
+      description: `${connector.name} answered the token request unexpectedly: ${excerpt(err.message, secrets)}`,
     };
   }
   const name = (err as Error)?.name;
   return {
     code: 'token_error',
-    description: `Could not reach ${profile.connector.name}${name === 'TimeoutError' ? ': timed out' : ''}`,
+    description: `Could not reach ${connector.name}${name === 'TimeoutError' ? ': timed out' : ''}`,
   };
+}
+
+/** The OAuth client's id and secret: from the account's fields or the profile's setup, as the connector says. */
+export function clientCredentials(
+  auth: OAuth2Auth,
+  config: Record<string, string>,
+  setup: Record<string, string>,
+): { id: string; secret: string } {
+  const source = auth.client_from === 'config' ? config : setup;
+  return { id: source[auth.client_id_field] ?? '', secret: source[auth.client_secret_field] ?? '' };
+}
+
+/** One party to a token call: the provider's token endpoint, our client, and how the client authenticates. */
+export interface TokenClient {
+  deps: Deps;
+  auth: OAuth2Auth;
+  connector: Connector;
+  as: oauth.AuthorizationServer;
+  client: oauth.Client;
+  clientAuth: oauth.ClientAuth;
+  /** Never echoed in an error: the client secret and the account's own values. */
+  secrets: string[];
+}
+
+/**
+ * The token client of a connection, the one place it is built: the token URL resolved now (a
+ * refused host throws `resolveUrl`'s `AppError`), the client id and secret from the connection's
+ * values, and the client authentication the connector declares.
+ */
+export function tokenClient(deps: Deps, target: ProviderTarget, auth: OAuth2Auth): TokenClient {
+  const client = clientCredentials(auth, target.config, target.setup);
+  const tokenUrl = resolveUrl(deps, target, 'token_url');
+  return {
+    deps,
+    auth,
+    connector: target.connector,
+    as: { issuer: new URL(tokenUrl).origin, token_endpoint: tokenUrl },
+    client: { client_id: client.id },
+    clientAuth:
+      auth.token_auth === 'client_secret_basic'
+        ? oauth.ClientSecretBasic(client.secret)
+        : oauth.ClientSecretPost(client.secret),
+    secrets: [client.secret, ...Object.values(target.config)],
+  };
+}
+
+/** A failed token call in the provider's words; `code` is the OAuth `error` or `token_error`. */
+export class TokenEndpointError extends Error {
+  readonly code: string;
+  readonly description: string;
+  constructor(said: { code: string; description: string }, cause: unknown) {
+    super(said.description, { cause });
+    this.name = 'TokenEndpointError';
+    this.code = said.code;
+    this.description = said.description;
+  }
+}
+
+/**
+ * The provider's redirect back to the callback, as parsed at the edge: the parameters of RFC 6749
+ * §4.1.2 and RFC 9207 (`iss`), and those oauth4webapi refuses (`response`, `id_token`, `token`).
+ */
+export interface AuthorizationResponse {
+  state: string;
+  code?: string | undefined;
+  error?: string | undefined;
+  error_description?: string | undefined;
+  iss?: string | undefined;
+  response?: string | undefined;
+  id_token?: string | undefined;
+  token?: string | undefined;
+}
+
+/** What a grant returns: the fields of the token response that are stored, and when the access token expires. */
+export interface Grant {
+  credentials: OAuthCredentials;
+  expiresAt: Date | null;
+}
+
+/** The stored fields of a token response: `keep_token_fields` (e.g. Salesforce `instance_url`) and the expiry. */
+function kept(tc: TokenClient, tokens: oauth.TokenEndpointResponse, into: OAuthCredentials): Grant {
+  for (const field of tc.auth.keep_token_fields) if (tokens[field] !== undefined) into[field] = tokens[field];
+  const expiresAt = tokenExpiry(tc.deps, tc.auth, tokens.expires_in);
+  into.expires_at = expiresAt?.toISOString() ?? null;
+  return { credentials: into, expiresAt };
+}
+
+async function call<T>(tc: TokenClient, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw new TokenEndpointError(tokenError(tc.connector, err, tc.secrets), err);
+  }
+}
+
+/**
+ * The authorization code grant (RFC 6749 §4.1.3): checks the redirect's parameters against the
+ * state, exchanges the code (form-encoded, exact redirect_uri, PKCE verifier) and returns the new
+ * credentials; a failure throws a `TokenEndpointError`.
+ */
+export async function codeGrant(
+  tc: TokenClient,
+  input: { response: AuthorizationResponse; redirectUri: string; verifier: string | null },
+): Promise<Grant> {
+  const tokens = await call(tc, async () => {
+    const returned = new URLSearchParams();
+    for (const [k, v] of Object.entries(input.response)) if (v !== undefined) returned.set(k, v);
+    const params = oauth.validateAuthResponse(tc.as, tc.client, returned, input.response.state);
+    const res = await oauth.authorizationCodeGrantRequest(
+      tc.as,
+      tc.client,
+      tc.clientAuth,
+      params,
+      input.redirectUri,
+      input.verifier ?? oauth.nopkce,
+      tokenRequestOptions(tc.deps),
+    );
+    return oauth.processAuthorizationCodeResponse(tc.as, tc.client, res);
+  });
+  return kept(tc, tokens, {
+    access_token: tokens.access_token,
+    token_type: tokens.token_type,
+    ...(tokens.refresh_token ? { refresh_token: tokens.refresh_token } : {}),
+    ...(typeof tokens.scope === 'string' ? { scope: tokens.scope } : {}),
+  });
+}
+
+/**
+ * The refresh token grant (RFC 6749 §6): the current credentials with the new access token; a
+ * response without `refresh_token` keeps the old one (Salesforce without rotation). A failure
+ * throws a `TokenEndpointError`.
+ */
+export async function refreshGrant(
+  tc: TokenClient,
+  refreshToken: string,
+  current: OAuthCredentials,
+): Promise<Grant> {
+  const tokens = await call(tc, async () => {
+    const res = await oauth.refreshTokenGrantRequest(
+      tc.as,
+      tc.client,
+      tc.clientAuth,
+      refreshToken,
+      tokenRequestOptions(tc.deps),
+    );
+    return oauth.processRefreshTokenResponse(tc.as, tc.client, res);
+  });
+  const next: OAuthCredentials = { ...current, access_token: tokens.access_token };
+  if (tokens.refresh_token) next.refresh_token = tokens.refresh_token;
+  if (typeof tokens.scope === 'string') next.scope = tokens.scope;
+  return kept(tc, tokens, next);
 }

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import type { Deps } from '../../../core/deps.js';
-import { AppError } from '../../../core/errors.js';
-import { beginOAuth, checkReturnTo, completeOAuth } from '../../../core/linking/oauth2/flow.js';
+import { AppError, badRequest } from '../../../core/errors.js';
+import { beginOAuth, checkReturnTo } from '../../../core/linking/oauth2/authorize.js';
+import { completeOAuth } from '../../../core/linking/oauth2/callback.js';
 import { authenticateSessionToken } from '../../../core/linking/connect-sessions.js';
 import { finishAttempt, getAttempt } from '../../../core/linking/connection-attempts.js';
 import { toAppError } from '../../errors.js';
@@ -60,6 +62,24 @@ function setBrowserCookie(reply: FastifyReply, deps: Deps, name: string, value: 
   if (https) attrs.push('Secure');
   reply.header('set-cookie', attrs.join('; '));
 }
+
+/** One query parameter given once as text; a repeated or missing one counts as absent. */
+const param = z.string().optional().catch(undefined);
+
+/**
+ * The provider's redirect to the callback (RFC 6749 §4.1.2, RFC 9207 `iss`), plus the parameters
+ * that make the exchange refuse it (`response`, `id_token`, `token`); anything else is ignored.
+ */
+const callbackQuery = z.object({
+  state: z.string().min(1).max(256),
+  code: param,
+  error: param,
+  error_description: param,
+  iss: param,
+  response: param,
+  id_token: param,
+  token: param,
+});
 
 /** The OAuth popup: `/connect/oauth2/{integration_id}` → provider → `/connect/oauth2/{provider}/callback`. */
 export function oauthRoutes(app: FastifyInstance, deps: Deps) {
@@ -134,7 +154,9 @@ export function oauthRoutes(app: FastifyInstance, deps: Deps) {
     async (req, reply) => {
       reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
       try {
-        const outcome = await completeOAuth(deps, req.params.provider, req.query, (name) => {
+        const query = callbackQuery.safeParse(req.query);
+        if (!query.success) throw badRequest('The authorization response has no state');
+        const outcome = await completeOAuth(deps, req.params.provider, query.data, (name) => {
           const value = readCookie(req, name);
           // Used once: the browser forgets it with the state.
           if (value) setBrowserCookie(reply, deps, name, '', 0);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../../core/deps.js';
 import type { Connector, Field } from '../../../connectors/schema.js';
 import { htmlPattern, isSecretField } from '../../../connectors/fields.js';
-import { callbackUrl } from '../../../core/linking/oauth2/flow.js';
+import { callbackUrl } from '../../../core/linking/oauth2/authorize.js';
 import { getAccount } from '../../../core/accounts/accounts.js';
 import { accountToWire } from '../../../core/accounts/wire.js';
 import { searchAccounts, searchAccountsQuery } from '../../../core/accounts/search.js';

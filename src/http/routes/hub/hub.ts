@@ -17,7 +17,7 @@ import {
   createAttempt,
   getAttempt,
 } from '../../../core/linking/connection-attempts.js';
-import { prepareLaunch } from '../../../core/linking/oauth2/flow.js';
+import { prepareLaunch } from '../../../core/linking/oauth2/authorize.js';
 import { splitSecrets, htmlPattern, isSecretField } from '../../../connectors/fields.js';
 import { redact } from '../../../core/vault.js';
 import { badRequest, unauthorized } from '../../../core/errors.js';
@@ -25,7 +25,7 @@ import { hashToken } from '../../../core/ids.js';
 import { parseInput } from '../../errors.js';
 import { createAuthLimiter } from '../../auth-limiter.js';
 import { HUB_BODY_LIMIT } from '../../limits.js';
-import { callbackUrl } from '../../../core/linking/oauth2/flow.js';
+import { callbackUrl } from '../../../core/linking/oauth2/authorize.js';
 import { logoUrl } from '../../public-urls.js';
 import type { Field } from '../../../connectors/schema.js';
 

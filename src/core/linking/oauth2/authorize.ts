@@ -1,24 +1,18 @@
+// The start of the OAuth popup flow: the launch, the one-time state bound to this browser, and
+// the provider's authorize URL.
 import * as oauth from 'oauth4webapi';
 import type { Deps } from '../../deps.js';
-import { AppError, badRequest, unauthorized } from '../../errors.js';
+import { badRequest, unauthorized } from '../../errors.js';
 import { hashToken, hashTokenText, newToken } from '../../ids.js';
 import { authenticateSessionToken, type SessionRow } from '../connect-sessions.js';
 import { getAttempt, finishAttempt } from '../connection-attempts.js';
-import { reasonForError, type LinkFailureReason } from '../link-failures.js';
-import { profileForSession, saveLinkedAccount, type LinkResult } from '../link-account.js';
-import { getProfile, type ConnectorProfile } from '../../connector-profiles/profiles.js';
+import { profileForSession } from '../link-account.js';
+import type { ConnectorProfile } from '../../connector-profiles/profiles.js';
 import type { OAuth2Auth } from '../../../connectors/schema.js';
-import { splitSecrets, validateFields } from '../../../connectors/fields.js';
-import {
-  ownsUrl,
-  resolveUrl,
-  runTestAction,
-  translateProviderError,
-  type ProviderTarget,
-} from '../../connector-profiles/target.js';
-import { urlPolicyViolation } from '../../network-policy.js';
+import { validateFields } from '../../../connectors/fields.js';
+import { resolveUrl, type ProviderTarget } from '../../connector-profiles/target.js';
 import { preflightAuthorize } from './preflight.js';
-import { tokenError, tokenExpiry, tokenRequestOptions, type OAuthCredentials } from './token-endpoint.js';
+import { clientCredentials } from './token-endpoint.js';
 
 /** One-time OAuth `state` lifetime. */
 export const STATE_TTL_MS = 10 * 60 * 1000;
@@ -72,15 +66,15 @@ function scopesFor(auth: OAuth2Auth, config: Record<string, string>, setup: Reco
   return scopes.join(rule.separator);
 }
 
-function clientOf(auth: OAuth2Auth, config: Record<string, string>, setup: Record<string, string>) {
-  const source = auth.client_from === 'config' ? config : setup;
-  const id = source[auth.client_id_field];
-  const secret = source[auth.client_secret_field];
+/** The OAuth client's id and secret; a connection without both cannot sign in. */
+export function clientOf(auth: OAuth2Auth, config: Record<string, string>, setup: Record<string, string>) {
+  const { id, secret } = clientCredentials(auth, config, setup);
   if (!id || !secret) throw badRequest('The OAuth client ID and secret are not configured');
   return { id, secret };
 }
 
-interface SealedState {
+/** What the state keeps sealed for the callback: the PKCE verifier and the end user's fields. */
+export interface SealedState {
   verifier: string | null;
   config: Record<string, string>;
 }
@@ -133,7 +127,7 @@ export async function beginOAuth(
   return begin(deps, session, integrationId, query.connection_attempt_id, returnTo, fields);
 }
 
-async function sessionById(deps: Deps, id: number): Promise<SessionRow | undefined> {
+export async function sessionById(deps: Deps, id: number): Promise<SessionRow | undefined> {
   const { rows } = await deps.db.query<SessionRow>(
     'SELECT s.*, p.organization_id FROM connect_sessions s JOIN projects p ON p.id = s.project_id WHERE s.id = $1',
     [id],
@@ -303,173 +297,4 @@ async function begin(
     authorizeUrl: url.toString(),
     browserCookie: { name: browserCookieName(state, https), value: browser, maxAgeS: STATE_TTL_MS / 1000 },
   };
-}
-
-export type CallbackOutcome =
-  | { ok: true; returnTo: string; result: LinkResult; provider: string }
-  | { ok: false; returnTo: string; code: string; description: string; provider: string };
-
-interface StateRow {
-  attempt_id: string;
-  connect_session_id: number;
-  connector_profile_id: string;
-  provider: string;
-  return_to: string;
-  sealed: string;
-}
-
-/**
- * `GET /connect/oauth2/{provider}/callback`: consumes the one-time state, exchanges the code
- * (form-encoded, exact redirect_uri, PKCE verifier), keeps the tokens sealed, runs the test
- * action, creates or updates the account and marks the attempt. Refusals of a bad state write nothing.
- */
-export async function completeOAuth(
-  deps: Deps,
-  provider: string,
-  query: Record<string, unknown>,
-  cookie: (name: string) => string | null,
-): Promise<CallbackOutcome> {
-  const state = typeof query.state === 'string' && query.state.length <= 256 ? query.state : null;
-  if (!state) throw badRequest('The authorization response has no state');
-  const now = deps.clock();
-  const browser = cookie(browserCookieName(state, deps.settings.publicUrl().startsWith('https://')));
-  // Only the browser that began the flow can use its state: another one (a link someone sent,
-  // a silently approved consent) leaves it unused for its owner.
-  const { rows } = await deps.db.query<StateRow>(
-    `UPDATE oauth_states SET used_at = $3
-     WHERE state_hash = $1 AND provider = $2 AND used_at IS NULL AND expires_at > $3 AND browser_hash = $4
-     RETURNING attempt_id, connect_session_id, connector_profile_id, provider, return_to, sealed`,
-    [hashToken(state), provider, now, hashToken(browser ?? '')],
-  );
-  const stateRow = rows[0];
-  if (!stateRow || !browser) {
-    throw badRequest(
-      'This sign-in could not be finished here. It has expired, was already used, or was opened in a different browser or window than the one you started in. Go back to the app and press Connect again.',
-    );
-  }
-  const row = { ...stateRow, return_to: deps.vault.open(stateRow.return_to) };
-  const session = (await sessionById(deps, row.connect_session_id))!;
-  const fail = async (
-    code: string,
-    description: string,
-    reason?: LinkFailureReason,
-  ): Promise<CallbackOutcome> => {
-    await finishAttempt(deps, deps.db, row.attempt_id, {
-      status: 'error',
-      code,
-      description,
-      ...(reason ? { reason } : {}),
-    });
-    return { ok: false, returnTo: row.return_to, code, description, provider };
-  };
-  const attempt = await getAttempt(deps, session, row.attempt_id);
-  if (attempt.status !== 'pending')
-    return {
-      ok: false,
-      returnTo: row.return_to,
-      code: attempt.status,
-      description: `The connection attempt was ${attempt.status}`,
-      provider,
-    };
-  // The link's lifetime covers the whole flow: an expired session cannot finish a link.
-  if (session.expires_at.getTime() <= now.getTime())
-    return fail('session_expired', 'This link expired before sign-in finished. Ask for a new link.');
-
-  const profile = await getProfile(
-    deps,
-    { projectId: session.project_id, organizationId: session.organization_id },
-    row.connector_profile_id,
-  ).catch(() => null);
-  if (profile?.connector.auth.type !== 'oauth2')
-    return fail('integration_unavailable', 'This integration is no longer available');
-  const auth = profile.connector.auth;
-  const sealed = deps.vault.openJson<SealedState>(row.sealed);
-
-  if (typeof query.error === 'string') {
-    const description = typeof query.error_description === 'string' ? query.error_description : query.error;
-    return fail(
-      query.error.slice(0, 100),
-      translateProviderError(profile.connector, query.error, description) ??
-        `${profile.connector.name}: ${description.slice(0, 500)}`,
-    );
-  }
-  if (typeof query.code !== 'string' || !query.code)
-    return fail('invalid_response', `${profile.connector.name} returned no authorization code`);
-
-  const target: ProviderTarget = {
-    connector: profile.connector,
-    environment: profile.environment,
-    overrides: profile.overrides,
-    config: sealed.config,
-    setup: profile.setupValues,
-    credentials: {},
-  };
-  const client = clientOf(auth, sealed.config, profile.setupValues);
-  const secrets = [client.secret, ...Object.values(sealed.config)];
-  let tokens: oauth.TokenEndpointResponse;
-  try {
-    const tokenUrl = resolveUrl(deps, target, 'token_url');
-    const as: oauth.AuthorizationServer = { issuer: new URL(tokenUrl).origin, token_endpoint: tokenUrl };
-    const oauthClient: oauth.Client = { client_id: client.id };
-    const clientAuth =
-      auth.token_auth === 'client_secret_basic'
-        ? oauth.ClientSecretBasic(client.secret)
-        : oauth.ClientSecretPost(client.secret);
-    const returned = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (typeof v === 'string') returned.set(k, v);
-    const params = oauth.validateAuthResponse(as, oauthClient, returned, state);
-    const res = await oauth.authorizationCodeGrantRequest(
-      as,
-      oauthClient,
-      clientAuth,
-      params,
-      callbackUrl(deps, provider),
-      sealed.verifier ?? oauth.nopkce,
-      tokenRequestOptions(deps),
-    );
-    tokens = await oauth.processAuthorizationCodeResponse(as, oauthClient, res);
-  } catch (err) {
-    if (err instanceof AppError) return fail('configuration', err.message);
-    const e = tokenError(profile, err, secrets);
-    deps.log.info({ provider, code: e.code, err }, 'token exchange failed');
-    return fail(e.code, e.description);
-  }
-
-  const credentials: OAuthCredentials = {
-    access_token: tokens.access_token,
-    token_type: tokens.token_type,
-    ...(tokens.refresh_token ? { refresh_token: tokens.refresh_token } : {}),
-    ...(typeof tokens.scope === 'string' ? { scope: tokens.scope } : {}),
-  };
-  for (const field of auth.keep_token_fields)
-    if (tokens[field] !== undefined) credentials[field] = tokens[field];
-  const expiresAt = tokenExpiry(deps, auth, tokens.expires_in);
-  credentials.expires_at = expiresAt?.toISOString() ?? null;
-  // A provider-chosen API host (Salesforce instance_url) must still be one the connector owns.
-  if (typeof credentials.instance_url === 'string') {
-    const problem = urlPolicyViolation(credentials.instance_url, deps.settings.allowPrivateNetwork);
-    if (problem || !ownsUrl(profile, credentials.instance_url))
-      return fail('invalid_instance', `${profile.connector.name} returned an API host it does not own`);
-  }
-  try {
-    await runTestAction(deps, { ...target, credentials });
-  } catch (err) {
-    if (err instanceof AppError) return fail('test_failed', err.message, reasonForError(err));
-    throw err;
-  }
-  const { plain, secret } = splitSecrets(profile.connector.config_fields, sealed.config);
-  try {
-    const result = await saveLinkedAccount(
-      deps,
-      session,
-      profile,
-      { setupInformation: plain, secrets: secret, credentials, tokenExpiresAt: expiresAt },
-      { attemptId: row.attempt_id },
-    );
-    return { ok: true, returnTo: row.return_to, result, provider };
-  } catch (err) {
-    if (err instanceof AppError && err.status < 500)
-      return { ok: false, returnTo: row.return_to, code: err.code, description: err.message, provider };
-    throw err;
-  }
 }
