@@ -38,6 +38,7 @@ export async function call<T>(
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
+  signal?: AbortSignal,
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -49,8 +50,11 @@ export async function call<T>(
       headers,
       credentials: 'same-origin',
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(signal ? { signal } : {}),
     });
-  } catch {
+  } catch (e) {
+    // A load the page gave up on: not a failure to show.
+    if (signal?.aborted) throw e;
     throw new ApiError('Could not reach the server. Check your connection and try again.', 0);
   }
   const text = await res.text();
@@ -62,7 +66,7 @@ export async function call<T>(
   return (text ? JSON.parse(text) : null) as T;
 }
 
-export const get = <T>(path: string) => call<T>('GET', path);
+export const get = <T>(path: string, signal?: AbortSignal) => call<T>('GET', path, undefined, signal);
 
 /** Builds `path?query`, leaving out empty values. */
 export function withQuery(path: string, query: Record<string, string | number | undefined | null>): string {

@@ -4,7 +4,8 @@
  */
 import { h, icon } from './dom.js';
 import { ApiError, call, get, setCsrfToken, whenSignedOut, type Session } from './api.js';
-import { BASE, currentRoute, navigate, onNavigate } from './router.js';
+import { BASE, currentRoute, navigate, onNavigate, type Route } from './router.js';
+import { resource } from './resource.js';
 import { forget } from './store.js';
 import {
   alertBox,
@@ -29,8 +30,14 @@ import { attemptsPage } from './pages/attempts.js';
 
 const root = document.getElementById('root') as HTMLElement;
 let session: Session | null = null;
-let shell: { main: HTMLElement; nav: HTMLElement; closeMenu(): void } | null = null;
-let viewId = 0;
+let shell: {
+  main: HTMLElement;
+  nav: HTMLElement;
+  closeMenu(): void;
+  show: ReturnType<typeof pages>;
+} | null = null;
+/** Aborted at sign-out: the page on screen stops loading. */
+let signedIn = new AbortController();
 let firstRender = true;
 
 const SECTIONS = [
@@ -149,64 +156,86 @@ function buildShell(s: Session) {
     ),
   );
   root.removeAttribute('aria-busy');
-  return { main, nav: navList, closeMenu };
+  return { main, nav: navList, closeMenu, show: pages(main, signedIn.signal) };
 }
 
-async function render(): Promise<void> {
+type Target = ReturnType<typeof pageFor>;
+
+function render(): void {
   if (!session) return;
   shell ??= buildShell(session);
   const route = currentRoute();
   const target = pageFor(route.parts);
-  const id = ++viewId;
-  const { main } = shell;
   shell.closeMenu();
   for (const a of shell.nav.querySelectorAll<HTMLAnchorElement>('a')) {
     if (a.dataset.section === (target?.section ?? '')) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
-  main.replaceChildren(loadingBlock('Loading…'));
-  main.setAttribute('aria-busy', 'true');
-  const view: View = { main, route, session, alive: () => id === viewId };
-  try {
-    if (!target) {
+  void shell.show(route, target);
+}
+
+/** Shows pages in `main` for one signed-in session: the latest navigation wins. */
+function pages(main: HTMLElement, signal: AbortSignal) {
+  let route: Route;
+  let target: Target;
+  const done = () => {
+    main.removeAttribute('aria-busy');
+    if (!firstRender) main.querySelector<HTMLElement>('h1')?.focus();
+    firstRender = false;
+  };
+  return resource({
+    signal,
+    pending: () => {
+      main.replaceChildren(loadingBlock('Loading…'));
+      main.setAttribute('aria-busy', 'true');
+    },
+    // The page renders into a detached container: the screen changes once it is ready.
+    load: async (signal, r: Route, t: Target) => {
+      [route, target] = [r, t];
+      if (!session || !t) return null;
+      const view: View = { main: h('div', { class: 'page' }), route: r, session, signal };
+      const page = view.main;
+      await t.render(view, ...t.args);
+      // Pages keep a reference to their container: hand them the real one for later updates.
+      view.main = main;
+      return page;
+    },
+    render: (page) => {
       main.replaceChildren(
-        alertBox('warn', 'This page does not exist', h('a', { href: `${BASE}/accounts` }, 'Go to Accounts')),
+        ...(page
+          ? page.childNodes
+          : [
+              alertBox(
+                'warn',
+                'This page does not exist',
+                h('a', { href: `${BASE}/accounts` }, 'Go to Accounts'),
+              ),
+            ]),
       );
-      return;
-    }
-    const fresh = h('div', { class: 'page' });
-    const pageView: View = { ...view, main: fresh };
-    await target.render(pageView, ...target.args);
-    if (id === viewId) main.replaceChildren(...fresh.childNodes);
-    // Pages keep a reference to their container: hand them the real one for later updates.
-    pageView.main = main;
-  } catch (e) {
-    // A page about one thing that is not there (an unknown account) leads back to its list.
-    const list = SECTIONS.find((sec) => sec.key === target?.section);
-    const back =
-      list && route.parts.length > 1
-        ? { label: `Back to ${list.label}`, href: `${BASE}/${list.key}` }
-        : undefined;
-    // The page keeps a title (its h1) even when it could not load.
-    const notFound = e instanceof ApiError && e.status === 404;
-    if (id === viewId)
+      done();
+    },
+    error: (e) => {
+      // A page about one thing that is not there (an unknown account) leads back to its list.
+      const list = SECTIONS.find((sec) => sec.key === target?.section);
+      const back =
+        list && route.parts.length > 1
+          ? { label: `Back to ${list.label}`, href: `${BASE}/${list.key}` }
+          : undefined;
+      // The page keeps a title (its h1) even when it could not load.
+      const notFound = e instanceof ApiError && e.status === 404;
       main.replaceChildren(
         pageHeader(notFound ? message(e) : 'Could not load this page'),
-        errorBlock(e, () => void render(), back),
+        errorBlock(e, () => render(), back),
       );
-  } finally {
-    if (id === viewId) {
-      main.removeAttribute('aria-busy');
-      if (!firstRender) main.querySelector<HTMLElement>('h1')?.focus();
-      firstRender = false;
-    }
-  }
+      done();
+    },
+  });
 }
 
 function showSignIn(notice?: string): void {
   session = null;
   shell = null;
-  viewId++;
+  signedIn.abort();
   forget();
   setCsrfToken('');
   document.title = 'Sign in · Switchboard';
@@ -267,16 +296,17 @@ function showSignIn(notice?: string): void {
 
 function start(s: Session): void {
   session = s;
+  signedIn = new AbortController();
   setCsrfToken(s.csrf_token);
   if (location.pathname === BASE || location.pathname === `${BASE}/`)
     navigate(`${BASE}/accounts`, { replace: true });
-  else void render();
+  else render();
 }
 
 whenSignedOut(() => {
   if (session) showSignIn('Your session has ended: sign in again.');
 });
-onNavigate(() => void render());
+onNavigate(render);
 get<Session>('/dashboard/api/session')
   .then(start)
   .catch(() => showSignIn());

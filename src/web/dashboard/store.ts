@@ -1,22 +1,24 @@
 /** Data most pages need, fetched once per sign-in: connectors never change while the server runs. */
 import { get, type ConnectorInfo, type Profile } from './api.js';
+import { until } from './resource.js';
 
 let connectorsPromise: Promise<ConnectorInfo[]> | null = null;
 
-export function connectors(): Promise<ConnectorInfo[]> {
+/** The connectors, fetched once and shared: a page that goes away stops waiting, not the fetch. */
+export function connectors(signal?: AbortSignal): Promise<ConnectorInfo[]> {
   connectorsPromise ??= get<ConnectorInfo[]>('/dashboard/api/connectors').catch((e: unknown) => {
     connectorsPromise = null;
     throw e;
   });
-  return connectorsPromise;
+  return signal ? until(connectorsPromise, signal) : connectorsPromise;
 }
 
-export async function connector(provider: string): Promise<ConnectorInfo | undefined> {
-  return (await connectors()).find((c) => c.provider === provider);
+export async function connector(provider: string, signal?: AbortSignal): Promise<ConnectorInfo | undefined> {
+  return (await connectors(signal)).find((c) => c.provider === provider);
 }
 
-export function profiles(): Promise<Profile[]> {
-  return get<Profile[]>('/connector_profiles');
+export function profiles(signal?: AbortSignal): Promise<Profile[]> {
+  return get<Profile[]>('/connector_profiles', signal);
 }
 
 export function forget(): void {

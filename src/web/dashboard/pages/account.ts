@@ -13,6 +13,7 @@ import {
 import { navigate } from '../router.js';
 import { connector } from '../store.js';
 import type { View } from '../view.js';
+import { resource } from '../resource.js';
 import {
   alertBox,
   backLink,
@@ -41,16 +42,15 @@ export const deliveryTone = (s: string): Tone =>
   s === 'delivered' ? 'ok' : s === 'failed' ? 'bad' : 'neutral';
 
 export async function accountPage(v: View, id: string): Promise<void> {
-  const a = await get<Account>(`/accounts/${encodeURIComponent(id)}`);
-  const info = await connector(a.provider);
-  if (!v.alive()) return;
+  const a = await get<Account>(`/accounts/${encodeURIComponent(id)}`, v.signal);
+  const info = await connector(a.provider, v.signal);
   render(v, a, info ?? null);
 }
 
 function render(v: View, a: Account, info: ConnectorInfo | null): void {
   const logoUrl = info?.logo_url ?? null;
   const rerender = (next: Account) => {
-    if (!v.alive()) return;
+    if (v.signal.aborted) return;
     v.main.replaceChildren();
     render(v, next, info);
     v.main.querySelector<HTMLElement>('h1')?.focus();
@@ -242,9 +242,11 @@ function render(v: View, a: Account, info: ConnectorInfo | null): void {
 
 function recentRequests(v: View, a: Account): HTMLElement {
   const body = h('div', null, loadingBlock('Loading requests…'));
-  void get<{ data: RequestLog[] }>(withQuery('/requests/logs', { account_ids: a.id, page_size: 10 }))
-    .then((res) => {
-      if (!v.alive()) return;
+  void resource({
+    signal: v.signal,
+    load: (signal) =>
+      get<{ data: RequestLog[] }>(withQuery('/requests/logs', { account_ids: a.id, page_size: 10 }), signal),
+    render: (res) =>
       body.replaceChildren(
         res.data.length
           ? dataTable(
@@ -276,24 +278,24 @@ function recentRequests(v: View, a: Account): HTMLElement {
             'All requests on this account',
           ),
         ),
-      );
-    })
-    .catch((e: unknown) => {
-      if (!v.alive()) return;
+      ),
+    error: (e) =>
       body.replaceChildren(
         e instanceof ApiError && e.status === 404
           ? h('p', { class: 'muted' }, 'Request logs are not available on this server.')
           : errorBlock(e),
-      );
-    });
+      ),
+  })();
   return card('Recent requests', body);
 }
 
 function webhooksSent(v: View, a: Account): HTMLElement {
   const body = h('div', null, loadingBlock('Loading events…'));
-  void get<{ data: AccountEvent[] }>(`/dashboard/api/accounts/${encodeURIComponent(a.id)}/events`)
-    .then((res) => {
-      if (!v.alive()) return;
+  void resource({
+    signal: v.signal,
+    load: (signal) =>
+      get<{ data: AccountEvent[] }>(`/dashboard/api/accounts/${encodeURIComponent(a.id)}/events`, signal),
+    render: (res) =>
       body.replaceChildren(
         res.data.length
           ? dataTable(
@@ -325,8 +327,8 @@ function webhooksSent(v: View, a: Account): HTMLElement {
               'account-events',
             )
           : h('p', { class: 'muted' }, 'No events yet.'),
-      );
-    })
-    .catch((e: unknown) => v.alive() && body.replaceChildren(errorBlock(e)));
+      ),
+    error: (e) => body.replaceChildren(errorBlock(e)),
+  })();
   return card('Webhooks sent', body);
 }

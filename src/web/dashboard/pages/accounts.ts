@@ -4,6 +4,7 @@ import { get, withQuery, type Account, type AccountPage, type ConnectorInfo } fr
 import { setQuery } from '../router.js';
 import { connectors, profiles } from '../store.js';
 import type { View } from '../view.js';
+import { resource } from '../resource.js';
 import {
   button,
   dataTable,
@@ -33,8 +34,7 @@ export async function accountsPage(v: View): Promise<void> {
     owner: q.get('owner') ?? '',
     page: Math.max(1, Number(q.get('page')) || 1),
   };
-  const [all, profs] = await Promise.all([connectors(), profiles()]);
-  if (!v.alive()) return;
+  const [all, profs] = await Promise.all([connectors(v.signal), profiles(v.signal)]);
   const enabled = all.filter((c) => profs.some((p) => p.provider === c.provider && p.active));
   const byKey = new Map(all.map((c) => [c.provider, c]));
 
@@ -118,24 +118,23 @@ export async function accountsPage(v: View): Promise<void> {
   );
 
   const filtered = () => !!(state.q || state.provider || state.status || state.owner);
-  let loadId = 0;
-
-  async function load(): Promise<void> {
-    const id = ++loadId;
-    setQuery({
-      q: state.q,
-      provider: state.provider,
-      status: state.status,
-      owner: state.owner,
-      page: state.page > 1 ? state.page : undefined,
-    });
-    clear.hidden = !filtered();
-    busy.hidden = false;
-    results.setAttribute('aria-busy', 'true');
-    if (!results.querySelector('table')) results.replaceChildren(loadingBlock('Loading accounts…'));
-    let res: AccountPage;
-    try {
-      res = await get<AccountPage>(
+  const load = resource({
+    signal: v.signal,
+    pending: () => {
+      setQuery({
+        q: state.q,
+        provider: state.provider,
+        status: state.status,
+        owner: state.owner,
+        page: state.page > 1 ? state.page : undefined,
+      });
+      clear.hidden = !filtered();
+      busy.hidden = false;
+      results.setAttribute('aria-busy', 'true');
+      if (!results.querySelector('table')) results.replaceChildren(loadingBlock('Loading accounts…'));
+    },
+    load: (signal) =>
+      get<AccountPage>(
         withQuery('/dashboard/api/accounts', {
           q: state.q,
           provider: state.provider,
@@ -144,33 +143,31 @@ export async function accountsPage(v: View): Promise<void> {
           page: state.page,
           page_size: PAGE_SIZE,
         }),
-      );
-    } catch (e) {
-      if (id === loadId && v.alive()) results.replaceChildren(errorBlock(e, () => void load()));
-      return;
-    } finally {
-      if (id === loadId) {
-        busy.hidden = true;
-        results.removeAttribute('aria-busy');
+        signal,
+      ),
+    settled: () => {
+      busy.hidden = true;
+      results.removeAttribute('aria-busy');
+    },
+    error: (e, retry) => results.replaceChildren(errorBlock(e, retry)),
+    render: (res) => {
+      if (res.total === 0) {
+        results.replaceChildren(filtered() ? noMatch() : noAccounts(enabled, all));
+        return;
       }
-    }
-    if (id !== loadId || !v.alive()) return;
-    if (res.total === 0) {
-      results.replaceChildren(filtered() ? noMatch() : noAccounts(enabled, all));
-      return;
-    }
-    const from = (res.page - 1) * res.page_size + 1;
-    const to = from + res.data.length - 1;
-    const pages = Math.ceil(res.total / res.page_size);
-    results.replaceChildren(
-      accountsTable(res.data, byKey),
-      pager({
-        summary: `${from}–${to} of ${res.total} account${res.total === 1 ? '' : 's'}`,
-        prev: res.page > 1 ? () => go(res.page - 1) : null,
-        next: res.page < pages ? () => go(res.page + 1) : null,
-      }),
-    );
-  }
+      const from = (res.page - 1) * res.page_size + 1;
+      const to = from + res.data.length - 1;
+      const pages = Math.ceil(res.total / res.page_size);
+      results.replaceChildren(
+        accountsTable(res.data, byKey),
+        pager({
+          summary: `${from}–${to} of ${res.total} account${res.total === 1 ? '' : 's'}`,
+          prev: res.page > 1 ? () => go(res.page - 1) : null,
+          next: res.page < pages ? () => go(res.page + 1) : null,
+        }),
+      );
+    },
+  });
 
   const go = (page: number) => {
     state.page = page;
@@ -198,8 +195,7 @@ export async function accountsPage(v: View): Promise<void> {
     go(1);
   });
   // Back from the Hub tab (or another app): show accounts linked meanwhile.
-  const onFocus = () => (v.alive() ? void load() : window.removeEventListener('focus', onFocus));
-  window.addEventListener('focus', onFocus);
+  window.addEventListener('focus', () => void load(), { signal: v.signal });
   await load();
 }
 
@@ -304,11 +300,11 @@ async function showFailures(box: HTMLElement, v: View): Promise<void> {
   try {
     ({ count } = await get<{ count: number }>(
       withQuery('/connection_attempts/count', { status: 'error,cancelled,expired', start_date: since }),
+      v.signal,
     ));
   } catch {
     return; // The accounts list says what is wrong with the server; this line stays quiet.
   }
-  if (!v.alive()) return;
   const link = h(
     'a',
     { href: '/dashboard/attempts?hours=24', 'data-testid': 'link-failures-link' },

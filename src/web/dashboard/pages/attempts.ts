@@ -8,6 +8,7 @@ import { get, withQuery, type ConnectionAttempt, type ConnectorInfo } from '../a
 import { setQuery } from '../router.js';
 import { connectors } from '../store.js';
 import type { View } from '../view.js';
+import { resource } from '../resource.js';
 import {
   badge,
   button,
@@ -78,8 +79,7 @@ export async function attemptsPage(v: View): Promise<void> {
     hours: q.get('hours') ?? '168',
     page: Math.max(1, Number(q.get('page')) || 1),
   };
-  const all = await connectors();
-  if (!v.alive()) return;
+  const all = await connectors(v.signal);
   const byKey = new Map(all.map((c) => [c.provider, c]));
 
   const results = h('div', { class: 'results' });
@@ -120,66 +120,66 @@ export async function attemptsPage(v: View): Promise<void> {
     results,
   );
 
-  let loadId = 0;
-  async function load(): Promise<void> {
-    const id = ++loadId;
-    setQuery({
-      status: state.status === 'failed' ? undefined : state.status,
-      provider: state.provider,
-      owner: state.owner,
-      hours: state.hours === '168' ? undefined : state.hours || 'any',
-      page: state.page > 1 ? state.page : undefined,
-    });
-    busy.hidden = false;
-    if (!results.querySelector('table')) results.replaceChildren(loadingBlock('Loading link attempts…'));
-    const hours = Number(state.hours);
-    const filters = {
-      status: statusQuery(state.status),
-      provider: state.provider,
-      origin_owner_id: state.owner,
-      start_date: hours ? new Date(Date.now() - hours * 3_600_000).toISOString() : undefined,
-    };
-    let rows: ConnectionAttempt[];
-    let total: number;
-    try {
-      [rows, { count: total }] = await Promise.all([
+  const load = resource({
+    signal: v.signal,
+    pending: () => {
+      setQuery({
+        status: state.status === 'failed' ? undefined : state.status,
+        provider: state.provider,
+        owner: state.owner,
+        hours: state.hours === '168' ? undefined : state.hours || 'any',
+        page: state.page > 1 ? state.page : undefined,
+      });
+      busy.hidden = false;
+      if (!results.querySelector('table')) results.replaceChildren(loadingBlock('Loading link attempts…'));
+    },
+    load: (signal) => {
+      const hours = Number(state.hours);
+      const filters = {
+        status: statusQuery(state.status),
+        provider: state.provider,
+        origin_owner_id: state.owner,
+        start_date: hours ? new Date(Date.now() - hours * 3_600_000).toISOString() : undefined,
+      };
+      return Promise.all([
         get<ConnectionAttempt[]>(
           withQuery('/connection_attempts', { ...filters, page: state.page, page_size: PAGE_SIZE }),
+          signal,
         ),
-        get<{ count: number }>(withQuery('/connection_attempts/count', filters)),
+        get<{ count: number }>(withQuery('/connection_attempts/count', filters), signal),
       ]);
-    } catch (e) {
-      if (id === loadId && v.alive()) results.replaceChildren(errorBlock(e, () => void load()));
-      return;
-    } finally {
-      if (id === loadId) busy.hidden = true;
-    }
-    if (id !== loadId || !v.alive()) return;
-    if (!rows.length) {
+    },
+    settled: () => {
+      busy.hidden = true;
+    },
+    error: (e, retry) => results.replaceChildren(errorBlock(e, retry)),
+    render: ([rows, { count: total }]: [ConnectionAttempt[], { count: number }]) => {
+      if (!rows.length) {
+        results.replaceChildren(
+          emptyState({
+            icon: 'check',
+            title: state.status === 'failed' ? 'No failed link attempts' : 'No link attempts match',
+            text:
+              state.status === 'failed'
+                ? 'When an end user’s link fails or is abandoned, it shows here with the reason.'
+                : 'Widen the time range or choose another status.',
+            testid: 'attempts-empty',
+          }),
+        );
+        return;
+      }
+      const from = (state.page - 1) * PAGE_SIZE + 1;
+      const pages = Math.ceil(total / PAGE_SIZE);
       results.replaceChildren(
-        emptyState({
-          icon: 'check',
-          title: state.status === 'failed' ? 'No failed link attempts' : 'No link attempts match',
-          text:
-            state.status === 'failed'
-              ? 'When an end user’s link fails or is abandoned, it shows here with the reason.'
-              : 'Widen the time range or choose another status.',
-          testid: 'attempts-empty',
+        attemptsTable(rows, byKey),
+        pager({
+          summary: `${from}–${from + rows.length - 1} of ${total} attempt${total === 1 ? '' : 's'}`,
+          prev: state.page > 1 ? () => go(state.page - 1) : null,
+          next: state.page < pages ? () => go(state.page + 1) : null,
         }),
       );
-      return;
-    }
-    const from = (state.page - 1) * PAGE_SIZE + 1;
-    const pages = Math.ceil(total / PAGE_SIZE);
-    results.replaceChildren(
-      attemptsTable(rows, byKey),
-      pager({
-        summary: `${from}–${from + rows.length - 1} of ${total} attempt${total === 1 ? '' : 's'}`,
-        prev: state.page > 1 ? () => go(state.page - 1) : null,
-        next: state.page < pages ? () => go(state.page + 1) : null,
-      }),
-    );
-  }
+    },
+  });
   const go = (page: number) => {
     state.page = page;
     void load();

@@ -24,8 +24,7 @@ const enabledIn = (c: ConnectorInfo, profs: Profile[]) =>
   profs.some((p) => p.provider === c.provider && p.active);
 
 export async function connectorsPage(v: View): Promise<void> {
-  const [all, profs] = await Promise.all([connectors(), profiles()]);
-  if (!v.alive()) return;
+  const [all, profs] = await Promise.all([connectors(v.signal), profiles(v.signal)]);
   const anyEnabled = all.some((c) => enabledIn(c, profs));
   put(
     v.main,
@@ -79,8 +78,7 @@ export async function connectorsPage(v: View): Promise<void> {
 }
 
 export async function connectorPage(v: View, provider: string): Promise<void> {
-  const [info, profs] = await Promise.all([connector(provider), profiles()]);
-  if (!v.alive()) return;
+  const [info, profs] = await Promise.all([connector(provider, v.signal), profiles(v.signal)]);
   if (!info) {
     put(
       v.main,
@@ -138,7 +136,7 @@ function profileTable(v: View, info: ConnectorInfo, mine: Profile[]): HTMLElemen
           )
             .then((next) => {
               toast(`${next.label} ${next.active ? 'enabled' : 'disabled'}`);
-              if (v.alive()) {
+              if (!v.signal.aborted) {
                 v.main.replaceChildren();
                 void connectorPage(v, info.provider);
               }

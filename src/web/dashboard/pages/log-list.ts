@@ -7,6 +7,7 @@ import { h } from '../dom.js';
 import { ApiError, get, withQuery } from '../api.js';
 import { setQuery } from '../router.js';
 import type { View } from '../view.js';
+import { resource } from '../resource.js';
 import type { FieldHandle } from '../forms.js';
 import { debounce, errorBlock, loadingBlock, pager, spinner } from '../ui.js';
 
@@ -60,57 +61,52 @@ export function logList<T, K extends string>(v: View, o: LogListOptions<T, K>): 
 
   // Cursor pages: the stack holds the cursor of every page shown so far ('' = first page).
   let cursors: string[] = [''];
-  let loadId = 0;
   const filtered = () => Object.values<string>(values).some(Boolean);
 
-  async function load(cursor = ''): Promise<void> {
-    const id = ++loadId;
-    setQuery(values);
-    busy.hidden = false;
-    if (!results.querySelector('table')) results.replaceChildren(loadingBlock(o.loading));
-    let res: { data: T[]; next?: string | null };
-    try {
-      res = await get(
-        withQuery(o.path, { ...o.query(values), page_size: PAGE_SIZE, next: cursor || undefined }),
-      );
-    } catch (e) {
-      if (id === loadId && v.alive())
-        results.replaceChildren(
-          e instanceof ApiError && e.status === 404
-            ? o.unavailable()
-            : errorBlock(e, () => void load(cursor)),
-        );
-      return;
-    } finally {
-      if (id === loadId) busy.hidden = true;
-    }
-    if (id !== loadId || !v.alive()) return;
-    if (!res.data.length && cursors.length === 1) {
-      results.replaceChildren(filtered() ? o.noMatch() : o.empty());
-      return;
-    }
-    const page = cursors.length;
-    const start = (page - 1) * PAGE_SIZE + 1;
-    results.replaceChildren(
-      o.table(res.data),
-      pager({
-        summary: `${o.noun} ${start}–${start + res.data.length - 1}`,
-        prev:
-          page > 1
+  const load = resource<{ data: T[]; next?: string | null }, [cursor?: string]>({
+    signal: v.signal,
+    pending: () => {
+      setQuery(values);
+      busy.hidden = false;
+      if (!results.querySelector('table')) results.replaceChildren(loadingBlock(o.loading));
+    },
+    load: (signal, cursor = '') =>
+      get(withQuery(o.path, { ...o.query(values), page_size: PAGE_SIZE, next: cursor || undefined }), signal),
+    settled: () => {
+      busy.hidden = true;
+    },
+    error: (e, retry) =>
+      results.replaceChildren(
+        e instanceof ApiError && e.status === 404 ? o.unavailable() : errorBlock(e, retry),
+      ),
+    render: (res) => {
+      if (!res.data.length && cursors.length === 1) {
+        results.replaceChildren(filtered() ? o.noMatch() : o.empty());
+        return;
+      }
+      const page = cursors.length;
+      const start = (page - 1) * PAGE_SIZE + 1;
+      results.replaceChildren(
+        o.table(res.data),
+        pager({
+          summary: `${o.noun} ${start}–${start + res.data.length - 1}`,
+          prev:
+            page > 1
+              ? () => {
+                  cursors.pop();
+                  void load(cursors[cursors.length - 1]);
+                }
+              : null,
+          next: res.next
             ? () => {
-                cursors.pop();
-                void load(cursors[cursors.length - 1]);
+                cursors.push(res.next!);
+                void load(res.next!);
               }
             : null,
-        next: res.next
-          ? () => {
-              cursors.push(res.next!);
-              void load(res.next!);
-            }
-          : null,
-      }),
-    );
-  }
+        }),
+      );
+    },
+  });
 
   const restart = () => {
     values = read();

@@ -46,8 +46,7 @@ function recordingOff(): HTMLElement {
 
 export async function logsPage(v: View): Promise<void> {
   const q = v.route.query;
-  const all = await connectors();
-  if (!v.alive()) return;
+  const all = await connectors(v.signal);
 
   const list = logList(v, {
     label: 'Filter request logs',
@@ -182,7 +181,7 @@ function logsTable(rows: RequestLog[]): HTMLElement {
 export async function logPage(v: View, id: string): Promise<void> {
   let l: RequestLog;
   try {
-    l = (await get<{ data: RequestLog }>(`/requests/logs/${encodeURIComponent(id)}`)).data;
+    l = (await get<{ data: RequestLog }>(`/requests/logs/${encodeURIComponent(id)}`, v.signal)).data;
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 404)) throw e;
     put(
@@ -196,7 +195,6 @@ export async function logPage(v: View, id: string): Promise<void> {
     );
     return;
   }
-  if (!v.alive()) return;
   const steps = l.step_requests ?? [];
   put(
     v.main,

@@ -44,11 +44,10 @@ const OVERRIDE_LABELS: Record<OverrideKey, string> = {
 
 export async function profileFormPage(v: View, provider: string, profileId?: string): Promise<void> {
   const [info, existing, all] = await Promise.all([
-    connector(provider),
-    profileId ? get<Profile>(`/connector_profiles/${encodeURIComponent(profileId)}`) : null,
-    profiles(),
+    connector(provider, v.signal),
+    profileId ? get<Profile>(`/connector_profiles/${encodeURIComponent(profileId)}`, v.signal) : null,
+    profiles(v.signal),
   ]);
-  if (!v.alive()) return;
   const back = backLink(
     info?.name ?? 'Connector profiles',
     info ? `/dashboard/connectors/${provider}` : '/dashboard/connectors',
@@ -413,7 +412,7 @@ function profileForm(
           ? await call<Profile>('PATCH', `/connector_profiles/${encodeURIComponent(existing.id)}`, body())
           : await call<Profile>('POST', '/connector_profiles', body());
         toast(existing ? `${saved.label} saved` : `${saved.label} created`);
-        if (v.alive()) navigate(`/dashboard/connectors/${info.provider}`);
+        if (!v.signal.aborted) navigate(`/dashboard/connectors/${info.provider}`);
       } catch (err) {
         const named = err instanceof ApiError ? err.field : undefined;
         const hd = named ? handles.get(named) : undefined;

@@ -3,6 +3,7 @@ import { h, put } from '../dom.js';
 import { call, get, withQuery, WEBHOOK_EVENTS, type Delivery, type Endpoint } from '../api.js';
 import { navigate } from '../router.js';
 import type { View } from '../view.js';
+import { resource } from '../resource.js';
 import {
   alertBox,
   backLink,
@@ -29,8 +30,7 @@ import { deliveryTone } from './account.js';
 const eventsText = (events: string[]) => (events.includes('*') ? 'All events' : events.join(', '));
 
 export async function webhooksPage(v: View): Promise<void> {
-  const endpoints = await get<Endpoint[]>('/webhooks');
-  if (!v.alive()) return;
+  const endpoints = await get<Endpoint[]>('/webhooks', v.signal);
   const add = () => addEndpointDialog();
   put(
     v.main,
@@ -198,10 +198,9 @@ function addEndpointDialog(): void {
 }
 
 export async function webhookPage(v: View, id: string): Promise<void> {
-  const e = await get<Endpoint>(`/webhooks/${encodeURIComponent(id)}`);
-  if (!v.alive()) return;
+  const e = await get<Endpoint>(`/webhooks/${encodeURIComponent(id)}`, v.signal);
   const reload = () => {
-    if (!v.alive()) return;
+    if (v.signal.aborted) return;
     v.main.replaceChildren();
     void webhookPage(v, id).then(() => v.main.querySelector<HTMLElement>('h1')?.focus());
   };
@@ -343,27 +342,29 @@ function deliveriesCard(v: View, e: Endpoint): HTMLElement {
     testid: 'refresh-deliveries',
     onClick: () => void load(),
   });
-  let loadId = 0;
   let polls = 0;
 
-  async function load(): Promise<void> {
-    const id = ++loadId;
-    busy.hidden = false;
-    let rows: Delivery[];
-    try {
-      rows = await get<Delivery[]>(
+  const load = resource({
+    signal: v.signal,
+    pending: () => {
+      busy.hidden = false;
+    },
+    load: (signal) =>
+      get<Delivery[]>(
         withQuery(`/webhooks/${encodeURIComponent(e.id)}/deliveries`, {
           status: status.control.value,
           page_size: 50,
         }),
-      );
-    } catch (err) {
-      if (id === loadId && v.alive()) list.replaceChildren(errorBlock(err, () => void load()));
-      return;
-    } finally {
-      if (id === loadId) busy.hidden = true;
-    }
-    if (id !== loadId || !v.alive()) return;
+        signal,
+      ),
+    settled: () => {
+      busy.hidden = true;
+    },
+    error: (err, retry) => list.replaceChildren(errorBlock(err, retry)),
+    render: (rows, signal) => showDeliveries(rows, signal),
+  });
+
+  function showDeliveries(rows: Delivery[], signal: AbortSignal): void {
     list.replaceChildren(
       rows.length
         ? dataTable(
@@ -409,7 +410,7 @@ function deliveriesCard(v: View, e: Endpoint): HTMLElement {
     );
     // Deliveries in flight settle within seconds: look again a few times so the log catches up.
     if (rows.some((d) => d.status === 'pending' && d.attempts === 0) && polls++ < 10)
-      window.setTimeout(() => v.alive() && id === loadId && void load(), 2000);
+      window.setTimeout(() => !signal.aborted && void load(), 2000);
   }
   status.control.addEventListener('change', () => void load());
   void load();
