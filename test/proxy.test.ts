@@ -249,6 +249,7 @@ describe('bodies and statuses', () => {
       statusCode: 404,
       message: 'Oneflow answered 404: Contract not found.',
       timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      code: 'PROVIDER_REJECTED',
       provider_errors: [
         {
           status: 404,
@@ -437,14 +438,12 @@ describe('retries, refresh and lifetime', () => {
       statusCode: 409,
       message: 'This account is suspended',
       timestamp: expect.any(String),
+      code: 'ACCOUNT_SUSPENDED',
     });
     await setStatus(server, acc.oneflow, 'error', 'The API token was revoked');
     await hotCache(server.app.deps).sync();
     const errored = await onAccount(server, acc.oneflow)('POST', '/unified/proxy', { path: '/contracts' });
-    expect([errored.status, errored.json.message]).toEqual([
-      409,
-      'This account needs to be reconnected: The API token was revoked',
-    ]);
+    expect([errored.status, errored.json.code]).toEqual([409, 'ACCOUNT_NEEDS_RECONNECT']);
     expect(fakes.oneflow.requests.length).toBe(before);
     await setStatus(server, acc.oneflow, 'active');
     await hotCache(server.app.deps).sync();

@@ -40,7 +40,7 @@ export function createAuthLimiter(
       f.count++;
       if (f.count <= limit) return;
       reply.header('retry-after', String(Math.max(1, Math.ceil((f.resetAt - t) / 1000))));
-      throw new AppError('rate_limited', 'Too many failed authentication attempts: try again later');
+      throw new AppError('AUTH_RATE_LIMITED', 'Too many failed authentication attempts: try again later');
     },
   };
 }

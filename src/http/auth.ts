@@ -3,7 +3,7 @@ import { createAuthLimiter, type AuthLimiter } from './auth-limiter.js';
 import type { Deps, ProjectScope } from '../core/deps.js';
 import { hotCache } from '../core/provider-calls/hot-cache.js';
 import { authenticateAdminSession, csrfTokenMatches } from '../core/projects/admin-sessions.js';
-import { AppError, unauthorized } from '../core/errors.js';
+import { AppError } from '../core/errors.js';
 import { adminCookieName, readCookie } from './admin-cookie.js';
 
 declare module 'fastify' {
@@ -44,10 +44,10 @@ async function projectFromAdminSession(
   const session = await authenticateAdminSession(deps, sessionId);
   if (!session) {
     limiter.fail(req, reply);
-    throw unauthorized('Your dashboard session has ended: sign in again');
+    throw new AppError('ADMIN_SESSION_REQUIRED', 'Your dashboard session has ended: sign in again');
   }
   if (!SAFE_METHODS.has(req.method) && !csrfTokenMatches(sessionId, req.headers[CSRF_HEADER])) {
-    throw new AppError('forbidden', `Missing or invalid ${CSRF_HEADER} header`);
+    throw new AppError('CSRF_TOKEN_INVALID', `Missing or invalid ${CSRF_HEADER} header`);
   }
   return session.scope;
 }
@@ -63,7 +63,8 @@ export function requireApiKey(deps: Deps, limiter: AuthLimiter = createAuthLimit
     const scope = key ? await cache.apiKey(key) : null;
     if (!scope) {
       if (key) limiter.fail(req, reply);
-      throw unauthorized(
+      throw new AppError(
+        'UNAUTHORIZED',
         key ? 'Invalid API key' : 'Missing credentials: use HTTP Basic with your API key as the username',
       );
     }
@@ -97,6 +98,6 @@ export function requireApiKey(deps: Deps, limiter: AuthLimiter = createAuthLimit
 }
 
 export function projectOf(req: FastifyRequest): ProjectScope {
-  if (!req.project) throw unauthorized();
+  if (!req.project) throw new AppError('UNAUTHORIZED', 'Unauthorized');
   return req.project;
 }

@@ -1,13 +1,14 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { AppError, badRequest } from '../core/errors.js';
+import { AppError, invalidInput } from '../core/errors.js';
 
-/** The one place errors become wire bodies: `{statusCode, message, timestamp}` (+ evidence on 400). */
+/** The one place errors become wire bodies: `{statusCode, message, timestamp, code}` (+ evidence on 400). */
 export function errorBody(err: AppError, now: Date) {
   const body: Record<string, unknown> = {
     statusCode: err.status,
     message: err.message,
     timestamp: now.toISOString(),
+    code: err.domainCode,
   };
   if (err.provider) {
     body.provider_errors = [
@@ -43,15 +44,15 @@ export function toAppError(err: unknown): AppError {
   // PostgreSQL "data exception" (class 22): input the database cannot store is the caller's error.
   const pgCode = (err as { code?: unknown })?.code;
   if (typeof pgCode === 'string' && /^22[0-9A-Z]{3}$/.test(pgCode))
-    return new AppError('bad_request', 'Invalid input', { cause: err });
+    return new AppError('INVALID_INPUT', 'Invalid input', { cause: err });
   // Insufficient resources (53100 disk full, 53200 out of memory, 53300 too many connections).
   if (typeof pgCode === 'string' && pgCode.startsWith('53')) {
     return new AppError(
-      'internal',
+      'DATABASE_UNAVAILABLE',
       pgCode === '53100'
         ? 'The database is out of disk space'
         : 'The database is overloaded: try again shortly',
-      { cause: err, status: 503 },
+      { cause: err },
     );
   }
   const fe = err as FastifyError;
@@ -59,15 +60,11 @@ export function toAppError(err: unknown): AppError {
     const message =
       FASTIFY_STATUS_MESSAGES[fe.code] ??
       (err instanceof SyntaxError ? 'Request body is not valid JSON' : 'Bad request');
-    const code =
-      fe.statusCode === 413
-        ? 'payload_too_large'
-        : fe.statusCode === 415
-          ? 'unsupported_media_type'
-          : 'bad_request';
-    return new AppError(code, message, { status: fe.statusCode });
+    if (fe.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE', message);
+    if (fe.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', message);
+    return new AppError('MALFORMED_REQUEST', message, { status: fe.statusCode });
   }
-  return new AppError('internal', 'Internal server error', { cause: err });
+  return new AppError('INTERNAL', 'Internal server error', { cause: err });
 }
 
 export function sendError(reply: FastifyReply, err: AppError, now: Date) {
@@ -81,7 +78,7 @@ export function errorHandler(clock: () => Date) {
   return (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const appErr = toAppError(err);
     if (appErr.status >= 500) req.log.error({ err }, 'request failed');
-    else req.log.info({ code: appErr.code, status: appErr.status }, appErr.message);
+    else req.log.info({ code: appErr.domainCode, status: appErr.status }, appErr.message);
     return sendError(reply, appErr, clock());
   };
 }
@@ -93,7 +90,7 @@ export function parseInput<S extends z.ZodType>(
   where: 'body' | 'query' = 'body',
 ): z.infer<S> {
   if (where === 'body' && (value === null || typeof value !== 'object' || Array.isArray(value))) {
-    throw badRequest('Request body must be a JSON object');
+    throw invalidInput('Request body must be a JSON object');
   }
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
@@ -103,7 +100,7 @@ export function parseInput<S extends z.ZodType>(
     issue.code === 'unrecognized_keys'
       ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`
       : issue.message;
-  throw badRequest(field ? `${field}: ${message}` : message, field ? { field } : undefined);
+  throw invalidInput(field ? `${field}: ${message}` : message, field ? { field } : undefined);
 }
 
 /** Deeper JSON than this is refused: no API here needs it, and deep nesting is a cheap DoS. */

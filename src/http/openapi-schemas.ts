@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
 import { LINK_FAILURE_REASONS } from '../core/linking/link-failures.js';
 
 /** Response shapes for the OpenAPI document (requests use the same zod schemas the routes parse with). */
@@ -9,6 +10,10 @@ export const errorBody = z
     statusCode: z.number().int(),
     message: z.string(),
     timestamp: iso,
+    code: z
+      .enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]])
+      .optional()
+      .describe('What went wrong, as a stable code (docs/api.md lists them); absent on MCP transport errors'),
     data: z.record(z.string(), z.unknown()).optional(),
     provider_errors: z
       .array(

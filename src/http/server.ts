@@ -7,7 +7,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { Deps } from '../core/deps.js';
-import { AppError, badRequest, notFound } from '../core/errors.js';
+import { AppError, invalidInput } from '../core/errors.js';
 import { safeEqual } from '../core/ids.js';
 import { openApiRoutes } from './openapi.js';
 import { lazyChildLogger } from './request-logger.js';
@@ -91,9 +91,9 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
       return sendError(
         reply,
-        new AppError('bad_request', tooLong ? 'A path parameter is too long' : 'Malformed URL', {
-          status: tooLong ? 414 : 400,
-        }),
+        tooLong
+          ? new AppError('URI_TOO_LONG', 'A path parameter is too long')
+          : new AppError('MALFORMED_REQUEST', 'Malformed URL', {}),
         deps.clock(),
       );
     },
@@ -118,7 +118,7 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     if (req.is404) {
       sendError(
         reply,
-        new AppError('not_found', `Route ${req.method} ${req.url.split('?')[0]} not found`),
+        new AppError('ROUTE_NOT_FOUND', `Route ${req.method} ${req.url.split('?')[0]} not found`),
         deps.clock(),
       );
       return;
@@ -158,18 +158,18 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     if (body === '') return done(null, undefined);
     // Depth is judged on the raw text, before JSON.parse spends time building what it refuses.
     if (jsonDepthExceeds(body as string))
-      return done(badRequest(`JSON is nested deeper than ${MAX_JSON_DEPTH} levels`));
+      return done(invalidInput(`JSON is nested deeper than ${MAX_JSON_DEPTH} levels`));
     return json(req, body as string, done);
   });
   app.addHook('preValidation', (req, _reply, done) => {
     const problem = inputProblem(req.params) ?? inputProblem(req.query) ?? inputProblem(req.body);
-    done(problem ? badRequest(problem) : undefined);
+    done(problem ? invalidInput(problem) : undefined);
   });
   app.setErrorHandler(errorHandler(deps.clock));
   app.setNotFoundHandler((req, reply) =>
     sendError(
       reply,
-      new AppError('not_found', `Route ${req.method} ${req.url.split('?')[0]} not found`),
+      new AppError('ROUTE_NOT_FOUND', `Route ${req.method} ${req.url.split('?')[0]} not found`),
       deps.clock(),
     ),
   );
@@ -186,7 +186,7 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
       : isLoopback(req.ip) && (Boolean(opts.trustProxy) || !forwarded(req));
     if (!allowed)
       throw new AppError(
-        'unauthorized',
+        'METRICS_TOKEN_INVALID',
         opts.metricsToken
           ? 'Invalid metrics token'
           : 'Set SWITCHBOARD_METRICS_TOKEN to scrape /metrics from another host',
@@ -199,7 +199,7 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
 
   app.get<{ Params: { key: string } }>('/connectors/logos/:key', async (req, reply) => {
     const c = deps.connectors.get(req.params.key);
-    if (!c?.logoPath) throw notFound('Logo');
+    if (!c?.logoPath) throw new AppError('ASSET_NOT_FOUND', 'Logo not found');
     const body = await fs.readFile(c.logoPath);
     const type = c.logoPath.endsWith('.svg')
       ? 'image/svg+xml'

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps, ProjectScope } from '../deps.js';
-import { badRequest, notFound } from '../errors.js';
+import { AppError, invalidInput } from '../errors.js';
 import { newId } from '../ids.js';
 import { emitAccountEvent } from '../webhooks/events.js';
 import { nextCheckAt, nextRefreshAt } from '../credentials/schedule.js';
@@ -74,7 +74,7 @@ export async function getAccount(
     scope.projectId,
     id,
   ]);
-  if (!rows[0]) throw notFound('Account');
+  if (!rows[0]) throw new AppError('ACCOUNT_NOT_FOUND', 'Account not found');
   return rows[0];
 }
 
@@ -110,9 +110,9 @@ export async function patchAccount(
       [scope.projectId, id],
     );
     const current = rows[0];
-    if (!current) throw notFound('Account');
+    if (!current) throw new AppError('ACCOUNT_NOT_FOUND', 'Account not found');
     if (input.provider && input.provider !== current.provider)
-      throw badRequest('provider of a linked account cannot be changed', { field: 'provider' });
+      throw invalidInput('provider of a linked account cannot be changed', { field: 'provider' });
     const label = typeof input.label === 'string' ? input.label || null : current.label;
     const metadata = input.metadata && Object.keys(input.metadata).length ? input.metadata : current.metadata;
     const updated = await tx.query<AccountRow>(
@@ -140,7 +140,7 @@ export async function deleteAccount(deps: Deps, scope: ProjectScope, id: string)
       'DELETE FROM accounts WHERE project_id = $1 AND id = $2 RETURNING *',
       [scope.projectId, id],
     );
-    if (!rows[0]) throw notFound('Account');
+    if (!rows[0]) throw new AppError('ACCOUNT_NOT_FOUND', 'Account not found');
     await emitAccountEvent(deps, tx, 'account.deleted', rows[0]);
     return rows[0];
   }).then((deleted) => {

@@ -1,5 +1,5 @@
 import type { Deps, ProjectScope } from '../deps.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError } from '../errors.js';
 import { emitAccountEvent } from '../webhooks/events.js';
 import { transaction } from '../../store/db.js';
 import type { AccountRow, StatusReason } from './row.js';
@@ -37,7 +37,7 @@ async function setStatus(
       [scope.projectId, id],
     );
     const current = rows[0];
-    if (!current) throw notFound('Account');
+    if (!current) throw new AppError('ACCOUNT_NOT_FOUND', 'Account not found');
     const now = deps.clock();
     const earlier = current.status_reasons.filter((r) => r.code !== SUSPENDED_REASON_CODE);
     let status: AccountRow['status'];
@@ -57,7 +57,7 @@ async function setStatus(
       if (current.status === 'active') return current;
       if (current.status === 'error') {
         throw new AppError(
-          'conflict',
+          'ACCOUNT_IN_ERROR',
           'This account is in error, not suspended: send a re-connect link (a connect session with account_id)',
         );
       }

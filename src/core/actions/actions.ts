@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import { AppError, badRequest } from '../errors.js';
+import { AppError, invalidInput } from '../errors.js';
 import type { AccountTarget } from '../credentials/open.js';
 import type { Connector } from '../../connectors/schema.js';
 import { NEXT_INPUT, type Action } from '../../connectors/action-schema.js';
@@ -44,16 +44,16 @@ export function enabledActions(connector: Connector, enabled: string[] | null): 
 /** The action an account may run, or the 4xx that says why not. */
 export function actionForAccount(deps: Deps, t: AccountTarget, id: string): Action {
   const found = findAction(deps, id);
-  if (!found) throw new AppError('not_found', `Action ${id} not found`);
+  if (!found) throw new AppError('ACTION_NOT_FOUND', `Action ${id} not found`);
   if (found.connector.key !== t.connector.key) {
-    throw badRequest(
+    throw invalidInput(
       `Action ${id} is a ${found.connector.name} action; account ${t.account.id} is linked to ${t.connector.name}`,
       { field: 'action' },
     );
   }
   if (!enabledActions(t.connector, t.enabledActions).includes(found.action)) {
     throw new AppError(
-      'forbidden',
+      'ACTION_NOT_ENABLED',
       `Action ${id} is not enabled on the account's connector profile (enabled_actions)`,
     );
   }
@@ -67,7 +67,7 @@ export function rpcInput(body: RpcBody): Record<string, unknown> {
     for (const [k, v] of Object.entries(part ?? {})) {
       if (v === null || v === undefined) continue;
       if (k in out && JSON.stringify(out[k]) !== JSON.stringify(v))
-        throw badRequest(`${k} is given twice with different values`, { field: k });
+        throw invalidInput(`${k} is given twice with different values`, { field: k });
       out[k] = v;
     }
   }
@@ -90,7 +90,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 /** A path value: percent-encoded, and never a dot segment that would climb out of the path. */
 function pathSegment(v: string): string {
   const encoded = encodeURIComponent(v);
-  if (encoded === '.' || encoded === '..') throw badRequest(`"${v}" is not a valid identifier`);
+  if (encoded === '.' || encoded === '..') throw invalidInput(`"${v}" is not a valid identifier`);
   return encoded;
 }
 
@@ -103,7 +103,8 @@ function actionUrl(deps: Deps, t: AccountTarget, action: Action, input: InputVal
   const base = baseUrlOf(deps, t);
   const ctx = actionContext(t, input);
   const url = new URL(base + render(action.request.path, ctx, pathSegment));
-  if (url.origin !== new URL(base).origin) throw badRequest('action path left the provider host');
+  if (url.origin !== new URL(base).origin)
+    throw new AppError('HOST_NOT_OWNED', 'action path left the provider host');
   for (const [key, template] of Object.entries(action.request.query)) {
     try {
       url.searchParams.set(key, render(template, ctx));
@@ -151,7 +152,7 @@ function openCursor(deps: Deps, cursor: string, actionId: string, accountId: str
   } catch {
     // fall through: any failure means the cursor is not ours
   }
-  throw badRequest(`${NEXT_INPUT}: not a cursor from a previous page of ${actionId} on this account`, {
+  throw invalidInput(`${NEXT_INPUT}: not a cursor from a previous page of ${actionId} on this account`, {
     field: NEXT_INPUT,
   });
 }
@@ -204,7 +205,9 @@ export async function runAction(
       const base = new URL(baseUrlOf(deps, t));
       const next = new URL(cursor, base);
       if (next.origin !== base.origin)
-        throw badRequest(`${NEXT_INPUT}: the next page is not on the provider's host`, { field: NEXT_INPUT });
+        throw invalidInput(`${NEXT_INPUT}: the next page is not on the provider's host`, {
+          field: NEXT_INPUT,
+        });
       return next;
     },
     headers: {
@@ -220,9 +223,8 @@ export async function runAction(
       parsed = JSON.parse(res.body.toString('utf8'));
     } catch {
       throw new AppError(
-        'provider_error',
+        'PROVIDER_BAD_RESPONSE',
         `${session.connectorName} answered ${action.id} with a body that is not JSON`,
-        { status: 502 },
       );
     }
   }

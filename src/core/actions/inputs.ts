@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NEXT_INPUT, type Action, type ActionInput } from '../../connectors/action-schema.js';
-import { badRequest } from '../errors.js';
+import { invalidInput } from '../errors.js';
 
 export type InputValue = string | number | boolean;
 export type InputValues = Record<string, InputValue>;
@@ -82,7 +82,7 @@ export function validateActionInput(action: Action, raw: Record<string, unknown>
   const issue = result.error.issues[0]!;
   if (issue.code === 'unrecognized_keys') {
     const known = inputsOf(action).map((i) => i.key);
-    throw badRequest(
+    throw invalidInput(
       `${action.id} has no input ${issue.keys.map((k) => `"${k}"`).join(', ')}${known.length ? ` (inputs: ${known.join(', ')})` : ''}`,
       {
         field: issue.keys[0],
@@ -94,7 +94,7 @@ export function validateActionInput(action: Action, raw: Record<string, unknown>
     issue.code === 'invalid_type' && (raw[field] === undefined || raw[field] === null)
       ? 'is required'
       : issue.message;
-  throw badRequest(`${field}: ${message}`, { field });
+  throw invalidInput(`${field}: ${message}`, { field });
 }
 
 /** JSON Schema (draft 2020-12 subset) of an action's input, for MCP tools and `operation_details`. */

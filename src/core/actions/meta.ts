@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps, ProjectScope } from '../deps.js';
-import { badRequest } from '../errors.js';
+import { invalidInput } from '../errors.js';
 import type { Connector } from '../../connectors/schema.js';
 import type { Action } from '../../connectors/action-schema.js';
 import { listProfiles } from '../connector-profiles/profiles.js';
@@ -132,7 +132,7 @@ export async function listActionsMeta(deps: Deps, scope: ProjectScope, q: ListAc
   let offset = q.page ? (q.page - 1) * q.page_size : 0;
   if (q.next) {
     const m = /^g(\d{1,6})$/.exec(Buffer.from(q.next, 'base64url').toString('utf8'));
-    if (!m) throw badRequest('next: not a cursor from a previous page', { field: 'next' });
+    if (!m) throw invalidInput('next: not a cursor from a previous page', { field: 'next' });
     offset = Number(m[1]);
   }
   offset = Math.max(0, offset);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps, ProjectScope } from '../deps.js';
-import { AppError, badRequest, notFound } from '../errors.js';
+import { AppError, invalidInput } from '../errors.js';
 import { newId } from '../ids.js';
 import { redact, REDACTED_PATTERN } from '../vault.js';
 import { transaction, type Queryable } from '../../store/db.js';
@@ -72,13 +72,14 @@ export interface ConnectorProfile extends ProfileRow {
 
 export function connectorOrThrow(deps: Deps, provider: string): Connector {
   const c = deps.connectors.get(provider);
-  if (!c) throw badRequest(`provider: unknown provider "${provider}"`, { field: 'provider' });
+  if (!c) throw invalidInput(`provider: unknown provider "${provider}"`, { field: 'provider' });
   return c;
 }
 
 function openProfile(deps: Deps, row: ProfileRow): ConnectorProfile {
   const connector = deps.connectors.get(row.provider);
-  if (!connector) throw new AppError('not_found', `Connector ${row.provider} is no longer installed`);
+  if (!connector)
+    throw new AppError('CONNECTOR_NOT_FOUND', `Connector ${row.provider} is no longer installed`);
   const secrets = row.setup_secrets ? deps.vault.openJson<Record<string, string>>(row.setup_secrets) : {};
   return { ...row, connector, setupValues: { ...row.setup, ...secrets } };
 }
@@ -93,7 +94,7 @@ function validateOverrides(deps: Deps, overrides: Overrides): Overrides {
       continue;
     }
     const problem = urlPolicyViolation(v, deps.settings.allowPrivateNetwork);
-    if (problem) throw badRequest(`overrides.${key} ${problem}`, { field: `overrides.${key}` });
+    if (problem) throw invalidInput(`overrides.${key} ${problem}`, { field: `overrides.${key}` });
     out[key] = v.replace(/\/+$/, '');
   }
   return out;
@@ -107,7 +108,7 @@ function checkScopes(connector: Connector, setup: Record<string, string>) {
   if (!given) return;
   const scopes = given.split(/[\s,]+/).filter(Boolean);
   if (!rule.require_one_of.some((s) => scopes.includes(s))) {
-    throw badRequest(
+    throw invalidInput(
       `setup.${rule.field} must include ${rule.require_one_of.join(' or ')}, otherwise ${connector.name} issues no refresh token`,
       { field: `setup.${rule.field}` },
     );
@@ -121,7 +122,7 @@ function checkSetup(connector: Connector, input: Record<string, unknown>, existi
   );
   const { values, problems } = validateFields(connector.setup_fields, cleaned, existing);
   if (problems.length)
-    throw badRequest(`setup.${problems[0]!.field}: ${problems[0]!.message}`, {
+    throw invalidInput(`setup.${problems[0]!.field}: ${problems[0]!.message}`, {
       field: `setup.${problems[0]!.field}`,
     });
   const merged = { ...existing, ...values };
@@ -167,7 +168,7 @@ export async function createProfile(
   const connector = connectorOrThrow(deps, input.provider);
   const environment = input.environment ?? connector.environments[0]!.key;
   if (!connector.environments.some((e) => e.key === environment)) {
-    throw badRequest(`environment must be one of ${connector.environments.map((e) => e.key).join(', ')}`, {
+    throw invalidInput(`environment must be one of ${connector.environments.map((e) => e.key).join(', ')}`, {
       field: 'environment',
     });
   }
@@ -176,7 +177,7 @@ export async function createProfile(
   const pkceSupported = connector.auth.type === 'oauth2' && connector.auth.pkce.supported;
   const pkce = input.pkce ?? (connector.auth.type === 'oauth2' && connector.auth.pkce.default);
   if (pkce && !pkceSupported)
-    throw badRequest(`pkce: ${connector.name} does not support PKCE`, { field: 'pkce' });
+    throw invalidInput(`pkce: ${connector.name} does not support PKCE`, { field: 'pkce' });
   const { plain, secret } = splitSecrets(connector.setup_fields, setupValues);
   const id = newId('prof');
   const now = deps.clock();
@@ -232,7 +233,8 @@ export async function getProfile(
     'SELECT * FROM connector_profiles WHERE project_id = $1 AND id = $2',
     [scope.projectId, id],
   );
-  if (!rows[0] || !deps.connectors.get(rows[0].provider)) throw notFound('Connector profile');
+  if (!rows[0] || !deps.connectors.get(rows[0].provider))
+    throw new AppError('CONNECTOR_PROFILE_NOT_FOUND', 'Connector profile not found');
   return openProfile(deps, rows[0]);
 }
 
@@ -248,9 +250,12 @@ export async function updateProfile(
     const connector = current.connector;
     const environment = input.environment ?? current.environment;
     if (!connector.environments.some((e) => e.key === environment)) {
-      throw badRequest(`environment must be one of ${connector.environments.map((e) => e.key).join(', ')}`, {
-        field: 'environment',
-      });
+      throw invalidInput(
+        `environment must be one of ${connector.environments.map((e) => e.key).join(', ')}`,
+        {
+          field: 'environment',
+        },
+      );
     }
     const setupValues = input.setup
       ? checkSetup(connector, input.setup, current.setupValues)
@@ -260,7 +265,7 @@ export async function updateProfile(
       : current.overrides;
     const pkce = input.pkce ?? current.pkce;
     if (pkce && !(connector.auth.type === 'oauth2' && connector.auth.pkce.supported)) {
-      throw badRequest(`pkce: ${connector.name} does not support PKCE`, { field: 'pkce' });
+      throw invalidInput(`pkce: ${connector.name} does not support PKCE`, { field: 'pkce' });
     }
     const { plain, secret } = splitSecrets(connector.setup_fields, setupValues);
     const isDefault = input.default ?? current.is_default;

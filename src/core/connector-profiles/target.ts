@@ -51,7 +51,8 @@ export function resolveUrl(
   if (which === 'base_url') template = t.connector.base_url;
   else if (t.connector.auth.type === 'oauth2')
     template = which === 'revoke_url' ? t.connector.auth.revoke_url : t.connector.auth[which];
-  if (!override && !template) throw new AppError('bad_request', `${t.connector.name} has no ${which}`);
+  if (!override && !template)
+    throw new AppError('PROFILE_MISCONFIGURED', `${t.connector.name} has no ${which}`);
   // Each placeholder renders as the kind the connector declares (origin, DNS label or segment).
   let url: string;
   try {
@@ -60,14 +61,14 @@ export function resolveUrl(
       : renderUrl(template!, templateContext(t), (name) => urlValueKind(t.connector, name));
   } catch (err) {
     if (err instanceof TemplateError)
-      throw new AppError('bad_request', `${t.connector.name} ${which}: ${err.message}`);
+      throw new AppError('PROFILE_MISCONFIGURED', `${t.connector.name} ${which}: ${err.message}`);
     throw err;
   }
   const problem = urlPolicyViolation(url, deps.settings.allowPrivateNetwork);
-  if (problem) throw new AppError('bad_request', `${t.connector.name} ${which} ${problem}`);
+  if (problem) throw new AppError('URL_NOT_ALLOWED', `${t.connector.name} ${which} ${problem}`);
   if (!ownsUrl(t, url))
     throw new AppError(
-      'bad_request',
+      'HOST_NOT_OWNED',
       `${t.connector.name} ${which} points at a host the connector does not own`,
     );
   return url.replace(/\/+$/, '');
@@ -141,7 +142,7 @@ export async function runTestAction(deps: Deps, t: ProviderTarget): Promise<void
   const url = new URL(base + action.path);
   for (const [k, v] of Object.entries({ ...action.query, ...query })) url.searchParams.set(k, v);
   if (!ownsUrl(t, url.toString()))
-    throw new AppError('bad_request', 'test action URL is outside the connector');
+    throw new AppError('HOST_NOT_OWNED', 'test action URL is outside the connector');
   let res: Response;
   const started = performance.now();
   try {
@@ -153,7 +154,7 @@ export async function runTestAction(deps: Deps, t: ProviderTarget): Promise<void
     });
   } catch (err) {
     const why = (err as Error).name === 'TimeoutError' ? 'timed out' : 'connection failed';
-    throw new AppError('provider_error', `Could not reach ${t.connector.name}: ${why}`, {
+    throw new AppError('CREDENTIALS_UNCHECKED', `Could not reach ${t.connector.name}: ${why}`, {
       provider: { url: url.origin + url.pathname, error: why },
       cause: err,
     });
@@ -175,5 +176,5 @@ export async function runTestAction(deps: Deps, t: ProviderTarget): Promise<void
   const message =
     translateProviderError(t.connector, said, text) ??
     `${t.connector.name} rejected the credentials: ${said}`;
-  throw new AppError('provider_error', message, { provider: evidence });
+  throw new AppError('CREDENTIALS_REJECTED', message, { provider: evidence });
 }

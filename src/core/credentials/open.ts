@@ -29,18 +29,18 @@ export async function accountTarget(
   opts: RefreshOptions = {},
 ): Promise<AccountTarget> {
   let account = await getAccount(deps, scope, accountId);
-  if (account.status === 'inactive')
-    throw new AppError('conflict', 'This account is suspended', { status: 409 });
+  if (account.status === 'inactive') throw new AppError('ACCOUNT_SUSPENDED', 'This account is suspended');
   if (account.status === 'error') {
     const reason = account.status_reasons[0]?.description;
-    throw new AppError('conflict', `This account needs to be reconnected${reason ? `: ${reason}` : ''}`, {
-      status: 409,
-    });
+    throw new AppError(
+      'ACCOUNT_NEEDS_RECONNECT',
+      `This account needs to be reconnected${reason ? `: ${reason}` : ''}`,
+    );
   }
   if (!account.connector_profile_id)
-    throw new AppError('conflict', 'The account has no connector profile any more', { status: 409 });
+    throw new AppError('ACCOUNT_PROFILE_GONE', 'The account has no connector profile any more');
   const profile = await getProfile(deps, scope, account.connector_profile_id).catch(() => {
-    throw new AppError('conflict', "The account's connector profile was deleted", { status: 409 });
+    throw new AppError('ACCOUNT_PROFILE_GONE', "The account's connector profile was deleted");
   });
   account = await freshen(deps, scope, account, opts);
   const secrets = account.secrets ? deps.vault.openJson<Record<string, string>>(account.secrets) : {};

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps, ProjectScope } from '../deps.js';
-import { badRequest, notFound, unauthorized } from '../errors.js';
+import { AppError, invalidInput } from '../errors.js';
 import { hashToken, newToken } from '../ids.js';
 import { categorySchema } from '../../connectors/schema.js';
 import type { Queryable } from '../../store/db.js';
@@ -79,14 +79,14 @@ const SELECT = `SELECT s.*, p.organization_id FROM connect_sessions s JOIN proje
 export async function createConnectSession(deps: Deps, scope: ProjectScope, input: CreateSessionInput) {
   const connector = input.provider ? deps.connectors.get(input.provider) : undefined;
   if (input.provider && !connector) {
-    throw badRequest(`provider: unknown provider "${input.provider}"`, { field: 'provider' });
+    throw invalidInput(`provider: unknown provider "${input.provider}"`, { field: 'provider' });
   }
   // A provider outside every requested category can never be listed by the Hub: the link would
   // open on an empty list. Refused here, where the admin can fix it. Categories alone, or a
   // provider without a profile yet, stay accepted: profiles may be set up after the link is made.
   const categories = input.categories ?? [];
   if (connector && categories.length && !connector.categories.some((c) => categories.includes(c))) {
-    throw badRequest(
+    throw invalidInput(
       `No active connector profile matches provider ${connector.key} with categories [${categories.join(', ')}]: ${connector.key} is in ${connector.categories.join(', ')}`,
       { field: 'categories' },
     );
@@ -96,9 +96,9 @@ export async function createConnectSession(deps: Deps, scope: ProjectScope, inpu
       'SELECT provider FROM accounts WHERE project_id = $1 AND id = $2',
       [scope.projectId, input.account_id],
     );
-    if (!rows[0]) throw notFound('Account');
+    if (!rows[0]) throw new AppError('ACCOUNT_NOT_FOUND', 'Account not found');
     if (input.provider && rows[0].provider !== input.provider) {
-      throw badRequest('provider does not match the account being edited', { field: 'provider' });
+      throw invalidInput('provider does not match the account being edited', { field: 'provider' });
     }
   }
   const token = newToken();
@@ -142,10 +142,10 @@ export async function authenticateSessionToken(
   db: Queryable = deps.db,
 ): Promise<SessionRow> {
   if (typeof token !== 'string' || token.length < 20 || token.length > 256)
-    throw unauthorized('Invalid or expired session token');
+    throw new AppError('SESSION_TOKEN_INVALID', 'Invalid or expired session token');
   const { rows } = await db.query<SessionRow>(`${SELECT} WHERE s.token_hash = $1`, [hashToken(token)]);
   const session = rows[0];
   if (!session || session.expires_at.getTime() <= deps.clock().getTime())
-    throw unauthorized('Invalid or expired session token');
+    throw new AppError('SESSION_TOKEN_INVALID', 'Invalid or expired session token');
   return session;
 }

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError, attemptCodeOf, isErrorCode } from '../errors.js';
 import { newId } from '../ids.js';
 import type { SessionRow } from './connect-sessions.js';
 import type { Queryable } from '../../store/db.js';
@@ -61,8 +61,7 @@ export async function createAttempt(deps: Deps, session: SessionRow): Promise<At
       ATTEMPTS_PER_SESSION,
     ],
   );
-  if (!rows[0])
-    throw new AppError('rate_limited', 'Too many sign-in attempts: wait a few minutes, then try again');
+  if (!rows[0]) throw new AppError('ATTEMPT_RATE_LIMITED');
   return rows[0];
 }
 
@@ -78,7 +77,7 @@ export async function getAttempt(
     [id, session.id],
   );
   const a = rows[0];
-  if (!a) throw notFound('Connection attempt');
+  if (!a) throw new AppError('ATTEMPT_NOT_FOUND', 'Connection attempt not found');
   if (a.status === 'pending' && a.expires_at.getTime() <= deps.clock().getTime())
     return { ...a, status: 'expired' };
   return a;
@@ -109,6 +108,9 @@ export async function finishAttempt(
     | { status: 'authenticated'; accountId: string }
     | { status: 'error'; code: string; description: string; reason?: LinkFailureReason },
 ): Promise<boolean> {
+  // An error's domain code is recorded as the status-named attempt code the Hub and the docs know.
+  if (outcome.status === 'error' && isErrorCode(outcome.code))
+    outcome = { ...outcome, code: attemptCodeOf(outcome.code) };
   const reason = outcome.status === 'error' ? (outcome.reason ?? reasonForCode(outcome.code)) : null;
   const { rows } = await db.query<{ provider: string | null }>(
     `UPDATE connection_attempts SET status = $2, account_id = $3, error_code = $4, error_description = $5, reason = $7,

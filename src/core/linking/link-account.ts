@@ -1,5 +1,5 @@
 import type { Deps, ProjectScope } from '../deps.js';
-import { AppError, badRequest, notFound } from '../errors.js';
+import { AppError, invalidInput } from '../errors.js';
 import { transaction, type Queryable } from '../../store/db.js';
 import type { SessionRow } from './connect-sessions.js';
 import { getProfile, type ConnectorProfile } from '../connector-profiles/profiles.js';
@@ -37,7 +37,8 @@ export async function profileForSession(
   integrationId: string,
 ): Promise<ConnectorProfile> {
   const profile = await getProfile(deps, scopeOf(session), integrationId);
-  if (!sessionAllowsProfile(session, profile)) throw notFound('Integration');
+  if (!sessionAllowsProfile(session, profile))
+    throw new AppError('INTEGRATION_NOT_FOUND', 'Integration not found');
   return profile;
 }
 
@@ -74,7 +75,7 @@ export async function hubAccount(deps: Deps, session: SessionRow, id: string): P
   );
   const a = rows[0];
   if (!a || (session.account_id !== a.id && a.origin_owner_id !== session.origin_owner_id))
-    throw notFound('Account');
+    throw new AppError('ACCOUNT_NOT_FOUND', 'Account not found');
   return a;
 }
 
@@ -113,7 +114,7 @@ export async function saveLinkedAccount(
     let result: LinkResult;
     if (target) {
       if (target.provider !== profile.provider)
-        throw badRequest('integration_id belongs to another provider than the account');
+        throw invalidInput('integration_id belongs to another provider than the account');
       const { rows } = await tx.query<AccountRow>(
         `UPDATE accounts SET connector_profile_id = $2, environment = $3, setup_information = $4, secrets = $5,
            credentials = COALESCE($6, credentials), token_expires_at = CASE WHEN $6::text IS NULL THEN token_expires_at ELSE $7 END,
@@ -165,7 +166,7 @@ export async function saveLinkedAccount(
         status: 'authenticated',
         accountId: result.account.id,
       });
-      if (!ok) throw new AppError('conflict', 'The connection attempt was cancelled or has expired');
+      if (!ok) throw new AppError('ATTEMPT_CLOSED', 'The connection attempt was cancelled or has expired');
     }
     return result;
   });
@@ -185,13 +186,13 @@ export async function linkWithCredentials(
   const profile = await profileForSession(deps, session, integrationId);
   const connector = profile.connector;
   if (connector.auth.type === 'oauth2') {
-    throw badRequest(`${connector.name} connects with OAuth: start a connection attempt instead`);
+    throw invalidInput(`${connector.name} connects with OAuth: start a connection attempt instead`);
   }
   let existing: Record<string, string> = {};
   if (editId) {
     const account = await hubAccount(deps, session, editId);
     if (account.provider !== profile.provider)
-      throw badRequest('integration_id belongs to another provider than the account');
+      throw invalidInput('integration_id belongs to another provider than the account');
     existing = {
       ...account.setup_information,
       ...(account.secrets ? deps.vault.openJson<Record<string, string>>(account.secrets) : {}),
@@ -202,7 +203,7 @@ export async function linkWithCredentials(
   );
   const { values, problems } = validateFields(connector.config_fields, cleaned, existing);
   if (problems.length)
-    throw badRequest(problems.map((p) => p.message).join('; '), { field: problems[0]!.field });
+    throw invalidInput(problems.map((p) => p.message).join('; '), { field: problems[0]!.field });
   const config = { ...existing, ...values };
   const target: ProviderTarget = {
     connector,
@@ -220,7 +221,7 @@ export async function linkWithCredentials(
     const status = err instanceof AppError ? err.provider?.status : undefined;
     await recordLinkFailure(deps, session, profile, {
       reason: reasonForError(err),
-      code: status ? `http_${status}` : err instanceof AppError ? err.code : 'unreachable',
+      code: status ? `http_${status}` : err instanceof AppError ? err.attemptCode : 'unreachable',
       description: err instanceof Error ? err.message : 'The provider check failed',
       submitted,
     }).catch((e: unknown) => deps.log.warn({ err: e }, 'could not record a link failure'));

@@ -64,7 +64,7 @@ export function reasonForCode(code: string | null | undefined): LinkFailureReaso
  */
 export function reasonForError(err: unknown): LinkFailureReason {
   if (!(err instanceof AppError)) return 'provider_unreachable';
-  if (err.code !== 'provider_error') return 'misconfigured';
+  if (err.attemptCode !== 'provider_error') return 'misconfigured';
   const status = err.provider?.status;
   if (status === undefined || status >= 500) return 'provider_unreachable';
   return 'credentials_rejected';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import { badRequest } from '../errors.js';
+import { invalidInput } from '../errors.js';
 
 /** Comma lists, possibly repeated (`a,b` or `x=a&x=b`). */
 export const list = z.preprocess(
@@ -49,7 +49,7 @@ type CommonLogQuery = z.infer<z.ZodObject<typeof commonLogQuery>>;
 function cursorOffset(next: string | undefined): number {
   if (!next) return 0;
   const m = /^o(\d{1,9})$/.exec(Buffer.from(next, 'base64url').toString('utf8'));
-  if (!m) throw badRequest('next: not a cursor from a previous page', { field: 'next' });
+  if (!m) throw invalidInput('next: not a cursor from a previous page', { field: 'next' });
   return Number(m[1]);
 }
 const cursorFor = (offset: number) => Buffer.from(`o${offset}`).toString('base64url');

@@ -89,11 +89,8 @@ export const MAX_BUFFERED_RESPONSE = 10 * 1024 * 1024;
 
 function tooLarge(name: string, max: number) {
   return new AppError(
-    'provider_error',
+    'PROVIDER_BAD_RESPONSE',
     `${name}'s response is larger than ${max / 1024 / 1024} MB: use the raw passthrough /proxy/{account_id}/{path}`,
-    {
-      status: 502,
-    },
   );
 }
 

@@ -17,7 +17,7 @@ describe('ProviderCallGate', () => {
     }
     expect(refused).toBeInstanceOf(AppError);
     expect(refused).toMatchObject({
-      code: 'rate_limited',
+      domainCode: 'CONCURRENCY_LIMITED',
       status: 429,
       provider: { headers: { 'retry-after': '1' } },
     });

@@ -70,10 +70,9 @@ export class ProviderCallGate {
 
 function refused(connectorName: string, origin: string, who: string, limit: number): AppError {
   return new AppError(
-    'rate_limited',
+    'CONCURRENCY_LIMITED',
     `${who} already has ${limit} calls in flight to ${connectorName}: try again when one has answered`,
     {
-      status: 429,
       // The error mapper sends a 429's Retry-After from its evidence headers.
       provider: {
         url: origin,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import { AppError, badRequest } from '../errors.js';
+import { AppError, invalidInput, type ProviderEvidence } from '../errors.js';
 import type { AccountTarget } from '../credentials/open.js';
 import { ownsUrl, providerMessage } from '../connector-profiles/target.js';
 import { urlPolicyViolation } from '../network-policy.js';
@@ -78,9 +78,9 @@ export function forwardableHeaders(
     if (NOT_FORWARDED.has(lower) || injected.has(lower) || also.includes(lower)) continue;
     const value = Array.isArray(raw) ? raw.join(', ') : String(raw);
     if (!HEADER_NAME.test(name))
-      throw badRequest(`headers: "${name}" is not a valid header name`, { field: 'headers' });
+      throw invalidInput(`headers: "${name}" is not a valid header name`, { field: 'headers' });
     if (/[\r\n\0]/.test(value))
-      throw badRequest(`headers.${name}: line breaks are not allowed in header values`, {
+      throw invalidInput(`headers.${name}: line breaks are not allowed in header values`, {
         field: `headers.${name}`,
       });
     out[lower] = value;
@@ -104,10 +104,10 @@ export function returnableHeaders(headers: ProviderResponse['headers']): Record<
  */
 function callerBase(deps: Deps, t: AccountTarget, raw: string): string {
   const problem = urlPolicyViolation(raw, deps.settings.allowPrivateNetwork);
-  if (problem) throw badRequest(`url ${problem}`, { field: 'url' });
+  if (problem) throw invalidInput(`url ${problem}`, { field: 'url' });
   const url = new URL(raw);
   if (!ownsUrl(t, url.href)) {
-    throw badRequest(
+    throw invalidInput(
       `url: ${url.host} is not a ${t.connector.name} host; the proxy only sends the account's credentials to ${t.connector.name}`,
       { field: 'url' },
     );
@@ -129,17 +129,17 @@ export function proxyUrl(
   const base = input.url ? callerBase(deps, t, input.url) : baseUrlOf(deps, t);
   let path = input.path ?? '';
   if (/^[a-z][a-z0-9+.-]*:/i.test(path))
-    throw badRequest('path must be a path, not a URL: put a base URL in url', { field: 'path' });
+    throw invalidInput('path must be a path, not a URL: put a base URL in url', { field: 'path' });
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
   if (/[\u0000-\u001f\u007f\\]/.test(path))
-    throw badRequest('path must not contain control characters or backslashes', { field: 'path' });
+    throw invalidInput('path must not contain control characters or backslashes', { field: 'path' });
   if (path && !path.startsWith('/') && !path.startsWith('?')) path = `/${path}`;
   const baseUrl = parsedBase(base);
   if (baseUrl.search && path)
-    throw badRequest('url: put the query string in path, not in url', { field: 'url' });
+    throw invalidInput('url: put the query string in path, not in url', { field: 'url' });
   const full = new URL(`${base}${path}`);
   if (full.origin !== baseUrl.origin || full.username || full.password)
-    throw badRequest("path must stay on the provider's host", { field: 'path' });
+    throw invalidInput("path must stay on the provider's host", { field: 'path' });
   return full;
 }
 
@@ -159,7 +159,7 @@ function parsedBase(base: string) {
 export function proxyMethod(raw: string | null | undefined): string {
   const m = (raw ?? 'get').toLowerCase();
   if (!(METHODS as readonly string[]).includes(m))
-    throw badRequest(`method must be one of ${METHODS.join(', ')}`, { field: 'method' });
+    throw invalidInput(`method must be one of ${METHODS.join(', ')}`, { field: 'method' });
   return m.toUpperCase();
 }
 
@@ -174,7 +174,7 @@ export function encodeProxyBody(
     body === null ||
     (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
   if (method === 'GET' || method === 'HEAD') {
-    if (!empty) throw badRequest(`a ${method} request cannot have a body`, { field: 'body' });
+    if (!empty) throw invalidInput(`a ${method} request cannot have a body`, { field: 'body' });
     return null;
   }
   if (body === undefined || body === null) return null;
@@ -242,24 +242,19 @@ export function providerFailure(session: ProviderSession, res: BufferedResponse)
     raw = text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
   }
   const said = providerMessage(session.target.connector, raw, `HTTP ${res.status}`);
-  const status =
-    res.status === 401
-      ? 403
-      : res.status >= 400 && res.status < 500 && res.status !== 407 && res.status !== 408
-        ? res.status
-        : 502;
+  const passedOn = res.status >= 400 && res.status < 500 && res.status !== 407 && res.status !== 408;
   const message =
     res.status === 401
       ? `${name} refused the account's credentials: ${said}`
       : `${name} answered ${res.status}: ${said}`;
-  return new AppError('provider_error', message, {
-    status,
-    provider: {
-      status: res.status,
-      url: res.url.origin + res.url.pathname,
-      error: said,
-      raw,
-      headers: redactHeaders(returnableHeaders(res.headers), secrets),
-    },
-  });
+  const provider: ProviderEvidence = {
+    status: res.status,
+    url: res.url.origin + res.url.pathname,
+    error: said,
+    raw,
+    headers: redactHeaders(returnableHeaders(res.headers), secrets),
+  };
+  if (res.status === 401) return new AppError('PROVIDER_CREDENTIALS_REFUSED', message, { provider });
+  if (passedOn) return new AppError('PROVIDER_REJECTED', message, { status: res.status, provider });
+  return new AppError('PROVIDER_ERROR', message, { provider });
 }

@@ -80,9 +80,13 @@ function derived(t: AccountTarget): Derived {
   } catch (err) {
     // A missing token is the account's problem, not a 500.
     if (!(err instanceof TemplateError)) throw err;
-    injection = new AppError('conflict', `The account has no usable ${c.name} credentials: reconnect it`, {
-      cause: err,
-    });
+    injection = new AppError(
+      'ACCOUNT_NEEDS_RECONNECT',
+      `The account has no usable ${c.name} credentials: reconnect it`,
+      {
+        cause: err,
+      },
+    );
   }
   const secretKeys = new Set(
     [...c.config_fields, ...c.setup_fields].filter((f) => f.secret).map((f) => f.key),
@@ -234,8 +238,7 @@ export class ProviderSession {
 
   private timeout(url: URL, limitMs = this.deps.settings.providerCallLifetimeMs): AppError {
     const seconds = Math.round(limitMs / 1000);
-    return new AppError('provider_error', `${this.connectorName} did not answer within ${seconds} s`, {
-      status: 408,
+    return new AppError('PROVIDER_TIMEOUT', `${this.connectorName} did not answer within ${seconds} s`, {
       provider: { url: url.origin + url.pathname, error: 'timeout' },
     });
   }
@@ -246,9 +249,9 @@ export class ProviderSession {
     const seen = derived(this.target).checkedOrigins;
     if (plain && seen.has(url.origin)) return;
     const problem = urlPolicyViolation(url.href, this.deps.settings.allowPrivateNetwork);
-    if (problem) throw new AppError('bad_request', `${this.connectorName} URL ${problem}`);
+    if (problem) throw new AppError('URL_NOT_ALLOWED', `${this.connectorName} URL ${problem}`);
     if (!ownsUrl(this.target, url.href))
-      throw new AppError('bad_request', `${url.host} is not a ${this.connectorName} host`);
+      throw new AppError('HOST_NOT_OWNED', `${url.host} is not a ${this.connectorName} host`);
     if (plain) seen.add(url.origin);
   }
 
@@ -303,9 +306,8 @@ export class ProviderSession {
       release();
       if (lifetime.stalled && !(err instanceof AppError)) {
         throw new AppError(
-          'bad_request',
+          'UPLOAD_STALLED',
           `The upload stalled: no data for ${Math.round(upload.idleMs / 1000)} s`,
-          { status: 408 },
         );
       }
       if (lifetime.aborted && !(err instanceof AppError))
@@ -333,14 +335,13 @@ export class ProviderSession {
     const evidence: ProviderEvidence = { url: url.origin + url.pathname };
     if (code === 'ERR_PRIVATE_ADDRESS') {
       return new AppError(
-        'bad_request',
+        'URL_NOT_ALLOWED',
         `${this.connectorName} host ${url.hostname} resolves to a private network address`,
         { provider: evidence },
       );
     }
     const why = code === 'ENOTFOUND' ? `${url.hostname} does not resolve` : 'connection failed';
-    return new AppError('provider_error', `Could not reach ${this.connectorName}: ${why}`, {
-      status: 502,
+    return new AppError('PROVIDER_UNREACHABLE', `Could not reach ${this.connectorName}: ${why}`, {
       provider: { ...evidence, error: why },
       cause: err,
     });
@@ -420,10 +421,9 @@ export class ProviderSession {
       urlPolicyViolation(next.href, this.deps.settings.allowPrivateNetwork)
     ) {
       throw new AppError(
-        'provider_error',
+        'PROVIDER_BAD_RESPONSE',
         `${this.connectorName} redirected to ${next.host}, a host the connector does not own: not followed`,
         {
-          status: 502,
           provider: { status: res.statusCode, url: from.origin + from.pathname },
         },
       );

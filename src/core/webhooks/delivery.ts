@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps, ProjectScope } from '../deps.js';
-import { notFound } from '../errors.js';
+import { AppError } from '../errors.js';
 import { resolvedPolicyViolation } from '../network-policy.js';
 import { liveSecrets, getEndpoint, type EndpointRow } from './endpoints.js';
 import { signatureHeaders } from './signing.js';
@@ -262,7 +262,7 @@ export async function redeliver(deps: Deps, scope: ProjectScope, endpointId: str
      WHERE project_id = $1 AND endpoint_id = $2 AND id = $3 RETURNING *`,
     [scope.projectId, endpointId, deliveryId, now, new Date(now.getTime() + RETRY_WINDOW_MS)],
   );
-  if (!rows[0]) throw notFound('Delivery');
+  if (!rows[0]) throw new AppError('DELIVERY_NOT_FOUND', 'Delivery not found');
   await deps.db.query(`NOTIFY ${WEBHOOK_CHANNEL}`);
   const type = (
     await deps.db.query<{ type: string }>('SELECT type FROM events WHERE id = $1', [rows[0].event_id])

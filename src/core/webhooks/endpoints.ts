@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps, ProjectScope } from '../deps.js';
-import { badRequest, notFound } from '../errors.js';
+import { AppError, invalidInput } from '../errors.js';
 import { newId } from '../ids.js';
 import { urlPolicyViolation } from '../network-policy.js';
 import { EVENT_TYPES } from './events.js';
@@ -56,7 +56,7 @@ export function endpointToWire(e: EndpointRow) {
 
 function checkUrl(deps: Deps, url: string) {
   const problem = urlPolicyViolation(url, deps.settings.allowPrivateNetwork);
-  if (problem) throw badRequest(`url ${problem}`, { field: 'url' });
+  if (problem) throw invalidInput(`url ${problem}`, { field: 'url' });
 }
 
 /** The secrets that sign right now: the current one, and the previous one during its overlap. */
@@ -110,7 +110,7 @@ export async function getEndpoint(deps: Deps, scope: ProjectScope, id: string): 
     'SELECT * FROM webhook_endpoints WHERE project_id = $1 AND id = $2',
     [scope.projectId, id],
   );
-  if (!rows[0]) throw notFound('Webhook');
+  if (!rows[0]) throw new AppError('WEBHOOK_NOT_FOUND', 'Webhook not found');
   return rows[0];
 }
 
@@ -146,7 +146,7 @@ export async function deleteEndpoint(deps: Deps, scope: ProjectScope, id: string
     'DELETE FROM webhook_endpoints WHERE project_id = $1 AND id = $2 RETURNING *',
     [scope.projectId, id],
   );
-  if (!rows[0]) throw notFound('Webhook');
+  if (!rows[0]) throw new AppError('WEBHOOK_NOT_FOUND', 'Webhook not found');
   return rows[0];
 }
 

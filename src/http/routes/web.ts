@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Deps } from '../../core/deps.js';
-import { notFound } from '../../core/errors.js';
+import { AppError } from '../../core/errors.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
 
 export const WEB_DIST = path.join(PACKAGE_ROOT, 'dist/web');
@@ -18,7 +18,7 @@ const TYPES: Record<string, string> = {
 async function sendFile(reply: FastifyReply, file: string, cache: string) {
   const body = await fs.readFile(file).catch(() => null);
   if (!body) {
-    throw notFound(`Web asset (run "npm run build:web")`);
+    throw new AppError('ASSET_NOT_FOUND', 'Web asset (run "npm run build:web") not found');
   }
   return reply
     .type(TYPES[path.extname(file)] ?? 'application/octet-stream')
@@ -57,7 +57,8 @@ export function webRoutes(app: FastifyInstance, deps: Deps) {
   app.get<{ Params: { '*': string } }>('/web/*', async (req, reply) => {
     const rel = path.normalize(req.params['*']);
     const file = path.join(WEB_DIST, rel);
-    if (!file.startsWith(WEB_DIST + path.sep) || rel.includes('\0')) throw notFound('Web asset');
+    if (!file.startsWith(WEB_DIST + path.sep) || rel.includes('\0'))
+      throw new AppError('ASSET_NOT_FOUND', 'Web asset not found');
     const immutable = rel.startsWith(`assets${path.sep}`);
     return sendFile(reply, file, immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps, ProjectScope } from '../../deps.js';
-import { notFound } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import { commonLogQuery, last, list, LogFilter } from '../query.js';
 import type { StepLog } from './writer.js';
 
@@ -110,7 +110,7 @@ export async function getLog(deps: Deps, scope: ProjectScope, id: string) {
     [scope.projectId, id],
   );
   const r = rows[0];
-  if (!r) throw notFound('Request log');
+  if (!r) throw new AppError('REQUEST_LOG_NOT_FOUND', 'Request log not found');
   return { data: { ...logToWire(r, 'full'), request: r.request, response: r.response } };
 }
 

@@ -50,7 +50,7 @@ export class CallRecorder {
 
   /** Records the outcome: the status and body (or its JSON text) Switchboard answered with, or the error it raised. */
   finish(status: number, outcome: { body?: unknown; json?: string; error?: AppError } = {}) {
-    if (!this.accountId && this.claimedAccountId && outcome.error?.code === 'conflict')
+    if (!this.accountId && this.claimedAccountId && outcome.error?.attemptCode === 'conflict')
       this.accountId = this.claimedAccountId;
     const t1 = performance.now();
     const redaction: Redaction = this.session?.redaction() ?? NOTHING_SECRET;

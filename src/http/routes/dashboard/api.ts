@@ -7,7 +7,7 @@ import { getAccount } from '../../../core/accounts/accounts.js';
 import { accountToWire } from '../../../core/accounts/wire.js';
 import { searchAccounts, searchAccountsQuery } from '../../../core/accounts/search.js';
 import { listAccountEvents } from '../../../core/webhooks/history.js';
-import { notFound } from '../../../core/errors.js';
+import { AppError } from '../../../core/errors.js';
 import { parseInput } from '../../errors.js';
 import { projectOf, requireApiKey } from '../../auth.js';
 import type { AuthLimiter } from '../../auth-limiter.js';
@@ -86,7 +86,7 @@ export function dashboardApiRoutes(app: FastifyInstance, deps: Deps, limiter: Au
 
   app.get<{ Params: { provider: string } }>('/dashboard/api/connectors/:provider', async (req) => {
     const c = deps.connectors.get(req.params.provider);
-    if (!c) throw notFound('Connector');
+    if (!c) throw new AppError('CONNECTOR_NOT_FOUND', 'Connector not found');
     return connectorToDashboard(deps, c);
   });
 

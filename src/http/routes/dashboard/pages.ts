@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Deps } from '../../../core/deps.js';
-import { notFound } from '../../../core/errors.js';
+import { AppError } from '../../../core/errors.js';
 import { WEB_DIST } from '../web.js';
 
 /**
@@ -11,7 +11,7 @@ import { WEB_DIST } from '../web.js';
  */
 async function sendPage(reply: FastifyReply) {
   const body = await fs.readFile(path.join(WEB_DIST, 'dashboard/index.html')).catch(() => null);
-  if (!body) throw notFound('Dashboard page (run "npm run build:web")');
+  if (!body) throw new AppError('ASSET_NOT_FOUND', 'Dashboard page (run "npm run build:web") not found');
   return reply
     .type('text/html; charset=utf-8')
     .header('cache-control', 'no-store')
@@ -30,6 +30,6 @@ export function dashboardPageRoutes(app: FastifyInstance, _deps: Deps) {
   app.get('/dashboard/*', async (_req, reply) => sendPage(reply));
   // Unknown API paths stay JSON 404s instead of falling through to the page.
   app.all('/dashboard/api/*', async (req) => {
-    throw notFound(`Route ${req.method} ${req.url.split('?')[0]}`);
+    throw new AppError('ROUTE_NOT_FOUND', `Route ${req.method} ${req.url.split('?')[0]} not found`);
   });
 }

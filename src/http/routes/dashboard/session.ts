@@ -10,7 +10,7 @@ import {
   deleteAdminSession,
   type AdminSession,
 } from '../../../core/projects/admin-sessions.js';
-import { AppError, unauthorized } from '../../../core/errors.js';
+import { AppError } from '../../../core/errors.js';
 import { parseInput } from '../../errors.js';
 import { adminCookieName, readCookie, setAdminCookie } from '../../admin-cookie.js';
 import { CSRF_HEADER } from '../../auth.js';
@@ -49,7 +49,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps, limiter: AuthLim
     const created = await createAdminSession(deps, api_key);
     if (!created) {
       limiter.fail(req, reply);
-      throw unauthorized('That API key is not valid for this server');
+      throw new AppError('ADMIN_KEY_INVALID', 'That API key is not valid for this server');
     }
     setAdminCookie(reply, deps, created.sessionId, ADMIN_SESSION_TTL_MS / 1000);
     return reply.status(201).send(sessionToWire(deps, created.sessionId, created.session));
@@ -59,7 +59,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps, limiter: AuthLim
     noStore(reply);
     const sessionId = readCookie(req, adminCookieName(deps));
     const session = sessionId ? await authenticateAdminSession(deps, sessionId) : null;
-    if (!sessionId || !session) throw unauthorized('Not signed in');
+    if (!sessionId || !session) throw new AppError('ADMIN_SESSION_REQUIRED', 'Not signed in');
     return sessionToWire(deps, sessionId, session);
   });
 
@@ -68,7 +68,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps, limiter: AuthLim
     const sessionId = readCookie(req, adminCookieName(deps));
     if (sessionId && (await authenticateAdminSession(deps, sessionId))) {
       if (!csrfTokenMatches(sessionId, req.headers[CSRF_HEADER]))
-        throw new AppError('forbidden', `Missing or invalid ${CSRF_HEADER} header`);
+        throw new AppError('CSRF_TOKEN_INVALID', `Missing or invalid ${CSRF_HEADER} header`);
       await deleteAdminSession(deps, sessionId);
     }
     setAdminCookie(reply, deps, '', 0);

@@ -20,7 +20,7 @@ import {
 import { prepareLaunch } from '../../../core/linking/oauth2/authorize.js';
 import { splitSecrets, htmlPattern, isSecretField } from '../../../connectors/fields.js';
 import { redact } from '../../../core/vault.js';
-import { badRequest, unauthorized } from '../../../core/errors.js';
+import { AppError } from '../../../core/errors.js';
 import { hashToken } from '../../../core/ids.js';
 import { parseInput } from '../../errors.js';
 import { createAuthLimiter } from '../../auth-limiter.js';
@@ -36,7 +36,7 @@ declare module 'fastify' {
 }
 
 const sessionOf = (req: FastifyRequest): SessionRow => {
-  if (!req.hubSession) throw unauthorized();
+  if (!req.hubSession) throw new AppError('SESSION_TOKEN_INVALID', 'Unauthorized');
   return req.hubSession;
 };
 
@@ -221,7 +221,7 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
         const body = parseInput(attemptBody, req.body ?? {});
         // The body repeats the session token; a different one means a confused caller.
         if (body.token !== undefined && body.token !== req.headers['x-hub-session-token'])
-          throw unauthorized('Session token mismatch');
+          throw new AppError('SESSION_TOKEN_INVALID', 'Session token mismatch');
         const attempt = await createAttempt(deps, s);
         // Ours (additive): the fields travel in this body, the popup URL only carries a launch id.
         let launchUrl: string | undefined;
@@ -253,7 +253,8 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
         const s = sessionOf(req);
         const body = parseInput(launchBody, req.body);
         const attempt = await getAttempt(deps, s, req.params.id);
-        if (attempt.status !== 'pending') throw badRequest(`This connection attempt is ${attempt.status}`);
+        if (attempt.status !== 'pending')
+          throw new AppError('ATTEMPT_NOT_PENDING', `This connection attempt is ${attempt.status}`);
         const launchUrl = await prepareLaunch(deps, s, attempt.id, {
           integrationId: body.integration_id,
           redirectUri: body.redirect_uri,

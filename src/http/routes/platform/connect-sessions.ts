@@ -9,7 +9,7 @@ import {
 } from '../../../core/linking/connect-sessions.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
-import { notFound } from '../../../core/errors.js';
+import { AppError } from '../../../core/errors.js';
 import { connectionAttemptRoutes } from './connection-attempts.js';
 
 export function connectSessionRoutes(app: FastifyInstance, deps: Deps) {
@@ -23,7 +23,8 @@ export function connectSessionRoutes(app: FastifyInstance, deps: Deps) {
     const { token } = parseInput(z.object({ token: z.string().min(1).max(512) }), req.body);
     const session = await authenticateSessionToken(deps, token);
     // A token of another project is as unknown as a made-up one.
-    if (session.project_id !== projectOf(req).projectId) throw notFound('Connect session');
+    if (session.project_id !== projectOf(req).projectId)
+      throw new AppError('CONNECT_SESSION_NOT_FOUND', 'Connect session not found');
     return reply.status(201).send(sessionToWire(session));
   });
 
@@ -38,7 +39,7 @@ export function connectSessionRoutes(app: FastifyInstance, deps: Deps) {
             `UPDATE connect_sessions SET expires_at = LEAST(expires_at, $3) WHERE id = $1 AND project_id = $2 RETURNING id, expires_at`,
             [id, projectOf(req).projectId, deps.clock()],
           );
-    if (!rows[0]) throw notFound('Connect session');
+    if (!rows[0]) throw new AppError('CONNECT_SESSION_NOT_FOUND', 'Connect session not found');
     return { id: rows[0].id, expires_at: rows[0].expires_at.toISOString(), revoked: true };
   });
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Deps, ProjectScope } from '../../../core/deps.js';
 import type { Connector } from '../../../connectors/schema.js';
 import { listProfiles } from '../../../core/connector-profiles/profiles.js';
-import { notFound } from '../../../core/errors.js';
+import { AppError } from '../../../core/errors.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
 import { logoUrl } from '../../public-urls.js';
@@ -40,7 +40,7 @@ export function connectorMetaRoutes(app: FastifyInstance, deps: Deps) {
   app.get<{ Params: { provider: string } }>('/connectors/meta/:provider', async (req) => {
     parseInput(query, req.query, 'query');
     const c = deps.connectors.get(req.params.provider);
-    if (!c) throw notFound('Connector');
+    if (!c) throw new AppError('CONNECTOR_NOT_FOUND', 'Connector not found');
     const active = await activeProviders(deps, projectOf(req));
     return connectorMeta(deps, c, active.has(c.key));
   });

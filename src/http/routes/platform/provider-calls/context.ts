@@ -1,7 +1,7 @@
 // What the provider-call routes share: which account a call names, and its request-log recorder.
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../../../../core/deps.js';
-import { badRequest } from '../../../../core/errors.js';
+import { invalidInput } from '../../../../core/errors.js';
 import { CallRecorder } from '../../../../core/logs/request-logs/recorder.js';
 import type { LogService, RequestLogWriter } from '../../../../core/logs/request-logs/writer.js';
 import { projectOf } from '../../../auth.js';
@@ -11,10 +11,10 @@ export function accountIdOf(req: FastifyRequest, fallback?: unknown): string {
   const given = req.headers['x-account-id'] ?? fallback;
   const id = Array.isArray(given) ? given[0] : given;
   if (typeof id !== 'string' || !id.trim())
-    throw badRequest('x-account-id header is required: the id of the linked account to act on', {
+    throw invalidInput('x-account-id header is required: the id of the linked account to act on', {
       field: 'x-account-id',
     });
-  if (id.length > 255) throw badRequest('x-account-id is too long', { field: 'x-account-id' });
+  if (id.length > 255) throw invalidInput('x-account-id is too long', { field: 'x-account-id' });
   return id.trim();
 }
 
