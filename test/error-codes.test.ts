@@ -33,10 +33,7 @@ describe('error codes', () => {
       timestamp: '2026-01-01T00:00:00.000Z',
       code: 'ACCOUNT_NOT_FOUND',
     });
-    // An old status-named code still answers its old status, with its domain code on the wire.
-    const old = new AppError('conflict', 'The account needs to be reconnected', { status: 409 });
-    expect([old.status, old.domainCode, old.attemptCode]).toEqual([409, 'CONFLICT', 'conflict']);
-    expect(toAppError(new Error('boom'))).toMatchObject({ status: 500, domainCode: 'INTERNAL' });
+    expect(toAppError(new Error('boom'))).toMatchObject({ status: 500, code: 'INTERNAL' });
   });
 
   it('derives the status from the code, and a pass-through code keeps the status it is given', () => {

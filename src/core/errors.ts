@@ -4,7 +4,10 @@
  * and optional evidence. Mapped to the wire shape in `src/http/errors.ts` only.
  */
 
-/** The status-named codes connection attempts record (`error_code`) and the Hub reads. */
+/**
+ * The status-named codes a connection attempt records as `error_code` and the Hub's popup redirect
+ * carries (`?error=conflict`): kept as they were, since the Hub and integrators read them.
+ */
 export type LegacyErrorCode =
   | 'bad_request'
   | 'unauthorized'
@@ -145,11 +148,6 @@ export const ERRORS = defineErrors({
     legacy: 'provider_error',
     meaning: 'The provider failed (a 5xx, or a refresh that did not succeed).',
   },
-  NOT_FOUND: { status: 404, meaning: 'Something asked for does not exist.' },
-  FORBIDDEN: { status: 403, meaning: 'Not allowed.' },
-  CONFLICT: { status: 409, meaning: 'The resource is not in a state that allows this.' },
-  UNPROCESSABLE: { status: 422, meaning: 'The request cannot be processed.' },
-  RATE_LIMITED: { status: 429, meaning: 'Too many requests.' },
   DATABASE_UNAVAILABLE: {
     status: 503,
     legacy: 'internal',
@@ -167,21 +165,6 @@ type PassThroughCode = {
   [K in ErrorCode]: (typeof ERRORS)[K] extends { passThrough: true } ? K : never;
 }[ErrorCode];
 
-/** @deprecated the domain code each old status-named code stands for. */
-const LEGACY: Record<LegacyErrorCode, { code: ErrorCode; status: number }> = {
-  bad_request: { code: 'INVALID_INPUT', status: 400 },
-  unauthorized: { code: 'UNAUTHORIZED', status: 401 },
-  forbidden: { code: 'FORBIDDEN', status: 403 },
-  not_found: { code: 'NOT_FOUND', status: 404 },
-  conflict: { code: 'CONFLICT', status: 409 },
-  payload_too_large: { code: 'PAYLOAD_TOO_LARGE', status: 413 },
-  unsupported_media_type: { code: 'UNSUPPORTED_MEDIA_TYPE', status: 415 },
-  unprocessable: { code: 'UNPROCESSABLE', status: 422 },
-  rate_limited: { code: 'RATE_LIMITED', status: 429 },
-  provider_error: { code: 'PROVIDER_ERROR', status: 400 },
-  internal: { code: 'INTERNAL', status: 500 },
-};
-
 const LEGACY_BY_STATUS: Record<number, LegacyErrorCode> = {
   400: 'bad_request',
   401: 'unauthorized',
@@ -194,8 +177,6 @@ const LEGACY_BY_STATUS: Record<number, LegacyErrorCode> = {
   429: 'rate_limited',
   500: 'internal',
 };
-
-const isLegacy = (code: string): code is LegacyErrorCode => Object.hasOwn(LEGACY, code);
 
 /** The status-named code a connection attempt records for an error code (`bad_request`, `conflict`, …). */
 export function attemptCodeOf(code: ErrorCode): LegacyErrorCode {
@@ -228,7 +209,7 @@ interface ErrorOptions {
 
 export class AppError extends Error {
   /** The domain code, which the wire body's `code` carries. */
-  readonly domainCode: ErrorCode;
+  readonly code: ErrorCode;
   /** The status-named code a connection attempt records for this error (`bad_request`, `conflict`, …). */
   readonly attemptCode: LegacyErrorCode;
   readonly status: number;
@@ -239,44 +220,21 @@ export class AppError extends Error {
   constructor(code: Exclude<ErrorCode, PassThroughCode>, message?: string, opts?: ErrorOptions);
   /** A code whose status comes from elsewhere: a provider's or the HTTP framework's 4xx. */
   constructor(code: PassThroughCode, message: string, opts: ErrorOptions & { status?: number });
-  /** @deprecated use a domain code from `ERRORS`; the status then follows from the code. */
-  constructor(code: LegacyErrorCode, message: string, opts?: ErrorOptions & { status?: number });
-  constructor(
-    code: ErrorCode | LegacyErrorCode,
-    message?: string,
-    opts: ErrorOptions & { status?: number } = {},
-  ) {
-    const legacy = isLegacy(code) ? LEGACY[code] : undefined;
-    const def: ErrorDefinition = ERRORS[legacy ? legacy.code : (code as ErrorCode)];
+  constructor(code: ErrorCode, message?: string, opts: ErrorOptions & { status?: number } = {}) {
+    const def: ErrorDefinition = ERRORS[code];
     super(
       message ?? def.message ?? def.meaning,
       opts.cause === undefined ? undefined : { cause: opts.cause },
     );
     this.name = 'AppError';
-    this.domainCode = legacy ? legacy.code : (code as ErrorCode);
-    this.attemptCode = legacy ? (code as LegacyErrorCode) : attemptCodeOf(this.domainCode);
-    this.status = opts.status ?? legacy?.status ?? def.status;
+    this.code = code;
+    this.attemptCode = attemptCodeOf(code);
+    this.status = opts.status ?? def.status;
     this.details = opts.details;
     this.provider = opts.provider;
-  }
-
-  /**
-   * @deprecated the status-named code (`attemptCode`), kept while the OAuth flow records
-   * `err.code` on attempts and popup redirects; read `domainCode` instead.
-   */
-  get code(): LegacyErrorCode {
-    return this.attemptCode;
   }
 }
 
 /** An INVALID_INPUT error (400), naming the field in `details` when there is one. */
 export const invalidInput = (message: string, details?: Record<string, unknown>) =>
   new AppError('INVALID_INPUT', message, details ? { details } : {});
-
-/** @deprecated use `invalidInput` or a domain code. */
-export const badRequest = (message: string, details?: Record<string, unknown>) =>
-  new AppError('bad_request', message, details ? { details } : {});
-/** @deprecated use the resource's `*_NOT_FOUND` code. */
-export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
-/** @deprecated use `UNAUTHORIZED` or a more precise 401 code. */
-export const unauthorized = (message = 'Unauthorized') => new AppError('unauthorized', message);

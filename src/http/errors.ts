@@ -8,7 +8,7 @@ export function errorBody(err: AppError, now: Date) {
     statusCode: err.status,
     message: err.message,
     timestamp: now.toISOString(),
-    code: err.domainCode,
+    code: err.code,
   };
   if (err.provider) {
     body.provider_errors = [
@@ -78,7 +78,7 @@ export function errorHandler(clock: () => Date) {
   return (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const appErr = toAppError(err);
     if (appErr.status >= 500) req.log.error({ err }, 'request failed');
-    else req.log.info({ code: appErr.domainCode, status: appErr.status }, appErr.message);
+    else req.log.info({ code: appErr.code, status: appErr.status }, appErr.message);
     return sendError(reply, appErr, clock());
   };
 }

@@ -94,7 +94,7 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
       );
       return {
         provider: account.provider,
-        error: new AppError('conflict', 'The account needs to be reconnected', { status: 409 }),
+        error: new AppError('ACCOUNT_NEEDS_RECONNECT', 'The account needs to be reconnected'),
       };
     }
     const secrets = account.secrets ? deps.vault.openJson<Record<string, string>>(account.secrets) : {};
@@ -133,7 +133,7 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
         );
         return {
           provider: account.provider,
-          error: new AppError('conflict', 'The account needs to be reconnected', { status: 409 }),
+          error: new AppError('ACCOUNT_NEEDS_RECONNECT', 'The account needs to be reconnected'),
         };
       }
     }
@@ -179,9 +179,8 @@ async function grantFailed(
     return {
       provider: account.provider,
       error: new AppError(
-        'conflict',
+        'ACCOUNT_NEEDS_RECONNECT',
         `The account needs to be reconnected: ${profile.connector.name} refused the refresh (${err.code})`,
-        { status: 409 },
       ),
     };
   }
@@ -200,9 +199,8 @@ async function grantFailed(
   return {
     provider: account.provider,
     error: new AppError(
-      'provider_error',
+      'PROVIDER_ERROR',
       `${profile.connector.name} did not refresh the token; try again shortly`,
-      { status: 502 },
     ),
   };
 }

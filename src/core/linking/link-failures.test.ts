@@ -16,18 +16,20 @@ describe('link failure reasons', () => {
   });
 
   it('tells refused credentials from an unreachable provider and a broken profile', () => {
-    expect(reasonForError(new AppError('provider_error', 'refused', { provider: { status: 401 } }))).toBe(
-      'credentials_rejected',
-    );
-    expect(reasonForError(new AppError('provider_error', 'down', { provider: { status: 503 } }))).toBe(
+    expect(
+      reasonForError(new AppError('CREDENTIALS_REJECTED', 'refused', { provider: { status: 401 } })),
+    ).toBe('credentials_rejected');
+    expect(reasonForError(new AppError('PROVIDER_ERROR', 'down', { provider: { status: 503 } }))).toBe(
       'provider_unreachable',
     );
     expect(
       reasonForError(
-        new AppError('provider_error', 'Could not reach X: timed out', { provider: { error: 'timed out' } }),
+        new AppError('PROVIDER_TIMEOUT', 'Could not reach X: timed out', {
+          provider: { error: 'timed out' },
+        }),
       ),
     ).toBe('provider_unreachable');
-    expect(reasonForError(new AppError('bad_request', 'X base_url is not an absolute URL'))).toBe(
+    expect(reasonForError(new AppError('PROFILE_MISCONFIGURED', 'X base_url is not an absolute URL'))).toBe(
       'misconfigured',
     );
     expect(reasonForError(new TypeError('fetch failed'))).toBe('provider_unreachable');

@@ -17,7 +17,7 @@ describe('ProviderCallGate', () => {
     }
     expect(refused).toBeInstanceOf(AppError);
     expect(refused).toMatchObject({
-      domainCode: 'CONCURRENCY_LIMITED',
+      code: 'CONCURRENCY_LIMITED',
       status: 429,
       provider: { headers: { 'retry-after': '1' } },
     });

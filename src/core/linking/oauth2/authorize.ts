@@ -2,7 +2,7 @@
 // the provider's authorize URL.
 import * as oauth from 'oauth4webapi';
 import type { Deps } from '../../deps.js';
-import { badRequest, unauthorized } from '../../errors.js';
+import { AppError, invalidInput } from '../../errors.js';
 import { hashToken, hashTokenText, newToken } from '../../ids.js';
 import { authenticateSessionToken, type SessionRow } from '../connect-sessions.js';
 import { getAttempt, finishAttempt } from '../connection-attempts.js';
@@ -26,7 +26,7 @@ export function callbackUrl(deps: Deps, provider: string): string {
 
 function oauthAuth(profile: ConnectorProfile): OAuth2Auth {
   if (profile.connector.auth.type !== 'oauth2')
-    throw badRequest(`${profile.connector.name} does not connect with OAuth`);
+    throw invalidInput(`${profile.connector.name} does not connect with OAuth`);
   return profile.connector.auth;
 }
 
@@ -35,18 +35,19 @@ function oauthAuth(profile: ConnectorProfile): OAuth2Auth {
  * as the official Hub builds it) or a page of this server (our Hub's redirect fallback).
  */
 export function checkReturnTo(deps: Deps, raw: unknown): string {
-  if (typeof raw !== 'string' || raw.length > 2048) throw badRequest('redirect_uri is missing');
+  if (typeof raw !== 'string' || raw.length > 2048) throw invalidInput('redirect_uri is missing');
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw badRequest('redirect_uri is not an absolute URL');
+    throw invalidInput('redirect_uri is not an absolute URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badRequest('redirect_uri must be http(s)');
-  if (url.username || url.password) throw badRequest('redirect_uri must not contain credentials');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw invalidInput('redirect_uri must be http(s)');
+  if (url.username || url.password) throw invalidInput('redirect_uri must not contain credentials');
   const ours = url.origin === new URL(deps.settings.publicUrl()).origin;
   if (!ours && !url.pathname.endsWith('/embedded/accounts/callback'))
-    throw badRequest('redirect_uri must be a Hub callback page');
+    throw invalidInput('redirect_uri must be a Hub callback page');
   return url.toString();
 }
 
@@ -61,7 +62,7 @@ function scopesFor(auth: OAuth2Auth, config: Record<string, string>, setup: Reco
   const scopes = (given?.trim() ? given : rule.default).split(/[\s,]+/).filter(Boolean);
   for (const s of rule.always_include) if (!scopes.includes(s)) scopes.push(s);
   if (rule.require_one_of.length && !rule.require_one_of.some((s) => scopes.includes(s))) {
-    throw badRequest(`Scopes must include ${rule.require_one_of.join(' or ')}`);
+    throw invalidInput(`Scopes must include ${rule.require_one_of.join(' or ')}`);
   }
   return scopes.join(rule.separator);
 }
@@ -69,7 +70,8 @@ function scopesFor(auth: OAuth2Auth, config: Record<string, string>, setup: Reco
 /** The OAuth client's id and secret; a connection without both cannot sign in. */
 export function clientOf(auth: OAuth2Auth, config: Record<string, string>, setup: Record<string, string>) {
   const { id, secret } = clientCredentials(auth, config, setup);
-  if (!id || !secret) throw badRequest('The OAuth client ID and secret are not configured');
+  if (!id || !secret)
+    throw new AppError('PROFILE_MISCONFIGURED', 'The OAuth client ID and secret are not configured');
   return { id, secret };
 }
 
@@ -116,13 +118,13 @@ export async function beginOAuth(
   if (query.launch !== undefined) {
     const launch = await takeLaunch(deps, query.launch);
     if (launch.integrationId !== integrationId)
-      throw badRequest('This sign-in window belongs to another integration');
+      throw invalidInput('This sign-in window belongs to another integration');
     return begin(deps, launch.session, integrationId, launch.attemptId, launch.returnTo, launch.fields);
   }
   // The StackOne protocol: session token and fields on the popup URL (the official component).
   const session = await authenticateSessionToken(deps, query.token);
   const returnTo = checkReturnTo(deps, query.redirect_uri);
-  if (typeof query.connection_attempt_id !== 'string') throw badRequest('connection_attempt_id is missing');
+  if (typeof query.connection_attempt_id !== 'string') throw invalidInput('connection_attempt_id is missing');
   const fields = Object.fromEntries(Object.entries(query).filter(([k]) => !RESERVED.has(k)));
   return begin(deps, session, integrationId, query.connection_attempt_id, returnTo, fields);
 }
@@ -172,7 +174,10 @@ export async function prepareLaunch(
 /** The launch's attempt, session, return URL and fields; the id works once. */
 async function takeLaunch(deps: Deps, raw: unknown) {
   if (typeof raw !== 'string' || raw.length < 20 || raw.length > 256)
-    throw unauthorized('This sign-in window has expired. Go back and press Connect again.');
+    throw new AppError(
+      'SESSION_TOKEN_INVALID',
+      'This sign-in window has expired. Go back and press Connect again.',
+    );
   const { rows } = await deps.db.query<{ id: string; connect_session_id: number; launch_sealed: string }>(
     `WITH taken AS (
        SELECT id, connect_session_id, launch_sealed FROM connection_attempts
@@ -185,7 +190,10 @@ async function takeLaunch(deps: Deps, raw: unknown) {
   const row = rows[0];
   const session = row ? await sessionById(deps, row.connect_session_id) : null;
   if (!row || !session || session.expires_at.getTime() <= deps.clock().getTime()) {
-    throw unauthorized('This sign-in window has expired. Go back and press Connect again.');
+    throw new AppError(
+      'SESSION_TOKEN_INVALID',
+      'This sign-in window has expired. Go back and press Connect again.',
+    );
   }
   const launch = deps.vault.openJson<Launch>(row.launch_sealed);
   return {
@@ -208,7 +216,8 @@ async function begin(
   const profile = await profileForSession(deps, session, integrationId);
   const auth = oauthAuth(profile);
   const attempt = await getAttempt(deps, session, attemptId);
-  if (attempt.status !== 'pending') throw badRequest(`This connection attempt is ${attempt.status}`);
+  if (attempt.status !== 'pending')
+    throw new AppError('ATTEMPT_NOT_PENDING', `This connection attempt is ${attempt.status}`);
 
   const fields = Object.fromEntries(
     Object.entries(given).filter(([k]) => profile.connector.config_fields.some((f) => f.key === k)),
@@ -220,7 +229,7 @@ async function begin(
       code: 'invalid_fields',
       description: problems.map((p) => p.message).join('; '),
     });
-    throw badRequest(problems.map((p) => p.message).join('; '), { field: problems[0]!.field });
+    throw invalidInput(problems.map((p) => p.message).join('; '), { field: problems[0]!.field });
   }
   const target: ProviderTarget = {
     connector: profile.connector,

@@ -1,6 +1,6 @@
 // The end of the OAuth popup flow: the provider's redirect back, turned into a linked account.
 import type { Deps } from '../../deps.js';
-import { AppError, badRequest } from '../../errors.js';
+import { AppError, invalidInput } from '../../errors.js';
 import { hashToken } from '../../ids.js';
 import type { SessionRow } from '../connect-sessions.js';
 import { getAttempt, finishAttempt } from '../connection-attempts.js';
@@ -103,7 +103,13 @@ export async function completeOAuth(
     return { ok: true, returnTo: row.return_to, result, provider };
   } catch (err) {
     if (err instanceof AppError && err.status < 500)
-      return { ok: false, returnTo: row.return_to, code: err.code, description: err.message, provider };
+      return {
+        ok: false,
+        returnTo: row.return_to,
+        code: err.attemptCode,
+        description: err.message,
+        provider,
+      };
     throw err;
   }
 }
@@ -128,7 +134,7 @@ async function consumeState(
   );
   const stateRow = rows[0];
   if (!stateRow || !browser) {
-    throw badRequest(
+    throw invalidInput(
       'This sign-in could not be finished here. It has expired, was already used, or was opened in a different browser or window than the one you started in. Go back to the app and press Connect again.',
     );
   }

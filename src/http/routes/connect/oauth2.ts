@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../../core/deps.js';
-import { AppError, badRequest } from '../../../core/errors.js';
+import { AppError, invalidInput } from '../../../core/errors.js';
 import { beginOAuth, checkReturnTo } from '../../../core/linking/oauth2/authorize.js';
 import { completeOAuth } from '../../../core/linking/oauth2/callback.js';
 import { authenticateSessionToken } from '../../../core/linking/connect-sessions.js';
@@ -130,7 +130,7 @@ export function oauthRoutes(app: FastifyInstance, deps: Deps) {
         if (attempt && e.status < 500) {
           await finishAttempt(deps, deps.db, attempt.id, {
             status: 'error',
-            code: e.code,
+            code: e.attemptCode,
             description: e.message,
           })
             .then(() => undefined)
@@ -138,7 +138,7 @@ export function oauthRoutes(app: FastifyInstance, deps: Deps) {
         }
         if (attempt && returnTo && e.status < 500 && e.status !== 401 && e.status !== 404) {
           return reply.redirect(
-            withParams(returnTo, { status: 'error', error: e.code, error_description: e.message }),
+            withParams(returnTo, { status: 'error', error: e.attemptCode, error_description: e.message }),
             302,
           );
         }
@@ -155,7 +155,7 @@ export function oauthRoutes(app: FastifyInstance, deps: Deps) {
       reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
       try {
         const query = callbackQuery.safeParse(req.query);
-        if (!query.success) throw badRequest('The authorization response has no state');
+        if (!query.success) throw invalidInput('The authorization response has no state');
         const outcome = await completeOAuth(deps, req.params.provider, query.data, (name) => {
           const value = readCookie(req, name);
           // Used once: the browser forgets it with the state.
