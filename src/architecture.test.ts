@@ -71,4 +71,36 @@ describe('architecture', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('lets the web name the contract in types only, and keeps the contract off every layer', {
+    timeout: 60_000,
+  }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'arch-'));
+    try {
+      const file = async (path: string, text: string) => {
+        await mkdir(join(dir, path, '..'), { recursive: true });
+        await writeFile(join(dir, path), text);
+      };
+      await file('tsconfig.json', '{"compilerOptions":{"module":"NodeNext","moduleResolution":"NodeNext"}}');
+      await file('src/core/errors.ts', 'export const e = 1;\n');
+      await file(
+        'src/contract/shape.ts',
+        "import { e } from '../core/errors.js';\nexport const shape = e;\nexport type Shape = number;\n",
+      );
+      await file(
+        'src/web/typed.ts',
+        "import type { Shape } from '../contract/shape.js';\nexport const t: Shape = 1;\n",
+      );
+      await file(
+        'src/web/valued.ts',
+        "import { shape } from '../contract/shape.js';\nexport const v = shape;\n",
+      );
+      const found = await violations('src', RULES, dir);
+      expect(found).toContain('contract-imports-no-layer: src/contract/shape.ts → src/core/errors.ts');
+      expect(found).toContain('web-contract-types-only: src/web/valued.ts → src/contract/shape.ts');
+      expect(found.filter((v) => v.includes('src/web/typed.ts'))).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

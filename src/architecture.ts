@@ -78,9 +78,23 @@ export const RULES: IForbiddenRuleType[] = [
   },
   {
     name: 'web-only-web',
-    comment: 'Browser code imports browser code, and the wire contract as types only.',
+    comment: 'Browser code imports browser code only.',
     severity: 'error',
     from: { path: '^src/web/' },
     to: { path: '^src/', pathNot: '^src/web/|^src/contract/' },
+  },
+  {
+    name: 'web-contract-types-only',
+    comment: 'Browser code names the wire contract in types only, so no zod reaches the bundle.',
+    severity: 'error',
+    from: { path: '^src/web/' },
+    to: { path: '^src/contract/', dependencyTypesNot: ['type-only'] },
+  },
+  {
+    name: 'contract-imports-no-layer',
+    comment: 'The wire contract is zod and src/connectors only: it knows no domain, route, page or store.',
+    severity: 'error',
+    from: { path: '^src/contract/' },
+    to: { path: '^src/(core|http|web|cli|jobs|store)/' },
   },
 ];

@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { createProject } from '../src/core/projects/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
+import { z } from 'zod';
+import { expectWire } from './helpers/contract.js';
+import { errorBody } from '../src/contract/common.js';
+import { connectorProfile } from '../src/contract/connector-profiles.js';
 
 let server: TestServer;
 let call: ReturnType<typeof api>;
@@ -43,6 +47,9 @@ describe('connector profiles', () => {
     expect(list.json.map((p: { id: string }) => p.id)).toContain(res.json.id);
     const one = await call('GET', `/connector_profiles/${res.json.id}`);
     expect(one.json.setup.client_secret).toBe('__secretvalue:**redacted**9876');
+    expectWire(connectorProfile, res.json);
+    expectWire(connectorProfile, one.json);
+    expectWire(z.array(connectorProfile), list.json);
   });
 
   it('patches: keeps a secret sent back redacted, replaces one sent anew, validates scopes', async () => {
@@ -64,6 +71,8 @@ describe('connector profiles', () => {
     });
     const bad = await call('PATCH', `/connector_profiles/${id}`, { setup: { scopes: 'api' } });
     expect(bad.status).toBe(400);
+    expectWire(connectorProfile, kept.json);
+    expect(expectWire(errorBody, bad.json).statusCode).toBe(400);
     const replaced = await call('PATCH', `/connector_profiles/${id}`, {
       setup: { client_secret: 'second-secret-2222' },
       default: true,
@@ -91,6 +100,7 @@ describe('connector profiles', () => {
     const del = await call('DELETE', `/connector_profiles/${created.json.id}`);
     expect(del.status).toBe(200);
     expect(del.json.id).toBe(created.json.id);
+    expectWire(connectorProfile, del.json);
     expect((await call('GET', `/connector_profiles/${created.json.id}`)).status).toBe(404);
   });
 

@@ -17,6 +17,13 @@ import { insertAccount } from '../src/core/accounts/accounts.js';
 import { WEB_DIST } from '../src/http/routes/web.js';
 import { createProject } from '../src/core/projects/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
+import { z } from 'zod';
+import { expectWire } from './helpers/contract.js';
+import { errorBody } from '../src/contract/common.js';
+import { accountPage } from '../src/contract/accounts.js';
+import { connectSessionWithToken } from '../src/contract/connect-sessions.js';
+import { dashboardSession } from '../src/contract/dashboard.js';
+import { accountEvent } from '../src/contract/webhooks.js';
 
 let server: TestServer;
 let fakes: Fakes;
@@ -148,6 +155,9 @@ describe('dashboard sign-in session', () => {
     expect(wrong.status).toBe(403);
     const ok = await asDashboard(s, 'POST', '/connect_sessions', body, { 'x-csrf-token': s.csrf });
     expect(ok.status).toBe(201);
+    expectWire(connectSessionWithToken, ok.json);
+    expectWire(errorBody, missing.json);
+    expectWire(dashboardSession, (await asDashboard(s, 'GET', '/dashboard/api/session')).json);
     expect(
       (
         await server.app.deps.db.query(
@@ -327,6 +337,7 @@ describe('dashboard page and read models', () => {
     }
     const page1 = await api(server)('GET', '/dashboard/api/accounts?q=search-&page_size=3');
     expect(page1.json).toMatchObject({ total: 7, page: 1, page_size: 3 });
+    expectWire(accountPage, page1.json);
     expect(page1.json.data.map((a: { origin_owner_id: string }) => a.origin_owner_id)).toEqual([
       'search-6',
       'search-5',
@@ -432,6 +443,7 @@ describe('suspend and resume', () => {
         }),
       ]);
       expect(res.json.data[1].deliveries).toEqual([]);
+      expectWire(z.strictObject({ data: z.array(accountEvent) }), res.json);
       expect((await api(server)('GET', '/dashboard/api/accounts/acc_nope/events')).status).toBe(404);
     } finally {
       await api(server)('DELETE', `/webhooks/${endpoint.json.id}`);

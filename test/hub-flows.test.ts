@@ -13,6 +13,8 @@ import {
 } from './helpers/linking.js';
 import { createProject } from '../src/core/projects/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
+import { expectWire } from './helpers/contract.js';
+import { hubAttempt } from '../src/contract/attempts.js';
 
 let server: TestServer;
 let fakes: Fakes;
@@ -248,6 +250,8 @@ describe('Kustomer (OAuth 2.0, end-user client)', () => {
       account: { id: flow.final.searchParams.get('account_id') },
       error: null,
     });
+    expectWire(hubAttempt, poll.json);
+    expectWire(hubAttempt, attempt.json);
 
     const auth = fakes.kustomer.lastAuthorization!;
     expect(auth.codeChallenge).toBeTruthy();

@@ -13,6 +13,10 @@ import { followToCallback } from './helpers/link-accounts.js';
 import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
 import { createProject } from '../src/core/projects/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
+import { z } from 'zod';
+import { expectWire } from './helpers/contract.js';
+import { attemptCount, connectionAttempt } from '../src/contract/attempts.js';
+import { errorBody } from '../src/contract/common.js';
 
 /**
  * Link failures the admin can see: API-token checks the provider refuses or cannot answer,
@@ -118,6 +122,11 @@ describe('API-token link failures', () => {
     });
     expect(row!.error!.description).toBe(res.json.message);
     expect(row!.ended_at).toBe(row!.created_at);
+    expectWire(errorBody, res.json);
+    const wire = await api(server)('GET', '/connection_attempts?origin_owner_id=of-refused');
+    expect(expectWire(z.array(connectionAttempt), wire.json)).toHaveLength(1);
+    const counted = await api(server)('GET', '/connection_attempts/count?origin_owner_id=of-refused');
+    expect(expectWire(attemptCount, counted.json).count).toBe(1);
     expect(await metric('oneflow', 'credentials_rejected')).toBe(before + 1);
     // No account was made.
     expect(

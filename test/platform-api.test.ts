@@ -6,6 +6,11 @@ import { startTestServer, type TestServer } from './helpers/server.js';
 import { createProject } from '../src/core/projects/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
 import { insertAccount } from '../src/core/accounts/accounts.js';
+import { z } from 'zod';
+import { callWire, expectWireError } from './helpers/contract.js';
+import { accountMeta, linkedAccount } from '../src/contract/accounts.js';
+import { connectSession, connectSessionWithToken } from '../src/contract/connect-sessions.js';
+import { connectorsMeta } from '../src/contract/connectors.js';
 
 let server: TestServer;
 let sdk: StackOne;
@@ -71,6 +76,29 @@ describe('connect sessions through the official SDK', () => {
     expect(auth.statusCode).toBe(201);
     expect(auth.connectSession!.id).toBe(s.id);
     expect(auth.connectSession!.originOwnerName).toBe('Owner One');
+
+    // The raw bodies are exactly the contract's shapes.
+    const created = await callWire(
+      connectSessionWithToken,
+      server.url,
+      server.apiKey,
+      'POST',
+      '/connect_sessions',
+      {
+        body: { origin_owner_id: 'owner-2', origin_owner_name: 'Owner Two', categories: ['crm'] },
+        status: 201,
+      },
+    );
+    expect(created.categories).toEqual(['crm']);
+    const resolved = await callWire(
+      connectSession,
+      server.url,
+      server.apiKey,
+      'POST',
+      '/connect_sessions/authenticate',
+      { body: { token: created.token }, status: 201 },
+    );
+    expect(resolved).toMatchObject({ id: created.id, origin_owner_id: 'owner-2' });
   });
 
   it('honours expires_in and refuses an expired or unknown token with 401', async () => {
@@ -140,6 +168,9 @@ describe('accounts through the official SDK', () => {
     expect(await ids({ pageSize: 2, page: 2 })).toHaveLength(1);
     const all = [...(await ids({ pageSize: 2, page: 1 })), ...(await ids({ pageSize: 2, page: 2 }))].sort();
     expect(all).toEqual([a1.id, a2.id, a3.id].sort());
+
+    const listed = await callWire(z.array(linkedAccount), server.url, server.apiKey, 'GET', '/accounts');
+    expect(listed.map((a) => a.id).sort()).toEqual([a1.id, a2.id, a3.id].sort());
   });
 
   it('gets, patches and deletes an account; redacts its secrets', async () => {
@@ -172,6 +203,16 @@ describe('accounts through the official SDK', () => {
     expect(meta.provider).toBe('oneflow');
     expect(meta.category).toBe('documents');
 
+    const wire = (method: 'GET' | 'PATCH', path: string, body?: unknown) =>
+      callWire(linkedAccount, server.url, server.apiKey, method, path, body === undefined ? {} : { body });
+    expect((await wire('GET', `/accounts/${a.id}`)).origin_owner_name).toBe('Renamed');
+    expect((await wire('PATCH', `/accounts/${a.id}`, { label: 'wire', type: 'production' })).label).toBe(
+      'wire',
+    );
+    expect(
+      await callWire(accountMeta, server.url, server.apiKey, 'GET', `/accounts/${a.id}/meta`),
+    ).toMatchObject({ provider: 'oneflow', category: 'documents' });
+
     const deleted = await sdk.accounts.deleteAccount({ id: a.id });
     expect(deleted.statusCode).toBe(200);
     expect(deleted.linkedAccount!.id).toBe(a.id);
@@ -194,6 +235,11 @@ describe('accounts through the official SDK', () => {
       foreign.id,
     ]);
     expect(still.rows[0]).toEqual({ origin_owner_name: 'Foreign' });
+
+    const res = await fetch(`${server.url}/accounts/${foreign.id}`, {
+      headers: { authorization: `Basic ${Buffer.from(`${server.apiKey}:`).toString('base64')}` },
+    });
+    expect((await expectWireError(res, 404)).message).toBe('Account not found');
   });
 });
 
@@ -209,6 +255,17 @@ describe('connectors meta through the official SDK', () => {
     await expect(sdk.connectors.getConnectorMeta({ provider: 'nope' })).rejects.toBeInstanceOf(
       errors.NotFoundResponse,
     );
+
+    const all = await callWire(z.array(connectorsMeta), server.url, server.apiKey, 'GET', '/connectors/meta');
+    expect(all).toHaveLength(3);
+    const one = await callWire(
+      connectorsMeta,
+      server.url,
+      server.apiKey,
+      'GET',
+      '/connectors/meta/salesforce',
+    );
+    expect(one.resources.images.logo_url).toBe(`${server.url}/connectors/logos/salesforce`);
   });
 });
 
@@ -226,5 +283,7 @@ describe('authentication', () => {
     expect(err).toBeInstanceOf(errors.UnauthorizedResponse);
     expect((err as errors.UnauthorizedResponse).statusCode).toBe(401);
     expect((err as errors.UnauthorizedResponse).message).toBe('Invalid API key');
+
+    await expectWireError(await fetch(`${server.url}/accounts`), 401);
   });
 });

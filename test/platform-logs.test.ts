@@ -17,6 +17,9 @@ import { housekeeping } from '../src/jobs/housekeeping.js';
 import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
 import { createPlatformLogWriter, type PlatformLog } from '../src/core/logs/platform-logs/writer.js';
 import { createPool } from '../src/store/db.js';
+import { expectWire } from './helpers/contract.js';
+import { errorBody } from '../src/contract/common.js';
+import { platformLogPage } from '../src/contract/logs.js';
 
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
@@ -111,6 +114,9 @@ describe('what platform logs record', () => {
     });
     expect(entry!.duration).toBeGreaterThan(0);
     expect(entry!.duration).toBeLessThan(5_000);
+    expect(expectWire(platformLogPage, (await list(`?request_ids=${res.requestId}`)).json).data).toHaveLength(
+      1,
+    );
     // Start and end are a duration apart (to the millisecond the ISO strings keep).
     expect(
       Math.abs(Date.parse(entry!.end_time) - Date.parse(entry!.start_time) - entry!.duration),
@@ -377,6 +383,7 @@ describe('GET /requests/platform-logs', () => {
         message: expect.stringContaining(field),
         timestamp: ISO,
       });
+      expectWire(errorBody, res.json);
     }
   });
 

@@ -9,6 +9,8 @@ import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.j
 import { hotCache } from '../src/core/provider-calls/hot-cache.js';
 import { housekeeping } from '../src/jobs/housekeeping.js';
 import { loadConfig } from '../src/config/config.js';
+import { expectWire } from './helpers/contract.js';
+import { requestLogPage, requestLogResult, stepLogPage } from '../src/contract/logs.js';
 
 let fakes: Fakes;
 let up: ScriptedUpstream;
@@ -82,6 +84,8 @@ describe('request logs (bodies off, the default)', () => {
       next: null,
     });
     const detail = await api(server)('GET', `/requests/logs/${requestId}`);
+    expectWire(requestLogPage, list.json);
+    expectWire(requestLogResult, detail.json);
     const log = detail.json.data;
     expect(log.request).toEqual({
       id: requestId,
@@ -327,6 +331,7 @@ describe('step logs (GET /requests/logs/steps)', () => {
       ['/v1/contracts/999999', 404],
       ['/v1/contracts', 200],
     ]);
+    expectWire(stepLogPage, all.json);
     const failed = await api(server)('GET', `/requests/logs/steps?account_ids=${oneflow}&success=false`);
     expect(failed.json.data.map((s: { status: number }) => s.status)).toEqual([404]);
     const sdk = new StackOne({

@@ -15,6 +15,15 @@ import {
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { insertAccount } from '../src/core/accounts/accounts.js';
 import { endpointPauseMs, retryDelayMs } from '../src/core/webhooks/schedule.js';
+import { z } from 'zod';
+import { expectWire } from './helpers/contract.js';
+import { errorBody } from '../src/contract/common.js';
+import {
+  createdWebhookEndpoint,
+  rotatedSecret,
+  webhookDelivery,
+  webhookEndpoint,
+} from '../src/contract/webhooks.js';
 
 let fakes: Fakes;
 let receiver: Receiver;
@@ -71,6 +80,9 @@ describe('webhook endpoints API', () => {
     expect(created.json.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     const got = await call('GET', `/webhooks/${created.json.id}`);
     expect(got.json.secret).toBeUndefined();
+    expectWire(createdWebhookEndpoint, created.json);
+    expectWire(webhookEndpoint, got.json);
+    expectWire(z.array(webhookEndpoint), (await call('GET', '/webhooks')).json);
     expect((await call('GET', '/webhooks')).json.map((w: { id: string }) => w.id)).toContain(created.json.id);
     const raw = await server.app.deps.db.query('SELECT secret FROM webhook_endpoints WHERE id = $1', [
       created.json.id,
@@ -78,7 +90,10 @@ describe('webhook endpoints API', () => {
     expect(raw.rows[0].secret).not.toContain(created.json.secret.slice(6));
     const patched = await call('PATCH', `/webhooks/${created.json.id}`, { events: ['*'], active: false });
     expect(patched.json).toMatchObject({ events: ['*'], active: false });
-    expect((await call('DELETE', `/webhooks/${created.json.id}`)).status).toBe(200);
+    expectWire(webhookEndpoint, patched.json);
+    const deleted = await call('DELETE', `/webhooks/${created.json.id}`);
+    expect(deleted.status).toBe(200);
+    expectWire(webhookEndpoint, deleted.json);
     expect((await call('GET', `/webhooks/${created.json.id}`)).status).toBe(404);
   });
 
@@ -92,7 +107,7 @@ describe('webhook endpoints API', () => {
     ]) {
       const res = await call('POST', '/webhooks', body);
       expect(res.status).toBe(400);
-      expect(res.json.statusCode).toBe(400);
+      expect(expectWire(errorBody, res.json).statusCode).toBe(400);
     }
     expect((await call('GET', '/webhooks')).json).toEqual([]);
   });
@@ -309,7 +324,10 @@ describe('retries on a test clock', () => {
       expect(delays[n]).toBeLessThanOrEqual(base * 1.2 + 1);
     }
     expect(receiver.received.length).toBe(delays.length + 1);
-    const [delivery] = (await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`)).json;
+    const delivery = expectWire(
+      z.array(webhookDelivery),
+      (await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`)).json,
+    )[0]!;
     expect(delivery).toMatchObject({
       status: 'failed',
       last_status_code: 500,
@@ -319,7 +337,7 @@ describe('retries on a test clock', () => {
 
     receiver.respond = 200;
     const again = await api(server)('POST', `/webhooks/${hook.json.id}/deliveries/${delivery.id}/redeliver`);
-    expect(again.json.status).toBe('pending');
+    expect(expectWire(webhookDelivery, again.json).status).toBe('pending');
     await runOnce(server);
     expect((await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`)).json[0]).toMatchObject({
       status: 'delivered',
@@ -334,7 +352,7 @@ describe('retries on a test clock', () => {
       await api(server)('DELETE', `/webhooks/${w.id}`);
     const hook = await api(server)('POST', '/webhooks', { url: receiver.url, events: ['account.updated'] });
     const rotated = await api(server)('POST', `/webhooks/${hook.json.id}/rotate_secret`);
-    expect(rotated.json.secret).toMatch(/^whsec_/);
+    expect(expectWire(rotatedSecret, rotated.json).secret).toMatch(/^whsec_/);
     const account = await seed(server, 'rotate-owner');
     await api(server)('PATCH', `/accounts/${account.id}`, { origin_owner_name: 'during' });
     await runOnce(server);

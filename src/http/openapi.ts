@@ -1,17 +1,61 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
-import { createSessionSchema } from '../core/linking/connect-sessions.js';
-import { listAccountsQuery, patchAccountSchema } from '../core/accounts/accounts.js';
-import { createProfileSchema, updateProfileSchema } from '../core/connector-profiles/profiles.js';
-import { createEndpointSchema, updateEndpointSchema } from '../core/webhooks/endpoints.js';
-import { listDeliveriesQuery } from '../core/webhooks/delivery.js';
-import { proxyBodySchema } from '../core/provider-calls/proxy.js';
-import { rpcBodySchema } from '../core/actions/actions.js';
-import { listActionsQuery } from '../core/actions/meta.js';
-import { listLogsQuery } from '../core/logs/request-logs/query.js';
-import { listPlatformLogsQuery } from '../core/logs/platform-logs/query.js';
-import { listAttemptsQuery } from '../core/linking/attempt-list.js';
-import * as out from './openapi-schemas.js';
+import { anyObject, errorBody } from '../contract/common.js';
+import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
+import { accountMeta, linkedAccount, listAccountsQuery, patchAccountSchema } from '../contract/accounts.js';
+import {
+  authenticateSessionBody,
+  connectSession,
+  connectSessionWithToken,
+  createSessionSchema,
+  revokedSession,
+} from '../contract/connect-sessions.js';
+import { connectorsMeta } from '../contract/connectors.js';
+import {
+  connectorProfile,
+  createProfileSchema,
+  profileCheck,
+  updateProfileSchema,
+} from '../contract/connector-profiles.js';
+import {
+  createdWebhookEndpoint,
+  createEndpointSchema,
+  listDeliveriesQuery,
+  rotatedSecret,
+  updateEndpointSchema,
+  webhookDelivery,
+  webhookEndpoint,
+} from '../contract/webhooks.js';
+import {
+  actionsMetaPage,
+  listActionsQuery,
+  proxyBodySchema,
+  rpcBodySchema,
+  rpcResponse,
+} from '../contract/provider-calls.js';
+import {
+  listLogsQuery,
+  listPlatformLogsQuery,
+  platformLogPage,
+  requestLogPage,
+  requestLogResult,
+  stepLogPage,
+} from '../contract/logs.js';
+import {
+  attemptCount,
+  connectionAttempt,
+  countAttemptsQuery,
+  hubAttempt,
+  listAttemptsQuery,
+} from '../contract/attempts.js';
+import {
+  hubAccountBody,
+  hubAttemptBody,
+  hubLaunchBody,
+  hubLinkStatus,
+  hubLinkedAccount,
+  hubSettings,
+} from '../contract/hub.js';
 
 type Auth = 'apiKey' | 'hubSession' | 'none';
 interface Operation {
@@ -54,7 +98,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'Connect sessions',
     auth: 'apiKey',
     body: createSessionSchema,
-    ok: { status: 201, schema: out.connectSessionWithToken },
+    ok: { status: 201, schema: connectSessionWithToken },
     errors: [400, 401, 404],
   }),
   op({
@@ -63,8 +107,8 @@ export const OPERATIONS: Operation[] = [
     summary: 'Resolve a session token',
     tag: 'Connect sessions',
     auth: 'apiKey',
-    body: z.object({ token: z.string() }),
-    ok: { status: 201, schema: out.connectSession },
+    body: authenticateSessionBody,
+    ok: { status: 201, schema: connectSession },
     errors: [400, 401, 404],
   }),
   op({
@@ -73,7 +117,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Revoke a connect session now: its token and Auth Link stop working (ours)',
     tag: 'Connect sessions',
     auth: 'apiKey',
-    ok: { status: 200, schema: z.object({ id: z.number(), expires_at: z.string(), revoked: z.boolean() }) },
+    ok: { status: 200, schema: revokedSession },
     errors: [401, 404],
   }),
   op({
@@ -83,7 +127,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'Accounts',
     auth: 'apiKey',
     query: listAccountsQuery,
-    ok: { status: 200, schema: z.array(out.linkedAccount) },
+    ok: { status: 200, schema: z.array(linkedAccount) },
     errors: [400, 401],
   }),
   op({
@@ -92,7 +136,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Get a linked account',
     tag: 'Accounts',
     auth: 'apiKey',
-    ok: { status: 200, schema: out.linkedAccount },
+    ok: { status: 200, schema: linkedAccount },
     errors: [401, 404],
   }),
   op({
@@ -102,7 +146,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'Accounts',
     auth: 'apiKey',
     body: patchAccountSchema,
-    ok: { status: 200, schema: out.linkedAccount },
+    ok: { status: 200, schema: linkedAccount },
     errors: [400, 401, 404],
   }),
   op({
@@ -111,7 +155,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Delete a linked account (revokes provider tokens, best effort)',
     tag: 'Accounts',
     auth: 'apiKey',
-    ok: { status: 200, schema: out.linkedAccount },
+    ok: { status: 200, schema: linkedAccount },
     errors: [401, 404],
   }),
   op({
@@ -120,7 +164,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Account meta',
     tag: 'Accounts',
     auth: 'apiKey',
-    ok: { status: 200, schema: out.accountMeta },
+    ok: { status: 200, schema: accountMeta },
     errors: [401, 404],
   }),
   op({
@@ -129,7 +173,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Suspend an account (status inactive)',
     tag: 'Accounts',
     auth: 'apiKey',
-    ok: { status: 200, schema: out.linkedAccount },
+    ok: { status: 200, schema: linkedAccount },
     errors: [401, 404, 409],
   }),
   op({
@@ -138,7 +182,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Resume a suspended account',
     tag: 'Accounts',
     auth: 'apiKey',
-    ok: { status: 200, schema: out.linkedAccount },
+    ok: { status: 200, schema: linkedAccount },
     errors: [401, 404, 409],
   }),
   op({
@@ -147,7 +191,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'List connectors',
     tag: 'Connectors',
     auth: 'apiKey',
-    ok: { status: 200, schema: z.array(out.connectorsMeta) },
+    ok: { status: 200, schema: z.array(connectorsMeta) },
     errors: [401],
   }),
   op({
@@ -156,7 +200,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Get a connector',
     tag: 'Connectors',
     auth: 'apiKey',
-    ok: { status: 200, schema: out.connectorsMeta },
+    ok: { status: 200, schema: connectorsMeta },
     errors: [401, 404],
   }),
   op({
@@ -175,7 +219,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'Connector profiles',
     auth: 'apiKey',
     body: createProfileSchema,
-    ok: { status: 201, schema: out.connectorProfile },
+    ok: { status: 201, schema: connectorProfile },
     errors: [400, 401],
   }),
   op({
@@ -184,7 +228,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'List connector profiles',
     tag: 'Connector profiles',
     auth: 'apiKey',
-    ok: { status: 200, schema: z.array(out.connectorProfile) },
+    ok: { status: 200, schema: z.array(connectorProfile) },
     errors: [401],
   }),
   op({
@@ -193,7 +237,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Get a connector profile',
     tag: 'Connector profiles',
     auth: 'apiKey',
-    ok: { status: 200, schema: out.connectorProfile },
+    ok: { status: 200, schema: connectorProfile },
     errors: [401, 404],
   }),
   op({
@@ -203,7 +247,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'Connector profiles',
     auth: 'apiKey',
     body: updateProfileSchema,
-    ok: { status: 200, schema: out.connectorProfile },
+    ok: { status: 200, schema: connectorProfile },
     errors: [400, 401, 404],
   }),
   op({
@@ -212,10 +256,7 @@ export const OPERATIONS: Operation[] = [
     summary: "Check setup: does the provider accept the profile's OAuth client?",
     tag: 'Connector profiles',
     auth: 'apiKey',
-    ok: {
-      status: 200,
-      schema: z.object({ result: z.enum(['ok', 'problem', 'cannot_check']), message: z.string() }),
-    },
+    ok: { status: 200, schema: profileCheck },
     errors: [401, 404],
   }),
   op({
@@ -224,7 +265,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Delete a connector profile',
     tag: 'Connector profiles',
     auth: 'apiKey',
-    ok: { status: 200, schema: out.connectorProfile },
+    ok: { status: 200, schema: connectorProfile },
     errors: [401, 404],
   }),
   op({
@@ -234,7 +275,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'Webhooks',
     auth: 'apiKey',
     body: createEndpointSchema,
-    ok: { status: 201, schema: out.webhookEndpoint.extend({ secret: z.string() }) },
+    ok: { status: 201, schema: createdWebhookEndpoint },
     errors: [400, 401],
   }),
   op({
@@ -243,7 +284,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'List webhook endpoints',
     tag: 'Webhooks',
     auth: 'apiKey',
-    ok: { status: 200, schema: z.array(out.webhookEndpoint) },
+    ok: { status: 200, schema: z.array(webhookEndpoint) },
     errors: [401],
   }),
   op({
@@ -252,7 +293,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Get a webhook endpoint',
     tag: 'Webhooks',
     auth: 'apiKey',
-    ok: { status: 200, schema: out.webhookEndpoint },
+    ok: { status: 200, schema: webhookEndpoint },
     errors: [401, 404],
   }),
   op({
@@ -262,7 +303,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'Webhooks',
     auth: 'apiKey',
     body: updateEndpointSchema,
-    ok: { status: 200, schema: out.webhookEndpoint },
+    ok: { status: 200, schema: webhookEndpoint },
     errors: [400, 401, 404],
   }),
   op({
@@ -271,7 +312,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Delete a webhook endpoint',
     tag: 'Webhooks',
     auth: 'apiKey',
-    ok: { status: 200, schema: out.webhookEndpoint },
+    ok: { status: 200, schema: webhookEndpoint },
     errors: [401, 404],
   }),
   op({
@@ -280,7 +321,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Rotate the signing secret (old one signs for 24 h more)',
     tag: 'Webhooks',
     auth: 'apiKey',
-    ok: { status: 200, schema: z.object({ secret: z.string() }) },
+    ok: { status: 200, schema: rotatedSecret },
     errors: [401, 404],
   }),
   op({
@@ -290,7 +331,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'Webhooks',
     auth: 'apiKey',
     query: listDeliveriesQuery,
-    ok: { status: 200, schema: z.array(out.webhookDelivery) },
+    ok: { status: 200, schema: z.array(webhookDelivery) },
     errors: [400, 401, 404],
   }),
   op({
@@ -299,7 +340,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Deliver again',
     tag: 'Webhooks',
     auth: 'apiKey',
-    ok: { status: 200, schema: out.webhookDelivery },
+    ok: { status: 200, schema: webhookDelivery },
     errors: [401, 404],
   }),
   op({
@@ -309,7 +350,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'Proxy',
     auth: 'apiKey',
     body: proxyBodySchema,
-    ok: { status: 200, schema: out.anyObject, description: 'The provider answer: {status, headers, data}' },
+    ok: { status: 200, schema: anyObject, description: 'The provider answer: {status, headers, data}' },
     errors: [400, 401, 404, 408, 409, 429, 502],
   }),
   op({
@@ -332,7 +373,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'Actions',
     auth: 'apiKey',
     query: listActionsQuery,
-    ok: { status: 200, schema: z.object({ data: z.array(out.anyObject), next: z.string().nullable() }) },
+    ok: { status: 200, schema: actionsMetaPage },
     errors: [400, 401],
   }),
   op({
@@ -342,7 +383,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'Actions',
     auth: 'apiKey',
     body: rpcBodySchema,
-    ok: { status: 200, schema: z.object({ data: z.unknown(), next: z.string().nullable().optional() }) },
+    ok: { status: 200, schema: rpcResponse },
     errors: [400, 401, 404, 409, 502],
   }),
   op({
@@ -351,8 +392,8 @@ export const OPERATIONS: Operation[] = [
     summary: 'MCP (Streamable HTTP) JSON-RPC message',
     tag: 'MCP',
     auth: 'apiKey',
-    body: out.anyObject,
-    ok: { status: 200, schema: out.anyObject },
+    body: anyObject,
+    ok: { status: 200, schema: anyObject },
     errors: [400, 401, 404],
   }),
   op({
@@ -380,10 +421,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'Request logs',
     auth: 'apiKey',
     query: listLogsQuery,
-    ok: {
-      status: 200,
-      schema: z.object({ data: z.array(out.anyObject), next: z.string().nullable().optional() }),
-    },
+    ok: { status: 200, schema: requestLogPage },
     errors: [400, 401],
   }),
   op({
@@ -393,10 +431,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'Request logs',
     auth: 'apiKey',
     query: listLogsQuery,
-    ok: {
-      status: 200,
-      schema: z.object({ data: z.array(out.anyObject), next: z.string().nullable().optional() }),
-    },
+    ok: { status: 200, schema: stepLogPage },
     errors: [400, 401],
   }),
   op({
@@ -407,7 +442,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'Connection attempts',
     auth: 'apiKey',
     query: listAttemptsQuery,
-    ok: { status: 200, schema: z.array(out.connectionAttempt) },
+    ok: { status: 200, schema: z.array(connectionAttempt) },
     errors: [400, 401],
   }),
   op({
@@ -416,8 +451,8 @@ export const OPERATIONS: Operation[] = [
     summary: 'How many link attempts match the same filters',
     tag: 'Connection attempts',
     auth: 'apiKey',
-    query: listAttemptsQuery.omit({ page: true, page_size: true }),
-    ok: { status: 200, schema: z.object({ count: z.number().int() }) },
+    query: countAttemptsQuery,
+    ok: { status: 200, schema: attemptCount },
     errors: [400, 401],
   }),
   op({
@@ -427,7 +462,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'Request logs',
     auth: 'apiKey',
     query: listPlatformLogsQuery,
-    ok: { status: 200, schema: z.object({ data: z.array(out.platformLog), next: z.string().nullable() }) },
+    ok: { status: 200, schema: platformLogPage },
     errors: [400, 401],
   }),
   op({
@@ -436,7 +471,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'One request log with its upstream steps',
     tag: 'Request logs',
     auth: 'apiKey',
-    ok: { status: 200, schema: z.object({ data: out.anyObject }) },
+    ok: { status: 200, schema: requestLogResult },
     errors: [401, 404],
   }),
   op({
@@ -445,10 +480,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Hub settings for the session',
     tag: 'Hub',
     auth: 'hubSession',
-    ok: {
-      status: 200,
-      schema: z.object({ enabled_features: z.array(z.string()), existing_account_id: z.string().optional() }),
-    },
+    ok: { status: 200, schema: hubSettings },
     errors: [401],
   }),
   op({
@@ -457,7 +489,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Integrations the session may link',
     tag: 'Hub',
     auth: 'hubSession',
-    ok: { status: 200, schema: z.object({ integrations: z.array(out.anyObject) }) },
+    ok: { status: 200, schema: z.object({ integrations: z.array(anyObject) }) },
     errors: [401],
   }),
   op({
@@ -466,7 +498,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Connector config for the Hub form',
     tag: 'Hub',
     auth: 'hubSession',
-    ok: { status: 200, schema: z.object({ config: out.anyObject }) },
+    ok: { status: 200, schema: z.object({ config: anyObject }) },
     errors: [401, 404],
   }),
   op({
@@ -475,7 +507,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Account being edited (camelCase, secrets redacted)',
     tag: 'Hub',
     auth: 'hubSession',
-    ok: { status: 200, schema: out.anyObject },
+    ok: { status: 200, schema: anyObject },
     errors: [401, 404],
   }),
   op({
@@ -484,8 +516,8 @@ export const OPERATIONS: Operation[] = [
     summary: 'Link with credentials (test action first)',
     tag: 'Hub',
     auth: 'hubSession',
-    body: z.object({ integration_id: z.string(), credentials: z.record(z.string(), z.string()) }),
-    ok: { status: 201, schema: z.object({ id: z.string(), provider: z.string() }) },
+    body: hubAccountBody,
+    ok: { status: 201, schema: hubLinkedAccount },
     errors: [400, 401, 404],
   }),
   op({
@@ -494,8 +526,8 @@ export const OPERATIONS: Operation[] = [
     summary: 'Edit a linked account',
     tag: 'Hub',
     auth: 'hubSession',
-    body: z.object({ integration_id: z.string(), credentials: z.record(z.string(), z.string()) }),
-    ok: { status: 200, schema: z.object({ id: z.string(), provider: z.string() }) },
+    body: hubAccountBody,
+    ok: { status: 200, schema: hubLinkedAccount },
     errors: [400, 401, 404],
   }),
   op({
@@ -505,13 +537,8 @@ export const OPERATIONS: Operation[] = [
       'Start an OAuth connection attempt; with integration_id, redirect_uri and fields (ours) it also answers a one-time launch_url',
     tag: 'Hub',
     auth: 'hubSession',
-    body: z.object({
-      token: z.string().optional(),
-      integration_id: z.string().optional(),
-      redirect_uri: z.string().optional(),
-      fields: z.record(z.string(), z.string()).optional(),
-    }),
-    ok: { status: 201, schema: out.attemptResult },
+    body: hubAttemptBody,
+    ok: { status: 201, schema: hubAttempt },
     errors: [400, 401],
   }),
   op({
@@ -521,12 +548,8 @@ export const OPERATIONS: Operation[] = [
       "Seal the end user's fields with a pending attempt and answer the popup's one-time launch_url (ours)",
     tag: 'Hub',
     auth: 'hubSession',
-    body: z.object({
-      integration_id: z.string(),
-      redirect_uri: z.string(),
-      fields: z.record(z.string(), z.string()).optional(),
-    }),
-    ok: { status: 200, schema: out.attemptResult },
+    body: hubLaunchBody,
+    ok: { status: 200, schema: hubAttempt },
     errors: [400, 401, 404],
   }),
   op({
@@ -535,7 +558,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Poll a connection attempt',
     tag: 'Hub',
     auth: 'hubSession',
-    ok: { status: 200, schema: out.attemptResult },
+    ok: { status: 200, schema: hubAttempt },
     errors: [401, 404],
   }),
   op({
@@ -544,7 +567,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Cancel a connection attempt',
     tag: 'Hub',
     auth: 'hubSession',
-    ok: { status: 200, schema: out.attemptResult },
+    ok: { status: 200, schema: hubAttempt },
     errors: [401, 404],
   }),
   op({
@@ -553,14 +576,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Whether the session token in x-hub-session-token is active, expired (and for whom) or unknown',
     tag: 'Hub',
     auth: 'none',
-    ok: {
-      status: 200,
-      schema: z.object({
-        status: z.enum(['active', 'expired', 'invalid']),
-        origin_owner_name: z.string().optional(),
-        expired_at: z.string().optional(),
-      }),
-    },
+    ok: { status: 200, schema: hubLinkStatus },
     errors: [429],
   }),
   op({
@@ -666,10 +682,20 @@ function parameters(o: Operation) {
   return params;
 }
 
+/** The error body as documented: its `code` is one of the domain codes `src/core/errors.ts` declares. */
+const documentedErrorBody = errorBody
+  .extend({
+    code: z
+      .enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]])
+      .optional()
+      .describe('What went wrong, as a stable code (docs/api.md lists them); absent on MCP transport errors'),
+  })
+  .meta({ id: 'Error' });
+
 /** The OpenAPI 3.1 document, built from the same zod schemas the routes validate with. */
 export function openApiDocument(serverUrl: string) {
   const paths: Record<string, Record<string, unknown>> = {};
-  const errorSchema = jsonSchema(out.errorBody, 'output');
+  const errorSchema = jsonSchema(documentedErrorBody, 'output');
   for (const o of OPERATIONS) {
     const responses: Record<string, unknown> = {
       [o.ok.status]: {

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Deps, ProjectScope } from '../deps.js';
 import { AppError, invalidInput } from '../errors.js';
 import { newId } from '../ids.js';
@@ -7,36 +6,7 @@ import { nextCheckAt, nextRefreshAt } from '../credentials/schedule.js';
 import { revokeTokens } from '../credentials/revoke.js';
 import type { AccountRow } from './row.js';
 import { transaction, type Queryable } from '../../store/db.js';
-
-const list = z.preprocess(
-  (v) =>
-    v === undefined
-      ? undefined
-      : (Array.isArray(v) ? v : [v])
-          .flatMap((s) => String(s).split(','))
-          .map((s) => s.trim())
-          .filter(Boolean),
-  z.array(z.string().max(255)).max(500).optional(),
-);
-
-export const listAccountsQuery = z.object({
-  account_ids: list,
-  origin_owner_id: z.string().max(255).optional(),
-  origin_owner_ids: list,
-  provider: z.string().max(64).optional(),
-  providers: list,
-  status: z.preprocess(
-    (v) =>
-      v === undefined
-        ? undefined
-        : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean),
-    z.array(z.enum(['active', 'inactive', 'error'])).optional(),
-  ),
-  /** Pages count from 1; page 0 is read as the first page too. */
-  page: z.coerce.number().int().min(0).max(1_000_000).optional(),
-  page_size: z.coerce.number().int().min(1).max(1000).default(25),
-});
-export type ListAccountsQuery = z.infer<typeof listAccountsQuery>;
+import type { ListAccountsQuery, PatchAccountInput } from '../../contract/accounts.js';
 
 export async function listAccounts(
   deps: Deps,
@@ -78,32 +48,7 @@ export async function getAccount(
   return rows[0];
 }
 
-/**
- * `PatchAccountExternalDto`. The official SDK always sends `type` and sends its object-typed
- * fields (`label`, `metadata`, `credentials`, …) as `{}`: empty objects and `type` are ignored,
- * so an SDK call that only renames the owner changes nothing else.
- */
-export const patchAccountSchema = z.object({
-  origin_owner_id: z.string().trim().min(1).max(255).nullish(),
-  origin_owner_name: z.string().trim().min(1).max(255).nullish(),
-  origin_username: z.string().trim().max(255).nullish(),
-  label: z.union([z.string().trim().max(255), z.record(z.string(), z.unknown())]).nullish(),
-  metadata: z.record(z.string(), z.unknown()).nullish(),
-  provider: z.string().max(64).nullish(),
-  type: z.string().max(32).nullish(),
-  environment: z.string().max(64).nullish(),
-  authentication_config_key: z.string().max(128).nullish(),
-  credentials: z.record(z.string(), z.unknown()).nullish(),
-  secrets: z.record(z.string(), z.unknown()).nullish(),
-  setup_information: z.record(z.string(), z.unknown()).nullish(),
-});
-
-export async function patchAccount(
-  deps: Deps,
-  scope: ProjectScope,
-  id: string,
-  input: z.infer<typeof patchAccountSchema>,
-) {
+export async function patchAccount(deps: Deps, scope: ProjectScope, id: string, input: PatchAccountInput) {
   return transaction(deps.db, async (tx) => {
     const { rows } = await tx.query<AccountRow>(
       'SELECT * FROM accounts WHERE project_id = $1 AND id = $2 FOR UPDATE',

@@ -1,13 +1,10 @@
 // The stored linked account: the one description of an `accounts` row, shared by every module
 // that reads or writes one. Types only, so it sits at the bottom of the import graph.
 import type { Overrides } from '../connector-profiles/profiles.js';
+import type { ACCOUNT_STATUSES, StatusReason } from '../../contract/accounts.js';
 
-export type AccountStatus = 'active' | 'inactive' | 'error';
-export interface StatusReason {
-  code: string | null;
-  description: string | null;
-  timestamp: string;
-}
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+export type { StatusReason };
 
 export interface AccountRow {
   id: string;

@@ -1,17 +1,6 @@
-import { z } from 'zod';
+import type { SearchAccountsQuery } from '../../contract/accounts.js';
 import type { Deps, ProjectScope } from '../deps.js';
 import type { AccountRow } from './row.js';
-
-/** The dashboard's Accounts table: filters, a free-text search and numbered pages with a total. */
-export const searchAccountsQuery = z.object({
-  q: z.string().trim().max(200).optional(),
-  provider: z.string().max(64).optional(),
-  status: z.enum(['active', 'inactive', 'error']).optional(),
-  origin_owner_id: z.string().max(255).optional(),
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-  page_size: z.coerce.number().int().min(1).max(100).default(25),
-});
-export type SearchAccountsQuery = z.infer<typeof searchAccountsQuery>;
 
 /** `%` and `_` typed by the admin are literal characters, not patterns. */
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -1,9 +1,11 @@
 import type { Deps } from '../deps.js';
 import { redact } from '../vault.js';
 import type { AccountRow } from './row.js';
+import type { z } from 'zod';
+import type { accountMeta as accountMetaShape, linkedAccount } from '../../contract/accounts.js';
 
 /** `LinkedAccount` on the wire. Secrets are redacted; OAuth tokens never leave the server. */
-export function accountToWire(deps: Deps, a: AccountRow) {
+export function accountToWire(deps: Deps, a: AccountRow): z.input<typeof linkedAccount> {
   const secrets = a.secrets ? deps.vault.openJson<Record<string, string>>(a.secrets) : {};
   return {
     id: a.id,
@@ -27,7 +29,7 @@ export function accountToWire(deps: Deps, a: AccountRow) {
 }
 
 /** The `provider`/`category` summary StackOne's Hub and SDK expect beside an account. */
-export function accountMeta(deps: Deps, a: AccountRow) {
+export function accountMeta(deps: Deps, a: AccountRow): z.input<typeof accountMetaShape> {
   const c = deps.connectors.get(a.provider);
   return {
     provider: a.provider,

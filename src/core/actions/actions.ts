@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { AppError, invalidInput } from '../errors.js';
 import type { AccountTarget } from '../credentials/open.js';
@@ -9,18 +8,9 @@ import { templateContext } from '../connector-profiles/target.js';
 import { validateActionInput, type InputValues } from './inputs.js';
 import { baseUrlOf, type ProviderSession } from '../provider-calls/session.js';
 import { providerFailure } from '../provider-calls/proxy.js';
+import type { RpcBody } from '../../contract/provider-calls.js';
 
 /** `ActionsRpcRequestDto`: inputs may come in `path`, `query` or `body`; `headers` carries `x-account-id`. */
-export const rpcBodySchema = z
-  .object({
-    action: z.string().min(1).max(200),
-    body: z.record(z.string(), z.unknown()).nullish(),
-    headers: z.record(z.string(), z.unknown()).nullish(),
-    path: z.record(z.string(), z.unknown()).nullish(),
-    query: z.record(z.string(), z.unknown()).nullish(),
-  })
-  .strict();
-export type RpcBody = z.infer<typeof rpcBodySchema>;
 
 export interface ActionResult {
   data: Record<string, unknown> | Array<Record<string, unknown>>;

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Deps, ProjectScope } from '../deps.js';
 import { invalidInput } from '../errors.js';
 import type { Connector } from '../../connectors/schema.js';
@@ -7,47 +6,7 @@ import { listProfiles } from '../connector-profiles/profiles.js';
 import { listAccounts } from '../accounts/accounts.js';
 import { inputJsonSchema } from './inputs.js';
 import { enabledActions } from './actions.js';
-
-const list = z.preprocess(
-  (v) =>
-    v === undefined
-      ? undefined
-      : (Array.isArray(v) ? v : [v])
-          .flatMap((s) => String(s).split(','))
-          .map((s) => s.trim())
-          .filter(Boolean),
-  z.array(z.string().max(255)).max(200).optional(),
-);
-const filterSchema = z
-  .object({ account_ids: list, action_key: z.string().max(200).optional(), connectors: list })
-  .partial();
-
-/**
- * `GET /actions`. The SDK sends `filter` as deepObject (`filter[connectors]=a,b`), which the
- * server's query parser leaves as bracketed keys; a parser that nests them gives `filter: {…}`.
- */
-export const listActionsQuery = z.object({
-  'filter[account_ids]': list,
-  'filter[action_key]': z.string().max(200).optional(),
-  'filter[connectors]': list,
-  filter: filterSchema.optional(),
-  group_by: z
-    .string()
-    .max(100)
-    .optional()
-    .refine(
-      (v) => v === undefined || v === 'connector' || v.replace(/\s/g, '') === '["connector"]',
-      'group_by must be connector',
-    ),
-  include: list.refine(
-    (v) => !v || v.every((i) => i === 'operation_details'),
-    'include may only be operation_details',
-  ),
-  next: z.string().max(100).optional(),
-  page: z.coerce.number().int().min(0).max(100_000).optional(),
-  page_size: z.coerce.number().int().min(1).max(100).default(25),
-});
-export type ListActionsQuery = z.infer<typeof listActionsQuery>;
+import type { ListActionsQuery } from '../../contract/provider-calls.js';
 
 function authMeta(c: Connector) {
   return [{ key: c.auth.type, label: c.auth.type === 'oauth2' ? 'OAuth 2.0' : 'API Key', type: c.auth.type }];

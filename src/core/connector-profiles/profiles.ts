@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Deps, ProjectScope } from '../deps.js';
 import { AppError, invalidInput } from '../errors.js';
 import { newId } from '../ids.js';
@@ -7,45 +7,15 @@ import { transaction, type Queryable } from '../../store/db.js';
 import { splitSecrets, validateFields } from '../../connectors/fields.js';
 import type { Connector } from '../../connectors/schema.js';
 import { urlPolicyViolation } from '../network-policy.js';
+import {
+  OVERRIDE_KEYS,
+  type connectorProfile,
+  type createProfileSchema,
+  type updateProfileSchema,
+} from '../../contract/connector-profiles.js';
 
-const OVERRIDE_KEYS = ['authorization_url', 'token_url', 'revoke_url', 'base_url'] as const;
 type OverrideKey = (typeof OVERRIDE_KEYS)[number];
 export type Overrides = { [K in OverrideKey]?: string | null | undefined };
-
-const overridesSchema = z
-  .object(
-    Object.fromEntries(OVERRIDE_KEYS.map((k) => [k, z.string().max(2048).nullable().optional()])) as Record<
-      OverrideKey,
-      z.ZodOptional<z.ZodNullable<z.ZodString>>
-    >,
-  )
-  .strict();
-
-const profileFields = {
-  label: z.string().trim().min(1).max(200),
-  environment: z.string().min(1).max(64),
-  setup: z.record(z.string(), z.unknown()),
-  enabled_actions: z.array(z.string().min(1).max(200)).max(500).nullable(),
-  overrides: overridesSchema,
-  pkce: z.boolean(),
-  default: z.boolean(),
-  active: z.boolean(),
-};
-
-export const createProfileSchema = z
-  .object({ provider: z.string().min(1).max(64), ...profileFields })
-  .partial({
-    label: true,
-    environment: true,
-    setup: true,
-    enabled_actions: true,
-    overrides: true,
-    pkce: true,
-    default: true,
-    active: true,
-  })
-  .strict();
-export const updateProfileSchema = z.object(profileFields).partial().strict();
 
 export interface ProfileRow {
   id: string;
@@ -131,7 +101,7 @@ function checkSetup(connector: Connector, input: Record<string, unknown>, existi
 }
 
 /** The wire shape: secrets redacted. */
-export function profileToWire(p: ConnectorProfile) {
+export function profileToWire(p: ConnectorProfile): z.input<typeof connectorProfile> {
   const setup: Record<string, string> = {};
   const { plain, secret } = splitSecrets(p.connector.setup_fields, p.setupValues);
   for (const [k, v] of Object.entries(plain)) setup[k] = v;
@@ -144,7 +114,10 @@ export function profileToWire(p: ConnectorProfile) {
     environment: p.environment,
     setup,
     enabled_actions: p.enabled_actions,
-    overrides: Object.fromEntries(OVERRIDE_KEYS.map((k) => [k, p.overrides[k] ?? null])),
+    overrides: Object.fromEntries(OVERRIDE_KEYS.map((k) => [k, p.overrides[k] ?? null])) as Record<
+      OverrideKey,
+      string | null
+    >,
     pkce: p.pkce,
     default: p.is_default,
     active: p.active,

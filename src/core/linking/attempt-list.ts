@@ -1,33 +1,8 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Deps, ProjectScope } from '../deps.js';
-import { LINK_FAILURE_REASONS, reasonForCode, type LinkFailureReason } from './link-failures.js';
-import { last, list } from '../logs/query.js';
+import { reasonForCode, type LinkFailureReason } from './link-failures.js';
+import type { connectionAttempt, ListAttemptsQuery } from '../../contract/attempts.js';
 import type { AttemptStatus } from './connection-attempts.js';
-
-const STATUSES = ['pending', 'authenticated', 'error', 'cancelled', 'expired'] as const;
-
-const enumList = <T extends readonly [string, ...string[]]>(values: T, field: string) =>
-  list.refine(
-    (v) => !v || v.every((s) => (values as readonly string[]).includes(s)),
-    `${field} must be one of ${values.join(', ')}`,
-  );
-
-/**
- * `GET /connection_attempts`: filters combine with AND; a list filter (`status=error,cancelled`)
- * matches any of its values. Newest first, numbered pages.
- */
-export const listAttemptsQuery = z.object({
-  status: enumList(STATUSES, 'status'),
-  reason: enumList(LINK_FAILURE_REASONS, 'reason'),
-  provider: list,
-  integration_id: list,
-  origin_owner_id: last(z.string().max(255).optional()),
-  start_date: last(z.iso.datetime({ offset: true }).optional()),
-  end_date: last(z.iso.datetime({ offset: true }).optional()),
-  page: last(z.coerce.number().int().min(1).max(100_000).default(1)),
-  page_size: last(z.coerce.number().int().min(1).max(100).default(25)),
-});
-export type ListAttemptsQuery = z.infer<typeof listAttemptsQuery>;
 
 interface ListedRow {
   id: string;
@@ -96,7 +71,7 @@ class AttemptFilter {
   }
 }
 
-function attemptToListed(r: ListedRow) {
+function attemptToListed(r: ListedRow): z.input<typeof connectionAttempt> {
   const ended = ENDED_WITHOUT_ERROR[r.status];
   const error =
     r.status === 'error'

@@ -1,32 +1,11 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Deps, ProjectScope } from '../deps.js';
 import { AppError, invalidInput } from '../errors.js';
 import { hashToken, newToken } from '../ids.js';
-import { categorySchema } from '../../connectors/schema.js';
+import type { connectSession, CreateSessionInput } from '../../contract/connect-sessions.js';
 import type { Queryable } from '../../store/db.js';
 
 export const DEFAULT_SESSION_TTL_S = 1800;
-/** Auth Links from the dashboard last 5 days; nothing lives longer than 30. */
-export const MAX_SESSION_TTL_S = 30 * 24 * 3600;
-
-const text = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = (max: number) => z.string().trim().max(max).nullish();
-
-export const createSessionSchema = z.object({
-  origin_owner_id: text(255),
-  origin_owner_name: text(255),
-  origin_username: optionalText(255),
-  account_id: optionalText(64),
-  provider: optionalText(64),
-  provider_version: optionalText(64),
-  categories: z.array(categorySchema).max(13).nullish(),
-  label: optionalText(255),
-  metadata: z.record(z.string(), z.unknown()).nullish(),
-  expires_in: z.number().int().min(60).max(MAX_SESSION_TTL_S).nullish(),
-  multiple: z.boolean().nullish(),
-  type: z.enum(['production', 'test']).nullish(),
-});
-export type CreateSessionInput = z.infer<typeof createSessionSchema>;
 
 export interface SessionRow {
   id: number;
@@ -48,7 +27,7 @@ export interface SessionRow {
   created_at: Date;
 }
 
-export function sessionToWire(s: SessionRow) {
+export function sessionToWire(s: SessionRow): z.input<typeof connectSession> {
   return {
     id: s.id,
     organization_id: s.organization_id,

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { AttemptStatus, hubAttempt } from '../../contract/attempts.js';
 import type { Deps } from '../deps.js';
 import { AppError, attemptCodeOf, isErrorCode } from '../errors.js';
 import { newId } from '../ids.js';
@@ -9,7 +11,7 @@ import { reasonForCode, redactDescription, type LinkFailureReason } from './link
 /** How long a popup has to complete the provider's flow. */
 export const ATTEMPT_TTL_MS = 10 * 60 * 1000;
 
-export type AttemptStatus = 'pending' | 'authenticated' | 'error' | 'cancelled' | 'expired';
+export type { AttemptStatus };
 
 export interface AttemptRow {
   id: string;
@@ -162,7 +164,7 @@ export async function recordLinkFailure(
   countFailure(deps, profile.provider, failure.reason);
 }
 
-export function attemptToWire(a: AttemptRow) {
+export function attemptToWire(a: AttemptRow): z.input<typeof hubAttempt> {
   return {
     id: a.id,
     status: a.status,

@@ -1,36 +1,8 @@
 import { AppError } from '../errors.js';
 
-/**
- * Why a link attempt did not end with an account: a closed set, so that dashboards, alerts and
- * the `switchboard_link_failures_total` metric can rely on it (and its label stays bounded).
- * The provider's own word (`access_denied`, `invalid_grant`, an HTTP status) is kept beside it
- * as evidence, never as the reason.
- */
-export const LINK_FAILURE_REASONS = [
-  /** The provider refused the credentials the end user entered or the tokens it issued (test action 4xx). */
-  'credentials_rejected',
-  /** The provider did not answer, timed out or failed with 5xx. */
-  'provider_unreachable',
-  /** The end user declined consent on the provider's page (`access_denied`). */
-  'consent_denied',
-  /** The provider does not know the OAuth client or refuses it (`invalid_client`, `unauthorized_client`). */
-  'invalid_client',
-  /** The authorization code could not be exchanged for tokens (`invalid_grant`, an unexpected token answer). */
-  'token_exchange_failed',
-  /** The provider reported another OAuth error (`invalid_scope`, `server_error`, no code returned…). */
-  'provider_error',
-  /** The end user's fields were refused before the provider was called. */
-  'invalid_fields',
-  /** The connector profile cannot work as set up: a URL, client id or scope problem, or the profile is gone. */
-  'misconfigured',
-  /** The server stopped mid-way through the callback. */
-  'interrupted',
-  /** The end user closed the popup. */
-  'cancelled',
-  /** Nobody finished the popup within its lifetime. */
-  'expired',
-] as const;
-export type LinkFailureReason = (typeof LINK_FAILURE_REASONS)[number];
+import { LINK_FAILURE_REASONS, type LinkFailureReason } from '../../contract/attempts.js';
+
+export { LINK_FAILURE_REASONS, type LinkFailureReason };
 
 const BY_CODE: Record<string, LinkFailureReason> = {
   access_denied: 'consent_denied',

@@ -1,49 +1,6 @@
-import { z } from 'zod';
+import type { CommonLogQuery } from '../../contract/logs.js';
 import type { Deps } from '../deps.js';
 import { invalidInput } from '../errors.js';
-
-/** Comma lists, possibly repeated (`a,b` or `x=a&x=b`). */
-export const list = z.preprocess(
-  (v) =>
-    v === undefined
-      ? undefined
-      : (Array.isArray(v) ? v : [v])
-          .flatMap((s) => String(s).split(','))
-          .map((s) => s.trim())
-          .filter(Boolean),
-  z.array(z.string().max(255)).max(200).optional(),
-);
-/** The SDK may send a key twice (filter copy first, top-level copy second): the last one wins. */
-export const last = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (Array.isArray(v) ? v[v.length - 1] : v), schema);
-
-/** HTTP statuses as a comma list, possibly repeated. */
-const statusCodes = z.preprocess(
-  (v) =>
-    v === undefined
-      ? undefined
-      : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean),
-  z.array(z.coerce.number().int().min(100).max(599)).max(50).optional(),
-);
-
-/**
- * The query keys request logs and platform logs share (the SDK flattens its `filter` object to
- * top-level keys); each list adds its own keys and its `order_by` columns.
- */
-export const commonLogQuery = {
-  account_ids: list,
-  actions: list,
-  http_methods: list,
-  request_ids: list,
-  status_codes: statusCodes,
-  success: last(z.enum(['true', 'false']).optional()),
-  start_date: last(z.iso.datetime({ offset: true }).optional()),
-  end_date: last(z.iso.datetime({ offset: true }).optional()),
-  order_direction: last(z.enum(['asc', 'desc']).default('desc')),
-  next: last(z.string().max(200).optional()),
-  page_size: last(z.coerce.number().int().min(1).max(100).default(25)),
-};
-type CommonLogQuery = z.infer<z.ZodObject<typeof commonLogQuery>>;
 
 /** The offset a `next` cursor stands for (0 without one); a cursor not made here is a 400. */
 function cursorOffset(next: string | undefined): number {

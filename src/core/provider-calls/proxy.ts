@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { AppError, invalidInput, type ProviderEvidence } from '../errors.js';
 import type { AccountTarget } from '../credentials/open.js';
@@ -6,18 +5,6 @@ import { ownsUrl, providerMessage } from '../connector-profiles/target.js';
 import { urlPolicyViolation } from '../network-policy.js';
 import { baseUrlOf, type BufferedResponse, type ProviderResponse, type ProviderSession } from './session.js';
 import { isTextual, looksLikeText, redactHeaders, redactText } from '../logs/request-logs/redact.js';
-
-/** `ProxyRequestBody`. The SDK always sends `method` (default `get`, lower-case). */
-export const proxyBodySchema = z
-  .object({
-    method: z.string().max(16).nullish(),
-    url: z.string().max(2048).nullish(),
-    path: z.string().max(8192).nullish(),
-    headers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullish(),
-    body: z.unknown().optional(),
-  })
-  .strict();
-export type ProxyBody = z.infer<typeof proxyBodySchema>;
 
 const METHODS = ['get', 'post', 'put', 'delete', 'patch'] as const;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

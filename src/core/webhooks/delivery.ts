@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { ListDeliveriesQuery, webhookDelivery } from '../../contract/webhooks.js';
 import type { Deps, ProjectScope } from '../deps.js';
 import { AppError } from '../errors.js';
 import { resolvedPolicyViolation } from '../network-policy.js';
@@ -218,7 +219,7 @@ async function recordEndpointHealth(deps: Deps, endpoint: EndpointRow, outcome: 
   }
 }
 
-export function deliveryToWire(d: DeliveryRow & { type?: string }) {
+export function deliveryToWire(d: DeliveryRow & { type?: string }): z.input<typeof webhookDelivery> {
   return {
     id: d.id,
     event_id: d.event_id,
@@ -233,16 +234,11 @@ export function deliveryToWire(d: DeliveryRow & { type?: string }) {
   };
 }
 
-export const listDeliveriesQuery = z.object({
-  status: z.enum(['pending', 'delivered', 'failed']).optional(),
-  page_size: z.coerce.number().int().min(1).max(500).default(100),
-});
-
 export async function listDeliveries(
   deps: Deps,
   scope: ProjectScope,
   endpointId: string,
-  q: z.infer<typeof listDeliveriesQuery>,
+  q: ListDeliveriesQuery,
 ) {
   await getEndpoint(deps, scope, endpointId);
   const { rows } = await deps.db.query<DeliveryRow & { type: string }>(

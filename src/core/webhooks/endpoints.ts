@@ -1,29 +1,13 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Deps, ProjectScope } from '../deps.js';
 import { AppError, invalidInput } from '../errors.js';
 import { newId } from '../ids.js';
 import { urlPolicyViolation } from '../network-policy.js';
-import { EVENT_TYPES } from './events.js';
+import type { createEndpointSchema, updateEndpointSchema, webhookEndpoint } from '../../contract/webhooks.js';
 import { newWebhookSecret } from './signing.js';
 
 /** The old secret keeps signing this long after a rotation. */
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
-
-const eventsSchema = z
-  .array(z.enum([...EVENT_TYPES, '*']))
-  .min(1)
-  .max(EVENT_TYPES.length + 1)
-  .transform((events) => [...new Set(events)]);
-
-export const createEndpointSchema = z
-  .object({
-    url: z.string().min(1).max(2048),
-    events: eventsSchema,
-    description: z.string().max(500).nullish(),
-    active: z.boolean().optional(),
-  })
-  .strict();
-export const updateEndpointSchema = createEndpointSchema.partial().strict();
 
 export interface EndpointRow {
   id: string;
@@ -42,7 +26,7 @@ export interface EndpointRow {
   updated_at: Date;
 }
 
-export function endpointToWire(e: EndpointRow) {
+export function endpointToWire(e: EndpointRow): z.input<typeof webhookEndpoint> {
   return {
     id: e.id,
     url: e.url,

@@ -4,14 +4,7 @@ import { newId } from '../ids.js';
 import { accountToWire } from '../accounts/wire.js';
 import type { AccountRow } from '../accounts/row.js';
 import { RETRY_WINDOW_MS } from './schedule.js';
-
-export const EVENT_TYPES = [
-  'account.created',
-  'account.updated',
-  'account.deleted',
-  'account.error',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+import type { EventType } from '../../contract/webhooks.js';
 
 /** The channel delivery workers LISTEN on; NOTIFY is transactional, so it fires on commit. */
 export const WEBHOOK_CHANNEL = 'switchboard_webhooks';

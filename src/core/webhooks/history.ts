@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { accountEvent } from '../../contract/webhooks.js';
 import type { Deps, ProjectScope } from '../deps.js';
 
 export interface AccountEventDelivery {
@@ -15,7 +17,12 @@ export interface AccountEventDelivery {
  * The webhook events of one account, newest first, each with its deliveries (one per subscribed
  * endpoint): what the account's page shows as "webhooks sent". Events outlive the account.
  */
-export async function listAccountEvents(deps: Deps, scope: ProjectScope, accountId: string, limit = 50) {
+export async function listAccountEvents(
+  deps: Deps,
+  scope: ProjectScope,
+  accountId: string,
+  limit = 50,
+): Promise<Array<z.input<typeof accountEvent>>> {
   const { rows } = await deps.db.query<{
     id: string;
     type: string;

@@ -1,4 +1,11 @@
 /** Client for this server's platform API and /dashboard/api, authenticated by the session cookie. */
+import type { AccountPage, LinkedAccount, StatusReason } from '../../contract/accounts.js';
+import type { ConnectionAttempt } from '../../contract/attempts.js';
+import type { ConnectSessionWithToken } from '../../contract/connect-sessions.js';
+import type { ConnectorProfileWire, OverrideKey } from '../../contract/connector-profiles.js';
+import type { DashboardSession } from '../../contract/dashboard.js';
+import type { PlatformLog, RequestLog, StepLogWire } from '../../contract/logs.js';
+import type { AccountEvent, EventType, WebhookDelivery, WebhookEndpoint } from '../../contract/webhooks.js';
 
 /** An API failure: the server's message, its status, and the field it names (400s). */
 export class ApiError extends Error {
@@ -77,48 +84,12 @@ export function withQuery(path: string, query: Record<string, string | number | 
   return s ? `${path}?${s}` : path;
 }
 
-/* ---------- wire types (only the fields the dashboard reads) ---------- */
+/* ---------- wire types: the shapes of src/contract (types only: no zod in the bundle) ---------- */
 
-export interface Session {
-  project_id: string;
-  csrf_token: string;
-  expires_at: string;
-  public_url: string;
-  /** False when the server records no request logs (SWITCHBOARD_REQUEST_LOGS=off). */
-  request_logs: boolean;
-}
-
-export interface StatusReason {
-  code: string | null;
-  description: string | null;
-  timestamp: string;
-}
-
-export interface Account {
-  id: string;
-  provider: string;
-  provider_name: string;
-  integration_id: string | null;
-  origin_owner_id: string;
-  origin_owner_name: string;
-  origin_username: string | null;
-  label: string | null;
-  type: string;
-  environment: string | null;
-  status: 'active' | 'inactive' | 'error';
-  status_reasons: StatusReason[];
-  setup_information: Record<string, string>;
-  credentials: Record<string, string>;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface AccountPage {
-  data: Account[];
-  total: number;
-  page: number;
-  page_size: number;
-}
+export type Session = DashboardSession;
+export type { StatusReason };
+export type Account = LinkedAccount;
+export type { AccountPage };
 
 export interface SetupField {
   key: string;
@@ -160,143 +131,32 @@ export interface ConnectorInfo {
   guide: { description: string | null; support_link: string | null; setup_steps: string[] };
 }
 
-export const OVERRIDE_KEYS = ['authorization_url', 'token_url', 'revoke_url', 'base_url'] as const;
-export type OverrideKey = (typeof OVERRIDE_KEYS)[number];
+export const OVERRIDE_KEYS = [
+  'authorization_url',
+  'token_url',
+  'revoke_url',
+  'base_url',
+] as const satisfies readonly OverrideKey[];
+export type { OverrideKey };
 
-export interface Profile {
-  id: string;
-  provider: string;
-  provider_name: string;
-  label: string;
-  environment: string;
-  setup: Record<string, string>;
-  enabled_actions: string[] | null;
-  overrides: Record<OverrideKey, string | null>;
-  pkce: boolean;
-  default: boolean;
-  active: boolean;
-  created_at: string;
-  updated_at: string;
-}
+export type Profile = ConnectorProfileWire;
 
-export interface ConnectSession {
-  id: number;
-  token: string;
-  auth_link_url: string;
-  created_at: string;
-  expires_at: string;
-}
+/** `POST /connect_sessions`: the session with its token and Auth Link. */
+export type ConnectSession = ConnectSessionWithToken;
 
-export interface Endpoint {
-  id: string;
-  url: string;
-  events: string[];
-  description: string | null;
-  active: boolean;
-  created_at: string;
-  updated_at: string;
-  secret?: string;
-}
-
-export interface Delivery {
-  id: string;
-  event_id: string;
-  event: string | null;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  last_status_code: number | null;
-  last_error: string | null;
-  next_attempt_at: string | null;
-  created_at: string;
-  delivered_at: string | null;
-}
-
-export interface AccountEvent {
-  id: string;
-  event: string;
-  created_at: string;
-  deliveries: Array<{
-    id: string;
-    endpoint_id: string;
-    url: string | null;
-    status: Delivery['status'];
-    attempts: number;
-    last_status_code: number | null;
-    last_error: string | null;
-  }>;
-}
-
-export interface LogStep {
-  id?: string;
-  http_method?: string | null;
-  url?: string | null;
-  path?: string | null;
-  status?: number | null;
-  duration?: number | null;
-  success?: boolean | null;
-  start_time?: string | null;
-  request?: unknown;
-  response?: unknown;
-}
-
-export interface RequestLog {
-  id: string;
-  request_id?: string | null;
-  account_id?: string | null;
-  provider?: string | null;
-  service?: string | null;
-  action?: string | null;
-  http_method?: string | null;
-  path?: string | null;
-  url?: string | null;
-  status?: number | null;
-  duration?: number | null;
-  success?: boolean | null;
-  source_ip?: string | null;
-  source_type?: string | null;
-  start_time?: string | null;
-  end_time?: string | null;
-  event_datetime?: string | null;
-  request?: unknown;
-  response?: unknown;
-  step_requests?: LogStep[];
-}
-
-export interface PlatformLog {
-  id: string;
-  account_id: string | null;
-  category: string;
-  action: string;
-  http_method: string;
-  path: string;
-  status: number;
-  success: boolean;
-  duration: number;
-  /** `api` for a call with an API key, `dashboard` for one the dashboard made. */
-  source_type: string;
-  event_datetime: string;
-}
+/** A webhook endpoint; `secret` only in the answer that creates it. */
+export type Endpoint = WebhookEndpoint & { secret?: string };
+export type Delivery = WebhookDelivery;
+export type { AccountEvent };
+export type LogStep = StepLogWire;
+export type { RequestLog, PlatformLog };
 
 export const WEBHOOK_EVENTS = [
   'account.created',
   'account.updated',
   'account.deleted',
   'account.error',
-] as const;
+] as const satisfies readonly EventType[];
 
 /** `GET /connection_attempts` items: a link attempt and, when it failed, why. */
-export interface ConnectionAttempt {
-  id: string;
-  provider: string | null;
-  integration_id: string | null;
-  integration_label: string | null;
-  method: 'oauth2' | 'api_token';
-  origin_owner_id: string;
-  origin_owner_name: string;
-  origin_username: string | null;
-  status: 'pending' | 'authenticated' | 'error' | 'cancelled' | 'expired';
-  error: { code: string; description: string; provider_code: string | null } | null;
-  account_id: string | null;
-  created_at: string;
-  ended_at: string | null;
-}
+export type { ConnectionAttempt };

@@ -1,5 +1,6 @@
 /** Client for the Hub API (/hub/*), authenticated by the session token header. */
 import type { SetupGuide } from './guide.js';
+import type { HubAttempt } from '../../contract/attempts.js';
 
 /** 401/403: the link (session token) expired or is invalid. */
 export class AuthError extends Error {}
@@ -107,11 +108,8 @@ export interface AccountData {
   environment?: string;
 }
 
-export interface Attempt {
-  status: 'pending' | 'authenticated' | 'error' | 'cancelled' | 'expired' | string;
-  account?: { id: string } | null;
-  error?: { code?: string; description?: string | null } | null;
-}
+/** A connection attempt as `/hub/connection_attempts` answers it. */
+export type Attempt = HubAttempt;
 
 export interface Api {
   get<T>(path: string): Promise<T | null>;

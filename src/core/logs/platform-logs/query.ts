@@ -1,6 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Deps, ProjectScope } from '../../deps.js';
-import { commonLogQuery, last, list, LogFilter } from '../query.js';
+import { LogFilter } from '../query.js';
+import type { ListPlatformLogsQuery, LogOrderBy, platformLog } from '../../../contract/logs.js';
 
 interface PlatformLogRow {
   id: string;
@@ -18,7 +19,7 @@ interface PlatformLogRow {
   success: boolean;
   duration_ms: number;
   source_ip: string | null;
-  source_type: string;
+  source_type: 'api' | 'dashboard';
   start_time: Date;
   end_time: Date;
 }
@@ -27,28 +28,16 @@ interface PlatformLogRow {
  * The SDK's `order_by` enum is shared with request logs: `provider` and `service` mean nothing
  * for a platform call, so they keep the default order instead of being refused.
  */
-const ORDER_COLUMNS = {
+const ORDER_COLUMNS: Record<LogOrderBy, string> = {
   eventDatetime: 'start_time',
   duration: 'duration_ms',
   status: 'status',
   provider: 'start_time',
   service: 'start_time',
-} as const;
-
-/** `GET /requests/platform-logs` query: the SDK flattens its `filter` object to top-level keys. */
-export const listPlatformLogsQuery = z.object({
-  ...commonLogQuery,
-  categories: list,
-  resources: list,
-  source_ids: list,
-  source_types: list,
-  source_values: list,
-  order_by: last(z.enum(Object.keys(ORDER_COLUMNS) as [keyof typeof ORDER_COLUMNS]).default('eventDatetime')),
-});
-export type ListPlatformLogsQuery = z.infer<typeof listPlatformLogsQuery>;
+};
 
 /** `PlatformLog` on the wire: every field of StackOne's schema, the ones Switchboard has no value for as null. */
-function toWire(r: PlatformLogRow) {
+function toWire(r: PlatformLogRow): z.input<typeof platformLog> {
   return {
     id: r.id,
     request_id: r.request_id,

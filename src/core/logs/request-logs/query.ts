@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Deps, ProjectScope } from '../../deps.js';
 import { AppError } from '../../errors.js';
-import { commonLogQuery, last, list, LogFilter } from '../query.js';
+import { LogFilter } from '../query.js';
+import type { LogOrderBy, ListLogsQuery, requestLog, stepLog } from '../../../contract/logs.js';
 import type { StepLog } from './writer.js';
 
 interface LogRow {
@@ -27,25 +28,15 @@ interface LogRow {
   steps: StepLog[];
 }
 
-const ORDER_COLUMNS = {
+const ORDER_COLUMNS: Record<LogOrderBy, string> = {
   eventDatetime: 'start_time',
   duration: 'duration_ms',
   status: 'status',
   provider: 'provider',
   service: 'service',
-} as const;
+};
 
-/** `GET /requests/logs` query: the SDK flattens its `filter` object to top-level keys. */
-export const listLogsQuery = z.object({
-  ...commonLogQuery,
-  providers: list,
-  services: list,
-  order_by: last(z.enum(Object.keys(ORDER_COLUMNS) as [keyof typeof ORDER_COLUMNS]).default('eventDatetime')),
-  include: last(z.enum(['step_logs']).optional()),
-});
-export type ListLogsQuery = z.infer<typeof listLogsQuery>;
-
-function stepToWire(r: LogRow, s: StepLog, full: boolean) {
+function stepToWire(r: LogRow, s: StepLog, full: boolean): z.input<typeof stepLog> {
   const base = {
     id: s.id,
     request_id: r.request_id,
@@ -67,7 +58,7 @@ function stepToWire(r: LogRow, s: StepLog, full: boolean) {
   return full ? { ...base, source_ip: r.source_ip, request: s.request, response: s.response } : base;
 }
 
-function logToWire(r: LogRow, steps: 'none' | 'partial' | 'full') {
+function logToWire(r: LogRow, steps: 'none' | 'partial' | 'full'): z.input<typeof requestLog> {
   const base = {
     id: r.id,
     request_id: r.request_id,

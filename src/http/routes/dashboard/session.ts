@@ -16,12 +16,13 @@ import { adminCookieName, readCookie, setAdminCookie } from '../../admin-cookie.
 import { CSRF_HEADER } from '../../auth.js';
 import type { AuthLimiter } from '../../auth-limiter.js';
 import { SIGN_IN_BODY_LIMIT } from '../../limits.js';
+import type { dashboardSession } from '../../../contract/dashboard.js';
 
 const signInBody = z
   .object({ api_key: z.string().trim().min(1, 'api_key: enter your API key').max(512) })
   .strict();
 
-function sessionToWire(deps: Deps, sessionId: string, s: AdminSession) {
+function sessionToWire(deps: Deps, sessionId: string, s: AdminSession): z.input<typeof dashboardSession> {
   return {
     project_id: s.scope.projectId,
     csrf_token: csrfTokenFor(sessionId),

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
-import { z } from 'zod';
 import type { Deps } from '../../../core/deps.js';
 import { authenticateSessionToken, type SessionRow } from '../../../core/linking/connect-sessions.js';
 import { listProfiles, type ConnectorProfile } from '../../../core/connector-profiles/profiles.js';
@@ -28,6 +27,7 @@ import { HUB_BODY_LIMIT } from '../../limits.js';
 import { callbackUrl } from '../../../core/linking/oauth2/authorize.js';
 import { logoUrl } from '../../public-urls.js';
 import type { Field } from '../../../connectors/schema.js';
+import { hubAccountBody, hubAttemptBody, hubLaunchBody } from '../../../contract/hub.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -78,26 +78,6 @@ function integrationToHub(deps: Deps, p: ConnectorProfile) {
     environment: p.environment,
   };
 }
-
-const accountBody = z.object({
-  integration_id: z.string().min(1).max(64),
-  credentials: z
-    .record(z.string().max(64), z.union([z.string().max(8192), z.number()]))
-    .refine((c) => Object.keys(c).length <= 50, 'too many fields'),
-});
-
-/** The popup's launch: the end user's fields travel here, not on the popup's URL. */
-const launchBody = z.object({
-  integration_id: z.string().min(1).max(64),
-  redirect_uri: z.string().max(2048),
-  fields: z
-    .record(z.string().max(64), z.string().max(8192))
-    .refine((f) => Object.keys(f).length <= 50, 'too many fields')
-    .optional(),
-});
-
-/** StackOne's `{token}`, and optionally (ours) the launch in the same request. */
-const attemptBody = launchBody.partial().extend({ token: z.string().max(256).optional() });
 
 /** `/hub/*`: what the official `@stackone/hub` component and our own Hub page call. */
 export function hubRoutes(app: FastifyInstance, deps: Deps) {
@@ -194,7 +174,7 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
       });
 
       hub.post('/accounts', async (req, reply) => {
-        const body = parseInput(accountBody, req.body);
+        const body = parseInput(hubAccountBody, req.body);
         const { account, created } = await linkWithCredentials(
           deps,
           sessionOf(req),
@@ -205,7 +185,7 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
       });
 
       hub.patch<{ Params: { id: string } }>('/accounts/:id', async (req) => {
-        const body = parseInput(accountBody, req.body);
+        const body = parseInput(hubAccountBody, req.body);
         const { account } = await linkWithCredentials(
           deps,
           sessionOf(req),
@@ -218,7 +198,7 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
 
       hub.post('/connection_attempts', async (req, reply) => {
         const s = sessionOf(req);
-        const body = parseInput(attemptBody, req.body ?? {});
+        const body = parseInput(hubAttemptBody, req.body ?? {});
         // The body repeats the session token; a different one means a confused caller.
         if (body.token !== undefined && body.token !== req.headers['x-hub-session-token'])
           throw new AppError('SESSION_TOKEN_INVALID', 'Session token mismatch');
@@ -251,7 +231,7 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
       // own page as the return address when the browser blocked the popup.
       hub.put<{ Params: { id: string } }>('/connection_attempts/:id/launch', async (req) => {
         const s = sessionOf(req);
-        const body = parseInput(launchBody, req.body);
+        const body = parseInput(hubLaunchBody, req.body);
         const attempt = await getAttempt(deps, s, req.params.id);
         if (attempt.status !== 'pending')
           throw new AppError('ATTEMPT_NOT_PENDING', `This connection attempt is ${attempt.status}`);

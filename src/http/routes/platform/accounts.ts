@@ -1,16 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../../core/deps.js';
-import {
-  deleteAccount,
-  getAccount,
-  listAccounts,
-  listAccountsQuery,
-  patchAccount,
-  patchAccountSchema,
-} from '../../../core/accounts/accounts.js';
+import { deleteAccount, getAccount, listAccounts, patchAccount } from '../../../core/accounts/accounts.js';
 import { accountMeta, accountToWire } from '../../../core/accounts/wire.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
+import { listAccountsQuery, patchAccountSchema } from '../../../contract/accounts.js';
 
 type IdParams = { Params: { id: string } };
 

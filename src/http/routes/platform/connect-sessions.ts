@@ -1,16 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { Deps } from '../../../core/deps.js';
 import {
   authenticateSessionToken,
   createConnectSession,
-  createSessionSchema,
   sessionToWire,
 } from '../../../core/linking/connect-sessions.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
 import { AppError } from '../../../core/errors.js';
 import { connectionAttemptRoutes } from './connection-attempts.js';
+import { authenticateSessionBody, createSessionSchema } from '../../../contract/connect-sessions.js';
 
 export function connectSessionRoutes(app: FastifyInstance, deps: Deps) {
   app.post('/connect_sessions', async (req, reply) => {
@@ -20,7 +19,7 @@ export function connectSessionRoutes(app: FastifyInstance, deps: Deps) {
   });
 
   app.post('/connect_sessions/authenticate', async (req, reply) => {
-    const { token } = parseInput(z.object({ token: z.string().min(1).max(512) }), req.body);
+    const { token } = parseInput(authenticateSessionBody, req.body);
     const session = await authenticateSessionToken(deps, token);
     // A token of another project is as unknown as a made-up one.
     if (session.project_id !== projectOf(req).projectId)

@@ -1,12 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../../core/deps.js';
-import {
-  countConnectionAttempts,
-  listAttemptsQuery,
-  listConnectionAttempts,
-} from '../../../core/linking/attempt-list.js';
+import { countConnectionAttempts, listConnectionAttempts } from '../../../core/linking/attempt-list.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
+import { listAttemptsQuery } from '../../../contract/attempts.js';
 
 /** The project's link attempts, failures first among them: `GET /connection_attempts` (bare array, numbered pages). */
 export function connectionAttemptRoutes(app: FastifyInstance, deps: Deps) {

@@ -2,17 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../../core/deps.js';
 import {
   createProfile,
-  createProfileSchema,
   deleteProfile,
   getProfile,
   listProfiles,
   profileToWire,
   updateProfile,
-  updateProfileSchema,
 } from '../../../core/connector-profiles/profiles.js';
 import { checkProfileSetup } from '../../../core/linking/oauth2/profile-check.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
+import { createProfileSchema, updateProfileSchema } from '../../../contract/connector-profiles.js';
 
 type IdParams = { Params: { id: string } };
 

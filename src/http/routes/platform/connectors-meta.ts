@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { connectorsMeta } from '../../../contract/connectors.js';
 import type { Deps, ProjectScope } from '../../../core/deps.js';
 import type { Connector } from '../../../connectors/schema.js';
 import { listProfiles } from '../../../core/connector-profiles/profiles.js';
@@ -12,7 +13,7 @@ const query = z
   .object({ include: z.union([z.string().max(500), z.array(z.string().max(500))]).optional() })
   .loose();
 
-function connectorMeta(deps: Deps, c: Connector, active: boolean) {
+function connectorMeta(deps: Deps, c: Connector, active: boolean): z.input<typeof connectorsMeta> {
   return {
     provider: c.key,
     provider_name: c.name,

@@ -13,7 +13,8 @@ import {
   type PlatformLog,
   type PlatformLogWriter,
 } from '../../../core/logs/platform-logs/writer.js';
-import { listPlatformLogs, listPlatformLogsQuery } from '../../../core/logs/platform-logs/query.js';
+import { listPlatformLogs } from '../../../core/logs/platform-logs/query.js';
+import { listPlatformLogsQuery } from '../../../contract/logs.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
 import { safeUrl } from '../../safe-url.js';

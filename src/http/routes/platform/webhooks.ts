@@ -2,23 +2,21 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../../core/deps.js';
 import {
   createEndpoint,
-  createEndpointSchema,
   deleteEndpoint,
   endpointToWire,
   getEndpoint,
   listEndpoints,
   rotateSecret,
   updateEndpoint,
-  updateEndpointSchema,
 } from '../../../core/webhooks/endpoints.js';
-import {
-  deliveryToWire,
-  listDeliveries,
-  listDeliveriesQuery,
-  redeliver,
-} from '../../../core/webhooks/delivery.js';
+import { deliveryToWire, listDeliveries, redeliver } from '../../../core/webhooks/delivery.js';
 import { parseInput } from '../../errors.js';
 import { projectOf } from '../../auth.js';
+import {
+  createEndpointSchema,
+  listDeliveriesQuery,
+  updateEndpointSchema,
+} from '../../../contract/webhooks.js';
 
 type IdParams = { Params: { id: string } };
 

@@ -6,7 +6,6 @@ import {
   encodeProxyBody,
   forwardableHeaders,
   providerFailure,
-  proxyBodySchema,
   proxyEnvelope,
   proxyMethod,
   proxyUrl,
@@ -15,6 +14,7 @@ import {
 import { parseInput, toAppError } from '../../../errors.js';
 import { projectOf } from '../../../auth.js';
 import { accountIdOf, recorderFor } from './context.js';
+import { proxyBodySchema } from '../../../../contract/provider-calls.js';
 
 /** `POST /unified/proxy`: one provider request on a linked account, answered as `{status, headers, data}`. */
 export function proxyRoutes(app: FastifyInstance, deps: Deps, writer: RequestLogWriter) {

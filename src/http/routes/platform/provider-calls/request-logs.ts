@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../../../core/deps.js';
 import type { RequestLogWriter } from '../../../../core/logs/request-logs/writer.js';
-import { getLog, listLogs, listLogsQuery, listStepLogs } from '../../../../core/logs/request-logs/query.js';
+import { getLog, listLogs, listStepLogs } from '../../../../core/logs/request-logs/query.js';
 import { parseInput } from '../../../errors.js';
 import { projectOf } from '../../../auth.js';
+import { listLogsQuery } from '../../../../contract/logs.js';
 
 export function requestLogRoutes(app: FastifyInstance, deps: Deps, writer: RequestLogWriter) {
   // Rows are written in batches: flush this process's pending ones first, so a caller sees its own calls.

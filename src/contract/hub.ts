@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** `POST|PATCH /hub/accounts`: link (or edit) with the end user's credentials. */
+export const hubAccountBody = z.object({
+  integration_id: z.string().min(1).max(64),
+  credentials: z
+    .record(z.string().max(64), z.union([z.string().max(8192), z.number()]))
+    .refine((c) => Object.keys(c).length <= 50, 'too many fields'),
+});
+
+/** The popup's launch: the end user's fields travel here, not on the popup's URL. */
+export const hubLaunchBody = z.object({
+  integration_id: z.string().min(1).max(64),
+  redirect_uri: z.string().max(2048),
+  fields: z
+    .record(z.string().max(64), z.string().max(8192))
+    .refine((f) => Object.keys(f).length <= 50, 'too many fields')
+    .optional(),
+});
+
+/** StackOne's `{token}`, and optionally (ours) the launch in the same request. */
+export const hubAttemptBody = hubLaunchBody.partial().extend({ token: z.string().max(256).optional() });
+
+/** `GET /hub/settings`. */
+export const hubSettings = z.object({
+  enabled_features: z.array(z.string()),
+  existing_account_id: z.string().optional(),
+});
+
+/** `POST|PATCH /hub/accounts`: the account linked. */
+export const hubLinkedAccount = z.object({ id: z.string(), provider: z.string() });
+
+/** `GET /hub/link_status`. */
+export const hubLinkStatus = z.object({
+  status: z.enum(['active', 'expired', 'invalid']),
+  origin_owner_name: z.string().optional(),
+  expired_at: z.string().optional(),
+});
