@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { waitFor } from './helpers/wait.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { link } from './helpers/world.js';
 import { Webhook } from 'standardwebhooks';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
 import {
@@ -8,7 +9,6 @@ import {
   createSession,
   hub,
   ONEFLOW_EMAIL,
-  ONEFLOW_TOKEN,
   startFakes,
   type Fakes,
 } from './helpers/linking.js';
@@ -37,15 +37,8 @@ async function seed(server: TestServer, owner = 'wh-owner') {
   });
 }
 
-async function linkOneflow(server: TestServer, owner: string, profileId: string) {
-  const s = await createSession(server, { origin_owner_id: owner });
-  const res = await hub(server, s.token)('POST', '/hub/accounts', {
-    integration_id: profileId,
-    credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL },
-  });
-  expect(res.status).toBe(201);
-  return res.json.id as string;
-}
+const linkOneflow = (server: TestServer, owner: string, profileId: string) =>
+  link({ server }, 'oneflow', owner, { integrationId: profileId });
 
 describe('webhook endpoints API', () => {
   let server: TestServer;
