@@ -255,7 +255,8 @@ describe('delivery', () => {
     const hook = await api(server)('POST', '/webhooks', { url: receiver.url, events: ['*'], active: false });
     const account = await seed(server, 'disabled-owner');
     await api(server)('PATCH', `/accounts/${account.id}`, { origin_owner_name: 'x' });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Drain: every due delivery is attempted before this returns.
+    await server.app.webhookWorker!.runOnce();
     expect(receiver.received).toEqual([]);
     expect((await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`)).json).toEqual([]);
     await api(server)('DELETE', `/webhooks/${hook.json.id}`);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
+import type { Timers } from '../../src/core/deps.js';
 import { startTestServer, type TestServer } from './server.js';
 import { createProfiles, startFakes, type Fakes } from './linking.js';
 import { startReceiver, type Receiver } from './receiver.js';
@@ -12,6 +13,7 @@ export interface WorldOptions {
   /** Background workers (refresh, webhooks, housekeeping); on unless false. */
   workers?: boolean;
   clock?: () => Date;
+  timers?: Timers;
   /** The three fake providers; on unless false. */
   fakes?: boolean;
   /** Connector profiles pointing at the fakes; on (with fakes) unless false. */
@@ -38,6 +40,7 @@ export function useWorld(opts: WorldOptions = {}): World {
     world.server = await startTestServer(opts.env ?? {}, {
       ...(opts.workers === false ? { workers: false } : {}),
       ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.timers ? { timers: opts.timers } : {}),
     });
     if (opts.fakes !== false) {
       world.fakes = await startFakes();
