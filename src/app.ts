@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.js';
-import type { Deps } from './core/deps.js';
+import { type Deps, realTimers, type Timers } from './core/deps.js';
 import { createVault, generateKeySpec, parseKeyRing, type Vault } from './core/vault.js';
 import { bootstrap, type BootstrapResult } from './core/projects/projects.js';
 import { loadConnectors } from './connectors/loader.js';
@@ -81,6 +81,8 @@ export async function loadVault(config: Config, log: Logger): Promise<Vault> {
 export interface StartOptions {
   log?: Logger;
   clock?: () => Date;
+  /** Monotonic time, sleeps and jitter (default: real ones). */
+  timers?: Timers;
   workers?: boolean;
   /** The outbound connection pool (default: the provider agent with the private-network rule). */
   http?: Dispatcher;
@@ -127,6 +129,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       connectors,
       log,
       clock: opts.clock ?? (() => new Date()),
+      timers: opts.timers ?? realTimers,
       http,
       fetch: fetchOver(http),
       metrics: createMetrics(db),

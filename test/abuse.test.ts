@@ -1,19 +1,16 @@
 import { Agent, fetch as undiciFetch } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from './helpers/world.js';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, hub, startFakes, type Fakes } from './helpers/linking.js';
+import { createProfiles, createSession, hub, type Fakes } from './helpers/linking.js';
 import { createProject } from '../src/core/projects/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
 
 let server: TestServer;
 let fakes: Fakes;
+const world = useWorld({ workers: false, profiles: false });
 beforeAll(async () => {
-  server = await startTestServer({}, { workers: false });
-  fakes = await startFakes();
-});
-afterAll(async () => {
-  await server?.close();
-  await fakes?.close();
+  ({ server, fakes } = world);
 });
 
 /** A client on another loopback address: the server sees a different IP. */

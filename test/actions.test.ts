@@ -1,29 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from './helpers/world.js';
+import type { Profiles } from './helpers/link-accounts.js';
 import { StackOne } from '@stackone/stackone-client-ts';
 import * as errors from '@stackone/stackone-client-ts/sdk/models/errors/index.js';
 import { Include } from '@stackone/stackone-client-ts/sdk/models/operations/stackonelistactionsmeta.js';
-import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, startFakes, type Fakes } from './helpers/linking.js';
+import { api, type TestServer } from './helpers/server.js';
+import type { Fakes } from './helpers/linking.js';
 import { linkKustomer, linkOneflow, linkSalesforce, onAccount } from './helpers/link-accounts.js';
 import type { JsonApiResource } from './fakes/kustomer.js';
 import type { SfRecord } from './fakes/salesforce.js';
 
 let server: TestServer;
 let fakes: Fakes;
-let profiles: Awaited<ReturnType<typeof createProfiles>>;
+let profiles: Profiles;
 const acc = { kustomer: '', salesforce: '', oneflow: '' };
 
+const world = useWorld({ workers: false });
 beforeAll(async () => {
-  server = await startTestServer({}, { workers: false });
-  fakes = await startFakes();
-  profiles = await createProfiles(server, fakes);
+  ({ server, fakes, profiles } = world);
   acc.kustomer = await linkKustomer(server, profiles);
   acc.salesforce = await linkSalesforce(server, profiles);
   acc.oneflow = await linkOneflow(server, profiles);
-});
-afterAll(async () => {
-  await server?.close();
-  await fakes?.close();
 });
 
 const rpc = (account: string, action: string, input: { path?: object; query?: object; body?: object } = {}) =>

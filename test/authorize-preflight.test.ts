@@ -2,8 +2,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, hub, startFakes, type Fakes } from './helpers/linking.js';
+import { useWorld } from './helpers/world.js';
+import type { Profiles } from './helpers/link-accounts.js';
+import { api, type TestServer } from './helpers/server.js';
+import { createProfiles, createSession, hub, type Fakes } from './helpers/linking.js';
 import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
 import {
   BUILTIN_CONNECTORS_DIR,
@@ -14,16 +16,16 @@ import {
 let server: TestServer;
 let fakes: Fakes;
 let upstream: ScriptedUpstream;
-let profiles: Awaited<ReturnType<typeof createProfiles>>;
+let profiles: Profiles;
 
 const RETURN_TO = 'https://app.example.com/embedded/accounts/callback';
 const NOT_INSTALLED = { clientId: 'kus-not-installed', clientSecret: 'kus-secret-not-installed-1' };
 const INSTALL_MESSAGE =
   'Kustomer rejected the client: install the OAuth app in your Kustomer organization (App Directory) before connecting.';
 
+const world = useWorld({ profiles: false });
 beforeAll(async () => {
-  server = await startTestServer();
-  fakes = await startFakes();
+  ({ server, fakes } = world);
   upstream = await startUpstream();
   profiles = await createProfiles(server, fakes);
   fakes.kustomer.registerApp({
@@ -33,8 +35,6 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await server?.close();
-  await fakes?.close();
   await upstream?.close();
 });
 

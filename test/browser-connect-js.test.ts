@@ -1,8 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from './helpers/world.js';
 import type { Browser } from 'playwright-core';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import type { TestServer } from './helpers/server.js';
 import {
   createProfiles,
   createSession,
@@ -10,7 +11,6 @@ import {
   KUSTOMER_CLIENT,
   ONEFLOW_EMAIL,
   ONEFLOW_TOKEN,
-  startFakes,
   type Fakes,
 } from './helpers/linking.js';
 import { launchBrowser, screenshot } from './helpers/browser.js';
@@ -30,9 +30,9 @@ let browser: Browser;
 let app: http.Server;
 let appUrl: string;
 
+const world = useWorld({ profiles: false });
 beforeAll(async () => {
-  server = await startTestServer();
-  fakes = await startFakes();
+  ({ server, fakes } = world);
   await createProfiles(server, fakes);
   browser = await launchBrowser();
   app = http.createServer((_req, res) => {
@@ -54,8 +54,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise<void>((r) => (app ? app.close(() => r()) : r()));
-  await server?.close();
-  await fakes?.close();
 });
 
 const calls = (page: import('playwright-core').Page) =>

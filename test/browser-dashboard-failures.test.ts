@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from './helpers/world.js';
+import type { Profiles } from './helpers/link-accounts.js';
 import type { Browser, Page } from 'playwright-core';
-import { api, startTestServer, type TestServer } from './helpers/server.js';
+import { api, type TestServer } from './helpers/server.js';
 import {
   createProfiles,
   createSession,
@@ -8,7 +10,6 @@ import {
   KUSTOMER_CLIENT,
   ONEFLOW_EMAIL,
   ONEFLOW_TOKEN,
-  startFakes,
   type Fakes,
 } from './helpers/linking.js';
 import { followToCallback } from './helpers/link-accounts.js';
@@ -23,7 +24,7 @@ import { axe, fitsWidth, openDashboard, shot } from './helpers/dashboard.js';
 let server: TestServer;
 let fakes: Fakes;
 let browser: Browser;
-let profiles: Awaited<ReturnType<typeof createProfiles>>;
+let profiles: Profiles;
 const LONG_LABEL = `Salesforce-${'x'.repeat(180)}`;
 
 async function oneflow(owner: string, name: string, token: string) {
@@ -34,9 +35,9 @@ async function oneflow(owner: string, name: string, token: string) {
   });
 }
 
+const world = useWorld({ profiles: false });
 beforeAll(async () => {
-  server = await startTestServer();
-  fakes = await startFakes();
+  ({ server, fakes } = world);
   browser = await launchBrowser();
   profiles = await createProfiles(server, fakes);
   expect((await oneflow('acme-1', 'Acme Inc', 'of-wrong-0000000000-abcdefghij-KLMNOPQRS')).status).toBe(400);
@@ -76,8 +77,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  await fakes?.close();
 });
 
 /** axe on the page as it is: not one violation, of any impact. */

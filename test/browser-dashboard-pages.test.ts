@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from './helpers/world.js';
+import type { Profiles } from './helpers/link-accounts.js';
+import { link } from './helpers/world.js';
 import type { Browser, Page } from 'playwright-core';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import {
-  createProfiles,
-  createSession,
-  hub,
-  ONEFLOW_EMAIL,
-  ONEFLOW_TOKEN,
-  startFakes,
-  type Fakes,
-} from './helpers/linking.js';
+import { createProfiles, createSession, type Fakes } from './helpers/linking.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { launchBrowser, watchErrors } from './helpers/browser.js';
 import {
@@ -29,22 +24,15 @@ let server: TestServer;
 let fakes: Fakes;
 let receiver: Receiver;
 let browser: Browser;
-let profiles: Awaited<ReturnType<typeof createProfiles>>;
+let profiles: Profiles;
 let linked: string;
 
-async function linkOneflow(owner: string, name: string): Promise<string> {
-  const s = await createSession(server, { origin_owner_id: owner, origin_owner_name: name });
-  const res = await hub(server, s.token)('POST', '/hub/accounts', {
-    integration_id: profiles.oneflow,
-    credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL },
-  });
-  if (res.status !== 201) throw new Error(`link: ${res.status}`);
-  return res.json.id as string;
-}
+const linkOneflow = (owner: string, name: string) =>
+  link({ server, profiles }, 'oneflow', owner, { ownerName: name });
 
+const world = useWorld({ profiles: false });
 beforeAll(async () => {
-  server = await startTestServer();
-  fakes = await startFakes();
+  ({ server, fakes } = world);
   receiver = await startReceiver();
   browser = await launchBrowser();
   profiles = await createProfiles(server, fakes);
@@ -83,8 +71,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  await fakes?.close();
   await receiver?.close();
 });
 

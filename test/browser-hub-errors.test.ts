@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from './helpers/world.js';
+import type { Profiles } from './helpers/link-accounts.js';
 import type { Browser, Page } from 'playwright-core';
-import { api, startTestServer, type TestServer } from './helpers/server.js';
+import { api, type TestServer } from './helpers/server.js';
 import {
-  createProfiles,
   createSession,
   hub,
   KUSTOMER_CLIENT,
   ONEFLOW_EMAIL,
   ONEFLOW_TOKEN,
-  startFakes,
   type Fakes,
 } from './helpers/linking.js';
 import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
@@ -25,18 +25,15 @@ import {
 let server: TestServer;
 let fakes: Fakes;
 let browser: Browser;
-let profiles: Awaited<ReturnType<typeof createProfiles>>;
+let profiles: Profiles;
 
+const world = useWorld();
 beforeAll(async () => {
-  server = await startTestServer();
-  fakes = await startFakes();
-  profiles = await createProfiles(server, fakes);
+  ({ server, fakes, profiles } = world);
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  await fakes?.close();
 });
 
 async function openAuthLink(owner: string, extra: Record<string, unknown> = {}) {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from './helpers/world.js';
+import type { Profiles } from './helpers/link-accounts.js';
 import type { Browser, Page } from 'playwright-core';
-import { api, startTestServer, type TestServer } from './helpers/server.js';
+import { api, type TestServer } from './helpers/server.js';
 import {
-  createProfiles,
   createSession,
   KUSTOMER_CLIENT,
   ONEFLOW_EMAIL,
   ONEFLOW_TOKEN,
-  startFakes,
   type Fakes,
 } from './helpers/linking.js';
 import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
@@ -15,18 +15,15 @@ import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
 let server: TestServer;
 let fakes: Fakes;
 let browser: Browser;
-let _profiles: Awaited<ReturnType<typeof createProfiles>>;
+let _profiles: Profiles;
 
+const world = useWorld();
 beforeAll(async () => {
-  server = await startTestServer();
-  fakes = await startFakes();
-  _profiles = await createProfiles(server, fakes);
+  ({ server, fakes, profiles: _profiles } = world);
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  await fakes?.close();
 });
 
 async function openAuthLink(

@@ -3,15 +3,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from './helpers/world.js';
 import type { Browser, Page } from 'playwright-core';
-import { api, startTestServer, type TestServer } from './helpers/server.js';
+import { api, type TestServer } from './helpers/server.js';
 import {
   createProfiles,
   createSession,
   KUSTOMER_CLIENT,
   ONEFLOW_EMAIL,
   ONEFLOW_TOKEN,
-  startFakes,
   type Fakes,
 } from './helpers/linking.js';
 import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
@@ -26,9 +26,9 @@ let browser: Browser;
 let app: http.Server;
 let appUrl: string;
 
+const world = useWorld({ profiles: false });
 beforeAll(async () => {
-  server = await startTestServer();
-  fakes = await startFakes();
+  ({ server, fakes } = world);
   await createProfiles(server, fakes);
   browser = await launchBrowser();
   // The package does not export its bundle path; it sits in node_modules like any installed file.
@@ -54,8 +54,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise<void>((r) => (app ? app.close(() => r()) : r()));
-  await server?.close();
-  await fakes?.close();
 });
 
 async function openHub(owner: string): Promise<{ page: Page; errors: string[] }> {

@@ -1,25 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from './helpers/world.js';
+import type { Profiles } from './helpers/link-accounts.js';
 import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, startFakes, type Fakes } from './helpers/linking.js';
+import type { TestServer } from './helpers/server.js';
+import { createSession } from './helpers/linking.js';
 import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
 import { axe, openDashboard } from './helpers/dashboard.js';
 
 let server: TestServer;
-let fakes: Fakes;
 let browser: Browser;
-let profiles: Awaited<ReturnType<typeof createProfiles>>;
+let profiles: Profiles;
 
+const world = useWorld();
 beforeAll(async () => {
-  server = await startTestServer();
-  fakes = await startFakes();
-  profiles = await createProfiles(server, fakes);
+  ({ server, profiles } = world);
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  await fakes?.close();
 });
 
 async function openHub(owner: string, provider: string): Promise<{ page: Page; errors: string[] }> {

@@ -144,7 +144,7 @@ describe('switchboard copy-database', () => {
     const keys = generateKeySpec('copy');
     const source = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: keys }, { workers: false });
     cleanups.push(source.close);
-    const target = await freshDatabase();
+    const target = await freshDatabase({ empty: true });
     cleanups.push(target.drop);
     const profile = await api(source)('POST', '/connector_profiles', {
       provider: 'salesforce',

@@ -1,17 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from './helpers/world.js';
+import type { Profiles } from './helpers/link-accounts.js';
+import { link } from './helpers/world.js';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import {
-  createProfiles,
-  createSession,
-  hub,
-  ONEFLOW_EMAIL,
-  ONEFLOW_TOKEN,
-  startFakes,
-  type Fakes,
-} from './helpers/linking.js';
 import { hashToken } from '../src/core/ids.js';
 import { insertAccount } from '../src/core/accounts/accounts.js';
 import { WEB_DIST } from '../src/http/routes/web.js';
@@ -26,17 +20,11 @@ import { dashboardSession } from '../src/contract/dashboard.js';
 import { accountEvent } from '../src/contract/webhooks.js';
 
 let server: TestServer;
-let fakes: Fakes;
-let profiles: Awaited<ReturnType<typeof createProfiles>>;
+let profiles: Profiles;
 
+const world = useWorld();
 beforeAll(async () => {
-  server = await startTestServer();
-  fakes = await startFakes();
-  profiles = await createProfiles(server, fakes);
-});
-afterAll(async () => {
-  await server?.close();
-  await fakes?.close();
+  ({ server, profiles } = world);
 });
 
 interface Signed {
@@ -80,15 +68,8 @@ async function asDashboard(
   return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : null };
 }
 
-async function oneflowAccount(owner: string) {
-  const s = await createSession(server, { origin_owner_id: owner, origin_owner_name: `Name ${owner}` });
-  const res = await hub(server, s.token)('POST', '/hub/accounts', {
-    integration_id: profiles.oneflow,
-    credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL },
-  });
-  expect(res.status).toBe(201);
-  return res.json.id as string;
-}
+const oneflowAccount = (owner: string) =>
+  link({ server, profiles }, 'oneflow', owner, { ownerName: `Name ${owner}` });
 
 async function eventsOf(accountId: string) {
   const { rows } = await server.app.deps.db.query<{ type: string }>(

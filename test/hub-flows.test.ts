@@ -1,14 +1,15 @@
 import { cookieJar, popupBrowser } from './helpers/cookie-jar.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestServer, type TestServer } from './helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from './helpers/world.js';
+import type { Profiles } from './helpers/link-accounts.js';
+import { drivePopup } from './helpers/link-accounts.js';
+import { api, type TestServer } from './helpers/server.js';
 import {
-  createProfiles,
   createSession,
   hub,
   KUSTOMER_CLIENT,
   ONEFLOW_EMAIL,
   ONEFLOW_TOKEN,
-  startFakes,
   type Fakes,
 } from './helpers/linking.js';
 import { createProject } from '../src/core/projects/projects.js';
@@ -18,16 +19,11 @@ import { hubAttempt } from '../src/contract/attempts.js';
 
 let server: TestServer;
 let fakes: Fakes;
-let profiles: Awaited<ReturnType<typeof createProfiles>>;
+let profiles: Profiles;
 
+const world = useWorld();
 beforeAll(async () => {
-  server = await startTestServer();
-  fakes = await startFakes();
-  profiles = await createProfiles(server, fakes);
-});
-afterAll(async () => {
-  await server?.close();
-  await fakes?.close();
+  ({ server, fakes, profiles } = world);
 });
 
 async function count(table: string) {
@@ -35,28 +31,7 @@ async function count(table: string) {
     .n;
 }
 
-/** Drives the OAuth popup like a browser: follows redirects across our server and the fake provider. */
-async function popup(
-  url: string,
-  maxHops = 6,
-): Promise<{ final: URL; hops: string[]; status: number; body: string }> {
-  const hops: string[] = [];
-  let current = url;
-  for (let i = 0; i < maxHops; i++) {
-    const res = await popupBrowser(current, { redirect: 'manual' });
-    hops.push(current);
-    const loc = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && loc) {
-      const next = new URL(loc, current);
-      if (next.pathname.endsWith('/embedded/accounts/callback'))
-        return { final: next, hops, status: res.status, body: '' };
-      current = next.toString();
-      continue;
-    }
-    return { final: new URL(current), hops, status: res.status, body: await res.text() };
-  }
-  throw new Error('too many redirects');
-}
+const popup = (url: string, maxHops = 6) => drivePopup(url, maxHops);
 
 function popupUrl(
   integrationId: string,

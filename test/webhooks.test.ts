@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { waitFor } from './helpers/wait.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { link } from './helpers/world.js';
 import { Webhook } from 'standardwebhooks';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
 import {
@@ -8,7 +9,6 @@ import {
   createSession,
   hub,
   ONEFLOW_EMAIL,
-  ONEFLOW_TOKEN,
   startFakes,
   type Fakes,
 } from './helpers/linking.js';
@@ -46,15 +46,8 @@ async function seed(server: TestServer, owner = 'wh-owner') {
   });
 }
 
-async function linkOneflow(server: TestServer, owner: string, profileId: string) {
-  const s = await createSession(server, { origin_owner_id: owner });
-  const res = await hub(server, s.token)('POST', '/hub/accounts', {
-    integration_id: profileId,
-    credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL },
-  });
-  expect(res.status).toBe(201);
-  return res.json.id as string;
-}
+const linkOneflow = (server: TestServer, owner: string, profileId: string) =>
+  link({ server }, 'oneflow', owner, { integrationId: profileId });
 
 describe('webhook endpoints API', () => {
   let server: TestServer;
@@ -277,7 +270,8 @@ describe('delivery', () => {
     const hook = await api(server)('POST', '/webhooks', { url: receiver.url, events: ['*'], active: false });
     const account = await seed(server, 'disabled-owner');
     await api(server)('PATCH', `/accounts/${account.id}`, { origin_owner_name: 'x' });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Drain: every due delivery is attempted before this returns.
+    await server.app.webhookWorker!.runOnce();
     expect(receiver.received).toEqual([]);
     expect((await api(server)('GET', `/webhooks/${hook.json.id}/deliveries`)).json).toEqual([]);
     await api(server)('DELETE', `/webhooks/${hook.json.id}`);

@@ -15,6 +15,8 @@ export interface Deps {
   readonly connectors: ConnectorRegistry;
   readonly log: Logger;
   readonly clock: () => Date;
+  /** Monotonic time, waits and jitter: the parts of time a test may want to run faster than real. */
+  readonly timers: Timers;
   /**
    * Every outbound call (provider API, token, revoke, test action, webhook) goes through this
    * connection pool, so one connect-time rule (the private-network check) applies to all of them.
@@ -49,6 +51,22 @@ export interface RuntimeSettings {
   /** Origins allowed to frame the embedded Hub (`/embedded/hub`), as a CSP source list; `*` by default. */
   readonly hubFrameAncestors: string;
 }
+
+export interface Timers {
+  /** Monotonic milliseconds, for durations and deadlines (never for wall time: that is `clock`). */
+  now(): number;
+  /** Resolves after `ms` milliseconds. */
+  sleep(ms: number): Promise<void>;
+  /** A number in [0, 1), for backoff jitter. */
+  random(): number;
+}
+
+/** Real time. */
+export const realTimers: Timers = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: () => Math.random(),
+};
 
 /** The project an authenticated caller acts for. */
 export interface ProjectScope {

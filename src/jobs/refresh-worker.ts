@@ -23,7 +23,7 @@ export function startRefreshWorker(deps: Deps): RefreshWorker {
   let stopped = false;
   let current: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
-  let lastHousekeeping = 0;
+  let lastHousekeeping = Number.NEGATIVE_INFINITY;
 
   const runOnce = async () => {
     const { rows } = await deps.db.query<{ id: string }>(
@@ -42,8 +42,8 @@ export function startRefreshWorker(deps: Deps): RefreshWorker {
       }),
     );
     const checked = await checkDueAccounts(deps);
-    if (Date.now() - lastHousekeeping >= HOUSEKEEPING_MS) {
-      lastHousekeeping = Date.now();
+    if (deps.timers.now() - lastHousekeeping >= HOUSEKEEPING_MS) {
+      lastHousekeeping = deps.timers.now();
       await housekeeping(deps).catch((err) =>
         deps.log.warn({ err: (err as Error).message }, 'housekeeping failed'),
       );

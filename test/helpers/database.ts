@@ -2,13 +2,17 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 
-/** Creates an empty database for one test file on the run's PostgreSQL; returns its URL. */
-export async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** Creates a migrated database for one test file (a copy of the run's template), or an empty one; returns its URL. */
+export async function freshDatabase(
+  opts: { empty?: boolean } = {},
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const admin = inject('adminDatabaseUrl');
   const name = `sbtest_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
+  await client.query(
+    opts.empty ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`,
+  );
   await client.end();
   const url = new URL(admin);
   url.pathname = `/${name}`;

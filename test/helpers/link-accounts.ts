@@ -9,22 +9,41 @@ import {
   type createProfiles,
 } from './linking.js';
 
-type Profiles = Awaited<ReturnType<typeof createProfiles>>;
+export type Profiles = Awaited<ReturnType<typeof createProfiles>>;
 
-/** Follows the OAuth popup's redirects (our server ⇄ fake provider) until the Hub callback page; returns its URL. */
-export async function followToCallback(url: string): Promise<URL> {
+/**
+ * Drives the OAuth popup like a browser: follows redirects across our server and the fake
+ * provider until the Hub callback page, or until a page that is not a redirect.
+ */
+export async function drivePopup(
+  url: string,
+  maxHops = 8,
+): Promise<{ final: URL; hops: string[]; status: number; body: string }> {
+  const hops: string[] = [];
   let current = url;
-  for (let i = 0; i < 8; i++) {
+  for (let i = 0; i < maxHops; i++) {
     const res = await popupBrowser(current, { redirect: 'manual' });
+    hops.push(current);
     const loc = res.headers.get('location');
-    await res.text();
-    if (res.status < 300 || res.status >= 400 || !loc)
-      throw new Error(`popup stopped at ${current} with ${res.status}`);
-    const next = new URL(loc, current);
-    if (next.pathname.endsWith('/embedded/accounts/callback')) return next;
-    current = next.toString();
+    if (res.status >= 300 && res.status < 400 && loc) {
+      await res.text();
+      const next = new URL(loc, current);
+      if (next.pathname.endsWith('/embedded/accounts/callback'))
+        return { final: next, hops, status: res.status, body: '' };
+      current = next.toString();
+      continue;
+    }
+    return { final: new URL(current), hops, status: res.status, body: await res.text() };
   }
   throw new Error('too many redirects');
+}
+
+/** Follows the OAuth popup's redirects until the Hub callback page; returns its URL. */
+export async function followToCallback(url: string): Promise<URL> {
+  const { final, status } = await drivePopup(url);
+  if (!final.pathname.endsWith('/embedded/accounts/callback'))
+    throw new Error(`popup stopped at ${final} with ${status}`);
+  return final;
 }
 
 /** The popup's account id, or an error when the link failed. */
@@ -52,14 +71,38 @@ async function linkOAuth(
   return popup(`${server.url}/connect/oauth2/${integrationId}?${q}`);
 }
 
-/** Links accounts the way end users do: Oneflow with its API token, Kustomer and Salesforce through OAuth. */
-export async function linkOneflow(
-  server: TestServer,
-  profiles: Profiles,
-  owner = 'of-owner',
-  integrationId = profiles.oneflow,
+export type Provider = 'oneflow' | 'kustomer' | 'salesforce';
+
+const DEFAULT_OWNER: Record<Provider, string> = {
+  oneflow: 'of-owner',
+  kustomer: 'kus-owner',
+  salesforce: 'sf-owner',
+};
+
+/**
+ * Links an account the way end users do: Oneflow with its API token through the Hub, Kustomer
+ * and Salesforce through the OAuth popup. Returns the account id.
+ */
+export async function link(
+  world: { server: TestServer; profiles?: Profiles },
+  provider: Provider,
+  owner = DEFAULT_OWNER[provider],
+  opts: { integrationId?: string | undefined; ownerName?: string | undefined } = {},
 ): Promise<string> {
-  const s = await createSession(server, { origin_owner_id: owner });
+  const { server, profiles } = world;
+  const integrationId = opts.integrationId ?? profiles?.[provider];
+  if (!integrationId) throw new Error(`no ${provider} profile to link with`);
+  if (provider === 'kustomer')
+    return linkOAuth(server, integrationId, owner, {
+      client_id: KUSTOMER_CLIENT.clientId,
+      client_secret: KUSTOMER_CLIENT.clientSecret,
+      org_name: 'acme',
+    });
+  if (provider === 'salesforce') return linkOAuth(server, integrationId, owner);
+  const s = await createSession(server, {
+    origin_owner_id: owner,
+    ...(opts.ownerName ? { origin_owner_name: opts.ownerName } : {}),
+  });
   const res = await hub(server, s.token)('POST', '/hub/accounts', {
     integration_id: integrationId,
     credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL },
@@ -68,27 +111,22 @@ export async function linkOneflow(
   return res.json.id as string;
 }
 
-export function linkKustomer(
-  server: TestServer,
-  profiles: Profiles,
-  owner = 'kus-owner',
-  integrationId = profiles.kustomer,
-): Promise<string> {
-  return linkOAuth(server, integrationId, owner, {
-    client_id: KUSTOMER_CLIENT.clientId,
-    client_secret: KUSTOMER_CLIENT.clientSecret,
-    org_name: 'acme',
-  });
-}
+export const linkOneflow = (server: TestServer, profiles: Profiles, owner?: string, integrationId?: string) =>
+  link({ server, profiles }, 'oneflow', owner, { integrationId });
 
-export function linkSalesforce(
+export const linkKustomer = (
   server: TestServer,
   profiles: Profiles,
-  owner = 'sf-owner',
-  integrationId = profiles.salesforce,
-): Promise<string> {
-  return linkOAuth(server, integrationId, owner);
-}
+  owner?: string,
+  integrationId?: string,
+) => link({ server, profiles }, 'kustomer', owner, { integrationId });
+
+export const linkSalesforce = (
+  server: TestServer,
+  profiles: Profiles,
+  owner?: string,
+  integrationId?: string,
+) => link({ server, profiles }, 'salesforce', owner, { integrationId });
 
 /** Suspends or restores an account by hand (as an operator would). */
 export async function setStatus(

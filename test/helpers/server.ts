@@ -18,6 +18,7 @@ export async function startTestServer(
   env: Record<string, string> = {},
   opts: {
     clock?: () => Date;
+    timers?: import('../../src/core/deps.js').Timers;
     workers?: boolean;
     databaseUrl?: string;
     log?: import('pino').Logger;
@@ -40,6 +41,7 @@ export async function startTestServer(
   const app = await startApp(config, {
     log: opts.log ?? pino({ level: config.logLevel }),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.timers ? { timers: opts.timers } : {}),
     ...(opts.workers === false ? { workers: false } : {}),
     ...(opts.http ? { http: opts.http } : {}),
   });

@@ -24,7 +24,5 @@ export function retryAfterMs(value: string | undefined, now: Date): number | nul
 }
 
 /** Exponential backoff with jitter: 250 ms, 500 ms, 1 s, 2 s … capped at 8 s. */
-export const backoffMs = (attempt: number) =>
-  Math.min(8000, 250 * 2 ** (attempt - 1)) + Math.floor(Math.random() * 100);
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const backoffMs = (attempt: number, random: () => number = Math.random) =>
+  Math.min(8000, 250 * 2 ** (attempt - 1)) + Math.floor(random() * 100);

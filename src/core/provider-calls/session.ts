@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { performance } from 'node:perf_hooks';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Deps, ProjectScope } from '../deps.js';
@@ -19,7 +18,6 @@ import {
   RETRIED_SOCKET_ERRORS,
   backoffMs,
   retryAfterMs,
-  sleep,
 } from './retry-policy.js';
 
 export type UpstreamBody = string | Buffer | Readable | null;
@@ -215,7 +213,7 @@ export class ProviderSession {
     readonly scope: ProjectScope,
     public target: AccountTarget,
   ) {
-    this.deadline = performance.now() + deps.settings.providerCallLifetimeMs;
+    this.deadline = deps.timers.now() + deps.settings.providerCallLifetimeMs;
   }
 
   get connectorName(): string {
@@ -233,7 +231,7 @@ export class ProviderSession {
   }
 
   private remaining(): number {
-    return this.deadline - performance.now();
+    return this.deadline - this.deps.timers.now();
   }
 
   private timeout(url: URL, limitMs = this.deps.settings.providerCallLifetimeMs): AppError {
@@ -462,14 +460,14 @@ export class ProviderSession {
       try {
         sent = await this.attempt(req, a, signal, streaming);
       } catch (err) {
-        const wait = backoffMs(a.count);
+        const wait = backoffMs(a.count, this.deps.timers.random);
         const retry =
           replayable &&
           IDEMPOTENT.has(a.method) &&
           RETRIED_SOCKET_ERRORS.has(errCode(err) ?? '') &&
           a.count < MAX_ATTEMPTS;
         if (!retry || wait >= this.remaining()) throw err;
-        await sleep(wait);
+        await this.deps.timers.sleep(wait);
         continue;
       }
       const { res, target } = sent;
@@ -491,11 +489,12 @@ export class ProviderSession {
         (status === 429 || (RETRIED_5XX.has(status) && IDEMPOTENT.has(a.method)))
       ) {
         const wait =
-          retryAfterMs(header(res.headers, 'retry-after'), this.deps.clock()) ?? backoffMs(a.count);
+          retryAfterMs(header(res.headers, 'retry-after'), this.deps.clock()) ??
+          backoffMs(a.count, this.deps.timers.random);
         // A wait past the lifetime is not waited for: the caller gets the 429 and its Retry-After.
         if (wait < this.remaining()) {
           await res.body.dump();
-          await sleep(wait);
+          await this.deps.timers.sleep(wait);
           continue;
         }
       }
