@@ -23,6 +23,7 @@ function quantiles(values: number[]): string {
 
 const files = tsFiles(root);
 const fileLines: number[] = [];
+const fileSizes: { name: string; lines: number }[] = [];
 const functionLines: { name: string; lines: number }[] = [];
 let commentLines = 0;
 let nonBlankLines = 0;
@@ -35,6 +36,7 @@ for (const file of files) {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const lines = text.split('\n');
   fileLines.push(lines.length);
+  fileSizes.push({ name: relative(root, file), lines: lines.length });
   nonBlankLines += lines.filter((line) => line.trim() !== '').length;
   commentLines += countCommentLines(text);
   const lineOf = (pos: number) => source.getLineAndCharacterOfPosition(pos).line;
@@ -136,6 +138,13 @@ function cycles(): string[][] {
 const longest = [...functionLines].sort((a, b) => b.lines - a.lines).slice(0, 5);
 console.log(`files: ${files.length}, lines: ${fileLines.reduce((a, b) => a + b, 0)}`);
 console.log(`file lines: ${quantiles(fileLines)}`);
+console.log(
+  `largest: ${[...fileSizes]
+    .sort((a, b) => b.lines - a.lines)
+    .slice(0, 5)
+    .map((f) => `${f.name} (${f.lines})`)
+    .join(', ')}`,
+);
 console.log(
   `function lines: ${quantiles(functionLines.map((f) => f.lines))}; over 60: ${functionLines.filter((f) => f.lines > 60).length} of ${functionLines.length}`,
 );

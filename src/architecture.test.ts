@@ -32,6 +32,24 @@ async function violations(root: string, rules: IForbiddenRuleType[], cwd?: strin
   }
 }
 
+/** The violations in a scratch tree made of `files` (path → content), with a NodeNext tsconfig. */
+async function violationsIn(files: Record<string, string>) {
+  const dir = await mkdtemp(join(tmpdir(), 'arch-'));
+  try {
+    const all = {
+      'tsconfig.json': '{"compilerOptions":{"module":"NodeNext","moduleResolution":"NodeNext"}}',
+      ...files,
+    };
+    for (const [path, text] of Object.entries(all)) {
+      await mkdir(join(dir, path, '..'), { recursive: true });
+      await writeFile(join(dir, path), text);
+    }
+    return await violations('src', RULES, dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe('architecture', () => {
   it('src/ has no import cycle and keeps its layer rules', { timeout: 60_000 }, async () => {
     expect(await violations('src', RULES)).toEqual([]);
@@ -39,68 +57,34 @@ describe('architecture', () => {
 
   // The rules above would pass vacuously if they matched nothing: here each kind is shown failing.
   it('reports a cycle, a layer upside down and core importing http', { timeout: 60_000 }, async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'arch-'));
-    try {
-      const file = async (path: string, text: string) => {
-        await mkdir(join(dir, path, '..'), { recursive: true });
-        await writeFile(join(dir, path), text);
-      };
-      await file('tsconfig.json', '{"compilerOptions":{"module":"NodeNext","moduleResolution":"NodeNext"}}');
-      await file(
-        'src/core/accounts/accounts.ts',
-        "import { b } from '../webhooks/events.js';\nexport const a = b;\n",
-      );
-      await file(
-        'src/core/webhooks/events.ts',
+    const found = await violationsIn({
+      'src/core/accounts/accounts.ts': "import { b } from '../webhooks/events.js';\nexport const a = b;\n",
+      'src/core/webhooks/events.ts':
         "import { a } from '../accounts/accounts.js';\nexport const b = 1;\nvoid a;\n",
-      );
-      await file(
-        'src/core/projects/projects.ts',
-        "import { x } from '../../http/server.js';\nexport const p = x;\n",
-      );
-      await file('src/http/server.ts', 'export const x = 1;\n');
-      const found = await violations('src', RULES, dir);
-      expect(found).toEqual(
-        expect.arrayContaining([
-          expect.stringMatching(/^no-cycles: /),
-          'core-webhooks-layer: src/core/webhooks/events.ts → src/core/accounts/accounts.ts',
-          'core-not-http: src/core/projects/projects.ts → src/http/server.ts',
-        ]),
-      );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+      'src/core/projects/projects.ts': "import { x } from '../../http/server.js';\nexport const p = x;\n",
+      'src/http/server.ts': 'export const x = 1;\n',
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^no-cycles: /),
+        'core-webhooks-layer: src/core/webhooks/events.ts → src/core/accounts/accounts.ts',
+        'core-not-http: src/core/projects/projects.ts → src/http/server.ts',
+      ]),
+    );
   });
 
   it('lets the web name the contract in types only, and keeps the contract off every layer', {
     timeout: 60_000,
   }, async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'arch-'));
-    try {
-      const file = async (path: string, text: string) => {
-        await mkdir(join(dir, path, '..'), { recursive: true });
-        await writeFile(join(dir, path), text);
-      };
-      await file('tsconfig.json', '{"compilerOptions":{"module":"NodeNext","moduleResolution":"NodeNext"}}');
-      await file('src/core/errors.ts', 'export const e = 1;\n');
-      await file(
-        'src/contract/shape.ts',
+    const found = await violationsIn({
+      'src/core/errors.ts': 'export const e = 1;\n',
+      'src/contract/shape.ts':
         "import { e } from '../core/errors.js';\nexport const shape = e;\nexport type Shape = number;\n",
-      );
-      await file(
-        'src/web/typed.ts',
-        "import type { Shape } from '../contract/shape.js';\nexport const t: Shape = 1;\n",
-      );
-      await file(
-        'src/web/valued.ts',
-        "import { shape } from '../contract/shape.js';\nexport const v = shape;\n",
-      );
-      const found = await violations('src', RULES, dir);
-      expect(found).toContain('contract-imports-no-layer: src/contract/shape.ts → src/core/errors.ts');
-      expect(found).toContain('web-contract-types-only: src/web/valued.ts → src/contract/shape.ts');
-      expect(found.filter((v) => v.includes('src/web/typed.ts'))).toEqual([]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+      'src/web/typed.ts': "import type { Shape } from '../contract/shape.js';\nexport const t: Shape = 1;\n",
+      'src/web/valued.ts': "import { shape } from '../contract/shape.js';\nexport const v = shape;\n",
+    });
+    expect(found).toContain('contract-imports-no-layer: src/contract/shape.ts → src/core/errors.ts');
+    expect(found).toContain('web-contract-types-only: src/web/valued.ts → src/contract/shape.ts');
+    expect(found.filter((v) => v.includes('src/web/typed.ts'))).toEqual([]);
   });
 });
