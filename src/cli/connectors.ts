@@ -1,15 +1,33 @@
 import path from 'node:path';
 import { ConfigError } from '../config/config.js';
-import { ConnectorDefinitionError, loadConnectorFile, loadConnectors } from '../connectors/loader.js';
+import {
+  BUILTIN_CONNECTORS_DIR,
+  ConnectorDefinitionError,
+  loadConnectorFile,
+  loadConnectors,
+  SCHEMA_FILE,
+} from '../connectors/loader.js';
 import fs from 'node:fs/promises';
 
 export const CONNECTORS_USAGE = `Usage: switchboard connectors <list|validate> [dir]
 
-  connectors list [dir]       the built-in connectors (and those in dir): key, auth, categories, actions
-  connectors validate <dir>   check every *.json in dir against the connector schema; exit 1 on errors`;
+  connectors list [dir]            the built-in connectors (and those in dir): key, auth, categories, actions
+  connectors validate [path ...]   check connector files (or every *.json in a directory; default: the
+                                   built-in ones) against the connector schema, every problem with its
+                                   path; exit 1 on errors`;
+
+/** The connector files a path names: the file itself, or a directory's `*.json` but its schema. */
+async function connectorFiles(given: string): Promise<string[]> {
+  const full = path.resolve(given);
+  if (!(await fs.stat(full)).isDirectory()) return [full];
+  return (await fs.readdir(full))
+    .filter((f) => f.endsWith('.json') && f !== SCHEMA_FILE)
+    .sort()
+    .map((f) => path.join(full, f));
+}
 
 export async function connectorsCommand(argv: string[]): Promise<void> {
-  const [sub, dir] = argv;
+  const [sub, dir, ...more] = argv;
   if (sub === 'list') {
     const registry = await loadConnectors(dir ? path.resolve(dir) : process.env.SWITCHBOARD_CONNECTORS_DIR);
     for (const c of registry.list()) {
@@ -26,14 +44,21 @@ export async function connectorsCommand(argv: string[]): Promise<void> {
     return;
   }
   if (sub === 'validate') {
-    if (!dir) throw new ConfigError('connectors validate needs a directory');
-    const files = (await fs.readdir(path.resolve(dir))).filter((f) => f.endsWith('.json')).sort();
-    if (files.length === 0) throw new ConfigError(`no *.json connector files in ${dir}`);
+    const paths = dir ? [dir, ...more] : [BUILTIN_CONNECTORS_DIR];
+    const files: string[] = [];
+    for (const p of paths) {
+      try {
+        files.push(...(await connectorFiles(p)));
+      } catch {
+        throw new ConfigError(`no such file or directory: ${p}`);
+      }
+    }
+    if (files.length === 0) throw new ConfigError(`no *.json connector files in ${paths.join(', ')}`);
     let bad = 0;
     for (const f of files) {
       try {
-        const c = await loadConnectorFile(path.join(path.resolve(dir), f));
-        console.log(`ok      ${f} (${c.key})`);
+        const c = await loadConnectorFile(f);
+        console.log(`ok      ${path.basename(f)} (${c.key})`);
       } catch (err) {
         bad++;
         console.log(

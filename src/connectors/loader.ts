@@ -1,13 +1,16 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import { connectorSchema, type Connector } from './schema.js';
 import { placeholders } from './templating.js';
 import { actionProblem } from './action-schema.js';
 import { urlTemplateProblem } from './url-values.js';
+import { describeIssues } from './schema-issues.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 
 export const BUILTIN_CONNECTORS_DIR = path.join(PACKAGE_ROOT, 'connectors');
+
+/** The JSON Schema of connector files, shipped beside them (`npm run connectors:schema` writes it). */
+export const SCHEMA_FILE = 'schema.json';
 
 export class ConnectorDefinitionError extends Error {}
 
@@ -66,7 +69,8 @@ export async function loadConnectorFile(file: string): Promise<Connector> {
   }
   const parsed = connectorSchema.safeParse(json);
   if (!parsed.success) {
-    throw new ConnectorDefinitionError(`${file}: ${z.prettifyError(parsed.error)}`);
+    const problems = describeIssues(connectorSchema, parsed.error);
+    throw new ConnectorDefinitionError(`${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
   const connector: Connector = parsed.data;
   checkReferences(connector, file);
@@ -80,7 +84,8 @@ export async function loadConnectorFile(file: string): Promise<Connector> {
 }
 
 async function loadDir(dir: string): Promise<Connector[]> {
-  const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+  // schema.json is the JSON Schema the connector files point editors at, not a connector.
+  const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.json') && f !== SCHEMA_FILE).sort();
   return Promise.all(files.map((f) => loadConnectorFile(path.join(dir, f))));
 }
 

@@ -22,7 +22,7 @@ export const categorySchema = z.enum(CATEGORIES);
 const templateString = z.string().min(1);
 
 /** A field the company (setup) or the end user (config) fills. */
-export const fieldSchema = z.object({
+export const fieldSchema = z.strictObject({
   key: z.string().regex(/^[a-z][a-z0-9_]*$/, 'field keys are snake_case'),
   label: z.string().min(1),
   type: z.enum(['text', 'password', 'number', 'text_area', 'select']),
@@ -36,11 +36,11 @@ export const fieldSchema = z.object({
   pattern: z.string().optional(),
   pattern_message: z.string().optional(),
   max_length: z.number().int().positive().default(2048),
-  options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+  options: z.array(z.strictObject({ value: z.string(), label: z.string() })).optional(),
 });
 export type Field = z.infer<typeof fieldSchema>;
 
-const scopesSchema = z.object({
+const scopesSchema = z.strictObject({
   /** Where scopes come from: a setup field, a config field, or only the default. */
   from: z.enum(['setup', 'config', 'default']).default('default'),
   field: z.string().optional(),
@@ -52,7 +52,7 @@ const scopesSchema = z.object({
   require_one_of: z.array(z.string()).default([]),
 });
 
-const oauth2Schema = z.object({
+const oauth2Schema = z.strictObject({
   type: z.literal('oauth2'),
   /** Where the OAuth client id/secret live: the profile's setup, or the end user's config. */
   client_from: z.enum(['setup', 'config']),
@@ -62,7 +62,7 @@ const oauth2Schema = z.object({
   token_url: templateString,
   revoke_url: templateString.optional(),
   scopes: scopesSchema,
-  pkce: z.object({ supported: z.boolean(), default: z.boolean() }),
+  pkce: z.strictObject({ supported: z.boolean(), default: z.boolean() }),
   /** How the client authenticates at the token endpoint. */
   token_auth: z.enum(['client_secret_post', 'client_secret_basic']).default('client_secret_post'),
   /** Extra token-response fields to keep with the credentials (Salesforce `instance_url`). */
@@ -83,35 +83,34 @@ const oauth2Schema = z.object({
    * Any other answer, a network error or a timeout lets the popup go on.
    */
   authorize_preflight: z
-    .object({
+    .strictObject({
       method: z.literal('GET').default('GET'),
       refuse: z
         .array(
-          z
-            .object({
-              status: z.number().int().min(400).max(599),
-              /** Case-insensitive text the response body must contain. */
-              body_contains: z.string().min(1),
-              /** Stable code the attempt ends with; the message comes from `error_translations`. */
-              reason: z.string().regex(/^[a-z][a-z0-9_]*$/),
-            })
-            .strict(),
+          z.strictObject({
+            status: z.number().int().min(400).max(599),
+            /** Case-insensitive text the response body must contain. */
+            body_contains: z.string().min(1),
+            /** Stable code the attempt ends with; the message comes from `error_translations`. */
+            reason: z.string().regex(/^[a-z][a-z0-9_]*$/),
+          }),
         )
         .min(1),
     })
-    .strict()
     .optional(),
 });
 
-const apiKeySchema = z.object({ type: z.literal('api_key') });
+const apiKeySchema = z.strictObject({ type: z.literal('api_key') });
 
-const requestTemplateSchema = z.object({
+const requestTemplateSchema = z.strictObject({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
   path: z.string().startsWith('/'),
   query: z.record(z.string(), z.string()).default({}),
 });
 
-export const connectorSchema = z.object({
+export const connectorSchema = z.strictObject({
+  /** The JSON Schema editors validate the file with (`./schema.json`); ignored by the server. */
+  $schema: z.string().optional(),
   key: z.string().regex(/^[a-z][a-z0-9_-]*$/),
   name: z.string().min(1),
   version: z.string().default('1.0.0'),
@@ -122,7 +121,7 @@ export const connectorSchema = z.object({
   auth: z.discriminatedUnion('type', [oauth2Schema, apiKeySchema]),
   environments: z
     .array(
-      z.object({
+      z.strictObject({
         key: z.string().min(1),
         label: z.string().min(1),
         /** Values available to templates as `${env.name}`. */
@@ -155,7 +154,7 @@ export const connectorSchema = z.object({
    */
   hosts: z.array(z.string().min(1)).min(1),
   /** How credentials go on each request. */
-  inject: z.object({
+  inject: z.strictObject({
     headers: z.record(z.string(), z.string()).default({}),
     query: z.record(z.string(), z.string()).default({}),
   }),
@@ -169,25 +168,23 @@ export const connectorSchema = z.object({
    * user. `{callback_url}` in any of them becomes this server's OAuth redirect URI.
    */
   guide: z
-    .object({
+    .strictObject({
       support_link: z.string().optional(),
       description: z.string().optional(),
       setup_steps: z.array(z.string()).default([]),
       end_user: z
-        .object({
+        .strictObject({
           /** The Hub's "Connection guide" link; the admin's `support_link` is not shown to end users. */
           support_link: z.string().optional(),
           description: z.string().optional(),
           steps: z.array(z.string()).default([]),
         })
-        .strict()
         .default({ steps: [] }),
     })
-    .strict()
     .default({ setup_steps: [], end_user: { steps: [] } }),
   notices: z
     .array(
-      z.object({
+      z.strictObject({
         key: z.string(),
         type: z.enum(['info', 'warning']),
         description: z.string(),
@@ -199,7 +196,7 @@ export const connectorSchema = z.object({
   /** Provider error translations: when a provider error matches, show this message instead. */
   error_translations: z
     .array(
-      z.object({
+      z.strictObject({
         match: z.string().min(1),
         message: z.string().min(1),
       }),
@@ -211,3 +208,13 @@ export const connectorSchema = z.object({
 
 export type Connector = z.infer<typeof connectorSchema> & { logoPath?: string };
 export type OAuth2Auth = Extract<Connector['auth'], { type: 'oauth2' }>;
+
+/** The JSON Schema of a connector file as an author writes it (defaults may be left out). */
+export function connectorJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(connectorSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }),
+    title: 'Switchboard connector',
+    description:
+      'One provider: how to link an account, where its API is, and its actions (docs/connectors.md).',
+  };
+}
