@@ -2,7 +2,7 @@ import { cookieJar, popupBrowser } from './helpers/cookie-jar.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useWorld } from './helpers/world.js';
 import type { Profiles } from './helpers/link-accounts.js';
-import { drivePopup } from './helpers/link-accounts.js';
+import { drivePopup, oauthPopupUrl } from './helpers/link-accounts.js';
 import { api, type TestServer } from './helpers/server.js';
 import {
   createSession,
@@ -33,20 +33,8 @@ async function count(table: string) {
 
 const popup = (url: string, maxHops = 6) => drivePopup(url, maxHops);
 
-function popupUrl(
-  integrationId: string,
-  token: string,
-  attemptId: string,
-  fields: Record<string, string> = {},
-) {
-  const q = new URLSearchParams({
-    redirect_uri: 'https://app.example.com/embedded/accounts/callback',
-    token,
-    connection_attempt_id: attemptId,
-    ...fields,
-  });
-  return `${server.url}/connect/oauth2/${integrationId}?${q}`;
-}
+const popupUrl = (integrationId: string, token: string, attemptId: string, fields?: Record<string, string>) =>
+  oauthPopupUrl(server, integrationId, token, attemptId, fields);
 
 const kustomerFields = {
   client_id: KUSTOMER_CLIENT.clientId,

@@ -9,7 +9,7 @@ import {
   startFakes,
   type Fakes,
 } from './helpers/linking.js';
-import { followToCallback } from './helpers/link-accounts.js';
+import { followToCallback, oauthPopupUrl } from './helpers/link-accounts.js';
 import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
 import { createProject } from '../src/core/projects/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
@@ -162,20 +162,8 @@ describe('API-token link failures', () => {
   });
 });
 
-function popupUrl(
-  integrationId: string,
-  token: string,
-  attemptId: string,
-  fields: Record<string, string> = {},
-) {
-  const q = new URLSearchParams({
-    redirect_uri: 'https://app.example.com/embedded/accounts/callback',
-    token,
-    connection_attempt_id: attemptId,
-    ...fields,
-  });
-  return `${server.url}/connect/oauth2/${integrationId}?${q}`;
-}
+const popupUrl = (integrationId: string, token: string, attemptId: string, fields?: Record<string, string>) =>
+  oauthPopupUrl(server, integrationId, token, attemptId, fields);
 
 async function oauthAttempt(owner: string) {
   const s = await createSession(server, { origin_owner_id: owner });

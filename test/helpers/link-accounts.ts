@@ -46,6 +46,23 @@ export async function followToCallback(url: string): Promise<URL> {
   return final;
 }
 
+/** The URL the Hub opens the OAuth popup at, for one connection attempt of a session. */
+export function oauthPopupUrl(
+  server: TestServer,
+  integrationId: string,
+  token: string,
+  attemptId: string,
+  fields: Record<string, string> = {},
+): string {
+  const q = new URLSearchParams({
+    redirect_uri: 'https://app.example.com/embedded/accounts/callback',
+    token,
+    connection_attempt_id: attemptId,
+    ...fields,
+  });
+  return `${server.url}/connect/oauth2/${integrationId}?${q}`;
+}
+
 /** The popup's account id, or an error when the link failed. */
 async function popup(url: string): Promise<string> {
   const callback = await followToCallback(url);
@@ -62,13 +79,7 @@ async function linkOAuth(
 ) {
   const s = await createSession(server, { origin_owner_id: owner });
   const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
-  const q = new URLSearchParams({
-    redirect_uri: 'https://app.example.com/embedded/accounts/callback',
-    token: s.token,
-    connection_attempt_id: attempt.json.id,
-    ...fields,
-  });
-  return popup(`${server.url}/connect/oauth2/${integrationId}?${q}`);
+  return popup(oauthPopupUrl(server, integrationId, s.token, attempt.json.id, fields));
 }
 
 export type Provider = 'oneflow' | 'kustomer' | 'salesforce';
