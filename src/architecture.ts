@@ -85,10 +85,15 @@ export const RULES: IForbiddenRuleType[] = [
   },
   {
     name: 'web-contract-types-only',
-    comment: 'Browser code names the wire contract in types only, so no zod reaches the bundle.',
+    comment:
+      'Browser code names the wire contract in types only, so no zod reaches the bundle; the category list is plain data and the one exception.',
     severity: 'error',
     from: { path: '^src/web/' },
-    to: { path: '^src/contract/', dependencyTypesNot: ['type-only'] },
+    to: {
+      path: '^src/contract/',
+      pathNot: '^src/contract/categories\\.ts$',
+      dependencyTypesNot: ['type-only'],
+    },
   },
   {
     name: 'contract-imports-no-layer',

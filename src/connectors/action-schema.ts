@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { placeholders } from './templating.js';
+import { jsonPathSchema } from './json-path.js';
 
 /**
  * An action's typed input. Inputs are one flat set of named values: `/actions/rpc` merges the
@@ -37,16 +38,16 @@ const actionRequestSchema = z
   .strict();
 
 /**
- * How a provider response becomes `{data, next}`. Paths are dot-separated (`links.next`,
- * `_links.next.href`); an empty `data` path means the whole body. With `next`, the action pages:
+ * How a provider response becomes `{data, next}`. Paths are JSONPath (`$['@odata.nextLink']`) or
+ * dot paths (`links.next`, `_links.next.href`); an empty `data` path means the whole body. With `next`, the action pages:
  * the provider's next-page URL is handed to the caller as an opaque cursor.
  */
 const actionResultSchema = z
   .object({
-    data: z.string().default(''),
-    next: z.string().optional(),
+    data: jsonPathSchema.default(''),
+    next: jsonPathSchema.optional(),
     /** Per record: output key → path in the record; the key `*` spreads the object at its path. */
-    fields: z.record(z.string(), z.string()).optional(),
+    fields: z.record(z.string(), jsonPathSchema).optional(),
   })
   .strict();
 

@@ -1,22 +1,10 @@
 import { z } from 'zod';
 import { actionSchema } from './action-schema.js';
+import { jsonPathSchema } from './json-path.js';
+import { CATEGORIES } from '../contract/categories.js';
 
-/** The 13 StackOne categories (closed enum on connect sessions). */
-export const CATEGORIES = [
-  'ats',
-  'hris',
-  'hris-legacy',
-  'crm',
-  'iam',
-  'marketing',
-  'lms',
-  'stackone',
-  'documents',
-  'ticketing',
-  'screening',
-  'messaging',
-  'accounting',
-] as const;
+export { CATEGORIES };
+/** StackOne's closed category list, kept in src/contract/categories.ts with its labels. */
 export const categorySchema = z.enum(CATEGORIES);
 
 const templateString = z.string().min(1);
@@ -161,7 +149,7 @@ export const connectorSchema = z.strictObject({
   /** Run at connect time: the account is only created if this answers 2xx. */
   test_action: requestTemplateSchema.extend({ description: z.string().optional() }),
   /** Maps a provider error body to a readable message: JSON paths tried in order. */
-  error_message_paths: z.array(z.string()).default(['message', 'error_description', 'detail', 'error']),
+  error_message_paths: z.array(jsonPathSchema).default(['message', 'error_description', 'detail', 'error']),
   /**
    * Human guidance, addressed to whoever performs it. `description` and `setup_steps` are the
    * company admin's (the dashboard's connector page); `end_user` is what the Hub shows the end

@@ -2,6 +2,7 @@ import type { Deps } from '../deps.js';
 import { AppError, invalidInput } from '../errors.js';
 import type { AccountTarget } from '../credentials/open.js';
 import type { Connector } from '../../connectors/schema.js';
+import { pick } from '../../connectors/json-path.js';
 import { NEXT_INPUT, type Action } from '../../connectors/action-schema.js';
 import { render, TemplateError, type TemplateContext } from '../../connectors/templating.js';
 import { templateContext } from '../connector-profiles/target.js';
@@ -63,16 +64,6 @@ export function rpcInput(body: RpcBody): Record<string, unknown> {
   }
   return out;
 }
-
-const pick = (value: unknown, path: string): unknown =>
-  path === ''
-    ? value
-    : path
-        .split('.')
-        .reduce<unknown>(
-          (v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined),
-          value,
-        );
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -1,3 +1,4 @@
+import { pick } from '../../connectors/json-path.js';
 import type { Deps } from '../deps.js';
 import { AppError, type ProviderEvidence } from '../errors.js';
 import type { Connector } from '../../connectors/schema.js';
@@ -87,15 +88,6 @@ export function authInjection(t: ProviderTarget): {
     Object.entries(t.connector.inject.query).map(([k, v]) => [k, render(v, ctx)]),
   );
   return { headers, query };
-}
-
-function pick(body: unknown, path: string): unknown {
-  return path
-    .split('.')
-    .reduce<unknown>(
-      (v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined),
-      body,
-    );
 }
 
 /** The provider's own words for an error, tried along the connector's error paths. */

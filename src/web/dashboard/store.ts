@@ -25,21 +25,5 @@ export function forget(): void {
   connectorsPromise = null;
 }
 
-export const CATEGORY_LABELS: Record<string, string> = {
-  ats: 'ATS',
-  hris: 'HRIS',
-  'hris-legacy': 'HRIS (legacy)',
-  crm: 'CRM',
-  iam: 'IAM',
-  marketing: 'Marketing',
-  lms: 'LMS',
-  stackone: 'StackOne',
-  documents: 'Documents',
-  ticketing: 'Ticketing',
-  screening: 'Screening',
-  messaging: 'Messaging',
-  accounting: 'Accounting',
-};
-
-export const categoryLabel = (c: string): string => CATEGORY_LABELS[c] ?? c;
+export { categoryLabel } from '../../contract/categories.js';
 export const authLabel = (c: ConnectorInfo): string => (c.auth_type === 'oauth2' ? 'OAuth 2.0' : 'API token');

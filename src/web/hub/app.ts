@@ -146,17 +146,7 @@ export function logo(url: string | undefined, name: string, size = 32): HTMLElem
   return img;
 }
 
-export function catLabel(type: string): string {
-  return type
-    .split(/[-_\s]+/)
-    .filter(Boolean)
-    .map((w) =>
-      /^(crm|hris|ats|lms|iam|erp|itsm|sso|scim|api)$/i.test(w)
-        ? w.toUpperCase()
-        : w[0]!.toUpperCase() + w.slice(1).toLowerCase(),
-    )
-    .join(' ');
-}
+export { categoryLabel as catLabel } from '../../contract/categories.js';
 
 export function pretty(text: string): string {
   try {
