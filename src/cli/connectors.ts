@@ -8,13 +8,17 @@ import {
   SCHEMA_FILE,
 } from '../connectors/loader.js';
 import fs from 'node:fs/promises';
+import { connectorSetupCommand } from './connector-setup.js';
 
-export const CONNECTORS_USAGE = `Usage: switchboard connectors <list|validate> [dir]
+export const CONNECTORS_USAGE = `Usage: switchboard connectors <list|validate|setup> …
 
   connectors list [dir]            the built-in connectors (and those in dir): key, auth, categories, actions
   connectors validate [path ...]   check connector files (or every *.json in a directory; default: the
                                    built-in ones) against the connector schema, every problem with its
-                                   path; exit 1 on errors`;
+                                   path; exit 1 on errors
+  connectors setup <key> [options] run the setup helper the connector declares (Kustomer: register a
+                                   private OAuth app) and print the values it produced; --help lists
+                                   its options`;
 
 /** The connector files a path names: the file itself, or a directory's `*.json` but its schema. */
 async function connectorFiles(given: string): Promise<string[]> {
@@ -71,6 +75,20 @@ export async function connectorsCommand(argv: string[]): Promise<void> {
       console.log(`${bad} of ${files.length} files invalid`);
     }
     return;
+  }
+  if (sub === 'setup') {
+    const registry = await loadConnectors(process.env.SWITCHBOARD_CONNECTORS_DIR);
+    const c = dir ? registry.get(dir) : undefined;
+    if (!c) {
+      const withHelper = registry
+        .list()
+        .filter((x) => x.setup_helper)
+        .map((x) => x.key);
+      throw new ConfigError(
+        `${dir ? `no connector "${dir}"` : 'which connector?'}; connectors with a setup helper: ${withHelper.join(', ') || 'none'}`,
+      );
+    }
+    return connectorSetupCommand(c, more);
   }
   if (sub && sub !== 'help' && sub !== '--help')
     throw new ConfigError(`unknown connectors command "${sub}"\n\n${CONNECTORS_USAGE}`);

@@ -4,7 +4,6 @@ import { LockedError } from '../store/lock.js';
 import { DiskFullError } from '../store/embedded.js';
 import { createPool } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
-import { kustomerCommand } from './kustomer.js';
 import { keysCommand } from './keys.js';
 import { projectsCommand } from './projects.js';
 import { encryptionCommand } from './encryption.js';
@@ -22,12 +21,11 @@ Commands:
             Manage API keys of a project. Revoking takes effect at once on a running server.
   encryption rotate [--generate]
             Re-encrypt every stored secret under the active key (online, resumable).
-  connectors list|validate <dir>
-            List connectors, or check connector definition files.
+  connectors list|validate|setup …
+            List connectors, check connector definition files, or run a connector's setup
+            helper (connectors setup kustomer: register a private Kustomer OAuth app).
   copy-database --to <postgres://…>
             Copy everything into an empty external PostgreSQL (leaving the embedded one).
-  kustomer register-app --api-key … --org …
-            Register a private Kustomer OAuth app and print its client ID and secret.
   help      Show this help.
 
 Flags for start (each also has an environment variable):
@@ -127,7 +125,14 @@ async function main() {
     case 'migrate':
       return finish(runMigrate());
     case 'kustomer':
-      return finish(kustomerCommand(rest));
+      // The older name of `connectors setup kustomer`, with the same flags.
+      return finish(
+        connectorsCommand(
+          rest[0] === 'register-app'
+            ? ['setup', 'kustomer', ...rest.slice(1)]
+            : ['setup', 'kustomer', '--help'],
+        ),
+      );
     case 'projects':
       return finish(projectsCommand(rest));
     case 'keys':

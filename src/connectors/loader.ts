@@ -5,6 +5,7 @@ import { placeholders } from './templating.js';
 import { actionProblem } from './action-schema.js';
 import { urlTemplateProblem } from './url-values.js';
 import { describeIssues } from './schema-issues.js';
+import { setupHelperProblem } from './setup-helper-schema.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 
 export const BUILTIN_CONNECTORS_DIR = path.join(PACKAGE_ROOT, 'connectors');
@@ -55,6 +56,8 @@ function checkReferences(c: Connector, file: string) {
       }
     }
   }
+  const helperIssue = c.setup_helper && setupHelperProblem(c.setup_helper, c);
+  if (helperIssue) throw new ConnectorDefinitionError(`${file}: ${helperIssue}`);
   const envKeys = c.environments.map((e) => e.key);
   if (new Set(envKeys).size !== envKeys.length)
     throw new ConnectorDefinitionError(`${file}: duplicate environment keys`);

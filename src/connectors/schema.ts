@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actionSchema } from './action-schema.js';
 import { jsonPathSchema } from './json-path.js';
+import { setupHelperSchema } from './setup-helper-schema.js';
 import { CATEGORIES } from '../contract/categories.js';
 
 export { CATEGORIES };
@@ -190,6 +191,7 @@ export const connectorSchema = z.strictObject({
       }),
     )
     .default([]),
+  setup_helper: setupHelperSchema.optional(),
   /** Named, typed operations run by `/actions/rpc` and MCP (see action-schema.ts). */
   actions: z.array(actionSchema).default([]),
 });
