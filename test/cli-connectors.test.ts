@@ -43,3 +43,32 @@ describe('switchboard connectors validate', () => {
     expect(out).toContain('1 of 2 files invalid');
   });
 });
+
+describe('switchboard connectors new', () => {
+  it('writes a connector that loads, its logo and the schema, and never overwrites by accident', async () => {
+    const out = path.join(dir, 'new');
+    const made = runSwitchboard(['connectors', 'new', 'acmecrm', '--name', 'Acme CRM', '--dir', out]);
+    expect(await made.exited).toBe(0);
+    const file = JSON.parse(await readFile(path.join(out, 'acmecrm.json'), 'utf8'));
+    expect(file).toMatchObject({
+      $schema: './schema.json',
+      key: 'acmecrm',
+      name: 'Acme CRM',
+      auth: { type: 'oauth2' },
+    });
+    expect(await readFile(path.join(out, 'logos', 'acmecrm.svg'), 'utf8')).toMatch(
+      /<title>Acme CRM<\/title>.*>A<\/text>/,
+    );
+    expect(JSON.parse(await readFile(path.join(out, 'schema.json'), 'utf8')).title).toBe(
+      'Switchboard connector',
+    );
+    expect((await validate(path.join(out, 'acmecrm.json'))).code).toBe(0);
+
+    const again = runSwitchboard(['connectors', 'new', 'acmecrm', '--dir', out]);
+    expect(await again.exited).toBe(2);
+    expect(again.output()).toMatch(/exists \(--force overwrites it\)/);
+    const underscore = runSwitchboard(['connectors', 'new', 'acme_crm', '--dir', out]);
+    expect(await underscore.exited).toBe(2);
+    expect(underscore.output()).toMatch(/lowercase letters and digits/);
+  });
+});

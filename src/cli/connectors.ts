@@ -9,13 +9,16 @@ import {
 } from '../connectors/loader.js';
 import fs from 'node:fs/promises';
 import { connectorSetupCommand } from './connector-setup.js';
+import { connectorNewCommand } from './connector-new.js';
 
-export const CONNECTORS_USAGE = `Usage: switchboard connectors <list|validate|setup> …
+export const CONNECTORS_USAGE = `Usage: switchboard connectors <list|validate|new|setup> …
 
   connectors list [dir]            the built-in connectors (and those in dir): key, auth, categories, actions
   connectors validate [path ...]   check connector files (or every *.json in a directory; default: the
                                    built-in ones) against the connector schema, every problem with its
                                    path; exit 1 on errors
+  connectors new <key> [options]   write a connector file that loads, a logo and the schema, to fill in
+                                   with the provider's facts; --help lists its options
   connectors setup <key> [options] run the setup helper the connector declares (Kustomer: register a
                                    private OAuth app) and print the values it produced; --help lists
                                    its options`;
@@ -76,6 +79,7 @@ export async function connectorsCommand(argv: string[]): Promise<void> {
     }
     return;
   }
+  if (sub === 'new') return connectorNewCommand(argv.slice(1));
   if (sub === 'setup') {
     const registry = await loadConnectors(process.env.SWITCHBOARD_CONNECTORS_DIR);
     const c = dir ? registry.get(dir) : undefined;

@@ -100,7 +100,13 @@ const requestTemplateSchema = z.strictObject({
 export const connectorSchema = z.strictObject({
   /** The JSON Schema editors validate the file with (`./schema.json`); ignored by the server. */
   $schema: z.string().optional(),
-  key: z.string().regex(/^[a-z][a-z0-9_-]*$/),
+  key: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9]{1,39}$/,
+      'a connector key is 2–40 lowercase letters and digits: tool names are <key>_<action>, read up to the first "_"',
+    )
+    .describe('The connector id in URLs, API bodies and tool names, e.g. `hubspot`.'),
   name: z.string().min(1),
   version: z.string().default('1.0.0'),
   description: z.string().default(''),
@@ -191,6 +197,17 @@ export const connectorSchema = z.strictObject({
       }),
     )
     .default([]),
+  sources: z
+    .array(
+      z.strictObject({
+        url: z.url().describe("A page of the provider's documentation or specification."),
+        covers: z.string().min(1).describe('Which facts of this file the page is the source of.'),
+      }),
+    )
+    .default([])
+    .describe(
+      'Where the provider facts in this file come from (URLs, scopes, headers, paging): one entry per source.',
+    ),
   setup_helper: setupHelperSchema.optional(),
   /** Named, typed operations run by `/actions/rpc` and MCP (see action-schema.ts). */
   actions: z.array(actionSchema).default([]),
