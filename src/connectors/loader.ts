@@ -4,6 +4,7 @@ import { connectorSchema, type Connector } from './schema.js';
 import { placeholders } from './templating.js';
 import { actionProblem } from './action-schema.js';
 import { urlTemplateProblem } from './url-values.js';
+import { urlHostProblem } from './url-hosts.js';
 import { describeIssues } from './schema-issues.js';
 import { setupHelperProblem } from './setup-helper-schema.js';
 import { PACKAGE_ROOT } from '../package-root.js';
@@ -41,7 +42,7 @@ function checkReferences(c: Connector, file: string) {
     if (!name.startsWith('credentials.') && !known.has(name))
       throw new ConnectorDefinitionError(`${file}: origins names unknown value ${name}`);
   }
-  const urlIssue = urlTemplateProblem(c);
+  const urlIssue = urlTemplateProblem(c) ?? urlHostProblem(c);
   if (urlIssue) throw new ConnectorDefinitionError(`${file}: ${urlIssue}`);
   const actionIssue = actionProblem(c.key, c.actions, known);
   if (actionIssue) throw new ConnectorDefinitionError(`${file}: ${actionIssue}`);

@@ -91,3 +91,29 @@ describe('connector schema', () => {
     expect(said).not.toContain('did you mean');
   });
 });
+
+describe('URL templates land on owned hosts', () => {
+  it('refuses a URL that renders off the connector hosts, for any environment', async () => {
+    const kustomer = await shipped('kustomer');
+    expect(
+      await problems({
+        ...kustomer,
+        auth: { ...kustomer.auth, token_url: 'https://tokens.example.com/oauth/token' },
+      }),
+    ).toMatch(
+      /token_url: renders to tokens\.example\.com in environment production, a host the connector does not own/,
+    );
+    expect(
+      await problems({ ...kustomer, base_url: 'http://${config.org_name}.api.kustomerapp.com' }),
+    ).toMatch(/base_url: must be an https URL/);
+    const salesforce = await shipped('salesforce');
+    const envs = salesforce.environments.map((e) =>
+      e.key === 'sandbox' ? { ...e, values: { login_host: 'https://login.example.com' } } : e,
+    );
+    expect(await problems({ ...salesforce, environments: envs })).toMatch(/sandbox/);
+  });
+
+  it('accepts field labels in the host and origins known only after linking', async () => {
+    for (const key of SHIPPED) expect(await problems(await shipped(key))).toBe('loaded');
+  });
+});
