@@ -1,0 +1,112 @@
+/**
+ * Renders the "Schema reference" of docs/connectors.md from the connector schema itself (its
+ * JSON Schema: keys, types, defaults and `.describe()` texts), between marker comments.
+ *
+ *   npx tsx scripts/connector-docs.ts           rewrites docs/connectors.md
+ *   npx tsx scripts/connector-docs.ts --check   exits 1 when docs/connectors.md is out of date
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connectorJsonSchema } from '../src/connectors/schema.js';
+
+export const CONNECTOR_DOCS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'connectors.md');
+const BEGIN = '<!-- BEGIN GENERATED schema-reference (scripts/connector-docs.ts) -->';
+const END = '<!-- END GENERATED schema-reference -->';
+
+type Json = {
+  type?: string | string[];
+  properties?: Record<string, Json>;
+  required?: string[];
+  items?: Json;
+  enum?: unknown[];
+  const?: unknown;
+  oneOf?: Json[];
+  anyOf?: Json[];
+  default?: unknown;
+  description?: string;
+  additionalProperties?: Json | boolean;
+  pattern?: string;
+};
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, 3, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+const isObject = (s: Json) => s.type === 'object' && !!s.properties;
+const variants = (s: Json) => s.oneOf ?? s.anyOf?.filter((v) => v.type !== 'null');
+
+/** A short type: `string`, `"a" \| "b"`, `array of object`, `object (below)`, `integer \| null`. */
+function typeOf(s: Json): string {
+  if (s.const !== undefined) return JSON.stringify(s.const);
+  if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(' | ');
+  const vs = variants(s);
+  if (vs?.length) {
+    const nullable = s.anyOf?.some((v) => v.type === 'null');
+    return [...new Set(vs.map(typeOf))].join(' | ') + (nullable ? ' | null' : '');
+  }
+  if (s.type === 'array') return `array of ${s.items ? typeOf(s.items) : 'anything'}`;
+  if (s.type === 'object' && !s.properties && s.additionalProperties && s.additionalProperties !== true)
+    return `map of ${typeOf(s.additionalProperties)}`;
+  if (Array.isArray(s.type)) return s.type.join(' | ');
+  return s.type ?? 'any';
+}
+
+/** The discriminator value that names a variant (`auth` → `oauth2`, `api_key`). */
+function variantName(v: Json): string | undefined {
+  for (const [k, p] of Object.entries(v.properties ?? {})) if (p.const !== undefined) return `${k}: ${String(p.const)}`;
+  return undefined;
+}
+
+/** One table per object, parents first: `auth (type: oauth2)`, `auth.scopes`, `actions[].inputs[]` … */
+function sections(name: string, s: Json, out: string[]): void {
+  const vs = variants(s);
+  if (vs && vs.some(isObject)) {
+    for (const v of vs.filter(isObject)) sections(`${name} (${variantName(v) ?? 'variant'})`, v, out);
+    return;
+  }
+  if (s.type === 'array' && s.items) return sections(`${name}[]`, s.items, out);
+  if (!isObject(s)) return;
+  const required = new Set(s.required ?? []);
+  const nested: Array<[string, Json]> = [];
+  const rows = Object.entries(s.properties!).map(([key, p]) => {
+    const inner = p.type === 'array' ? p.items : p;
+    if (inner && (isObject(inner) || variants(inner)?.some(isObject))) nested.push([key, p]);
+    const need = required.has(key) ? 'required' : p.default !== undefined ? `default \`${JSON.stringify(p.default)}\`` : 'optional';
+    return [`\`${key}\``, cell(typeOf(p)), need, cell(p.description ?? '')];
+  });
+  const title = name === '' ? 'Top level' : `\`${name}\``;
+  out.push(`#### ${title}${s.description && name !== '' ? `\n\n${s.description}` : ''}\n\n${table(['key', 'type', 'need', 'meaning'], rows)}`);
+  for (const [key, p] of nested) sections(name ? `${name}.${key}` : key, p, out);
+}
+
+/** The reference as Markdown. */
+export function schemaReference(): string {
+  const out: string[] = [];
+  const schema = connectorJsonSchema() as Json;
+  sections('', { ...schema, description: undefined } as Json, out);
+  return out.join('\n\n');
+}
+
+/** The document with the generated section replaced by what the schema says now. */
+export function renderConnectorDocs(doc: string): string {
+  const from = doc.indexOf(BEGIN);
+  const to = doc.indexOf(END);
+  if (from < 0 || to < from) throw new Error('docs/connectors.md has no schema-reference markers');
+  return `${doc.slice(0, from + BEGIN.length)}\n\n${schemaReference()}\n\n${doc.slice(to)}`;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const doc = readFileSync(CONNECTOR_DOCS, 'utf8');
+  const next = renderConnectorDocs(doc);
+  if (process.argv.includes('--check')) {
+    if (next !== doc) {
+      console.error('docs/connectors.md is out of date: run npx tsx scripts/connector-docs.ts');
+      process.exit(1);
+    }
+  } else writeFileSync(CONNECTOR_DOCS, next);
+}
