@@ -12,20 +12,44 @@ const templateString = z.string().min(1);
 
 /** A field the company (setup) or the end user (config) fills. */
 export const fieldSchema = z.strictObject({
-  key: z.string().regex(/^[a-z][a-z0-9_]*$/, 'field keys are snake_case'),
-  label: z.string().min(1),
-  type: z.enum(['text', 'password', 'number', 'text_area', 'select']),
+  key: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, 'field keys are snake_case')
+    .describe("The value's name; templates use it as `${setup.key}` or `${config.key}`."),
+  label: z.string().min(1).describe('Shown in forms and in messages ("Client ID is required").'),
+  type: z
+    .enum(['text', 'password', 'number', 'text_area', 'select'])
+    .describe('`number` accepts digits only; `select` must match one of `options` when options are given.'),
   required: z.boolean().default(false),
-  secret: z.boolean().default(false),
-  placeholder: z.string().optional(),
-  description: z.string().optional(),
-  default: z.string().optional(),
-  /** Built-in formats checked server-side (and shown as an html pattern in the Hub). */
-  format: z.enum(['dns_label', 'email', 'url']).optional(),
-  pattern: z.string().optional(),
-  pattern_message: z.string().optional(),
+  secret: z
+    .boolean()
+    .default(false)
+    .describe('Stored encrypted and shown redacted. A `password` field is always secret.'),
+  placeholder: z.string().optional().describe('Shown in the empty input in the Hub.'),
+  description: z.string().optional().describe('One line of help under the input: where to find the value.'),
+  default: z
+    .string()
+    .optional()
+    .describe('Used when an optional field is left empty; pre-filled in the Hub.'),
+  format: z
+    .enum(['dns_label', 'email', 'url'])
+    .optional()
+    .describe(
+      'A built-in check, on the server and as the input pattern in the Hub. `dns_label`: letters, digits and hyphens, 1–63 characters, not starting with a hyphen (required for a value in a URL host).',
+    ),
+  pattern: z
+    .string()
+    .optional()
+    .describe('A JavaScript regular expression the value must match, as written: anchor it (`^…$`).'),
+  pattern_message: z
+    .string()
+    .optional()
+    .describe('What the Hub says when `format` or `pattern` fails, in plain words.'),
   max_length: z.number().int().positive().default(2048),
-  options: z.array(z.strictObject({ value: z.string(), label: z.string() })).optional(),
+  options: z
+    .array(z.strictObject({ value: z.string(), label: z.string() }))
+    .optional()
+    .describe('The choices of a `select` field.'),
 });
 export type Field = z.infer<typeof fieldSchema>;
 
@@ -107,25 +131,49 @@ export const connectorSchema = z.strictObject({
       'a connector key is 2–40 lowercase letters and digits: tool names are <key>_<action>, read up to the first "_"',
     )
     .describe('The connector id in URLs, API bodies and tool names, e.g. `hubspot`.'),
-  name: z.string().min(1),
-  version: z.string().default('1.0.0'),
-  description: z.string().default(''),
-  categories: z.array(categorySchema).min(1),
-  /** A file name under the connector's directory (served at /connectors/logos/{key}). */
-  logo: z.string().optional(),
+  name: z
+    .string()
+    .min(1)
+    .describe('Display name, used in the Hub and in messages ("Kustomer rejected the credentials: …").'),
+  version: z.string().default('1.0.0').describe("Shown to the Hub as the integration's `version`."),
+  description: z
+    .string()
+    .default('')
+    .describe('One line on what the connector reaches; returned by `GET /connectors/meta`.'),
+  categories: z
+    .array(categorySchema)
+    .min(1)
+    .describe(
+      "StackOne's categories; the first is the connector's `category`. Connect sessions filter on these.",
+    ),
+  logo: z
+    .string()
+    .optional()
+    .describe(
+      'A file beside the connector file (SVG or PNG, inside its directory), served at `/connectors/logos/{key}`.',
+    ),
   auth: z.discriminatedUnion('type', [oauth2Schema, apiKeySchema]),
   environments: z
     .array(
       z.strictObject({
         key: z.string().min(1),
         label: z.string().min(1),
-        /** Values available to templates as `${env.name}`. */
-        values: z.record(z.string(), z.string()).default({}),
+        values: z
+          .record(z.string(), z.string())
+          .default({})
+          .describe('Values available to templates as `${env.name}`.'),
       }),
     )
-    .min(1),
-  setup_fields: z.array(fieldSchema).default([]),
-  config_fields: z.array(fieldSchema).default([]),
+    .min(1)
+    .describe('Production, sandbox …: a profile picks one, the first is the default. Keys are unique.'),
+  setup_fields: z
+    .array(fieldSchema)
+    .default([])
+    .describe('What the company enters in the connector profile (`${setup.x}`).'),
+  config_fields: z
+    .array(fieldSchema)
+    .default([])
+    .describe('What the end user enters in the Hub (`${config.x}`).'),
   /** API base URL template; `${credentials.x}`, `${config.x}`, `${setup.x}`, `${env.x}` are filled in. */
   base_url: templateString,
   /**
@@ -156,7 +204,12 @@ export const connectorSchema = z.strictObject({
   /** Run at connect time: the account is only created if this answers 2xx. */
   test_action: requestTemplateSchema.extend({ description: z.string().optional() }),
   /** Maps a provider error body to a readable message: JSON paths tried in order. */
-  error_message_paths: z.array(jsonPathSchema).default(['message', 'error_description', 'detail', 'error']),
+  error_message_paths: z
+    .array(jsonPathSchema)
+    .default(['message', 'error_description', 'detail', 'error'])
+    .describe(
+      "Where the provider's message is in a JSON error body, tried in order (JSONPath or dot paths).",
+    ),
   /**
    * Human guidance, addressed to whoever performs it. `description` and `setup_steps` are the
    * company admin's (the dashboard's connector page); `end_user` is what the Hub shows the end
@@ -182,21 +235,22 @@ export const connectorSchema = z.strictObject({
       z.strictObject({
         key: z.string(),
         type: z.enum(['info', 'warning']),
-        description: z.string(),
+        description: z.string().describe('The note, in plain words for the end user.'),
         position: z.enum(['top', 'bottom']).optional(),
-        anchor: z.string().optional(),
+        anchor: z.string().optional().describe('A field key: the notice is shown before that field.'),
       }),
     )
-    .default([]),
-  /** Provider error translations: when a provider error matches, show this message instead. */
+    .default([])
+    .describe("Notes shown in the Hub's form."),
   error_translations: z
     .array(
       z.strictObject({
-        match: z.string().min(1),
-        message: z.string().min(1),
+        match: z.string().min(1).describe("Text in the provider's error (case-insensitive)."),
+        message: z.string().min(1).describe('What to say instead: what happened and what to do.'),
       }),
     )
-    .default([]),
+    .default([])
+    .describe('Friendlier messages for known provider errors, tried in order.'),
   sources: z
     .array(
       z.strictObject({
