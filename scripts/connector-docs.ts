@@ -10,7 +10,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectorJsonSchema } from '../src/connectors/schema.js';
 
-export const CONNECTOR_DOCS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'connectors.md');
+export const CONNECTOR_DOCS = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'docs',
+  'connectors.md',
+);
 const BEGIN = '<!-- BEGIN GENERATED schema-reference (scripts/connector-docs.ts) -->';
 const END = '<!-- END GENERATED schema-reference -->';
 
@@ -58,29 +63,39 @@ function typeOf(s: Json): string {
 
 /** The discriminator value that names a variant (`auth` → `oauth2`, `api_key`). */
 function variantName(v: Json): string | undefined {
-  for (const [k, p] of Object.entries(v.properties ?? {})) if (p.const !== undefined) return `${k}: ${String(p.const)}`;
+  for (const [k, p] of Object.entries(v.properties ?? {}))
+    if (p.const !== undefined) return `${k}: ${String(p.const)}`;
   return undefined;
 }
 
 /** One table per object, parents first: `auth (type: oauth2)`, `auth.scopes`, `actions[].inputs[]` … */
 function sections(name: string, s: Json, out: string[]): void {
   const vs = variants(s);
-  if (vs && vs.some(isObject)) {
+  if (vs?.some(isObject)) {
     for (const v of vs.filter(isObject)) sections(`${name} (${variantName(v) ?? 'variant'})`, v, out);
     return;
   }
-  if (s.type === 'array' && s.items) return sections(`${name}[]`, s.items, out);
+  if (s.type === 'array' && s.items) {
+    sections(`${name}[]`, s.items, out);
+    return;
+  }
   if (!isObject(s)) return;
   const required = new Set(s.required ?? []);
   const nested: Array<[string, Json]> = [];
   const rows = Object.entries(s.properties!).map(([key, p]) => {
     const inner = p.type === 'array' ? p.items : p;
     if (inner && (isObject(inner) || variants(inner)?.some(isObject))) nested.push([key, p]);
-    const need = required.has(key) ? 'required' : p.default !== undefined ? `default \`${JSON.stringify(p.default)}\`` : 'optional';
+    const need = required.has(key)
+      ? 'required'
+      : p.default !== undefined
+        ? `default \`${JSON.stringify(p.default)}\``
+        : 'optional';
     return [`\`${key}\``, cell(typeOf(p)), need, cell(p.description ?? '')];
   });
   const title = name === '' ? 'Top level' : `\`${name}\``;
-  out.push(`#### ${title}${s.description && name !== '' ? `\n\n${s.description}` : ''}\n\n${table(['key', 'type', 'need', 'meaning'], rows)}`);
+  out.push(
+    `#### ${title}${s.description && name !== '' ? `\n\n${s.description}` : ''}\n\n${table(['key', 'type', 'need', 'meaning'], rows)}`,
+  );
   for (const [key, p] of nested) sections(name ? `${name}.${key}` : key, p, out);
 }
 
