@@ -155,7 +155,9 @@ const actionResultSchema = z
   .object({
     data: jsonPathSchema.default(''),
     next: z
-      .union([jsonPathSchema, pagingSchema])
+      .union([jsonPathSchema, pagingSchema], {
+        error: 'a path, or an object whose type is url, link_header, cursor, page, offset or last_item',
+      })
       .optional()
       .describe(
         'How the action pages: a path of the next-page URL in the body (`links.next`), or an object with a `type`: `url`, `link_header`, `cursor`, `page`, `offset` or `last_item`. The caller gets an opaque `next` cursor to pass back.',
