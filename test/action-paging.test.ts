@@ -148,7 +148,8 @@ function provider(req: UpstreamRequest, res: ServerResponse) {
       const [from, limit] = [n(q.get('since'), 0), n(q.get('per_page'), 3)];
       const links = [`<${upstream.url}/link-items?per_page=${limit}>; rel="first"`];
       if (more(from, limit))
-        links.push(`<${upstream.url}/link-items?per_page=${limit}&since=${from + limit}>; rel="next"`);
+        // Relative to this response's URL, as RFC 8288 reads it.
+        links.push(`<?per_page=${limit}&since=${from + limit}>; rel="next"`);
       return send(res, slice(from, limit), { link: links.join(', ') });
     }
     case '/cursor-items': {
@@ -256,7 +257,7 @@ describe('paging styles against a provider on loopback', () => {
     expect(pages.flat()).toEqual(RECORDS);
   });
 
-  it('link_header: the rel="next" link of the Link header', async () => {
+  it('link_header: the rel="next" link of the Link header, relative to the response', async () => {
     const { pages, requests } = await allPages('pages_by_link');
     expect(sizes(pages)).toEqual([3, 3, 1]);
     expect(pages.flat()).toEqual(RECORDS);

@@ -276,9 +276,10 @@ export async function runAction(
         ? mapItem(data, fields)
         : data;
   }
-  const next = paging
-    ? nextPage(paging, { body: parsed, link: res.headers.link, items }, input, value)
-    : null;
+  let next = paging ? nextPage(paging, { body: parsed, link: res.headers.link, items }, input, value) : null;
+  // A Link header's URI is relative to the response it came with (RFC 8288 §3.2).
+  if (next && 'url' in next && paging?.type === 'link_header')
+    next = { url: new URL(next.url, res.url).href };
   return {
     data: asObjects(data, paging !== null),
     next: next ? sealCursor(deps.vault, action.id, session.target.account.id, next, input) : null,
