@@ -32,6 +32,7 @@ export function firstValue(p: Paging): PageValue | undefined {
   return p.type === 'page' || p.type === 'offset' ? p.start : undefined;
 }
 
+/** One link of a `Link` header: its target as written and its relation types. */
 export interface LinkValue {
   url: string;
   rel: string[];
