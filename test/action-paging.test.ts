@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { createSession, hub } from './helpers/linking.js';
 import { onAccount } from './helpers/link-accounts.js';
@@ -395,6 +397,40 @@ describe('the catalogue', () => {
     for (const a of actions) {
       expect([a.id, a.operation_details.paginated]).toEqual([a.id, true]);
       expect(a.operation_details.input_schema.properties.next).toMatchObject({ type: 'string' });
+    }
+  });
+});
+
+describe('MCP', () => {
+  it('lists every paging tool with the next input, and a tool call pages with it', async () => {
+    const client = new Client({ name: 'paging-test', version: '1.0.0' });
+    const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+      requestInit: {
+        headers: {
+          authorization: `Basic ${Buffer.from(`${server.apiKey}:`).toString('base64')}`,
+          'x-account-id': account,
+        },
+      },
+    });
+    await client.connect(transport);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toEqual(CONNECTOR.actions.map((a) => a.id));
+      for (const t of tools)
+        expect([t.name, t.inputSchema.properties?.next]).toMatchObject([t.name, { type: 'string' }]);
+      const items: unknown[] = [];
+      let next: string | null = null;
+      for (let i = 0; i < 5; i++) {
+        const args: Record<string, unknown> = next ? { next } : {};
+        const result = await client.callTool({ name: 'pages_by_last_item', arguments: args });
+        const page = result.structuredContent as { data: unknown[]; next: string | null };
+        items.push(...page.data);
+        next = page.next;
+        if (!next) break;
+      }
+      expect(items).toEqual(RECORDS);
+    } finally {
+      await client.close();
     }
   });
 });
