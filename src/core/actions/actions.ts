@@ -3,10 +3,21 @@ import { AppError, invalidInput } from '../errors.js';
 import type { AccountTarget } from '../credentials/open.js';
 import type { Connector } from '../../connectors/schema.js';
 import { pick } from '../../connectors/json-path.js';
-import { NEXT_INPUT, type Action } from '../../connectors/action-schema.js';
+import { NEXT_INPUT, type Action, type Paging } from '../../connectors/action-schema.js';
 import { render, TemplateError, type TemplateContext } from '../../connectors/templating.js';
 import { templateContext } from '../connector-profiles/target.js';
 import { validateActionInput, type InputValues } from './inputs.js';
+import {
+  firstValue,
+  formEncode,
+  nextPage,
+  openCursor,
+  pagesByUrl,
+  pagingOf,
+  sealCursor,
+  setBodyKey,
+  type PageValue,
+} from './paging.js';
 import { baseUrlOf, type ProviderSession } from '../provider-calls/session.js';
 import { providerFailure } from '../provider-calls/proxy.js';
 import type { RpcBody } from '../../contract/provider-calls.js';
@@ -121,23 +132,6 @@ function renderBody(value: unknown, ctx: TemplateContext, input: InputValues): u
   return value;
 }
 
-/** Paging cursors are sealed: a caller cannot turn one into a request to any other path. */
-function sealCursor(deps: Deps, actionId: string, accountId: string, url: string): string {
-  return deps.vault.seal(JSON.stringify({ a: actionId, acc: accountId, u: url }));
-}
-
-function openCursor(deps: Deps, cursor: string, actionId: string, accountId: string): string {
-  try {
-    const c = JSON.parse(deps.vault.open(cursor)) as { a?: unknown; acc?: unknown; u?: unknown };
-    if (c.a === actionId && c.acc === accountId && typeof c.u === 'string') return c.u;
-  } catch {
-    // fall through: any failure means the cursor is not ours
-  }
-  throw invalidInput(`${NEXT_INPUT}: not a cursor from a previous page of ${actionId} on this account`, {
-    field: NEXT_INPUT,
-  });
-}
-
 function mapItem(item: unknown, fields: Record<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, path] of Object.entries(fields)) {
@@ -157,10 +151,98 @@ function asObjects(data: unknown, list: boolean): ActionResult['data'] {
   return wrap(data);
 }
 
+const badCursor = (actionId: string) =>
+  invalidInput(`${NEXT_INPUT}: not a cursor from a previous page of ${actionId} on this account`, {
+    field: NEXT_INPUT,
+  });
+
+/** The next page's URL, refused when it is not on the provider's host. */
+function nextPageUrl(deps: Deps, t: AccountTarget, cursorUrl: string): URL {
+  const base = new URL(baseUrlOf(deps, t));
+  const next = new URL(cursorUrl, base);
+  if (next.origin !== base.origin)
+    throw invalidInput(`${NEXT_INPUT}: the next page is not on the provider's host`, { field: NEXT_INPUT });
+  return next;
+}
+
+interface PlannedRequest {
+  method: string;
+  url: (t: AccountTarget) => URL;
+  body: string | null;
+  contentType: string | null;
+}
+
+/** The action's own request for an input, with the paging value (when there is one) in its place. */
+function plannedRequest(
+  deps: Deps,
+  session: ProviderSession,
+  action: Action,
+  input: InputValues,
+  paging: Paging | null,
+  value: PageValue | undefined,
+): PlannedRequest {
+  const where = paging && !pagesByUrl(paging) && value !== undefined ? paging : null;
+  let body = action.request.body
+    ? (renderBody(action.request.body, actionContext(session.target, input), input) as Record<
+        string,
+        unknown
+      >)
+    : undefined;
+  if (where?.body_key) body = setBodyKey(body, where.body_key, value!);
+  const form = action.request.body_format === 'form';
+  return {
+    method: action.request.method,
+    url: (t) => {
+      const url = actionUrl(deps, t, action, input);
+      if (where?.param) url.searchParams.set(where.param, String(value));
+      return url;
+    },
+    body: body === undefined ? null : form ? formEncode(body) : JSON.stringify(body),
+    contentType: body === undefined ? null : form ? 'application/x-www-form-urlencoded' : 'application/json',
+  };
+}
+
+/** The request for this call: the first page, a next-page URL, or the first request with a new value. */
+function requestFor(
+  deps: Deps,
+  session: ProviderSession,
+  action: Action,
+  given: InputValues,
+  paging: Paging | null,
+): { req: PlannedRequest; input: InputValues; value: PageValue | undefined } {
+  const raw = given[NEXT_INPUT];
+  const { [NEXT_INPUT]: _cursor, ...input } = given;
+  if (!paging || typeof raw !== 'string') {
+    const value = paging ? firstValue(paging) : undefined;
+    return { req: plannedRequest(deps, session, action, input, paging, value), input, value };
+  }
+  const opened = openCursor(deps.vault, raw, paging, action.id, session.target.account.id);
+  if (!opened) throw badCursor(action.id);
+  if ('url' in opened) {
+    const req = { method: 'GET', url: (t: AccountTarget) => nextPageUrl(deps, t, opened.url), body: null };
+    return { req: { ...req, contentType: null }, input, value: undefined };
+  }
+  const req = plannedRequest(deps, session, action, opened.input, paging, opened.value);
+  return { req, input: opened.input, value: opened.value };
+}
+
+function parseBody(session: ProviderSession, action: Action, body: Buffer): unknown {
+  if (!body.length) return null;
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new AppError(
+      'PROVIDER_BAD_RESPONSE',
+      `${session.connectorName} answered ${action.id} with a body that is not JSON`,
+    );
+  }
+}
+
 /**
  * Runs an action on a linked account: validates the input against the action's schema, renders
  * its request, calls the provider through the session (retries, refresh, lifetime) and maps the
- * answer to `{data, next}`. A given `next` cursor fetches that page instead.
+ * answer to `{data, next}`. A given `next` cursor fetches that page instead: its URL, or the first
+ * call's request again with the cursor, page or offset the cursor holds.
  */
 export async function runAction(
   deps: Deps,
@@ -168,48 +250,24 @@ export async function runAction(
   action: Action,
   rawInput: Record<string, unknown>,
 ): Promise<ActionResult> {
-  const input = validateActionInput(action, rawInput);
-  const accountId = session.target.account.id;
-  const cursor =
-    typeof input[NEXT_INPUT] === 'string' && action.result.next
-      ? openCursor(deps, input[NEXT_INPUT] as string, action.id, accountId)
-      : null;
-  const body = cursor
-    ? undefined
-    : action.request.body
-      ? renderBody(action.request.body, actionContext(session.target, input), input)
-      : undefined;
+  const paging = pagingOf(action);
+  const { req, input, value } = requestFor(
+    deps,
+    session,
+    action,
+    validateActionInput(action, rawInput),
+    paging,
+  );
   const res = await session.send({
-    method: cursor ? 'GET' : action.request.method,
-    url: (t) => {
-      if (!cursor) return actionUrl(deps, t, action, input);
-      const base = new URL(baseUrlOf(deps, t));
-      const next = new URL(cursor, base);
-      if (next.origin !== base.origin)
-        throw invalidInput(`${NEXT_INPUT}: the next page is not on the provider's host`, {
-          field: NEXT_INPUT,
-        });
-      return next;
-    },
-    headers: {
-      accept: 'application/json',
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body === undefined ? null : JSON.stringify(body),
+    method: req.method,
+    url: req.url,
+    headers: { accept: 'application/json', ...(req.contentType ? { 'content-type': req.contentType } : {}) },
+    body: req.body,
   });
   if (res.status < 200 || res.status >= 300) throw providerFailure(session, res);
-  let parsed: unknown = null;
-  if (res.body.length) {
-    try {
-      parsed = JSON.parse(res.body.toString('utf8'));
-    } catch {
-      throw new AppError(
-        'PROVIDER_BAD_RESPONSE',
-        `${session.connectorName} answered ${action.id} with a body that is not JSON`,
-      );
-    }
-  }
-  let data = pick(parsed, action.result.data);
+  const parsed = parseBody(session, action, res.body);
+  const items = pick(parsed, action.result.data);
+  let data = items;
   if (action.result.fields) {
     const fields = action.result.fields;
     data = Array.isArray(data)
@@ -218,9 +276,12 @@ export async function runAction(
         ? mapItem(data, fields)
         : data;
   }
-  const nextUrl = action.result.next ? pick(parsed, action.result.next) : null;
+  let next = paging ? nextPage(paging, { body: parsed, link: res.headers.link, items }, input, value) : null;
+  // A Link header's URI is relative to the response it came with (RFC 8288 §3.2).
+  if (next && 'url' in next && paging?.type === 'link_header')
+    next = { url: new URL(next.url, res.url).href };
   return {
-    data: asObjects(data, action.result.next !== undefined),
-    next: typeof nextUrl === 'string' && nextUrl ? sealCursor(deps, action.id, accountId, nextUrl) : null,
+    data: asObjects(data, paging !== null),
+    next: next ? sealCursor(deps.vault, action.id, session.target.account.id, next, input) : null,
   };
 }
