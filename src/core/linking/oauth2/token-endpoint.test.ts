@@ -186,6 +186,23 @@ describe('token responses as data', () => {
   });
 });
 
+describe('kept values on refresh', () => {
+  it('replaces a kept value the refresh response carries and keeps the old one otherwise', async () => {
+    const t = target({ token_response: { keep: { team_id: '$.team.id', user_id: '$.authed_user.id' } } });
+    const { deps } = depsAnswering(
+      tokenJson({ access_token: 'at-7', token_type: 'bearer', team: { id: 'T2' } }),
+    );
+    const tc = tokenClient(deps, t, t.connector.auth as OAuth2Auth);
+    const grant = await refreshGrant(tc, 'rt-1', {
+      access_token: 'old',
+      refresh_token: 'rt-1',
+      team_id: 'T1',
+      user_id: 'U1',
+    });
+    expect(grant.credentials).toMatchObject({ access_token: 'at-7', team_id: 'T2', user_id: 'U1' });
+  });
+});
+
 describe('id_token issuer', () => {
   const withIdToken = (iss: string) =>
     tokenJson({ access_token: 'at-6', token_type: 'bearer', id_token: idToken(iss) });
