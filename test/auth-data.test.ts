@@ -50,7 +50,11 @@ const chat = {
     scopes: { default: 'chat:read', send: false },
     pkce: { supported: false, default: false },
     issuer: CHAT_ISSUER,
-    token_request: { body_format: 'json', params: { audience: '${env.audience}' } },
+    token_request: {
+      body_format: 'json',
+      params: { audience: '${env.audience}' },
+      refresh_params: { rotate: 'yes' },
+    },
     token_response: { token_types: ['bot'], keep: { team_id: '$.team.id' } },
   },
   environments: [{ key: 'production', label: 'Production', values: { audience: 'chat-api' } }],
@@ -86,13 +90,16 @@ const chatProvider: Reply = (req, res) => {
     res.writeHead(302, { location: back.toString() });
     return res.end();
   }
-  if (url.pathname === '/oauth/token')
+  if (url.pathname === '/oauth/token') {
+    const refresh = JSON.parse(req.body).grant_type === 'refresh_token';
     return json(200, {
-      access_token: 'xoxb-chat-token-1',
+      access_token: refresh ? 'xoxb-chat-token-2' : 'xoxb-chat-token-1',
       token_type: 'bot',
-      team: { id: 'T123', name: 'Acme' },
-      id_token: idToken(),
+      refresh_token: 'rt-chat-1',
+      team: { id: refresh ? 'T124' : 'T123', name: 'Acme' },
+      ...(refresh ? {} : { id_token: idToken() }),
     })(req, res);
+  }
   return json(200, { ok: true })(req, res);
 };
 
@@ -225,6 +232,7 @@ describe('token request and response rules (OAuth)', () => {
       audience: 'chat-api',
       client_id: CHAT_CLIENT.client_id,
     });
+    expect(JSON.parse(token.body)).not.toHaveProperty('rotate');
   });
 
   it('accepts the bot token and the id_token of the declared issuer, and keeps team_id', async () => {
@@ -245,5 +253,22 @@ describe('token request and response rules (OAuth)', () => {
     expect(res.status).toBe(200);
     const [seen] = since(n);
     expect(seen!.headers).toMatchObject({ authorization: 'Bearer xoxb-chat-token-1', 'x-team': 'T123' });
+  });
+
+  it('refreshes after a 401 with a JSON body, the refresh parameters, and keeps the new team_id', async () => {
+    up.script.push(json(401, { ok: false, error: 'token_expired' }));
+    const n = up.requests.length;
+    const res = await onAccount(server, account)('POST', '/unified/proxy', { method: 'get', path: '/again' });
+    expect(res.status).toBe(200);
+    const seen = since(n);
+    expect(seen.map((r) => r.url)).toEqual(['/again', '/oauth/token', '/again']);
+    expect(seen[1]!.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(seen[1]!.body)).toMatchObject({
+      grant_type: 'refresh_token',
+      refresh_token: 'rt-chat-1',
+      audience: 'chat-api',
+      rotate: 'yes',
+    });
+    expect(seen[2]!.headers).toMatchObject({ authorization: 'Bearer xoxb-chat-token-2', 'x-team': 'T124' });
   });
 });
