@@ -21,6 +21,69 @@ export interface ConnectorRegistry {
   list(): Connector[];
 }
 
+/** Every template of the connector outside its actions, by its path in the file. */
+function namedTemplates(c: Connector): Array<[string, string]> {
+  const out: Array<[string, string]> = [['base_url', c.base_url]];
+  for (const [k, v] of Object.entries(c.inject.headers)) out.push([`inject.headers.${k}`, v]);
+  for (const [k, v] of Object.entries(c.inject.query)) out.push([`inject.query.${k}`, v]);
+  if (c.inject.basic)
+    out.push(
+      ['inject.basic.username', c.inject.basic.username],
+      ['inject.basic.password', c.inject.basic.password],
+    );
+  for (const [k, v] of Object.entries(c.headers)) out.push([`headers.${k}`, v]);
+  if (c.test_action.base_url) out.push(['test_action.base_url', c.test_action.base_url]);
+  if (c.auth.type !== 'oauth2') return out;
+  const a = c.auth;
+  out.push(['auth.authorization_url', a.authorization_url], ['auth.token_url', a.token_url]);
+  if (a.revoke_url) out.push(['auth.revoke_url', a.revoke_url]);
+  if (a.refresh_url) out.push(['auth.refresh_url', a.refresh_url]);
+  if (a.issuer && a.issuer !== 'any') out.push(['auth.issuer', a.issuer]);
+  for (const group of ['params', 'code_params', 'refresh_params'] as const)
+    for (const [k, v] of Object.entries(a.token_request[group]))
+      out.push([`auth.token_request.${group}.${k}`, v]);
+  return out;
+}
+
+/** Token fields a `keep` name may not replace: the ones every grant writes. */
+const GRANT_FIELDS = new Set(['access_token', 'refresh_token', 'token_type', 'scope', 'expires_at']);
+
+/** The new request-as-data keys' own rules: what the schema alone cannot say. */
+function requestDataProblem(c: Connector): string | null {
+  const secretFields = new Set(
+    [
+      ...c.config_fields.map((f) => ({ ...f, scope: 'config' })),
+      ...c.setup_fields.map((f) => ({ ...f, scope: 'setup' })),
+    ]
+      .filter((f) => f.secret || f.type === 'password')
+      .map((f) => `${f.scope}.${f.key}`),
+  );
+  for (const [name, template] of Object.entries(c.headers)) {
+    for (const value of placeholders(template)) {
+      if (value.startsWith('credentials.') || secretFields.has(value))
+        return `headers.${name}: \${${value}} is a credential; credentials go in "inject"`;
+    }
+  }
+  const credentialHeaders = new Set(Object.keys(c.inject.headers).map((k) => k.toLowerCase()));
+  if (c.inject.basic) {
+    if (credentialHeaders.has('authorization'))
+      return 'inject.basic: inject.headers already sets Authorization';
+    credentialHeaders.add('authorization');
+  }
+  for (const name of Object.keys(c.headers))
+    if (credentialHeaders.has(name.toLowerCase()))
+      return `headers.${name}: the header carries credentials (see "inject")`;
+  if (c.test_action.body !== undefined && c.test_action.method === 'GET')
+    return 'test_action.body: a GET request has no body (set test_action.method)';
+  if (c.auth.type === 'oauth2') {
+    for (const name of Object.keys(c.auth.token_response.keep)) {
+      if (GRANT_FIELDS.has(name))
+        return `auth.token_response.keep.${name}: the name is a token field every grant writes`;
+    }
+  }
+  return null;
+}
+
 /** Checks what the schema cannot: templates only name fields that exist. */
 function checkReferences(c: Connector, file: string) {
   const known = new Set([
@@ -28,16 +91,15 @@ function checkReferences(c: Connector, file: string) {
     ...c.setup_fields.map((f) => `setup.${f.key}`),
     ...c.environments.flatMap((e) => Object.keys(e.values).map((k) => `env.${k}`)),
   ]);
-  const templates = [c.base_url, ...Object.values(c.inject.headers), ...Object.values(c.inject.query)];
-  if (c.auth.type === 'oauth2')
-    templates.push(c.auth.authorization_url, c.auth.token_url, c.auth.revoke_url ?? '');
-  for (const t of templates) {
+  for (const [where, t] of namedTemplates(c)) {
     for (const name of placeholders(t)) {
       if (!name.startsWith('credentials.') && !known.has(name)) {
-        throw new ConnectorDefinitionError(`${file}: template names unknown value \${${name}}`);
+        throw new ConnectorDefinitionError(`${file}: ${where}: template names unknown value \${${name}}`);
       }
     }
   }
+  const dataIssue = requestDataProblem(c);
+  if (dataIssue) throw new ConnectorDefinitionError(`${file}: ${dataIssue}`);
   for (const name of c.origins) {
     if (!name.startsWith('credentials.') && !known.has(name))
       throw new ConnectorDefinitionError(`${file}: origins names unknown value ${name}`);

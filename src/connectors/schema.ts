@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: descriptions quote connector templates, which are not JavaScript ones.
 import { z } from 'zod';
 import { actionSchema } from './action-schema.js';
 import { jsonPathSchema } from './json-path.js';
@@ -63,7 +64,78 @@ const scopesSchema = z.strictObject({
   always_include: z.array(z.string()).default([]),
   /** At least one of these must be present, else the profile or link is refused. */
   require_one_of: z.array(z.string()).default([]),
+  send: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Whether the authorize URL carries a `scope` parameter. Set false for providers whose app settings fix the scopes and that refuse a `scope` parameter.',
+    ),
 });
+
+// Token endpoint requests and responses described as data (HTTP Basic, JSON bodies, extra
+// parameters, other token types, kept response values); read by src/core/linking/oauth2/token-endpoint.ts.
+const tokenParams = z.record(z.string(), templateString);
+
+const tokenRequestSchema = z.strictObject({
+  body_format: z
+    .enum(['form', 'json'])
+    .default('form')
+    .describe(
+      'How token requests are encoded: `form` (application/x-www-form-urlencoded, the OAuth standard) or `json` (the same parameters as one JSON object, for providers that only read JSON).',
+    ),
+  params: tokenParams
+    .default({})
+    .describe(
+      'Extra parameters on every token request (code exchange and refresh); values are templates, e.g. `{"audience": "${env.api_audience}"}`.',
+    ),
+  code_params: tokenParams
+    .default({})
+    .describe('Extra parameters on the code exchange only, e.g. `{"user_type": "admin"}`.'),
+  refresh_params: tokenParams
+    .default({})
+    .describe('Extra parameters on refresh requests only, e.g. `{"scope": "${setup.scopes}"}`.'),
+});
+
+const tokenResponseSchema = z.strictObject({
+  token_types: z
+    .array(z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'a token type is a word such as bot'))
+    .default([])
+    .describe(
+      'Token types accepted besides `bearer` and `dpop` (compared case-insensitively), e.g. `["bot"]`. The token is still sent as `inject` says.',
+    ),
+  allow_missing_token_type: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Accept a token response without `token_type` and read it as `bearer`. Use only for providers that leave the field out.',
+    ),
+  keep: z
+    .record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'kept names are snake_case'), jsonPathSchema)
+    .default({})
+    .describe(
+      'Values of the token response kept with the credentials, by name: a JSONPath each, e.g. `{"team_id": "$.team.id"}`. Templates read them as `${credentials.team_id}`.',
+    ),
+});
+
+/** The keys of `auth` (oauth2) that describe token requests and responses as data; all optional. */
+const oauth2DataKeys = {
+  refresh_url: templateString
+    .optional()
+    .describe(
+      'Where refresh requests go, when not the token URL: a URL template on a host the connector owns, e.g. `https://auth.example-crm.test/oauth/refresh`.',
+    ),
+  issuer: templateString
+    .optional()
+    .describe(
+      "The `iss` an id_token must carry (when the provider returns one, e.g. with the `openid` scope): a template such as `https://login.example-id.test/${config.tenant}/v2.0`. Default: the token URL's origin. `any` skips the issuer check (audience and expiry are still checked).",
+    ),
+  token_request: tokenRequestSchema
+    .prefault({})
+    .describe('How token requests are sent: body encoding and extra parameters.'),
+  token_response: tokenResponseSchema
+    .prefault({})
+    .describe('How token responses are read: accepted token types and values kept with the credentials.'),
+};
 
 const oauth2Schema = z.strictObject({
   type: z.literal('oauth2'),
@@ -111,6 +183,7 @@ const oauth2Schema = z.strictObject({
         .min(1),
     })
     .optional(),
+  ...oauth2DataKeys,
 });
 
 const apiKeySchema = z.strictObject({ type: z.literal('api_key') });
@@ -119,6 +192,33 @@ const requestTemplateSchema = z.strictObject({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
   path: z.string().startsWith('/'),
   query: z.record(z.string(), z.string()).default({}),
+});
+
+/** The connect-time check: a request that must answer 2xx (and, if `expect` says so, the right body). */
+const testActionSchema = requestTemplateSchema.extend({
+  description: z.string().optional(),
+  body: z
+    .json()
+    .optional()
+    .describe(
+      'A JSON body sent with the test request (as application/json), e.g. `{"limit": 1}`. Not for GET.',
+    ),
+  base_url: templateString
+    .optional()
+    .describe(
+      'Where the test request goes when not `base_url`, e.g. an identity endpoint on another host the connector owns: `https://id.example-crm.test`.',
+    ),
+  expect: z
+    .strictObject({
+      path: jsonPathSchema.describe('A JSONPath into the answer, e.g. `$.ok`.'),
+      equals: z
+        .union([z.string(), z.number(), z.boolean(), z.null()])
+        .describe('The value the path must select, e.g. `true`.'),
+    })
+    .optional()
+    .describe(
+      'A check on the body of a 2xx answer, for providers that answer 200 to bad credentials: `{"path": "$.ok", "equals": true}`. An answer that fails it refuses the credentials.',
+    ),
 });
 
 export const connectorSchema = z.strictObject({
@@ -200,9 +300,24 @@ export const connectorSchema = z.strictObject({
   inject: z.strictObject({
     headers: z.record(z.string(), z.string()).default({}),
     query: z.record(z.string(), z.string()).default({}),
+    basic: z
+      .strictObject({
+        username: templateString.describe('A template, e.g. `${config.api_key}`.'),
+        password: z.string().describe('A template or a fixed text, e.g. `X`; may be empty.'),
+      })
+      .optional()
+      .describe(
+        'HTTP Basic credentials from fields: the rendered `username:password`, base64-encoded, goes in `Authorization: Basic …`. E.g. `{"username": "${config.api_key}", "password": "X"}`.',
+      ),
   }),
+  headers: z
+    .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'a header name'), z.string())
+    .default({})
+    .describe(
+      'Fixed headers on every provider call (proxy, actions, test action) that are not credentials, e.g. `{"Example-Version": "${env.api_version}"}`. Templates may name env, setup and non-secret config values; credentials go in `inject`.',
+    ),
   /** Run at connect time: the account is only created if this answers 2xx. */
-  test_action: requestTemplateSchema.extend({ description: z.string().optional() }),
+  test_action: testActionSchema,
   /** Maps a provider error body to a readable message: JSON paths tried in order. */
   error_message_paths: z
     .array(jsonPathSchema)

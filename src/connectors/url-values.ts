@@ -16,14 +16,39 @@ export function urlValueKind(
   return fields.some((f) => f.key === key && f.format === 'dns_label') ? 'host_label' : 'segment';
 }
 
-/** The connector's own URL templates (the ones a profile override may replace), by name. */
+/**
+ * The connector's own URL templates, by name: the ones a profile override may replace
+ * (`base_url`, `authorization_url`, `token_url`, `revoke_url`) and those it may not
+ * (`refresh_url`, `test_action.base_url`).
+ */
 export function urlTemplates(c: Connector): Array<[string, string]> {
   const out: Array<[string, string]> = [['base_url', c.base_url]];
   if (c.auth.type === 'oauth2') {
     out.push(['authorization_url', c.auth.authorization_url], ['token_url', c.auth.token_url]);
     if (c.auth.revoke_url) out.push(['revoke_url', c.auth.revoke_url]);
+    if (c.auth.refresh_url) out.push(['refresh_url', c.auth.refresh_url]);
   }
+  if (c.test_action.base_url) out.push(['test_action.base_url', c.test_action.base_url]);
   return out;
+}
+
+/** URL templates that only ever carry credentials: their host must be one the connector owns. */
+const OWNED_TEMPLATES = new Set(['refresh_url', 'test_action.base_url']);
+
+/** A credential-carrying template whose host is written out (no placeholder) on a host not in `hosts`. */
+function literalHostProblem(c: Connector): string | null {
+  for (const [which, template] of urlTemplates(c)) {
+    if (!OWNED_TEMPLATES.has(which) || urlPlaceholderPositions(template).some((p) => p.inHost)) continue;
+    let host: string;
+    try {
+      host = new URL(template.replace(/\$\{[^}]*\}/g, 'x')).hostname;
+    } catch {
+      return `${which}: not a URL such as https://api.example.com`;
+    }
+    if (!c.hosts.some((h) => hostMatches(host, h)))
+      return `${which}: ${host} is not a host the connector owns`;
+  }
+  return null;
 }
 
 /**
@@ -42,6 +67,8 @@ export function urlTemplateProblem(c: Connector): string | null {
       }
     }
   }
+  const ownIssue = literalHostProblem(c);
+  if (ownIssue) return ownIssue;
   for (const name of c.origins) {
     const [scope, key] = name.split('.') as [string, string];
     if (scope !== 'env') continue;

@@ -38,20 +38,39 @@ export function ownsUrl(t: Pick<ProviderTarget, 'connector' | 'overrides'>, url:
   return parsed.protocol === 'https:' && t.connector.hosts.some((p) => hostMatches(parsed.hostname, p));
 }
 
+/** The URLs of a connector that `resolveUrl` renders. */
+export type ConnectorUrl =
+  | 'base_url'
+  | 'authorization_url'
+  | 'token_url'
+  | 'revoke_url'
+  | 'refresh_url'
+  | 'test_action.base_url';
+
+/** The template of one of the connector's URLs, or undefined when the connector has none. */
+function urlTemplate(c: Connector, which: ConnectorUrl): string | undefined {
+  if (which === 'base_url') return c.base_url;
+  if (which === 'test_action.base_url') return c.test_action.base_url;
+  if (c.auth.type !== 'oauth2') return undefined;
+  if (which === 'revoke_url') return c.auth.revoke_url;
+  if (which === 'refresh_url') return c.auth.refresh_url;
+  return c.auth[which];
+}
+
+/** The profile's override of a URL: `refresh_url` follows a `token_url` override (a sandbox's token host). */
+function urlOverride(t: ProviderTarget, which: ConnectorUrl): string | null | undefined {
+  if (which === 'test_action.base_url') return undefined;
+  if (which === 'refresh_url') return t.overrides.token_url;
+  return t.overrides[which];
+}
+
 /**
  * Renders one of the connector's URLs (or the profile's override of it) and checks that the
  * result is a host the connector owns and that the private-network rule allows.
  */
-export function resolveUrl(
-  deps: Deps,
-  t: ProviderTarget,
-  which: 'base_url' | 'authorization_url' | 'token_url' | 'revoke_url',
-): string {
-  const override = t.overrides[which];
-  let template: string | undefined;
-  if (which === 'base_url') template = t.connector.base_url;
-  else if (t.connector.auth.type === 'oauth2')
-    template = which === 'revoke_url' ? t.connector.auth.revoke_url : t.connector.auth[which];
+export function resolveUrl(deps: Deps, t: ProviderTarget, which: ConnectorUrl): string {
+  const override = urlOverride(t, which);
+  const template = urlTemplate(t.connector, which);
   if (!override && !template)
     throw new AppError('PROFILE_MISCONFIGURED', `${t.connector.name} has no ${which}`);
   // Each placeholder renders as the kind the connector declares (origin, DNS label or segment).
@@ -75,7 +94,15 @@ export function resolveUrl(
   return url.replace(/\/+$/, '');
 }
 
-/** The headers and query parameters that carry the account's credentials. */
+/** The value of an `Authorization: Basic` header for `username:password` (RFC 7617, UTF-8). */
+export function basicAuthorization(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+}
+
+/**
+ * The headers and query parameters that carry the account's credentials: `inject.headers`,
+ * `inject.query` and, when declared, `inject.basic` as `authorization` (header names lowercase).
+ */
 export function authInjection(t: ProviderTarget): {
   headers: Record<string, string>;
   query: Record<string, string>;
@@ -84,10 +111,28 @@ export function authInjection(t: ProviderTarget): {
   const headers = Object.fromEntries(
     Object.entries(t.connector.inject.headers).map(([k, v]) => [k.toLowerCase(), render(v, ctx)]),
   );
+  const basic = t.connector.inject.basic;
+  if (basic)
+    headers.authorization = basicAuthorization(render(basic.username, ctx), render(basic.password, ctx));
   const query = Object.fromEntries(
     Object.entries(t.connector.inject.query).map(([k, v]) => [k, render(v, ctx)]),
   );
   return { headers, query };
+}
+
+/** The lowercase names of the headers that carry credentials (a caller may never set them). */
+export function credentialHeaderNames(c: Connector): Set<string> {
+  const names = new Set(Object.keys(c.inject.headers).map((k) => k.toLowerCase()));
+  if (c.inject.basic) names.add('authorization');
+  return names;
+}
+
+/** The connector's fixed, non-credential headers (`headers`), rendered, names lowercase. */
+export function staticHeaders(t: ProviderTarget): Record<string, string> {
+  const ctx = templateContext(t);
+  return Object.fromEntries(
+    Object.entries(t.connector.headers).map(([k, v]) => [k.toLowerCase(), render(v, ctx)]),
+  );
 }
 
 /** The provider's own words for an error, tried along the connector's error paths. */
@@ -123,27 +168,50 @@ export function parseJson(text: string): unknown {
   }
 }
 
-/**
- * Runs the connector's test action: the account is only created when the provider answers 2xx.
- * A refusal becomes a 400 carrying the provider's message and a redacted excerpt.
- */
-export async function runTestAction(deps: Deps, t: ProviderTarget): Promise<void> {
+/** The test action's request: its URL (on `test_action.base_url` or `base_url`) and what it sends. */
+function testRequest(deps: Deps, t: ProviderTarget): { url: URL; init: RequestInit; secrets: string[] } {
   const action = t.connector.test_action;
-  const base = resolveUrl(deps, t, 'base_url');
+  const base = resolveUrl(deps, t, action.base_url ? 'test_action.base_url' : 'base_url');
   const { headers, query } = authInjection(t);
   const url = new URL(base + action.path);
   for (const [k, v] of Object.entries({ ...action.query, ...query })) url.searchParams.set(k, v);
   if (!ownsUrl(t, url.toString()))
     throw new AppError('HOST_NOT_OWNED', 'test action URL is outside the connector');
+  const sent: Record<string, string> = { accept: 'application/json', ...staticHeaders(t), ...headers };
+  if (action.body !== undefined) sent['content-type'] = 'application/json';
+  return {
+    url,
+    init: {
+      method: action.method,
+      headers: sent,
+      ...(action.body !== undefined ? { body: JSON.stringify(action.body) } : {}),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
+    },
+    secrets: [...Object.values(t.config), ...Object.values(headers)],
+  };
+}
+
+/** Why a 2xx answer still fails the test action's `expect` rule (in the provider's words when it has them), or null. */
+function expectationFailure(connector: Connector, text: string): string | null {
+  const rule = connector.test_action.expect;
+  if (!rule) return null;
+  const body = parseJson(text);
+  if (pick(body, rule.path) === rule.equals) return null;
+  return providerMessage(connector, body, `the answer's ${rule.path} is not ${JSON.stringify(rule.equals)}`);
+}
+
+/**
+ * Runs the connector's test action: the account is only created when the provider answers 2xx
+ * (and the body meets `test_action.expect`, when the connector declares it). A refusal becomes a
+ * 400 carrying the provider's message and a redacted excerpt.
+ */
+export async function runTestAction(deps: Deps, t: ProviderTarget): Promise<void> {
+  const { url, init, secrets } = testRequest(deps, t);
   let res: Response;
   const started = performance.now();
   try {
-    res = await deps.fetch(url, {
-      method: action.method,
-      headers: { accept: 'application/json', ...headers },
-      redirect: 'manual',
-      signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
-    });
+    res = await deps.fetch(url, init);
   } catch (err) {
     const why = (err as Error).name === 'TimeoutError' ? 'timed out' : 'connection failed';
     throw new AppError('CREDENTIALS_UNCHECKED', `Could not reach ${t.connector.name}: ${why}`, {
@@ -156,9 +224,9 @@ export async function runTestAction(deps: Deps, t: ProviderTarget): Promise<void
     { provider: t.connector.key, status: String(res.status) },
     (performance.now() - started) / 1000,
   );
-  if (res.ok) return;
-  const secrets = [...Object.values(t.config), ...Object.values(headers)];
-  const said = providerMessage(t.connector, parseJson(text), `HTTP ${res.status}`);
+  const unmet = res.ok ? expectationFailure(t.connector, text) : null;
+  if (res.ok && unmet === null) return;
+  const said = unmet ?? providerMessage(t.connector, parseJson(text), `HTTP ${res.status}`);
   const evidence: ProviderEvidence = {
     status: res.status,
     url: url.origin + url.pathname,

@@ -5,7 +5,13 @@ import type { Deps, ProjectScope } from '../deps.js';
 import { AppError, type ProviderEvidence } from '../errors.js';
 import type { AccountTarget } from '../credentials/open.js';
 import { hotCache } from './hot-cache.js';
-import { authInjection, ownsUrl, resolveUrl } from '../connector-profiles/target.js';
+import {
+  authInjection,
+  credentialHeaderNames,
+  ownsUrl,
+  resolveUrl,
+  staticHeaders,
+} from '../connector-profiles/target.js';
 import { urlPolicyViolation } from '../network-policy.js';
 import { errCode, header, MAX_BUFFERED_RESPONSE, readCapped } from './http.js';
 import { providerCallGate, type Release } from './limits.js';
@@ -64,6 +70,8 @@ interface Derived extends Redaction {
   base?: string;
   /** The credentials to inject, or why there are none (a token missing from the account). */
   injection: Injection | AppError;
+  /** The connector's fixed non-credential headers, or why they cannot be rendered. */
+  statics: Record<string, string> | AppError;
   readonly checkedOrigins: Set<string>;
 }
 const derivedOf = new WeakMap<AccountTarget, Derived>();
@@ -86,6 +94,13 @@ function derived(t: AccountTarget): Derived {
       },
     );
   }
+  let statics: Record<string, string> | AppError;
+  try {
+    statics = staticHeaders(t);
+  } catch (err) {
+    if (!(err instanceof TemplateError)) throw err;
+    statics = new AppError('PROFILE_MISCONFIGURED', `${c.name} headers: ${err.message}`, { cause: err });
+  }
   const secretKeys = new Set(
     [...c.config_fields, ...c.setup_fields].filter((f) => f.secret).map((f) => f.key),
   );
@@ -98,8 +113,9 @@ function derived(t: AccountTarget): Derived {
   secrets.push(...Object.values(injected.headers), ...Object.values(injected.query));
   d = {
     injection,
+    statics,
     secrets,
-    sensitiveHeaders: new Set(Object.keys(c.inject.headers).map((k) => k.toLowerCase())),
+    sensitiveHeaders: credentialHeaderNames(c),
     sensitiveParams: new Set(Object.keys(c.inject.query)),
     checkedOrigins: new Set(),
   };
@@ -356,13 +372,15 @@ export class ProviderSession {
     const d = derived(this.target);
     const auth = d.injection;
     if (auth instanceof AppError) throw auth;
+    if (d.statics instanceof AppError) throw d.statics;
     let target = a.url;
     const query = Object.entries(auth.query);
     if (query.length) {
       target = new URL(a.url);
       for (const [k, v] of query) target.searchParams.set(k, v);
     }
-    const headers: Record<string, string> = {};
+    // Fixed headers first, then the caller's (never a credential header), then the credentials.
+    const headers: Record<string, string> = { ...d.statics };
     if (req.headers)
       for (const k in req.headers) {
         const lower = k.toLowerCase();

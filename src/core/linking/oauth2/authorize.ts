@@ -276,7 +276,8 @@ async function begin(
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('client_id', client.id);
   url.searchParams.set('redirect_uri', callbackUrl(deps, profile.provider));
-  url.searchParams.set('scope', scopesFor(auth, values, profile.setupValues));
+  // Some providers fix the scopes in the app's settings and refuse a `scope` parameter.
+  if (auth.scopes.send) url.searchParams.set('scope', scopesFor(auth, values, profile.setupValues));
   url.searchParams.set('state', state);
   if (verifier) {
     url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier));

@@ -3,10 +3,14 @@
 import * as oauth from 'oauth4webapi';
 import type { Deps } from '../../deps.js';
 import type { Connector, OAuth2Auth } from '../../../connectors/schema.js';
+import { pick } from '../../../connectors/json-path.js';
+import { render, TemplateError } from '../../../connectors/templating.js';
+import { AppError } from '../../errors.js';
 import {
   excerpt,
   PROVIDER_TIMEOUT_MS,
   resolveUrl,
+  templateContext,
   translateProviderError,
   type ProviderTarget,
 } from '../../connector-profiles/target.js';
@@ -26,13 +30,70 @@ function tokenExpiry(deps: Deps, auth: OAuth2Auth, expiresIn: number | undefined
   return seconds ? new Date(deps.clock().getTime() + seconds * 1000) : null;
 }
 
-/** oauth4webapi options shared by token calls: timeout, our fetch, http only when private networks are allowed. */
-function tokenRequestOptions(deps: Deps) {
+/** Authorization server metadata for one call (`issuer: any` learns the issuer from the response). */
+type CallAs = { -readonly [K in keyof oauth.AuthorizationServer]: oauth.AuthorizationServer[K] };
+
+/** A token request with its form body re-sent as one JSON object (`token_request.body_format: json`). */
+function asJsonBody(init: RequestInit | undefined): RequestInit | undefined {
+  if (!(init?.body instanceof URLSearchParams)) return init;
+  const headers = new Headers(init.headers);
+  headers.set('content-type', 'application/json');
+  return { ...init, headers, body: JSON.stringify(Object.fromEntries(init.body)) };
+}
+
+/** The `iss` claim of a JWT's payload, read without checking anything (the caller checks the rest). */
+function unverifiedIssuer(jwt: unknown): string | undefined {
+  if (typeof jwt !== 'string') return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    return typeof claims?.iss === 'string' ? claims.iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A 2xx token response as oauth4webapi should read it: a missing `token_type` as `bearer` when
+ * the connector allows it, and with `issuer: any` the id_token's own `iss` as the expected one.
+ */
+async function adjustedResponse(tc: TokenClient, as: CallAs, res: Response): Promise<Response> {
+  const rules = tc.auth.token_response;
+  if (!res.ok || (!rules.allow_missing_token_type && tc.issuer !== 'any')) return res;
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (json && typeof json === 'object' && !Array.isArray(json)) {
+    const body = json as Record<string, unknown>;
+    if (rules.allow_missing_token_type && body.token_type === undefined) body.token_type = 'bearer';
+    if (tc.issuer === 'any') as.issuer = unverifiedIssuer(body.id_token) ?? as.issuer;
+  }
+  const out = json === undefined ? text : JSON.stringify(json);
+  return new Response(out, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
+/**
+ * oauth4webapi options for one token call: timeout, our fetch (with the connector's body format
+ * and response rules), http only when private networks are allowed, extra parameters and token types.
+ */
+function tokenRequestOptions(tc: TokenClient, as: CallAs, extra: Record<string, string>) {
+  const json = tc.auth.token_request.body_format === 'json';
+  const fetcher = async (input: RequestInfo | URL, init?: RequestInit) =>
+    adjustedResponse(tc, as, await tc.deps.fetch(input, json ? asJsonBody(init) : init));
   return {
     signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
-    [oauth.customFetch]: deps.fetch,
-    ...(deps.settings.allowPrivateNetwork ? { [oauth.allowInsecureRequests]: true } : {}),
+    [oauth.customFetch]: fetcher,
+    ...(tc.deps.settings.allowPrivateNetwork ? { [oauth.allowInsecureRequests]: true } : {}),
+    additionalParameters: extra,
   };
+}
+
+/** oauth4webapi's token-type handlers for the extra `token_response.token_types`. */
+function recognizedTokenTypes(auth: OAuth2Auth): oauth.RecognizedTokenTypes {
+  return Object.fromEntries(auth.token_response.token_types.map((t) => [t.toLowerCase(), () => undefined]));
 }
 
 /** Turns a token-endpoint failure into the provider's words (translated when the connector knows them). */
@@ -77,25 +138,60 @@ export interface TokenClient {
   auth: OAuth2Auth;
   connector: Connector;
   as: oauth.AuthorizationServer;
+  /** Where refresh requests go: `auth.refresh_url`, else the token URL. */
+  refreshEndpoint: string;
+  /** The expected id_token `iss`, or `any` (not checked). */
+  issuer: string;
+  /** Extra token-request parameters, rendered: on the code exchange and on refreshes. */
+  codeParams: Record<string, string>;
+  refreshParams: Record<string, string>;
   client: oauth.Client;
   clientAuth: oauth.ClientAuth;
   /** Never echoed in an error: the client secret and the account's own values. */
   secrets: string[];
 }
 
+/** Renders a map of templates for a connection; a missing value is the profile's problem. */
+function renderAll(
+  target: ProviderTarget,
+  where: string,
+  templates: Record<string, string>,
+): Record<string, string> {
+  const ctx = templateContext(target);
+  try {
+    return Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, render(v, ctx)]));
+  } catch (err) {
+    if (!(err instanceof TemplateError)) throw err;
+    throw new AppError('PROFILE_MISCONFIGURED', `${target.connector.name} ${where}: ${err.message}`);
+  }
+}
+
 /**
- * The token client of a connection, the one place it is built: the token URL resolved now (a
- * refused host throws `resolveUrl`'s `AppError`), the client id and secret from the connection's
- * values, and the client authentication the connector declares.
+ * The token client of a connection, the one place it is built: the token (and refresh) URL
+ * resolved now (a refused host throws `resolveUrl`'s `AppError`), the client id and secret from
+ * the connection's values, the client authentication the connector declares, the expected
+ * id_token issuer (`auth.issuer`, else the token URL's origin) and the extra parameters.
  */
 export function tokenClient(deps: Deps, target: ProviderTarget, auth: OAuth2Auth): TokenClient {
   const client = clientCredentials(auth, target.config, target.setup);
   const tokenUrl = resolveUrl(deps, target, 'token_url');
+  const origin = new URL(tokenUrl).origin;
+  const issuer =
+    auth.issuer === undefined
+      ? origin
+      : auth.issuer === 'any'
+        ? 'any'
+        : renderAll(target, 'auth.issuer', { issuer: auth.issuer }).issuer!;
+  const req = auth.token_request;
   return {
     deps,
     auth,
     connector: target.connector,
-    as: { issuer: new URL(tokenUrl).origin, token_endpoint: tokenUrl },
+    as: { issuer: issuer === 'any' ? origin : issuer, token_endpoint: tokenUrl },
+    refreshEndpoint: auth.refresh_url ? resolveUrl(deps, target, 'refresh_url') : tokenUrl,
+    issuer,
+    codeParams: renderAll(target, 'auth.token_request', { ...req.params, ...req.code_params }),
+    refreshParams: renderAll(target, 'auth.token_request', { ...req.params, ...req.refresh_params }),
     client: { client_id: client.id },
     clientAuth:
       auth.token_auth === 'client_secret_basic'
@@ -138,9 +234,16 @@ export interface Grant {
   expiresAt: Date | null;
 }
 
-/** The stored fields of a token response: `keep_token_fields` (e.g. Salesforce `instance_url`) and the expiry. */
+/**
+ * The stored fields of a token response: `keep_token_fields` (e.g. Salesforce `instance_url`),
+ * the `token_response.keep` paths (e.g. `team_id` from `$.team.id`) and the expiry.
+ */
 function kept(tc: TokenClient, tokens: oauth.TokenEndpointResponse, into: OAuthCredentials): Grant {
   for (const field of tc.auth.keep_token_fields) if (tokens[field] !== undefined) into[field] = tokens[field];
+  for (const [name, path] of Object.entries(tc.auth.token_response.keep)) {
+    const value = pick(tokens, path);
+    if (value !== undefined) into[name] = value;
+  }
   const expiresAt = tokenExpiry(tc.deps, tc.auth, tokens.expires_in);
   into.expires_at = expiresAt?.toISOString() ?? null;
   return { credentials: into, expiresAt };
@@ -163,20 +266,23 @@ export async function codeGrant(
   tc: TokenClient,
   input: { response: AuthorizationResponse; redirectUri: string; verifier: string | null },
 ): Promise<Grant> {
+  const as: CallAs = { ...tc.as };
   const tokens = await call(tc, async () => {
     const returned = new URLSearchParams();
     for (const [k, v] of Object.entries(input.response)) if (v !== undefined) returned.set(k, v);
-    const params = oauth.validateAuthResponse(tc.as, tc.client, returned, input.response.state);
+    const params = oauth.validateAuthResponse(as, tc.client, returned, input.response.state);
     const res = await oauth.authorizationCodeGrantRequest(
-      tc.as,
+      as,
       tc.client,
       tc.clientAuth,
       params,
       input.redirectUri,
       input.verifier ?? oauth.nopkce,
-      tokenRequestOptions(tc.deps),
+      tokenRequestOptions(tc, as, tc.codeParams),
     );
-    return oauth.processAuthorizationCodeResponse(tc.as, tc.client, res);
+    return oauth.processAuthorizationCodeResponse(as, tc.client, res, {
+      recognizedTokenTypes: recognizedTokenTypes(tc.auth),
+    });
   });
   return kept(tc, tokens, {
     access_token: tokens.access_token,
@@ -196,15 +302,18 @@ export async function refreshGrant(
   refreshToken: string,
   current: OAuthCredentials,
 ): Promise<Grant> {
+  const as: CallAs = { ...tc.as, token_endpoint: tc.refreshEndpoint };
   const tokens = await call(tc, async () => {
     const res = await oauth.refreshTokenGrantRequest(
-      tc.as,
+      as,
       tc.client,
       tc.clientAuth,
       refreshToken,
-      tokenRequestOptions(tc.deps),
+      tokenRequestOptions(tc, as, tc.refreshParams),
     );
-    return oauth.processRefreshTokenResponse(tc.as, tc.client, res);
+    return oauth.processRefreshTokenResponse(as, tc.client, res, {
+      recognizedTokenTypes: recognizedTokenTypes(tc.auth),
+    });
   });
   const next: OAuthCredentials = { ...current, access_token: tokens.access_token };
   if (tokens.refresh_token) next.refresh_token = tokens.refresh_token;
