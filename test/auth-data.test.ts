@@ -19,7 +19,7 @@ const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 const crm = {
-  key: 'example_crm',
+  key: 'examplecrm',
   name: 'Example CRM',
   categories: ['crm'],
   auth: { type: 'api_key' },
@@ -39,7 +39,7 @@ const crm = {
 };
 
 const chat = {
-  key: 'example_chat',
+  key: 'examplechat',
   name: 'Example Chat',
   categories: ['messaging'],
   auth: {
@@ -63,7 +63,7 @@ const chat = {
     { key: 'client_secret', label: 'Client secret', type: 'password', required: true, secret: true },
   ],
   base_url: 'https://api.example-chat.test',
-  hosts: ['api.example-chat.test'],
+  hosts: ['api.example-chat.test', 'chat.example-chat.test'],
   inject: {
     headers: { Authorization: 'Bearer ${credentials.access_token}', 'X-Team': '${credentials.team_id}' },
   },
@@ -111,16 +111,16 @@ let chatProfile: string;
 
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'auth-data-'));
-  await fs.writeFile(path.join(dir, 'example_crm.json'), JSON.stringify(crm));
-  await fs.writeFile(path.join(dir, 'example_chat.json'), JSON.stringify(chat));
+  await fs.writeFile(path.join(dir, 'examplecrm.json'), JSON.stringify(crm));
+  await fs.writeFile(path.join(dir, 'examplechat.json'), JSON.stringify(chat));
   server = await startTestServer({ SWITCHBOARD_CONNECTORS_DIR: dir }, { workers: false });
   up = await startUpstream(chatProvider);
   const a = await api(server)('POST', '/connector_profiles', {
-    provider: 'example_crm',
+    provider: 'examplecrm',
     overrides: { base_url: up.url },
   });
   const b = await api(server)('POST', '/connector_profiles', {
-    provider: 'example_chat',
+    provider: 'examplechat',
     setup: CHAT_CLIENT,
     overrides: {
       authorization_url: `${up.url}/oauth/authorize`,

@@ -14,7 +14,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 /** A made-up OAuth connector with the request-as-data keys, changed by `edit`. */
 function connector(edit: (c: any) => void = () => undefined) {
   const c: any = {
-    key: 'example_chat',
+    key: 'examplechat',
     name: 'Example Chat',
     categories: ['messaging'],
     auth: {
@@ -36,7 +36,7 @@ function connector(edit: (c: any) => void = () => undefined) {
       { key: 'api_key', label: 'API key', type: 'password', secret: true },
     ],
     base_url: 'https://api.example-chat.test',
-    hosts: ['api.example-chat.test', 'id.example-chat.test'],
+    hosts: ['api.example-chat.test', 'id.example-chat.test', 'chat.example-chat.test'],
     inject: {
       headers: { 'X-Team': '${credentials.team_id}' },
       basic: { username: '${config.api_key}', password: 'X' },

@@ -1,4 +1,3 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: descriptions quote connector templates, which are not JavaScript ones.
 import { z } from 'zod';
 import { actionSchema } from './action-schema.js';
 import { jsonPathSchema } from './json-path.js';

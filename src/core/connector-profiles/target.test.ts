@@ -14,7 +14,7 @@ import {
 /** A made-up API-key connector using HTTP Basic, fixed headers and a checked test action. */
 function target(edit: (c: any) => void = () => undefined): ProviderTarget {
   const file: any = {
-    key: 'example_crm',
+    key: 'examplecrm',
     name: 'Example CRM',
     categories: ['crm'],
     auth: { type: 'api_key' },

@@ -12,7 +12,7 @@ const CLIENT_ID = 'chat-client-1';
 /** A made-up OAuth connector on made-up hosts; `auth` adds or replaces auth keys. */
 function target(auth: Record<string, unknown> = {}): ProviderTarget {
   const connector = connectorSchema.parse({
-    key: 'example_chat',
+    key: 'examplechat',
     name: 'Example Chat',
     categories: ['messaging'],
     auth: {
@@ -82,7 +82,7 @@ async function exchange(t: ProviderTarget, deps: Deps) {
   const auth = t.connector.auth as OAuth2Auth;
   return codeGrant(tokenClient(deps, t, auth), {
     response: { state: 'st-1', code: 'code-1' },
-    redirectUri: 'https://switchboard.example.com/connect/oauth2/example_chat/callback',
+    redirectUri: 'https://switchboard.example.com/connect/oauth2/examplechat/callback',
     verifier: null,
   });
 }
@@ -103,7 +103,7 @@ describe('token requests as data', () => {
     expect(JSON.parse(seen[0]!.body)).toEqual({
       grant_type: 'authorization_code',
       code: 'code-1',
-      redirect_uri: 'https://switchboard.example.com/connect/oauth2/example_chat/callback',
+      redirect_uri: 'https://switchboard.example.com/connect/oauth2/examplechat/callback',
       audience: 'chat-api',
       tenant: 'acme',
       client_id: CLIENT_ID,
