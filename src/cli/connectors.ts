@@ -8,13 +8,37 @@ import {
   SCHEMA_FILE,
 } from '../connectors/loader.js';
 import fs from 'node:fs/promises';
+import { testConnector } from '../kit/run.js';
 
-export const CONNECTORS_USAGE = `Usage: switchboard connectors <list|validate> [dir]
+export const CONNECTORS_USAGE = `Usage: switchboard connectors <list|validate|test> [dir]
 
   connectors list [dir]            the built-in connectors (and those in dir): key, auth, categories, actions
   connectors validate [path ...]   check connector files (or every *.json in a directory; default: the
                                    built-in ones) against the connector schema, every problem with its
-                                   path; exit 1 on errors`;
+                                   path; exit 1 on errors
+  connectors test <key> [--dir <dir>]
+                                   run the connector's contract checks against a fake provider played
+                                   from its fixture (<dir>/fixtures/<key>.json, else the built-in one),
+                                   on a server of its own (DATABASE_URL, else an embedded database in a
+                                   temporary directory); one line per check; exit 1 on a failure`;
+
+/** `connectors test <key> [--dir <dir>]`. */
+async function testCommand(args: string[]): Promise<void> {
+  const [key, ...rest] = args;
+  if (!key || key.startsWith('-'))
+    throw new ConfigError(`connectors test needs a connector key\n\n${CONNECTORS_USAGE}`);
+  let dir: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--dir' && rest[i + 1]) dir = rest[++i];
+    else throw new ConfigError(`unknown argument "${rest[i]}"\n\n${CONNECTORS_USAGE}`);
+  }
+  try {
+    const report = await testConnector(key, { dir });
+    if (!report.ok) process.exitCode = 1;
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
 
 /** The connector files a path names: the file itself, or a directory's `*.json` but its schema. */
 async function connectorFiles(given: string): Promise<string[]> {
@@ -72,6 +96,7 @@ export async function connectorsCommand(argv: string[]): Promise<void> {
     }
     return;
   }
+  if (sub === 'test') return testCommand(argv.slice(1));
   if (sub && sub !== 'help' && sub !== '--help')
     throw new ConfigError(`unknown connectors command "${sub}"\n\n${CONNECTORS_USAGE}`);
   console.log(CONNECTORS_USAGE);

@@ -22,8 +22,8 @@ Commands:
             Manage API keys of a project. Revoking takes effect at once on a running server.
   encryption rotate [--generate]
             Re-encrypt every stored secret under the active key (online, resumable).
-  connectors list|validate <dir>
-            List connectors, or check connector definition files.
+  connectors list|validate|test …
+            List connectors, check connector files, or run a connector's contract checks.
   copy-database --to <postgres://…>
             Copy everything into an empty external PostgreSQL (leaving the embedded one).
   kustomer register-app --api-key … --org …
