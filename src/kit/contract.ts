@@ -250,6 +250,24 @@ const oauthLinkCheck: ContractCheck = {
   },
 };
 
+/** Kustomer-style: the server checks the authorize URL first; an unknown client ends the attempt. */
+function preflightCheck(auth: OAuth2Auth): ContractCheck {
+  return {
+    name: "authorize preflight: an unknown client ends the attempt before the popup reaches the provider's page",
+    run: async (world) => {
+      const { fake, fixture } = world;
+      expect(world.state.profileId, 'no connector profile: the profile check failed');
+      const fields = { ...fixture.config, [auth.client_id_field]: 'unknown-client-contract-check' };
+      const { final, hosts } = await drivePopup(world, await popupUrl(world, fields));
+      expect(final.searchParams.get('status') !== 'success', 'an unknown client linked an account');
+      expect(
+        !hosts.includes(fake.urls.authorize!.host),
+        "the popup went on to the provider's page although the preflight refused the client",
+      );
+    },
+  };
+}
+
 const apiKeyLinkCheck: ContractCheck = {
   name: "link: the Hub form links with the fixture's credentials",
   run: async (world) => {
@@ -493,6 +511,7 @@ export function contractChecks(connector: Connector): ContractCheck[] {
     urlsCheck,
     profileCheck,
     auth ? oauthLinkCheck : apiKeyLinkCheck,
+    ...(auth?.authorize_preflight && auth.client_from === 'config' ? [preflightCheck(auth)] : []),
     goodTestAction,
     auth ? badTestActionOAuth : badTestActionApiKey,
     ...connector.actions.map(actionCheck),
