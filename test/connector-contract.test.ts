@@ -6,18 +6,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_CONNECTORS_DIR, loadConnectors } from '../src/connectors/loader.js';
 import type { Connector } from '../src/connectors/schema.js';
 import { contractChecks, type ContractWorld, startContractWorld } from '../src/kit/contract.js';
-import { fixturePath, loadFixture } from '../src/kit/fixture.js';
+import { type Fixture, fixturePath, loadFixture } from '../src/kit/fixture.js';
 import { startTestServer } from './helpers/server.js';
 
 const registry = await loadConnectors();
 const builtIn = registry.list().map((c): [string, Connector] => [c.key, c]);
 
-const hasFixture = (key: string) =>
-  access(fixturePath(BUILTIN_CONNECTORS_DIR, key)).then(
+/** Each built-in connector's fixture, or null when it has none (which fails below). */
+const fixtureOf = async (key: string): Promise<Fixture | null> => {
+  const file = fixturePath(BUILTIN_CONNECTORS_DIR, key);
+  const exists = await access(file).then(
     () => true,
     () => false,
   );
-const withFixture = new Map(await Promise.all(builtIn.map(async ([k]) => [k, await hasFixture(k)] as const)));
+  return exists ? loadFixture(file) : null;
+};
+const fixtures = new Map(await Promise.all(builtIn.map(async ([k]) => [k, await fixtureOf(k)] as const)));
 
 describe('connector kit', () => {
   it('knows the three seed connectors', () => {
@@ -25,14 +29,14 @@ describe('connector kit', () => {
   });
 
   it.each(builtIn.map(([k]) => k))('%s has a fixture in connectors/fixtures/', (key) => {
-    expect(withFixture.get(key), `connectors/fixtures/${key}.json is missing`).toBe(true);
+    expect(fixtures.get(key), `connectors/fixtures/${key}.json is missing`).toBeTruthy();
   });
 });
 
-describe.each(builtIn.filter(([k]) => withFixture.get(k)))('contract: %s', (key, connector) => {
+describe.each(builtIn.filter(([k]) => fixtures.get(k)))('contract: %s', (key, connector) => {
+  const fixture = fixtures.get(key)!;
   let world: (ContractWorld & { close(): Promise<void> }) | undefined;
   beforeAll(async () => {
-    const fixture = await loadFixture(fixturePath(BUILTIN_CONNECTORS_DIR, key));
     world = await startContractWorld(connector, fixture, (http) =>
       startTestServer({ SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0' }, { http, workers: false }),
     );
@@ -41,7 +45,7 @@ describe.each(builtIn.filter(([k]) => withFixture.get(k)))('contract: %s', (key,
     await world?.close();
   });
 
-  it.each(contractChecks(connector).map((c) => [c.name, c] as const))('%s', async (_name, check) => {
+  it.each(contractChecks(connector, fixture).map((c) => [c.name, c] as const))('%s', async (_name, check) => {
     await check.run(world!);
   });
 });

@@ -88,7 +88,7 @@ export async function testConnector(
     );
     let results: CheckResult[];
     try {
-      results = await runChecks(world, contractChecks(connector), (r) =>
+      results = await runChecks(world, contractChecks(connector, fixture), (r) =>
         print(
           r.ok
             ? `✓ ${r.name} (${Math.round(r.ms)} ms)`
