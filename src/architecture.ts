@@ -96,6 +96,21 @@ export const RULES: IForbiddenRuleType[] = [
     },
   },
   {
+    name: 'kit-imports-below-it',
+    comment:
+      'The connector kit (fake provider, contract checks) runs a whole server: it may use core, connectors, http, app.ts and config, but not the CLI, the workers, the store or the browser code.',
+    severity: 'error',
+    from: { path: '^src/kit/' },
+    to: { path: '^src/(cli|jobs|store|web)/' },
+  },
+  {
+    name: 'only-cli-imports-kit',
+    comment: 'Nothing in src imports the connector kit except the CLI (`connectors test`).',
+    severity: 'error',
+    from: { path: '^src/', pathNot: '^src/(kit|cli)/' },
+    to: { path: '^src/kit/' },
+  },
+  {
     name: 'contract-imports-no-layer',
     comment: 'The wire contract is zod and src/connectors only: it knows no domain, route, page or store.',
     severity: 'error',

@@ -10,8 +10,9 @@ import {
 import fs from 'node:fs/promises';
 import { connectorSetupCommand } from './connector-setup.js';
 import { connectorNewCommand } from './connector-new.js';
+import { testConnector } from '../kit/run.js';
 
-export const CONNECTORS_USAGE = `Usage: switchboard connectors <list|validate|new|setup> …
+export const CONNECTORS_USAGE = `Usage: switchboard connectors <list|validate|new|test|setup> …
 
   connectors list [dir]            the built-in connectors (and those in dir): key, auth, categories, actions
   connectors validate [path ...]   check connector files (or every *.json in a directory; default: the
@@ -21,7 +22,30 @@ export const CONNECTORS_USAGE = `Usage: switchboard connectors <list|validate|ne
                                    with the provider's facts; --help lists its options
   connectors setup <key> [options] run the setup helper the connector declares (Kustomer: register a
                                    private OAuth app) and print the values it produced; --help lists
-                                   its options`;
+                                   its options
+  connectors test <key> [--dir <dir>]
+                                   run the connector's contract checks against a fake provider played
+                                   from its fixture (<dir>/fixtures/<key>.json, else the built-in one),
+                                   on a server of its own (DATABASE_URL, else an embedded database in a
+                                   temporary directory); one line per check; exit 1 on a failure`;
+
+/** `connectors test <key> [--dir <dir>]`. */
+async function testCommand(args: string[]): Promise<void> {
+  const [key, ...rest] = args;
+  if (!key || key.startsWith('-'))
+    throw new ConfigError(`connectors test needs a connector key\n\n${CONNECTORS_USAGE}`);
+  let dir: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--dir' && rest[i + 1]) dir = rest[++i];
+    else throw new ConfigError(`unknown argument "${rest[i]}"\n\n${CONNECTORS_USAGE}`);
+  }
+  try {
+    const report = await testConnector(key, { dir });
+    if (!report.ok) process.exitCode = 1;
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
 
 /** The connector files a path names: the file itself, or a directory's `*.json` but its schema. */
 async function connectorFiles(given: string): Promise<string[]> {
@@ -79,6 +103,7 @@ export async function connectorsCommand(argv: string[]): Promise<void> {
     }
     return;
   }
+  if (sub === 'test') return testCommand(argv.slice(1));
   if (sub === 'new') return connectorNewCommand(argv.slice(1));
   if (sub === 'setup') {
     const registry = await loadConnectors(process.env.SWITCHBOARD_CONNECTORS_DIR);

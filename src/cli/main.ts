@@ -21,9 +21,10 @@ Commands:
             Manage API keys of a project. Revoking takes effect at once on a running server.
   encryption rotate [--generate]
             Re-encrypt every stored secret under the active key (online, resumable).
-  connectors list|validate|setup …
-            List connectors, check connector definition files, or run a connector's setup
-            helper (connectors setup kustomer: register a private Kustomer OAuth app).
+  connectors list|validate|new|test|setup …
+            List connectors, check connector files, scaffold a new one, run a connector's
+            contract checks, or run its setup helper (connectors setup kustomer: register a
+            private Kustomer OAuth app).
   copy-database --to <postgres://…>
             Copy everything into an empty external PostgreSQL (leaving the embedded one).
   help      Show this help.

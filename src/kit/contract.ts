@@ -1,0 +1,592 @@
+// The contract of one connector: a list of named checks that run in order against a running
+// Switchboard whose outbound HTTP goes through the internet stand-in to the generic fake
+// provider. The contract test runs them with vitest (`it.each`), `switchboard connectors test`
+// on its own; both see the same names and the same failures.
+import { fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { RunningApp } from '../app.js';
+import type { Action } from '../connectors/action-schema.js';
+import { hostMatches } from '../connectors/hosts.js';
+import type { Connector, OAuth2Auth } from '../connectors/schema.js';
+import { urlTemplates } from '../connectors/url-values.js';
+import { type ProviderTarget, resolveUrl, runTestAction } from '../core/connector-profiles/target.js';
+import { accountTarget } from '../core/credentials/open.js';
+import type { ProjectScope } from '../core/deps.js';
+import { AppError } from '../core/errors.js';
+import { type FakeProvider, fixtureClient, fixtureEnvironment, startFakeProvider } from './fake-provider.js';
+import type { Fixture } from './fixture.js';
+import { type Internet, startInternet } from './internet.js';
+import { pages } from './paging.js';
+
+/** A running Switchboard the checks call: its URL, an API key of its project, the app itself. */
+export interface ContractServer {
+  url: string;
+  apiKey: string;
+  app: RunningApp;
+}
+
+export interface ContractWorld {
+  connector: Connector;
+  fixture: Fixture;
+  fake: FakeProvider;
+  internet: Internet;
+  server: ContractServer;
+  /** What earlier checks leave for later ones. */
+  state: { profileId?: string | undefined; accountId?: string | undefined; rotatedOut: string[] };
+}
+
+export interface ContractCheck {
+  name: string;
+  run(world: ContractWorld): Promise<void>;
+}
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  /** Why the check failed. */
+  reason?: string;
+  ms: number;
+}
+
+/** Where the Hub sends the end user back after the popup (any https page of the embedding app). */
+const HUB_RETURN = 'https://app.example.com/embedded/accounts/callback';
+
+class ContractFailure extends Error {}
+
+function expect(ok: unknown, message: string): asserts ok {
+  if (!ok) throw new ContractFailure(message);
+}
+
+const scopeOf = (s: ContractServer): ProjectScope => ({
+  projectId: s.app.boot.project.projectId,
+  organizationId: s.app.boot.project.organizationId,
+});
+
+/** Calls our server's API (platform with the API key; Hub with a session token). */
+async function call(
+  s: ContractServer,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {
+    authorization: `Basic ${Buffer.from(`${s.apiKey}:`).toString('base64')}`,
+  },
+  // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field and checked as they are read
+): Promise<{ status: number; json: any }> {
+  const res = await fetch(s.url + path, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, json };
+}
+
+const hubHeaders = (token: string) => ({ 'x-hub-session-token': token, 'x-hub-version': '1.11.4' });
+
+/** A browser for the popup: cookies per host, provider names through the internet stand-in. */
+function browser(dispatcher: Dispatcher) {
+  const jar = new Map<string, Map<string, string>>();
+  return async (url: string) => {
+    const host = new URL(url).host;
+    const cookies = jar.get(host);
+    const res = await undiciFetch(url, {
+      redirect: 'manual',
+      dispatcher,
+      headers: cookies?.size ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {},
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const forHost = jar.get(host) ?? new Map<string, string>();
+      const value = pair!.slice(eq + 1).trim();
+      if (value && !/max-age=0/i.test(line)) forHost.set(pair!.slice(0, eq).trim(), value);
+      else forHost.delete(pair!.slice(0, eq).trim());
+      jar.set(host, forHost);
+    }
+    return res;
+  };
+}
+
+/** Follows the popup from our launch URL through the provider and back, until the Hub's return page. */
+async function drivePopup(world: ContractWorld, url: string): Promise<{ final: URL; hosts: string[] }> {
+  const open = browser(world.internet.http);
+  const hosts: string[] = [];
+  let current = url;
+  for (let i = 0; i < 10; i++) {
+    const res = await open(current);
+    hosts.push(new URL(current).host);
+    const loc = res.headers.get('location');
+    const text = await res.text();
+    if (res.status < 300 || res.status >= 400 || !loc)
+      throw new ContractFailure(
+        `the popup stopped at ${new URL(current).origin}${new URL(current).pathname}: ${res.status} ${text.slice(0, 200)}`,
+      );
+    const next = new URL(loc, current);
+    if (next.href.startsWith(HUB_RETURN)) return { final: next, hosts };
+    current = next.toString();
+  }
+  throw new ContractFailure('the popup redirected more than 10 times');
+}
+
+/** Starts a connect session for an end user; returns its token. */
+async function newSession(world: ContractWorld, owner: string): Promise<string> {
+  const res = await call(world.server, 'POST', '/connect_sessions', {
+    origin_owner_id: owner,
+    origin_owner_name: 'Contract check',
+  });
+  expect(res.status === 201, `connect session: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json.token as string;
+}
+
+/** Starts a connect session and an attempt; returns the popup URL the Hub would open. */
+async function popupUrl(world: ContractWorld, fields: Record<string, string>) {
+  const { server } = world;
+  const token = await newSession(world, `contract-${world.connector.key}`);
+  const attempt = await call(server, 'POST', '/hub/connection_attempts', { token }, hubHeaders(token));
+  expect(attempt.status === 201, `connection attempt: ${attempt.status} ${JSON.stringify(attempt.json)}`);
+  const q = new URLSearchParams({
+    redirect_uri: HUB_RETURN,
+    token,
+    connection_attempt_id: attempt.json.id,
+    ...fields,
+  });
+  return `${server.url}/connect/oauth2/${world.state.profileId}?${q}`;
+}
+
+const needAccount = (world: ContractWorld): string => {
+  expect(world.state.accountId, 'no linked account: the link check failed');
+  return world.state.accountId;
+};
+
+const target = (
+  world: ContractWorld,
+  opts: { forceRefresh?: boolean; rejectedToken?: string | undefined } = {},
+) =>
+  accountTarget(world.server.app.deps, scopeOf(world.server), needAccount(world), {
+    ...(opts.forceRefresh ? { forceRefresh: true } : {}),
+    ...(opts.rejectedToken ? { rejectedToken: opts.rejectedToken } : {}),
+  });
+
+/** The config values the provider refuses: the fixture's, or each secret value reversed. */
+function badConfig(world: ContractWorld): Record<string, string> {
+  if (world.fixture.bad_config) return world.fixture.bad_config;
+  const secret = new Set(
+    world.connector.config_fields.filter((f) => f.secret || f.type === 'password').map((f) => f.key),
+  );
+  return Object.fromEntries(
+    Object.entries(world.fixture.config).map(([k, v]) => [k, secret.has(k) ? [...v].reverse().join('') : v]),
+  );
+}
+
+const urlsCheck: ContractCheck = {
+  name: 'URLs: every environment renders its URLs on hosts the connector owns, without overrides',
+  run: async ({ connector, fixture, server, fake }) => {
+    for (const env of connector.environments) {
+      const t: ProviderTarget = {
+        connector,
+        environment: env.key,
+        overrides: {},
+        config: fixture.config,
+        setup: fixture.setup,
+        credentials: fixture.token.fields,
+      };
+      for (const [which] of urlTemplates(connector)) {
+        try {
+          const url = new URL(resolveUrl(server.app.deps, t, which as 'base_url'));
+          expect(url.protocol === 'https:', `${env.key} ${which} is not https`);
+        } catch (err) {
+          throw new ContractFailure(`${env.key} ${which}: ${(err as Error).message}`);
+        }
+      }
+    }
+    for (const host of fake.hosts)
+      expect(
+        connector.hosts.some((p) => hostMatches(host, p)),
+        `the fixture serves ${host}, which the connector does not own`,
+      );
+  },
+};
+
+const profileCheck: ContractCheck = {
+  name: 'profile: a connector profile is created as shipped, with no URL override',
+  run: async (world) => {
+    const { connector, fixture, server } = world;
+    const res = await call(server, 'POST', '/connector_profiles', {
+      provider: connector.key,
+      environment: fixtureEnvironment(connector, fixture).key,
+      ...(connector.setup_fields.length ? { setup: fixture.setup } : {}),
+    });
+    expect(res.status === 201, `POST /connector_profiles: ${res.status} ${JSON.stringify(res.json)}`);
+    const overrides = Object.values(res.json.overrides ?? {}).filter((v) => v !== null);
+    expect(overrides.length === 0, `the profile has overrides: ${JSON.stringify(res.json.overrides)}`);
+    world.state.profileId = res.json.id;
+  },
+};
+
+const oauthLinkCheck: ContractCheck = {
+  name: "link: the OAuth popup goes to the provider's authorize page at its real host and comes back linked",
+  run: async (world) => {
+    const { fake, fixture } = world;
+    expect(world.state.profileId, 'no connector profile: the profile check failed');
+    const { final, hosts } = await drivePopup(world, await popupUrl(world, fixture.config));
+    expect(
+      final.searchParams.get('status') === 'success',
+      `the link failed: ${final.search} ${fake.problems.join('; ')}`,
+    );
+    expect(hosts.includes(fake.urls.authorize!.host), `the popup never reached ${fake.urls.authorize!.host}`);
+    const exchange = fake.requests.find(
+      (r) =>
+        r.method === 'POST' && r.host === fake.urls.token!.hostname && r.path === fake.urls.token!.pathname,
+    );
+    expect(exchange?.status === 200, 'no successful code exchange at the token URL');
+    world.state.accountId = final.searchParams.get('account_id') ?? undefined;
+    expect(world.state.accountId, 'the callback names no account');
+  },
+};
+
+/** Kustomer-style: the server checks the authorize URL first; an unknown client ends the attempt. */
+function preflightCheck(auth: OAuth2Auth): ContractCheck {
+  return {
+    name: "authorize preflight: an unknown client ends the attempt before the popup reaches the provider's page",
+    run: async (world) => {
+      const { fake, fixture } = world;
+      expect(world.state.profileId, 'no connector profile: the profile check failed');
+      const fields = { ...fixture.config, [auth.client_id_field]: 'unknown-client-contract-check' };
+      const { final, hosts } = await drivePopup(world, await popupUrl(world, fields));
+      expect(final.searchParams.get('status') !== 'success', 'an unknown client linked an account');
+      expect(
+        !hosts.includes(fake.urls.authorize!.host),
+        "the popup went on to the provider's page although the preflight refused the client",
+      );
+    },
+  };
+}
+
+const apiKeyLinkCheck: ContractCheck = {
+  name: "link: the Hub form links with the fixture's credentials",
+  run: async (world) => {
+    const { server, fixture } = world;
+    expect(world.state.profileId, 'no connector profile: the profile check failed');
+    const token = await newSession(world, `contract-${world.connector.key}`);
+    const res = await call(
+      server,
+      'POST',
+      '/hub/accounts',
+      { integration_id: world.state.profileId, credentials: fixture.config },
+      hubHeaders(token),
+    );
+    expect(res.status === 201, `POST /hub/accounts: ${res.status} ${JSON.stringify(res.json)}`);
+    world.state.accountId = res.json.id;
+  },
+};
+
+const goodTestAction: ContractCheck = {
+  name: 'test action: answers 2xx with good credentials',
+  run: async (world) => {
+    await runTestAction(world.server.app.deps, await target(world));
+  },
+};
+
+/** The test action with refused credentials must end in the provider's documented error. */
+async function expectRefused(world: ContractWorld, t: ProviderTarget) {
+  const { fixture } = world;
+  try {
+    await runTestAction(world.server.app.deps, t);
+  } catch (err) {
+    expect(err instanceof AppError, `not a refusal: ${(err as Error).message}`);
+    expect(err.code === 'CREDENTIALS_REJECTED', `${err.code}: ${err.message}`);
+    expect(
+      err.provider?.status === fixture.api.error.status,
+      `status ${err.provider?.status}, the fixture documents ${fixture.api.error.status}`,
+    );
+    expect(
+      err.provider?.error && err.provider.error !== `HTTP ${fixture.api.error.status}`,
+      "error_message_paths find no message in the provider's documented error body",
+    );
+    return;
+  }
+  throw new ContractFailure('the test action passed with bad credentials');
+}
+
+const badTestActionOAuth: ContractCheck = {
+  name: "test action: a bad access token is refused with the provider's documented error",
+  run: async (world) => {
+    const t = await target(world);
+    await expectRefused(world, { ...t, credentials: { ...t.credentials, access_token: 'not-a-live-token' } });
+  },
+};
+
+const badTestActionApiKey: ContractCheck = {
+  name: "test action: bad credentials are refused with the provider's documented error, and the Hub form refuses them",
+  run: async (world) => {
+    const t = await target(world);
+    const bad = badConfig(world);
+    await expectRefused(world, { ...t, config: { ...t.config, ...bad } });
+    const token = await newSession(world, 'contract-bad');
+    const res = await call(
+      world.server,
+      'POST',
+      '/hub/accounts',
+      { integration_id: world.state.profileId, credentials: bad },
+      hubHeaders(token),
+    );
+    expect(res.status === 400, `the Hub form with bad credentials answered ${res.status}`);
+  },
+};
+
+function actionCheck(action: Action): ContractCheck {
+  const paged = pages(action);
+  return {
+    name: `action ${action.id}: ${paged ? "answers the fixture's records, following next across pages" : 'answers 200 with data'}`,
+    run: async (world) => {
+      const f = world.fixture.actions[action.id];
+      expect(f, `the fixture has no records for ${action.id}`);
+      const rpc = (input: Record<string, unknown>) =>
+        call(
+          world.server,
+          'POST',
+          '/actions/rpc',
+          { action: action.id, body: input },
+          {
+            authorization: `Basic ${Buffer.from(`${world.server.apiKey}:`).toString('base64')}`,
+            'x-account-id': needAccount(world),
+          },
+        );
+      const data: unknown[] = [];
+      let next: string | null = null;
+      let count = 0;
+      do {
+        const res = await rpc(next ? { ...f.input, next } : f.input);
+        expect(
+          res.status === 200,
+          `page ${count + 1}: ${res.status} ${JSON.stringify(res.json).slice(0, 300)}`,
+        );
+        const page = res.json.data;
+        data.push(...(Array.isArray(page) ? page : [page]));
+        next = res.json.next;
+        count++;
+      } while (next && count < 20);
+      if (!paged) {
+        expect(data.length > 0 && data[0] !== null, 'no data');
+        return;
+      }
+      expect(
+        f.records.length > f.page_size,
+        `the fixture needs more than ${f.page_size} records for two pages`,
+      );
+      expect(count >= 2, `one page only: next was never followed`);
+      expect(
+        data.length === f.records.length,
+        `${data.length} records over ${count} pages, the fixture has ${f.records.length}`,
+      );
+    },
+  };
+}
+
+/** The client authentication the connector declares, for a token request the check makes itself. */
+function clientAuth(auth: OAuth2Auth, fixture: Fixture, form: URLSearchParams): Record<string, string> {
+  const c = fixtureClient(auth, fixture);
+  if (auth.token_auth === 'client_secret_basic')
+    return {
+      authorization: `Basic ${Buffer.from(`${encodeURIComponent(c.id)}:${encodeURIComponent(c.secret)}`).toString('base64')}`,
+    };
+  form.set('client_id', c.id);
+  form.set('client_secret', c.secret);
+  return {};
+}
+
+function refreshRotation(auth: OAuth2Auth): ContractCheck {
+  return {
+    name: 'refresh: each refresh rotates the refresh token, Switchboard keeps the new one and the kept token fields',
+    run: async (world) => {
+      const { fake, fixture } = world;
+      for (let round = 1; round <= 2; round++) {
+        const before = await target(world);
+        const old = before.credentials as Record<string, string>;
+        const after = await target(world, { forceRefresh: true, rejectedToken: old.access_token });
+        const now = after.credentials as Record<string, string>;
+        expect(now.access_token !== old.access_token, `refresh ${round}: the access token did not change`);
+        expect(
+          fake.isLiveAccessToken(now.access_token!),
+          `refresh ${round}: the stored access token is not live`,
+        );
+        if (fixture.token.rotate) {
+          expect(
+            now.refresh_token !== old.refresh_token,
+            `refresh ${round}: the rotated refresh token was not kept`,
+          );
+          expect(
+            fake.isLiveRefreshToken(now.refresh_token!),
+            `refresh ${round}: the stored refresh token is not live`,
+          );
+          world.state.rotatedOut.push(old.refresh_token!);
+        }
+        for (const k of auth.keep_token_fields)
+          if (k in fixture.token.fields)
+            expect(
+              JSON.stringify(now[k]) === JSON.stringify(fixture.token.fields[k]),
+              `refresh ${round}: the kept token field ${k} is ${JSON.stringify(now[k])}`,
+            );
+        const expires = fixture.token.expires_in ?? auth.default_expires_in;
+        expect(
+          (after.account.token_expires_at === null) === (expires === null),
+          `refresh ${round}: token_expires_at is ${after.account.token_expires_at}, expected ${expires === null ? 'none' : `in ${expires}s`}`,
+        );
+        await runTestAction(world.server.app.deps, after);
+      }
+      expect(fake.reusedRefreshTokens === 0, 'Switchboard presented a rotated-out refresh token');
+    },
+  };
+}
+
+function refreshReuse(auth: OAuth2Auth): ContractCheck {
+  return {
+    name: 'refresh: a rotated-out refresh token is refused (invalid_grant) and its family is revoked',
+    run: async (world) => {
+      const { fake, fixture } = world;
+      const old = world.state.rotatedOut[0];
+      expect(old, 'no rotated-out refresh token: the rotation check failed');
+      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: old });
+      const headers = clientAuth(auth, fixture, form);
+      const res = await undiciFetch(fake.urls.token!, {
+        method: 'POST',
+        dispatcher: world.internet.http,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+          ...headers,
+        },
+        body: form.toString(),
+      });
+      const body = (await res.json().catch(() => ({}))) as { error?: string };
+      expect(
+        res.status === 400 && body.error === 'invalid_grant',
+        `the reused token got ${res.status} ${JSON.stringify(body)}`,
+      );
+      expect(fake.reusedRefreshTokens === 1, 'the fake did not see the reuse');
+      const current = (await target(world)).credentials as Record<string, string>;
+      expect(!fake.isLiveRefreshToken(current.refresh_token!), 'the family survived the reuse');
+      // Switchboard's next refresh now fails: the account must not stay usable.
+      const failed = await target(world, { forceRefresh: true, rejectedToken: current.access_token }).then(
+        (t) => t.account.status !== 'active',
+        () => true,
+      );
+      expect(failed, 'a refresh with a revoked family still left the account active');
+    },
+  };
+}
+
+const hostsCheck: ContractCheck = {
+  name: 'hosts: no credential went to a host the connector does not own, and no unexpected request was made',
+  run: async ({ connector, fake, internet }) => {
+    const owned = (host: string) => connector.hosts.some((p) => hostMatches(host, p));
+    const stray = fake.requests.filter((r) => !owned(r.host));
+    expect(
+      stray.length === 0,
+      `requests to hosts the connector does not own: ${stray.map((r) => r.host).join(', ')}`,
+    );
+    expect(
+      fake.requests.some((r) => r.credentialed),
+      'no request carried a credential: the checks proved nothing',
+    );
+    expect(internet.refused.length === 0, `requests to names nobody serves: ${internet.refused.join(', ')}`);
+    expect(
+      fake.unexpected.length === 0,
+      `requests the provider does not serve: ${fake.unexpected.join(', ')}`,
+    );
+    expect(fake.problems.length === 0, `requests the provider refused: ${fake.problems.join('; ')}`);
+  },
+};
+
+/** The checks of one connector, in the order they run (later ones use what earlier ones linked). */
+export function contractChecks(connector: Connector, fixture: Fixture): ContractCheck[] {
+  const auth = connector.auth.type === 'oauth2' ? connector.auth : null;
+  return [
+    urlsCheck,
+    profileCheck,
+    auth ? oauthLinkCheck : apiKeyLinkCheck,
+    ...(auth?.authorize_preflight && auth.client_from === 'config' ? [preflightCheck(auth)] : []),
+    goodTestAction,
+    auth ? badTestActionOAuth : badTestActionApiKey,
+    ...connector.actions.map(actionCheck),
+    ...(auth ? [refreshRotation(auth)] : []),
+    // Without rotation there is no rotated-out token to present again.
+    ...(auth && fixture.token.rotate ? [refreshReuse(auth)] : []),
+    hostsCheck,
+  ];
+}
+
+/**
+ * Starts the fake provider, the internet stand-in in front of it and a server (through
+ * `startServer`, given the outbound pool); registers the server's OAuth callback with the fake.
+ */
+export async function startContractWorld(
+  connector: Connector,
+  fixture: Fixture,
+  startServer: (http: Dispatcher) => Promise<ContractServer & { close(): Promise<void> }>,
+): Promise<ContractWorld & { close(): Promise<void> }> {
+  expect(
+    fixture.connector === connector.key,
+    `the fixture is for ${fixture.connector}, not ${connector.key}`,
+  );
+  const fake = await startFakeProvider(connector, fixture);
+  const internet = await startInternet(fake.routes).catch(async (err) => {
+    await fake.close();
+    throw err;
+  });
+  let server: ContractServer & { close(): Promise<void> };
+  try {
+    server = await startServer(internet.http);
+  } catch (err) {
+    await internet.close();
+    await fake.close();
+    throw err;
+  }
+  fake.allowRedirectUri(`${server.app.deps.settings.publicUrl()}/connect/oauth2/${connector.key}/callback`);
+  return {
+    connector,
+    fixture,
+    fake,
+    internet,
+    server,
+    state: { rotatedOut: [] },
+    close: async () => {
+      await server.close();
+      await internet.close();
+      await fake.close();
+    },
+  };
+}
+
+/** Runs the checks in order; every result goes to `onResult` as soon as it is known. */
+export async function runChecks(
+  world: ContractWorld,
+  checks: ContractCheck[],
+  onResult: (r: CheckResult) => void = () => undefined,
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const check of checks) {
+    const started = performance.now();
+    let result: CheckResult;
+    try {
+      await check.run(world);
+      result = { name: check.name, ok: true, ms: performance.now() - started };
+    } catch (err) {
+      result = {
+        name: check.name,
+        ok: false,
+        reason: (err as Error).message,
+        ms: performance.now() - started,
+      };
+    }
+    results.push(result);
+    onResult(result);
+  }
+  return results;
+}

@@ -1,0 +1,223 @@
+// The generic fake provider refuses what the connector file says the provider refuses. A made-up
+// OAuth2 provider on made-up hosts, reached through the internet stand-in at those names.
+import { createHash } from 'node:crypto';
+import { fetch, type Dispatcher } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectorSchema } from '../connectors/schema.js';
+import { type FakeProvider, startFakeProvider } from './fake-provider.js';
+import { fixtureSchema } from './fixture.js';
+import { type Internet, startInternet } from './internet.js';
+
+const connector = connectorSchema.parse({
+  key: 'examplecrm',
+  name: 'Example CRM',
+  categories: ['crm'],
+  auth: {
+    type: 'oauth2',
+    client_from: 'setup',
+    authorization_url: 'https://login.example-crm.test/oauth/authorize',
+    token_url: 'https://login.example-crm.test/oauth/token',
+    scopes: { default: 'read offline', always_include: ['offline'] },
+    pkce: { supported: true, default: true },
+    token_auth: 'client_secret_basic',
+    keep_token_fields: ['tenant'],
+  },
+  environments: [{ key: 'production', label: 'Production' }],
+  setup_fields: [
+    { key: 'client_id', label: 'Client ID', type: 'text' },
+    { key: 'client_secret', label: 'Client Secret', type: 'password' },
+  ],
+  base_url: 'https://api.example-crm.test/v2',
+  hosts: ['login.example-crm.test', 'api.example-crm.test'],
+  inject: { headers: { authorization: 'Bearer ${credentials.access_token}' } },
+  test_action: { path: '/me' },
+  actions: [
+    {
+      id: 'examplecrm_list_deals',
+      label: 'List deals',
+      request: { path: '/deals', query: { status: 'open' } },
+      result: { data: 'items', next: '$.paging.next' },
+    },
+  ],
+});
+
+const fixture = fixtureSchema.parse({
+  connector: 'examplecrm',
+  setup: { client_id: 'crm-client', client_secret: 'crm-secret-123456' },
+  token: { expires_in: 600, fields: { tenant: 't-1' } },
+  api: { error: { status: 401, body: { message: 'bad token' } } },
+  actions: {
+    examplecrm_list_deals: { records: [{ id: 1 }, { id: 2 }, { id: 3 }], page_size: 2 },
+  },
+});
+
+const REDIRECT = 'https://switchboard.example.test/connect/oauth2/examplecrm/callback';
+const VERIFIER = 'v'.repeat(50);
+const CHALLENGE = createHash('sha256').update(VERIFIER).digest('base64url');
+const BASIC = `Basic ${Buffer.from('crm-client:crm-secret-123456').toString('base64')}`;
+
+let fake: FakeProvider;
+let internet: Internet;
+let http: Dispatcher;
+beforeAll(async () => {
+  fake = await startFakeProvider(connector, fixture);
+  internet = await startInternet(fake.routes);
+  http = internet.http;
+  fake.allowRedirectUri(REDIRECT);
+});
+afterAll(async () => {
+  await internet?.close();
+  await fake?.close();
+});
+
+function authorizeUrl(params: Record<string, string | null> = {}) {
+  const q = new URLSearchParams();
+  const all: Record<string, string | null> = {
+    client_id: 'crm-client',
+    redirect_uri: REDIRECT,
+    response_type: 'code',
+    state: 'st-1',
+    scope: 'read offline',
+    code_challenge: CHALLENGE,
+    code_challenge_method: 'S256',
+    ...params,
+  };
+  for (const [k, v] of Object.entries(all)) if (v !== null) q.set(k, v);
+  return `https://login.example-crm.test/oauth/authorize?${q}`;
+}
+
+async function code(): Promise<string> {
+  const res = await fetch(authorizeUrl(), { dispatcher: http, redirect: 'manual' });
+  expect(res.status).toBe(302);
+  const back = new URL(res.headers.get('location')!);
+  expect(back.origin + back.pathname).toBe(REDIRECT);
+  expect(back.searchParams.get('state')).toBe('st-1');
+  return back.searchParams.get('code')!;
+}
+
+async function token(
+  form: Record<string, string>,
+  headers: Record<string, string> = { authorization: BASIC },
+) {
+  const res = await fetch('https://login.example-crm.test/oauth/token', {
+    method: 'POST',
+    dispatcher: http,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(form).toString(),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, string | number> };
+}
+
+const exchange = async (c: string, extra: Record<string, string> = {}) =>
+  token({
+    grant_type: 'authorization_code',
+    code: c,
+    redirect_uri: REDIRECT,
+    code_verifier: VERIFIER,
+    ...extra,
+  });
+
+const api = (path: string, accessToken?: string) =>
+  fetch(`https://api.example-crm.test${path}`, {
+    dispatcher: http,
+    headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {},
+  });
+
+describe('generic fake provider: authorize', () => {
+  it.each([
+    ['plain PKCE', { code_challenge_method: 'plain' }, 'plain is refused'],
+    [
+      'no PKCE where the connector sends it',
+      { code_challenge: null, code_challenge_method: null },
+      'missing required code challenge',
+    ],
+    ['another redirect URI', { redirect_uri: `${REDIRECT}x` }, 'is not registered'],
+    ['no state', { state: null }, 'state is missing'],
+    ['a missing required scope', { scope: 'read' }, 'scope lacks offline'],
+    ['response_type token', { response_type: 'token' }, 'response_type must be code'],
+  ])('refuses %s', async (_what, params, why) => {
+    const res = await fetch(authorizeUrl(params), { dispatcher: http, redirect: 'manual' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error_description: string }).error_description).toContain(why);
+    expect(fake.problems.at(-1)).toContain(why);
+  });
+
+  it("answers an unknown client with the fixture's documented answer", async () => {
+    const res = await fetch(authorizeUrl({ client_id: 'who' }), { dispatcher: http, redirect: 'manual' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'invalid_client' });
+  });
+});
+
+describe('generic fake provider: token endpoint', () => {
+  it('refuses the client authentication the connector does not declare', async () => {
+    const res = await exchange(await code(), { client_id: 'crm-client', client_secret: 'crm-secret-123456' });
+    expect(res.status).toBe(401);
+    expect(res.json.error).toBe('invalid_client');
+  });
+
+  it('issues tokens once per code, bound to the redirect URI and the verifier', async () => {
+    const wrongVerifier = await exchange(await code(), { code_verifier: 'w'.repeat(50) });
+    expect(wrongVerifier.json.error).toBe('invalid_grant');
+    const wrongRedirect = await exchange(await code(), { redirect_uri: `${REDIRECT}x` });
+    expect(wrongRedirect.json.error).toBe('invalid_grant');
+    const c = await code();
+    const first = await exchange(c);
+    expect(first.status).toBe(200);
+    expect(first.json).toMatchObject({ token_type: 'Bearer', expires_in: 600, tenant: 't-1' });
+    const again = await exchange(c);
+    expect(again.json.error).toBe('invalid_grant');
+  });
+
+  it('rotates refresh tokens; a rotated-out one is refused and revokes the whole family', async () => {
+    const first = await exchange(await code());
+    const r1 = String(first.json.refresh_token);
+    const second = await token({ grant_type: 'refresh_token', refresh_token: r1 });
+    expect(second.status).toBe(200);
+    const r2 = String(second.json.refresh_token);
+    expect(r2).not.toBe(r1);
+    expect(fake.isLiveRefreshToken(r2)).toBe(true);
+    expect(fake.isLiveRefreshToken(r1)).toBe(false);
+    const reused = await token({ grant_type: 'refresh_token', refresh_token: r1 });
+    expect(reused).toMatchObject({ status: 400, json: { error: 'invalid_grant' } });
+    expect(fake.reusedRefreshTokens).toBe(1);
+    expect(fake.isLiveRefreshToken(r2)).toBe(false);
+    expect(fake.isLiveAccessToken(String(second.json.access_token))).toBe(false);
+  });
+});
+
+describe('generic fake provider: API', () => {
+  it("refuses a request without live credentials with the fixture's error body", async () => {
+    const res = await api('/v2/me', 'not-a-token');
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ message: 'bad token' });
+  });
+
+  it('answers the test action, and pages an action with its next path', async () => {
+    const at = String((await exchange(await code())).json.access_token);
+    expect((await api('/v2/me', at)).status).toBe(200);
+    const page1 = (await (await api('/v2/deals?status=open', at)).json()) as {
+      items: unknown[];
+      paging: { next: string };
+    };
+    expect(page1.items).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(page1.paging.next).toBe('/v2/deals?status=open&page=2');
+    const page2 = (await (await api(page1.paging.next, at)).json()) as { items: unknown[]; paging?: unknown };
+    expect(page2).toEqual({ items: [{ id: 3 }] });
+    // The action's declared query is part of its address.
+    expect((await api('/v2/deals?status=closed', at)).status).toBe(404);
+  });
+
+  it('answers anything else 404 and records it with its host', async () => {
+    const at = String((await exchange(await code())).json.access_token);
+    const before = fake.unexpected.length;
+    expect((await api('/v2/secret-admin', at)).status).toBe(404);
+    expect(fake.unexpected.slice(before)).toEqual(['GET https://api.example-crm.test/v2/secret-admin']);
+    const last = fake.requests.at(-1)!;
+    expect(last).toMatchObject({
+      host: 'api.example-crm.test',
+      path: '/v2/secret-admin',
+      credentialed: true,
+    });
+  });
+});

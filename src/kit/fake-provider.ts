@@ -1,0 +1,515 @@
+// One generic, strict fake provider, driven by a connector file and its fixture: it answers at
+// the connector's real host names (through the internet stand-in) as the provider would, and
+// refuses whatever the connector file says the provider refuses. OAuth2: the authorize page
+// (client, exact redirect URI, state, S256 PKCE, scopes), the token endpoint (the declared client
+// authentication only, single-use codes bound to the redirect URI and verifier, refresh with
+// rotation and reuse detection). The API: the credentials exactly as `inject` says, the test
+// action, every action's records page by page. Anything else answers 404 and is recorded.
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Action } from '../connectors/action-schema.js';
+import { isSecretField } from '../connectors/fields.js';
+import type { Connector, OAuth2Auth } from '../connectors/schema.js';
+import { render, renderUrl, type TemplateContext, TemplateError } from '../connectors/templating.js';
+import { urlValueKind } from '../connectors/url-values.js';
+import type { ActionFixture, Fixture } from './fixture.js';
+import type { Route } from './internet.js';
+import { type PageAnswer, pagingStyle } from './paging.js';
+import { setAt } from './paths.js';
+
+/** One request the fake received. */
+export interface RecordedRequest {
+  method: string;
+  host: string;
+  path: string;
+  status: number;
+  /** Whether it carried a secret: a client secret, a token, a secret field's value. */
+  credentialed: boolean;
+}
+
+export interface FakeProvider {
+  /** The plain-http port on 127.0.0.1 the internet stand-in forwards to. */
+  readonly port: number;
+  /** Every host name the fake answers at. */
+  readonly hosts: string[];
+  /** The routes to hand to `startInternet`. */
+  readonly routes: Route[];
+  /** The connector's URLs as the fake renders them for the fixture's environment. */
+  readonly urls: { authorize?: URL; token?: URL; revoke?: URL; api: URL };
+  readonly requests: RecordedRequest[];
+  /** Requests for something this provider does not serve (404). */
+  readonly unexpected: string[];
+  /** Requests the fake refused for breaking a rule of the connector file (bad PKCE, wrong client auth …). */
+  readonly problems: string[];
+  /** Refresh tokens presented again after they were rotated (each revokes its family). */
+  readonly reusedRefreshTokens: number;
+  readonly refreshes: number;
+  /** Registers the OAuth app's redirect URI (our server's callback URL). */
+  allowRedirectUri(uri: string): void;
+  isLiveAccessToken(token: string): boolean;
+  isLiveRefreshToken(token: string): boolean;
+  close(): Promise<void>;
+}
+
+interface Family {
+  current: string;
+  used: Set<string>;
+  revoked: boolean;
+}
+
+interface Grant {
+  redirectUri: string;
+  challenge: string | null;
+  used: boolean;
+}
+
+interface ServedAction {
+  action: Action;
+  fixture: ActionFixture;
+  method: string;
+  path: string;
+  query: Array<[string, string]>;
+}
+
+const PLACEHOLDER = /\$\{([a-z_]+)\.([A-Za-z0-9_]+)\}/g;
+const token = (prefix: string) => `${prefix}-${randomBytes(18).toString('base64url')}`;
+const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The environment the fixture links in: its `environment`, else the connector's first. */
+export function fixtureEnvironment(connector: Connector, fixture: Fixture) {
+  const key = fixture.environment ?? connector.environments[0]!.key;
+  const env = connector.environments.find((e) => e.key === key);
+  if (!env) throw new Error(`fixture environment "${key}" is not one of ${connector.key}'s environments`);
+  return env;
+}
+
+/** Template values the fixture provides: its config, setup, environment and kept token fields. */
+export function fixtureContext(connector: Connector, fixture: Fixture): TemplateContext {
+  return {
+    config: fixture.config,
+    setup: fixture.setup,
+    env: fixtureEnvironment(connector, fixture).values,
+    credentials: fixture.token.fields,
+  };
+}
+
+function renderConnectorUrl(
+  connector: Connector,
+  template: string,
+  ctx: TemplateContext,
+  which: string,
+): URL {
+  try {
+    return new URL(renderUrl(template, ctx, (name) => urlValueKind(connector, name)));
+  } catch (err) {
+    if (err instanceof TemplateError)
+      throw new Error(`${which}: ${err.message} (give the value in the fixture)`);
+    throw err;
+  }
+}
+
+/** The OAuth client the fixture registers: from its setup or config values, as the connector says. */
+export function fixtureClient(auth: OAuth2Auth, fixture: Fixture) {
+  const from = auth.client_from === 'setup' ? fixture.setup : fixture.config;
+  return { id: from[auth.client_id_field] ?? '', secret: from[auth.client_secret_field] ?? '' };
+}
+
+/** The scopes the connector must ask for with the fixture's values. */
+export function requiredScopes(auth: OAuth2Auth, fixture: Fixture): string[] {
+  const s = auth.scopes;
+  const given = s.field ? (s.from === 'setup' ? fixture.setup : fixture.config)[s.field] : undefined;
+  const list = (given || s.default).split(s.separator).filter(Boolean);
+  return [...new Set([...list, ...s.always_include])];
+}
+
+/** Input values with the action's declared defaults filled in. */
+function withDefaults(action: Action, input: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...input };
+  for (const i of action.inputs)
+    if (out[i.key] === undefined && i.default !== undefined) out[i.key] = i.default;
+  return out;
+}
+
+/** Where each action's first page lives, rendered from its request template and the fixture's input. */
+function servedActions(
+  connector: Connector,
+  fixture: Fixture,
+  ctx: TemplateContext,
+  api: URL,
+): ServedAction[] {
+  const base = api.pathname.replace(/\/+$/, '');
+  const out: ServedAction[] = [];
+  for (const action of connector.actions) {
+    const f = fixture.actions[action.id];
+    if (!f) continue;
+    const actx = { ...ctx, input: withDefaults(action, f.input) } as TemplateContext;
+    const path = new URL(`https://fake${base}${render(action.request.path, actx, encodeURIComponent)}`)
+      .pathname;
+    const query: Array<[string, string]> = [];
+    for (const [k, tpl] of Object.entries(action.request.query)) {
+      try {
+        query.push([k, render(tpl, actx)]);
+      } catch (err) {
+        if (!(err instanceof TemplateError)) throw err;
+      }
+    }
+    out.push({ action, fixture: f, method: action.request.method, path, query });
+  }
+  // The most specific request first: two actions on one path differ by their query.
+  return out.sort((a, b) => b.query.length - a.query.length);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body ?? {});
+  res.writeHead(status, {
+    'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** Starts the fake provider for one connector and its fixture on a loopback port. */
+export async function startFakeProvider(connector: Connector, fixture: Fixture): Promise<FakeProvider> {
+  const ctx = fixtureContext(connector, fixture);
+  const auth = connector.auth.type === 'oauth2' ? connector.auth : null;
+  const urls: FakeProvider['urls'] = {
+    api: renderConnectorUrl(connector, connector.base_url, ctx, 'base_url'),
+    ...(auth
+      ? {
+          authorize: renderConnectorUrl(connector, auth.authorization_url, ctx, 'authorization_url'),
+          token: renderConnectorUrl(connector, auth.token_url, ctx, 'token_url'),
+          ...(auth.revoke_url
+            ? { revoke: renderConnectorUrl(connector, auth.revoke_url, ctx, 'revoke_url') }
+            : {}),
+        }
+      : {}),
+  };
+  const hosts = [
+    ...new Set([
+      ...Object.values(urls).map((u) => u.hostname),
+      ...fixture.routes.map((r) => r.host.toLowerCase()),
+    ]),
+  ];
+  const actions = servedActions(connector, fixture, ctx, urls.api);
+  const client = auth ? fixtureClient(auth, fixture) : null;
+  const redirectUris = new Set<string>();
+  const grants = new Map<string, Grant>();
+  const familyOf = new Map<string, Family>();
+  const accessTokens = new Map<string, { family: Family; expiresAt: number | null }>();
+  const secrets = new Set<string>(
+    [
+      ...connector.config_fields.filter(isSecretField).map((f) => fixture.config[f.key]),
+      ...connector.setup_fields.filter(isSecretField).map((f) => fixture.setup[f.key]),
+      client?.secret,
+    ].filter((v): v is string => typeof v === 'string' && v.length >= 6),
+  );
+  const state = {
+    requests: [] as RecordedRequest[],
+    unexpected: [] as string[],
+    problems: [] as string[],
+    reused: 0,
+    refreshes: 0,
+  };
+
+  const refuse = (res: ServerResponse, status: number, error: string, description: string) => {
+    state.problems.push(`${error}: ${description}`);
+    send(res, status, { error, error_description: description });
+  };
+
+  function issue(family: Family): Record<string, unknown> {
+    const access = token('at');
+    const expiresIn = fixture.token.expires_in;
+    accessTokens.set(access, {
+      family,
+      expiresAt: expiresIn === null ? null : Date.now() + expiresIn * 1000,
+    });
+    secrets.add(access);
+    return {
+      access_token: access,
+      token_type: 'Bearer',
+      ...(expiresIn === null ? {} : { expires_in: expiresIn }),
+      scope: auth ? requiredScopes(auth, fixture).join(auth.scopes.separator) : undefined,
+      ...fixture.token.fields,
+    };
+  }
+
+  function newRefreshToken(family: Family): string {
+    const refresh = token('rt');
+    family.current = refresh;
+    familyOf.set(refresh, family);
+    secrets.add(refresh);
+    return refresh;
+  }
+
+  function authorize(url: URL, res: ServerResponse) {
+    const q = url.searchParams;
+    if (!auth || !client || q.get('client_id') !== client.id) {
+      const answer = fixture.authorize.unknown_client;
+      return send(res, answer.status, answer.body);
+    }
+    const redirectUri = q.get('redirect_uri') ?? '';
+    if (!redirectUris.has(redirectUri))
+      return refuse(res, 400, 'redirect_uri_mismatch', `redirect_uri ${redirectUri} is not registered`);
+    if (q.get('response_type') !== 'code')
+      return refuse(res, 400, 'unsupported_response_type', 'response_type must be code');
+    if (!q.get('state')) return refuse(res, 400, 'invalid_request', 'state is missing');
+    const challenge = q.get('code_challenge');
+    if (challenge && q.get('code_challenge_method') !== 'S256')
+      return refuse(res, 400, 'invalid_request', 'code_challenge_method must be S256 (plain is refused)');
+    if (!challenge && auth.pkce.supported && auth.pkce.default)
+      return refuse(res, 400, 'invalid_request', 'missing required code challenge');
+    const asked = new Set((q.get('scope') ?? '').split(auth.scopes.separator).filter(Boolean));
+    const missing = requiredScopes(auth, fixture).filter((s) => !asked.has(s));
+    if (missing.length) return refuse(res, 400, 'invalid_scope', `scope lacks ${missing.join(', ')}`);
+    const code = token('code');
+    grants.set(code, { redirectUri, challenge, used: false });
+    const back = new URL(redirectUri);
+    back.searchParams.set('code', code);
+    back.searchParams.set('state', q.get('state')!);
+    res.writeHead(302, { location: back.toString() }).end();
+  }
+
+  /** The client authentication the connector declares, and only that one. */
+  function clientAuthProblem(req: IncomingMessage, form: URLSearchParams): string | null {
+    if (!auth || !client) return 'no OAuth client';
+    const header = req.headers.authorization;
+    if (auth.token_auth === 'client_secret_post') {
+      if (header) return 'an Authorization header: this client authenticates with client_secret_post';
+      if (form.get('client_id') !== client.id || form.get('client_secret') !== client.secret)
+        return 'client_id or client_secret is wrong';
+      return null;
+    }
+    if (form.has('client_secret'))
+      return 'client_secret in the body: this client authenticates with client_secret_basic';
+    const m = /^Basic (.+)$/i.exec(header ?? '');
+    if (!m) return 'no HTTP Basic client authentication';
+    const [id, secret] = Buffer.from(m[1]!, 'base64').toString('utf8').split(':');
+    const dec = (s = '') => decodeURIComponent(s.replace(/\+/g, ' '));
+    if (dec(id) !== client.id || dec(secret) !== client.secret) return 'client_id or client_secret is wrong';
+    return null;
+  }
+
+  function tokenEndpoint(req: IncomingMessage, body: string, res: ServerResponse) {
+    if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+      return refuse(res, 400, 'invalid_request', 'the token request must be form-encoded');
+    const form = new URLSearchParams(body);
+    const why = clientAuthProblem(req, form);
+    if (why) return refuse(res, 401, 'invalid_client', why);
+    const grant = form.get('grant_type');
+    if (grant === 'authorization_code') return codeGrant(form, res);
+    if (grant === 'refresh_token') return refreshGrant(form, res);
+    return refuse(res, 400, 'unsupported_grant_type', `grant_type ${grant}`);
+  }
+
+  function codeGrant(form: URLSearchParams, res: ServerResponse) {
+    const code = form.get('code') ?? '';
+    const g = grants.get(code);
+    if (!g || g.used) return refuse(res, 400, 'invalid_grant', 'the code is unknown or was used');
+    g.used = true;
+    if (form.get('redirect_uri') !== g.redirectUri)
+      return refuse(res, 400, 'invalid_grant', 'redirect_uri differs from the authorize request');
+    const verifier = form.get('code_verifier');
+    if (g.challenge && (!verifier || s256(verifier) !== g.challenge))
+      return refuse(res, 400, 'invalid_grant', 'code_verifier does not match the code challenge');
+    const family: Family = { current: '', used: new Set(), revoked: false };
+    const refresh = newRefreshToken(family);
+    send(res, 200, { ...issue(family), refresh_token: refresh });
+  }
+
+  function refreshGrant(form: URLSearchParams, res: ServerResponse) {
+    const presented = form.get('refresh_token') ?? '';
+    const family = familyOf.get(presented);
+    // A refused refresh is the provider's documented answer, not a broken rule: not a problem.
+    const invalid = () =>
+      send(res, 400, { error: 'invalid_grant', error_description: 'expired access/refresh token' });
+    if (!family || family.revoked) return invalid();
+    if (presented !== family.current) {
+      // A rotated token came back: someone holds a copy. The whole family dies (RFC 9700 §4.14).
+      state.reused++;
+      family.revoked = true;
+      return invalid();
+    }
+    state.refreshes++;
+    const fields = issue(family);
+    if (!fixture.token.rotate) return send(res, 200, fields);
+    family.used.add(presented);
+    send(res, 200, { ...fields, refresh_token: newRefreshToken(family) });
+  }
+
+  function revokeEndpoint(body: string, res: ServerResponse) {
+    const t = new URLSearchParams(body).get('token') ?? '';
+    const family = familyOf.get(t) ?? accessTokens.get(t)?.family;
+    if (family) family.revoked = true;
+    send(res, 200, '');
+  }
+
+  function liveAccess(t: string): boolean {
+    const a = accessTokens.get(t);
+    return !!a && !a.family.revoked && (a.expiresAt === null || a.expiresAt > Date.now());
+  }
+
+  /** Whether `value` is what `template` renders to, a live access token standing in for its placeholder. */
+  function matchesInjected(template: string, value: string | undefined): boolean {
+    if (value === undefined) return false;
+    let source = '';
+    let last = 0;
+    const tokens: number[] = [];
+    let group = 0;
+    for (const m of template.matchAll(PLACEHOLDER)) {
+      source += escapeRe(template.slice(last, m.index));
+      last = m.index + m[0].length;
+      if (m[1] === 'credentials' && m[2] === 'access_token') {
+        source += '(\\S+)';
+        tokens.push(++group);
+        continue;
+      }
+      try {
+        source += escapeRe(render(m[0], ctx));
+      } catch {
+        return false;
+      }
+    }
+    source += escapeRe(template.slice(last));
+    const found = new RegExp(`^${source}$`).exec(value);
+    return !!found && tokens.every((i) => liveAccess(found[i]!));
+  }
+
+  function credentialsOk(req: IncomingMessage, url: URL): boolean {
+    const headersOk = Object.entries(connector.inject.headers).every(([name, tpl]) => {
+      const v = req.headers[name.toLowerCase()];
+      return matchesInjected(tpl, Array.isArray(v) ? v[0] : v);
+    });
+    const queryOk = Object.entries(connector.inject.query).every(([name, tpl]) =>
+      matchesInjected(tpl, url.searchParams.get(name) ?? undefined),
+    );
+    return headersOk && queryOk;
+  }
+
+  function actionPage(served: ServedAction, url: URL, res: ServerResponse) {
+    const { action, fixture: f } = served;
+    const style = pagingStyle(action, { pageParam: fixture.page_param, linkAs: fixture.next_link });
+    const dataPath = action.result.data;
+    if (!style) {
+      const value = f.records.length === 1 ? f.records[0] : f.records;
+      if (dataPath === '' || dataPath === '$') return send(res, 200, value);
+      const body: Record<string, unknown> = {};
+      setAt(body, dataPath, value);
+      return send(res, 200, body);
+    }
+    const page = style.pageOf(url);
+    const start = (page - 1) * f.page_size;
+    const answer: PageAnswer = { body: {}, headers: {} };
+    setAt(answer.body, dataPath, f.records.slice(start, start + f.page_size));
+    if (start + f.page_size < f.records.length) style.link(answer, url, page + 1);
+    send(res, 200, answer.body, answer.headers);
+  }
+
+  function api(req: IncomingMessage, url: URL, res: ServerResponse) {
+    if (!credentialsOk(req, url)) return send(res, fixture.api.error.status, fixture.api.error.body);
+    const base = urls.api.pathname.replace(/\/+$/, '');
+    const t = connector.test_action;
+    if (
+      req.method === t.method &&
+      url.pathname === new URL(`https://fake${base}${t.path}`).pathname &&
+      Object.entries(t.query).every(([k, v]) => url.searchParams.get(k) === v)
+    )
+      return send(res, fixture.api.test_action.status, fixture.api.test_action.body);
+    const served = actions.find(
+      (a) =>
+        a.method === req.method &&
+        a.path === url.pathname &&
+        a.query.every(([k, v]) => url.searchParams.get(k) === v),
+    );
+    if (served) return actionPage(served, url, res);
+    notFound(req, url, res);
+  }
+
+  function notFound(req: IncomingMessage, url: URL, res: ServerResponse) {
+    state.unexpected.push(`${req.method} https://${url.host}${url.pathname}`);
+    send(res, 404, { error: 'not_found' });
+  }
+
+  const is = (u: URL | undefined, url: URL) =>
+    !!u && u.hostname === url.hostname && u.pathname === url.pathname;
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const body = await readBody(req);
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    const url = new URL(req.url ?? '/', `https://${host}`);
+    const seen = `${JSON.stringify(req.headers)} ${req.url} ${body}`;
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      host,
+      path: url.pathname,
+      status: 0,
+      credentialed: [...secrets].some((s) => seen.includes(s)),
+    };
+    state.requests.push(record);
+    res.on('finish', () => {
+      record.status = res.statusCode;
+    });
+    const route = fixture.routes.find(
+      (r) => r.host.toLowerCase() === host && r.method === req.method && r.path === url.pathname,
+    );
+    if (route) {
+      if (route.auth && !credentialsOk(req, url))
+        return send(res, fixture.api.error.status, fixture.api.error.body);
+      return send(res, route.status, route.body);
+    }
+    if (req.method === 'GET' && is(urls.authorize, url)) return authorize(url, res);
+    if (req.method === 'POST' && is(urls.token, url)) return tokenEndpoint(req, body, res);
+    if (req.method === 'POST' && is(urls.revoke, url)) return revokeEndpoint(body, res);
+    const base = urls.api.pathname.replace(/\/+$/, '');
+    if (host === urls.api.hostname && (url.pathname === base || url.pathname.startsWith(`${base}/`)))
+      return api(req, url, res);
+    notFound(req, url, res);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: Error) => {
+      state.problems.push(`fake provider failed: ${err.message}`);
+      if (!res.headersSent) send(res, 500, { error: 'fake_provider_failed' });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    hosts,
+    routes: [{ hosts, port }],
+    urls,
+    requests: state.requests,
+    unexpected: state.unexpected,
+    problems: state.problems,
+    get reusedRefreshTokens() {
+      return state.reused;
+    },
+    get refreshes() {
+      return state.refreshes;
+    },
+    allowRedirectUri: (uri) => {
+      redirectUris.add(uri);
+    },
+    isLiveAccessToken: liveAccess,
+    isLiveRefreshToken: (t) => {
+      const f = familyOf.get(t);
+      return !!f && !f.revoked && f.current === t;
+    },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

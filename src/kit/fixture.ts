@@ -1,0 +1,106 @@
+// A connector's fixture: the few values and records the generic fake provider needs to play the
+// provider for the contract checks (`connectors/fixtures/<key>.json`). Everything else the fake
+// knows comes from the connector file itself.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+
+const values = z.record(z.string(), z.string());
+
+const answerSchema = z.strictObject({
+  status: z.number().int().min(100).max(599).default(200),
+  /** A JSON value, or a string sent as text. */
+  body: z.unknown(),
+});
+
+const actionFixtureSchema = z.strictObject({
+  $comment: z.string().optional(),
+  /** The action's input for the check (path, query and body values together). */
+  input: z.record(z.string(), z.unknown()).default({}),
+  /** Provider-shaped records: served at the action's `result.data` path, page by page. */
+  records: z.array(z.unknown()).min(1),
+  /** Records per page; a paging action needs more records than this so that there are two pages. */
+  page_size: z.number().int().positive().default(2),
+});
+
+const routeSchema = z.strictObject({
+  $comment: z.string().optional(),
+  /** A host the connector owns. */
+  host: z.string().min(1),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+  path: z.string().startsWith('/'),
+  /** Whether the request must carry the credentials as the connector's `inject` says. */
+  auth: z.boolean().default(true),
+  status: z.number().int().min(100).max(599).default(200),
+  body: z.unknown().default({}),
+});
+
+export const fixtureSchema = z.strictObject({
+  $comment: z.union([z.string(), z.array(z.string())]).optional(),
+  /** The connector key this fixture plays the provider for. */
+  connector: z.string().min(1),
+  /** The environment the account is linked in (default: the connector's first one). */
+  environment: z.string().optional(),
+  /** The connector profile's setup values (an OAuth client from `setup`). */
+  setup: values.default({}),
+  /** The end user's Hub values (an API key, an OAuth client from `config`, an org name). */
+  config: values.default({}),
+  /** Config values the provider refuses (API-key connectors; default: each secret value reversed). */
+  bad_config: values.optional(),
+  token: z
+    .strictObject({
+      /** `expires_in` of every token answer; null leaves it out. */
+      expires_in: z.number().int().positive().nullable().default(3600),
+      /** Extra token-response fields (Salesforce's `instance_url`, `id`, `issued_at`). */
+      fields: z.record(z.string(), z.unknown()).default({}),
+      /** Whether each refresh hands out a new refresh token (the old one then counts as reused). */
+      rotate: z.boolean().default(true),
+    })
+    .default({ expires_in: 3600, fields: {}, rotate: true }),
+  authorize: z
+    .strictObject({
+      /** The provider's answer to an authorize request from a client it does not know. */
+      unknown_client: answerSchema.default({ status: 400, body: { error: 'invalid_client' } }),
+    })
+    .default({ unknown_client: { status: 400, body: { error: 'invalid_client' } } }),
+  api: z.strictObject({
+    /** The documented answer to a request without valid credentials. */
+    error: answerSchema.extend({ status: z.number().int().min(400).max(599).default(401) }),
+    /** The test action's answer. */
+    test_action: answerSchema.default({ status: 200, body: {} }),
+  }),
+  /** How next-page links look: a root-relative path (`/v1/items?page=2`) or a whole URL. */
+  next_link: z.enum(['path', 'url']).default('path'),
+  /** The query parameter the fake's next-page links carry the page number in. */
+  page_param: z.string().min(1).default('page'),
+  /** Records per action id; every action of the connector needs one. */
+  actions: z.record(z.string(), actionFixtureSchema).default({}),
+  /** Extra answers for provider quirks beyond the connector's own URLs (an identity URL). */
+  routes: z.array(routeSchema).default([]),
+});
+
+export type Fixture = z.infer<typeof fixtureSchema>;
+export type ActionFixture = z.infer<typeof actionFixtureSchema>;
+
+/** The folder of a connectors directory that holds its fixtures (the loader reads only top-level files). */
+export const FIXTURES_DIR = 'fixtures';
+
+/** The fixture file of a connector in a connectors directory. */
+export const fixturePath = (connectorsDir: string, key: string): string =>
+  path.join(connectorsDir, FIXTURES_DIR, `${key}.json`);
+
+/** Reads and checks a fixture file; the message names the file and each problem's path. */
+export async function loadFixture(file: string): Promise<Fixture> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+  const parsed = fixtureSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(
+      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
+}
