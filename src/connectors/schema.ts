@@ -54,15 +54,21 @@ export const fieldSchema = z.strictObject({
 export type Field = z.infer<typeof fieldSchema>;
 
 const scopesSchema = z.strictObject({
-  /** Where scopes come from: a setup field, a config field, or only the default. */
-  from: z.enum(['setup', 'config', 'default']).default('default'),
-  field: z.string().optional(),
-  default: z.string(),
-  separator: z.string().default(' '),
-  /** Scopes added when the user's list lacks them (e.g. Kustomer's offline_access). */
-  always_include: z.array(z.string()).default([]),
-  /** At least one of these must be present, else the profile or link is refused. */
-  require_one_of: z.array(z.string()).default([]),
+  from: z
+    .enum(['setup', 'config', 'default'])
+    .default('default')
+    .describe('Where the scopes come from: a setup field, a config field, or only `default`.'),
+  field: z.string().optional().describe('The field that holds the scopes when `from` is setup or config.'),
+  default: z.string().describe('The scopes used when the field is empty (or always, with `from: default`).'),
+  separator: z.string().default(' ').describe('How the provider separates scopes: a space, or `,`.'),
+  always_include: z
+    .array(z.string())
+    .default([])
+    .describe("Scopes added when the user's list lacks them (Kustomer's `offline_access`)."),
+  require_one_of: z
+    .array(z.string())
+    .default([])
+    .describe('At least one of these must be present, else the profile or link is refused.'),
   send: z
     .boolean()
     .default(true)
@@ -138,34 +144,50 @@ const oauth2DataKeys = {
 
 const oauth2Schema = z.strictObject({
   type: z.literal('oauth2'),
-  /** Where the OAuth client id/secret live: the profile's setup, or the end user's config. */
-  client_from: z.enum(['setup', 'config']),
-  client_id_field: z.string().default('client_id'),
-  client_secret_field: z.string().default('client_secret'),
-  authorization_url: templateString,
-  token_url: templateString,
-  revoke_url: templateString.optional(),
-  scopes: scopesSchema,
-  pkce: z.strictObject({ supported: z.boolean(), default: z.boolean() }),
-  /** How the client authenticates at the token endpoint. */
-  token_auth: z.enum(['client_secret_post', 'client_secret_basic']).default('client_secret_post'),
-  /** Extra token-response fields to keep with the credentials (Salesforce `instance_url`). */
-  keep_token_fields: z.array(z.string()).default([]),
-  /** Used when the token response has no `expires_in` (null: the token has no known expiry). */
-  default_expires_in: z.number().int().positive().nullable().default(null),
-  /**
-   * Refresh at least this often even when the access token does not expire, so refresh tokens
-   * that die when unused (Salesforce's "expire if not used for N") stay alive.
-   */
-  keep_alive_days: z.number().positive().nullable().default(null),
-  /** Extra query parameters on the authorize URL. */
-  authorize_params: z.record(z.string(), z.string()).default({}),
-  /**
-   * Declares it safe to GET the authorize URL server-side (no redirects followed) before the
-   * popup goes there, and which answers end the attempt instead of stranding the end user on the
-   * provider's own error page (Kustomer's 400 "Invalid Client" for an app not installed).
-   * Any other answer, a network error or a timeout lets the popup go on.
-   */
+  client_from: z
+    .enum(['setup', 'config'])
+    .describe("Where the OAuth client id and secret live: the profile's `setup` or the end user's `config`."),
+  client_id_field: z.string().default('client_id').describe('The field holding the client id.'),
+  client_secret_field: z.string().default('client_secret').describe('The field holding the client secret.'),
+  authorization_url: templateString.describe('The authorize endpoint the popup opens (a URL template).'),
+  token_url: templateString.describe('The token endpoint (a URL template).'),
+  revoke_url: templateString
+    .optional()
+    .describe('The token revocation endpoint (RFC 7009), called when an account is deleted.'),
+  scopes: scopesSchema.describe('Which scopes are asked for, and how they are written.'),
+  pkce: z
+    .strictObject({
+      supported: z.boolean().describe('Whether the provider accepts PKCE (S256).'),
+      default: z.boolean().describe('Whether a new profile sends it; a profile may turn it off.'),
+    })
+    .describe('Proof Key for Code Exchange (RFC 7636).'),
+  token_auth: z
+    .enum(['client_secret_post', 'client_secret_basic'])
+    .default('client_secret_post')
+    .describe('How the client authenticates at the token endpoint: in the form body, or HTTP Basic.'),
+  keep_token_fields: z
+    .array(z.string())
+    .default([])
+    .describe("Top-level token-response fields kept with the credentials (Salesforce's `instance_url`)."),
+  default_expires_in: z
+    .number()
+    .int()
+    .positive()
+    .nullable()
+    .default(null)
+    .describe('Seconds, when the token response has no `expires_in`; null: the token has no known expiry.'),
+  keep_alive_days: z
+    .number()
+    .positive()
+    .nullable()
+    .default(null)
+    .describe(
+      'Refresh at least this often even when the access token does not expire, so refresh tokens that die when unused stay alive.',
+    ),
+  authorize_params: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe('Extra query parameters on the authorize URL, e.g. `{"access_type": "offline"}`.'),
   authorize_preflight: z
     .strictObject({
       method: z.literal('GET').default('GET'),
@@ -173,15 +195,22 @@ const oauth2Schema = z.strictObject({
         .array(
           z.strictObject({
             status: z.number().int().min(400).max(599),
-            /** Case-insensitive text the response body must contain. */
-            body_contains: z.string().min(1),
-            /** Stable code the attempt ends with; the message comes from `error_translations`. */
-            reason: z.string().regex(/^[a-z][a-z0-9_]*$/),
+            body_contains: z
+              .string()
+              .min(1)
+              .describe('Case-insensitive text the response body must contain.'),
+            reason: z
+              .string()
+              .regex(/^[a-z][a-z0-9_]*$/)
+              .describe('The code the attempt ends with; its message comes from `error_translations`.'),
           }),
         )
         .min(1),
     })
-    .optional(),
+    .optional()
+    .describe(
+      'GET the authorize URL server-side (no redirects) before the popup goes there; these answers end the attempt instead of stranding the end user on the provider\'s error page (Kustomer\'s 400 "Invalid Client").',
+    ),
   ...oauth2DataKeys,
 });
 
@@ -189,13 +218,16 @@ const apiKeySchema = z.strictObject({ type: z.literal('api_key') });
 
 const requestTemplateSchema = z.strictObject({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
-  path: z.string().startsWith('/'),
-  query: z.record(z.string(), z.string()).default({}),
+  path: z.string().startsWith('/').describe('A path under `base_url`, e.g. `/v1/users/me`.'),
+  query: z.record(z.string(), z.string()).default({}).describe('Query parameters; values are templates.'),
 });
 
 /** The connect-time check: a request that must answer 2xx (and, if `expect` says so, the right body). */
 const testActionSchema = requestTemplateSchema.extend({
-  description: z.string().optional(),
+  description: z
+    .string()
+    .optional()
+    .describe('What the check reads, for the admin (e.g. "Reads the authorizing user").'),
   body: z
     .json()
     .optional()
@@ -221,8 +253,10 @@ const testActionSchema = requestTemplateSchema.extend({
 });
 
 export const connectorSchema = z.strictObject({
-  /** The JSON Schema editors validate the file with (`./schema.json`); ignored by the server. */
-  $schema: z.string().optional(),
+  $schema: z
+    .string()
+    .optional()
+    .describe('The JSON Schema editors check the file with (`./schema.json`); the server ignores it.'),
   key: z
     .string()
     .regex(
@@ -251,7 +285,11 @@ export const connectorSchema = z.strictObject({
     .describe(
       'A file beside the connector file (SVG or PNG, inside its directory), served at `/connectors/logos/{key}`.',
     ),
-  auth: z.discriminatedUnion('type', [oauth2Schema, apiKeySchema]),
+  auth: z
+    .discriminatedUnion('type', [oauth2Schema, apiKeySchema])
+    .describe(
+      'How an account is linked: `oauth2` (a consent popup) or `api_key` (the config fields are the credentials).',
+    ),
   environments: z
     .array(
       z.strictObject({
@@ -273,13 +311,9 @@ export const connectorSchema = z.strictObject({
     .array(fieldSchema)
     .default([])
     .describe('What the end user enters in the Hub (`${config.x}`).'),
-  /** API base URL template; `${credentials.x}`, `${config.x}`, `${setup.x}`, `${env.x}` are filled in. */
-  base_url: templateString,
-  /**
-   * Placeholders whose values are whole origins (`https://host[:port]`), allowed only at the
-   * start of a URL template, e.g. `env.login_host`, `credentials.instance_url`. Every other
-   * placeholder is a DNS label (a field with format `dns_label`) or a percent-encoded segment.
-   */
+  base_url: templateString.describe(
+    "The provider API's base URL, a template: `${credentials.x}`, `${config.x}`, `${setup.x}` and `${env.x}` are filled in.",
+  ),
   origins: z
     .array(
       z
@@ -289,16 +323,27 @@ export const connectorSchema = z.strictObject({
           'an origin is scope.name, e.g. env.login_host',
         ),
     )
-    .default([]),
-  /**
-   * Host patterns the connector owns (`*.example.com` matches subdomains only). Requests with
-   * the account's credentials never go anywhere else, whatever a template or caller says.
-   */
-  hosts: z.array(z.string().min(1)).min(1),
-  /** How credentials go on each request. */
+    .default([])
+    .describe(
+      'Placeholders whose values are whole origins (`https://host[:port]`), allowed only at the start of a URL template, e.g. `env.login_host`, `credentials.instance_url`. Any other placeholder is a DNS label (a `dns_label` field) or a percent-encoded segment.',
+    ),
+  hosts: z
+    .array(z.string().min(1))
+    .min(1)
+    .describe(
+      "Host patterns the connector owns (`*.example.com` matches subdomains only). The account's credentials never go anywhere else, whatever a template or caller says.",
+    ),
   inject: z.strictObject({
-    headers: z.record(z.string(), z.string()).default({}),
-    query: z.record(z.string(), z.string()).default({}),
+    headers: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe(
+        'Credential headers: name → template, e.g. `{"authorization": "Bearer ${credentials.access_token}"}`.',
+      ),
+    query: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('Credential query parameters: name → template.'),
     basic: z
       .strictObject({
         username: templateString.describe('A template, e.g. `${config.api_key}`.'),
@@ -315,35 +360,46 @@ export const connectorSchema = z.strictObject({
     .describe(
       'Fixed headers on every provider call (proxy, actions, test action) that are not credentials, e.g. `{"Example-Version": "${env.api_version}"}`. Templates may name env, setup and non-secret config values; credentials go in `inject`.',
     ),
-  /** Run at connect time: the account is only created if this answers 2xx. */
-  test_action: testActionSchema,
-  /** Maps a provider error body to a readable message: JSON paths tried in order. */
+  test_action: testActionSchema.describe(
+    'The request run at connect time: the account is created only if it answers 2xx (and passes `expect`).',
+  ),
   error_message_paths: z
     .array(jsonPathSchema)
     .default(['message', 'error_description', 'detail', 'error'])
     .describe(
       "Where the provider's message is in a JSON error body, tried in order (JSONPath or dot paths).",
     ),
-  /**
-   * Human guidance, addressed to whoever performs it. `description` and `setup_steps` are the
-   * company admin's (the dashboard's connector page); `end_user` is what the Hub shows the end
-   * user. `{callback_url}` in any of them becomes this server's OAuth redirect URI.
-   */
   guide: z
     .strictObject({
-      support_link: z.string().optional(),
-      description: z.string().optional(),
-      setup_steps: z.array(z.string()).default([]),
+      support_link: z
+        .string()
+        .optional()
+        .describe("The admin's link to the provider's set-up documentation."),
+      description: z
+        .string()
+        .optional()
+        .describe("What the admin sets up, on the dashboard's connector page."),
+      setup_steps: z.array(z.string()).default([]).describe("The admin's steps, one sentence each."),
       end_user: z
         .strictObject({
-          /** The Hub's "Connection guide" link; the admin's `support_link` is not shown to end users. */
-          support_link: z.string().optional(),
-          description: z.string().optional(),
-          steps: z.array(z.string()).default([]),
+          support_link: z
+            .string()
+            .optional()
+            .describe(
+              'The Hub\'s "Connection guide" link; the admin\'s `support_link` is not shown to end users.',
+            ),
+          description: z.string().optional().describe('What the end user is about to do, in plain words.'),
+          steps: z
+            .array(z.string())
+            .default([])
+            .describe("The end user's steps, shown beside the Hub's form."),
         })
         .default({ steps: [] }),
     })
-    .default({ setup_steps: [], end_user: { steps: [] } }),
+    .default({ setup_steps: [], end_user: { steps: [] } })
+    .describe(
+      "Help text, addressed to whoever performs it; `{callback_url}` in any of it becomes this server's OAuth redirect URI.",
+    ),
   notices: z
     .array(
       z.strictObject({
