@@ -24,6 +24,8 @@ import {
   type AuthorizationResponse,
   type Grant,
 } from './token-endpoint.js';
+import { callbackSignatureValid, keptCallbackParams } from './callback-values.js';
+import { discover, withDiscovered } from './discovery.js';
 
 export type CallbackOutcome =
   | { ok: true; returnTo: string; result: LinkResult; provider: string }
@@ -46,15 +48,19 @@ interface Refusal {
 }
 
 /**
- * `GET /connect/oauth2/{provider}/callback`: consumes the one-time state, exchanges the code,
- * keeps the tokens sealed, runs the test action, creates or updates the account and marks the
- * attempt. Refusals of a bad state write nothing.
+ * `GET /connect/oauth2/{provider}/callback`: consumes the one-time state, checks the redirect's
+ * signature when the connector has one, exchanges the code, keeps the tokens sealed (with the
+ * connector's callback parameters and discovered values), runs the test action, creates or
+ * updates the account and marks the attempt. Refusals of a bad state write nothing.
+ *
+ * @param query the whole callback query as received, for `callback_params` and `callback_hmac`.
  */
 export async function completeOAuth(
   deps: Deps,
   provider: string,
   response: AuthorizationResponse,
   cookie: (name: string) => string | null,
+  query: URLSearchParams = new URLSearchParams(),
 ): Promise<CallbackOutcome> {
   const row = await consumeState(deps, provider, response.state, cookie);
   const session = (await sessionById(deps, row.connect_session_id))!;
@@ -84,7 +90,11 @@ export async function completeOAuth(
     credentials: {},
   };
 
-  const grant = await exchangeCode(deps, provider, profile, target, response, sealed);
+  const unsigned = signatureRefusal(profile, target, query);
+  if (unsigned) return fail(unsigned);
+  const exchanged = await exchangeCode(deps, provider, profile, target, response, sealed);
+  if ('code' in exchanged) return fail(exchanged);
+  const grant = await withCallbackValues(deps, target, exchanged, query);
   if ('code' in grant) return fail(grant);
   const { credentials, expiresAt } = grant;
   const refused =
@@ -197,6 +207,57 @@ async function exchangeCode(
     if (!(err instanceof TokenEndpointError)) throw err;
     deps.log.info({ provider, code: err.code, err: err.cause }, 'token exchange failed');
     return { code: err.code, description: err.description };
+  }
+}
+
+/** A redirect the connector expects signed (Shopify's `hmac`) whose signature is missing or wrong. */
+function signatureRefusal(
+  profile: ConnectorProfile,
+  target: ProviderTarget,
+  query: URLSearchParams,
+): Refusal | null {
+  const rule = (profile.connector.auth as OAuth2Auth).callback_hmac;
+  if (!rule) return null;
+  const secret = target.config[rule.secret_field] ?? target.setup[rule.secret_field] ?? '';
+  if (callbackSignatureValid(query, secret, rule)) return null;
+  return {
+    code: 'invalid_signature',
+    description: `The answer from ${profile.connector.name} could not be verified, so nothing was connected. Press Connect again.`,
+    reason: 'provider_error',
+  };
+}
+
+/**
+ * The exchanged credentials with the kept callback parameters and what `post_auth` discovery
+ * finds (a discovery the provider refuses ends the attempt before anything is stored).
+ */
+async function withCallbackValues(
+  deps: Deps,
+  target: ProviderTarget,
+  grant: Grant,
+  query: URLSearchParams,
+): Promise<Grant | Refusal> {
+  const auth = target.connector.auth as OAuth2Auth;
+  const kept = keptCallbackParams(query, auth.callback_params);
+  if ('missing' in kept)
+    return {
+      code: 'invalid_response',
+      description: `${target.connector.name} did not say which ${kept.missing} the sign-in was for`,
+    };
+  const credentials = { ...grant.credentials, ...kept.values };
+  if (auth.post_auth.length === 0) return { ...grant, credentials };
+  try {
+    const found = await discover(deps, { ...target, credentials }, auth.post_auth);
+    if (found.choices.length)
+      deps.log.info(
+        { provider: target.connector.key, choices: found.choices },
+        'post_auth linked the first of several',
+      );
+    return { ...grant, credentials: withDiscovered(credentials, found) };
+  } catch (err) {
+    if (err instanceof AppError)
+      return { code: 'discovery_failed', description: err.message, reason: reasonForError(err) };
+    throw err;
   }
 }
 
