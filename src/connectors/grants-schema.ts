@@ -18,7 +18,7 @@ export const postAuthStepSchema = z.strictObject({
         .string()
         .min(1)
         .describe(
-          "Absolute URL template on a host the connector owns, e.g. `https://api.example.test/tenants`. The connector's `inject` headers carry the new token.",
+          "URL template on a host the connector owns, e.g. `https://api.example.test/tenants`, or a path such as `/connections` on the base URL's origin (use a full URL when `base_url` names a value this step finds). The connector's `inject` headers carry the new token.",
         ),
       headers: z
         .record(z.string(), z.string())

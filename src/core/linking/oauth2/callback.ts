@@ -92,9 +92,14 @@ export async function completeOAuth(
 
   const unsigned = signatureRefusal(profile, target, query);
   if (unsigned) return fail(unsigned);
+  const kept = keptValues(profile, query);
+  if ('code' in kept) return fail(kept);
   const exchanged = await exchangeCode(deps, provider, profile, target, response, sealed);
   if ('code' in exchanged) return fail(exchanged);
-  const grant = await withCallbackValues(deps, target, exchanged, query);
+  const grant = await discovered(deps, target, {
+    ...exchanged,
+    credentials: { ...exchanged.credentials, ...kept.values },
+  });
   if ('code' in grant) return fail(grant);
   const { credentials, expiresAt } = grant;
   const refused =
@@ -227,33 +232,34 @@ function signatureRefusal(
   };
 }
 
-/**
- * The exchanged credentials with the kept callback parameters and what `post_auth` discovery
- * finds (a discovery the provider refuses ends the attempt before anything is stored).
- */
-async function withCallbackValues(
-  deps: Deps,
-  target: ProviderTarget,
-  grant: Grant,
+/** The connector's `callback_params` from the redirect (checked before the code is exchanged). */
+function keptValues(
+  profile: ConnectorProfile,
   query: URLSearchParams,
-): Promise<Grant | Refusal> {
-  const auth = target.connector.auth as OAuth2Auth;
-  const kept = keptCallbackParams(query, auth.callback_params);
-  if ('missing' in kept)
-    return {
-      code: 'invalid_response',
-      description: `${target.connector.name} did not say which ${kept.missing} the sign-in was for`,
-    };
-  const credentials = { ...grant.credentials, ...kept.values };
-  if (auth.post_auth.length === 0) return { ...grant, credentials };
+): { values: Record<string, string> } | Refusal {
+  const kept = keptCallbackParams(query, (profile.connector.auth as OAuth2Auth).callback_params);
+  if (!('missing' in kept)) return kept;
+  return {
+    code: 'invalid_response',
+    description: `${profile.connector.name} did not say which ${kept.missing} the sign-in was for`,
+  };
+}
+
+/**
+ * The credentials with what `post_auth` discovery finds; a discovery the provider refuses ends
+ * the attempt before anything is stored.
+ */
+async function discovered(deps: Deps, target: ProviderTarget, grant: Grant): Promise<Grant | Refusal> {
+  const steps = (target.connector.auth as OAuth2Auth).post_auth;
+  if (steps.length === 0) return grant;
   try {
-    const found = await discover(deps, { ...target, credentials }, auth.post_auth);
+    const found = await discover(deps, { ...target, credentials: grant.credentials }, steps);
     if (found.choices.length)
       deps.log.info(
         { provider: target.connector.key, choices: found.choices },
         'post_auth linked the first of several',
       );
-    return { ...grant, credentials: withDiscovered(credentials, found) };
+    return { ...grant, credentials: withDiscovered(grant.credentials, found) };
   } catch (err) {
     if (err instanceof AppError)
       return { code: 'discovery_failed', description: err.message, reason: reasonForError(err) };

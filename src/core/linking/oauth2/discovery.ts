@@ -9,12 +9,12 @@ import { render, renderUrl, TemplateError } from '../../../connectors/templating
 import { urlValueKind } from '../../../connectors/url-values.js';
 import { urlPolicyViolation } from '../../network-policy.js';
 import {
-  authInjection,
   excerpt,
   ownsUrl,
   parseJson,
   PROVIDER_TIMEOUT_MS,
   providerMessage,
+  resolveUrl,
   templateContext,
   type ProviderTarget,
 } from '../../connector-profiles/target.js';
@@ -59,7 +59,13 @@ function stepUrl(deps: Deps, target: ProviderTarget, step: PostAuthStep): URL {
   const name = target.connector.name;
   let url: string;
   try {
-    url = renderUrl(step.request.url, templateContext(target), (n) => urlValueKind(target.connector, n));
+    const rendered = renderUrl(step.request.url, templateContext(target), (n) =>
+      urlValueKind(target.connector, n),
+    );
+    // A path is on the API's origin (the profile's base URL override when it has one).
+    url = rendered.startsWith('/')
+      ? new URL(resolveUrl(deps, target, 'base_url')).origin + rendered
+      : rendered;
   } catch (err) {
     if (err instanceof TemplateError)
       throw new AppError('PROFILE_MISCONFIGURED', `${name} post_auth URL: ${err.message}`);
@@ -72,16 +78,49 @@ function stepUrl(deps: Deps, target: ProviderTarget, step: PostAuthStep): URL {
   return new URL(url);
 }
 
+/**
+ * The connector's `inject` headers and query whose values are known now: one that names a value a
+ * later step (or this one) finds, such as a tenant header, is left off the discovery call.
+ */
+function knownInjection(target: ProviderTarget): {
+  headers: Record<string, string>;
+  query: Record<string, string>;
+} {
+  const ctx = templateContext(target);
+  const known = (entries: Record<string, string>, lower: boolean) => {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(entries)) {
+      try {
+        out[lower ? k.toLowerCase() : k] = render(v, ctx);
+      } catch (err) {
+        if (!(err instanceof TemplateError)) throw err;
+      }
+    }
+    return out;
+  };
+  return {
+    headers: known(target.connector.inject.headers, true),
+    query: known(target.connector.inject.query, false),
+  };
+}
+
 /** One discovery call: the parsed JSON answer, or an `AppError` in plain words. */
 async function callStep(deps: Deps, target: ProviderTarget, step: PostAuthStep): Promise<unknown> {
   const name = target.connector.name;
   const url = stepUrl(deps, target, step);
   const ctx = templateContext(target);
-  const { headers, query } = authInjection(target);
+  const { headers, query } = knownInjection(target);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  const extra = Object.fromEntries(
-    Object.entries(step.request.headers).map(([k, v]) => [k.toLowerCase(), render(v, ctx)]),
-  );
+  let extra: Record<string, string>;
+  try {
+    extra = Object.fromEntries(
+      Object.entries(step.request.headers).map(([k, v]) => [k.toLowerCase(), render(v, ctx)]),
+    );
+  } catch (err) {
+    if (err instanceof TemplateError)
+      throw new AppError('PROFILE_MISCONFIGURED', `${name} post_auth headers: ${err.message}`);
+    throw err;
+  }
   const where = url.origin + url.pathname;
   let res: Response;
   try {
