@@ -9,6 +9,7 @@ import { openCredentials } from './helpers/accounts.js';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { json, startUpstream, type ScriptedUpstream, type UpstreamRequest } from './helpers/upstream.js';
 import { accountTarget } from '../src/core/credentials/open.js';
+import { refreshAccount } from '../src/core/credentials/refresh.js';
 
 // Three made-up providers: an HR API whose integrations mint tokens with client credentials, a
 // ledger whose sign-in names the realm in the callback and whose tenants are found afterwards,
@@ -254,6 +255,14 @@ describe('client credentials grant', () => {
       'client_credentials',
     ]);
     expect((await row(res.json.id)).status).toBe('active');
+
+    // The refresh worker's "if due" mode mints again too.
+    now += 2 * 3600_000;
+    await expect(refreshAccount(server.app.deps, res.json.id, null)).resolves.toBe('refreshed');
+    expect(hits('/oauth/token')).toHaveLength(3);
+    expect(openCredentials(server, (await row(res.json.id)).credentials).access_token).toBe(
+      `at-cc-${provider.minted}`,
+    );
   });
 
   it('marks the account in error when the provider refuses a re-mint', async () => {
@@ -289,6 +298,9 @@ describe('post-auth discovery and callback parameters', () => {
     const back = await linkPopup('example-ledger', 'ledger-one');
     expect(back.status).toBe('success');
     expect(hits('/tenants/realm-7')[0]!.headers.authorization).toBe('Bearer at-code-1');
+    // The tenant header waits for the tenant; the realm, known from the callback, goes along.
+    expect(hits('/tenants/realm-7')[0]!.headers['x-tenant']).toBeUndefined();
+    expect(hits('/tenants/realm-7')[0]!.headers['x-realm']).toBe('realm-7');
     const creds = openCredentials(server, (await row(back.account_id!)).credentials);
     expect(creds.realmId).toBe('realm-7');
     expect(creds.tenant_id).toBe('tenant-1');
