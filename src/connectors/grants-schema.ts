@@ -90,3 +90,15 @@ export const grantKeys = {
       "Checks the provider's signature of the callback query (Shopify's `hmac`) before anything else; a wrong or missing signature refuses the callback.",
     ),
 };
+
+/** The authorization code grant needs an authorize URL; the client credentials grant has none. */
+export const requireAuthorizeUrl = z.superRefine(
+  (auth: { grant: string; authorization_url: string }, ctx) => {
+    if (auth.grant === 'authorization_code' && !auth.authorization_url)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['authorization_url'],
+        message: 'the authorization code grant needs an authorization_url',
+      });
+  },
+);

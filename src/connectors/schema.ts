@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actionSchema } from './action-schema.js';
 import { jsonPathSchema } from './json-path.js';
-import { grantKeys } from './grants-schema.js';
+import { grantKeys, requireAuthorizeUrl } from './grants-schema.js';
 import { CATEGORIES } from '../contract/categories.js';
 
 export { CATEGORIES };
@@ -41,73 +41,65 @@ const scopesSchema = z.strictObject({
   require_one_of: z.array(z.string()).default([]),
 });
 
-const oauth2Schema = z
-  .strictObject({
-    type: z.literal('oauth2'),
-    /** Where the OAuth client id/secret live: the profile's setup, or the end user's config. */
-    client_from: z.enum(['setup', 'config']),
-    client_id_field: z.string().default('client_id'),
-    client_secret_field: z.string().default('client_secret'),
-    /** Required by the authorization code grant; the client credentials grant has none (''). */
-    authorization_url: templateString.or(z.literal('')).default(''),
-    token_url: templateString,
-    revoke_url: templateString.optional(),
-    scopes: scopesSchema.default({
-      from: 'default',
-      default: '',
-      separator: ' ',
-      always_include: [],
-      require_one_of: [],
-    }),
-    pkce: z
-      .strictObject({ supported: z.boolean(), default: z.boolean() })
-      .default({ supported: false, default: false }),
-    /** How the client authenticates at the token endpoint. */
-    token_auth: z.enum(['client_secret_post', 'client_secret_basic']).default('client_secret_post'),
-    /** Extra token-response fields to keep with the credentials (Salesforce `instance_url`). */
-    keep_token_fields: z.array(z.string()).default([]),
-    /** Used when the token response has no `expires_in` (null: the token has no known expiry). */
-    default_expires_in: z.number().int().positive().nullable().default(null),
-    /**
-     * Refresh at least this often even when the access token does not expire, so refresh tokens
-     * that die when unused (Salesforce's "expire if not used for N") stay alive.
-     */
-    keep_alive_days: z.number().positive().nullable().default(null),
-    /** Extra query parameters on the authorize URL. */
-    authorize_params: z.record(z.string(), z.string()).default({}),
-    /**
-     * Declares it safe to GET the authorize URL server-side (no redirects followed) before the
-     * popup goes there, and which answers end the attempt instead of stranding the end user on the
-     * provider's own error page (Kustomer's 400 "Invalid Client" for an app not installed).
-     * Any other answer, a network error or a timeout lets the popup go on.
-     */
-    authorize_preflight: z
-      .strictObject({
-        method: z.literal('GET').default('GET'),
-        refuse: z
-          .array(
-            z.strictObject({
-              status: z.number().int().min(400).max(599),
-              /** Case-insensitive text the response body must contain. */
-              body_contains: z.string().min(1),
-              /** Stable code the attempt ends with; the message comes from `error_translations`. */
-              reason: z.string().regex(/^[a-z][a-z0-9_]*$/),
-            }),
-          )
-          .min(1),
-      })
-      .optional(),
-    // Other grants, post-auth discovery, callback values (grants-schema.ts).
-    ...grantKeys,
-  })
-  .superRefine((auth, ctx) => {
-    if (auth.grant === 'authorization_code' && !auth.authorization_url)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['authorization_url'],
-        message: 'the authorization code grant needs an authorization_url',
-      });
-  });
+const oauth2Fields = z.strictObject({
+  type: z.literal('oauth2'),
+  /** Where the OAuth client id/secret live: the profile's setup, or the end user's config. */
+  client_from: z.enum(['setup', 'config']),
+  client_id_field: z.string().default('client_id'),
+  client_secret_field: z.string().default('client_secret'),
+  /** Required by the authorization code grant; the client credentials grant has none (''). */
+  authorization_url: templateString.or(z.literal('')).default(''),
+  token_url: templateString,
+  revoke_url: templateString.optional(),
+  scopes: scopesSchema.default({
+    from: 'default',
+    default: '',
+    separator: ' ',
+    always_include: [],
+    require_one_of: [],
+  }),
+  pkce: z
+    .strictObject({ supported: z.boolean(), default: z.boolean() })
+    .default({ supported: false, default: false }),
+  /** How the client authenticates at the token endpoint. */
+  token_auth: z.enum(['client_secret_post', 'client_secret_basic']).default('client_secret_post'),
+  /** Extra token-response fields to keep with the credentials (Salesforce `instance_url`). */
+  keep_token_fields: z.array(z.string()).default([]),
+  /** Used when the token response has no `expires_in` (null: the token has no known expiry). */
+  default_expires_in: z.number().int().positive().nullable().default(null),
+  /**
+   * Refresh at least this often even when the access token does not expire, so refresh tokens
+   * that die when unused (Salesforce's "expire if not used for N") stay alive.
+   */
+  keep_alive_days: z.number().positive().nullable().default(null),
+  /** Extra query parameters on the authorize URL. */
+  authorize_params: z.record(z.string(), z.string()).default({}),
+  /**
+   * Declares it safe to GET the authorize URL server-side (no redirects followed) before the
+   * popup goes there, and which answers end the attempt instead of stranding the end user on the
+   * provider's own error page (Kustomer's 400 "Invalid Client" for an app not installed).
+   * Any other answer, a network error or a timeout lets the popup go on.
+   */
+  authorize_preflight: z
+    .strictObject({
+      method: z.literal('GET').default('GET'),
+      refuse: z
+        .array(
+          z.strictObject({
+            status: z.number().int().min(400).max(599),
+            /** Case-insensitive text the response body must contain. */
+            body_contains: z.string().min(1),
+            /** Stable code the attempt ends with; the message comes from `error_translations`. */
+            reason: z.string().regex(/^[a-z][a-z0-9_]*$/),
+          }),
+        )
+        .min(1),
+    })
+    .optional(),
+  // Other grants, post-auth discovery, callback values (grants-schema.ts).
+  ...grantKeys,
+});
+const oauth2Schema = oauth2Fields.check(requireAuthorizeUrl);
 
 const apiKeySchema = z.strictObject({ type: z.literal('api_key') });
 
