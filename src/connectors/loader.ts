@@ -35,7 +35,9 @@ function namedTemplates(c: Connector): Array<[string, string]> {
   if (c.test_action.base_url) out.push(['test_action.base_url', c.test_action.base_url]);
   if (c.auth.type !== 'oauth2') return out;
   const a = c.auth;
-  out.push(['auth.authorization_url', a.authorization_url], ['auth.token_url', a.token_url]);
+  if (a.authorization_url) out.push(['auth.authorization_url', a.authorization_url]);
+  out.push(['auth.token_url', a.token_url]);
+  for (const [k, v] of Object.entries(a.grant_params)) out.push([`auth.grant_params.${k}`, v]);
   if (a.revoke_url) out.push(['auth.revoke_url', a.revoke_url]);
   if (a.refresh_url) out.push(['auth.refresh_url', a.refresh_url]);
   if (a.issuer && a.issuer !== 'any') out.push(['auth.issuer', a.issuer]);

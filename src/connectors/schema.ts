@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { actionSchema } from './action-schema.js';
 import { jsonPathSchema } from './json-path.js';
 import { setupHelperSchema } from './setup-helper-schema.js';
+import { grantKeys, requireAuthorizeUrl } from './grants-schema.js';
 import { CATEGORIES } from '../contract/categories.js';
 
 export { CATEGORIES };
@@ -142,24 +143,39 @@ const oauth2DataKeys = {
     .describe('How token responses are read: accepted token types and values kept with the credentials.'),
 };
 
-const oauth2Schema = z.strictObject({
+const oauth2Fields = z.strictObject({
   type: z.literal('oauth2'),
   client_from: z
     .enum(['setup', 'config'])
     .describe("Where the OAuth client id and secret live: the profile's `setup` or the end user's `config`."),
   client_id_field: z.string().default('client_id').describe('The field holding the client id.'),
   client_secret_field: z.string().default('client_secret').describe('The field holding the client secret.'),
-  authorization_url: templateString.describe('The authorize endpoint the popup opens (a URL template).'),
+  authorization_url: templateString
+    .or(z.literal(''))
+    .default('')
+    .describe(
+      'The authorize endpoint the popup opens (a URL template); required by the authorization code grant, none with client credentials.',
+    ),
   token_url: templateString.describe('The token endpoint (a URL template).'),
   revoke_url: templateString
     .optional()
     .describe('The token revocation endpoint (RFC 7009), called when an account is deleted.'),
-  scopes: scopesSchema.describe('Which scopes are asked for, and how they are written.'),
+  scopes: scopesSchema
+    .default({
+      from: 'default',
+      default: '',
+      separator: ' ',
+      always_include: [],
+      require_one_of: [],
+      send: true,
+    })
+    .describe('Which scopes are asked for, and how they are written.'),
   pkce: z
     .strictObject({
       supported: z.boolean().describe('Whether the provider accepts PKCE (S256).'),
       default: z.boolean().describe('Whether a new profile sends it; a profile may turn it off.'),
     })
+    .default({ supported: false, default: false })
     .describe('Proof Key for Code Exchange (RFC 7636).'),
   token_auth: z
     .enum(['client_secret_post', 'client_secret_basic'])
@@ -212,7 +228,10 @@ const oauth2Schema = z.strictObject({
       'GET the authorize URL server-side (no redirects) before the popup goes there; these answers end the attempt instead of stranding the end user on the provider\'s error page (Kustomer\'s 400 "Invalid Client").',
     ),
   ...oauth2DataKeys,
+  // Other grants, post-auth discovery, callback values (grants-schema.ts).
+  ...grantKeys,
 });
+const oauth2Schema = oauth2Fields.check(requireAuthorizeUrl);
 
 const apiKeySchema = z.strictObject({ type: z.literal('api_key') });
 

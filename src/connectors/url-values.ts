@@ -24,7 +24,9 @@ export function urlValueKind(
 export function urlTemplates(c: Connector): Array<[string, string]> {
   const out: Array<[string, string]> = [['base_url', c.base_url]];
   if (c.auth.type === 'oauth2') {
-    out.push(['authorization_url', c.auth.authorization_url], ['token_url', c.auth.token_url]);
+    // The client credentials grant has no authorize URL ('').
+    if (c.auth.authorization_url) out.push(['authorization_url', c.auth.authorization_url]);
+    out.push(['token_url', c.auth.token_url]);
     if (c.auth.revoke_url) out.push(['revoke_url', c.auth.revoke_url]);
     if (c.auth.refresh_url) out.push(['refresh_url', c.auth.refresh_url]);
   }

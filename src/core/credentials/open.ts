@@ -6,6 +6,7 @@ import { getProfile } from '../connector-profiles/profiles.js';
 import type { ProviderTarget } from '../connector-profiles/target.js';
 import { refreshAccount } from './refresh.js';
 import type { OAuthCredentials } from '../linking/oauth2/token-endpoint.js';
+import type { Connector } from '../../connectors/schema.js';
 
 /** Tokens this close to expiry are refreshed before use rather than sent and refused. */
 const EXPIRY_SKEW_MS = 30_000;
@@ -42,7 +43,7 @@ export async function accountTarget(
   const profile = await getProfile(deps, scope, account.connector_profile_id).catch(() => {
     throw new AppError('ACCOUNT_PROFILE_GONE', "The account's connector profile was deleted");
   });
-  account = await freshen(deps, scope, account, opts);
+  account = await freshen(deps, scope, account, opts, profile.connector);
   const secrets = account.secrets ? deps.vault.openJson<Record<string, string>>(account.secrets) : {};
   const credentials = account.credentials
     ? deps.vault.openJson<Record<string, unknown>>(account.credentials)
@@ -79,6 +80,7 @@ async function freshen(
   scope: ProjectScope,
   account: AccountRow,
   opts: RefreshOptions,
+  connector: Connector,
 ): Promise<AccountRow> {
   if (!account.credentials) return account;
   const force = opts.forceRefresh ?? false;
@@ -87,7 +89,9 @@ async function freshen(
     account.token_expires_at.getTime() - EXPIRY_SKEW_MS <= deps.clock().getTime();
   if (!force && !expiring) return account;
   const creds = deps.vault.openJson<OAuthCredentials>(account.credentials);
-  if (!creds.refresh_token && !force) return account;
+  // A client-credentials token has no refresh token: it is minted again instead.
+  const minted = connector.auth.type === 'oauth2' && connector.auth.grant === 'client_credentials';
+  if (!creds.refresh_token && !minted && !force) return account;
   const stale = force && opts.rejectedToken !== undefined ? opts.rejectedToken : creds.access_token;
   await refreshAccount(deps, account.id, stale);
   return getAccount(deps, scope, account.id);

@@ -5,6 +5,8 @@ import type { AccountRow, StatusReason } from '../accounts/row.js';
 import { getProfile, type ConnectorProfile } from '../connector-profiles/profiles.js';
 import { ownsUrl, type ProviderTarget } from '../connector-profiles/target.js';
 import {
+  clientCredentialsGrant,
+  clientCredentialsParams,
   refreshGrant,
   TokenEndpointError,
   tokenClient,
@@ -84,7 +86,8 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
     if (profile?.connector.auth.type !== 'oauth2')
       return { outcome: 'not_due' as const, provider: account?.provider ?? 'unknown' };
     const auth = profile.connector.auth;
-    if (!creds.refresh_token) {
+    const minted = auth.grant === 'client_credentials';
+    if (!minted && !creds.refresh_token) {
       await markError(
         deps,
         tx,
@@ -109,7 +112,11 @@ async function doRefresh(deps: Deps, accountId: string, stale: string | null): P
     };
     let grant: Grant;
     try {
-      grant = await refreshGrant(tokenClient(deps, target, auth), creds.refresh_token, creds);
+      const tc = tokenClient(deps, target, auth);
+      // A client-credentials token has no refresh token: it is minted again, keeping what the link stored beside it.
+      grant = minted
+        ? await clientCredentialsGrant(tc, clientCredentialsParams(target, auth), creds)
+        : await refreshGrant(tc, creds.refresh_token!, creds);
     } catch (err) {
       return grantFailed(deps, tx, account, profile, err, now);
     }

@@ -12,6 +12,8 @@ import { finishAttempt, recordLinkFailure } from './connection-attempts.js';
 import { reasonForError } from './link-failures.js';
 import { emitAccountEvent } from '../webhooks/events.js';
 import { nextCheckAt, nextRefreshAt } from '../credentials/schedule.js';
+import { linkClientCredentials } from './oauth2/client-credentials.js';
+import type { Grant } from './oauth2/token-endpoint.js';
 
 const scopeOf = (s: SessionRow): ProjectScope => ({
   projectId: s.project_id,
@@ -174,7 +176,8 @@ export async function saveLinkedAccount(
 
 /**
  * The API-token path (`POST/PATCH /hub/accounts`): validate the end user's fields, run the
- * connector's test action against the provider, and only then create or update the account.
+ * connector's test action against the provider, and only then create or update the account. A
+ * client-credentials connector mints its token (and runs its discovery) before the test action.
  */
 export async function linkWithCredentials(
   deps: Deps,
@@ -185,7 +188,8 @@ export async function linkWithCredentials(
 ): Promise<LinkResult> {
   const profile = await profileForSession(deps, session, integrationId);
   const connector = profile.connector;
-  if (connector.auth.type === 'oauth2') {
+  const auth = connector.auth;
+  if (auth.type === 'oauth2' && auth.grant !== 'client_credentials') {
     throw invalidInput(`${connector.name} connects with OAuth: start a connection attempt instead`);
   }
   let existing: Record<string, string> = {};
@@ -213,8 +217,10 @@ export async function linkWithCredentials(
     setup: profile.setupValues,
     credentials: {},
   };
+  let grant: Grant | null = null;
   try {
-    await runTestAction(deps, target);
+    if (auth.type === 'oauth2') grant = await linkClientCredentials(deps, target, auth);
+    await runTestAction(deps, grant ? { ...target, credentials: grant.credentials } : target);
   } catch (err) {
     // Every value typed or stored goes into the redaction: the provider may echo any of them.
     const submitted = [...Object.values(credentials), ...Object.values(config)];
@@ -232,7 +238,12 @@ export async function linkWithCredentials(
     deps,
     session,
     profile,
-    { setupInformation: plain, secrets: secret, credentials: null, tokenExpiresAt: null },
+    {
+      setupInformation: plain,
+      secrets: secret,
+      credentials: grant?.credentials ?? null,
+      tokenExpiresAt: grant?.expiresAt ?? null,
+    },
     editId ? { editId } : {},
   );
 }

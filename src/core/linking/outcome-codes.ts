@@ -12,6 +12,8 @@ export const ATTEMPT_ERRORS = {
   invalid_response: "The provider's authorization response carried no code.",
   invalid_instance: 'The provider returned an API host (`instance_url`) the connector does not own.',
   test_failed: "The connector's test action refused the new credentials.",
+  discovery_failed: "The connector's post-auth discovery call failed or found no account to link.",
+  invalid_signature: "The provider's redirect to the callback had no valid signature (`callback_hmac`).",
   configuration: 'A URL or the OAuth client of the connector profile is not usable.',
   integration_unavailable: 'The connector profile was deleted or changed during the sign-in.',
   session_expired: 'The connect session expired before the sign-in finished.',

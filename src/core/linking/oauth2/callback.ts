@@ -24,6 +24,8 @@ import {
   type AuthorizationResponse,
   type Grant,
 } from './token-endpoint.js';
+import { callbackSignatureValid, keptCallbackParams } from './callback-values.js';
+import { discover, withDiscovered } from './discovery.js';
 
 export type CallbackOutcome =
   | { ok: true; returnTo: string; result: LinkResult; provider: string }
@@ -46,15 +48,19 @@ interface Refusal {
 }
 
 /**
- * `GET /connect/oauth2/{provider}/callback`: consumes the one-time state, exchanges the code,
- * keeps the tokens sealed, runs the test action, creates or updates the account and marks the
- * attempt. Refusals of a bad state write nothing.
+ * `GET /connect/oauth2/{provider}/callback`: consumes the one-time state, checks the redirect's
+ * signature when the connector has one, exchanges the code, keeps the tokens sealed (with the
+ * connector's callback parameters and discovered values), runs the test action, creates or
+ * updates the account and marks the attempt. Refusals of a bad state write nothing.
+ *
+ * @param query the whole callback query as received, for `callback_params` and `callback_hmac`.
  */
 export async function completeOAuth(
   deps: Deps,
   provider: string,
   response: AuthorizationResponse,
   cookie: (name: string) => string | null,
+  query: URLSearchParams = new URLSearchParams(),
 ): Promise<CallbackOutcome> {
   const row = await consumeState(deps, provider, response.state, cookie);
   const session = (await sessionById(deps, row.connect_session_id))!;
@@ -84,7 +90,16 @@ export async function completeOAuth(
     credentials: {},
   };
 
-  const grant = await exchangeCode(deps, provider, profile, target, response, sealed);
+  const unsigned = signatureRefusal(profile, target, query);
+  if (unsigned) return fail(unsigned);
+  const kept = keptValues(profile, query);
+  if ('code' in kept) return fail(kept);
+  const exchanged = await exchangeCode(deps, provider, profile, target, response, sealed);
+  if ('code' in exchanged) return fail(exchanged);
+  const grant = await discovered(deps, target, {
+    ...exchanged,
+    credentials: { ...exchanged.credentials, ...kept.values },
+  });
   if ('code' in grant) return fail(grant);
   const { credentials, expiresAt } = grant;
   const refused =
@@ -197,6 +212,58 @@ async function exchangeCode(
     if (!(err instanceof TokenEndpointError)) throw err;
     deps.log.info({ provider, code: err.code, err: err.cause }, 'token exchange failed');
     return { code: err.code, description: err.description };
+  }
+}
+
+/** A redirect the connector expects signed (Shopify's `hmac`) whose signature is missing or wrong. */
+function signatureRefusal(
+  profile: ConnectorProfile,
+  target: ProviderTarget,
+  query: URLSearchParams,
+): Refusal | null {
+  const rule = (profile.connector.auth as OAuth2Auth).callback_hmac;
+  if (!rule) return null;
+  const secret = target.config[rule.secret_field] ?? target.setup[rule.secret_field] ?? '';
+  if (callbackSignatureValid(query, secret, rule)) return null;
+  return {
+    code: 'invalid_signature',
+    description: `The answer from ${profile.connector.name} could not be verified, so nothing was connected. Press Connect again.`,
+    reason: 'provider_error',
+  };
+}
+
+/** The connector's `callback_params` from the redirect (checked before the code is exchanged). */
+function keptValues(
+  profile: ConnectorProfile,
+  query: URLSearchParams,
+): { values: Record<string, string> } | Refusal {
+  const kept = keptCallbackParams(query, (profile.connector.auth as OAuth2Auth).callback_params);
+  if (!('missing' in kept)) return kept;
+  return {
+    code: 'invalid_response',
+    description: `${profile.connector.name} did not say which ${kept.missing} the sign-in was for`,
+  };
+}
+
+/**
+ * The credentials with what `post_auth` discovery finds; a discovery the provider refuses ends
+ * the attempt before anything is stored.
+ */
+async function discovered(deps: Deps, target: ProviderTarget, grant: Grant): Promise<Grant | Refusal> {
+  const steps = (target.connector.auth as OAuth2Auth).post_auth;
+  if (steps.length === 0) return grant;
+  try {
+    const found = await discover(deps, { ...target, credentials: grant.credentials }, steps);
+    if (found.choices.length)
+      deps.log.info(
+        { provider: target.connector.key, choices: found.choices },
+        'post_auth linked the first of several',
+      );
+    return { ...grant, credentials: withDiscovered(grant.credentials, found) };
+  } catch (err) {
+    if (err instanceof AppError)
+      return { code: 'discovery_failed', description: err.message, reason: reasonForError(err) };
+    throw err;
   }
 }
 

@@ -320,3 +320,54 @@ export async function refreshGrant(
   if (typeof tokens.scope === 'string') next.scope = tokens.scope;
   return kept(tc, tokens, next);
 }
+
+/**
+ * The client credentials grant (RFC 6749 §4.4): a new access token for the client itself, with
+ * the connector's scope and `grant_params`; `current` keeps what the link stored beside the token
+ * (discovered and callback values). There is no refresh token: the token is minted again when it
+ * expires. A failure throws a `TokenEndpointError`.
+ */
+export async function clientCredentialsGrant(
+  tc: TokenClient,
+  params: Record<string, string>,
+  current: Record<string, unknown> = {},
+): Promise<Grant> {
+  const tokens = await call(tc, async () => {
+    const res = await oauth.clientCredentialsGrantRequest(
+      tc.as,
+      tc.client,
+      tc.clientAuth,
+      new URLSearchParams(params),
+      // The body format and token-response rules apply as to the other grants.
+      tokenRequestOptions(tc, tc.as, {}),
+    );
+    return oauth.processClientCredentialsResponse(tc.as, tc.client, res, {
+      recognizedTokenTypes: recognizedTokenTypes(tc.auth),
+    });
+  });
+  const next: OAuthCredentials = {
+    ...current,
+    access_token: tokens.access_token,
+    token_type: tokens.token_type,
+  };
+  if (typeof tokens.scope === 'string') next.scope = tokens.scope;
+  return kept(tc, tokens, next);
+}
+
+/** The form parameters of a client-credentials token request: the scope (when there is one) and `grant_params`. */
+export function clientCredentialsParams(target: ProviderTarget, auth: OAuth2Auth): Record<string, string> {
+  const rule = auth.scopes;
+  const source = rule.from === 'setup' ? target.setup : rule.from === 'config' ? target.config : {};
+  const scope = (rule.field ? source[rule.field] : undefined) || rule.default;
+  const ctx = templateContext(target);
+  const params: Record<string, string> = {};
+  if (scope) params.scope = scope;
+  try {
+    for (const [k, v] of Object.entries(auth.grant_params)) params[k] = render(v, ctx);
+  } catch (err) {
+    if (err instanceof TemplateError)
+      throw new AppError('PROFILE_MISCONFIGURED', `${target.connector.name} grant_params: ${err.message}`);
+    throw err;
+  }
+  return params;
+}

@@ -68,7 +68,8 @@ const param = z.string().optional().catch(undefined);
 
 /**
  * The provider's redirect to the callback (RFC 6749 §4.1.2, RFC 9207 `iss`), plus the parameters
- * that make the exchange refuse it (`response`, `id_token`, `token`); anything else is ignored.
+ * that make the exchange refuse it (`response`, `id_token`, `token`). The whole query, as
+ * received, goes on beside it for the connector's `callback_params` and `callback_hmac`.
  */
 const callbackQuery = z.object({
   state: z.string().min(1).max(256),
@@ -156,12 +157,19 @@ export function oauthRoutes(app: FastifyInstance, deps: Deps) {
       try {
         const query = callbackQuery.safeParse(req.query);
         if (!query.success) throw invalidInput('The authorization response has no state');
-        const outcome = await completeOAuth(deps, req.params.provider, query.data, (name) => {
-          const value = readCookie(req, name);
-          // Used once: the browser forgets it with the state.
-          if (value) setBrowserCookie(reply, deps, name, '', 0);
-          return value;
-        });
+        const raw = new URLSearchParams(req.raw.url?.split('?').slice(1).join('?') ?? '');
+        const outcome = await completeOAuth(
+          deps,
+          req.params.provider,
+          query.data,
+          (name) => {
+            const value = readCookie(req, name);
+            // Used once: the browser forgets it with the state.
+            if (value) setBrowserCookie(reply, deps, name, '', 0);
+            return value;
+          },
+          raw,
+        );
         if (outcome.ok) {
           return reply.redirect(
             withParams(outcome.returnTo, {

@@ -137,7 +137,9 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
         // The end user's guide (never the admin's). The redirect URI is only theirs to register
         // when the OAuth client comes from them (Kustomer); the official Hub ignores `setupGuide`.
         const callback =
-          c.auth.type === 'oauth2' && c.auth.client_from === 'config' ? callbackUrl(deps, c.key) : null;
+          c.auth.type === 'oauth2' && c.auth.grant === 'authorization_code' && c.auth.client_from === 'config'
+            ? callbackUrl(deps, c.key)
+            : null;
         const fill = (s: string) => s.replaceAll('{callback_url}', callback ?? callbackUrl(deps, c.key));
         const endUser = c.guide.end_user;
         const description = endUser.description ? fill(endUser.description) : '';
@@ -146,7 +148,8 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
             key: c.key,
             name: profile.label,
             type: c.auth.type === 'oauth2' ? 'oauth2' : 'custom',
-            ...(c.auth.type === 'oauth2' ? { grantType: 'authorization_code' } : {}),
+            // client_credentials: StackOne's Hub shows the credential form (POST /hub/accounts), not the popup.
+            ...(c.auth.type === 'oauth2' ? { grantType: c.auth.grant } : {}),
             configFields: c.config_fields.map(fieldToHub),
             configNotices: c.notices,
             assets: { icon: logoUrl(deps, c) },
