@@ -31,9 +31,9 @@ const setupClient = [
 ];
 
 const connectors = {
-  'example-hr': {
+  'examplehr': {
     ...base,
-    key: 'example-hr',
+    key: 'examplehr',
     name: 'Example HR',
     hosts: ['api.example-hr.test'],
     base_url: 'https://api.example-hr.test',
@@ -47,9 +47,9 @@ const connectors = {
     },
     config_fields: setupClient,
   },
-  'example-ledger': {
+  'exampleledger': {
     ...base,
-    key: 'example-ledger',
+    key: 'exampleledger',
     name: 'Example Ledger',
     hosts: ['api.example-ledger.test'],
     base_url: 'https://api.example-ledger.test/v1',
@@ -78,9 +78,9 @@ const connectors = {
     },
     setup_fields: setupClient,
   },
-  'example-shop': {
+  'exampleshop': {
     ...base,
-    key: 'example-shop',
+    key: 'exampleshop',
     name: 'Example Shop',
     hosts: ['api.example-shop.test'],
     base_url: 'https://api.example-shop.test',
@@ -169,12 +169,12 @@ beforeAll(async () => {
     base_url: up.url,
   };
   for (const key of Object.keys(connectors)) {
-    const cc = key === 'example-hr';
+    const cc = key === 'examplehr';
     const res = await api(server)('POST', '/connector_profiles', {
       provider: key,
       ...(cc
         ? {}
-        : { setup: key === 'example-shop' ? { ...LEDGER_SETUP, client_secret: SHOP_SECRET } : LEDGER_SETUP }),
+        : { setup: key === 'exampleshop' ? { ...LEDGER_SETUP, client_secret: SHOP_SECRET } : LEDGER_SETUP }),
       overrides: cc ? { token_url: overrides.token_url, base_url: up.url } : overrides,
     });
     if (res.status !== 201) throw new Error(`profile ${key}: ${res.status} ${res.text}`);
@@ -206,7 +206,7 @@ const scope = () => ({
 /** Links through the Hub's credential form, as StackOne's Hub does for a client-credentials connector. */
 async function linkForm(owner: string, credentials: Record<string, string>) {
   const s = await createSession(server, { origin_owner_id: owner });
-  return hub(server, s.token)('POST', '/hub/accounts', { integration_id: ids['example-hr'], credentials });
+  return hub(server, s.token)('POST', '/hub/accounts', { integration_id: ids['examplehr'], credentials });
 }
 
 /** Drives the OAuth popup for a profile; returns the Hub callback page's parameters. */
@@ -222,7 +222,7 @@ async function linkPopup(key: string, owner: string) {
 describe('client credentials grant', () => {
   it('shows the Hub a credential form: oauth2 with grantType client_credentials, no callback URL', async () => {
     const s = await createSession(server);
-    const { config } = (await hub(server, s.token)('GET', `/hub/connectors/${ids['example-hr']}`)).json;
+    const { config } = (await hub(server, s.token)('GET', `/hub/connectors/${ids['examplehr']}`)).json;
     expect(config.type).toBe('oauth2');
     expect(config.grantType).toBe('client_credentials');
     expect(config.setupGuide.callbackUrl).toBeNull();
@@ -278,13 +278,13 @@ describe('client credentials grant', () => {
 
   it('refuses the link with the provider’s words when the mint is refused, and stores nothing', async () => {
     provider.mint = 'refuse';
-    const before = await accountCount('example-hr');
+    const before = await accountCount('examplehr');
     const res = await linkForm('cc-bad', { ...CLIENT, client_secret: 'wrong-secret-000000' });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.json)).toContain('Client authentication failed');
     expect(JSON.stringify(res.json)).not.toContain('wrong-secret-000000');
     expect(hits('/me')).toHaveLength(0);
-    expect(await accountCount('example-hr')).toBe(before);
+    expect(await accountCount('examplehr')).toBe(before);
   });
 });
 
@@ -295,7 +295,7 @@ describe('post-auth discovery and callback parameters', () => {
       { id: 'tenant-old', active: false },
       { id: 'tenant-1', active: true },
     ];
-    const back = await linkPopup('example-ledger', 'ledger-one');
+    const back = await linkPopup('exampleledger', 'ledger-one');
     expect(back.status).toBe('success');
     expect(hits('/tenants/realm-7')[0]!.headers.authorization).toBe('Bearer at-code-1');
     // The tenant header waits for the tenant; the realm, known from the callback, goes along.
@@ -316,7 +316,7 @@ describe('post-auth discovery and callback parameters', () => {
       { id: 'tenant-a', active: true },
       { id: 'tenant-b', active: true },
     ];
-    const back = await linkPopup('example-ledger', 'ledger-two');
+    const back = await linkPopup('exampleledger', 'ledger-two');
     expect(back.status).toBe('success');
     const creds = openCredentials(server, (await row(back.account_id!)).credentials) as Record<
       string,
@@ -329,28 +329,28 @@ describe('post-auth discovery and callback parameters', () => {
   it('ends the attempt with a plain message when discovery fails, and stores nothing', async () => {
     provider.extra = { realmId: 'realm-9' };
     provider.tenants = { status: 500, body: { message: 'tenant service down' } };
-    const before = await accountCount('example-ledger');
-    const back = await linkPopup('example-ledger', 'ledger-three');
+    const before = await accountCount('exampleledger');
+    const back = await linkPopup('exampleledger', 'ledger-three');
     expect(back.status).toBe('error');
     expect(back.error).toBe('discovery_failed');
     expect(back.error_description).toBe(
       'Example Ledger did not tell which account to link: tenant service down',
     );
     expect(hits('/me')).toHaveLength(0);
-    expect(await accountCount('example-ledger')).toBe(before);
+    expect(await accountCount('exampleledger')).toBe(before);
   });
 
   it('ends the attempt when no tenant is active', async () => {
     provider.extra = { realmId: 'realm-10' };
     provider.tenants.body = [{ id: 'tenant-x', active: false }];
-    const back = await linkPopup('example-ledger', 'ledger-four');
+    const back = await linkPopup('exampleledger', 'ledger-four');
     expect(back.error).toBe('discovery_failed');
     expect(back.error_description).toBe('Example Ledger has no account this sign-in can use');
   });
 
   it('refuses a callback without the realmId it must keep', async () => {
     provider.tenants.body = [{ id: 'tenant-1', active: true }];
-    const back = await linkPopup('example-ledger', 'ledger-five');
+    const back = await linkPopup('exampleledger', 'ledger-five');
     expect(back.status).toBe('error');
     expect(back.error).toBe('invalid_response');
     expect(back.error_description).toContain('realmId');
@@ -362,7 +362,7 @@ describe('callback HMAC', () => {
   it('links when the redirect is signed with the client secret, keeping the shop', async () => {
     provider.extra = { shop: 'acme.example-shop.test', timestamp: '1337178173' };
     provider.sign = 'good';
-    const back = await linkPopup('example-shop', 'shop-good');
+    const back = await linkPopup('exampleshop', 'shop-good');
     expect(back.status).toBe('success');
     expect(openCredentials(server, (await row(back.account_id!)).credentials).shop).toBe(
       'acme.example-shop.test',
@@ -372,18 +372,18 @@ describe('callback HMAC', () => {
   it('refuses a redirect with a wrong signature before the code is exchanged', async () => {
     provider.extra = { shop: 'acme.example-shop.test', timestamp: '1337178173' };
     provider.sign = 'bad';
-    const before = await accountCount('example-shop');
-    const back = await linkPopup('example-shop', 'shop-bad');
+    const before = await accountCount('exampleshop');
+    const back = await linkPopup('exampleshop', 'shop-bad');
     expect(back.status).toBe('error');
     expect(back.error).toBe('invalid_signature');
     expect(back.error_description).toMatch(/could not be verified/);
     expect(hits('/oauth/token')).toHaveLength(0);
-    expect(await accountCount('example-shop')).toBe(before);
+    expect(await accountCount('exampleshop')).toBe(before);
   });
 
   it('refuses an unsigned redirect', async () => {
     provider.extra = { shop: 'acme.example-shop.test' };
-    const back = await linkPopup('example-shop', 'shop-none');
+    const back = await linkPopup('exampleshop', 'shop-none');
     expect(back.error).toBe('invalid_signature');
   });
 });
