@@ -117,3 +117,13 @@ describe('URL templates land on owned hosts', () => {
     for (const key of SHIPPED) expect(await problems(await shipped(key))).toBe('loaded');
   });
 });
+
+describe('docs/connectors.md', () => {
+  it('documents every schema key from the schema itself (run npx tsx scripts/connector-docs.ts)', async () => {
+    const { CONNECTOR_DOCS, renderConnectorDocs } = await import('../../scripts/connector-docs.js');
+    const doc = await readFile(CONNECTOR_DOCS, 'utf8');
+    expect(renderConnectorDocs(doc)).toBe(doc);
+    for (const key of ['grant', 'post_auth', 'token_request', 'setup_helper', 'body_format', 'basic'])
+      expect(doc).toContain(`| \`${key}\``);
+  });
+});
