@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectorJsonSchema } from '../src/connectors/schema.js';
+import { table } from './error-docs.js';
 
 export const CONNECTOR_DOCS = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -36,11 +37,6 @@ type Json = {
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, 3, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
 
 const isObject = (s: Json) => s.type === 'object' && !!s.properties;
 const variants = (s: Json) => s.oneOf ?? s.anyOf?.filter((v) => v.type !== 'null');

@@ -14,7 +14,7 @@ import { ATTEMPT_ERRORS, STATUS_REASONS } from '../src/core/linking/outcome-code
 export const DOCS_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'api.md');
 
 /** A Markdown table laid out the way the formatter lays it out (columns padded to their widest cell). */
-function table(head: string[], rows: string[][]): string {
+export function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, 3, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
