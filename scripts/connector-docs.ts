@@ -98,8 +98,9 @@ function sections(name: string, s: Json, out: string[]): void {
 /** The reference as Markdown. */
 export function schemaReference(): string {
   const out: string[] = [];
-  const schema = connectorJsonSchema() as Json;
-  sections('', { ...schema, description: undefined } as Json, out);
+  // The file's own title and description head the docs page already.
+  const { description: _, ...schema } = connectorJsonSchema() as Json;
+  sections('', schema, out);
   return out.join('\n\n');
 }
 
