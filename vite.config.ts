@@ -13,6 +13,20 @@ import { defineConfig } from 'vite';
  */
 const root = fileURLToPath(new URL('./src/web/', import.meta.url));
 
+/**
+ * Two builds into one folder, so that the end-user pages and the dashboard share no chunk (each
+ * page loads one script; a module both import, such as the category labels, is copied into each):
+ * `vite build` (the end-user pages, emptying dist/web/) then `SWITCHBOARD_WEB_BUILD=dashboard vite build`.
+ */
+const dashboardBuild = process.env.SWITCHBOARD_WEB_BUILD === 'dashboard';
+const inputs = dashboardBuild
+  ? { dashboard: `${root}dashboard/index.html` }
+  : {
+      hub: `${root}hub/index.html`,
+      callback: `${root}callback/index.html`,
+      connect: `${root}connect/connect.ts`,
+    };
+
 export default defineConfig({
   root,
   base: '/web/',
@@ -20,17 +34,12 @@ export default defineConfig({
   logLevel: 'warn',
   build: {
     outDir: fileURLToPath(new URL('./dist/web/', import.meta.url)),
-    emptyOutDir: true,
+    emptyOutDir: !dashboardBuild,
     target: 'es2020',
     modulePreload: { polyfill: false },
     reportCompressedSize: false,
     rollupOptions: {
-      input: {
-        hub: `${root}hub/index.html`,
-        callback: `${root}callback/index.html`,
-        dashboard: `${root}dashboard/index.html`,
-        connect: `${root}connect/connect.ts`,
-      },
+      input: inputs,
       output: {
         // connect.js is loaded by third-party pages with a plain <script src>: stable name, no hash.
         entryFileNames: (chunk) => (chunk.name === 'connect' ? 'connect.js' : 'assets/[name]-[hash].js'),

@@ -8,16 +8,25 @@ import { jsonPathSchema } from './json-path.js';
  */
 export const actionInputSchema = z
   .object({
-    key: z.string().regex(/^[a-z][a-z0-9_]*$/, 'input keys are snake_case'),
+    key: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/, 'input keys are snake_case')
+      .describe('The input name; templates use it as `${input.key}`.'),
     type: z.enum(['string', 'integer', 'number', 'boolean']),
-    description: z.string().default(''),
+    description: z
+      .string()
+      .default('')
+      .describe('What the value is, for the developer or agent calling the action.'),
     required: z.boolean().default(false),
-    default: z.union([z.string(), z.number(), z.boolean()]).optional(),
-    enum: z.array(z.string()).min(1).optional(),
-    pattern: z.string().optional(),
-    max_length: z.number().int().positive().default(1024),
-    minimum: z.number().optional(),
-    maximum: z.number().optional(),
+    default: z
+      .union([z.string(), z.number(), z.boolean()])
+      .optional()
+      .describe('Used when the input is not given.'),
+    enum: z.array(z.string()).min(1).optional().describe('The allowed values of a string input.'),
+    pattern: z.string().optional().describe('A regular expression a string input must match.'),
+    max_length: z.number().int().positive().default(1024).describe('The longest string input accepted.'),
+    minimum: z.number().optional().describe('The smallest number accepted.'),
+    maximum: z.number().optional().describe('The largest number accepted.'),
   })
   .strict();
 export type ActionInput = z.infer<typeof actionInputSchema>;
@@ -30,10 +39,22 @@ export type ActionInput = z.infer<typeof actionInputSchema>;
 const actionRequestSchema = z
   .object({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
-    path: z.string().startsWith('/'),
-    query: z.record(z.string(), z.string()).default({}),
-    /** A JSON body; a string leaf that is exactly `${input.x}` becomes the typed input value. */
-    body: z.record(z.string(), z.unknown()).optional(),
+    path: z
+      .string()
+      .startsWith('/')
+      .describe(
+        'A path under `base_url`; `${input.x}` values are percent-encoded, e.g. `/v1/contacts/${input.id}`.',
+      ),
+    query: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('Query parameters, templates; an entry whose optional inputs are absent is left out.'),
+    body: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        'A body; a string leaf that is exactly `${input.x}` becomes the typed input value (left out when absent).',
+      ),
     body_format: z
       .enum(['json', 'form'])
       .default('json')
@@ -153,7 +174,9 @@ export type Paging = z.infer<typeof pagingSchema>;
  */
 const actionResultSchema = z
   .object({
-    data: jsonPathSchema.default(''),
+    data: jsonPathSchema
+      .default('')
+      .describe('Where the records are in the answer (JSONPath or dot path); empty: the whole body.'),
     next: z
       .union([jsonPathSchema, pagingSchema], {
         error: 'a path, or an object whose type is url, link_header, cursor, page, offset or last_item',
@@ -162,20 +185,28 @@ const actionResultSchema = z
       .describe(
         'How the action pages: a path of the next-page URL in the body (`links.next`), or an object with a `type`: `url`, `link_header`, `cursor`, `page`, `offset` or `last_item`. The caller gets an opaque `next` cursor to pass back.',
       ),
-    /** Per record: output key → path in the record; the key `*` spreads the object at its path. */
-    fields: z.record(z.string(), jsonPathSchema).optional(),
+    fields: z
+      .record(z.string(), jsonPathSchema)
+      .optional()
+      .describe('Per record: output key → path in the record; the key `*` spreads the object at its path.'),
   })
   .strict();
 
 export const actionSchema = z
   .object({
-    id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'action ids are snake_case'),
-    label: z.string().min(1),
-    description: z.string().default(''),
-    tags: z.array(z.string()).default([]),
-    inputs: z.array(actionInputSchema).default([]),
-    request: actionRequestSchema,
-    result: actionResultSchema.default({ data: '' }),
+    id: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/, 'action ids are snake_case')
+      .describe('`<connector key>_<verb>_<thing>`, e.g. `hubspot_list_contacts`; also the MCP tool name.'),
+    label: z.string().min(1).describe('A short title, e.g. "List contacts".'),
+    description: z
+      .string()
+      .default('')
+      .describe('What the action does and returns, for developers and agents.'),
+    tags: z.array(z.string()).default([]).describe('Words that help search find the action.'),
+    inputs: z.array(actionInputSchema).default([]).describe('The typed, bounded inputs.'),
+    request: actionRequestSchema.describe('The provider request the action makes.'),
+    result: actionResultSchema.default({ data: '' }).describe('How the answer becomes `{data, next}`.'),
   })
   .strict();
 export type Action = z.infer<typeof actionSchema>;

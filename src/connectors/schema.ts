@@ -238,7 +238,7 @@ const apiKeySchema = z.strictObject({ type: z.literal('api_key') });
 const requestTemplateSchema = z.strictObject({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
   path: z.string().startsWith('/').describe('A path under `base_url`, e.g. `/v1/users/me`.'),
-  query: z.record(z.string(), z.string()).default({}).describe('Query parameters; values are templates.'),
+  query: z.record(z.string(), z.string()).default({}).describe('Query parameters, sent as written.'),
 });
 
 /** The connect-time check: a request that must answer 2xx (and, if `expect` says so, the right body). */
@@ -312,8 +312,8 @@ export const connectorSchema = z.strictObject({
   environments: z
     .array(
       z.strictObject({
-        key: z.string().min(1),
-        label: z.string().min(1),
+        key: z.string().min(1).describe('The environment id a profile names, e.g. `sandbox`.'),
+        label: z.string().min(1).describe('Shown in the dashboard, e.g. "Sandbox".'),
         values: z
           .record(z.string(), z.string())
           .default({})
@@ -352,27 +352,29 @@ export const connectorSchema = z.strictObject({
     .describe(
       "Host patterns the connector owns (`*.example.com` matches subdomains only). The account's credentials never go anywhere else, whatever a template or caller says.",
     ),
-  inject: z.strictObject({
-    headers: z
-      .record(z.string(), z.string())
-      .default({})
-      .describe(
-        'Credential headers: name → template, e.g. `{"authorization": "Bearer ${credentials.access_token}"}`.',
-      ),
-    query: z
-      .record(z.string(), z.string())
-      .default({})
-      .describe('Credential query parameters: name → template.'),
-    basic: z
-      .strictObject({
-        username: templateString.describe('A template, e.g. `${config.api_key}`.'),
-        password: z.string().describe('A template or a fixed text, e.g. `X`; may be empty.'),
-      })
-      .optional()
-      .describe(
-        'HTTP Basic credentials from fields: the rendered `username:password`, base64-encoded, goes in `Authorization: Basic …`. E.g. `{"username": "${config.api_key}", "password": "X"}`.',
-      ),
-  }),
+  inject: z
+    .strictObject({
+      headers: z
+        .record(z.string(), z.string())
+        .default({})
+        .describe(
+          'Credential headers: name → template, e.g. `{"authorization": "Bearer ${credentials.access_token}"}`.',
+        ),
+      query: z
+        .record(z.string(), z.string())
+        .default({})
+        .describe('Credential query parameters: name → template.'),
+      basic: z
+        .strictObject({
+          username: templateString.describe('A template, e.g. `${config.api_key}`.'),
+          password: z.string().describe('A template or a fixed text, e.g. `X`; may be empty.'),
+        })
+        .optional()
+        .describe(
+          'HTTP Basic credentials from fields: the rendered `username:password`, base64-encoded, goes in `Authorization: Basic …`. E.g. `{"username": "${config.api_key}", "password": "X"}`.',
+        ),
+    })
+    .describe('How the credentials go on each request: headers, query parameters or HTTP Basic.'),
   headers: z
     .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'a header name'), z.string())
     .default({})
@@ -422,10 +424,10 @@ export const connectorSchema = z.strictObject({
   notices: z
     .array(
       z.strictObject({
-        key: z.string(),
-        type: z.enum(['info', 'warning']),
+        key: z.string().describe('A stable id of the notice.'),
+        type: z.enum(['info', 'warning']).describe('How the Hub shows it.'),
         description: z.string().describe('The note, in plain words for the end user.'),
-        position: z.enum(['top', 'bottom']).optional(),
+        position: z.enum(['top', 'bottom']).optional().describe('Above or below the form.'),
         anchor: z.string().optional().describe('A field key: the notice is shown before that field.'),
       }),
     )
@@ -453,7 +455,10 @@ export const connectorSchema = z.strictObject({
     ),
   setup_helper: setupHelperSchema.optional(),
   /** Named, typed operations run by `/actions/rpc` and MCP (see action-schema.ts). */
-  actions: z.array(actionSchema).default([]),
+  actions: z
+    .array(actionSchema)
+    .default([])
+    .describe('Named, typed provider requests run by `/actions/rpc` and MCP.'),
 });
 
 export type Connector = z.infer<typeof connectorSchema> & { logoPath?: string };
