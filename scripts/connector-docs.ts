@@ -30,16 +30,19 @@ type Json = {
   oneOf?: Json[];
   anyOf?: Json[];
   default?: unknown;
-  description?: string;
+  description?: string | undefined;
   additionalProperties?: Json | boolean;
   pattern?: string;
 };
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-
 const isObject = (s: Json) => s.type === 'object' && !!s.properties;
-const variants = (s: Json) => s.oneOf ?? s.anyOf?.filter((v) => v.type !== 'null');
+/** A union's members, nested unions flattened (a path string or one of the paging objects). */
+const variants = (s: Json): Json[] | undefined => {
+  const vs = s.oneOf ?? s.anyOf?.filter((v) => v.type !== 'null');
+  return vs?.flatMap((v) => variants(v) ?? [v]);
+};
 
 /** A short type: `string`, `"a" \| "b"`, `array of object`, `object (below)`, `integer \| null`. */
 function typeOf(s: Json): string {
@@ -57,22 +60,26 @@ function typeOf(s: Json): string {
   return s.type ?? 'any';
 }
 
-/** The discriminator value that names a variant (`auth` → `oauth2`, `api_key`). */
-function variantName(v: Json): string | undefined {
+/** The discriminator that names a variant: `` when `type` is `oauth2` ``. */
+function variantName(v: Json): string {
   for (const [k, p] of Object.entries(v.properties ?? {}))
-    if (p.const !== undefined) return `${k}: ${String(p.const)}`;
-  return undefined;
+    if (p.const !== undefined) return ` when \`${k}\` is \`${String(p.const)}\``;
+  return '';
 }
 
-/** One table per object, parents first: `auth (type: oauth2)`, `auth.scopes`, `actions[].inputs[]` … */
-function sections(name: string, s: Json, out: string[]): void {
+/**
+ * One table per object, parents first: `auth` when `type` is `oauth2`, `auth.scopes`,
+ * `actions[].inputs[]` … A union's description heads each of its variants.
+ */
+function sections(name: string, s: Json, out: string[], when = ''): void {
   const vs = variants(s);
   if (vs?.some(isObject)) {
-    for (const v of vs.filter(isObject)) sections(`${name} (${variantName(v) ?? 'variant'})`, v, out);
+    for (const v of vs.filter(isObject))
+      sections(name, { ...v, description: v.description ?? s.description }, out, variantName(v));
     return;
   }
   if (s.type === 'array' && s.items) {
-    sections(`${name}[]`, s.items, out);
+    sections(`${name}[]`, { ...s.items, description: s.items.description ?? s.description }, out);
     return;
   }
   if (!isObject(s)) return;
@@ -88,7 +95,7 @@ function sections(name: string, s: Json, out: string[]): void {
         : 'optional';
     return [`\`${key}\``, cell(typeOf(p)), need, cell(p.description ?? '')];
   });
-  const title = name === '' ? 'Top level' : `\`${name}\``;
+  const title = name === '' ? 'Top level' : `\`${name}\`${when}`;
   out.push(
     `#### ${title}${s.description && name !== '' ? `\n\n${s.description}` : ''}\n\n${table(['key', 'type', 'need', 'meaning'], rows)}`,
   );
