@@ -31,7 +31,7 @@ const setupClient = [
 ];
 
 const connectors = {
-  'examplehr': {
+  examplehr: {
     ...base,
     key: 'examplehr',
     name: 'Example HR',
@@ -47,7 +47,7 @@ const connectors = {
     },
     config_fields: setupClient,
   },
-  'exampleledger': {
+  exampleledger: {
     ...base,
     key: 'exampleledger',
     name: 'Example Ledger',
@@ -78,7 +78,7 @@ const connectors = {
     },
     setup_fields: setupClient,
   },
-  'exampleshop': {
+  exampleshop: {
     ...base,
     key: 'exampleshop',
     name: 'Example Shop',
@@ -206,7 +206,7 @@ const scope = () => ({
 /** Links through the Hub's credential form, as StackOne's Hub does for a client-credentials connector. */
 async function linkForm(owner: string, credentials: Record<string, string>) {
   const s = await createSession(server, { origin_owner_id: owner });
-  return hub(server, s.token)('POST', '/hub/accounts', { integration_id: ids['examplehr'], credentials });
+  return hub(server, s.token)('POST', '/hub/accounts', { integration_id: ids.examplehr, credentials });
 }
 
 /** Drives the OAuth popup for a profile; returns the Hub callback page's parameters. */
@@ -222,7 +222,7 @@ async function linkPopup(key: string, owner: string) {
 describe('client credentials grant', () => {
   it('shows the Hub a credential form: oauth2 with grantType client_credentials, no callback URL', async () => {
     const s = await createSession(server);
-    const { config } = (await hub(server, s.token)('GET', `/hub/connectors/${ids['examplehr']}`)).json;
+    const { config } = (await hub(server, s.token)('GET', `/hub/connectors/${ids.examplehr}`)).json;
     expect(config.type).toBe('oauth2');
     expect(config.grantType).toBe('client_credentials');
     expect(config.setupGuide.callbackUrl).toBeNull();
