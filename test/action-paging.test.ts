@@ -1,19 +1,35 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { api, startTestServer, type TestServer } from './helpers/server.js';
+import { fetch as undiciFetch } from 'undici';
+import { api, type TestServer } from './helpers/server.js';
 import { createSession, hub } from './helpers/linking.js';
 import { onAccount } from './helpers/link-accounts.js';
 import { startUpstream, type ScriptedUpstream, type UpstreamRequest } from './helpers/upstream.js';
+import { portOf, startMadeUpWorld, type MadeUpWorld } from './helpers/made-up.js';
 
 // A made-up provider whose endpoints page in every style the connector schema knows. The records
 // are r1…r7; each endpoint answers from them the way its paging style says.
 const RECORDS = Array.from({ length: 7 }, (_, i) => ({ id: `r${i + 1}`, name: `Record ${i + 1}` }));
-const OTHER_HOST = 'http://other.example-pages.test';
+// The connector runs as shipped: its own host reaches the fake through the internet stand-in. The
+// other host exists too (the same fake answers it), so a refusal there is the rule, not a DNS miss.
+const PROVIDER = 'https://api.example-pages.test';
+const OTHER_HOST = 'https://other.example-pages.test';
+const PROVIDER_PATHS = [
+  '/me',
+  '/url-items',
+  '/odata-items',
+  '/link-items',
+  '/cursor-items',
+  '/graphql',
+  '/page-items',
+  '/offset-items',
+  '/stripe-items',
+  '/form-search',
+  '/evil-items',
+  '/evil-link',
+];
 
 const limitInput = (key: string, dflt: number) => ({ key, type: 'integer', default: dflt, minimum: 1 });
 const listAction = (id: string, over: Record<string, unknown>) => ({
@@ -125,7 +141,7 @@ function send(res: ServerResponse, body: unknown, headers: Record<string, string
 
 /** The provider stand-in: one answer per endpoint, from RECORDS. */
 function provider(req: UpstreamRequest, res: ServerResponse) {
-  const url = new URL(req.url, upstream.url);
+  const url = new URL(req.url, PROVIDER);
   const q = url.searchParams;
   const n = (v: string | null, dflt: number) => (v === null ? dflt : Number(v));
   const slice = (from: number, count: number) => RECORDS.slice(from, from + count);
@@ -136,9 +152,7 @@ function provider(req: UpstreamRequest, res: ServerResponse) {
       return send(res, { ok: true });
     case '/url-items': {
       const [from, limit] = [n(q.get('after'), 0), n(q.get('limit'), 3)];
-      const next = more(from, limit)
-        ? `${upstream.url}/url-items?limit=${limit}&after=${from + limit}`
-        : null;
+      const next = more(from, limit) ? `${PROVIDER}/url-items?limit=${limit}&after=${from + limit}` : null;
       return send(res, { items: slice(from, limit), links: { next } });
     }
     case '/odata-items': {
@@ -148,7 +162,7 @@ function provider(req: UpstreamRequest, res: ServerResponse) {
     }
     case '/link-items': {
       const [from, limit] = [n(q.get('since'), 0), n(q.get('per_page'), 3)];
-      const links = [`<${upstream.url}/link-items?per_page=${limit}>; rel="first"`];
+      const links = [`<${PROVIDER}/link-items?per_page=${limit}>; rel="first"`];
       if (more(from, limit))
         // Relative to this response's URL, as RFC 8288 reads it.
         links.push(`<?per_page=${limit}&since=${from + limit}>; rel="next"`);
@@ -187,25 +201,29 @@ function provider(req: UpstreamRequest, res: ServerResponse) {
       return send(res, { items: slice(0, 1), links: { next: `${OTHER_HOST}/steal?after=1` } });
     case '/evil-link':
       return send(res, { items: slice(0, 1) }, { link: `<${OTHER_HOST}/steal>; rel="next"` });
+    case '/steal':
+      return send(res, { items: RECORDS });
     default:
       res.writeHead(404).end();
   }
 }
 
+let world: MadeUpWorld;
 let server: TestServer;
-let dir: string;
 let account: string;
 
 beforeAll(async () => {
   upstream = await startUpstream(provider);
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'action-paging-'));
-  await fs.writeFile(path.join(dir, 'pages.json'), JSON.stringify(CONNECTOR));
-  // The fake lives on loopback: the test server allows the private network.
-  server = await startTestServer({ SWITCHBOARD_CONNECTORS_DIR: dir }, { workers: false });
-  const profile = await api(server)('POST', '/connector_profiles', {
-    provider: 'pages',
-    overrides: { base_url: upstream.url },
+  world = await startMadeUpWorld({
+    connectors: { pages: CONNECTOR },
+    routes: [
+      { hosts: ['api.example-pages.test'], port: portOf(upstream), paths: PROVIDER_PATHS },
+      { hosts: ['other.example-pages.test'], port: portOf(upstream), paths: ['/steal'] },
+    ],
+    workers: false,
   });
+  server = world.server;
+  const profile = await api(server)('POST', '/connector_profiles', { provider: 'pages' });
   expect(profile.status, profile.text).toBe(201);
   const s = await createSession(server, { origin_owner_id: 'pages-owner' });
   const linked = await hub(server, s.token)('POST', '/hub/accounts', {
@@ -216,9 +234,8 @@ beforeAll(async () => {
   account = linked.json.id;
 });
 afterAll(async () => {
-  await server?.close();
+  await world?.close();
   await upstream?.close();
-  if (dir) await fs.rm(dir, { recursive: true, force: true });
 });
 
 const rpc = (action: string, query: Record<string, unknown> = {}, body?: Record<string, unknown>) =>
@@ -238,10 +255,10 @@ async function allPages(action: string, query: Record<string, unknown> = {}) {
   return { pages, requests: upstream.requests.slice(seen) };
 }
 
-const query = (r: UpstreamRequest) => Object.fromEntries(new URL(r.url, upstream.url).searchParams);
+const query = (r: UpstreamRequest) => Object.fromEntries(new URL(r.url, PROVIDER).searchParams);
 const sizes = (pages: unknown[][]) => pages.map((p) => p.length);
 
-describe('paging styles against a provider on loopback', () => {
+describe('paging styles against a provider at its own host', () => {
   it('url: the next URL at a body path (the string form, as before)', async () => {
     const { pages, requests } = await allPages('pages_by_url');
     expect(sizes(pages)).toEqual([3, 3, 1]);
@@ -385,6 +402,20 @@ describe('cursors a caller cannot bend', () => {
       "next: the next page is not on the provider's host",
     ]);
     expect(upstream.requests.length).toBe(seen);
+    expect(world.internet.refused).toEqual([]);
+  });
+
+  it('refuses it although the other host is reachable and answers', async () => {
+    const res = await undiciFetch(`${OTHER_HOST}/steal`, { dispatcher: world.internet.http });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { items: unknown[] }).items).toHaveLength(RECORDS.length);
+    const last = upstream.requests.at(-1)!;
+    expect([last.url, last.headers.host, last.headers.authorization]).toEqual([
+      '/steal',
+      'other.example-pages.test',
+      undefined,
+    ]);
+    expect(upstream.requests.filter((r) => r.url.startsWith('/steal'))).toHaveLength(1);
   });
 });
 
@@ -432,5 +463,13 @@ describe('MCP', () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('the shipped hosts', () => {
+  it('sent every provider call to the connector’s own host, and reached nothing outside the routes', () => {
+    const hosts = new Set(upstream.requests.filter((r) => r.url !== '/steal').map((r) => r.headers.host));
+    expect([...hosts]).toEqual(['api.example-pages.test']);
+    expect(world.internet.refused).toEqual([]);
   });
 });

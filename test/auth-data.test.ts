@@ -1,13 +1,12 @@
-// Auth and requests as data, end to end: two made-up connectors loaded from a directory, a
-// scripted provider on loopback, linking through the Hub and the OAuth popup, then proxy calls.
+// Auth and requests as data, end to end: made-up connectors loaded from a directory and run as
+// shipped (a scripted provider answers at their own hosts), linking through the Hub and the OAuth
+// popup, then proxy calls.
 import { generateKeyPairSync, sign } from 'node:crypto';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestServer, type TestServer } from './helpers/server.js';
+import { api, type TestServer } from './helpers/server.js';
 import { createSession, hub } from './helpers/linking.js';
-import { followToCallback, oauthPopupUrl, onAccount } from './helpers/link-accounts.js';
+import { oauthPopupUrl, onAccount } from './helpers/link-accounts.js';
+import { drivePopupIn, portOf, startMadeUpWorld, type MadeUpWorld } from './helpers/made-up.js';
 import { openCredentials } from './helpers/accounts.js';
 import { json, startUpstream, type Reply, type ScriptedUpstream } from './helpers/upstream.js';
 import { waitFor } from './helpers/wait.js';
@@ -70,6 +69,23 @@ const chat = {
   test_action: { path: '/auth.test', expect: { path: '$.ok', equals: true } },
 };
 
+// Two variants whose extra URLs are on another host the connector owns: the test action on an
+// identity host, the refresh on an auth host. As shipped, those hosts are reached for real.
+const crmIdentity = {
+  ...crm,
+  key: 'examplecrmid',
+  name: 'Example CRM Identity',
+  hosts: ['api.example-crm.test', 'id.example-crm.test'],
+  test_action: { method: 'GET', path: '/whoami', base_url: 'https://id.example-crm.test' },
+};
+const chatRefresh = {
+  ...chat,
+  key: 'examplechatr',
+  name: 'Example Chat Refresh',
+  auth: { ...chat.auth, refresh_url: 'https://auth.example-chat.test/oauth/refresh' },
+  hosts: [...chat.hosts, 'auth.example-chat.test'],
+};
+
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 /** An id_token from an issuer that is not the token URL's host. */
 function idToken(): string {
@@ -90,7 +106,7 @@ const chatProvider: Reply = (req, res) => {
     res.writeHead(302, { location: back.toString() });
     return res.end();
   }
-  if (url.pathname === '/oauth/token') {
+  if (url.pathname === '/oauth/token' || url.pathname === '/oauth/refresh') {
     const refresh = JSON.parse(req.body).grant_type === 'refresh_token';
     return json(200, {
       access_token: refresh ? 'xoxb-chat-token-2' : 'xoxb-chat-token-1',
@@ -103,45 +119,62 @@ const chatProvider: Reply = (req, res) => {
   return json(200, { ok: true })(req, res);
 };
 
-let dir: string;
+let world: MadeUpWorld;
 let server: TestServer;
 let up: ScriptedUpstream;
 let crmProfile: string;
 let chatProfile: string;
+let crmIdentityProfile: string;
+let chatRefreshProfile: string;
+
+/** Each made-up host serves only what its connector sends there. */
+const routes = (port: number) => [
+  { hosts: ['api.example-crm.test'], port, paths: ['/auth.test', '/contacts', '/logged'] },
+  { hosts: ['chat.example-chat.test'], port, paths: ['/oauth/authorize'] },
+  { hosts: ['api.example-chat.test'], port, paths: ['/oauth/token', '/auth.test', '/channels', '/again'] },
+  { hosts: ['id.example-crm.test'], port, paths: ['/whoami'] },
+  { hosts: ['auth.example-chat.test'], port, paths: ['/oauth/refresh'] },
+];
 
 beforeAll(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'auth-data-'));
-  await fs.writeFile(path.join(dir, 'examplecrm.json'), JSON.stringify(crm));
-  await fs.writeFile(path.join(dir, 'examplechat.json'), JSON.stringify(chat));
-  server = await startTestServer({ SWITCHBOARD_CONNECTORS_DIR: dir }, { workers: false });
   up = await startUpstream(chatProvider);
-  const a = await api(server)('POST', '/connector_profiles', {
-    provider: 'examplecrm',
-    overrides: { base_url: up.url },
+  world = await startMadeUpWorld({
+    connectors: { examplecrm: crm, examplechat: chat, examplecrmid: crmIdentity, examplechatr: chatRefresh },
+    routes: routes(portOf(up)),
+    workers: false,
   });
-  const b = await api(server)('POST', '/connector_profiles', {
-    provider: 'examplechat',
+  server = world.server;
+  const a = await api(server)('POST', '/connector_profiles', { provider: 'examplecrm' });
+  const b = await api(server)('POST', '/connector_profiles', { provider: 'examplechat', setup: CHAT_CLIENT });
+  const c = await api(server)('POST', '/connector_profiles', { provider: 'examplecrmid' });
+  const d = await api(server)('POST', '/connector_profiles', {
+    provider: 'examplechatr',
     setup: CHAT_CLIENT,
-    overrides: {
-      authorization_url: `${up.url}/oauth/authorize`,
-      token_url: `${up.url}/oauth/token`,
-      base_url: up.url,
-    },
   });
-  if (a.status !== 201 || b.status !== 201) throw new Error(`profiles: ${a.text} ${b.text}`);
+  if ([a, b, c, d].some((r) => r.status !== 201))
+    throw new Error(`profiles: ${[a, b, c, d].map((r) => r.text).join(' ')}`);
   crmProfile = a.json.id;
   chatProfile = b.json.id;
+  crmIdentityProfile = c.json.id;
+  chatRefreshProfile = d.json.id;
 });
 afterAll(async () => {
-  await server?.close();
+  await world?.close();
   await up?.close();
-  await fs.rm(dir, { recursive: true, force: true });
 });
 
-async function linkCrm(owner: string) {
+/** Follows the OAuth popup in the world's browser until the Hub callback page; returns its URL. */
+async function followToCallback(url: string): Promise<URL> {
+  const { final, status } = await drivePopupIn(world.browser, url);
+  if (!final.pathname.endsWith('/embedded/accounts/callback'))
+    throw new Error(`popup stopped at ${final} with ${status}`);
+  return final;
+}
+
+async function linkCrm(owner: string, integrationId = crmProfile) {
   const s = await createSession(server, { origin_owner_id: owner });
   return hub(server, s.token)('POST', '/hub/accounts', {
-    integration_id: crmProfile,
+    integration_id: integrationId,
     credentials: { api_key: API_KEY },
   });
 }
@@ -156,6 +189,7 @@ describe('HTTP Basic from fields, fixed headers and a checked test action (API k
     const [check] = since(before);
     expect(check).toMatchObject({ method: 'POST', url: '/auth.test', body: '{"probe":true}' });
     expect(check!.headers).toMatchObject({
+      host: 'api.example-crm.test',
       authorization: basic(API_KEY, 'X'),
       'example-version': '2024-01',
       'content-type': 'application/json',
@@ -221,11 +255,13 @@ describe('token request and response rules (OAuth)', () => {
     const q = new URL(authorize.url, up.url).searchParams;
     expect(q.get('client_id')).toBe(CHAT_CLIENT.client_id);
     expect(q.has('scope')).toBe(false);
+    expect(authorize.headers.host).toBe('chat.example-chat.test');
   });
 
   it('exchanges the code as JSON with the extra parameter', () => {
     const token = since(before).find((r) => r.url === '/oauth/token')!;
     expect(token.headers['content-type']).toBe('application/json');
+    expect(token.headers.host).toBe('api.example-chat.test');
     expect(JSON.parse(token.body)).toMatchObject({
       grant_type: 'authorization_code',
       code: 'code-1',
@@ -270,5 +306,62 @@ describe('token request and response rules (OAuth)', () => {
       rotate: 'yes',
     });
     expect(seen[2]!.headers).toMatchObject({ authorization: 'Bearer xoxb-chat-token-2', 'x-team': 'T124' });
+  });
+});
+
+describe('URLs on another host the connector owns, reached as shipped', () => {
+  it('runs the test action at test_action.base_url on the identity host; the API calls stay on the API host', async () => {
+    const before = up.requests.length;
+    const linked = await linkCrm('crm-id-1', crmIdentityProfile);
+    expect(linked.status, JSON.stringify(linked.json)).toBe(201);
+    const [check] = since(before);
+    expect([check!.method, check!.url, check!.headers.host]).toEqual([
+      'GET',
+      '/whoami',
+      'id.example-crm.test',
+    ]);
+    expect(check!.headers.authorization).toBe(basic(API_KEY, 'X'));
+    const n = up.requests.length;
+    const res = await onAccount(server, linked.json.id)('POST', '/unified/proxy', {
+      method: 'get',
+      path: '/contacts',
+    });
+    expect(res.status).toBe(200);
+    expect(since(n).map((r) => [r.url, r.headers.host])).toEqual([['/contacts', 'api.example-crm.test']]);
+  });
+
+  it('refreshes at auth.refresh_url on the auth host; the code exchange stays at the token URL', async () => {
+    const s = await createSession(server, { origin_owner_id: 'chat-refresh-1' });
+    const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
+    const linkedFrom = up.requests.length;
+    const callback = await followToCallback(
+      oauthPopupUrl(server, chatRefreshProfile, s.token, attempt.json.id),
+    );
+    expect(callback.searchParams.get('status')).toBe('success');
+    const exchange = since(linkedFrom).find((r) => r.method === 'POST' && r.url.startsWith('/oauth/'))!;
+    expect([exchange.url, exchange.headers.host]).toEqual(['/oauth/token', 'api.example-chat.test']);
+
+    up.script.push(json(401, { ok: false, error: 'token_expired' }));
+    const n = up.requests.length;
+    const account = callback.searchParams.get('account_id')!;
+    const res = await onAccount(server, account)('POST', '/unified/proxy', { method: 'get', path: '/again' });
+    expect(res.status).toBe(200);
+    const seen = since(n);
+    expect(seen.map((r) => [r.url, r.headers.host])).toEqual([
+      ['/again', 'api.example-chat.test'],
+      ['/oauth/refresh', 'auth.example-chat.test'],
+      ['/again', 'api.example-chat.test'],
+    ]);
+    expect(JSON.parse(seen[1]!.body)).toMatchObject({
+      grant_type: 'refresh_token',
+      refresh_token: 'rt-chat-1',
+    });
+    expect(seen[2]!.headers.authorization).toBe('Bearer xoxb-chat-token-2');
+  });
+});
+
+describe('the shipped hosts', () => {
+  it('reached no host or path outside the connectors’ own', () => {
+    expect(world.internet.refused).toEqual([]);
   });
 });

@@ -1,19 +1,18 @@
 import { createHmac } from 'node:crypto';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { drivePopup, oauthPopupUrl } from './helpers/link-accounts.js';
+import { oauthPopupUrl } from './helpers/link-accounts.js';
 import { createSession, hub } from './helpers/linking.js';
 import { openCredentials } from './helpers/accounts.js';
-import { api, startTestServer, type TestServer } from './helpers/server.js';
+import { drivePopupIn, portOf, startMadeUpWorld, type MadeUpWorld } from './helpers/made-up.js';
+import { api, type TestServer } from './helpers/server.js';
 import { json, startUpstream, type ScriptedUpstream, type UpstreamRequest } from './helpers/upstream.js';
 import { accountTarget } from '../src/core/credentials/open.js';
 import { refreshAccount } from '../src/core/credentials/refresh.js';
 
 // Three made-up providers: an HR API whose integrations mint tokens with client credentials, a
 // ledger whose sign-in names the realm in the callback and whose tenants are found afterwards,
-// and a shop that signs its redirect to the callback.
+// and a shop that signs its redirect to the callback. They run as shipped: one fake answers at
+// their own hosts, each host serving only the paths its connector uses.
 const CLIENT = { client_id: 'hr-client-1', client_secret: 'hr-secret-abcdef123456' };
 const SHOP_SECRET = 'shop-secret-0987654321';
 const LEDGER_SETUP = { client_id: 'ledger-client', client_secret: 'ledger-secret-123456' };
@@ -78,6 +77,38 @@ const connectors = {
     },
     setup_fields: setupClient,
   },
+  // The same ledger, its tenants found on an identity host it also owns.
+  exampleledgerid: {
+    ...base,
+    key: 'exampleledgerid',
+    name: 'Example Ledger Identity',
+    hosts: ['api.example-ledger.test', 'id.example-ledger.test'],
+    base_url: 'https://api.example-ledger.test/v1',
+    inject: {
+      headers: {
+        authorization: 'Bearer ${credentials.access_token}',
+        'x-realm': '${credentials.realmId}',
+        'x-tenant': '${credentials.tenant_id}',
+      },
+    },
+    auth: {
+      type: 'oauth2',
+      client_from: 'setup',
+      authorization_url: 'https://api.example-ledger.test/authorize',
+      token_url: 'https://api.example-ledger.test/oauth/token',
+      scopes: { default: 'ledger' },
+      pkce: { supported: false, default: false },
+      callback_params: ['realmId'],
+      post_auth: [
+        {
+          request: { url: 'https://id.example-ledger.test/tenants/${credentials.realmId}' },
+          select: '$[?@.active == true]',
+          pick: { tenant_id: '$.id' },
+        },
+      ],
+    },
+    setup_fields: setupClient,
+  },
   exampleshop: {
     ...base,
     key: 'exampleshop',
@@ -97,9 +128,17 @@ const connectors = {
   },
 };
 
-let dir: string;
+let world: MadeUpWorld;
 let up: ScriptedUpstream;
 let server: TestServer;
+/** The hosts the connectors own, each routed to the fake with the paths its connector uses. */
+const routes = (port: number) => [
+  { hosts: ['api.example-hr.test'], port, paths: ['/oauth/token', '/me'] },
+  { hosts: ['api.example-ledger.test'], port, paths: ['/authorize', '/oauth/token', '/tenants', '/v1'] },
+  { hosts: ['id.example-ledger.test'], port, paths: ['/tenants'] },
+  { hosts: ['api.example-shop.test'], port, paths: ['/authorize', '/oauth/token', '/me'] },
+];
+
 let now = Date.parse('2026-05-01T09:00:00Z');
 const ids: Record<string, string> = {};
 
@@ -148,9 +187,6 @@ function token(req: UpstreamRequest, res: import('node:http').ServerResponse) {
 }
 
 beforeAll(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sb-grants-'));
-  for (const [key, c] of Object.entries(connectors))
-    await fs.writeFile(path.join(dir, `${key}.json`), JSON.stringify(c));
   up = await startUpstream((req, res) => {
     const p = req.url.split('?')[0]!;
     if (p === '/authorize') return authorize(req, res);
@@ -159,15 +195,13 @@ beforeAll(async () => {
     const ok = /^Bearer at-/.test(String(req.headers.authorization));
     return json(ok ? 200 : 401, ok ? { ok: true } : { message: 'bad token' })(req, res);
   });
-  server = await startTestServer(
-    { SWITCHBOARD_CONNECTORS_DIR: dir },
-    { workers: false, clock: () => new Date(now) },
-  );
-  const overrides = {
-    authorization_url: `${up.url}/authorize`,
-    token_url: `${up.url}/oauth/token`,
-    base_url: up.url,
-  };
+  world = await startMadeUpWorld({
+    connectors,
+    routes: routes(portOf(up)),
+    workers: false,
+    clock: () => new Date(now),
+  });
+  server = world.server;
   for (const key of Object.keys(connectors)) {
     const cc = key === 'examplehr';
     const res = await api(server)('POST', '/connector_profiles', {
@@ -175,16 +209,14 @@ beforeAll(async () => {
       ...(cc
         ? {}
         : { setup: key === 'exampleshop' ? { ...LEDGER_SETUP, client_secret: SHOP_SECRET } : LEDGER_SETUP }),
-      overrides: cc ? { token_url: overrides.token_url, base_url: up.url } : overrides,
     });
     if (res.status !== 201) throw new Error(`profile ${key}: ${res.status} ${res.text}`);
     ids[key] = res.json.id;
   }
 });
 afterAll(async () => {
-  await server?.close();
+  await world?.close();
   await up?.close();
-  if (dir) await fs.rm(dir, { recursive: true });
 });
 beforeEach(() => {
   up.requests.length = 0;
@@ -213,7 +245,7 @@ async function linkForm(owner: string, credentials: Record<string, string>) {
 async function linkPopup(key: string, owner: string) {
   const s = await createSession(server, { origin_owner_id: owner });
   const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
-  const popup = await drivePopup(oauthPopupUrl(server, ids[key]!, s.token, attempt.json.id));
+  const popup = await drivePopupIn(world.browser, oauthPopupUrl(server, ids[key]!, s.token, attempt.json.id));
   if (!popup.final.pathname.endsWith('/embedded/accounts/callback'))
     throw new Error(`popup stopped at ${popup.final} (${popup.status}): ${popup.body.slice(0, 300)}`);
   return Object.fromEntries(popup.final.searchParams);
@@ -337,7 +369,26 @@ describe('post-auth discovery and callback parameters', () => {
       'Example Ledger did not tell which account to link: tenant service down',
     );
     expect(hits('/me')).toHaveLength(0);
+    expect(hits('/v1/me')).toHaveLength(0);
     expect(await accountCount('exampleledger')).toBe(before);
+  });
+
+  it('finds the tenant at a post_auth URL on another owned host, then tests on the API host', async () => {
+    provider.extra = { realmId: 'realm-11' };
+    provider.tenants.body = [{ id: 'tenant-id-1', active: true }];
+    const back = await linkPopup('exampleledgerid', 'ledger-id-one');
+    expect(back.status).toBe('success');
+    const [discovery] = hits('/tenants/realm-11');
+    expect([discovery!.headers.host, discovery!.headers.authorization]).toEqual([
+      'id.example-ledger.test',
+      'Bearer at-code-1',
+    ]);
+    const [test] = hits('/v1/me');
+    expect([test!.headers.host, test!.headers['x-tenant']]).toEqual([
+      'api.example-ledger.test',
+      'tenant-id-1',
+    ]);
+    expect(openCredentials(server, (await row(back.account_id!)).credentials).tenant_id).toBe('tenant-id-1');
   });
 
   it('ends the attempt when no tenant is active', async () => {
@@ -385,5 +436,11 @@ describe('callback HMAC', () => {
     provider.extra = { shop: 'acme.example-shop.test' };
     const back = await linkPopup('exampleshop', 'shop-none');
     expect(back.error).toBe('invalid_signature');
+  });
+});
+
+describe('the shipped hosts', () => {
+  it('reached no host or path outside the connectors’ own', () => {
+    expect(world.internet.refused).toEqual([]);
   });
 });
