@@ -221,3 +221,179 @@ describe('generic fake provider: API', () => {
     });
   });
 });
+
+// A made-up API-key provider with one list action per paging style, HTTP Basic credentials and a
+// fixed version header.
+const pager = connectorSchema.parse({
+  key: 'examplepager',
+  name: 'Example Pager',
+  categories: ['crm'],
+  auth: { type: 'api_key' },
+  environments: [{ key: 'production', label: 'Production', values: { api_version: '2024-01' } }],
+  config_fields: [{ key: 'api_key', label: 'API key', type: 'password' }],
+  base_url: 'https://api.example-pager.test/v1',
+  hosts: ['api.example-pager.test'],
+  inject: { basic: { username: '${config.api_key}', password: 'X' } },
+  headers: { 'Example-Version': '${env.api_version}' },
+  test_action: { path: '/me' },
+  actions: [
+    {
+      id: 'pager_link',
+      label: 'Link',
+      request: { path: '/link' },
+      result: { data: 'items', next: { type: 'link_header' } },
+    },
+    {
+      id: 'pager_url',
+      label: 'URL',
+      request: { path: '/url' },
+      result: { data: 'items', next: { type: 'url', path: 'links.next' } },
+    },
+    {
+      id: 'pager_cursor',
+      label: 'Cursor',
+      request: { path: '/cursor' },
+      result: {
+        data: 'items',
+        next: { type: 'cursor', path: 'meta.next', param: 'cursor', has_more: 'meta.more' },
+      },
+    },
+    {
+      id: 'pager_graphql',
+      label: 'GraphQL cursor',
+      request: { method: 'POST', path: '/graphql', body: { query: 'q', variables: { first: 2 } } },
+      result: {
+        data: 'data.items.nodes',
+        next: {
+          type: 'cursor',
+          path: 'data.items.pageInfo.endCursor',
+          body_key: 'variables.after',
+          has_more: 'data.items.pageInfo.hasNextPage',
+        },
+      },
+    },
+    {
+      id: 'pager_page',
+      label: 'Page',
+      request: { path: '/page' },
+      result: { data: 'items', next: { type: 'page', param: 'p', page_size: 2 } },
+    },
+    {
+      id: 'pager_offset',
+      label: 'Offset',
+      request: { path: '/offset' },
+      result: { data: 'items', next: { type: 'offset', param: 'offset' } },
+    },
+    {
+      id: 'pager_last',
+      label: 'Last item',
+      request: { path: '/last' },
+      result: {
+        data: 'items',
+        next: { type: 'last_item', item_path: 'id', param: 'starting_after', has_more: 'has_more' },
+      },
+    },
+  ],
+});
+const RECORDS = [{ id: 'r1' }, { id: 'r2' }, { id: 'r3' }];
+const pagerFixture = fixtureSchema.parse({
+  connector: 'examplepager',
+  config: { api_key: 'pager-key-123456' },
+  api: { error: { status: 401, body: { message: 'who are you' } } },
+  actions: Object.fromEntries(pager.actions.map((a) => [a.id, { records: RECORDS, page_size: 2 }])),
+});
+const PAGER_AUTH = {
+  authorization: `Basic ${Buffer.from('pager-key-123456:X').toString('base64')}`,
+  'example-version': '2024-01',
+};
+
+describe('generic fake provider: paging styles, Basic credentials, fixed headers', () => {
+  let pf: FakeProvider;
+  let pi: Internet;
+  beforeAll(async () => {
+    pf = await startFakeProvider(pager, pagerFixture);
+    pi = await startInternet(pf.routes);
+  });
+  afterAll(async () => {
+    await pi?.close();
+    await pf?.close();
+  });
+  const get = async (path: string, headers: Record<string, string> = PAGER_AUTH, body?: unknown) => {
+    const res = await fetch(new URL(path, 'https://api.example-pager.test').toString(), {
+      dispatcher: pi.http,
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, link: res.headers.get('link'), json: (await res.json()) as any };
+  };
+
+  it('requires the Basic credentials and the fixed header with its rendered value', async () => {
+    expect((await get('/v1/me')).status).toBe(200);
+    const wrongKey = { ...PAGER_AUTH, authorization: `Basic ${Buffer.from('other:X').toString('base64')}` };
+    expect((await get('/v1/me', wrongKey)).status).toBe(401);
+    const noVersion = await get('/v1/me', { authorization: PAGER_AUTH.authorization });
+    expect(noVersion.status).toBe(400);
+    expect(pf.problems.at(-1)).toContain('header Example-Version is missing');
+    expect((await get('/v1/me', { ...PAGER_AUTH, 'example-version': '2023-01' })).status).toBe(400);
+  });
+
+  it('pages by the Link header', async () => {
+    const p1 = await get('/v1/link');
+    expect(p1.json.items).toEqual(RECORDS.slice(0, 2));
+    expect(p1.link).toBe('</v1/link?page=2>; rel="next"');
+    const p2 = await get('/v1/link?page=2');
+    expect(p2.json.items).toEqual([RECORDS[2]]);
+    expect(p2.link).toBeNull();
+  });
+
+  it('pages by a next URL at an object-form path', async () => {
+    const p1 = await get('/v1/url');
+    expect(p1.json.links.next).toBe('/v1/url?page=2');
+    expect((await get(p1.json.links.next)).json).toEqual({ items: [RECORDS[2]] });
+  });
+
+  it('pages by a cursor parameter with has_more, and refuses a cursor it did not hand out', async () => {
+    const p1 = await get('/v1/cursor');
+    expect(p1.json.meta.more).toBe(true);
+    const p2 = await get(`/v1/cursor?cursor=${p1.json.meta.next}`);
+    expect(p2.json).toEqual({ items: [RECORDS[2]], meta: { more: false } });
+    const forged = await get('/v1/cursor?cursor=2');
+    expect(forged.status).toBe(400);
+    expect(pf.problems.at(-1)).toContain('not a cursor this provider handed out');
+  });
+
+  it('pages a POST body cursor at variables.after', async () => {
+    const body = { query: 'q', variables: { first: 2 } };
+    const p1 = await get('/v1/graphql', PAGER_AUTH, body);
+    expect(p1.json.data.items.nodes).toEqual(RECORDS.slice(0, 2));
+    expect(p1.json.data.items.pageInfo.hasNextPage).toBe(true);
+    const after = p1.json.data.items.pageInfo.endCursor;
+    const p2 = await get('/v1/graphql', PAGER_AUTH, { ...body, variables: { first: 2, after } });
+    expect(p2.json.data.items).toEqual({ nodes: [RECORDS[2]], pageInfo: { hasNextPage: false } });
+    // The cursor in the query instead of the body is not where the connector says it goes.
+    const p3 = await get(`/v1/graphql?after=${after}`, PAGER_AUTH, body);
+    expect(p3.json.data.items.nodes).toEqual(RECORDS.slice(0, 2));
+  });
+
+  it('pages by a page counter and requires it on every request', async () => {
+    expect((await get('/v1/page?p=1')).json.items).toEqual(RECORDS.slice(0, 2));
+    expect((await get('/v1/page?p=2')).json.items).toEqual([RECORDS[2]]);
+    const none = await get('/v1/page');
+    expect(none.status).toBe(400);
+    expect(pf.problems.at(-1)).toContain('p is missing');
+  });
+
+  it('pages by an offset and answers an empty page past the end', async () => {
+    expect((await get('/v1/offset?offset=0')).json.items).toEqual(RECORDS.slice(0, 2));
+    expect((await get('/v1/offset?offset=2')).json.items).toEqual([RECORDS[2]]);
+    expect((await get('/v1/offset?offset=3')).json.items).toEqual([]);
+  });
+
+  it("pages after the last item's id", async () => {
+    const p1 = await get('/v1/last');
+    expect(p1.json).toEqual({ items: RECORDS.slice(0, 2), has_more: true });
+    expect((await get('/v1/last?starting_after=r2')).json).toEqual({ items: [RECORDS[2]], has_more: false });
+    expect((await get('/v1/last?starting_after=nope')).status).toBe(400);
+  });
+});

@@ -15,7 +15,7 @@ import { render, renderUrl, type TemplateContext, TemplateError } from '../conne
 import { urlValueKind } from '../connectors/url-values.js';
 import type { ActionFixture, Fixture } from './fixture.js';
 import type { Route } from './internet.js';
-import { type PageAnswer, pagingStyle } from './paging.js';
+import { answerPage, type PageRequest, pagingStyle } from './paging.js';
 import { setAt } from './paths.js';
 
 /** One request the fake received. */
@@ -159,6 +159,16 @@ function servedActions(
   }
   // The most specific request first: two actions on one path differ by their query.
   return out.sort((a, b) => b.query.length - a.query.length);
+}
+
+/** A request body parsed as JSON, or undefined when it is empty or not JSON. */
+function jsonOrUndefined(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -394,12 +404,39 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     const queryOk = Object.entries(connector.inject.query).every(([name, tpl]) =>
       matchesInjected(tpl, url.searchParams.get(name) ?? undefined),
     );
-    return headersOk && queryOk;
+    return headersOk && queryOk && basicOk(req);
   }
 
-  function actionPage(served: ServedAction, url: URL, res: ServerResponse) {
+  /** `inject.basic`: `Authorization: Basic base64(username:password)` rendered from the fixture's values. */
+  function basicOk(req: IncomingMessage): boolean {
+    const basic = connector.inject.basic;
+    if (!basic) return true;
+    try {
+      const pair = `${render(basic.username, ctx)}:${render(basic.password, ctx)}`;
+      return req.headers.authorization === `Basic ${Buffer.from(pair).toString('base64')}`;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The connector's fixed `headers` a provider call lacks or gets wrong (rendered with the fixture's values). */
+  function fixedHeaderProblem(req: IncomingMessage): string | null {
+    for (const [name, tpl] of Object.entries(connector.headers)) {
+      const want = render(tpl, ctx);
+      const got = req.headers[name.toLowerCase()];
+      if (got !== want)
+        return `header ${name} is ${got === undefined ? 'missing' : `"${got}"`}, not "${want}"`;
+    }
+    return null;
+  }
+
+  function actionPage(served: ServedAction, req: PageRequest, res: ServerResponse) {
     const { action, fixture: f } = served;
-    const style = pagingStyle(action, { pageParam: fixture.page_param, linkAs: fixture.next_link });
+    const style = pagingStyle(action, {
+      pageParam: fixture.page_param,
+      linkAs: fixture.next_link,
+      pageSize: f.page_size,
+    });
     const dataPath = action.result.data;
     if (!style) {
       const value = f.records.length === 1 ? f.records[0] : f.records;
@@ -408,15 +445,14 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       setAt(body, dataPath, value);
       return send(res, 200, body);
     }
-    const page = style.pageOf(url);
-    const start = (page - 1) * f.page_size;
-    const answer: PageAnswer = { body: {}, headers: {} };
-    setAt(answer.body, dataPath, f.records.slice(start, start + f.page_size));
-    if (start + f.page_size < f.records.length) style.link(answer, url, page + 1);
+    const answer = answerPage(style, req, f.records, dataPath);
+    if (typeof answer === 'string') return refuse(res, 400, 'invalid_request', `${action.id}: ${answer}`);
     send(res, 200, answer.body, answer.headers);
   }
 
-  function api(req: IncomingMessage, url: URL, res: ServerResponse) {
+  function api(req: IncomingMessage, url: URL, body: string, res: ServerResponse) {
+    const fixed = fixedHeaderProblem(req);
+    if (fixed) return refuse(res, 400, 'invalid_request', fixed);
     if (!credentialsOk(req, url)) return send(res, fixture.api.error.status, fixture.api.error.body);
     const base = urls.api.pathname.replace(/\/+$/, '');
     const t = connector.test_action;
@@ -432,7 +468,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
         a.path === url.pathname &&
         a.query.every(([k, v]) => url.searchParams.get(k) === v),
     );
-    if (served) return actionPage(served, url, res);
+    if (served) return actionPage(served, { url, body: jsonOrUndefined(body) }, res);
     notFound(req, url, res);
   }
 
@@ -473,7 +509,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     if (req.method === 'POST' && is(urls.revoke, url)) return revokeEndpoint(body, res);
     const base = urls.api.pathname.replace(/\/+$/, '');
     if (host === urls.api.hostname && (url.pathname === base || url.pathname.startsWith(`${base}/`)))
-      return api(req, url, res);
+      return api(req, url, body, res);
     notFound(req, url, res);
   }
 
