@@ -190,6 +190,17 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
+/** The base64 `username:password` of `inject.basic` with the fixture's values, or null. */
+function basicCredentials(connector: Connector, ctx: TemplateContext): string | null {
+  const basic = connector.inject.basic;
+  if (!basic) return null;
+  try {
+    return Buffer.from(`${render(basic.username, ctx)}:${render(basic.password, ctx)}`).toString('base64');
+  } catch {
+    return null;
+  }
+}
+
 /** Starts the fake provider for one connector and its fixture on a loopback port. */
 export async function startFakeProvider(connector: Connector, fixture: Fixture): Promise<FakeProvider> {
   const ctx = fixtureContext(connector, fixture);
@@ -225,6 +236,9 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       client?.secret,
     ].filter((v): v is string => typeof v === 'string' && v.length >= 6),
   );
+  // HTTP Basic credentials travel base64-encoded: the encoded pair counts as a secret too.
+  const basicPair = basicCredentials(connector, ctx);
+  if (basicPair) secrets.add(basicPair);
   const state = {
     requests: [] as RecordedRequest[],
     unexpected: [] as string[],
@@ -409,14 +423,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
 
   /** `inject.basic`: `Authorization: Basic base64(username:password)` rendered from the fixture's values. */
   function basicOk(req: IncomingMessage): boolean {
-    const basic = connector.inject.basic;
-    if (!basic) return true;
-    try {
-      const pair = `${render(basic.username, ctx)}:${render(basic.password, ctx)}`;
-      return req.headers.authorization === `Basic ${Buffer.from(pair).toString('base64')}`;
-    } catch {
-      return false;
-    }
+    return !connector.inject.basic || (!!basicPair && req.headers.authorization === `Basic ${basicPair}`);
   }
 
   /** The connector's fixed `headers` a provider call lacks or gets wrong (rendered with the fixture's values). */
