@@ -12,7 +12,14 @@ import { type ProviderTarget, resolveUrl, runTestAction } from '../core/connecto
 import { accountTarget } from '../core/credentials/open.js';
 import type { ProjectScope } from '../core/deps.js';
 import { AppError } from '../core/errors.js';
-import { type FakeProvider, fixtureClient, fixtureEnvironment, startFakeProvider } from './fake-provider.js';
+import { render } from '../connectors/templating.js';
+import {
+  type FakeProvider,
+  fixtureClient,
+  fixtureContext,
+  fixtureEnvironment,
+  startFakeProvider,
+} from './fake-provider.js';
 import type { Fixture } from './fixture.js';
 import { type Internet, startInternet } from './internet.js';
 import { pages } from './paging.js';
@@ -453,16 +460,20 @@ function refreshReuse(auth: OAuth2Auth): ContractCheck {
       const old = world.state.rotatedOut[0];
       expect(old, 'no rotated-out refresh token: the rotation check failed');
       const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: old });
+      const ctx = fixtureContext(world.connector, fixture);
+      const extra = { ...auth.token_request.params, ...auth.token_request.refresh_params };
+      for (const [k, tpl] of Object.entries(extra)) form.set(k, render(tpl, ctx));
       const headers = clientAuth(auth, fixture, form);
-      const res = await undiciFetch(fake.urls.token!, {
+      const json = auth.token_request.body_format === 'json';
+      const res = await undiciFetch(fake.urls.refresh ?? fake.urls.token!, {
         method: 'POST',
         dispatcher: world.internet.http,
         headers: {
-          'content-type': 'application/x-www-form-urlencoded',
+          'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded',
           accept: 'application/json',
           ...headers,
         },
-        body: form.toString(),
+        body: json ? JSON.stringify(Object.fromEntries(form)) : form.toString(),
       });
       const body = (await res.json().catch(() => ({}))) as { error?: string };
       expect(

@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Action } from '../connectors/action-schema.js';
+import { pick } from '../connectors/json-path.js';
 import { isSecretField } from '../connectors/fields.js';
 import type { Connector, OAuth2Auth } from '../connectors/schema.js';
 import { render, renderUrl, type TemplateContext, TemplateError } from '../connectors/templating.js';
@@ -36,7 +37,7 @@ export interface FakeProvider {
   /** The routes to hand to `startInternet`. */
   readonly routes: Route[];
   /** The connector's URLs as the fake renders them for the fixture's environment. */
-  readonly urls: { authorize?: URL; token?: URL; revoke?: URL; api: URL };
+  readonly urls: { authorize?: URL; token?: URL; refresh?: URL; revoke?: URL; api: URL };
   readonly requests: RecordedRequest[];
   /** Requests for something this provider does not serve (404). */
   readonly unexpected: string[];
@@ -91,8 +92,19 @@ export function fixtureContext(connector: Connector, fixture: Fixture): Template
     config: fixture.config,
     setup: fixture.setup,
     env: fixtureEnvironment(connector, fixture).values,
-    credentials: fixture.token.fields,
+    credentials: keptTokenValues(connector, fixture),
   };
+}
+
+/** The token fields the connector keeps: the fixture's top-level fields and what `token_response.keep` picks. */
+function keptTokenValues(connector: Connector, fixture: Fixture): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...fixture.token.fields };
+  if (connector.auth.type !== 'oauth2') return out;
+  for (const [name, at] of Object.entries(connector.auth.token_response.keep)) {
+    const v = pick(fixture.token.fields, at);
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
 }
 
 function renderConnectorUrl(
@@ -161,6 +173,9 @@ function servedActions(
   return out.sort((a, b) => b.query.length - a.query.length);
 }
 
+const is = (u: URL | undefined, url: URL) =>
+  !!u && u.hostname === url.hostname && u.pathname === url.pathname;
+
 /** A request body parsed as JSON, or undefined when it is empty or not JSON. */
 function jsonOrUndefined(text: string): unknown {
   if (!text) return undefined;
@@ -214,6 +229,9 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
           ...(auth.revoke_url
             ? { revoke: renderConnectorUrl(connector, auth.revoke_url, ctx, 'revoke_url') }
             : {}),
+          ...(auth.refresh_url
+            ? { refresh: renderConnectorUrl(connector, auth.refresh_url, ctx, 'refresh_url') }
+            : {}),
         }
       : {}),
   };
@@ -262,7 +280,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     secrets.add(access);
     return {
       access_token: access,
-      token_type: 'Bearer',
+      ...(fixture.token.token_type === null ? {} : { token_type: fixture.token.token_type }),
       ...(expiresIn === null ? {} : { expires_in: expiresIn }),
       scope: auth ? requiredScopes(auth, fixture).join(auth.scopes.separator) : undefined,
       ...fixture.token.fields,
@@ -294,9 +312,15 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       return refuse(res, 400, 'invalid_request', 'code_challenge_method must be S256 (plain is refused)');
     if (!challenge && auth.pkce.supported && auth.pkce.default)
       return refuse(res, 400, 'invalid_request', 'missing required code challenge');
-    const asked = new Set((q.get('scope') ?? '').split(auth.scopes.separator).filter(Boolean));
-    const missing = requiredScopes(auth, fixture).filter((s) => !asked.has(s));
-    if (missing.length) return refuse(res, 400, 'invalid_scope', `scope lacks ${missing.join(', ')}`);
+    if (!auth.scopes.send) {
+      // The app settings fix the scopes: a `scope` parameter is refused.
+      if (q.has('scope'))
+        return refuse(res, 400, 'invalid_scope', 'scope is not accepted: the app settings fix the scopes');
+    } else {
+      const asked = new Set((q.get('scope') ?? '').split(auth.scopes.separator).filter(Boolean));
+      const missing = requiredScopes(auth, fixture).filter((s) => !asked.has(s));
+      if (missing.length) return refuse(res, 400, 'invalid_scope', `scope lacks ${missing.join(', ')}`);
+    }
     const code = token('code');
     grants.set(code, { redirectUri, challenge, used: false });
     const back = new URL(redirectUri);
@@ -325,13 +349,55 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     return null;
   }
 
-  function tokenEndpoint(req: IncomingMessage, body: string, res: ServerResponse) {
-    if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
-      return refuse(res, 400, 'invalid_request', 'the token request must be form-encoded');
-    const form = new URLSearchParams(body);
+  /** The token request's parameters, encoded as the connector's `token_request.body_format` says. */
+  function tokenParams(req: IncomingMessage, body: string): URLSearchParams | string {
+    const type = req.headers['content-type'] ?? '';
+    if (auth?.token_request.body_format !== 'json') {
+      if (!type.startsWith('application/x-www-form-urlencoded'))
+        return 'the token request must be form-encoded';
+      return new URLSearchParams(body);
+    }
+    const json = type.startsWith('application/json') ? jsonOrUndefined(body) : undefined;
+    if (json === null || typeof json !== 'object' || Array.isArray(json))
+      return 'the token request must be one JSON object (application/json)';
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries(json)) if (v !== undefined && v !== null) form.set(k, String(v));
+    return form;
+  }
+
+  /** The extra token parameters the connector declares for this grant that the request lacks. */
+  function missingParams(form: URLSearchParams, extra: Record<string, string>): string | null {
+    for (const [k, tpl] of Object.entries(extra)) {
+      let want: string;
+      try {
+        want = render(tpl, ctx);
+      } catch {
+        continue;
+      }
+      if (form.get(k) !== want)
+        return `${k} is ${form.has(k) ? `"${form.get(k)}"` : 'missing'}, not "${want}"`;
+    }
+    return null;
+  }
+
+  function tokenEndpoint(req: IncomingMessage, body: string, res: ServerResponse, at: 'token' | 'refresh') {
+    const form = tokenParams(req, body);
+    if (typeof form === 'string') return refuse(res, 400, 'invalid_request', form);
     const why = clientAuthProblem(req, form);
     if (why) return refuse(res, 401, 'invalid_client', why);
     const grant = form.get('grant_type');
+    const tr = auth!.token_request;
+    const separateRefresh = !!urls.refresh && !is(urls.token, urls.refresh);
+    if (grant === 'refresh_token' && separateRefresh && at === 'token')
+      return refuse(res, 400, 'invalid_request', 'refresh requests go to the refresh URL');
+    if (grant !== 'refresh_token' && at === 'refresh' && separateRefresh)
+      return refuse(res, 400, 'unsupported_grant_type', `grant_type ${grant} at the refresh URL`);
+    const extra =
+      grant === 'refresh_token'
+        ? { ...tr.params, ...tr.refresh_params }
+        : { ...tr.params, ...tr.code_params };
+    const lacking = missingParams(form, extra);
+    if (lacking) return refuse(res, 400, 'invalid_request', lacking);
     if (grant === 'authorization_code') return codeGrant(form, res);
     if (grant === 'refresh_token') return refreshGrant(form, res);
     return refuse(res, 400, 'unsupported_grant_type', `grant_type ${grant}`);
@@ -484,9 +550,6 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     send(res, 404, { error: 'not_found' });
   }
 
-  const is = (u: URL | undefined, url: URL) =>
-    !!u && u.hostname === url.hostname && u.pathname === url.pathname;
-
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const body = await readBody(req);
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
@@ -512,7 +575,8 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       return send(res, route.status, route.body);
     }
     if (req.method === 'GET' && is(urls.authorize, url)) return authorize(url, res);
-    if (req.method === 'POST' && is(urls.token, url)) return tokenEndpoint(req, body, res);
+    if (req.method === 'POST' && is(urls.token, url)) return tokenEndpoint(req, body, res, 'token');
+    if (req.method === 'POST' && is(urls.refresh, url)) return tokenEndpoint(req, body, res, 'refresh');
     if (req.method === 'POST' && is(urls.revoke, url)) return revokeEndpoint(body, res);
     const base = urls.api.pathname.replace(/\/+$/, '');
     if (host === urls.api.hostname && (url.pathname === base || url.pathname.startsWith(`${base}/`)))

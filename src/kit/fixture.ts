@@ -51,12 +51,17 @@ export const fixtureSchema = z.strictObject({
     .strictObject({
       /** `expires_in` of every token answer; null leaves it out. */
       expires_in: z.number().int().positive().nullable().default(3600),
-      /** Extra token-response fields (Salesforce's `instance_url`, `id`, `issued_at`). */
+      /** Extra token-response fields (Salesforce's `instance_url`, `id`, `issued_at`); may nest, for `token_response.keep`. */
       fields: z.record(z.string(), z.unknown()).default({}),
       /** Whether each refresh hands out a new refresh token (the old one then counts as reused). */
       rotate: z.boolean().default(true),
+      /**
+       * The `token_type` of every token answer (default `Bearer`): a type from the connector's
+       * `token_response.token_types`, or null to leave it out (`allow_missing_token_type`).
+       */
+      token_type: z.string().min(1).nullable().default('Bearer'),
     })
-    .default({ expires_in: 3600, fields: {}, rotate: true }),
+    .default({ expires_in: 3600, fields: {}, rotate: true, token_type: 'Bearer' }),
   authorize: z
     .strictObject({
       /** The provider's answer to an authorize request from a client it does not know. */
