@@ -397,3 +397,113 @@ describe('generic fake provider: paging styles, Basic credentials, fixed headers
     expect((await get('/v1/last?starting_after=nope')).status).toBe(400);
   });
 });
+
+// A made-up OAuth2 provider whose token endpoint reads JSON, wants extra parameters, refreshes at
+// its own URL and fixes the scopes in its app settings.
+const strict = connectorSchema.parse({
+  key: 'exampleauth',
+  name: 'Example Auth',
+  categories: ['crm'],
+  auth: {
+    type: 'oauth2',
+    client_from: 'setup',
+    authorization_url: 'https://login.example-auth.test/oauth/authorize',
+    token_url: 'https://login.example-auth.test/oauth/token',
+    refresh_url: 'https://login.example-auth.test/oauth/refresh',
+    scopes: { default: '', send: false },
+    token_auth: 'client_secret_post',
+    token_request: {
+      body_format: 'json',
+      params: { audience: '${env.audience}' },
+      code_params: { user_type: 'admin' },
+      refresh_params: { keep_session: 'yes' },
+    },
+    token_response: { token_types: ['bot'], keep: { team_id: '$.team.id' } },
+  },
+  environments: [{ key: 'production', label: 'Production', values: { audience: 'aud-1' } }],
+  setup_fields: [
+    { key: 'client_id', label: 'Client ID', type: 'text' },
+    { key: 'client_secret', label: 'Client Secret', type: 'password' },
+  ],
+  base_url: 'https://api.example-auth.test/v1',
+  hosts: ['login.example-auth.test', 'api.example-auth.test'],
+  inject: { headers: { authorization: 'Bearer ${credentials.access_token}' } },
+  test_action: { path: '/me' },
+});
+const strictFixture = fixtureSchema.parse({
+  connector: 'exampleauth',
+  setup: { client_id: 'auth-client', client_secret: 'auth-secret-123456' },
+  token: { token_type: 'bot', fields: { team: { id: 'T1' } } },
+  api: { error: { status: 401, body: { error: 'invalid_auth' } } },
+});
+
+describe('generic fake provider: token requests as data, refresh URL, fixed scopes', () => {
+  let sf: FakeProvider;
+  let si: Internet;
+  const CB = 'https://switchboard.example.test/connect/oauth2/exampleauth/callback';
+  beforeAll(async () => {
+    sf = await startFakeProvider(strict, strictFixture);
+    si = await startInternet(sf.routes);
+    sf.allowRedirectUri(CB);
+  });
+  afterAll(async () => {
+    await si?.close();
+    await sf?.close();
+  });
+  const authorize = (extra: Record<string, string> = {}) =>
+    fetch(
+      `https://login.example-auth.test/oauth/authorize?${new URLSearchParams({ client_id: 'auth-client', redirect_uri: CB, response_type: 'code', state: 's', ...extra })}`,
+      { dispatcher: si.http, redirect: 'manual' },
+    );
+  const post = async (path: string, body: Record<string, string>, json = true) => {
+    const res = await fetch(`https://login.example-auth.test${path}`, {
+      method: 'POST',
+      dispatcher: si.http,
+      headers: { 'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded' },
+      body: json ? JSON.stringify(body) : new URLSearchParams(body).toString(),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+  const client = { client_id: 'auth-client', client_secret: 'auth-secret-123456', audience: 'aud-1' };
+  const newCode = async () => {
+    const res = await authorize();
+    expect(res.status).toBe(302);
+    return new URL(res.headers.get('location')!).searchParams.get('code')!;
+  };
+
+  it('accepts an authorize request without scope, and refuses one with it', async () => {
+    expect((await authorize()).status).toBe(302);
+    expect((await authorize({ scope: 'read' })).status).toBe(400);
+    expect(sf.problems.at(-1)).toContain('scope is not accepted');
+  });
+
+  it('reads a JSON token request, requires its extra parameters and answers the fixture token_type', async () => {
+    const grant = { grant_type: 'authorization_code', redirect_uri: CB, ...client };
+    const form = await post('/oauth/token', { ...grant, code: await newCode(), user_type: 'admin' }, false);
+    expect(form.status).toBe(400);
+    expect(sf.problems.at(-1)).toContain('one JSON object');
+    const noUserType = await post('/oauth/token', { ...grant, code: await newCode() });
+    expect(noUserType.status).toBe(400);
+    expect(sf.problems.at(-1)).toContain('user_type is missing');
+    const ok = await post('/oauth/token', { ...grant, code: await newCode(), user_type: 'admin' });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toMatchObject({ token_type: 'bot', team: { id: 'T1' } });
+  });
+
+  it('answers refreshes at the refresh URL only, with the refresh parameters', async () => {
+    const grant = { grant_type: 'authorization_code', redirect_uri: CB, ...client, user_type: 'admin' };
+    const first = await post('/oauth/token', { ...grant, code: await newCode() });
+    const refresh = {
+      grant_type: 'refresh_token',
+      refresh_token: String(first.json.refresh_token),
+      ...client,
+    };
+    expect((await post('/oauth/token', { ...refresh, keep_session: 'yes' })).status).toBe(400);
+    expect(sf.problems.at(-1)).toContain('refresh requests go to the refresh URL');
+    expect((await post('/oauth/refresh', refresh)).status).toBe(400);
+    expect(sf.problems.at(-1)).toContain('keep_session is missing');
+    const ok = await post('/oauth/refresh', { ...refresh, keep_session: 'yes' });
+    expect(ok.status).toBe(200);
+    expect(typeof ok.json.refresh_token).toBe('string');
+  });
+});
