@@ -303,6 +303,10 @@ const goodTestAction: ContractCheck = {
 /** The test action with refused credentials must end in the provider's documented error. */
 async function expectRefused(world: ContractWorld, t: ProviderTarget) {
   const { fixture } = world;
+  expect(
+    fixture.api.error.status >= 400 || world.connector.test_action.expect,
+    `api.error answers ${fixture.api.error.status}: a 2xx refusal needs the connector's test_action.expect`,
+  );
   try {
     await runTestAction(world.server.app.deps, t);
   } catch (err) {

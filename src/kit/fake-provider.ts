@@ -37,7 +37,7 @@ export interface FakeProvider {
   /** The routes to hand to `startInternet`. */
   readonly routes: Route[];
   /** The connector's URLs as the fake renders them for the fixture's environment. */
-  readonly urls: { authorize?: URL; token?: URL; refresh?: URL; revoke?: URL; api: URL };
+  readonly urls: { authorize?: URL; token?: URL; refresh?: URL; revoke?: URL; api: URL; test?: URL };
   readonly requests: RecordedRequest[];
   /** Requests for something this provider does not serve (404). */
   readonly unexpected: string[];
@@ -176,6 +176,8 @@ function servedActions(
 const is = (u: URL | undefined, url: URL) =>
   !!u && u.hostname === url.hostname && u.pathname === url.pathname;
 
+const hostOf = (req: IncomingMessage) => (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+
 /** A request body parsed as JSON, or undefined when it is empty or not JSON. */
 function jsonOrUndefined(text: string): unknown {
   if (!text) return undefined;
@@ -220,7 +222,7 @@ function basicCredentials(connector: Connector, ctx: TemplateContext): string | 
 export async function startFakeProvider(connector: Connector, fixture: Fixture): Promise<FakeProvider> {
   const ctx = fixtureContext(connector, fixture);
   const auth = connector.auth.type === 'oauth2' ? connector.auth : null;
-  const urls: FakeProvider['urls'] = {
+  const urls: { -readonly [K in keyof FakeProvider['urls']]: FakeProvider['urls'][K] } = {
     api: renderConnectorUrl(connector, connector.base_url, ctx, 'base_url'),
     ...(auth
       ? {
@@ -235,6 +237,8 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
         }
       : {}),
   };
+  const t = connector.test_action;
+  if (t.base_url) urls.test = renderConnectorUrl(connector, t.base_url, ctx, 'test_action.base_url');
   const hosts = [
     ...new Set([
       ...Object.values(urls).map((u) => u.hostname),
@@ -527,14 +531,6 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     const fixed = fixedHeaderProblem(req);
     if (fixed) return refuse(res, 400, 'invalid_request', fixed);
     if (!credentialsOk(req, url)) return send(res, fixture.api.error.status, fixture.api.error.body);
-    const base = urls.api.pathname.replace(/\/+$/, '');
-    const t = connector.test_action;
-    if (
-      req.method === t.method &&
-      url.pathname === new URL(`https://fake${base}${t.path}`).pathname &&
-      Object.entries(t.query).every(([k, v]) => url.searchParams.get(k) === v)
-    )
-      return send(res, fixture.api.test_action.status, fixture.api.test_action.body);
     const served = actions.find(
       (a) =>
         a.method === req.method &&
@@ -545,6 +541,28 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     notFound(req, url, res);
   }
 
+  /** Whether a request is the connector's test action (at `test_action.base_url` when it has one). */
+  function isTestAction(req: IncomingMessage, url: URL): boolean {
+    const at = urls.test ?? urls.api;
+    const base = at.pathname.replace(/\/+$/, '');
+    return (
+      hostOf(req) === at.hostname &&
+      req.method === t.method &&
+      url.pathname === new URL(`https://fake${base}${t.path}`).pathname &&
+      Object.entries(t.query).every(([k, v]) => url.searchParams.get(k) === v)
+    );
+  }
+
+  /** The test action: fixed headers, credentials, and the declared JSON body when it has one. */
+  function testAction(req: IncomingMessage, url: URL, body: string, res: ServerResponse) {
+    const fixed = fixedHeaderProblem(req);
+    if (fixed) return refuse(res, 400, 'invalid_request', fixed);
+    if (!credentialsOk(req, url)) return send(res, fixture.api.error.status, fixture.api.error.body);
+    if (t.body !== undefined && JSON.stringify(jsonOrUndefined(body)) !== JSON.stringify(t.body))
+      return refuse(res, 400, 'invalid_request', `the test action's body is not ${JSON.stringify(t.body)}`);
+    send(res, fixture.api.test_action.status, fixture.api.test_action.body);
+  }
+
   function notFound(req: IncomingMessage, url: URL, res: ServerResponse) {
     state.unexpected.push(`${req.method} https://${url.host}${url.pathname}`);
     send(res, 404, { error: 'not_found' });
@@ -552,7 +570,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const body = await readBody(req);
-    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    const host = hostOf(req);
     const url = new URL(req.url ?? '/', `https://${host}`);
     const seen = `${JSON.stringify(req.headers)} ${req.url} ${body}`;
     const record: RecordedRequest = {
@@ -574,6 +592,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
         return send(res, fixture.api.error.status, fixture.api.error.body);
       return send(res, route.status, route.body);
     }
+    if (isTestAction(req, url)) return testAction(req, url, body, res);
     if (req.method === 'GET' && is(urls.authorize, url)) return authorize(url, res);
     if (req.method === 'POST' && is(urls.token, url)) return tokenEndpoint(req, body, res, 'token');
     if (req.method === 'POST' && is(urls.refresh, url)) return tokenEndpoint(req, body, res, 'refresh');

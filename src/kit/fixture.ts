@@ -69,8 +69,12 @@ export const fixtureSchema = z.strictObject({
     })
     .default({ unknown_client: { status: 400, body: { error: 'invalid_client' } } }),
   api: z.strictObject({
-    /** The documented answer to a request without valid credentials. */
-    error: answerSchema.extend({ status: z.number().int().min(400).max(599).default(401) }),
+    /**
+     * The documented answer to a request without valid credentials (status default 401). A 2xx
+     * here is a provider that answers 200 to bad credentials: the connector's `test_action.expect`
+     * must then fail on this body.
+     */
+    error: answerSchema.extend({ status: z.number().int().min(200).max(599).default(401) }),
     /** The test action's answer. */
     test_action: answerSchema.default({ status: 200, body: {} }),
   }),
