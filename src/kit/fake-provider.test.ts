@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { fetch, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectorSchema } from '../connectors/schema.js';
+import { callbackSignatureValid } from '../core/linking/oauth2/callback-values.js';
 import { type FakeProvider, startFakeProvider } from './fake-provider.js';
 import { fixtureSchema } from './fixture.js';
 import { type Internet, startInternet } from './internet.js';
@@ -419,6 +420,8 @@ const strict = connectorSchema.parse({
       refresh_params: { keep_session: 'yes' },
     },
     token_response: { token_types: ['bot'], keep: { team_id: '$.team.id' } },
+    callback_params: ['realmId'],
+    callback_hmac: { param: 'hmac', secret_field: 'client_secret', encoding: 'base64' },
   },
   environments: [{ key: 'production', label: 'Production', values: { audience: 'aud-1' } }],
   setup_fields: [
@@ -434,6 +437,7 @@ const strictFixture = fixtureSchema.parse({
   connector: 'exampleauth',
   setup: { client_id: 'auth-client', client_secret: 'auth-secret-123456' },
   token: { token_type: 'bot', fields: { team: { id: 'T1' } } },
+  authorize: { callback_params: { realmId: 'r-1' } },
   api: { error: { status: 401, body: { error: 'invalid_auth' } } },
 });
 
@@ -475,6 +479,14 @@ describe('generic fake provider: token requests as data, refresh URL, fixed scop
     expect((await authorize()).status).toBe(302);
     expect((await authorize({ scope: 'read' })).status).toBe(400);
     expect(sf.problems.at(-1)).toContain('scope is not accepted');
+  });
+
+  it('adds the callback parameters to its redirect and signs it as callback_hmac says', async () => {
+    const back = new URL((await authorize()).headers.get('location')!).searchParams;
+    expect(back.get('realmId')).toBe('r-1');
+    const rule = strict.auth.type === 'oauth2' ? strict.auth.callback_hmac! : null;
+    expect(callbackSignatureValid(back, 'auth-secret-123456', rule!)).toBe(true);
+    expect(callbackSignatureValid(back, 'another-secret', rule!)).toBe(false);
   });
 
   it('reads a JSON token request, requires its extra parameters and answers the fixture token_type', async () => {

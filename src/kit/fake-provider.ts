@@ -5,15 +5,17 @@
 // authentication only, single-use codes bound to the redirect URI and verifier, refresh with
 // rotation and reuse detection). The API: the credentials exactly as `inject` says, the test
 // action, every action's records page by page. Anything else answers 404 and is recorded.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Action } from '../connectors/action-schema.js';
+import type { CallbackHmac } from '../connectors/grants-schema.js';
 import { pick } from '../connectors/json-path.js';
 import { isSecretField } from '../connectors/fields.js';
 import type { Connector, OAuth2Auth } from '../connectors/schema.js';
 import { render, renderUrl, type TemplateContext, TemplateError } from '../connectors/templating.js';
 import { urlValueKind } from '../connectors/url-values.js';
+import { signedMessage } from '../core/linking/oauth2/callback-values.js';
 import type { ActionFixture, Fixture } from './fixture.js';
 import type { Route } from './internet.js';
 import { answerPage, type PageRequest, pagingStyle } from './paging.js';
@@ -98,7 +100,7 @@ export function fixtureContext(connector: Connector, fixture: Fixture): Template
 
 /** The token fields the connector keeps: the fixture's top-level fields and what `token_response.keep` picks. */
 function keptTokenValues(connector: Connector, fixture: Fixture): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...fixture.token.fields };
+  const out: Record<string, unknown> = { ...fixture.authorize.callback_params, ...fixture.token.fields };
   if (connector.auth.type !== 'oauth2') return out;
   for (const [name, at] of Object.entries(connector.auth.token_response.keep)) {
     const v = pick(fixture.token.fields, at);
@@ -330,7 +332,22 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     const back = new URL(redirectUri);
     back.searchParams.set('code', code);
     back.searchParams.set('state', q.get('state')!);
+    for (const name of auth.callback_params) {
+      const v = fixture.authorize.callback_params[name];
+      if (v === undefined)
+        throw new Error(`authorize.callback_params lacks ${name} (the connector keeps it)`);
+      back.searchParams.set(name, v);
+    }
+    if (auth.callback_hmac) signRedirect(back.searchParams, auth.callback_hmac);
     res.writeHead(302, { location: back.toString() }).end();
+  }
+
+  /** Signs the redirect's query as `callback_hmac` says: the HMAC of `signedMessage` with the secret field's value. */
+  function signRedirect(query: URLSearchParams, rule: CallbackHmac) {
+    const secret = fixture.setup[rule.secret_field] ?? fixture.config[rule.secret_field];
+    if (!secret) throw new Error(`callback_hmac: the fixture has no ${rule.secret_field}`);
+    const mac = createHmac(rule.algorithm, secret).update(signedMessage(query, rule.param));
+    query.set(rule.param, mac.digest(rule.encoding));
   }
 
   /** The client authentication the connector declares, and only that one. */

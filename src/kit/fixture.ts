@@ -66,8 +66,13 @@ export const fixtureSchema = z.strictObject({
     .strictObject({
       /** The provider's answer to an authorize request from a client it does not know. */
       unknown_client: answerSchema.default({ status: 400, body: { error: 'invalid_client' } }),
+      /**
+       * Values the provider adds to its redirect to the callback, for the connector's
+       * `callback_params` (`{"realmId": "r-1"}`); templates read them as `${credentials.realmId}`.
+       */
+      callback_params: values.default({}),
     })
-    .default({ unknown_client: { status: 400, body: { error: 'invalid_client' } } }),
+    .default({ unknown_client: { status: 400, body: { error: 'invalid_client' } }, callback_params: {} }),
   api: z.strictObject({
     /**
      * The documented answer to a request without valid credentials (status default 401). A 2xx
