@@ -201,7 +201,7 @@ const urlsCheck: ContractCheck = {
         overrides: {},
         config: fixture.config,
         setup: fixture.setup,
-        credentials: fixture.token.fields,
+        credentials: fixtureContext(connector, fixture).credentials ?? {},
       };
       for (const [which] of urlTemplates(connector)) {
         try {

@@ -16,6 +16,7 @@ import type { Connector, OAuth2Auth } from '../connectors/schema.js';
 import { render, renderUrl, type TemplateContext, TemplateError } from '../connectors/templating.js';
 import { urlValueKind } from '../connectors/url-values.js';
 import { signedMessage } from '../core/linking/oauth2/callback-values.js';
+import { candidatesOf, pickValues } from '../core/linking/oauth2/discovery.js';
 import type { ActionFixture, Fixture } from './fixture.js';
 import type { Route } from './internet.js';
 import { answerPage, type PageRequest, pagingStyle } from './paging.js';
@@ -106,6 +107,12 @@ function keptTokenValues(connector: Connector, fixture: Fixture): Record<string,
     const v = pick(fixture.token.fields, at);
     if (v !== undefined) out[name] = v;
   }
+  connector.auth.post_auth.forEach((step, i) => {
+    const answer = fixture.post_auth[i];
+    if (!answer) return;
+    const picked = pickValues(candidatesOf(answer.body, step.select)[0], step.pick);
+    if ('values' in picked) Object.assign(out, picked.values);
+  });
   return out;
 }
 
@@ -220,6 +227,18 @@ function basicCredentials(connector: Connector, ctx: TemplateContext): string | 
   }
 }
 
+/** Where each `post_auth` step's call goes and the fixture's answer to it (a path is on the API's origin). */
+function discoveryAnswers(connector: Connector, fixture: Fixture, ctx: TemplateContext, api: URL) {
+  if (connector.auth.type !== 'oauth2') return [];
+  return connector.auth.post_auth.map((step, i) => {
+    const answer = fixture.post_auth[i];
+    if (!answer) throw new Error(`post_auth[${i}]: the fixture has no answer for this discovery call`);
+    const tpl = step.request.url.startsWith('/') ? api.origin + step.request.url : step.request.url;
+    const url = renderConnectorUrl(connector, tpl, ctx, `auth.post_auth[${i}].request.url`);
+    return { method: step.request.method, url, answer };
+  });
+}
+
 /** Starts the fake provider for one connector and its fixture on a loopback port. */
 export async function startFakeProvider(connector: Connector, fixture: Fixture): Promise<FakeProvider> {
   const ctx = fixtureContext(connector, fixture);
@@ -239,12 +258,14 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
         }
       : {}),
   };
+  const discovery = discoveryAnswers(connector, fixture, ctx, urls.api);
   const t = connector.test_action;
   if (t.base_url) urls.test = renderConnectorUrl(connector, t.base_url, ctx, 'test_action.base_url');
   const hosts = [
     ...new Set([
       ...Object.values(urls).map((u) => u.hostname),
       ...fixture.routes.map((r) => r.host.toLowerCase()),
+      ...discovery.map((d) => d.url.hostname),
     ]),
   ];
   const actions = servedActions(connector, fixture, ctx, urls.api);
@@ -608,6 +629,11 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       if (route.auth && !credentialsOk(req, url))
         return send(res, fixture.api.error.status, fixture.api.error.body);
       return send(res, route.status, route.body);
+    }
+    const step = discovery.find((d) => d.method === req.method && is(d.url, url));
+    if (step) {
+      if (!credentialsOk(req, url)) return send(res, fixture.api.error.status, fixture.api.error.body);
+      return send(res, step.answer.status, step.answer.body);
     }
     if (isTestAction(req, url)) return testAction(req, url, body, res);
     if (req.method === 'GET' && is(urls.authorize, url)) return authorize(url, res);

@@ -87,6 +87,11 @@ export const fixtureSchema = z.strictObject({
   next_link: z.enum(['path', 'url']).default('path'),
   /** The query parameter the fake's next-page links carry the page number in. */
   page_param: z.string().min(1).default('page'),
+  /**
+   * The provider's answers to the connector's `post_auth` discovery calls, one per step in order
+   * (`[{"body": [{"id": "cloud-1"}]}]`); the values the steps pick fill `${credentials.…}`.
+   */
+  post_auth: z.array(answerSchema).default([]),
   /** Records per action id; every action of the connector needs one. */
   actions: z.record(z.string(), actionFixtureSchema).default({}),
   /** Extra answers for provider quirks beyond the connector's own URLs (an identity URL). */
