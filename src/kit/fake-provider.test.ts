@@ -519,3 +519,67 @@ describe('generic fake provider: token requests as data, refresh URL, fixed scop
     expect(typeof ok.json.refresh_token).toBe('string');
   });
 });
+
+describe('generic fake provider: client credentials grant', () => {
+  const machine = connectorSchema.parse({
+    key: 'examplemachine',
+    name: 'Example Machine',
+    categories: ['crm'],
+    auth: {
+      type: 'oauth2',
+      grant: 'client_credentials',
+      client_from: 'config',
+      token_url: 'https://auth.example-machine.test/token',
+      grant_params: { audience: 'machine-api' },
+    },
+    environments: [{ key: 'production', label: 'Production' }],
+    config_fields: [
+      { key: 'client_id', label: 'Client ID', type: 'text' },
+      { key: 'client_secret', label: 'Client Secret', type: 'password' },
+    ],
+    base_url: 'https://api.example-machine.test',
+    hosts: ['auth.example-machine.test', 'api.example-machine.test'],
+    inject: { headers: { authorization: 'Bearer ${credentials.access_token}' } },
+    test_action: { path: '/me' },
+  });
+  const machineFixture = fixtureSchema.parse({
+    connector: 'examplemachine',
+    config: { client_id: 'm-client', client_secret: 'm-secret-123456' },
+    api: { error: { status: 401, body: { error: 'invalid_token' } } },
+  });
+  let mf: FakeProvider;
+  let mi: Internet;
+  beforeAll(async () => {
+    mf = await startFakeProvider(machine, machineFixture);
+    mi = await startInternet(mf.routes);
+  });
+  afterAll(async () => {
+    await mi?.close();
+    await mf?.close();
+  });
+  const mint = async (form: Record<string, string>) => {
+    const res = await fetch('https://auth.example-machine.test/token', {
+      method: 'POST',
+      dispatcher: mi.http,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: 'm-client',
+        client_secret: 'm-secret-123456',
+        ...form,
+      }).toString(),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('mints a token without a refresh token, with the declared grant parameters only', async () => {
+    expect((await mint({ grant_type: 'client_credentials' })).status).toBe(400);
+    expect(mf.problems.at(-1)).toContain('audience is missing');
+    expect((await mint({ grant_type: 'authorization_code', code: 'x' })).status).toBe(400);
+    expect(mf.problems.at(-1)).toContain('this client uses client_credentials');
+    const ok = await mint({ grant_type: 'client_credentials', audience: 'machine-api' });
+    expect(ok.status).toBe(200);
+    expect(ok.json.refresh_token).toBeUndefined();
+    expect(mf.isLiveAccessToken(String(ok.json.access_token))).toBe(true);
+    expect(mf.mints).toBe(1);
+  });
+});

@@ -49,6 +49,8 @@ export interface FakeProvider {
   /** Refresh tokens presented again after they were rotated (each revokes its family). */
   readonly reusedRefreshTokens: number;
   readonly refreshes: number;
+  /** Tokens minted with the client credentials grant. */
+  readonly mints: number;
   /** Registers the OAuth app's redirect URI (our server's callback URL). */
   allowRedirectUri(uri: string): void;
   isLiveAccessToken(token: string): boolean;
@@ -247,7 +249,10 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     api: renderConnectorUrl(connector, connector.base_url, ctx, 'base_url'),
     ...(auth
       ? {
-          authorize: renderConnectorUrl(connector, auth.authorization_url, ctx, 'authorization_url'),
+          // The client credentials grant has no authorize URL.
+          ...(auth.authorization_url
+            ? { authorize: renderConnectorUrl(connector, auth.authorization_url, ctx, 'authorization_url') }
+            : {}),
           token: renderConnectorUrl(connector, auth.token_url, ctx, 'token_url'),
           ...(auth.revoke_url
             ? { revoke: renderConnectorUrl(connector, auth.revoke_url, ctx, 'revoke_url') }
@@ -290,6 +295,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     problems: [] as string[],
     reused: 0,
     refreshes: 0,
+    mints: 0,
   };
 
   const refuse = (res: ServerResponse, status: number, error: string, description: string) => {
@@ -440,9 +446,26 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
         : { ...tr.params, ...tr.code_params };
     const lacking = missingParams(form, extra);
     if (lacking) return refuse(res, 400, 'invalid_request', lacking);
+    const cc = auth!.grant === 'client_credentials';
+    if (cc !== (grant === 'client_credentials'))
+      return refuse(
+        res,
+        400,
+        'unsupported_grant_type',
+        `grant_type ${grant}: this client uses ${auth!.grant}`,
+      );
+    if (cc) return clientCredentialsGrant(form, res);
     if (grant === 'authorization_code') return codeGrant(form, res);
     if (grant === 'refresh_token') return refreshGrant(form, res);
     return refuse(res, 400, 'unsupported_grant_type', `grant_type ${grant}`);
+  }
+
+  /** The client credentials grant: the declared `grant_params` required, a token minted, no refresh token. */
+  function clientCredentialsGrant(form: URLSearchParams, res: ServerResponse) {
+    const lacking = missingParams(form, auth!.grant_params);
+    if (lacking) return refuse(res, 400, 'invalid_request', lacking);
+    state.mints++;
+    send(res, 200, issue({ current: '', used: new Set(), revoked: false }));
   }
 
   function codeGrant(form: URLSearchParams, res: ServerResponse) {
@@ -667,6 +690,9 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     },
     get refreshes() {
       return state.refreshes;
+    },
+    get mints() {
+      return state.mints;
     },
     allowRedirectUri: (uri) => {
       redirectUris.add(uri);
