@@ -10,7 +10,7 @@ import { startTestServer } from './helpers/server.js';
 
 const KIT_DIR = path.join(import.meta.dirname, 'fixtures', 'kit');
 const registry = await loadConnectors(KIT_DIR);
-const MADE_UP = ['examplepager', 'exampleauth'];
+const MADE_UP = ['examplepager', 'exampleauth', 'examplemachine'];
 const fixtures = new Map(
   await Promise.all(MADE_UP.map(async (k) => [k, await loadFixture(fixturePath(KIT_DIR, k))] as const)),
 );

@@ -519,9 +519,38 @@ const hostsCheck: ContractCheck = {
   },
 };
 
+/** Client credentials: an expired or refused token is minted again, never refreshed. */
+const reMint: ContractCheck = {
+  name: 'client credentials: a refused token is minted again (no refresh token)',
+  run: async (world) => {
+    const { fake } = world;
+    const before = (await target(world)).credentials as Record<string, string>;
+    const mints = fake.mints;
+    const after = await target(world, { forceRefresh: true, rejectedToken: before.access_token });
+    const now = after.credentials as Record<string, string>;
+    expect(now.access_token !== before.access_token, 'the access token did not change');
+    expect(fake.isLiveAccessToken(now.access_token!), 'the new access token is not live');
+    expect(fake.mints === mints + 1, `the fake minted ${fake.mints - mints} tokens, not 1`);
+    expect(fake.refreshes === 0, 'Switchboard refreshed instead of minting');
+    await runTestAction(world.server.app.deps, after);
+  },
+};
+
 /** The checks of one connector, in the order they run (later ones use what earlier ones linked). */
 export function contractChecks(connector: Connector, fixture: Fixture): ContractCheck[] {
   const auth = connector.auth.type === 'oauth2' ? connector.auth : null;
+  if (auth?.grant === 'client_credentials')
+    return [
+      urlsCheck,
+      profileCheck,
+      // The Hub credential form takes the client; Switchboard mints the token server-side.
+      apiKeyLinkCheck,
+      goodTestAction,
+      badTestActionOAuth,
+      ...connector.actions.map(actionCheck),
+      reMint,
+      hostsCheck,
+    ];
   return [
     urlsCheck,
     profileCheck,
