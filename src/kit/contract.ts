@@ -12,7 +12,14 @@ import { type ProviderTarget, resolveUrl, runTestAction } from '../core/connecto
 import { accountTarget } from '../core/credentials/open.js';
 import type { ProjectScope } from '../core/deps.js';
 import { AppError } from '../core/errors.js';
-import { type FakeProvider, fixtureClient, fixtureEnvironment, startFakeProvider } from './fake-provider.js';
+import { render } from '../connectors/templating.js';
+import {
+  type FakeProvider,
+  fixtureClient,
+  fixtureContext,
+  fixtureEnvironment,
+  startFakeProvider,
+} from './fake-provider.js';
 import type { Fixture } from './fixture.js';
 import { type Internet, startInternet } from './internet.js';
 import { pages } from './paging.js';
@@ -194,7 +201,7 @@ const urlsCheck: ContractCheck = {
         overrides: {},
         config: fixture.config,
         setup: fixture.setup,
-        credentials: fixture.token.fields,
+        credentials: fixtureContext(connector, fixture).credentials ?? {},
       };
       for (const [which] of urlTemplates(connector)) {
         try {
@@ -296,6 +303,10 @@ const goodTestAction: ContractCheck = {
 /** The test action with refused credentials must end in the provider's documented error. */
 async function expectRefused(world: ContractWorld, t: ProviderTarget) {
   const { fixture } = world;
+  expect(
+    fixture.api.error.status >= 400 || world.connector.test_action.expect,
+    `api.error answers ${fixture.api.error.status}: a 2xx refusal needs the connector's test_action.expect`,
+  );
   try {
     await runTestAction(world.server.app.deps, t);
   } catch (err) {
@@ -453,16 +464,20 @@ function refreshReuse(auth: OAuth2Auth): ContractCheck {
       const old = world.state.rotatedOut[0];
       expect(old, 'no rotated-out refresh token: the rotation check failed');
       const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: old });
+      const ctx = fixtureContext(world.connector, fixture);
+      const extra = { ...auth.token_request.params, ...auth.token_request.refresh_params };
+      for (const [k, tpl] of Object.entries(extra)) form.set(k, render(tpl, ctx));
       const headers = clientAuth(auth, fixture, form);
-      const res = await undiciFetch(fake.urls.token!, {
+      const json = auth.token_request.body_format === 'json';
+      const res = await undiciFetch(fake.urls.refresh ?? fake.urls.token!, {
         method: 'POST',
         dispatcher: world.internet.http,
         headers: {
-          'content-type': 'application/x-www-form-urlencoded',
+          'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded',
           accept: 'application/json',
           ...headers,
         },
-        body: form.toString(),
+        body: json ? JSON.stringify(Object.fromEntries(form)) : form.toString(),
       });
       const body = (await res.json().catch(() => ({}))) as { error?: string };
       expect(
@@ -504,9 +519,38 @@ const hostsCheck: ContractCheck = {
   },
 };
 
+/** Client credentials: an expired or refused token is minted again, never refreshed. */
+const reMint: ContractCheck = {
+  name: 'client credentials: a refused token is minted again (no refresh token)',
+  run: async (world) => {
+    const { fake } = world;
+    const before = (await target(world)).credentials as Record<string, string>;
+    const mints = fake.mints;
+    const after = await target(world, { forceRefresh: true, rejectedToken: before.access_token });
+    const now = after.credentials as Record<string, string>;
+    expect(now.access_token !== before.access_token, 'the access token did not change');
+    expect(fake.isLiveAccessToken(now.access_token!), 'the new access token is not live');
+    expect(fake.mints === mints + 1, `the fake minted ${fake.mints - mints} tokens, not 1`);
+    expect(fake.refreshes === 0, 'Switchboard refreshed instead of minting');
+    await runTestAction(world.server.app.deps, after);
+  },
+};
+
 /** The checks of one connector, in the order they run (later ones use what earlier ones linked). */
 export function contractChecks(connector: Connector, fixture: Fixture): ContractCheck[] {
   const auth = connector.auth.type === 'oauth2' ? connector.auth : null;
+  if (auth?.grant === 'client_credentials')
+    return [
+      urlsCheck,
+      profileCheck,
+      // The Hub credential form takes the client; Switchboard mints the token server-side.
+      apiKeyLinkCheck,
+      goodTestAction,
+      badTestActionOAuth,
+      ...connector.actions.map(actionCheck),
+      reMint,
+      hostsCheck,
+    ];
   return [
     urlsCheck,
     profileCheck,

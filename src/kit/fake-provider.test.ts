@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { fetch, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectorSchema } from '../connectors/schema.js';
+import { callbackSignatureValid } from '../core/linking/oauth2/callback-values.js';
 import { type FakeProvider, startFakeProvider } from './fake-provider.js';
 import { fixtureSchema } from './fixture.js';
 import { type Internet, startInternet } from './internet.js';
@@ -219,5 +220,366 @@ describe('generic fake provider: API', () => {
       path: '/v2/secret-admin',
       credentialed: true,
     });
+  });
+});
+
+// A made-up API-key provider with one list action per paging style, HTTP Basic credentials and a
+// fixed version header.
+const pager = connectorSchema.parse({
+  key: 'examplepager',
+  name: 'Example Pager',
+  categories: ['crm'],
+  auth: { type: 'api_key' },
+  environments: [{ key: 'production', label: 'Production', values: { api_version: '2024-01' } }],
+  config_fields: [{ key: 'api_key', label: 'API key', type: 'password' }],
+  base_url: 'https://api.example-pager.test/v1',
+  hosts: ['api.example-pager.test'],
+  inject: { basic: { username: '${config.api_key}', password: 'X' } },
+  headers: { 'Example-Version': '${env.api_version}' },
+  test_action: { path: '/me' },
+  actions: [
+    {
+      id: 'pager_link',
+      label: 'Link',
+      request: { path: '/link' },
+      result: { data: 'items', next: { type: 'link_header' } },
+    },
+    {
+      id: 'pager_url',
+      label: 'URL',
+      request: { path: '/url' },
+      result: { data: 'items', next: { type: 'url', path: 'links.next' } },
+    },
+    {
+      id: 'pager_cursor',
+      label: 'Cursor',
+      request: { path: '/cursor' },
+      result: {
+        data: 'items',
+        next: { type: 'cursor', path: 'meta.next', param: 'cursor', has_more: 'meta.more' },
+      },
+    },
+    {
+      id: 'pager_graphql',
+      label: 'GraphQL cursor',
+      request: { method: 'POST', path: '/graphql', body: { query: 'q', variables: { first: 2 } } },
+      result: {
+        data: 'data.items.nodes',
+        next: {
+          type: 'cursor',
+          path: 'data.items.pageInfo.endCursor',
+          body_key: 'variables.after',
+          has_more: 'data.items.pageInfo.hasNextPage',
+        },
+      },
+    },
+    {
+      id: 'pager_page',
+      label: 'Page',
+      request: { path: '/page' },
+      result: { data: 'items', next: { type: 'page', param: 'p', page_size: 2 } },
+    },
+    {
+      id: 'pager_offset',
+      label: 'Offset',
+      request: { path: '/offset' },
+      result: { data: 'items', next: { type: 'offset', param: 'offset' } },
+    },
+    {
+      id: 'pager_last',
+      label: 'Last item',
+      request: { path: '/last' },
+      result: {
+        data: 'items',
+        next: { type: 'last_item', item_path: 'id', param: 'starting_after', has_more: 'has_more' },
+      },
+    },
+  ],
+});
+const RECORDS = [{ id: 'r1' }, { id: 'r2' }, { id: 'r3' }];
+const pagerFixture = fixtureSchema.parse({
+  connector: 'examplepager',
+  config: { api_key: 'pager-key-123456' },
+  api: { error: { status: 401, body: { message: 'who are you' } } },
+  actions: Object.fromEntries(pager.actions.map((a) => [a.id, { records: RECORDS, page_size: 2 }])),
+});
+const PAGER_AUTH = {
+  authorization: `Basic ${Buffer.from('pager-key-123456:X').toString('base64')}`,
+  'example-version': '2024-01',
+};
+
+describe('generic fake provider: paging styles, Basic credentials, fixed headers', () => {
+  let pf: FakeProvider;
+  let pi: Internet;
+  beforeAll(async () => {
+    pf = await startFakeProvider(pager, pagerFixture);
+    pi = await startInternet(pf.routes);
+  });
+  afterAll(async () => {
+    await pi?.close();
+    await pf?.close();
+  });
+  const get = async (path: string, headers: Record<string, string> = PAGER_AUTH, body?: unknown) => {
+    const res = await fetch(new URL(path, 'https://api.example-pager.test').toString(), {
+      dispatcher: pi.http,
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, link: res.headers.get('link'), json: (await res.json()) as any };
+  };
+
+  it('requires the Basic credentials and the fixed header with its rendered value', async () => {
+    expect((await get('/v1/me')).status).toBe(200);
+    const wrongKey = { ...PAGER_AUTH, authorization: `Basic ${Buffer.from('other:X').toString('base64')}` };
+    expect((await get('/v1/me', wrongKey)).status).toBe(401);
+    const noVersion = await get('/v1/me', { authorization: PAGER_AUTH.authorization });
+    expect(noVersion.status).toBe(400);
+    expect(pf.problems.at(-1)).toContain('header Example-Version is missing');
+    expect((await get('/v1/me', { ...PAGER_AUTH, 'example-version': '2023-01' })).status).toBe(400);
+  });
+
+  it('pages by the Link header', async () => {
+    const p1 = await get('/v1/link');
+    expect(p1.json.items).toEqual(RECORDS.slice(0, 2));
+    expect(p1.link).toBe('</v1/link?page=2>; rel="next"');
+    const p2 = await get('/v1/link?page=2');
+    expect(p2.json.items).toEqual([RECORDS[2]]);
+    expect(p2.link).toBeNull();
+  });
+
+  it('pages by a next URL at an object-form path', async () => {
+    const p1 = await get('/v1/url');
+    expect(p1.json.links.next).toBe('/v1/url?page=2');
+    expect((await get(p1.json.links.next)).json).toEqual({ items: [RECORDS[2]] });
+  });
+
+  it('pages by a cursor parameter with has_more, and refuses a cursor it did not hand out', async () => {
+    const p1 = await get('/v1/cursor');
+    expect(p1.json.meta.more).toBe(true);
+    const p2 = await get(`/v1/cursor?cursor=${p1.json.meta.next}`);
+    expect(p2.json).toEqual({ items: [RECORDS[2]], meta: { more: false } });
+    const forged = await get('/v1/cursor?cursor=2');
+    expect(forged.status).toBe(400);
+    expect(pf.problems.at(-1)).toContain('not a cursor this provider handed out');
+  });
+
+  it('pages a POST body cursor at variables.after', async () => {
+    const body = { query: 'q', variables: { first: 2 } };
+    const p1 = await get('/v1/graphql', PAGER_AUTH, body);
+    expect(p1.json.data.items.nodes).toEqual(RECORDS.slice(0, 2));
+    expect(p1.json.data.items.pageInfo.hasNextPage).toBe(true);
+    const after = p1.json.data.items.pageInfo.endCursor;
+    const p2 = await get('/v1/graphql', PAGER_AUTH, { ...body, variables: { first: 2, after } });
+    expect(p2.json.data.items).toEqual({ nodes: [RECORDS[2]], pageInfo: { hasNextPage: false } });
+    // The cursor in the query instead of the body is not where the connector says it goes.
+    const p3 = await get(`/v1/graphql?after=${after}`, PAGER_AUTH, body);
+    expect(p3.json.data.items.nodes).toEqual(RECORDS.slice(0, 2));
+  });
+
+  it('pages by a page counter and requires it on every request', async () => {
+    expect((await get('/v1/page?p=1')).json.items).toEqual(RECORDS.slice(0, 2));
+    expect((await get('/v1/page?p=2')).json.items).toEqual([RECORDS[2]]);
+    const none = await get('/v1/page');
+    expect(none.status).toBe(400);
+    expect(pf.problems.at(-1)).toContain('p is missing');
+  });
+
+  it('pages by an offset and answers an empty page past the end', async () => {
+    expect((await get('/v1/offset?offset=0')).json.items).toEqual(RECORDS.slice(0, 2));
+    expect((await get('/v1/offset?offset=2')).json.items).toEqual([RECORDS[2]]);
+    expect((await get('/v1/offset?offset=3')).json.items).toEqual([]);
+  });
+
+  it("pages after the last item's id", async () => {
+    const p1 = await get('/v1/last');
+    expect(p1.json).toEqual({ items: RECORDS.slice(0, 2), has_more: true });
+    expect((await get('/v1/last?starting_after=r2')).json).toEqual({ items: [RECORDS[2]], has_more: false });
+    expect((await get('/v1/last?starting_after=nope')).status).toBe(400);
+  });
+});
+
+// A made-up OAuth2 provider whose token endpoint reads JSON, wants extra parameters, refreshes at
+// its own URL and fixes the scopes in its app settings.
+const strict = connectorSchema.parse({
+  key: 'exampleauth',
+  name: 'Example Auth',
+  categories: ['crm'],
+  auth: {
+    type: 'oauth2',
+    client_from: 'setup',
+    authorization_url: 'https://login.example-auth.test/oauth/authorize',
+    token_url: 'https://login.example-auth.test/oauth/token',
+    refresh_url: 'https://login.example-auth.test/oauth/refresh',
+    scopes: { default: '', send: false },
+    token_auth: 'client_secret_post',
+    token_request: {
+      body_format: 'json',
+      params: { audience: '${env.audience}' },
+      code_params: { user_type: 'admin' },
+      refresh_params: { keep_session: 'yes' },
+    },
+    token_response: { token_types: ['bot'], keep: { team_id: '$.team.id' } },
+    callback_params: ['realmId'],
+    callback_hmac: { param: 'hmac', secret_field: 'client_secret', encoding: 'base64' },
+  },
+  environments: [{ key: 'production', label: 'Production', values: { audience: 'aud-1' } }],
+  setup_fields: [
+    { key: 'client_id', label: 'Client ID', type: 'text' },
+    { key: 'client_secret', label: 'Client Secret', type: 'password' },
+  ],
+  base_url: 'https://api.example-auth.test/v1',
+  hosts: ['login.example-auth.test', 'api.example-auth.test'],
+  inject: { headers: { authorization: 'Bearer ${credentials.access_token}' } },
+  test_action: { path: '/me' },
+});
+const strictFixture = fixtureSchema.parse({
+  connector: 'exampleauth',
+  setup: { client_id: 'auth-client', client_secret: 'auth-secret-123456' },
+  token: { token_type: 'bot', fields: { team: { id: 'T1' } } },
+  authorize: { callback_params: { realmId: 'r-1' } },
+  api: { error: { status: 401, body: { error: 'invalid_auth' } } },
+});
+
+describe('generic fake provider: token requests as data, refresh URL, fixed scopes', () => {
+  let sf: FakeProvider;
+  let si: Internet;
+  const CB = 'https://switchboard.example.test/connect/oauth2/exampleauth/callback';
+  beforeAll(async () => {
+    sf = await startFakeProvider(strict, strictFixture);
+    si = await startInternet(sf.routes);
+    sf.allowRedirectUri(CB);
+  });
+  afterAll(async () => {
+    await si?.close();
+    await sf?.close();
+  });
+  const authorize = (extra: Record<string, string> = {}) =>
+    fetch(
+      `https://login.example-auth.test/oauth/authorize?${new URLSearchParams({ client_id: 'auth-client', redirect_uri: CB, response_type: 'code', state: 's', ...extra })}`,
+      { dispatcher: si.http, redirect: 'manual' },
+    );
+  const post = async (path: string, body: Record<string, string>, json = true) => {
+    const res = await fetch(`https://login.example-auth.test${path}`, {
+      method: 'POST',
+      dispatcher: si.http,
+      headers: { 'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded' },
+      body: json ? JSON.stringify(body) : new URLSearchParams(body).toString(),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+  const client = { client_id: 'auth-client', client_secret: 'auth-secret-123456', audience: 'aud-1' };
+  const newCode = async () => {
+    const res = await authorize();
+    expect(res.status).toBe(302);
+    return new URL(res.headers.get('location')!).searchParams.get('code')!;
+  };
+
+  it('accepts an authorize request without scope, and refuses one with it', async () => {
+    expect((await authorize()).status).toBe(302);
+    expect((await authorize({ scope: 'read' })).status).toBe(400);
+    expect(sf.problems.at(-1)).toContain('scope is not accepted');
+  });
+
+  it('adds the callback parameters to its redirect and signs it as callback_hmac says', async () => {
+    const back = new URL((await authorize()).headers.get('location')!).searchParams;
+    expect(back.get('realmId')).toBe('r-1');
+    const rule = strict.auth.type === 'oauth2' ? strict.auth.callback_hmac! : null;
+    expect(callbackSignatureValid(back, 'auth-secret-123456', rule!)).toBe(true);
+    expect(callbackSignatureValid(back, 'another-secret', rule!)).toBe(false);
+  });
+
+  it('reads a JSON token request, requires its extra parameters and answers the fixture token_type', async () => {
+    const grant = { grant_type: 'authorization_code', redirect_uri: CB, ...client };
+    const form = await post('/oauth/token', { ...grant, code: await newCode(), user_type: 'admin' }, false);
+    expect(form.status).toBe(400);
+    expect(sf.problems.at(-1)).toContain('one JSON object');
+    const noUserType = await post('/oauth/token', { ...grant, code: await newCode() });
+    expect(noUserType.status).toBe(400);
+    expect(sf.problems.at(-1)).toContain('user_type is missing');
+    const ok = await post('/oauth/token', { ...grant, code: await newCode(), user_type: 'admin' });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toMatchObject({ token_type: 'bot', team: { id: 'T1' } });
+  });
+
+  it('answers refreshes at the refresh URL only, with the refresh parameters', async () => {
+    const grant = { grant_type: 'authorization_code', redirect_uri: CB, ...client, user_type: 'admin' };
+    const first = await post('/oauth/token', { ...grant, code: await newCode() });
+    const refresh = {
+      grant_type: 'refresh_token',
+      refresh_token: String(first.json.refresh_token),
+      ...client,
+    };
+    expect((await post('/oauth/token', { ...refresh, keep_session: 'yes' })).status).toBe(400);
+    expect(sf.problems.at(-1)).toContain('refresh requests go to the refresh URL');
+    expect((await post('/oauth/refresh', refresh)).status).toBe(400);
+    expect(sf.problems.at(-1)).toContain('keep_session is missing');
+    const ok = await post('/oauth/refresh', { ...refresh, keep_session: 'yes' });
+    expect(ok.status).toBe(200);
+    expect(typeof ok.json.refresh_token).toBe('string');
+  });
+});
+
+describe('generic fake provider: client credentials grant', () => {
+  const machine = connectorSchema.parse({
+    key: 'examplemachine',
+    name: 'Example Machine',
+    categories: ['crm'],
+    auth: {
+      type: 'oauth2',
+      grant: 'client_credentials',
+      client_from: 'config',
+      token_url: 'https://auth.example-machine.test/token',
+      grant_params: { audience: 'machine-api' },
+    },
+    environments: [{ key: 'production', label: 'Production' }],
+    config_fields: [
+      { key: 'client_id', label: 'Client ID', type: 'text' },
+      { key: 'client_secret', label: 'Client Secret', type: 'password' },
+    ],
+    base_url: 'https://api.example-machine.test',
+    hosts: ['auth.example-machine.test', 'api.example-machine.test'],
+    inject: { headers: { authorization: 'Bearer ${credentials.access_token}' } },
+    test_action: { path: '/me' },
+  });
+  const machineFixture = fixtureSchema.parse({
+    connector: 'examplemachine',
+    config: { client_id: 'm-client', client_secret: 'm-secret-123456' },
+    api: { error: { status: 401, body: { error: 'invalid_token' } } },
+  });
+  let mf: FakeProvider;
+  let mi: Internet;
+  beforeAll(async () => {
+    mf = await startFakeProvider(machine, machineFixture);
+    mi = await startInternet(mf.routes);
+  });
+  afterAll(async () => {
+    await mi?.close();
+    await mf?.close();
+  });
+  const mint = async (form: Record<string, string>) => {
+    const res = await fetch('https://auth.example-machine.test/token', {
+      method: 'POST',
+      dispatcher: mi.http,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: 'm-client',
+        client_secret: 'm-secret-123456',
+        ...form,
+      }).toString(),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('mints a token without a refresh token, with the declared grant parameters only', async () => {
+    expect((await mint({ grant_type: 'client_credentials' })).status).toBe(400);
+    expect(mf.problems.at(-1)).toContain('audience is missing');
+    expect((await mint({ grant_type: 'authorization_code', code: 'x' })).status).toBe(400);
+    expect(mf.problems.at(-1)).toContain('this client uses client_credentials');
+    const ok = await mint({ grant_type: 'client_credentials', audience: 'machine-api' });
+    expect(ok.status).toBe(200);
+    expect(ok.json.refresh_token).toBeUndefined();
+    expect(mf.isLiveAccessToken(String(ok.json.access_token))).toBe(true);
+    expect(mf.mints).toBe(1);
   });
 });

@@ -5,17 +5,21 @@
 // authentication only, single-use codes bound to the redirect URI and verifier, refresh with
 // rotation and reuse detection). The API: the credentials exactly as `inject` says, the test
 // action, every action's records page by page. Anything else answers 404 and is recorded.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Action } from '../connectors/action-schema.js';
+import type { CallbackHmac } from '../connectors/grants-schema.js';
+import { pick } from '../connectors/json-path.js';
 import { isSecretField } from '../connectors/fields.js';
 import type { Connector, OAuth2Auth } from '../connectors/schema.js';
 import { render, renderUrl, type TemplateContext, TemplateError } from '../connectors/templating.js';
 import { urlValueKind } from '../connectors/url-values.js';
+import { signedMessage } from '../core/linking/oauth2/callback-values.js';
+import { candidatesOf, pickValues } from '../core/linking/oauth2/discovery.js';
 import type { ActionFixture, Fixture } from './fixture.js';
 import type { Route } from './internet.js';
-import { type PageAnswer, pagingStyle } from './paging.js';
+import { answerPage, type PageRequest, pagingStyle } from './paging.js';
 import { setAt } from './paths.js';
 
 /** One request the fake received. */
@@ -36,7 +40,7 @@ export interface FakeProvider {
   /** The routes to hand to `startInternet`. */
   readonly routes: Route[];
   /** The connector's URLs as the fake renders them for the fixture's environment. */
-  readonly urls: { authorize?: URL; token?: URL; revoke?: URL; api: URL };
+  readonly urls: { authorize?: URL; token?: URL; refresh?: URL; revoke?: URL; api: URL; test?: URL };
   readonly requests: RecordedRequest[];
   /** Requests for something this provider does not serve (404). */
   readonly unexpected: string[];
@@ -45,6 +49,8 @@ export interface FakeProvider {
   /** Refresh tokens presented again after they were rotated (each revokes its family). */
   readonly reusedRefreshTokens: number;
   readonly refreshes: number;
+  /** Tokens minted with the client credentials grant. */
+  readonly mints: number;
   /** Registers the OAuth app's redirect URI (our server's callback URL). */
   allowRedirectUri(uri: string): void;
   isLiveAccessToken(token: string): boolean;
@@ -91,8 +97,25 @@ export function fixtureContext(connector: Connector, fixture: Fixture): Template
     config: fixture.config,
     setup: fixture.setup,
     env: fixtureEnvironment(connector, fixture).values,
-    credentials: fixture.token.fields,
+    credentials: keptTokenValues(connector, fixture),
   };
+}
+
+/** The token fields the connector keeps: the fixture's top-level fields and what `token_response.keep` picks. */
+function keptTokenValues(connector: Connector, fixture: Fixture): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...fixture.authorize.callback_params, ...fixture.token.fields };
+  if (connector.auth.type !== 'oauth2') return out;
+  for (const [name, at] of Object.entries(connector.auth.token_response.keep)) {
+    const v = pick(fixture.token.fields, at);
+    if (v !== undefined) out[name] = v;
+  }
+  connector.auth.post_auth.forEach((step, i) => {
+    const answer = fixture.post_auth[i];
+    if (!answer) return;
+    const picked = pickValues(candidatesOf(answer.body, step.select)[0], step.pick);
+    if ('values' in picked) Object.assign(out, picked.values);
+  });
+  return out;
 }
 
 function renderConnectorUrl(
@@ -161,6 +184,21 @@ function servedActions(
   return out.sort((a, b) => b.query.length - a.query.length);
 }
 
+const is = (u: URL | undefined, url: URL) =>
+  !!u && u.hostname === url.hostname && u.pathname === url.pathname;
+
+const hostOf = (req: IncomingMessage) => (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+
+/** A request body parsed as JSON, or undefined when it is empty or not JSON. */
+function jsonOrUndefined(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -180,26 +218,59 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
+/** The base64 `username:password` of `inject.basic` with the fixture's values, or null. */
+function basicCredentials(connector: Connector, ctx: TemplateContext): string | null {
+  const basic = connector.inject.basic;
+  if (!basic) return null;
+  try {
+    return Buffer.from(`${render(basic.username, ctx)}:${render(basic.password, ctx)}`).toString('base64');
+  } catch {
+    return null;
+  }
+}
+
+/** Where each `post_auth` step's call goes and the fixture's answer to it (a path is on the API's origin). */
+function discoveryAnswers(connector: Connector, fixture: Fixture, ctx: TemplateContext, api: URL) {
+  if (connector.auth.type !== 'oauth2') return [];
+  return connector.auth.post_auth.map((step, i) => {
+    const answer = fixture.post_auth[i];
+    if (!answer) throw new Error(`post_auth[${i}]: the fixture has no answer for this discovery call`);
+    const tpl = step.request.url.startsWith('/') ? api.origin + step.request.url : step.request.url;
+    const url = renderConnectorUrl(connector, tpl, ctx, `auth.post_auth[${i}].request.url`);
+    return { method: step.request.method, url, answer };
+  });
+}
+
 /** Starts the fake provider for one connector and its fixture on a loopback port. */
 export async function startFakeProvider(connector: Connector, fixture: Fixture): Promise<FakeProvider> {
   const ctx = fixtureContext(connector, fixture);
   const auth = connector.auth.type === 'oauth2' ? connector.auth : null;
-  const urls: FakeProvider['urls'] = {
+  const urls: { -readonly [K in keyof FakeProvider['urls']]: FakeProvider['urls'][K] } = {
     api: renderConnectorUrl(connector, connector.base_url, ctx, 'base_url'),
     ...(auth
       ? {
-          authorize: renderConnectorUrl(connector, auth.authorization_url, ctx, 'authorization_url'),
+          // The client credentials grant has no authorize URL.
+          ...(auth.authorization_url
+            ? { authorize: renderConnectorUrl(connector, auth.authorization_url, ctx, 'authorization_url') }
+            : {}),
           token: renderConnectorUrl(connector, auth.token_url, ctx, 'token_url'),
           ...(auth.revoke_url
             ? { revoke: renderConnectorUrl(connector, auth.revoke_url, ctx, 'revoke_url') }
             : {}),
+          ...(auth.refresh_url
+            ? { refresh: renderConnectorUrl(connector, auth.refresh_url, ctx, 'refresh_url') }
+            : {}),
         }
       : {}),
   };
+  const discovery = discoveryAnswers(connector, fixture, ctx, urls.api);
+  const t = connector.test_action;
+  if (t.base_url) urls.test = renderConnectorUrl(connector, t.base_url, ctx, 'test_action.base_url');
   const hosts = [
     ...new Set([
       ...Object.values(urls).map((u) => u.hostname),
       ...fixture.routes.map((r) => r.host.toLowerCase()),
+      ...discovery.map((d) => d.url.hostname),
     ]),
   ];
   const actions = servedActions(connector, fixture, ctx, urls.api);
@@ -215,12 +286,16 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       client?.secret,
     ].filter((v): v is string => typeof v === 'string' && v.length >= 6),
   );
+  // HTTP Basic credentials travel base64-encoded: the encoded pair counts as a secret too.
+  const basicPair = basicCredentials(connector, ctx);
+  if (basicPair) secrets.add(basicPair);
   const state = {
     requests: [] as RecordedRequest[],
     unexpected: [] as string[],
     problems: [] as string[],
     reused: 0,
     refreshes: 0,
+    mints: 0,
   };
 
   const refuse = (res: ServerResponse, status: number, error: string, description: string) => {
@@ -238,7 +313,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     secrets.add(access);
     return {
       access_token: access,
-      token_type: 'Bearer',
+      ...(fixture.token.token_type === null ? {} : { token_type: fixture.token.token_type }),
       ...(expiresIn === null ? {} : { expires_in: expiresIn }),
       scope: auth ? requiredScopes(auth, fixture).join(auth.scopes.separator) : undefined,
       ...fixture.token.fields,
@@ -270,15 +345,36 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       return refuse(res, 400, 'invalid_request', 'code_challenge_method must be S256 (plain is refused)');
     if (!challenge && auth.pkce.supported && auth.pkce.default)
       return refuse(res, 400, 'invalid_request', 'missing required code challenge');
-    const asked = new Set((q.get('scope') ?? '').split(auth.scopes.separator).filter(Boolean));
-    const missing = requiredScopes(auth, fixture).filter((s) => !asked.has(s));
-    if (missing.length) return refuse(res, 400, 'invalid_scope', `scope lacks ${missing.join(', ')}`);
+    if (!auth.scopes.send) {
+      // The app settings fix the scopes: a `scope` parameter is refused.
+      if (q.has('scope'))
+        return refuse(res, 400, 'invalid_scope', 'scope is not accepted: the app settings fix the scopes');
+    } else {
+      const asked = new Set((q.get('scope') ?? '').split(auth.scopes.separator).filter(Boolean));
+      const missing = requiredScopes(auth, fixture).filter((s) => !asked.has(s));
+      if (missing.length) return refuse(res, 400, 'invalid_scope', `scope lacks ${missing.join(', ')}`);
+    }
     const code = token('code');
     grants.set(code, { redirectUri, challenge, used: false });
     const back = new URL(redirectUri);
     back.searchParams.set('code', code);
     back.searchParams.set('state', q.get('state')!);
+    for (const name of auth.callback_params) {
+      const v = fixture.authorize.callback_params[name];
+      if (v === undefined)
+        throw new Error(`authorize.callback_params lacks ${name} (the connector keeps it)`);
+      back.searchParams.set(name, v);
+    }
+    if (auth.callback_hmac) signRedirect(back.searchParams, auth.callback_hmac);
     res.writeHead(302, { location: back.toString() }).end();
+  }
+
+  /** Signs the redirect's query as `callback_hmac` says: the HMAC of `signedMessage` with the secret field's value. */
+  function signRedirect(query: URLSearchParams, rule: CallbackHmac) {
+    const secret = fixture.setup[rule.secret_field] ?? fixture.config[rule.secret_field];
+    if (!secret) throw new Error(`callback_hmac: the fixture has no ${rule.secret_field}`);
+    const mac = createHmac(rule.algorithm, secret).update(signedMessage(query, rule.param));
+    query.set(rule.param, mac.digest(rule.encoding));
   }
 
   /** The client authentication the connector declares, and only that one. */
@@ -301,16 +397,75 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     return null;
   }
 
-  function tokenEndpoint(req: IncomingMessage, body: string, res: ServerResponse) {
-    if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
-      return refuse(res, 400, 'invalid_request', 'the token request must be form-encoded');
-    const form = new URLSearchParams(body);
+  /** The token request's parameters, encoded as the connector's `token_request.body_format` says. */
+  function tokenParams(req: IncomingMessage, body: string): URLSearchParams | string {
+    const type = req.headers['content-type'] ?? '';
+    if (auth?.token_request.body_format !== 'json') {
+      if (!type.startsWith('application/x-www-form-urlencoded'))
+        return 'the token request must be form-encoded';
+      return new URLSearchParams(body);
+    }
+    const json = type.startsWith('application/json') ? jsonOrUndefined(body) : undefined;
+    if (json === null || typeof json !== 'object' || Array.isArray(json))
+      return 'the token request must be one JSON object (application/json)';
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries(json)) if (v !== undefined && v !== null) form.set(k, String(v));
+    return form;
+  }
+
+  /** The extra token parameters the connector declares for this grant that the request lacks. */
+  function missingParams(form: URLSearchParams, extra: Record<string, string>): string | null {
+    for (const [k, tpl] of Object.entries(extra)) {
+      let want: string;
+      try {
+        want = render(tpl, ctx);
+      } catch {
+        continue;
+      }
+      if (form.get(k) !== want)
+        return `${k} is ${form.has(k) ? `"${form.get(k)}"` : 'missing'}, not "${want}"`;
+    }
+    return null;
+  }
+
+  function tokenEndpoint(req: IncomingMessage, body: string, res: ServerResponse, at: 'token' | 'refresh') {
+    const form = tokenParams(req, body);
+    if (typeof form === 'string') return refuse(res, 400, 'invalid_request', form);
     const why = clientAuthProblem(req, form);
     if (why) return refuse(res, 401, 'invalid_client', why);
     const grant = form.get('grant_type');
+    const tr = auth!.token_request;
+    const separateRefresh = !!urls.refresh && !is(urls.token, urls.refresh);
+    if (grant === 'refresh_token' && separateRefresh && at === 'token')
+      return refuse(res, 400, 'invalid_request', 'refresh requests go to the refresh URL');
+    if (grant !== 'refresh_token' && at === 'refresh' && separateRefresh)
+      return refuse(res, 400, 'unsupported_grant_type', `grant_type ${grant} at the refresh URL`);
+    const extra =
+      grant === 'refresh_token'
+        ? { ...tr.params, ...tr.refresh_params }
+        : { ...tr.params, ...tr.code_params };
+    const lacking = missingParams(form, extra);
+    if (lacking) return refuse(res, 400, 'invalid_request', lacking);
+    const cc = auth!.grant === 'client_credentials';
+    if (cc !== (grant === 'client_credentials'))
+      return refuse(
+        res,
+        400,
+        'unsupported_grant_type',
+        `grant_type ${grant}: this client uses ${auth!.grant}`,
+      );
+    if (cc) return clientCredentialsGrant(form, res);
     if (grant === 'authorization_code') return codeGrant(form, res);
     if (grant === 'refresh_token') return refreshGrant(form, res);
     return refuse(res, 400, 'unsupported_grant_type', `grant_type ${grant}`);
+  }
+
+  /** The client credentials grant: the declared `grant_params` required, a token minted, no refresh token. */
+  function clientCredentialsGrant(form: URLSearchParams, res: ServerResponse) {
+    const lacking = missingParams(form, auth!.grant_params);
+    if (lacking) return refuse(res, 400, 'invalid_request', lacking);
+    state.mints++;
+    send(res, 200, issue({ current: '', used: new Set(), revoked: false }));
   }
 
   function codeGrant(form: URLSearchParams, res: ServerResponse) {
@@ -394,12 +549,32 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     const queryOk = Object.entries(connector.inject.query).every(([name, tpl]) =>
       matchesInjected(tpl, url.searchParams.get(name) ?? undefined),
     );
-    return headersOk && queryOk;
+    return headersOk && queryOk && basicOk(req);
   }
 
-  function actionPage(served: ServedAction, url: URL, res: ServerResponse) {
+  /** `inject.basic`: `Authorization: Basic base64(username:password)` rendered from the fixture's values. */
+  function basicOk(req: IncomingMessage): boolean {
+    return !connector.inject.basic || (!!basicPair && req.headers.authorization === `Basic ${basicPair}`);
+  }
+
+  /** The connector's fixed `headers` a provider call lacks or gets wrong (rendered with the fixture's values). */
+  function fixedHeaderProblem(req: IncomingMessage): string | null {
+    for (const [name, tpl] of Object.entries(connector.headers)) {
+      const want = render(tpl, ctx);
+      const got = req.headers[name.toLowerCase()];
+      if (got !== want)
+        return `header ${name} is ${got === undefined ? 'missing' : `"${got}"`}, not "${want}"`;
+    }
+    return null;
+  }
+
+  function actionPage(served: ServedAction, req: PageRequest, res: ServerResponse) {
     const { action, fixture: f } = served;
-    const style = pagingStyle(action, { pageParam: fixture.page_param, linkAs: fixture.next_link });
+    const style = pagingStyle(action, {
+      pageParam: fixture.page_param,
+      linkAs: fixture.next_link,
+      pageSize: f.page_size,
+    });
     const dataPath = action.result.data;
     if (!style) {
       const value = f.records.length === 1 ? f.records[0] : f.records;
@@ -408,32 +583,45 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       setAt(body, dataPath, value);
       return send(res, 200, body);
     }
-    const page = style.pageOf(url);
-    const start = (page - 1) * f.page_size;
-    const answer: PageAnswer = { body: {}, headers: {} };
-    setAt(answer.body, dataPath, f.records.slice(start, start + f.page_size));
-    if (start + f.page_size < f.records.length) style.link(answer, url, page + 1);
+    const answer = answerPage(style, req, f.records, dataPath);
+    if (typeof answer === 'string') return refuse(res, 400, 'invalid_request', `${action.id}: ${answer}`);
     send(res, 200, answer.body, answer.headers);
   }
 
-  function api(req: IncomingMessage, url: URL, res: ServerResponse) {
+  function api(req: IncomingMessage, url: URL, body: string, res: ServerResponse) {
+    const fixed = fixedHeaderProblem(req);
+    if (fixed) return refuse(res, 400, 'invalid_request', fixed);
     if (!credentialsOk(req, url)) return send(res, fixture.api.error.status, fixture.api.error.body);
-    const base = urls.api.pathname.replace(/\/+$/, '');
-    const t = connector.test_action;
-    if (
-      req.method === t.method &&
-      url.pathname === new URL(`https://fake${base}${t.path}`).pathname &&
-      Object.entries(t.query).every(([k, v]) => url.searchParams.get(k) === v)
-    )
-      return send(res, fixture.api.test_action.status, fixture.api.test_action.body);
     const served = actions.find(
       (a) =>
         a.method === req.method &&
         a.path === url.pathname &&
         a.query.every(([k, v]) => url.searchParams.get(k) === v),
     );
-    if (served) return actionPage(served, url, res);
+    if (served) return actionPage(served, { url, body: jsonOrUndefined(body) }, res);
     notFound(req, url, res);
+  }
+
+  /** Whether a request is the connector's test action (at `test_action.base_url` when it has one). */
+  function isTestAction(req: IncomingMessage, url: URL): boolean {
+    const at = urls.test ?? urls.api;
+    const base = at.pathname.replace(/\/+$/, '');
+    return (
+      hostOf(req) === at.hostname &&
+      req.method === t.method &&
+      url.pathname === new URL(`https://fake${base}${t.path}`).pathname &&
+      Object.entries(t.query).every(([k, v]) => url.searchParams.get(k) === v)
+    );
+  }
+
+  /** The test action: fixed headers, credentials, and the declared JSON body when it has one. */
+  function testAction(req: IncomingMessage, url: URL, body: string, res: ServerResponse) {
+    const fixed = fixedHeaderProblem(req);
+    if (fixed) return refuse(res, 400, 'invalid_request', fixed);
+    if (!credentialsOk(req, url)) return send(res, fixture.api.error.status, fixture.api.error.body);
+    if (t.body !== undefined && JSON.stringify(jsonOrUndefined(body)) !== JSON.stringify(t.body))
+      return refuse(res, 400, 'invalid_request', `the test action's body is not ${JSON.stringify(t.body)}`);
+    send(res, fixture.api.test_action.status, fixture.api.test_action.body);
   }
 
   function notFound(req: IncomingMessage, url: URL, res: ServerResponse) {
@@ -441,12 +629,9 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     send(res, 404, { error: 'not_found' });
   }
 
-  const is = (u: URL | undefined, url: URL) =>
-    !!u && u.hostname === url.hostname && u.pathname === url.pathname;
-
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const body = await readBody(req);
-    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    const host = hostOf(req);
     const url = new URL(req.url ?? '/', `https://${host}`);
     const seen = `${JSON.stringify(req.headers)} ${req.url} ${body}`;
     const record: RecordedRequest = {
@@ -468,12 +653,19 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
         return send(res, fixture.api.error.status, fixture.api.error.body);
       return send(res, route.status, route.body);
     }
+    const step = discovery.find((d) => d.method === req.method && is(d.url, url));
+    if (step) {
+      if (!credentialsOk(req, url)) return send(res, fixture.api.error.status, fixture.api.error.body);
+      return send(res, step.answer.status, step.answer.body);
+    }
+    if (isTestAction(req, url)) return testAction(req, url, body, res);
     if (req.method === 'GET' && is(urls.authorize, url)) return authorize(url, res);
-    if (req.method === 'POST' && is(urls.token, url)) return tokenEndpoint(req, body, res);
+    if (req.method === 'POST' && is(urls.token, url)) return tokenEndpoint(req, body, res, 'token');
+    if (req.method === 'POST' && is(urls.refresh, url)) return tokenEndpoint(req, body, res, 'refresh');
     if (req.method === 'POST' && is(urls.revoke, url)) return revokeEndpoint(body, res);
     const base = urls.api.pathname.replace(/\/+$/, '');
     if (host === urls.api.hostname && (url.pathname === base || url.pathname.startsWith(`${base}/`)))
-      return api(req, url, res);
+      return api(req, url, body, res);
     notFound(req, url, res);
   }
 
@@ -498,6 +690,9 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     },
     get refreshes() {
       return state.refreshes;
+    },
+    get mints() {
+      return state.mints;
     },
     allowRedirectUri: (uri) => {
       redirectUris.add(uri);

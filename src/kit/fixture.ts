@@ -51,21 +51,35 @@ export const fixtureSchema = z.strictObject({
     .strictObject({
       /** `expires_in` of every token answer; null leaves it out. */
       expires_in: z.number().int().positive().nullable().default(3600),
-      /** Extra token-response fields (Salesforce's `instance_url`, `id`, `issued_at`). */
+      /** Extra token-response fields (Salesforce's `instance_url`, `id`, `issued_at`); may nest, for `token_response.keep`. */
       fields: z.record(z.string(), z.unknown()).default({}),
       /** Whether each refresh hands out a new refresh token (the old one then counts as reused). */
       rotate: z.boolean().default(true),
+      /**
+       * The `token_type` of every token answer (default `Bearer`): a type from the connector's
+       * `token_response.token_types`, or null to leave it out (`allow_missing_token_type`).
+       */
+      token_type: z.string().min(1).nullable().default('Bearer'),
     })
-    .default({ expires_in: 3600, fields: {}, rotate: true }),
+    .default({ expires_in: 3600, fields: {}, rotate: true, token_type: 'Bearer' }),
   authorize: z
     .strictObject({
       /** The provider's answer to an authorize request from a client it does not know. */
       unknown_client: answerSchema.default({ status: 400, body: { error: 'invalid_client' } }),
+      /**
+       * Values the provider adds to its redirect to the callback, for the connector's
+       * `callback_params` (`{"realmId": "r-1"}`); templates read them as `${credentials.realmId}`.
+       */
+      callback_params: values.default({}),
     })
-    .default({ unknown_client: { status: 400, body: { error: 'invalid_client' } } }),
+    .default({ unknown_client: { status: 400, body: { error: 'invalid_client' } }, callback_params: {} }),
   api: z.strictObject({
-    /** The documented answer to a request without valid credentials. */
-    error: answerSchema.extend({ status: z.number().int().min(400).max(599).default(401) }),
+    /**
+     * The documented answer to a request without valid credentials (status default 401). A 2xx
+     * here is a provider that answers 200 to bad credentials: the connector's `test_action.expect`
+     * must then fail on this body.
+     */
+    error: answerSchema.extend({ status: z.number().int().min(200).max(599).default(401) }),
     /** The test action's answer. */
     test_action: answerSchema.default({ status: 200, body: {} }),
   }),
@@ -73,6 +87,11 @@ export const fixtureSchema = z.strictObject({
   next_link: z.enum(['path', 'url']).default('path'),
   /** The query parameter the fake's next-page links carry the page number in. */
   page_param: z.string().min(1).default('page'),
+  /**
+   * The provider's answers to the connector's `post_auth` discovery calls, one per step in order
+   * (`[{"body": [{"id": "cloud-1"}]}]`); the values the steps pick fill `${credentials.…}`.
+   */
+  post_auth: z.array(answerSchema).default([]),
   /** Records per action id; every action of the connector needs one. */
   actions: z.record(z.string(), actionFixtureSchema).default({}),
   /** Extra answers for provider quirks beyond the connector's own URLs (an identity URL). */
