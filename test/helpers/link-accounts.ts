@@ -1,4 +1,4 @@
-import { popupBrowser } from './cookie-jar.js';
+import { type cookieJar, popupBrowser } from './cookie-jar.js';
 import { api, type TestServer } from './server.js';
 import {
   createSession,
@@ -13,16 +13,18 @@ export type Profiles = Awaited<ReturnType<typeof createProfiles>>;
 
 /**
  * Drives the OAuth popup like a browser: follows redirects across our server and the fake
- * provider until the Hub callback page, or until a page that is not a redirect.
+ * provider until the Hub callback page, or until a page that is not a redirect. `browser` is the
+ * cookie jar to use (the default reaches loopback; a made-up world's reaches its hosts).
  */
 export async function drivePopup(
   url: string,
   maxHops = 8,
+  browser: ReturnType<typeof cookieJar> = popupBrowser,
 ): Promise<{ final: URL; hops: string[]; status: number; body: string }> {
   const hops: string[] = [];
   let current = url;
   for (let i = 0; i < maxHops; i++) {
-    const res = await popupBrowser(current, { redirect: 'manual' });
+    const res = await browser(current, { redirect: 'manual' });
     hops.push(current);
     const loc = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && loc) {

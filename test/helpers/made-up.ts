@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Timers } from '../../src/core/deps.js';
 import { cookieJar } from './cookie-jar.js';
+import { drivePopup } from './link-accounts.js';
 import { startInternet, type Internet, type Route } from './internet.js';
 import { startTestServer, type TestServer } from './server.js';
 
@@ -58,33 +59,8 @@ export async function startMadeUpWorld(opts: MadeUpOptions): Promise<MadeUpWorld
   };
 }
 
-/**
- * Drives the OAuth popup in this browser: follows redirects across our server and the made-up
- * provider's hosts until the Hub callback page, or until a page that is not a redirect.
- */
-export async function drivePopupIn(
-  browser: Browser,
-  url: string,
-  maxHops = 8,
-): Promise<{ final: URL; hops: string[]; status: number; body: string }> {
-  const hops: string[] = [];
-  let current = url;
-  for (let i = 0; i < maxHops; i++) {
-    const res = await browser(current, { redirect: 'manual' });
-    hops.push(current);
-    const loc = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && loc) {
-      await res.text();
-      const next = new URL(loc, current);
-      if (next.pathname.endsWith('/embedded/accounts/callback'))
-        return { final: next, hops, status: res.status, body: '' };
-      current = next.toString();
-      continue;
-    }
-    return { final: new URL(current), hops, status: res.status, body: await res.text() };
-  }
-  throw new Error('too many redirects');
-}
+/** Drives the OAuth popup in this browser (see `drivePopup`). */
+export const drivePopupIn = (browser: Browser, url: string, maxHops = 8) => drivePopup(url, maxHops, browser);
 
 /** The loopback port of a fake started with `startUpstream` (its `url` is `http://127.0.0.1:<port>`). */
 export const portOf = (fake: { url: string }): number => Number(new URL(fake.url).port);
