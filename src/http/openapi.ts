@@ -33,6 +33,7 @@ import {
   rpcBodySchema,
   rpcResponse,
 } from '../contract/provider-calls.js';
+import { actionSearchBody, actionSearchResponse } from '../contract/agents.js';
 import {
   listLogsQuery,
   listPlatformLogsQuery,
@@ -374,6 +375,16 @@ export const OPERATIONS: Operation[] = [
     auth: 'apiKey',
     query: listActionsQuery,
     ok: { status: 200, schema: actionsMetaPage },
+    errors: [400, 401],
+  }),
+  op({
+    method: 'post',
+    path: '/actions/search',
+    summary: "Search the project's actions by relevance (what StackOne's agent SDK calls)",
+    tag: 'Actions',
+    auth: 'apiKey',
+    body: actionSearchBody,
+    ok: { status: 200, schema: actionSearchResponse },
     errors: [400, 401],
   }),
   op({
