@@ -57,6 +57,7 @@ export const toolFeedback = z.strictObject({
   tool_names: z.array(z.string()),
   created_at: iso,
 });
+export type ToolFeedback = z.infer<typeof toolFeedback>;
 
 /** The answer to `POST /ai/tool-feedback`: StackOne's `{message, key, submitted_at, trace_id}`, and the stored entry. */
 export const toolFeedbackReceipt = z.strictObject({
