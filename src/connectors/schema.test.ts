@@ -131,3 +131,12 @@ describe('docs/connectors.md', () => {
       expect(doc).toContain(`| \`${key}\``);
   });
 });
+
+describe('docs/catalogue.md', () => {
+  it('lists every built-in connector as its file says (run npx tsx scripts/catalogue-docs.ts)', async () => {
+    const { CATALOGUE_DOCS, renderCatalogueDocs } = await import('../../scripts/catalogue-docs.js');
+    const doc = await readFile(CATALOGUE_DOCS, 'utf8');
+    expect(await renderCatalogueDocs(doc)).toBe(doc);
+    for (const key of SHIPPED) expect(doc).toContain(`(\`${key}\`)`);
+  });
+});
