@@ -84,6 +84,8 @@ interface ServedAction {
   method: string;
   path: string;
   query: Array<[string, string]>;
+  /** Top-level body values with no placeholder (a GraphQL query text): they tell actions on one route apart. */
+  fixed: Array<[string, string]>;
 }
 
 const PLACEHOLDER = /\$\{([a-z_]+)\.([A-Za-z0-9_]+)\}/g;
@@ -186,10 +188,13 @@ function servedActions(
         if (!(err instanceof TemplateError)) throw err;
       }
     }
-    out.push({ action, fixture: f, method: action.request.method, path, query });
+    const fixed = Object.entries(action.request.body ?? {})
+      .map(([k, v]): [string, string] => [k, JSON.stringify(v)])
+      .filter(([, v]) => !v.includes('${'));
+    out.push({ action, fixture: f, method: action.request.method, path, query, fixed });
   }
-  // The most specific request first: two actions on one path differ by their query.
-  return out.sort((a, b) => b.query.length - a.query.length);
+  // The most specific request first: actions on one path differ by their query or fixed body values.
+  return out.sort((a, b) => b.query.length + b.fixed.length - (a.query.length + a.fixed.length));
 }
 
 const is = (u: URL | undefined, url: URL) =>
@@ -622,25 +627,33 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       state.rateLimited++;
       return rateLimitAnswer(connector, wait, res);
     }
+    const json = jsonOrUndefined(body);
+    const sent = (k: string) =>
+      json && typeof json === 'object' ? JSON.stringify((json as Record<string, unknown>)[k]) : undefined;
     const served = actions.find(
       (a) =>
         a.method === req.method &&
         a.path === url.pathname &&
-        a.query.every(([k, v]) => url.searchParams.get(k) === v),
+        a.query.every(([k, v]) => url.searchParams.get(k) === v) &&
+        a.fixed.every(([k, v]) => sent(k) === v),
     );
-    if (served) return actionPage(served, { url, body: jsonOrUndefined(body) }, res);
+    if (served) return actionPage(served, { url, body: json }, res);
     notFound(req, url, res);
   }
 
   /** Whether a request is the connector's test action (at `test_action.base_url` when it has one). */
-  function isTestAction(req: IncomingMessage, url: URL): boolean {
+  function isTestAction(req: IncomingMessage, url: URL, body: string): boolean {
     const at = urls.test ?? urls.api;
     const base = at.pathname.replace(/\/+$/, '');
     return (
       hostOf(req) === at.hostname &&
       req.method === t.method &&
       url.pathname === new URL(`https://fake${base}${t.path}`).pathname &&
-      Object.entries(t.query).every(([k, v]) => url.searchParams.get(k) === v)
+      Object.entries(t.query).every(([k, v]) => url.searchParams.get(k) === v) &&
+      // On one GraphQL route the test action is the request with its own body.
+      (t.body === undefined ||
+        !actions.some((a) => a.method === t.method && a.path === url.pathname) ||
+        JSON.stringify(jsonOrUndefined(body)) === JSON.stringify(t.body))
     );
   }
 
@@ -688,7 +701,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       if (!credentialsOk(req, url)) return send(res, fixture.api.error.status, fixture.api.error.body);
       return send(res, step.answer.status, step.answer.body);
     }
-    if (isTestAction(req, url)) return testAction(req, url, body, res);
+    if (isTestAction(req, url, body)) return testAction(req, url, body, res);
     if (req.method === 'GET' && is(urls.authorize, url)) return authorize(url, res);
     if (req.method === 'POST' && is(urls.token, url)) return tokenEndpoint(req, body, res, 'token');
     if (req.method === 'POST' && is(urls.refresh, url)) return tokenEndpoint(req, body, res, 'refresh');
