@@ -17,6 +17,7 @@ const MAY_IMPORT: Record<string, string> = {
   'provider-calls': core('provider-calls|projects|connector-profiles|credentials|logs'),
   actions: core('actions|provider-calls|accounts|connector-profiles|credentials|logs'),
   logs: core('logs'),
+  agents: core('agents|accounts'),
 };
 
 export const RULES: IForbiddenRuleType[] = [

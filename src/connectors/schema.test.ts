@@ -1,11 +1,15 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_CONNECTORS_DIR, loadConnectorFile, loadConnectors, SCHEMA_FILE } from './loader.js';
 import { connectorJsonSchema } from './schema.js';
 
-const SHIPPED = ['kustomer', 'oneflow', 'salesforce'];
+/** Every connector file that ships: the directory's JSON files but the schema. */
+const SHIPPED = (await readdir(BUILTIN_CONNECTORS_DIR))
+  .filter((f) => f.endsWith('.json') && f !== SCHEMA_FILE)
+  .map((f) => f.slice(0, -'.json'.length))
+  .sort();
 let dir: string;
 const shipped = async (key: string) =>
   JSON.parse(await readFile(path.join(BUILTIN_CONNECTORS_DIR, `${key}.json`), 'utf8')) as Record<
@@ -125,5 +129,14 @@ describe('docs/connectors.md', () => {
     expect(renderConnectorDocs(doc)).toBe(doc);
     for (const key of ['grant', 'post_auth', 'token_request', 'setup_helper', 'body_format', 'basic'])
       expect(doc).toContain(`| \`${key}\``);
+  });
+});
+
+describe('docs/catalogue.md', () => {
+  it('lists every built-in connector as its file says (run npx tsx scripts/catalogue-docs.ts)', async () => {
+    const { CATALOGUE_DOCS, renderCatalogueDocs } = await import('../../scripts/catalogue-docs.js');
+    const doc = await readFile(CATALOGUE_DOCS, 'utf8');
+    expect(await renderCatalogueDocs(doc)).toBe(doc);
+    for (const key of SHIPPED) expect(doc).toContain(`(\`${key}\`)`);
   });
 });

@@ -13,7 +13,25 @@ const SAMPLE = 'sample';
 function sampleContext(c: Connector, env: Connector['environments'][number]): TemplateContext {
   const fields = (list: Connector['config_fields']) =>
     Object.fromEntries(list.map((f) => [f.key, f.options?.[0]?.value ?? f.default ?? SAMPLE]));
-  return { env: env.values, config: fields(c.config_fields), setup: fields(c.setup_fields) };
+  return {
+    env: env.values,
+    config: fields(c.config_fields),
+    setup: fields(c.setup_fields),
+    credentials: credentialSamples(c),
+  };
+}
+
+/**
+ * A stand-in for each credentials value a URL template names inside its path (a QuickBooks realm
+ * id, a Docusign account id): known only after linking, but never part of the host.
+ */
+export function credentialSamples(c: Connector): Record<string, string> {
+  const names = urlTemplates(c).flatMap(([, template]) => placeholders(template));
+  return Object.fromEntries(
+    names
+      .filter((n) => n.startsWith('credentials.') && urlValueKind(c, n) !== 'origin')
+      .map((n) => [n.slice('credentials.'.length), SAMPLE]),
+  );
 }
 
 /** The first URL template that renders off the connector's hosts, or null. */

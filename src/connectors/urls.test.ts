@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConnectors } from './loader.js';
 import { hostMatches } from './hosts.js';
 import { urlTemplates } from './url-values.js';
+import { credentialSamples } from './url-hosts.js';
 import { renderUrl, TemplateError } from './templating.js';
 import { urlValueKind } from './url-values.js';
 import { resolveUrl, type ProviderTarget } from '../core/connector-profiles/target.js';
@@ -22,7 +23,7 @@ function sample(f: Field): string {
 
 /** A credentials origin on one of the connector's wildcard hosts, as a token response would carry. */
 function credentials(c: Connector): Record<string, string> {
-  const out: Record<string, string> = { access_token: 'at-1' };
+  const out: Record<string, string> = { access_token: 'at-1', ...credentialSamples(c) };
   const wildcard = c.hosts.find((h) => h.startsWith('*.'));
   for (const name of c.origins) {
     if (name.startsWith('credentials.') && wildcard)

@@ -34,6 +34,14 @@ import {
   rpcResponse,
 } from '../contract/provider-calls.js';
 import {
+  actionSearchBody,
+  actionSearchResponse,
+  listToolFeedbackQuery,
+  toolFeedbackBody,
+  toolFeedbackPage,
+  toolFeedbackReceipt,
+} from '../contract/agents.js';
+import {
   listLogsQuery,
   listPlatformLogsQuery,
   platformLogPage,
@@ -378,6 +386,16 @@ export const OPERATIONS: Operation[] = [
   }),
   op({
     method: 'post',
+    path: '/actions/search',
+    summary: "Search the project's actions by relevance (what StackOne's agent SDK calls)",
+    tag: 'Actions',
+    auth: 'apiKey',
+    body: actionSearchBody,
+    ok: { status: 200, schema: actionSearchResponse },
+    errors: [400, 401],
+  }),
+  op({
+    method: 'post',
     path: '/actions/rpc',
     summary: 'Run an action (x-account-id)',
     tag: 'Actions',
@@ -385,6 +403,26 @@ export const OPERATIONS: Operation[] = [
     body: rpcBodySchema,
     ok: { status: 200, schema: rpcResponse },
     errors: [400, 401, 404, 409, 502],
+  }),
+  op({
+    method: 'post',
+    path: '/ai/tool-feedback',
+    summary: "An agent's feedback on tools of a linked account (what StackOne's agent SDK sends)",
+    tag: 'Agents',
+    auth: 'apiKey',
+    body: toolFeedbackBody,
+    ok: { status: 200, schema: toolFeedbackReceipt },
+    errors: [400, 401, 404],
+  }),
+  op({
+    method: 'get',
+    path: '/ai/tool-feedback',
+    summary: "The project's tool feedback, newest first",
+    tag: 'Agents',
+    auth: 'apiKey',
+    query: listToolFeedbackQuery,
+    ok: { status: 200, schema: toolFeedbackPage },
+    errors: [400, 401],
   }),
   op({
     method: 'post',

@@ -29,6 +29,7 @@ import { webhookRoutes } from './routes/platform/webhooks.js';
 import { accountStatusRoutes } from './routes/platform/account-status.js';
 import { providerCallRoutes } from './routes/platform/provider-calls/index.js';
 import { platformLogRoutes } from './routes/platform/platform-logs.js';
+import { agentRoutes } from './routes/platform/agents.js';
 
 export interface ServerOptions {
   bodyLimit: number;
@@ -224,6 +225,7 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     connectorProfileRoutes(platform, deps);
     webhookRoutes(platform, deps);
     providerCallRoutes(platform, deps);
+    agentRoutes(platform, deps);
   });
 
   for (const routes of opts.extraRoutes ?? []) app.register(async (scope) => routes(scope, deps));

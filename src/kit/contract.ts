@@ -78,7 +78,7 @@ async function call(
     authorization: `Basic ${Buffer.from(`${s.apiKey}:`).toString('base64')}`,
   },
   // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field and checked as they are read
-): Promise<{ status: number; json: any }> {
+): Promise<{ status: number; json: any; headers: Headers }> {
   const res = await fetch(s.url + path, {
     method,
     headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
@@ -91,7 +91,7 @@ async function call(
   } catch {
     json = text;
   }
-  return { status: res.status, json };
+  return { status: res.status, json, headers: res.headers };
 }
 
 const hubHeaders = (token: string) => ({ 'x-hub-session-token': token, 'x-hub-version': '1.11.4' });
@@ -351,6 +351,46 @@ const badTestActionApiKey: ContractCheck = {
   },
 };
 
+/** Runs an action through `/actions/rpc` for the linked account. */
+const rpc = (world: ContractWorld, id: string, input: Record<string, unknown>) =>
+  call(
+    world.server,
+    'POST',
+    '/actions/rpc',
+    { action: id, body: input },
+    {
+      authorization: `Basic ${Buffer.from(`${world.server.apiKey}:`).toString('base64')}`,
+      'x-account-id': needAccount(world),
+    },
+  );
+
+/**
+ * A declared rate limit, read as declared: a short wait is waited out and the call retried; a
+ * wait past the call's lifetime reaches the caller as 429 with that wait in Retry-After.
+ */
+function rateLimitCheck(action: Action): ContractCheck {
+  return {
+    name: `rate limit: a rate-limited answer to ${action.id} is waited out, a long one reaches the caller as 429 with its Retry-After`,
+    run: async (world) => {
+      const { fake } = world;
+      const input = world.fixture.actions[action.id]?.input ?? {};
+      const before = fake.rateLimited;
+      fake.rateLimitNext(0);
+      const short = await rpc(world, action.id, input);
+      expect(fake.rateLimited === before + 1, 'the fake did not answer with a rate limit');
+      expect(short.status === 200, `after a short rate limit: ${short.status} ${JSON.stringify(short.json)}`);
+      fake.rateLimitNext(3600);
+      const long = await rpc(world, action.id, input);
+      expect(long.status === 429, `after a rate limit of an hour: ${long.status}, not 429`);
+      const after = Number(long.headers.get('retry-after'));
+      expect(
+        after >= 3590 && after <= 3601,
+        `Retry-After ${long.headers.get('retry-after')}: the declared header was not read as declared`,
+      );
+    },
+  };
+}
+
 function actionCheck(action: Action): ContractCheck {
   const paged = pages(action);
   return {
@@ -358,22 +398,11 @@ function actionCheck(action: Action): ContractCheck {
     run: async (world) => {
       const f = world.fixture.actions[action.id];
       expect(f, `the fixture has no records for ${action.id}`);
-      const rpc = (input: Record<string, unknown>) =>
-        call(
-          world.server,
-          'POST',
-          '/actions/rpc',
-          { action: action.id, body: input },
-          {
-            authorization: `Basic ${Buffer.from(`${world.server.apiKey}:`).toString('base64')}`,
-            'x-account-id': needAccount(world),
-          },
-        );
       const data: unknown[] = [];
       let next: string | null = null;
       let count = 0;
       do {
-        const res = await rpc(next ? { ...f.input, next } : f.input);
+        const res = await rpc(world, action.id, next ? { ...f.input, next } : f.input);
         expect(
           res.status === 200,
           `page ${count + 1}: ${res.status} ${JSON.stringify(res.json).slice(0, 300)}`,
@@ -536,6 +565,10 @@ const reMint: ContractCheck = {
   },
 };
 
+/** The rate-limit check, for a connector that declares its rate limit and has an action to call. */
+const rateLimitChecks = (connector: Connector): ContractCheck[] =>
+  connector.rate_limit && connector.actions[0] ? [rateLimitCheck(connector.actions[0])] : [];
+
 /** The checks of one connector, in the order they run (later ones use what earlier ones linked). */
 export function contractChecks(connector: Connector, fixture: Fixture): ContractCheck[] {
   const auth = connector.auth.type === 'oauth2' ? connector.auth : null;
@@ -548,6 +581,7 @@ export function contractChecks(connector: Connector, fixture: Fixture): Contract
       goodTestAction,
       badTestActionOAuth,
       ...connector.actions.map(actionCheck),
+      ...rateLimitChecks(connector),
       reMint,
       hostsCheck,
     ];
@@ -559,6 +593,7 @@ export function contractChecks(connector: Connector, fixture: Fixture): Contract
     goodTestAction,
     auth ? badTestActionOAuth : badTestActionApiKey,
     ...connector.actions.map(actionCheck),
+    ...rateLimitChecks(connector),
     ...(auth ? [refreshRotation(auth)] : []),
     // Without rotation there is no rotated-out token to present again.
     ...(auth && fixture.token.rotate ? [refreshReuse(auth)] : []),

@@ -21,6 +21,7 @@ import type { ActionFixture, Fixture } from './fixture.js';
 import type { Route } from './internet.js';
 import { answerPage, type PageRequest, pagingStyle } from './paging.js';
 import { setAt } from './paths.js';
+import { DEFAULT_RATE_LIMIT } from '../connectors/rate-limit.js';
 
 /** One request the fake received. */
 export interface RecordedRequest {
@@ -51,6 +52,13 @@ export interface FakeProvider {
   readonly refreshes: number;
   /** Tokens minted with the client credentials grant. */
   readonly mints: number;
+  /**
+   * Answers the next API call with a rate limit as the connector's `rate_limit` declares it (its
+   * first status, its `when_header`, its retry header in its format), saying to wait `seconds`.
+   */
+  rateLimitNext(seconds: number): void;
+  /** API calls answered with a rate limit so far. */
+  readonly rateLimited: number;
   /** Registers the OAuth app's redirect URI (our server's callback URL). */
   allowRedirectUri(uri: string): void;
   isLiveAccessToken(token: string): boolean;
@@ -208,6 +216,21 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** A rate-limited answer as the connector declares it, saying to try again in `seconds`. */
+function rateLimitAnswer(connector: Connector, seconds: number, res: ServerResponse) {
+  const rule = connector.rate_limit ?? DEFAULT_RATE_LIMIT;
+  const at = Date.now() + seconds * 1000;
+  const value = {
+    seconds: String(seconds),
+    http_date: new Date(at).toUTCString(),
+    unix_seconds: String(Math.floor(at / 1000)),
+    unix_ms: String(at),
+  }[rule.retry_after.format ?? 'seconds'];
+  const headers: Record<string, string> = { [rule.retry_after.header]: value };
+  if (rule.when_header) headers[rule.when_header.name] = rule.when_header.equals;
+  send(res, rule.statuses[0]!, { error: 'rate_limited' }, headers);
+}
+
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = typeof body === 'string' ? body : JSON.stringify(body ?? {});
   res.writeHead(status, {
@@ -296,7 +319,9 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     reused: 0,
     refreshes: 0,
     mints: 0,
+    rateLimited: 0,
   };
+  const rateLimits: number[] = [];
 
   const refuse = (res: ServerResponse, status: number, error: string, description: string) => {
     state.problems.push(`${error}: ${description}`);
@@ -592,6 +617,11 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     const fixed = fixedHeaderProblem(req);
     if (fixed) return refuse(res, 400, 'invalid_request', fixed);
     if (!credentialsOk(req, url)) return send(res, fixture.api.error.status, fixture.api.error.body);
+    const wait = rateLimits.shift();
+    if (wait !== undefined) {
+      state.rateLimited++;
+      return rateLimitAnswer(connector, wait, res);
+    }
     const served = actions.find(
       (a) =>
         a.method === req.method &&
@@ -693,6 +723,12 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     },
     get mints() {
       return state.mints;
+    },
+    get rateLimited() {
+      return state.rateLimited;
+    },
+    rateLimitNext: (seconds) => {
+      rateLimits.push(seconds);
     },
     allowRedirectUri: (uri) => {
       redirectUris.add(uri);

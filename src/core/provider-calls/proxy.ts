@@ -3,6 +3,12 @@ import { AppError, invalidInput, type ProviderEvidence } from '../errors.js';
 import type { AccountTarget } from '../credentials/open.js';
 import { ownsUrl, providerMessage } from '../connector-profiles/target.js';
 import { urlPolicyViolation } from '../network-policy.js';
+import {
+  DEFAULT_RATE_LIMIT,
+  isRateLimited,
+  rateLimitWaitMs,
+  retryAfterSeconds,
+} from '../../connectors/rate-limit.js';
 import { baseUrlOf, type BufferedResponse, type ProviderResponse, type ProviderSession } from './session.js';
 import { isTextual, looksLikeText, redactHeaders, redactText } from '../logs/request-logs/redact.js';
 
@@ -241,7 +247,24 @@ export function providerFailure(session: ProviderSession, res: BufferedResponse)
     raw,
     headers: redactHeaders(returnableHeaders(res.headers), secrets),
   };
+  const limit = rateLimitOf(session, res);
+  if (limit) {
+    provider.headers = { ...provider.headers, 'retry-after': limit };
+    return new AppError('PROVIDER_REJECTED', message, { status: 429, provider });
+  }
   if (res.status === 401) return new AppError('PROVIDER_CREDENTIALS_REFUSED', message, { provider });
   if (passedOn) return new AppError('PROVIDER_REJECTED', message, { status: res.status, provider });
   return new AppError('PROVIDER_ERROR', message, { provider });
+}
+
+/**
+ * A rate-limited answer under the connector's rule (a 429, or e.g. GitHub's 403 with
+ * `x-ratelimit-remaining: 0`): the wait as a Retry-After in seconds, or null when it is not one.
+ * The caller gets 429 whatever the provider's status, with the wait in the standard header.
+ */
+function rateLimitOf(session: ProviderSession, res: BufferedResponse): string | null {
+  const rule = session.target.connector.rate_limit ?? DEFAULT_RATE_LIMIT;
+  if (!isRateLimited(rule, res.status, res.headers)) return null;
+  const ms = rateLimitWaitMs(rule, res.headers, session.deps.clock());
+  return ms === null ? (res.status === 429 ? null : '1') : retryAfterSeconds(ms);
 }

@@ -15,14 +15,6 @@ export const RETRIED_SOCKET_ERRORS = new Set([
 ]);
 export const MAX_ATTEMPTS = 5;
 
-/** `Retry-After` as milliseconds: delta-seconds or an HTTP date. */
-export function retryAfterMs(value: string | undefined, now: Date): number | null {
-  if (!value) return null;
-  if (/^\d{1,7}$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - now.getTime());
-}
-
 /** Exponential backoff with jitter: 250 ms, 500 ms, 1 s, 2 s … capped at 8 s. */
 export const backoffMs = (attempt: number, random: () => number = Math.random) =>
   Math.min(8000, 250 * 2 ** (attempt - 1)) + Math.floor(random() * 100);

@@ -27,6 +27,7 @@ import { webhookPage, webhooksPage } from './pages/webhooks.js';
 import { logPage, logsPage } from './pages/logs.js';
 import { activityPage } from './pages/activity.js';
 import { attemptsPage } from './pages/attempts.js';
+import { feedbackPage } from './pages/feedback.js';
 
 const root = document.getElementById('root') as HTMLElement;
 let session: Session | null = null;
@@ -47,6 +48,7 @@ const SECTIONS = [
   { key: 'webhooks', label: 'Webhooks', icon: 'webhook' },
   { key: 'logs', label: 'Request logs', icon: 'list' },
   { key: 'activity', label: 'API activity', icon: 'activity' },
+  { key: 'feedback', label: 'Tool feedback', icon: 'message' },
 ] as const;
 
 type Renderer = (v: View, ...ids: string[]) => Promise<void>;
@@ -69,6 +71,7 @@ function pageFor(parts: string[]): { section: string; render: Renderer; args: st
     return id ? { section, render: logPage, args: [id] } : { section, render: logsPage, args: [] };
   if (section === 'activity' && !id) return { section, render: activityPage, args: [] };
   if (section === 'attempts' && !id) return { section, render: attemptsPage, args: [] };
+  if (section === 'feedback' && !id) return { section, render: feedbackPage, args: [] };
   return null;
 }
 

@@ -4,6 +4,8 @@ import type { RequestLogWriter } from '../../../../core/logs/request-logs/writer
 import { openSession } from '../../../../core/provider-calls/session.js';
 import { actionForAccount, rpcInput, runAction } from '../../../../core/actions/actions.js';
 import { listActionsMeta } from '../../../../core/actions/meta.js';
+import { searchActions } from '../../../../core/actions/search-scope.js';
+import { actionSearchBody } from '../../../../contract/agents.js';
 import { listActionsQuery, rpcBodySchema } from '../../../../contract/provider-calls.js';
 import { parseInput, toAppError } from '../../../errors.js';
 import { projectOf } from '../../../auth.js';
@@ -12,6 +14,11 @@ import { accountIdOf, recorderFor } from './context.js';
 export function actionRoutes(app: FastifyInstance, deps: Deps, writer: RequestLogWriter) {
   app.get('/actions', async (req) =>
     listActionsMeta(deps, projectOf(req), parseInput(listActionsQuery, req.query, 'query')),
+  );
+
+  /** `POST /actions/search`: the project's actions ranked for a query (no account needed). */
+  app.post('/actions/search', async (req) =>
+    searchActions(deps, projectOf(req), parseInput(actionSearchBody, req.body)),
   );
 
   /** `POST /actions/rpc`: runs one action on the account named by `x-account-id`. */

@@ -7,7 +7,9 @@ import type { RequestLogWriter } from '../../../../core/logs/request-logs/writer
 import { hotCache } from '../../../../core/provider-calls/hot-cache.js';
 import { ProviderSession } from '../../../../core/provider-calls/session.js';
 import { runAction } from '../../../../core/actions/actions.js';
-import { createMcpServer, type RunTool } from '../../../../core/actions/mcp.js';
+import { createMcpServer, type RunTool, type ToolMode } from '../../../../core/actions/mcp.js';
+import { actionIndexOf } from '../../../../core/actions/search.js';
+import { invalidInput } from '../../../../core/errors.js';
 import { toAppError } from '../../../errors.js';
 import { projectOf } from '../../../auth.js';
 import { accountIdOf, recorderFor } from './context.js';
@@ -46,6 +48,26 @@ function tolerant(message: unknown): unknown {
   return out;
 }
 
+const one = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
+
+/**
+ * The account of an MCP call: the `x-account-id` header, else the `x-account-id` or `account_id`
+ * query parameter (for clients that cannot set headers). The header wins when both are given,
+ * as StackOne documents it.
+ */
+function mcpAccountId(req: FastifyRequest): string {
+  const q = (req.query ?? {}) as Record<string, unknown>;
+  return accountIdOf(req, one(q['x-account-id']) ?? one(q.account_id));
+}
+
+/** `?tool-mode=`: `individual` (the default) or `search_execute`; anything else is a 400. */
+function toolModeOf(req: FastifyRequest): ToolMode {
+  const v = one(((req.query ?? {}) as Record<string, unknown>)['tool-mode']);
+  if (v === undefined || v === '' || v === 'individual') return 'individual';
+  if (v === 'search_execute') return 'search_execute';
+  throw invalidInput('tool-mode: must be individual or search_execute', { field: 'tool-mode' });
+}
+
 /** A client that cannot read event streams (the StackOne SDK sends `accept: application/json` only). */
 const jsonOnly = (req: FastifyRequest) => !String(req.headers.accept ?? '').includes('text/event-stream');
 
@@ -72,7 +94,8 @@ function sendMcpError(reply: FastifyReply, status: number, message: string, now:
 export function mcpRoutes(app: FastifyInstance, deps: Deps, writer: RequestLogWriter) {
   app.post('/mcp', async (req, reply) => {
     const scope = projectOf(req);
-    const target = await hotCache(deps).accountTarget(scope, accountIdOf(req));
+    const mode = toolModeOf(req);
+    const target = await hotCache(deps).accountTarget(scope, mcpAccountId(req));
     const run: RunTool = async (action, args) => {
       const rec = recorderFor(deps, writer, req, 'mcp', args);
       rec.accountId = target.account.id;
@@ -97,7 +120,10 @@ export function mcpRoutes(app: FastifyInstance, deps: Deps, writer: RequestLogWr
       if (typeof v === 'string') headers.set(name, v);
     }
     if (legacy) headers.set('accept', 'application/json, text/event-stream');
-    const server = createMcpServer(target, run, SERVER_VERSION);
+    const server = createMcpServer(target, run, SERVER_VERSION, {
+      mode,
+      index: actionIndexOf(deps.connectors),
+    });
     const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
     await server.connect(transport);
     try {
@@ -133,7 +159,7 @@ export function mcpRoutes(app: FastifyInstance, deps: Deps, writer: RequestLogWr
   // for that; the StackOne SDK's mcpGet accepts only 200 with a body that ends, so its traffic
   // (told apart by its user agent, as the contract suggests) gets an empty, finished stream.
   app.get('/mcp', async (req, reply) => {
-    accountIdOf(req);
+    mcpAccountId(req);
     if (String(req.headers['user-agent'] ?? '').includes('speakeasy-sdk/')) {
       return reply.status(200).type('text/event-stream').send('');
     }
@@ -148,7 +174,7 @@ export function mcpRoutes(app: FastifyInstance, deps: Deps, writer: RequestLogWr
 
   // Sessions are not kept, so there is nothing to end: closing one always succeeds.
   app.delete('/mcp', async (req, reply) => {
-    accountIdOf(req);
+    mcpAccountId(req);
     return reply.status(200).type('application/json').send({});
   });
 }
