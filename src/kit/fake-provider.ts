@@ -188,7 +188,12 @@ function servedActions(
         if (!(err instanceof TemplateError)) throw err;
       }
     }
+    // The paging value goes into the body at `body_key`: the object holding it is not fixed.
+    const next = action.result.next;
+    const pagedKey =
+      typeof next === 'object' && 'body_key' in next ? next.body_key?.split('.')[0] : undefined;
     const fixed = Object.entries(action.request.body ?? {})
+      .filter(([k]) => k !== pagedKey)
       .map(([k, v]): [string, string] => [k, JSON.stringify(v)])
       .filter(([, v]) => !v.includes('${'));
     out.push({ action, fixture: f, method: action.request.method, path, query, fixed });
