@@ -21,13 +21,14 @@ function sample(f: Field): string {
   return f.options?.[0]?.value ?? 'sample-value';
 }
 
-/** A credentials origin on one of the connector's wildcard hosts, as a token response would carry. */
+/** A credentials origin on a host the connector owns, as a token response would carry. */
 function credentials(c: Connector): Record<string, string> {
   const out: Record<string, string> = { access_token: 'at-1', ...credentialSamples(c) };
   const wildcard = c.hosts.find((h) => h.startsWith('*.'));
+  // An origin on a wildcard host, else on the first host the connector names.
+  const origin = wildcard ? `https://acme${wildcard.slice(1)}` : `https://${c.hosts[0]}`;
   for (const name of c.origins) {
-    if (name.startsWith('credentials.') && wildcard)
-      out[name.slice('credentials.'.length)] = `https://acme${wildcard.slice(1)}`;
+    if (name.startsWith('credentials.')) out[name.slice('credentials.'.length)] = origin;
   }
   return out;
 }
