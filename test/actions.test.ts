@@ -355,7 +355,10 @@ describe('POST /actions/rpc input', () => {
 
 describe('GET /actions', () => {
   it('lists the catalogue by connector, with input schemas on request', async () => {
-    const res = await api(server)('GET', '/actions?group_by=connector&include=operation_details&page_size=100');
+    const res = await api(server)(
+      'GET',
+      '/actions?group_by=connector&include=operation_details&page_size=100',
+    );
     expect(res.status).toBe(200);
     expect(res.json.next).toBeNull();
     const groups = res.json.data.map((g: { key: string; actions: unknown[] }) => [g.key, g.actions.length]);
