@@ -20,6 +20,7 @@ import { hubRoutes } from './http/routes/hub/hub.js';
 import { oauthRoutes } from './http/routes/connect/oauth2.js';
 import { dashboardRoutes } from './http/routes/dashboard/index.js';
 import { startWebhookWorker, type Worker } from './jobs/webhook-worker.js';
+import { startEventsWorker } from './jobs/events-worker.js';
 import { startRefreshWorker, type RefreshWorker } from './jobs/refresh-worker.js';
 
 export interface RunningApp {
@@ -29,6 +30,7 @@ export interface RunningApp {
   readonly embedded: boolean;
   /** Null when started with `workers: false` (tests drive delivery by hand). */
   readonly webhookWorker: Worker | null;
+  readonly eventsWorker: Worker | null;
   readonly refreshWorker: RefreshWorker | null;
   /** Every route the HTTP server registered (method + URL template). */
   readonly routes: ReadonlyArray<{ method: string; url: string }>;
@@ -149,6 +151,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     const runWorkers = opts.workers !== false && config.role !== 'api';
     const webhookWorker = runWorkers ? startWebhookWorker(deps, databaseUrl) : null;
     if (webhookWorker) cleanups.push(['webhook worker', () => webhookWorker.stop()]);
+    const eventsWorker = runWorkers ? startEventsWorker(deps, databaseUrl) : null;
+    if (eventsWorker) cleanups.push(['events worker', () => eventsWorker.stop()]);
     const refreshWorker = runWorkers ? startRefreshWorker(deps) : null;
     if (refreshWorker) cleanups.push(['refresh worker', () => refreshWorker.stop()]);
     let accepting = true;
@@ -183,6 +187,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       boot,
       embedded: embedded !== undefined,
       webhookWorker,
+      eventsWorker,
       refreshWorker,
       routes: server.registeredRoutes,
       close: cleanup,

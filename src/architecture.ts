@@ -18,6 +18,7 @@ const MAY_IMPORT: Record<string, string> = {
   actions: core('actions|provider-calls|accounts|connector-profiles|credentials|logs'),
   logs: core('logs'),
   agents: core('agents|accounts'),
+  events: core('events|provider-calls|accounts|connector-profiles|credentials|webhooks'),
 };
 
 export const RULES: IForbiddenRuleType[] = [

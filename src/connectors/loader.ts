@@ -3,6 +3,7 @@ import path from 'node:path';
 import { connectorSchema, type Connector } from './schema.js';
 import { placeholders } from './templating.js';
 import { actionProblem } from './action-schema.js';
+import { eventsProblem } from './events-schema.js';
 import { urlTemplateProblem } from './url-values.js';
 import { urlHostProblem } from './url-hosts.js';
 import { describeIssues } from './schema-issues.js';
@@ -110,6 +111,8 @@ function checkReferences(c: Connector, file: string) {
   if (urlIssue) throw new ConnectorDefinitionError(`${file}: ${urlIssue}`);
   const actionIssue = actionProblem(c.key, c.actions, known);
   if (actionIssue) throw new ConnectorDefinitionError(`${file}: ${actionIssue}`);
+  const eventIssue = c.events && eventsProblem(c.key, c.events);
+  if (eventIssue) throw new ConnectorDefinitionError(`${file}: ${eventIssue}`);
   // A refused authorize preflight shows the end user a translated message: it must exist now.
   if (c.auth.type === 'oauth2') {
     for (const rule of c.auth.authorize_preflight?.refuse ?? []) {

@@ -4,6 +4,7 @@ import { actionSchema } from './action-schema.js';
 import { jsonPathSchema } from './json-path.js';
 import { setupHelperSchema } from './setup-helper-schema.js';
 import { grantKeys, requireAuthorizeUrl } from './grants-schema.js';
+import { eventsSchema } from './events-schema.js';
 import { CATEGORIES } from '../contract/categories.js';
 
 export { CATEGORIES };
@@ -461,6 +462,7 @@ export const connectorSchema = z.strictObject({
     .array(actionSchema)
     .default([])
     .describe('Named, typed provider requests run by `/actions/rpc` and MCP.'),
+  events: eventsSchema.optional(),
 });
 
 export type Connector = z.infer<typeof connectorSchema> & { logoPath?: string };

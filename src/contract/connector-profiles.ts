@@ -19,6 +19,7 @@ const profileFields = {
   environment: z.string().min(1).max(64),
   setup: z.record(z.string(), z.unknown()),
   enabled_actions: z.array(z.string().min(1).max(200)).max(500).nullable(),
+  enabled_events: z.array(z.string().min(1).max(200)).max(500).nullable(),
   overrides: overridesSchema,
   pkce: z.boolean(),
   default: z.boolean(),
@@ -32,6 +33,7 @@ export const createProfileSchema = z
     environment: true,
     setup: true,
     enabled_actions: true,
+    enabled_events: true,
     overrides: true,
     pkce: true,
     default: true,
@@ -50,6 +52,7 @@ export const connectorProfile = z
     environment: z.string(),
     setup: z.record(z.string(), z.string()),
     enabled_actions: z.array(z.string()).nullable(),
+    enabled_events: z.array(z.string()).nullable(),
     overrides: z.strictObject(
       Object.fromEntries(OVERRIDE_KEYS.map((k) => [k, z.string().nullable()])) as Record<
         OverrideKey,

@@ -10,10 +10,23 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/**
+ * Event names or patterns: `account.created`, a connector event such as `oneflow.contract.signed`,
+ * `*` for all, or a pattern with `*` (`oneflow.*`). Exact names are checked against the
+ * installed connectors' events when the endpoint is saved (core/webhooks/endpoints.ts).
+ */
 const eventsSchema = z
-  .array(z.enum([...EVENT_TYPES, '*']))
+  .array(
+    z
+      .string()
+      .max(200)
+      .regex(
+        /^(\*|[a-z0-9*][a-z0-9_*]*(\.[a-z0-9_*]+)*)$/,
+        'an event name such as account.created, or a pattern such as oneflow.*',
+      ),
+  )
   .min(1)
-  .max(EVENT_TYPES.length + 1)
+  .max(200)
   .transform((events) => [...new Set(events)]);
 
 export const createEndpointSchema = z

@@ -67,6 +67,12 @@ export const ERRORS = defineErrors({
     meaning: "The provider could not be reached to run the connector's test action.",
   },
   UNAUTHORIZED: { status: 401, meaning: 'No API key, or one that is not valid.' },
+  INBOUND_UNVERIFIED: {
+    status: 401,
+    legacy: 'unauthorized',
+    meaning:
+      "A provider delivery failed the connector's checks (signature, secret, organisation); nothing was stored.",
+  },
   ADMIN_SESSION_REQUIRED: { status: 401, meaning: 'The dashboard session is missing or has ended.' },
   ADMIN_KEY_INVALID: { status: 401, meaning: 'The API key given to sign in to the dashboard is not valid.' },
   SESSION_TOKEN_INVALID: {
@@ -93,6 +99,11 @@ export const ERRORS = defineErrors({
   ATTEMPT_NOT_FOUND: { status: 404, meaning: 'No such connection attempt in this session.' },
   ACTION_NOT_FOUND: { status: 404, meaning: 'No such action.' },
   WEBHOOK_NOT_FOUND: { status: 404, meaning: 'No such webhook endpoint.' },
+  INBOUND_NOT_FOUND: {
+    status: 404,
+    meaning:
+      'No linked account has this inbound events address (the account was deleted, or the URL is mistyped).',
+  },
   DELIVERY_NOT_FOUND: { status: 404, meaning: 'No such webhook delivery.' },
   REQUEST_LOG_NOT_FOUND: { status: 404, meaning: 'No such request log.' },
   ASSET_NOT_FOUND: {

@@ -13,6 +13,8 @@ export interface Metrics {
   readonly webhookDeliveries: client.Counter<'outcome'>;
   readonly logEntries: client.Counter<'table' | 'outcome'>;
   readonly linkFailures: client.Counter<'connector' | 'reason'>;
+  readonly inboundDeliveries: client.Counter<'connector' | 'outcome'>;
+  readonly connectorEvents: client.Counter<'connector' | 'outcome'>;
 }
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -58,6 +60,18 @@ export function createMetrics(db: Db): Metrics {
     labelNames: ['connector', 'reason'] as const,
     registers: [registry],
   });
+  const inboundDeliveries = new client.Counter({
+    name: 'switchboard_inbound_deliveries_total',
+    help: "Providers' webhook deliveries received, by connector and outcome (accepted, duplicate, handshake, rejected, too_large)",
+    labelNames: ['connector', 'outcome'] as const,
+    registers: [registry],
+  });
+  const connectorEvents = new client.Counter({
+    name: 'switchboard_connector_events_total',
+    help: 'Provider events processed, by connector and outcome (emitted, ignored, retry, failed)',
+    labelNames: ['connector', 'outcome'] as const,
+    registers: [registry],
+  });
   // Read from the database at scrape time: the truth across all processes.
   new client.Gauge({
     name: 'switchboard_queue_depth',
@@ -89,5 +103,15 @@ export function createMetrics(db: Db): Metrics {
       for (const r of rows) this.set({ provider: r.provider, status: r.status }, r.n);
     },
   });
-  return { registry, httpDuration, providerDuration, refreshes, webhookDeliveries, logEntries, linkFailures };
+  return {
+    registry,
+    httpDuration,
+    providerDuration,
+    refreshes,
+    webhookDeliveries,
+    logEntries,
+    linkFailures,
+    inboundDeliveries,
+    connectorEvents,
+  };
 }

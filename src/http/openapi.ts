@@ -1,3 +1,4 @@
+import { accountEventsWire, inboundDeliveriesQuery, inboundDeliveryWire } from '../contract/events.js';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { anyObject, errorBody } from '../contract/common.js';
@@ -471,6 +472,36 @@ export const OPERATIONS: Operation[] = [
     query: listLogsQuery,
     ok: { status: 200, schema: stepLogPage },
     errors: [400, 401],
+  }),
+  op({
+    method: 'get',
+    path: '/accounts/{id}/events',
+    summary:
+      'Connector events of an account: mode, enabled events, its inbound URL, the secret (manual mode) and the provider subscription',
+    tag: 'Connector events',
+    auth: 'apiKey',
+    ok: { status: 200, schema: accountEventsWire },
+    errors: [401, 404],
+  }),
+  op({
+    method: 'get',
+    path: '/inbound_deliveries',
+    summary: "Providers' webhook deliveries received: the verification outcome and what each event became",
+    tag: 'Connector events',
+    auth: 'apiKey',
+    query: inboundDeliveriesQuery,
+    ok: { status: 200, schema: z.array(inboundDeliveryWire) },
+    errors: [400, 401],
+  }),
+  op({
+    method: 'post',
+    path: '/events/inbound/{connector}/{token}',
+    summary:
+      "A provider's own webhook delivery for one linked account (the token is opaque); answered with the connector's acknowledgement once stored",
+    tag: 'Connector events',
+    auth: 'none',
+    ok: { status: 200, description: "The connector's acknowledgement (JSON, or XML for Salesforce)" },
+    errors: [401, 404, 413],
   }),
   op({
     method: 'get',

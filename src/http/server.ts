@@ -30,6 +30,7 @@ import { accountStatusRoutes } from './routes/platform/account-status.js';
 import { providerCallRoutes } from './routes/platform/provider-calls/index.js';
 import { platformLogRoutes } from './routes/platform/platform-logs.js';
 import { agentRoutes } from './routes/platform/agents.js';
+import { accountEventRoutes, inboundEventRoutes } from './routes/events.js';
 
 export interface ServerOptions {
   bodyLimit: number;
@@ -226,7 +227,9 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     webhookRoutes(platform, deps);
     providerCallRoutes(platform, deps);
     agentRoutes(platform, deps);
+    accountEventRoutes(platform, deps);
   });
+  inboundEventRoutes(app, deps);
 
   for (const routes of opts.extraRoutes ?? []) app.register(async (scope) => routes(scope, deps));
   return app;

@@ -1,6 +1,7 @@
 // Fake Oneflow: API-token auth where every call names the acting user by
 // email. Error bodies follow Oneflow's
 // {detail, error_code, parameter_problems, status, title, info} envelope.
+import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { RateWindow, matchPath, parseIntParam, sendJson, startServer } from './common.js';
 import type { FakeServer, LoggedRequest, RequestContext } from './common.js';
@@ -123,6 +124,38 @@ export class FakeOneflow implements FakeServer {
   readonly contracts: OneflowItem[] = seedContracts();
   readonly workspaces: OneflowItem[] = seedWorkspaces();
   readonly templates: OneflowItem[] = seedTemplates();
+
+  /** Callback ids of the notifications `notify` sent, to make each unique. */
+  private callbackSeq = 0;
+
+  /**
+   * Sends a webhook notification as Oneflow does: the contract id, a callback id, the events,
+   * and `signature` = sha1(callback_id + sign key) in the body. Returns the HTTP answer.
+   */
+  async notify(
+    url: string,
+    signKey: string,
+    contractId: number,
+    types: string[],
+    opts: { callbackId?: string; forge?: boolean } = {},
+  ): Promise<{ status: number; body: string; callbackId: string }> {
+    const callbackId = opts.callbackId ?? `cb-${Date.now()}-${++this.callbackSeq}`;
+    const signature = createHash('sha1')
+      .update(callbackId + (opts.forge ? 'not-the-key' : signKey))
+      .digest('hex');
+    const body = {
+      contract: { id: contractId },
+      callback_id: callbackId,
+      events: types.map((type, i) => ({ id: 9000 + i, type, created_time: new Date().toISOString() })),
+      signature,
+    };
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.text(), callbackId };
+  }
 
   private readonly tokens = new Map<string, Map<string, OneflowUser>>();
   private readonly windows = new Map<string, RateWindow>();

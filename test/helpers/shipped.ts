@@ -60,9 +60,12 @@ export async function startShippedWorld(): Promise<ShippedWorld> {
  * A server that runs the connectors as shipped: the private-network switch off, every outbound
  * call through the world's pool. The fake OAuth apps know its exact redirect URIs.
  */
-export async function startShippedServer(world: ShippedWorld): Promise<TestServer> {
+export async function startShippedServer(
+  world: ShippedWorld,
+  env: Record<string, string> = {},
+): Promise<TestServer> {
   const server = await startTestServer(
-    { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0' },
+    { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0', ...env },
     { http: world.internet.http },
   );
   const publicUrl = server.app.deps.settings.publicUrl();

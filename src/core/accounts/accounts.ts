@@ -79,18 +79,34 @@ export async function patchAccount(deps: Deps, scope: ProjectScope, id: string, 
   });
 }
 
-export async function deleteAccount(deps: Deps, scope: ProjectScope, id: string): Promise<AccountRow> {
+/** What runs after a deletion commits, before the tokens are revoked (the events layer's unsubscribe). */
+export type AfterDelete = (deleted: AccountRow, subscriptionId: string | null) => Promise<void>;
+
+export async function deleteAccount(
+  deps: Deps,
+  scope: ProjectScope,
+  id: string,
+  afterDelete: AfterDelete = async () => undefined,
+): Promise<AccountRow> {
   return transaction(deps.db, async (tx) => {
+    // The provider-side event subscription goes with the account (its row cascades).
+    const sub = await tx.query<{ provider_id: string | null }>(
+      'SELECT provider_id FROM event_subscriptions WHERE account_id = $1',
+      [id],
+    );
     const { rows } = await tx.query<AccountRow>(
       'DELETE FROM accounts WHERE project_id = $1 AND id = $2 RETURNING *',
       [scope.projectId, id],
     );
     if (!rows[0]) throw new AppError('ACCOUNT_NOT_FOUND', 'Account not found');
     await emitAccountEvent(deps, tx, 'account.deleted', rows[0]);
-    return rows[0];
-  }).then((deleted) => {
-    // After the commit, and without waiting: a slow provider never holds up a deletion.
-    void revokeTokens(deps, deleted);
+    return { deleted: rows[0], subscription: sub.rows[0]?.provider_id ?? null };
+  }).then(({ deleted, subscription }) => {
+    // After the commit, and without waiting: a slow provider never holds up a deletion. The
+    // subscription is deleted first, while the tokens still work.
+    void afterDelete(deleted, subscription)
+      .catch(() => undefined)
+      .then(() => revokeTokens(deps, deleted));
     return deleted;
   });
 }

@@ -26,6 +26,7 @@ export interface ProfileRow {
   setup: Record<string, string>;
   setup_secrets: string | null;
   enabled_actions: string[] | null;
+  enabled_events: string[] | null;
   overrides: Overrides;
   pkce: boolean;
   is_default: boolean;
@@ -100,6 +101,21 @@ function checkSetup(connector: Connector, input: Record<string, unknown>, existi
   return merged;
 }
 
+/** `enabled_events` names only events the connector declares. */
+function checkEvents(connector: Connector, events: string[] | null | undefined) {
+  if (!events) return;
+  const declared = new Set((connector.events?.types ?? []).map((t) => t.name));
+  for (const [i, name] of events.entries()) {
+    if (!declared.has(name)) {
+      const known = [...declared].join(', ');
+      throw invalidInput(
+        `enabled_events[${i}]: ${connector.name} has no event "${name}"${known ? ` (it has ${known})` : ' (it declares none)'}`,
+        { field: `enabled_events.${i}` },
+      );
+    }
+  }
+}
+
 /** The wire shape: secrets redacted. */
 export function profileToWire(p: ConnectorProfile): z.input<typeof connectorProfile> {
   const setup: Record<string, string> = {};
@@ -114,6 +130,7 @@ export function profileToWire(p: ConnectorProfile): z.input<typeof connectorProf
     environment: p.environment,
     setup,
     enabled_actions: p.enabled_actions,
+    enabled_events: p.enabled_events,
     overrides: Object.fromEntries(OVERRIDE_KEYS.map((k) => [k, p.overrides[k] ?? null])) as Record<
       OverrideKey,
       string | null
@@ -146,6 +163,7 @@ export async function createProfile(
     });
   }
   const setupValues = checkSetup(connector, input.setup ?? {}, {});
+  checkEvents(connector, input.enabled_events);
   const overrides = validateOverrides(deps, input.overrides ?? {});
   const pkceSupported = connector.auth.type === 'oauth2' && connector.auth.pkce.supported;
   const pkce = input.pkce ?? (connector.auth.type === 'oauth2' && connector.auth.pkce.default);
@@ -163,8 +181,8 @@ export async function createProfile(
     if (isDefault) await clearOtherDefaults(tx, scope, connector.key, id);
     const { rows } = await tx.query<ProfileRow>(
       `INSERT INTO connector_profiles (id, project_id, provider, label, environment, setup, setup_secrets, enabled_actions,
-         overrides, pkce, is_default, active, created_at, updated_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$13) RETURNING *`,
+         overrides, pkce, is_default, active, created_at, updated_at, enabled_events)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$13,$14) RETURNING *`,
       [
         id,
         scope.projectId,
@@ -181,6 +199,9 @@ export async function createProfile(
         isDefault,
         input.active ?? true,
         now,
+        input.enabled_events === undefined || input.enabled_events === null
+          ? null
+          : JSON.stringify(input.enabled_events),
       ],
     );
     return rows[0]!;
@@ -244,9 +265,11 @@ export async function updateProfile(
     const isDefault = input.default ?? current.is_default;
     if (isDefault && !current.is_default) await clearOtherDefaults(tx, scope, connector.key, id);
     const enabled = input.enabled_actions === undefined ? current.enabled_actions : input.enabled_actions;
+    checkEvents(connector, input.enabled_events);
+    const events = input.enabled_events === undefined ? current.enabled_events : input.enabled_events;
     const { rows } = await tx.query<ProfileRow>(
       `UPDATE connector_profiles SET label = $3, environment = $4, setup = $5, setup_secrets = $6, enabled_actions = $7,
-         overrides = $8, pkce = $9, is_default = $10, active = $11, updated_at = $12
+         overrides = $8, pkce = $9, is_default = $10, active = $11, updated_at = $12, enabled_events = $13
        WHERE project_id = $1 AND id = $2 RETURNING *`,
       [
         scope.projectId,
@@ -261,8 +284,17 @@ export async function updateProfile(
         isDefault,
         input.active ?? current.active,
         deps.clock(),
+        events === null ? null : JSON.stringify(events),
       ],
     );
+    // Its accounts' event subscriptions are brought to the new list by the events worker.
+    if (JSON.stringify(events) !== JSON.stringify(current.enabled_events)) {
+      await tx.query(
+        `UPDATE event_subscriptions s SET status = 'pending', next_attempt_at = $2, attempts = 0
+         FROM accounts a WHERE a.id = s.account_id AND a.connector_profile_id = $1`,
+        [id, deps.clock()],
+      );
+    }
     return openProfile(deps, rows[0]!);
   });
 }

@@ -3,7 +3,12 @@ import type { Deps, ProjectScope } from '../deps.js';
 import { AppError, invalidInput } from '../errors.js';
 import { newId } from '../ids.js';
 import { urlPolicyViolation } from '../network-policy.js';
-import type { createEndpointSchema, updateEndpointSchema, webhookEndpoint } from '../../contract/webhooks.js';
+import {
+  EVENT_TYPES,
+  type createEndpointSchema,
+  type updateEndpointSchema,
+  type webhookEndpoint,
+} from '../../contract/webhooks.js';
 import { newWebhookSecret } from './signing.js';
 
 /** The old secret keeps signing this long after a rotation. */
@@ -38,6 +43,21 @@ export function endpointToWire(e: EndpointRow): z.input<typeof webhookEndpoint> 
   };
 }
 
+/** Exact event names must exist (an account event, or one an installed connector declares). */
+function checkEvents(deps: Deps, events: string[] | undefined) {
+  if (!events) return;
+  const known = new Set<string>(EVENT_TYPES);
+  for (const c of deps.connectors.list()) for (const t of c.events?.types ?? []) known.add(t.name);
+  for (const [i, name] of events.entries()) {
+    if (name.includes('*') || known.has(name)) continue;
+    const near = [...known].filter((k) => k.split('.')[0] === name.split('.')[0]).slice(0, 5);
+    throw invalidInput(
+      `events[${i}]: unknown event "${name}"${near.length ? `; known: ${near.join(', ')}` : ''}`,
+      { field: `events.${i}` },
+    );
+  }
+}
+
 function checkUrl(deps: Deps, url: string) {
   const problem = urlPolicyViolation(url, deps.settings.allowPrivateNetwork);
   if (problem) throw invalidInput(`url ${problem}`, { field: 'url' });
@@ -62,6 +82,7 @@ export async function createEndpoint(
   input: z.infer<typeof createEndpointSchema>,
 ) {
   checkUrl(deps, input.url);
+  checkEvents(deps, input.events);
   const secret = newWebhookSecret();
   const now = deps.clock();
   const { rows } = await deps.db.query<EndpointRow>(
@@ -106,6 +127,7 @@ export async function updateEndpoint(
 ) {
   const current = await getEndpoint(deps, scope, id);
   if (input.url !== undefined) checkUrl(deps, input.url);
+  checkEvents(deps, input.events);
   const { rows } = await deps.db.query<EndpointRow>(
     // A changed URL is a new receiver: the circuit breaker starts closed.
     `UPDATE webhook_endpoints SET url = $3, events = $4, description = $5, active = $6, updated_at = $7,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { unsubscribeDeleted } from '../../../core/events/subscriptions.js';
 import type { Deps } from '../../../core/deps.js';
 import { deleteAccount, getAccount, listAccounts, patchAccount } from '../../../core/accounts/accounts.js';
 import { accountMeta, accountToWire } from '../../../core/accounts/wire.js';
@@ -29,6 +30,11 @@ export function accountRoutes(app: FastifyInstance, deps: Deps) {
   });
 
   app.delete<IdParams>('/accounts/:id', async (req) =>
-    accountToWire(deps, await deleteAccount(deps, projectOf(req), req.params.id)),
+    accountToWire(
+      deps,
+      await deleteAccount(deps, projectOf(req), req.params.id, (deleted, sub) =>
+        unsubscribeDeleted(deps, deleted, sub),
+      ),
+    ),
   );
 }

@@ -1,0 +1,179 @@
+// Connector events end to end: a seed fake provider delivers its own webhook to the account's
+// inbound URL; Switchboard verifies and stores it, acknowledges, hydrates it through the
+// provider's API at its real host name, and sends it on to the company's webhook endpoint.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, type TestServer } from './helpers/server.js';
+import { createSession, hub, ONEFLOW_EMAIL, ONEFLOW_TOKEN } from './helpers/linking.js';
+import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import { startReceiver, type Receiver } from './helpers/receiver.js';
+import { waitFor } from './helpers/wait.js';
+
+let server: TestServer;
+let world: ShippedWorld;
+let receiver: Receiver;
+let oneflowProfile = '';
+
+beforeAll(async () => {
+  world = await startShippedWorld();
+  // The company's webhook receiver is on loopback: the private-network switch is on for it. The
+  // providers still answer only at their real host names (no profile overrides).
+  server = await startShippedServer(world, { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' });
+  receiver = await startReceiver();
+  const call = api(server);
+  const profile = await call('POST', '/connector_profiles', { provider: 'oneflow' });
+  expect(profile.status, profile.text).toBe(201);
+  expect(profile.json.enabled_events).toBeNull();
+  oneflowProfile = profile.json.id;
+});
+afterAll(async () => {
+  await server?.close();
+  await world?.close();
+  await receiver?.close();
+});
+
+async function linkOneflow(owner: string): Promise<string> {
+  const s = await createSession(server, { origin_owner_id: owner });
+  const res = await hub(server, s.token)('POST', '/hub/accounts', {
+    integration_id: oneflowProfile,
+    credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL },
+  });
+  expect(res.status, JSON.stringify(res.json)).toBe(201);
+  return res.json.id as string;
+}
+
+/** The delivery the company's endpoint got for one provider event. */
+function receivedFor(providerEventId: string) {
+  return receiver.received.filter((r) => r.json.provider_event_id === providerEventId);
+}
+
+describe('Oneflow (manual: a URL and sign key per account)', () => {
+  let accountId = '';
+  let inbound = { url: '', secret: '' };
+
+  beforeAll(async () => {
+    const hook = await api(server)('POST', '/webhooks', { url: receiver.url, events: ['oneflow.*'] });
+    expect(hook.status, hook.text).toBe(201);
+    accountId = await linkOneflow('of-events');
+    const res = await api(server)('GET', `/accounts/${accountId}/events`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.json).toMatchObject({
+      mode: 'manual',
+      events: ['oneflow.contract.published'],
+      subscription: null,
+    });
+    expect(res.json.inbound_url).toMatch(
+      new RegExp(`^${server.app.deps.settings.publicUrl()}/events/inbound/oneflow/[A-Za-z0-9_-]{43}$`),
+    );
+    expect(res.json.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(res.json.setup_steps.join(' ')).toContain(res.json.inbound_url);
+    inbound = { url: res.json.inbound_url, secret: res.json.secret };
+    // Asked again: the same address, not a new one.
+    expect((await api(server)('GET', `/accounts/${accountId}/events`)).json.inbound_url).toBe(inbound.url);
+  });
+
+  it('a signed notification is acknowledged with 200, hydrated at api.oneflow.com and emitted once', async () => {
+    const before = world.fakes.oneflow.requests.length;
+    const sent = await world.fakes.oneflow.notify(inbound.url, inbound.secret, 1001, ['contract:publish']);
+    expect(sent.status).toBe(200);
+    expect(JSON.parse(sent.body)).toEqual({ received: true });
+    await server.app.eventsWorker!.runOnce();
+    await waitFor(() => receivedFor(`${sent.callbackId}:9000`).length === 1);
+    const got = receivedFor(`${sent.callbackId}:9000`)[0]!;
+    expect(got.json).toMatchObject({
+      event: 'oneflow.contract.published',
+      account_id: accountId,
+      provider: 'oneflow',
+      origin_owner_id: 'of-events',
+      raw: { id: 9000, type: 'contract:publish' },
+    });
+    // The thin notification was filled in from the contracts API, at Oneflow's real host.
+    expect((got.json.data as { id: number }).id).toBe(1001);
+    expect((got.json.data as { name?: string }).name).toBeTruthy();
+    const hydration = world.fakes.oneflow.requests.slice(before).find((r) => r.path === '/v1/contracts/1001');
+    expect(hydration?.headers.host).toBe('api.oneflow.com');
+    expect(got.headers['webhook-signature']).toMatch(/^v1,/);
+
+    // Oneflow retries the same callback: acknowledged again, emitted no second time.
+    const again = await world.fakes.oneflow.notify(inbound.url, inbound.secret, 1001, ['contract:publish'], {
+      callbackId: sent.callbackId,
+    });
+    expect(again.status).toBe(200);
+    await server.app.eventsWorker!.runOnce();
+    await server.app.webhookWorker!.runOnce();
+    expect(receivedFor(`${sent.callbackId}:9000`)).toHaveLength(1);
+    const log = await api(server)('GET', `/inbound_deliveries?account_id=${accountId}`);
+    expect(log.json.map((d: { outcome: string }) => d.outcome).slice(0, 2)).toEqual([
+      'duplicate',
+      'accepted',
+    ]);
+    expect(log.json[1].events[0]).toMatchObject({ status: 'emitted', event: 'oneflow.contract.published' });
+  });
+
+  it('a forged signature gets 401, is logged and counted, and emits nothing', async () => {
+    const forged = await world.fakes.oneflow.notify(inbound.url, inbound.secret, 1001, ['contract:publish'], {
+      forge: true,
+    });
+    expect(forged.status).toBe(401);
+    expect(forged.body).not.toContain(inbound.secret);
+    await server.app.eventsWorker!.runOnce();
+    await server.app.webhookWorker!.runOnce();
+    expect(receivedFor(`${forged.callbackId}:9000`)).toHaveLength(0);
+    const log = await api(server)('GET', `/inbound_deliveries?account_id=${accountId}&outcome=rejected`);
+    expect(log.json[0]).toMatchObject({ outcome: 'rejected', items: 0, events: [] });
+    expect(log.json[0].reason).toMatch(/digest/);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /switchboard_inbound_deliveries_total\{connector="oneflow",outcome="rejected"\} [1-9]/,
+    );
+  });
+
+  it("refuses unknown tokens (404), other connectors' paths (404) and oversized bodies (413)", async () => {
+    const token = inbound.url.split('/').pop()!;
+    const wrong = await fetch(`${server.url}/events/inbound/oneflow/${'x'.repeat(43)}`, {
+      method: 'POST',
+      body: '{}',
+    });
+    expect(wrong.status).toBe(404);
+    const other = await fetch(`${server.url}/events/inbound/salesforce/${token}`, {
+      method: 'POST',
+      body: '{}',
+    });
+    expect(other.status).toBe(404);
+    const big = await fetch(inbound.url, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 10) });
+    expect(big.status).toBe(413);
+  });
+
+  it('an event turned off on the profile is stored but not emitted', async () => {
+    const off = await api(server)('PATCH', `/connector_profiles/${oneflowProfile}`, { enabled_events: [] });
+    expect(off.status, off.text).toBe(200);
+    expect(off.json.enabled_events).toEqual([]);
+    const sent = await world.fakes.oneflow.notify(inbound.url, inbound.secret, 1002, ['contract:publish']);
+    expect(sent.status).toBe(200);
+    await server.app.eventsWorker!.runOnce();
+    await server.app.webhookWorker!.runOnce();
+    expect(receivedFor(`${sent.callbackId}:9000`)).toHaveLength(0);
+    const log = await api(server)('GET', `/inbound_deliveries?account_id=${accountId}`);
+    expect(log.json[0].events[0]).toMatchObject({ status: 'ignored' });
+    const bad = await api(server)('PATCH', `/connector_profiles/${oneflowProfile}`, {
+      enabled_events: ['oneflow.nope.x'],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.message).toMatch(/oneflow\.contract\.published/);
+    await api(server)('PATCH', `/connector_profiles/${oneflowProfile}`, { enabled_events: null });
+  });
+
+  it('webhook endpoints take connector event names and patterns, and refuse unknown names', async () => {
+    const bad = await api(server)('POST', '/webhooks', {
+      url: receiver.url,
+      events: ['oneflow.contract.sined'],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.message).toMatch(/oneflow\.contract\.published/);
+    const exact = await api(server)('POST', '/webhooks', {
+      url: receiver.url,
+      events: ['oneflow.contract.published'],
+    });
+    expect(exact.status).toBe(201);
+    await api(server)('DELETE', `/webhooks/${exact.json.id}`);
+  });
+});
