@@ -3,8 +3,8 @@
 // provider's API at its real host name, and sends it on to the company's webhook endpoint.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, type TestServer } from './helpers/server.js';
-import { createSession, hub, ONEFLOW_EMAIL, ONEFLOW_TOKEN } from './helpers/linking.js';
-import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import { createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN } from './helpers/linking.js';
+import { ORG, startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { waitFor } from './helpers/wait.js';
 
@@ -12,6 +12,7 @@ let server: TestServer;
 let world: ShippedWorld;
 let receiver: Receiver;
 let oneflowProfile = '';
+let kustomerProfile = '';
 
 beforeAll(async () => {
   world = await startShippedWorld();
@@ -24,6 +25,9 @@ beforeAll(async () => {
   expect(profile.status, profile.text).toBe(201);
   expect(profile.json.enabled_events).toBeNull();
   oneflowProfile = profile.json.id;
+  kustomerProfile = (await call('POST', '/connector_profiles', { provider: 'kustomer' })).json.id;
+  const hook = await call('POST', '/webhooks', { url: receiver.url, events: ['oneflow.*', 'kustomer.*'] });
+  expect(hook.status, JSON.stringify(hook.json)).toBe(201);
 });
 afterAll(async () => {
   await server?.close();
@@ -51,8 +55,6 @@ describe('Oneflow (manual: a URL and sign key per account)', () => {
   let inbound = { url: '', secret: '' };
 
   beforeAll(async () => {
-    const hook = await api(server)('POST', '/webhooks', { url: receiver.url, events: ['oneflow.*'] });
-    expect(hook.status, hook.text).toBe(201);
     accountId = await linkOneflow('of-events');
     const res = await api(server)('GET', `/accounts/${accountId}/events`);
     expect(res.status, res.text).toBe(200);
@@ -175,5 +177,86 @@ describe('Oneflow (manual: a URL and sign key per account)', () => {
     });
     expect(exact.status).toBe(201);
     await api(server)('DELETE', `/webhooks/${exact.json.id}`);
+  });
+});
+
+/** Links a Kustomer account through the OAuth popup at Kustomer's real hosts; returns its id. */
+async function linkKustomer(owner: string, scopes: string): Promise<string> {
+  const s = await createSession(server, { origin_owner_id: owner });
+  const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
+  const q = new URLSearchParams({
+    redirect_uri: 'https://app.example.com/embedded/accounts/callback',
+    token: s.token,
+    connection_attempt_id: attempt.json.id,
+    client_id: KUSTOMER_CLIENT.clientId,
+    client_secret: KUSTOMER_CLIENT.clientSecret,
+    org_name: ORG,
+    scopes,
+  });
+  let current = `${server.url}/connect/oauth2/${kustomerProfile}?${q}`;
+  for (let i = 0; i < 8; i++) {
+    const res = await world.browserFetch(current, { redirect: 'manual' });
+    const next = new URL(res.headers.get('location') ?? '', current);
+    if (next.pathname.endsWith('/embedded/accounts/callback')) {
+      expect(next.searchParams.get('status'), next.toString()).toBe('success');
+      return next.searchParams.get('account_id')!;
+    }
+    current = next.toString();
+  }
+  throw new Error('the popup did not end');
+}
+
+describe('Kustomer (programmatic: a subscription per account)', () => {
+  it('subscribes a linked account at its org host, emits its events, and unsubscribes when it is deleted', async () => {
+    const accountId = await linkKustomer(
+      'kus-events',
+      'org.permission.customer org.permission.conversation org.outbound_webhooks',
+    );
+    await server.app.eventsWorker!.runOnce();
+    const events = await api(server)('GET', `/accounts/${accountId}/events`);
+    expect(events.json).toMatchObject({
+      mode: 'programmatic',
+      secret: null,
+      subscription: { status: 'active' },
+    });
+    expect(events.json.events).toContain('kustomer.conversation.updated');
+    const hook = world.fakes.kustomer.hooks.get(events.json.subscription.provider_id)!;
+    expect(hook.url).toBe(events.json.inbound_url);
+    expect(hook.events).toEqual(
+      expect.arrayContaining(['kustomer.conversation.update', 'kustomer.customer.create']),
+    );
+    const create = world.fakes.kustomer.requests.findLast((r) => r.path === '/v1/outbound-webhooks');
+    expect(create?.headers.host).toBe(`${ORG}.api.kustomerapp.com`);
+
+    const conversation = world.fakes.kustomer.conversations[0]!;
+    const fired = await world.fakes.kustomer.fireEvent('kustomer.conversation.update', conversation);
+    expect(fired.deliveries).toEqual([{ hook: hook.id, status: 200 }]);
+    await server.app.eventsWorker!.runOnce();
+    await waitFor(() => receivedFor(fired.id).length === 1);
+    expect(receivedFor(fired.id)[0]!.json).toMatchObject({
+      event: 'kustomer.conversation.updated',
+      account_id: accountId,
+      data: { id: conversation.id, type: 'conversation' },
+    });
+
+    // A delivery without the secret the subscription was made with is refused.
+    const forged = await fetch(hook.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-switchboard-secret': 'guess' },
+      body: JSON.stringify({ id: 'evt_forged', name: 'kustomer.conversation.update', data: conversation }),
+    });
+    expect(forged.status).toBe(401);
+
+    const deleted = await api(server)('DELETE', `/accounts/${accountId}`);
+    expect(deleted.status).toBe(200);
+    await waitFor(() => !world.fakes.kustomer.hooks.has(hook.id));
+  });
+
+  it('makes no subscription when the grant has no outbound-webhook role, and says so', async () => {
+    const accountId = await linkKustomer('kus-no-role', 'org.permission.customer');
+    await server.app.eventsWorker!.runOnce();
+    const events = await api(server)('GET', `/accounts/${accountId}/events`);
+    expect(events.json.subscription).toMatchObject({ status: 'off', provider_id: null });
+    expect(events.json.subscription.last_error).toMatch(/org\.outbound_webhooks/);
   });
 });

@@ -242,6 +242,19 @@ export class FakeKustomer implements FakeServer {
   readonly messages: Map<string, JsonApiResource[]>;
 
   private readonly apps = new Map<string, KustomerApp>();
+  /** Outbound webhooks made through the API, by id. */
+  readonly hooks = new Map<
+    string,
+    {
+      id: string;
+      name: string;
+      url: string;
+      events: string[];
+      headers: Array<{ name: string; value: string }>;
+    }
+  >();
+  private hookSeq = 0;
+  private eventSeq = 0;
   private readonly codes = new Map<string, CodeRecord>();
   private readonly accessTokens = new Map<string, AccessRecord>();
   private readonly refreshTokens = new Map<string, RefreshRecord>();
@@ -504,6 +517,80 @@ export class FakeKustomer implements FakeServer {
   }
 
   /**
+   * `POST /v1/outbound-webhooks` (name, url, events required; at most 12 events; https URLs;
+   * the grant needs an outbound-webhook role) and `DELETE /v1/outbound-webhooks/{id}`.
+   */
+  private outboundWebhooks(ctx: RequestContext, token: string, rate: Record<string, string>) {
+    const { res, method, path, body } = ctx;
+    const scopes = (this.accessTokens.get(token)?.scope ?? '').split(' ');
+    if (!scopes.includes('org.outbound_webhooks'))
+      return jsonApiError(res, 403, 'Forbidden', 'Missing role', rate);
+    if (method === 'POST' && path === '/v1/outbound-webhooks') {
+      let input: { name?: unknown; url?: unknown; events?: unknown; headers?: unknown };
+      try {
+        input = JSON.parse(body);
+      } catch {
+        return jsonApiError(res, 400, 'Bad Request', 'Body is not JSON', rate);
+      }
+      const events = input.events;
+      if (
+        typeof input.name !== 'string' ||
+        typeof input.url !== 'string' ||
+        !Array.isArray(events) ||
+        events.length === 0 ||
+        events.length > 12 ||
+        !events.every((e) => typeof e === 'string' && /^kustomer\.[a-z]+\.(create|update)$/.test(e))
+      )
+        return jsonApiError(res, 400, 'Bad Request', 'name, url and events are required', rate);
+      if (!input.url.startsWith('https://') && !input.url.startsWith('http://127.0.0.1'))
+        return jsonApiError(res, 400, 'Bad Request', 'url must use https://', rate);
+      const id = `hook_${++this.hookSeq}`;
+      const headers = Array.isArray(input.headers)
+        ? (input.headers as Array<{ name: string; value: string }>)
+        : [];
+      this.hooks.set(id, { id, name: input.name, url: input.url, events: events as string[], headers });
+      return sendJson(
+        res,
+        201,
+        { data: { type: 'outbound_webhook', id, attributes: { name: input.name, url: input.url, events } } },
+        rate,
+      );
+    }
+    const one = matchPath('/v1/outbound-webhooks/:id', path);
+    if (method === 'DELETE' && one) {
+      if (!this.hooks.delete(one.id!)) return jsonApiError(res, 404, 'Not Found', undefined, rate);
+      res.writeHead(204, rate).end();
+      return;
+    }
+    return jsonApiError(res, 405, 'Method Not Allowed', undefined, rate);
+  }
+
+  /**
+   * Delivers an event to every outbound webhook subscribed to it, as Kustomer does: a POST with
+   * `X-Kustomer-Webhook-Event`, the webhook's own headers, and the envelope {id, name, org, data}.
+   */
+  async fireEvent(name: string, resource: JsonApiResource, opts: { id?: string } = {}) {
+    const id = opts.id ?? `evt_${++this.eventSeq}`;
+    const out: Array<{ hook: string; status: number }> = [];
+    for (const hook of this.hooks.values()) {
+      if (!hook.events.includes(name)) continue;
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'x-kustomer-webhook-event': name,
+      };
+      for (const h of hook.headers) headers[h.name.toLowerCase()] = h.value;
+      const res = await fetch(hook.url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ id, name, org: 'org_1', partition: 'org_1', data: resource, changes: null }),
+      });
+      await res.text();
+      out.push({ hook: hook.id, status: res.status });
+    }
+    return { id, deliveries: out };
+  }
+
+  /**
    * Milliseconds to hold each API answer (the n-th API request since the last reset gets
    * apiDelay(n)); staggers answers so some arrive after a refresh another call caused.
    */
@@ -529,6 +616,8 @@ export class FakeKustomer implements FakeServer {
       return jsonApiError(res, 401, 'Unauthorized', undefined, rate);
     }
     this.apiRequests++;
+    if (path === '/v1/outbound-webhooks' || path.startsWith('/v1/outbound-webhooks/'))
+      return this.outboundWebhooks(ctx, token, rate);
     if (method !== 'GET') return jsonApiError(res, 405, 'Method Not Allowed', undefined, rate);
 
     if (path === '/v1/users/current') {
