@@ -3,7 +3,14 @@
 // provider's API at its real host name, and sends it on to the company's webhook endpoint.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, type TestServer } from './helpers/server.js';
-import { createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN } from './helpers/linking.js';
+import {
+  createSession,
+  hub,
+  KUSTOMER_CLIENT,
+  ONEFLOW_EMAIL,
+  ONEFLOW_TOKEN,
+  SALESFORCE_CLIENT,
+} from './helpers/linking.js';
 import { ORG, startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { waitFor } from './helpers/wait.js';
@@ -13,6 +20,7 @@ let world: ShippedWorld;
 let receiver: Receiver;
 let oneflowProfile = '';
 let kustomerProfile = '';
+let salesforceProfile = '';
 
 beforeAll(async () => {
   world = await startShippedWorld();
@@ -26,7 +34,16 @@ beforeAll(async () => {
   expect(profile.json.enabled_events).toBeNull();
   oneflowProfile = profile.json.id;
   kustomerProfile = (await call('POST', '/connector_profiles', { provider: 'kustomer' })).json.id;
-  const hook = await call('POST', '/webhooks', { url: receiver.url, events: ['oneflow.*', 'kustomer.*'] });
+  salesforceProfile = (
+    await call('POST', '/connector_profiles', {
+      provider: 'salesforce',
+      setup: { client_id: SALESFORCE_CLIENT.clientId, client_secret: SALESFORCE_CLIENT.clientSecret },
+    })
+  ).json.id;
+  const hook = await call('POST', '/webhooks', {
+    url: receiver.url,
+    events: ['oneflow.*', 'kustomer.*', 'salesforce.*'],
+  });
   expect(hook.status, JSON.stringify(hook.json)).toBe(201);
 });
 afterAll(async () => {
@@ -180,20 +197,17 @@ describe('Oneflow (manual: a URL and sign key per account)', () => {
   });
 });
 
-/** Links a Kustomer account through the OAuth popup at Kustomer's real hosts; returns its id. */
-async function linkKustomer(owner: string, scopes: string): Promise<string> {
+/** Links an account through the OAuth popup at the provider's real hosts; returns its id. */
+async function linkOAuth(profile: string, owner: string, fields: Record<string, string>): Promise<string> {
   const s = await createSession(server, { origin_owner_id: owner });
   const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
   const q = new URLSearchParams({
     redirect_uri: 'https://app.example.com/embedded/accounts/callback',
     token: s.token,
     connection_attempt_id: attempt.json.id,
-    client_id: KUSTOMER_CLIENT.clientId,
-    client_secret: KUSTOMER_CLIENT.clientSecret,
-    org_name: ORG,
-    scopes,
+    ...fields,
   });
-  let current = `${server.url}/connect/oauth2/${kustomerProfile}?${q}`;
+  let current = `${server.url}/connect/oauth2/${profile}?${q}`;
   for (let i = 0; i < 8; i++) {
     const res = await world.browserFetch(current, { redirect: 'manual' });
     const next = new URL(res.headers.get('location') ?? '', current);
@@ -205,6 +219,14 @@ async function linkKustomer(owner: string, scopes: string): Promise<string> {
   }
   throw new Error('the popup did not end');
 }
+
+const linkKustomer = (owner: string, scopes: string) =>
+  linkOAuth(kustomerProfile, owner, {
+    client_id: KUSTOMER_CLIENT.clientId,
+    client_secret: KUSTOMER_CLIENT.clientSecret,
+    org_name: ORG,
+    scopes,
+  });
 
 describe('Kustomer (programmatic: a subscription per account)', () => {
   it('subscribes a linked account at its org host, emits its events, and unsubscribes when it is deleted', async () => {
@@ -258,5 +280,74 @@ describe('Kustomer (programmatic: a subscription per account)', () => {
     const events = await api(server)('GET', `/accounts/${accountId}/events`);
     expect(events.json.subscription).toMatchObject({ status: 'off', provider_id: null });
     expect(events.json.subscription.last_error).toMatch(/org\.outbound_webhooks/);
+  });
+});
+
+describe('Salesforce (manual: outbound messages to a URL per account)', () => {
+  it('acknowledges a SOAP outbound message with the Ack, checks the org, and emits each notification once', async () => {
+    const accountId = await linkOAuth(salesforceProfile, 'sf-events', {});
+    const events = await api(server)('GET', `/accounts/${accountId}/events`);
+    expect(events.json).toMatchObject({ mode: 'manual', secret: null, subscription: null });
+    expect(events.json.events).toEqual([
+      'salesforce.account.changed',
+      'salesforce.contact.changed',
+      'salesforce.opportunity.changed',
+      'salesforce.lead.changed',
+    ]);
+    const url = events.json.inbound_url as string;
+    const sent = await world.fakes.salesforce.outboundMessage(url, [
+      {
+        id: '04l5w00005286hAAAQ',
+        type: 'Opportunity',
+        fields: { Id: '0065w000023STAmAAO', Name: 'Big & bold', StageName: 'Closed Won' },
+      },
+      { id: '04l5w00005286hBAAQ', type: 'Account', fields: { Id: '0015w000023STAmAAO', Name: 'Acme' } },
+    ]);
+    expect(sent.status).toBe(200);
+    expect(sent.contentType).toMatch(/^text\/xml/);
+    expect(sent.body).toContain(
+      '<notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>true</Ack></notificationsResponse>',
+    );
+    await server.app.eventsWorker!.runOnce();
+    await waitFor(
+      () => receivedFor('04l5w00005286hAAAQ').length === 1 && receivedFor('04l5w00005286hBAAQ').length === 1,
+    );
+    expect(receivedFor('04l5w00005286hAAAQ')[0]!.json).toMatchObject({
+      event: 'salesforce.opportunity.changed',
+      account_id: accountId,
+      data: { Id: '0065w000023STAmAAO', Name: 'Big & bold', StageName: 'Closed Won' },
+    });
+    expect(receivedFor('04l5w00005286hBAAQ')[0]!.json.event).toBe('salesforce.account.changed');
+
+    // Salesforce resends the first notification: acknowledged, not emitted again.
+    const again = await world.fakes.salesforce.outboundMessage(url, [
+      {
+        id: '04l5w00005286hAAAQ',
+        type: 'Opportunity',
+        fields: { Id: '0065w000023STAmAAO', Name: 'Big & bold' },
+      },
+    ]);
+    expect(again.status).toBe(200);
+    await server.app.eventsWorker!.runOnce();
+    await server.app.webhookWorker!.runOnce();
+    expect(receivedFor('04l5w00005286hAAAQ')).toHaveLength(1);
+
+    // Another org's message on this account's URL is refused and never emitted.
+    const other = await world.fakes.salesforce.outboundMessage(
+      url,
+      [{ id: '04l5w00005286hCAAQ', type: 'Lead', fields: { Id: '00Q5w000023STAmAAO' } }],
+      { orgId: '00D5w000004qGTOEA2' },
+    );
+    expect(other.status).toBe(401);
+    await server.app.eventsWorker!.runOnce();
+    expect(receivedFor('04l5w00005286hCAAQ')).toHaveLength(0);
+
+    // A document type declaration (entity expansion) is refused before anything is read.
+    const dtd = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>',
+    });
+    expect(dtd.status).toBe(401);
   });
 });

@@ -476,6 +476,37 @@ function matches(record: SfRecord, cond: Condition): boolean {
 }
 
 export class FakeSalesforce implements FakeServer {
+  /**
+   * Sends an outbound message as Salesforce does: a SOAP `notifications` envelope (up to 100
+   * Notification elements, each an Id and an sObject) to the endpoint a workflow names. Returns
+   * the answer; Salesforce counts the message delivered only when it holds `<Ack>true</Ack>`.
+   */
+  async outboundMessage(
+    url: string,
+    notifications: Array<{ id: string; type: string; fields: Record<string, string> }>,
+    opts: { orgId?: string } = {},
+  ): Promise<{ status: number; body: string; contentType: string | null }> {
+    const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const items = notifications
+      .map(
+        (n) =>
+          `<Notification><Id>${n.id}</Id><sObject xsi:type="sf:${n.type}" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">${Object.entries(
+            n.fields,
+          )
+            .map(([k, v]) => `<sf:${k}>${esc(v)}</sf:${k}>`)
+            .join('')}</sObject></Notification>`,
+      )
+      .join('');
+    const body = `<?xml version="1.0" encoding="UTF-8"?>
+<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><notifications xmlns="http://soap.sforce.com/2005/09/outbound"><OrganizationId>${opts.orgId ?? SF_ORG_ID}</OrganizationId><ActionId>04k5w000000TSwMAAW</ActionId><SessionId xsi:nil="true"/><EnterpriseUrl>${this.instanceUrl || this.url}/services/Soap/c/60.0</EnterpriseUrl><PartnerUrl>${this.instanceUrl || this.url}/services/Soap/u/60.0</PartnerUrl>${items}</notifications></soapenv:Body></soapenv:Envelope>`;
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
+      body,
+    });
+    return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') };
+  }
+
   url = '';
   port = 0;
   requests: LoggedRequest[] = [];
