@@ -14,6 +14,9 @@ import {
 import { ORG, startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { waitFor } from './helpers/wait.js';
+import { runSwitchboard } from './helpers/process.js';
+import { freePort } from '../src/store/embedded.js';
+import { generateKeySpec } from '../src/core/vault.js';
 
 let server: TestServer;
 let world: ShippedWorld;
@@ -21,12 +24,16 @@ let receiver: Receiver;
 let oneflowProfile = '';
 let kustomerProfile = '';
 let salesforceProfile = '';
+const keys = generateKeySpec('events');
 
 beforeAll(async () => {
   world = await startShippedWorld();
   // The company's webhook receiver is on loopback: the private-network switch is on for it. The
   // providers still answer only at their real host names (no profile overrides).
-  server = await startShippedServer(world, { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' });
+  server = await startShippedServer(world, {
+    SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1',
+    SWITCHBOARD_ENCRYPTION_KEYS: keys,
+  });
   receiver = await startReceiver();
   const call = api(server);
   const profile = await call('POST', '/connector_profiles', { provider: 'oneflow' });
@@ -350,4 +357,37 @@ describe('Salesforce (manual: outbound messages to a URL per account)', () => {
     });
     expect(dtd.status).toBe(401);
   });
+});
+
+describe('durability', () => {
+  it('a SIGKILL right after the acknowledgement loses nothing: the stored event is emitted once by another process', async () => {
+    const accountId = await linkOAuth(salesforceProfile, 'sf-crash', {});
+    const inbound = (await api(server)('GET', `/accounts/${accountId}/events`)).json.inbound_url as string;
+    // An API-only process (no workers) receives the delivery, so nothing but the stored row can emit it.
+    const port = await freePort();
+    const child = runSwitchboard(['start', '--port', String(port)], {
+      DATABASE_URL: server.databaseUrl,
+      SWITCHBOARD_ENCRYPTION_KEYS: keys,
+      SWITCHBOARD_API_KEY: server.apiKey,
+      SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1',
+      SWITCHBOARD_ROLE: 'api',
+    });
+    const childUrl = await child.ready;
+    const url = childUrl + new URL(inbound).pathname;
+    const sent = await world.fakes.salesforce.outboundMessage(url, [
+      { id: '04l5w0000528CRASH', type: 'Contact', fields: { Id: '0035w000023STAmAAO', LastName: 'Kill' } },
+    ]);
+    child.child.kill('SIGKILL');
+    await child.exited;
+    expect(sent.status).toBe(200);
+    expect(sent.body).toContain('<Ack>true</Ack>');
+    await waitFor(() => receivedFor('04l5w0000528CRASH').length === 1, 15_000);
+    await server.app.eventsWorker!.runOnce();
+    await server.app.webhookWorker!.runOnce();
+    expect(receivedFor('04l5w0000528CRASH')).toHaveLength(1);
+    expect(receivedFor('04l5w0000528CRASH')[0]!.json).toMatchObject({
+      event: 'salesforce.contact.changed',
+      data: { LastName: 'Kill' },
+    });
+  }, 60_000);
 });
