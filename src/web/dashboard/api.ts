@@ -126,6 +126,10 @@ export interface ConnectorInfo {
   } | null;
   pkce: { supported: boolean; default: boolean };
   actions: Array<{ id: string; label: string; description: string }>;
+  events: {
+    mode: 'programmatic' | 'manual';
+    types: Array<{ name: string; label: string; description: string }>;
+  } | null;
   default_urls: Record<OverrideKey, string | null>;
   callback_url: string | null;
   guide: { description: string | null; support_link: string | null; setup_steps: string[] };

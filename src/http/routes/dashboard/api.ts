@@ -62,6 +62,12 @@ export function connectorToDashboard(deps: Deps, c: Connector) {
       : null,
     pkce: oauth ? oauth.pkce : { supported: false, default: false },
     actions: c.actions.map((a) => ({ id: a.id, label: a.label, description: a.description })),
+    events: c.events
+      ? {
+          mode: c.events.mode,
+          types: c.events.types.map((t) => ({ name: t.name, label: t.label, description: t.description })),
+        }
+      : null,
     default_urls: {
       authorization_url: oauth?.authorization_url ?? null,
       token_url: oauth?.token_url ?? null,

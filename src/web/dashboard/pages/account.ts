@@ -37,6 +37,7 @@ import {
 import { confirmAction } from '../dialog.js';
 import { reconnectDialog } from './links.js';
 import { logStatus } from './logs.js';
+import { copyField } from '../forms.js';
 
 export const deliveryTone = (s: string): Tone =>
   s === 'delivered' ? 'ok' : s === 'failed' ? 'bad' : 'neutral';
@@ -236,6 +237,7 @@ function render(v: View, a: Account, info: ConnectorInfo | null): void {
       ),
     ),
     recentRequests(v, a),
+    providerEvents(v, a),
     webhooksSent(v, a),
   );
 }
@@ -287,6 +289,138 @@ function recentRequests(v: View, a: Account): HTMLElement {
       ),
   })();
   return card('Recent requests', body);
+}
+
+interface AccountEventsInfo {
+  mode: 'programmatic' | 'manual' | 'none';
+  events: string[];
+  inbound_url: string | null;
+  secret: string | null;
+  subscription: { status: string; provider_id: string | null; last_error: string | null } | null;
+  setup_steps: string[];
+}
+
+interface InboundDelivery {
+  id: string;
+  outcome: 'accepted' | 'duplicate' | 'handshake' | 'rejected';
+  reason: string | null;
+  items: number;
+  new_items: number;
+  received_at: string;
+  events: Array<{ provider_type: string; status: string; event: string | null; last_error: string | null }>;
+}
+
+const outcomeTone = (o: string): Tone => (o === 'accepted' ? 'ok' : o === 'rejected' ? 'bad' : 'neutral');
+
+/** The provider's own webhooks for this account: how they arrive, and the last deliveries. */
+function providerEvents(v: View, a: Account): HTMLElement {
+  const body = h('div', null, loadingBlock('Loading connector events…'));
+  void resource({
+    signal: v.signal,
+    load: async (signal) => {
+      const info = await get<AccountEventsInfo>(`/accounts/${encodeURIComponent(a.id)}/events`, signal);
+      const log =
+        info.mode === 'none'
+          ? []
+          : await get<InboundDelivery[]>(
+              withQuery('/inbound_deliveries', { account_id: a.id, page_size: 10 }),
+              signal,
+            );
+      return { info, log };
+    },
+    render: ({ info, log }) => {
+      if (info.mode === 'none') {
+        body.replaceChildren(h('p', { class: 'muted' }, 'This connector sends no events of its own.'));
+        return;
+      }
+      const how =
+        info.mode === 'programmatic'
+          ? props([
+              [
+                'Subscription',
+                info.subscription
+                  ? badge(
+                      info.subscription.status,
+                      info.subscription.status === 'active'
+                        ? 'ok'
+                        : info.subscription.status === 'failed'
+                          ? 'bad'
+                          : 'neutral',
+                      'events-subscription',
+                    )
+                  : '—',
+              ],
+              ['Provider id', info.subscription?.provider_id ? mono(info.subscription.provider_id) : '—'],
+              ...(info.subscription?.last_error
+                ? ([['Problem', info.subscription.last_error]] as Array<[string, Child]>)
+                : []),
+            ])
+          : h(
+              'div',
+              null,
+              h('p', null, 'The account owner registers this address in the provider (or you do, for them):'),
+              copyField('Inbound URL', info.inbound_url ?? '', 'events-inbound-url'),
+              info.secret ? copyField('Secret (sign key)', info.secret, 'events-secret') : null,
+              info.setup_steps.length
+                ? h('ol', { class: 'steps' }, ...info.setup_steps.map((step) => h('li', null, step)))
+                : null,
+            );
+      body.replaceChildren(
+        props([
+          [
+            'Mode',
+            info.mode === 'programmatic'
+              ? 'Subscribed through the provider’s API'
+              : 'Registered by hand in the provider',
+          ],
+          [
+            'Events emitted',
+            info.events.length
+              ? h('span', null, ...info.events.flatMap((e, i) => [i ? ', ' : '', mono(e)]))
+              : 'none (turned off on the connector profile)',
+          ],
+        ]),
+        how,
+        log.length
+          ? dataTable(
+              'Deliveries received',
+              [{ label: 'Received' }, { label: 'Outcome' }, { label: 'Events' }],
+              log.map((d) => [
+                time(d.received_at),
+                h(
+                  'span',
+                  null,
+                  badge(d.outcome, outcomeTone(d.outcome)),
+                  d.reason ? h('span', { class: 'muted' }, ` ${d.reason}`) : null,
+                ),
+                d.events.length
+                  ? h(
+                      'ul',
+                      { class: 'plain' },
+                      ...d.events.map((e) =>
+                        h(
+                          'li',
+                          null,
+                          mono(e.event ?? e.provider_type),
+                          ' ',
+                          badge(
+                            e.status,
+                            e.status === 'emitted' ? 'ok' : e.status === 'failed' ? 'bad' : 'neutral',
+                          ),
+                          e.last_error ? h('span', { class: 'muted' }, ` ${e.last_error}`) : null,
+                        ),
+                      ),
+                    )
+                  : h('span', { class: 'muted' }, d.outcome === 'duplicate' ? 'already received' : '—'),
+              ]),
+              'inbound-deliveries',
+            )
+          : h('p', { class: 'muted' }, 'No deliveries received yet.'),
+      );
+    },
+    error: (e) => body.replaceChildren(errorBlock(e)),
+  })();
+  return card('Connector events', body);
 }
 
 function webhooksSent(v: View, a: Account): HTMLElement {

@@ -260,6 +260,28 @@ function profileForm(
   allActions.input.addEventListener('change', syncActions);
   syncActions();
 
+  // Enabled events: all (null) or a chosen list, as with actions.
+  const eventTypes = info.events?.types ?? [];
+  const eventChecks = eventTypes.map((t) => ({
+    id: t.name,
+    ...checkbox(
+      t.label,
+      existing?.enabled_events ? existing.enabled_events.includes(t.name) : true,
+      { value: t.name },
+      t.description ? `${t.name}: ${t.description}` : t.name,
+    ),
+  }));
+  const allEvents = checkbox(
+    'All events, including ones added later',
+    existing ? existing.enabled_events === null : true,
+    { 'data-testid': 'events-all' },
+  );
+  const syncEvents = () => {
+    for (const c of eventChecks) c.input.disabled = allEvents.input.checked;
+  };
+  allEvents.input.addEventListener('change', syncEvents);
+  syncEvents();
+
   const overrideKeys = OVERRIDE_KEYS.filter((k) => info.default_urls[k] !== null);
   const overrideRows = overrideKeys.map((k) => {
     const handle = field(
@@ -322,6 +344,20 @@ function profileForm(
           ]
         : [h('p', { class: 'muted' }, `${info.name} has no actions yet; the proxy works without them.`)]),
     ),
+    eventTypes.length
+      ? fieldset(
+          'Events',
+          h(
+            'p',
+            { class: 'hint' },
+            info.events?.mode === 'programmatic'
+              ? `${info.name}'s own webhooks, sent on to your webhook endpoints. Switchboard subscribes each linked account at ${info.name}.`
+              : `${info.name}'s own webhooks, sent on to your webhook endpoints. Each account owner registers the account's address in ${info.name} (shown on the account's page).`,
+          ),
+          allEvents.row,
+          h('div', { class: 'action-list', 'data-testid': 'event-list' }, ...eventChecks.map((c) => c.row)),
+        )
+      : null,
     h(
       'details',
       { class: 'overrides', open: hasOverrides, 'data-testid': 'overrides' },
@@ -391,6 +427,13 @@ function profileForm(
             enabled_actions: allActions.input.checked
               ? null
               : actionChecks.filter((c) => c.input.checked).map((c) => c.id),
+          }
+        : {}),
+      ...(eventTypes.length
+        ? {
+            enabled_events: allEvents.input.checked
+              ? null
+              : eventChecks.filter((c) => c.input.checked).map((c) => c.id),
           }
         : {}),
       overrides,
