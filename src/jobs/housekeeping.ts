@@ -10,7 +10,8 @@ const LOG_PURGE_EVERY_MS = 60 * 60 * 1000;
 const lastLogPurge = new WeakMap<Deps['db'], number>();
 
 /**
- * Request and platform logs past the retention (`SWITCHBOARD_REQUEST_LOG_RETENTION_DAYS`),
+ * Request and platform logs and the inbound events log past the retention
+ * (`SWITCHBOARD_REQUEST_LOG_RETENTION_DAYS`),
  * at most once an hour per process and database. Runs with the workers, whether or not anything
  * is being logged now.
  */
@@ -30,6 +31,16 @@ export async function purgeLogs(deps: Deps): Promise<number> {
       if ((res.rowCount ?? 0) < LOG_PURGE_BATCH) break;
     }
   }
+  // The inbound log goes with the logs, but never sooner than a week: its event rows are what
+  // recognises a provider's redeliveries (Salesforce retries for 24 hours). Work still pending stays.
+  const inboundCutoff = new Date(Math.min(cutoff.getTime(), now - 7 * 86_400_000));
+  const inbound = await deps.db.query(
+    `DELETE FROM inbound_deliveries d WHERE d.id IN (
+       SELECT id FROM inbound_deliveries WHERE received_at < $1 LIMIT ${LOG_PURGE_BATCH})
+     AND NOT EXISTS (SELECT 1 FROM inbound_events e WHERE e.delivery_id = d.id AND e.status = 'pending')`,
+    [inboundCutoff],
+  );
+  removed += inbound.rowCount ?? 0;
   return removed;
 }
 
