@@ -320,9 +320,10 @@ describe('dashboard in Chromium', () => {
     const activity = page.getByTestId('activity-table').locator('tbody tr');
     await expect
       .poll(() => activity.locator('td:nth-child(2) span:first-child').allTextContents())
-      .toEqual(['Get account', 'Delete account', 'Get account']);
+      .toEqual(['Get account', 'Delete account', 'Get account events', 'Get account']);
     expect(await activity.locator('td:last-child').allTextContents()).toEqual([
       'API key',
+      'Dashboard',
       'Dashboard',
       'Dashboard',
     ]);

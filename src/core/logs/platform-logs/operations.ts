@@ -49,6 +49,8 @@ const OPERATIONS: Record<string, Named> = {
   'GET /accounts/:id/meta': named('accounts', 'get_account_meta_info', 'accounts', 'meta'),
   'POST /accounts/:id/suspend': named('accounts', 'suspend_account', 'accounts'),
   'POST /accounts/:id/resume': named('accounts', 'resume_account', 'accounts'),
+  'GET /accounts/:id/events': named('accounts', 'get_account_events', 'accounts', 'events'),
+  'GET /inbound_deliveries': named('webhooks', 'list_inbound_deliveries', 'inbound_deliveries'),
 
   'GET /connectors/meta': named('connectors', 'list_connectors_meta', 'connectors'),
   'GET /connectors/meta/:provider': named('connectors', 'get_connector_meta', 'connectors'),
