@@ -62,7 +62,8 @@ describe('switchboard connectors test', () => {
   });
 
   it('refuses a connector without a fixture, naming the file to write', async () => {
-    const oneflow = await builtIn('oneflow.json');
+    // Oneflow's file under another key, without its events (their names carry Oneflow's key).
+    const { events: _events, ...oneflow } = await builtIn('oneflow.json');
     const mine = {
       ...oneflow,
       key: 'mycrm',
