@@ -530,6 +530,7 @@ describe('dashboard pages in Chromium', () => {
       'nav-logs',
       'nav-activity',
       'nav-feedback',
+      'nav-branding',
       'sign-out',
       'link-account',
       'create-auth-link',
