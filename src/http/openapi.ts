@@ -63,6 +63,7 @@ import {
   hubLinkStatus,
   hubLinkedAccount,
   hubSettings,
+  hubBranding,
 } from '../contract/hub.js';
 import { patchProjectSchema, project } from '../contract/project.js';
 
@@ -644,6 +645,15 @@ export const OPERATIONS: Operation[] = [
     tag: 'Hub',
     auth: 'none',
     ok: { status: 200, schema: hubLinkStatus },
+    errors: [429],
+  }),
+  op({
+    method: 'get',
+    path: '/hub/branding',
+    summary: "The project's branding and the session's language for the token in x-hub-session-token (ours)",
+    tag: 'Hub',
+    auth: 'none',
+    ok: { status: 200, schema: hubBranding },
     errors: [429],
   }),
   op({
