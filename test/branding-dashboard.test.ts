@@ -47,9 +47,9 @@ describe('the dashboard’s Branding page', () => {
     await page.getByTestId('branding-powered-by').uncheck();
     await page.getByTestId('branding-save').click();
     await page.getByTestId('branding-logo').waitFor();
-    expect(
-      await page.getByTestId('branding-logo').evaluate((img: HTMLImageElement) => img.naturalWidth),
-    ).toBe(96);
+    await expect
+      .poll(() => page.getByTestId('branding-logo').evaluate((img: HTMLImageElement) => img.naturalWidth))
+      .toBe(96);
 
     const saved = await api(world.server)('GET', '/project');
     expect(saved.json.branding).toMatchObject({

@@ -58,7 +58,9 @@ describe('the Hub in the project’s branding', () => {
     expect(await page.title()).toMatch(/ · Acme Payroll$/);
     const icon = await page.locator('link[rel="icon"]').getAttribute('href');
     expect(icon).toMatch(/\/project_logos\/proj_\w+\/[0-9a-f]{64}$/);
-    expect(await page.locator('.brand-logo').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(64);
+    await expect
+      .poll(() => page.locator('.brand-logo').evaluate((img: HTMLImageElement) => img.naturalWidth))
+      .toBe(64);
     const button = await page
       .getByTestId('connect')
       .evaluate((b) => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]);
