@@ -516,7 +516,7 @@ describe('dashboard pages in Chromium', () => {
     await page.getByTestId('accounts-table').waitFor();
     await page.locator('body').focus();
     const order: Array<string | null> = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 13; i++) {
       await page.keyboard.press('Tab');
       order.push(await focused(page));
     }
@@ -530,6 +530,7 @@ describe('dashboard pages in Chromium', () => {
       'nav-logs',
       'nav-activity',
       'nav-feedback',
+      'nav-branding',
       'sign-out',
       'link-account',
       'create-auth-link',

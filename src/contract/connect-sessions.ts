@@ -22,7 +22,23 @@ export const createSessionSchema = z.object({
   expires_in: z.number().int().min(60).max(MAX_SESSION_TTL_S).nullish(),
   multiple: z.boolean().nullish(),
   type: z.enum(['production', 'test']).nullish(),
+  /** Ours: the Hub's language for this session (BCP 47, e.g. "fr", "pt-BR"), kept in canonical form. */
+  locale: z
+    .string()
+    .trim()
+    .max(35)
+    .refine(isLocale, 'must be a BCP 47 language tag such as "fr" or "pt-BR"')
+    .transform((t) => Intl.getCanonicalLocales(t)[0]!)
+    .nullish(),
 });
+
+function isLocale(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
 export type CreateSessionInput = z.infer<typeof createSessionSchema>;
 
 /** `POST /connect_sessions/authenticate`. */

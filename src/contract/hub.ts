@@ -36,3 +36,19 @@ export const hubLinkStatus = z.object({
   origin_owner_name: z.string().optional(),
   expired_at: z.string().optional(),
 });
+
+/** `GET /hub/branding` (ours): whom the link is from, for whom, in which language, and how it looks. */
+export const hubBranding = z.strictObject({
+  company: z.string().nullable(),
+  origin_owner_name: z.string().nullable(),
+  locale: z.string().nullable(),
+  logo_url: z.string().nullable(),
+  accent_color: z.string().nullable(),
+  accent_text_color: z.string().nullable(),
+  support_email: z.string().nullable(),
+  privacy_url: z.string().nullable(),
+  terms_url: z.string().nullable(),
+  consent_text: z.string().nullable(),
+  show_powered_by: z.boolean(),
+});
+export type HubBranding = z.infer<typeof hubBranding>;

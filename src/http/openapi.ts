@@ -64,7 +64,9 @@ import {
   hubLinkStatus,
   hubLinkedAccount,
   hubSettings,
+  hubBranding,
 } from '../contract/hub.js';
+import { patchProjectSchema, project } from '../contract/project.js';
 
 type Auth = 'apiKey' | 'hubSession' | 'none';
 interface Operation {
@@ -276,6 +278,34 @@ export const OPERATIONS: Operation[] = [
     auth: 'apiKey',
     ok: { status: 200, schema: connectorProfile },
     errors: [401, 404],
+  }),
+  op({
+    method: 'get',
+    path: '/project',
+    summary: "The project's name and branding, as end users see it in the Hub (ours)",
+    tag: 'Project',
+    auth: 'apiKey',
+    ok: { status: 200, schema: project },
+    errors: [401],
+  }),
+  op({
+    method: 'patch',
+    path: '/project',
+    summary: 'Change the project name or branding; a logo URL is fetched once and served by us (ours)',
+    tag: 'Project',
+    auth: 'apiKey',
+    body: patchProjectSchema,
+    ok: { status: 200, schema: project },
+    errors: [400, 401],
+  }),
+  op({
+    method: 'get',
+    path: '/project_logos/{project}/{sha}',
+    summary: "A project's logo, as stored when it was set (ours)",
+    tag: 'Project',
+    auth: 'none',
+    ok: { status: 200, contentType: 'image/png', description: 'Logo image (PNG, WebP, JPEG or GIF)' },
+    errors: [404],
   }),
   op({
     method: 'post',
@@ -646,6 +676,15 @@ export const OPERATIONS: Operation[] = [
     tag: 'Hub',
     auth: 'none',
     ok: { status: 200, schema: hubLinkStatus },
+    errors: [429],
+  }),
+  op({
+    method: 'get',
+    path: '/hub/branding',
+    summary: "The project's branding and the session's language for the token in x-hub-session-token (ours)",
+    tag: 'Hub',
+    auth: 'none',
+    ok: { status: 200, schema: hubBranding },
     errors: [429],
   }),
   op({

@@ -31,6 +31,8 @@ import { providerCallRoutes } from './routes/platform/provider-calls/index.js';
 import { platformLogRoutes } from './routes/platform/platform-logs.js';
 import { agentRoutes } from './routes/platform/agents.js';
 import { accountEventRoutes, inboundEventRoutes } from './routes/events.js';
+import { projectRoutes } from './routes/platform/project.js';
+import { readLogo } from '../core/projects/branding.js';
 
 export interface ServerOptions {
   bodyLimit: number;
@@ -215,6 +217,27 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
       .send(body);
   });
 
+  // A project's logo, copied from the URL its admin gave: served by us so end users' browsers
+  // never contact the company's host, and as a picture only (no script, no sniffing).
+  app.get<{ Params: { project: string; sha: string } }>(
+    '/project_logos/:project/:sha',
+    async (req, reply) => {
+      const { project, sha } = req.params;
+      const logo =
+        /^[a-z0-9_]{1,40}$/i.test(project) && /^[0-9a-f]{64}$/.test(sha)
+          ? await readLogo(deps, project, sha)
+          : null;
+      if (!logo) throw new AppError('ASSET_NOT_FOUND', 'Logo not found');
+      return reply
+        .type(logo.type)
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .header('x-content-type-options', 'nosniff')
+        .header('cross-origin-resource-policy', 'cross-origin')
+        .header('content-security-policy', "default-src 'none'")
+        .send(logo.body);
+    },
+  );
+
   app.register(async (platform) => {
     platform.addHook('onRequest', requireApiKey(deps));
     // First: every route registered after it in this scope gets its platform-log hook.
@@ -228,6 +251,7 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     providerCallRoutes(platform, deps);
     agentRoutes(platform, deps);
     accountEventRoutes(platform, deps);
+    projectRoutes(platform, deps);
   });
   inboundEventRoutes(app, deps);
 

@@ -23,6 +23,8 @@ export interface SessionRow {
   multiple: boolean;
   type: string;
   external_trigger_token: string | null;
+  /** Ours: the Hub's language, when the company chose one. */
+  locale: string | null;
   expires_at: Date;
   created_at: Date;
 }
@@ -85,8 +87,8 @@ export async function createConnectSession(deps: Deps, scope: ProjectScope, inpu
   const expiresAt = new Date(now.getTime() + (input.expires_in ?? DEFAULT_SESSION_TTL_S) * 1000);
   const { rows } = await deps.db.query<{ id: number }>(
     `INSERT INTO connect_sessions (project_id, token_hash, origin_owner_id, origin_owner_name, origin_username, account_id,
-       provider, provider_version, categories, label, metadata, multiple, type, expires_at, created_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) RETURNING id`,
+       provider, provider_version, categories, label, metadata, multiple, type, expires_at, created_at, locale)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) RETURNING id`,
     [
       scope.projectId,
       hashToken(token),
@@ -103,6 +105,7 @@ export async function createConnectSession(deps: Deps, scope: ProjectScope, inpu
       input.type ?? 'production',
       expiresAt,
       now,
+      input.locale ?? null,
     ],
   );
   const session = await getSessionById(deps.db, rows[0]!.id);

@@ -28,6 +28,7 @@ import { logPage, logsPage } from './pages/logs.js';
 import { activityPage } from './pages/activity.js';
 import { attemptsPage } from './pages/attempts.js';
 import { feedbackPage } from './pages/feedback.js';
+import { brandingPage } from './pages/branding.js';
 
 const root = document.getElementById('root') as HTMLElement;
 let session: Session | null = null;
@@ -49,6 +50,7 @@ const SECTIONS = [
   { key: 'logs', label: 'Request logs', icon: 'list' },
   { key: 'activity', label: 'API activity', icon: 'activity' },
   { key: 'feedback', label: 'Tool feedback', icon: 'message' },
+  { key: 'branding', label: 'Branding', icon: 'brush' },
 ] as const;
 
 type Renderer = (v: View, ...ids: string[]) => Promise<void>;
@@ -72,6 +74,7 @@ function pageFor(parts: string[]): { section: string; render: Renderer; args: st
   if (section === 'activity' && !id) return { section, render: activityPage, args: [] };
   if (section === 'attempts' && !id) return { section, render: attemptsPage, args: [] };
   if (section === 'feedback' && !id) return { section, render: feedbackPage, args: [] };
+  if (section === 'branding' && !id) return { section, render: brandingPage, args: [] };
   return null;
 }
 

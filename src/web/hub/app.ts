@@ -5,6 +5,7 @@
 import { h, svg, ICONS, type Child } from '../shared/dom.js';
 import { createApi, ApiError, type AccountData, type ConnectorConfig, type Integration } from './api.js';
 import type { Problem } from './problems.js';
+import { renderHeader, titleSuffix } from './brand.js';
 
 export const POLL_MS = 1500;
 export const TIMEOUT_MS = 5 * 60 * 1000;
@@ -101,7 +102,7 @@ export function nextScreen(): AbortSignal {
 export function mount(title: string, ...children: Child[]): AbortSignal {
   const signal = nextScreen();
   ctx.onEscape = null;
-  document.title = `${title} · Switchboard`;
+  document.title = `${title} · ${titleSuffix()}`;
   const first = !app.hasChildNodes();
   app.removeAttribute('aria-busy');
   app.replaceChildren();
@@ -280,5 +281,6 @@ export function defineScreens(s: Screens): void {
 
 /** The one way to change screen. */
 export function show(s: Screen): void {
+  renderHeader(s.kind === 'connector' ? s.integ.name : undefined);
   (screens![s.kind] as (s: Screen) => void)(s);
 }

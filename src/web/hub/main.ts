@@ -25,6 +25,7 @@ import { list } from './screens/list.js';
 import { connector } from './screens/form.js';
 import { waiting } from './screens/waiting.js';
 import { success } from './screens/success.js';
+import { loadBrand } from './brand.js';
 
 async function boot(): Promise<void> {
   if (!token) return show({ kind: 'ended' });
@@ -38,6 +39,7 @@ async function boot(): Promise<void> {
           return null; // settings are optional
         }),
       api.get<HubData>('/hub/connectors'),
+      loadBrand(api),
     ]);
     ctx.integrations = hub && Array.isArray(hub.integrations) ? hub.integrations : [];
     ctx.active = ctx.integrations.filter((i) => i.active && i.name);

@@ -6,7 +6,7 @@
  * connector's own translation of a provider answer, which is written for end users.
  */
 import { ApiError } from './api.js';
-import { ASK, type Problem } from '../shared/oauth-words.js';
+import { ask, type Problem } from '../shared/oauth-words.js';
 
 export { oauthProblem, type Problem } from '../shared/oauth-words.js';
 
@@ -30,7 +30,7 @@ export function apiProblem(
 ): Problem {
   if (!(e instanceof ApiError))
     return {
-      line: `Something went wrong. Please try again. If it keeps happening, contact ${ASK}.`,
+      line: `Something went wrong. Please try again. If it keeps happening, contact ${ask()}.`,
       detail: e instanceof Error ? e.message : undefined,
     };
   const detail = evidence(e);
@@ -73,10 +73,10 @@ export function apiProblem(
   }
   if (e.status === 404)
     return {
-      line: `${name} is no longer available for this link. Choose another app, or ask ${ASK} for a new link.`,
+      line: `${name} is no longer available for this link. Choose another app, or ask ${ask()} for a new link.`,
       detail,
     };
   if (e.status === 409)
     return { line: 'This connection changed while you were working. Please try again.', detail };
-  return { line: `This connection isn't set up correctly. Please contact ${ASK}.`, detail };
+  return { line: `This connection isn't set up correctly. Please contact ${ask()}.`, detail };
 }

@@ -15,8 +15,22 @@ export interface Problem {
   detail?: string | undefined;
 }
 
-/** Whom an end user can ask: Switchboard does not know the sender's name (no branding yet). */
-export const ASK = 'the company that sent you this link';
+let whom = 'the company that sent you this link';
+
+/**
+ * Whom an end user can ask: the company that sent the link, by its branded name and support
+ * address when the project set them, otherwise in general words.
+ */
+export function ask(): string {
+  return whom;
+}
+
+/** Called once the page knows the project's branding. */
+export function setWhomToAsk(company: string | null, email: string | null): void {
+  if (company && email) whom = `${company} at ${email}`;
+  else if (company) whom = company;
+  else if (email) whom = `the company that sent you this link (${email})`;
+}
 
 const DENIED = new Set([
   'access_denied',
@@ -61,7 +75,7 @@ const GENERIC_PROVIDER_TEXT =
 
 const unreachable = (name: string): string =>
   `We could not reach ${name}. Your details were not saved. Please try again in a few minutes.`;
-const setup = (): string => `This connection isn't set up correctly. Please contact ${ASK}.`;
+const setup = (): string => `This connection isn't set up correctly. Please contact ${ask()}.`;
 
 /** A connector translation, written for end users: anything but "<Name>: …" and our generic phrasings. */
 function translated(description: string, names: string[]): boolean {
@@ -108,14 +122,14 @@ export function oauthProblem(
     };
   if (c === 'server_error' || c === 'token_error') {
     return {
-      line: `${name} had a problem finishing the sign-in. Please try again in a few minutes. If it keeps happening, contact ${ASK}.`,
+      line: `${name} had a problem finishing the sign-in. Please try again in a few minutes. If it keeps happening, contact ${ask()}.`,
       detail,
     };
   }
   if (c === 'invalid_grant' || c === 'invalid_response')
     return { line: `The sign-in with ${name} did not finish. Please try again.`, detail };
   return {
-    line: `We could not connect your ${name} account. Please try again. If it keeps happening, contact ${ASK}.`,
+    line: `We could not connect your ${name} account. Please try again. If it keeps happening, contact ${ask()}.`,
     detail,
   };
 }

@@ -25,7 +25,10 @@ import { parseInput } from '../../errors.js';
 import { createAuthLimiter } from '../../auth-limiter.js';
 import { HUB_BODY_LIMIT } from '../../limits.js';
 import { callbackUrl } from '../../../core/linking/oauth2/authorize.js';
-import { logoUrl } from '../../public-urls.js';
+import { logoUrl, projectLogoUrl } from '../../public-urls.js';
+import { labelColorOn } from '../../../core/projects/contrast.js';
+import type { StoredBranding } from '../../../core/projects/branding.js';
+import type { HubBranding } from '../../../contract/hub.js';
 import type { Field } from '../../../connectors/schema.js';
 import { hubAccountBody, hubAttemptBody, hubLaunchBody } from '../../../contract/hub.js';
 
@@ -253,6 +256,7 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
     { prefix: '/hub' },
   );
   linkStatusRoute(app, deps);
+  brandingRoute(app, deps);
 }
 
 /**
@@ -285,6 +289,68 @@ function linkStatusRoute(app: FastifyInstance, deps: Deps) {
       status: 'expired',
       origin_owner_name: session.origin_owner_name,
       expired_at: session.expires_at.toISOString(),
+    };
+  });
+}
+
+const UNBRANDED: HubBranding = {
+  company: null,
+  origin_owner_name: null,
+  locale: null,
+  logo_url: null,
+  accent_color: null,
+  accent_text_color: null,
+  support_email: null,
+  privacy_url: null,
+  terms_url: null,
+  consent_text: null,
+  show_powered_by: true,
+};
+
+/**
+ * `GET /hub/branding` (ours): the project's branding for the page a link opens, and the
+ * session's language. Like `/hub/link_status` it answers for expired tokens too, so the
+ * "link expired" page still names the company and whom to ask; an unknown token gets the
+ * unbranded page and counts towards the per-address limit.
+ */
+function brandingRoute(app: FastifyInstance, deps: Deps) {
+  const limiter = createAuthLimiter();
+  app.get('/hub/branding', async (req, reply): Promise<HubBranding> => {
+    reply.header('access-control-allow-origin', '*').header('cache-control', 'no-store');
+    const token = req.headers['x-hub-session-token'];
+    const { rows } =
+      typeof token === 'string' && token.length >= 20 && token.length <= 256
+        ? await deps.db.query<{
+            origin_owner_name: string;
+            locale: string | null;
+            project_id: string;
+            name: string;
+            branding: StoredBranding;
+            logo_sha256: string | null;
+          }>(
+            `SELECT s.origin_owner_name, s.locale, p.id AS project_id, p.name, p.branding, p.logo_sha256
+               FROM connect_sessions s JOIN projects p ON p.id = s.project_id WHERE s.token_hash = $1`,
+            [hashToken(token)],
+          )
+        : { rows: [] };
+    const row = rows[0];
+    if (!row) {
+      if (token) limiter.fail(req, reply);
+      return UNBRANDED;
+    }
+    const b = row.branding;
+    return {
+      company: b.display_name ?? null,
+      origin_owner_name: row.origin_owner_name,
+      locale: row.locale,
+      logo_url: projectLogoUrl(deps, row.project_id, row.logo_sha256),
+      accent_color: b.accent_color ?? null,
+      accent_text_color: b.accent_color ? labelColorOn(b.accent_color) : null,
+      support_email: b.support_email ?? null,
+      privacy_url: b.privacy_url ?? null,
+      terms_url: b.terms_url ?? null,
+      consent_text: b.consent_text ?? null,
+      show_powered_by: b.show_powered_by ?? true,
     };
   });
 }

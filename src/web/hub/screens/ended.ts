@@ -1,7 +1,8 @@
 /** The link no longer works (expired, or never valid). */
 import { h, ICONS } from '../../shared/dom.js';
-import { ASK } from '../../shared/oauth-words.js';
+import { ask } from '../../shared/oauth-words.js';
 import { token, api, nextScreen, mount, announce, state } from '../app.js';
+import { loadBrand } from '../brand.js';
 
 export interface LinkStatus {
   status?: 'active' | 'expired' | 'invalid' | string;
@@ -19,7 +20,8 @@ export function expired(): void {
 export async function linkEnded(): Promise<void> {
   const v = nextScreen();
   let link: LinkStatus | null = null;
-  if (token) link = await api.get<LinkStatus>('/hub/link_status').catch(() => null);
+  if (token)
+    [link] = await Promise.all([api.get<LinkStatus>('/hub/link_status').catch(() => null), loadBrand(api)]);
   if (v.aborted) return;
   const status = token ? link?.status : 'invalid';
   const forWhom = link?.origin_owner_name?.trim();
@@ -29,15 +31,15 @@ export async function linkEnded(): Promise<void> {
   if (status === 'expired') {
     title = 'Link expired';
     what = forWhom ? `This link for ${forWhom} has expired.` : 'This link has expired.';
-    next = `Links only work for a limited time. Ask ${ASK} for a new one.`;
+    next = `Links only work for a limited time. Ask ${ask()} for a new one.`;
   } else if (status === 'invalid') {
     title = 'Link not valid';
     what = 'This link is not valid.';
-    next = `Check that you opened the whole link. If it still does not work, ask ${ASK} for a new one.`;
+    next = `Check that you opened the whole link. If it still does not work, ask ${ask()} for a new one.`;
   } else {
     title = 'Link expired';
     what = 'This link has expired or is not valid.';
-    next = `Ask ${ASK} for a new link.`;
+    next = `Ask ${ask()} for a new link.`;
   }
   mount(
     title,
