@@ -5,38 +5,13 @@
  * Kustomer's (a secret header checked, no hydration call), at concurrency 16, one server process.
  * Run: npm run build && npx tsx bench/inbound-events.ts [deliveries]
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { createVault, generateKeySpec, parseKeyRing } from '../src/core/vault.js';
 import { hashTokenText, newToken } from '../src/core/ids.js';
-import { benchDatabase, load, startServer } from './lib.js';
+import { benchDatabase, countingReceiver, load, startServer } from './lib.js';
 
 const N = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = 16;
-
-async function receiver() {
-  let count = 0;
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      count++;
-      res.end('ok');
-    });
-  });
-  server.keepAliveTimeout = 5000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
-    count: () => count,
-    reset: () => (count = 0),
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
 
 const body = (i: number, run: string) =>
   JSON.stringify({
@@ -53,7 +28,7 @@ const body = (i: number, run: string) =>
 
 async function main() {
   const database = await benchDatabase();
-  const rx = await receiver();
+  const rx = await countingReceiver();
   const keys = generateKeySpec('bench');
   const apiKey = 'sbk_bench_inbound_0123456789';
   const env = {

@@ -6,40 +6,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
 import { startEmbeddedPostgres } from '../src/store/embedded.js';
 import { createVault, generateKeySpec, parseKeyRing } from '../src/core/vault.js';
-import { SWITCHBOARD } from './lib.js';
+import { countingReceiver, SWITCHBOARD } from './lib.js';
 
 const EVENTS = Number(process.argv[2] ?? 2000);
-
-async function receiver() {
-  let count = 0;
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      count++;
-      res.end('ok');
-    });
-  });
-  server.keepAliveTimeout = 5000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
-    count: () => count,
-    reset: () => (count = 0),
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
 
 function startServer(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...SWITCHBOARD, 'start', '--port', '0'], {
@@ -102,7 +77,7 @@ async function baseline(url: string, n: number, concurrency: number) {
 async function main() {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sb-bench-wh-'));
   const pgServer = await startEmbeddedPostgres(dir, pino({ level: 'silent' }));
-  const rx = await receiver();
+  const rx = await countingReceiver();
   const keys = generateKeySpec('bench');
   const apiKey = 'sbk_bench_webhooks_0123456789';
   const env = {

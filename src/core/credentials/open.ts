@@ -2,7 +2,7 @@ import type { Deps, ProjectScope } from '../deps.js';
 import { AppError } from '../errors.js';
 import { getAccount } from '../accounts/accounts.js';
 import type { AccountRow } from '../accounts/row.js';
-import { getProfile } from '../connector-profiles/profiles.js';
+import { getProfile, type ConnectorProfile } from '../connector-profiles/profiles.js';
 import type { ProviderTarget } from '../connector-profiles/target.js';
 import { refreshAccount } from './refresh.js';
 import type { OAuthCredentials } from '../linking/oauth2/token-endpoint.js';
@@ -44,6 +44,11 @@ export async function accountTarget(
     throw new AppError('ACCOUNT_PROFILE_GONE', "The account's connector profile was deleted");
   });
   account = await freshen(deps, scope, account, opts, profile.connector);
+  return targetOf(deps, account, profile);
+}
+
+/** An account's credentials opened for a provider call, as stored (no refresh, no status check). */
+export function targetOf(deps: Deps, account: AccountRow, profile: ConnectorProfile): AccountTarget {
   const secrets = account.secrets ? deps.vault.openJson<Record<string, string>>(account.secrets) : {};
   const credentials = account.credentials
     ? deps.vault.openJson<Record<string, unknown>>(account.credentials)

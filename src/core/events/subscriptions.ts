@@ -7,7 +7,7 @@ import { pick } from '../../connectors/json-path.js';
 import type { Connector } from '../../connectors/schema.js';
 import type { AccountRow } from '../accounts/row.js';
 import { getProfile } from '../connector-profiles/profiles.js';
-import type { AccountTarget } from '../credentials/open.js';
+import { targetOf } from '../credentials/open.js';
 import { openSession, ProviderSession } from '../provider-calls/session.js';
 import { backoffMs } from '../provider-calls/retry-policy.js';
 import { inboundAddress, storeInboundSecret } from './inbound.js';
@@ -203,22 +203,7 @@ export async function unsubscribeDeleted(deps: Deps, account: AccountRow, provid
     if (!del) return;
     const scope = { projectId: account.project_id, organizationId: 0 };
     const profile = await getProfile(deps, scope, account.connector_profile_id);
-    const target: AccountTarget = {
-      account,
-      profileId: profile.id,
-      enabledActions: profile.enabled_actions,
-      connector: profile.connector,
-      environment: profile.environment,
-      overrides: account.endpoint_overrides,
-      config: {
-        ...account.setup_information,
-        ...(account.secrets ? deps.vault.openJson<Record<string, string>>(account.secrets) : {}),
-      },
-      setup: profile.setupValues,
-      credentials: account.credentials
-        ? deps.vault.openJson<Record<string, unknown>>(account.credentials)
-        : {},
-    };
+    const target = targetOf(deps, account, profile);
     await sendEventRequest(
       deps,
       new ProviderSession(deps, scope, target),
