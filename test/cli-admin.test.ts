@@ -18,7 +18,8 @@ async function run(args: string[], env: Record<string, string>) {
   return { code, out: p.output() };
 }
 
-describe('switchboard keys', () => {
+// Each test starts PostgreSQL and server processes: about 10 s alone, more on a busy machine.
+describe('switchboard keys', { timeout: 90_000 }, () => {
   it('creates a working key, lists it, revokes it', async () => {
     const keys = generateKeySpec('cli');
     const server = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: keys }, { workers: false });
@@ -38,7 +39,8 @@ describe('switchboard keys', () => {
   });
 });
 
-describe('switchboard encryption rotate', () => {
+// Each test starts PostgreSQL and server processes: about 10 s alone, more on a busy machine.
+describe('switchboard encryption rotate', { timeout: 90_000 }, () => {
   it('re-encrypts every secret under the new key; the server reads them with the new ring', async () => {
     const oldKeys = generateKeySpec('old');
     const server = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: oldKeys }, { workers: false });
@@ -138,7 +140,8 @@ describe('switchboard connectors', () => {
   });
 });
 
-describe('switchboard copy-database', () => {
+// Each test starts PostgreSQL and server processes: about 10 s alone, more on a busy machine.
+describe('switchboard copy-database', { timeout: 90_000 }, () => {
   it('copies everything into an empty database; a server on the copy reads accounts, secrets and sessions', async () => {
     const { freshDatabase } = await import('./helpers/database.js');
     const keys = generateKeySpec('copy');
