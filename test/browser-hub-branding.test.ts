@@ -57,7 +57,7 @@ describe('the Hub in the project’s branding', () => {
     expect(await page.getByTestId('powered-by').count()).toBe(0);
     expect(await page.title()).toMatch(/ · Acme Payroll$/);
     const icon = await page.locator('link[rel="icon"]').getAttribute('href');
-    expect(icon).toMatch(/\/project_logos\/proj_\w+\/[0-9a-f]{64}$/);
+    expect(icon).toMatch(/\/project_logos\/proj_[\w-]+\/[0-9a-f]{64}$/);
     await expect
       .poll(() => page.locator('.brand-logo').evaluate((img: HTMLImageElement) => img.naturalWidth))
       .toBe(64);
