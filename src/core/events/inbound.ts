@@ -7,7 +7,6 @@ import { AppError } from '../errors.js';
 import { hashTokenText, newId, newToken } from '../ids.js';
 import { transaction, type Queryable } from '../../store/db.js';
 import { selectAll, pick } from '../../connectors/json-path.js';
-import type { Connector } from '../../connectors/schema.js';
 import type { ConnectorEvents } from '../../connectors/events-schema.js';
 import type { AccountRow } from '../accounts/row.js';
 import { failedCheck, MissingValue, renderDelivery, type DeliveryScope } from './verify.js';
@@ -27,11 +26,6 @@ export interface InboundAddress {
   url: string;
   /** The account's secret, for the provider to sign with or send back; null when none is used. */
   secret: string | null;
-}
-
-/** A connector's events, or a 404 that names the connector. */
-export function eventsOf(connector: Connector): ConnectorEvents | null {
-  return connector.events ?? null;
 }
 
 function inboundUrl(deps: Deps, provider: string, token: string): string {
@@ -204,9 +198,10 @@ export async function receiveDelivery(
     credentials: inbound.credentials ? deps.vault.openJson<Record<string, unknown>>(inbound.credentials) : {},
     accountId: inbound.account_id,
   };
+  // Handshakes are checked like deliveries: an unverified one is refused too.
+  const failed = failedCheck(events.verify, scope, deps.clock());
+  if (failed) throw await reject(failed);
   if (events.handshake && String(pick(body, events.handshake.when.path)) === events.handshake.when.equals) {
-    const failed = failedCheck(events.verify, scope, deps.clock());
-    if (failed) throw await reject(failed);
     count('handshake');
     await logDelivery(deps, deps.db, { ...base, outcome: 'handshake', bytes: rawBody.length });
     return {
@@ -215,8 +210,6 @@ export async function receiveDelivery(
       body: renderDelivery(events.handshake.respond, scope),
     };
   }
-  const failed = failedCheck(events.verify, scope, deps.clock());
-  if (failed) throw await reject(failed);
   const items: Array<{ id: string; type: string; item: unknown }> = [];
   for (const item of itemsOf(events, body)) {
     try {
