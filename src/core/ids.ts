@@ -1,5 +1,8 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
+/** What `newId` can produce: a prefix, `_`, then base64url (which includes `-` and `_`). */
+export const ID_SHAPE = /^[a-z]+_[\w-]{1,40}$/;
+
 /** A random, URL-safe identifier with a readable prefix, e.g. `acc_3k9…`. */
 export function newId(prefix: string, bytes = 12): string {
   return `${prefix}_${randomBytes(bytes).toString('base64url')}`;

@@ -8,7 +8,7 @@ import Fastify, {
 } from 'fastify';
 import type { Deps } from '../core/deps.js';
 import { AppError, invalidInput } from '../core/errors.js';
-import { safeEqual } from '../core/ids.js';
+import { ID_SHAPE, safeEqual } from '../core/ids.js';
 import { openApiRoutes } from './openapi.js';
 import { lazyChildLogger } from './request-logger.js';
 
@@ -224,9 +224,7 @@ export function buildServer(deps: Deps, opts: ServerOptions): FastifyInstance {
     async (req, reply) => {
       const { project, sha } = req.params;
       const logo =
-        /^[a-z0-9_]{1,40}$/i.test(project) && /^[0-9a-f]{64}$/.test(sha)
-          ? await readLogo(deps, project, sha)
-          : null;
+        ID_SHAPE.test(project) && /^[0-9a-f]{64}$/.test(sha) ? await readLogo(deps, project, sha) : null;
       if (!logo) throw new AppError('ASSET_NOT_FOUND', 'Logo not found');
       return reply
         .type(logo.type)
