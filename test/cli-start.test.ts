@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runSwitchboard } from './helpers/process.js';
 
 const dirs: string[] = [];
@@ -101,17 +98,13 @@ describe('switchboard start on the embedded database', () => {
   });
 });
 
-describe('npm start: the compiled server', () => {
-  // The build `npm install` runs (incremental: quick when dist/server/ is current).
-  beforeAll(async () => {
-    await promisify(execFile)(process.execPath, [
-      fileURLToPath(new URL('../scripts/build-server.js', import.meta.url)),
-    ]);
-  }, 180_000);
-
-  it('runs from dist/server/ with its migrations, the connectors and the web pages', async () => {
+describe('npm start (the compiled server) and npm run dev (the sources)', () => {
+  it.each([
+    ['dist/server/', false],
+    ['src/ through tsx', true],
+  ])('runs from %s with its migrations, the connectors and the web pages', async (_, sources) => {
     const dataDir = await tempDir();
-    const server = runSwitchboard(['start', '--port', '0', '--data-dir', dataDir], {}, { compiled: true });
+    const server = runSwitchboard(['start', '--port', '0', '--data-dir', dataDir], {}, { sources });
     try {
       const url = await server.ready;
       const health = await fetch(`${url}/health`);
