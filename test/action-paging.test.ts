@@ -16,6 +16,8 @@ const RECORDS = Array.from({ length: 7 }, (_, i) => ({ id: `r${i + 1}`, name: `R
 // other host exists too (the same fake answers it), so a refusal there is the rule, not a DNS miss.
 const PROVIDER = 'https://api.example-pages.test';
 const OTHER_HOST = 'https://other.example-pages.test';
+// A host of the connector's own beyond its base URL's (Front's next links name the company's host).
+const TENANT_HOST = 'https://acme.tenants.example-pages.test';
 const PROVIDER_PATHS = [
   '/me',
   '/url-items',
@@ -29,6 +31,7 @@ const PROVIDER_PATHS = [
   '/form-search',
   '/evil-items',
   '/evil-link',
+  '/tenant-items',
 ];
 
 const limitInput = (key: string, dflt: number) => ({ key, type: 'integer', default: dflt, minimum: 1 });
@@ -47,7 +50,7 @@ const CONNECTOR = {
   environments: [{ key: 'production', label: 'Production' }],
   config_fields: [{ key: 'api_token', label: 'API token', type: 'password', required: true, secret: true }],
   base_url: 'https://api.example-pages.test',
-  hosts: ['api.example-pages.test'],
+  hosts: ['api.example-pages.test', '*.tenants.example-pages.test'],
   inject: { headers: { authorization: 'Bearer ${config.api_token}' } },
   test_action: { method: 'GET', path: '/me' },
   actions: [
@@ -118,6 +121,10 @@ const CONNECTOR = {
       },
       result: { data: 'rows', next: { type: 'offset', body_key: 'page.offset', page_size: 'limit' } },
     },
+    listAction('on_tenant_host', {
+      request: { path: '/tenant-items', query: { limit: '${input.limit}' } },
+      result: { data: 'items', next: 'links.next' },
+    }),
     listAction('to_other_host', {
       inputs: [],
       request: { path: '/evil-items' },
@@ -197,6 +204,13 @@ function provider(req: UpstreamRequest, res: ServerResponse) {
       const hits = RECORDS.filter((r) => r.name.startsWith(form.get('query[name]') ?? '?'));
       return send(res, { rows: hits.slice(from, from + limit) });
     }
+    case '/tenant-items': {
+      const [from, limit] = [n(q.get('after'), 0), n(q.get('limit'), 3)];
+      const next = more(from, limit)
+        ? `${TENANT_HOST}/tenant-items?limit=${limit}&after=${from + limit}`
+        : null;
+      return send(res, { items: slice(from, limit), links: { next } });
+    }
     case '/evil-items':
       return send(res, { items: slice(0, 1), links: { next: `${OTHER_HOST}/steal?after=1` } });
     case '/evil-link':
@@ -219,6 +233,7 @@ beforeAll(async () => {
     routes: [
       { hosts: ['api.example-pages.test'], port: portOf(upstream), paths: PROVIDER_PATHS },
       { hosts: ['other.example-pages.test'], port: portOf(upstream), paths: ['/steal'] },
+      { hosts: ['acme.tenants.example-pages.test'], port: portOf(upstream), paths: ['/tenant-items'] },
     ],
     workers: false,
   });
@@ -268,6 +283,19 @@ describe('paging styles against a provider at its own host', () => {
       { limit: '3', after: '3' },
       { limit: '3', after: '6' },
     ]);
+  });
+
+  it('url: a next URL on another host the connector owns is followed, with the credentials', async () => {
+    const { pages, requests } = await allPages('pages_on_tenant_host');
+    expect(sizes(pages)).toEqual([3, 3, 1]);
+    expect(pages.flat()).toEqual(RECORDS);
+    expect(requests.map((r) => r.headers.host)).toEqual([
+      'api.example-pages.test',
+      'acme.tenants.example-pages.test',
+      'acme.tenants.example-pages.test',
+    ]);
+    expect(requests.every((r) => r.headers.authorization === 'Bearer tok-pages-1')).toBe(true);
+    expect(world.internet.refused).toEqual([]);
   });
 
   it("url: a JSONPath key with dots ($['@odata.nextLink']), relative to the provider", async () => {
@@ -467,9 +495,9 @@ describe('MCP', () => {
 });
 
 describe('the shipped hosts', () => {
-  it('sent every provider call to the connector’s own host, and reached nothing outside the routes', () => {
+  it('sent every provider call to the connector’s own hosts, and reached nothing outside the routes', () => {
     const hosts = new Set(upstream.requests.filter((r) => r.url !== '/steal').map((r) => r.headers.host));
-    expect([...hosts]).toEqual(['api.example-pages.test']);
+    expect([...hosts].sort()).toEqual(['acme.tenants.example-pages.test', 'api.example-pages.test']);
     expect(world.internet.refused).toEqual([]);
   });
 });

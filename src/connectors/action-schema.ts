@@ -91,7 +91,7 @@ const nextUrlSchema = z
   .object({
     type: z.literal('url').describe('The next page is a URL in the response body, fetched with GET.'),
     path: jsonPathSchema.describe(
-      "Path of the next page's URL in the body: `links.next`, `$['@odata.nextLink']`. The URL must be on the provider's host.",
+      "Path of the next page's URL in the body: `links.next`, `$['@odata.nextLink']`. The URL must be on the base URL's origin or another HTTPS host the connector owns.",
     ),
   })
   .strict()

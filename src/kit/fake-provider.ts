@@ -297,12 +297,14 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       : {}),
   };
   const discovery = discoveryAnswers(connector, fixture, ctx, urls.api);
+  const nextLinkHost = fixture.next_link_origin ? new URL(fixture.next_link_origin).hostname : null;
   const t = connector.test_action;
   if (t.base_url) urls.test = renderConnectorUrl(connector, t.base_url, ctx, 'test_action.base_url');
   const hosts = [
     ...new Set([
       ...Object.values(urls).map((u) => u.hostname),
       ...fixture.routes.map((r) => r.host.toLowerCase()),
+      ...(nextLinkHost ? [nextLinkHost] : []),
       ...discovery.map((d) => d.url.hostname),
     ]),
   ];
@@ -608,6 +610,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     const style = pagingStyle(action, {
       pageParam: fixture.page_param,
       linkAs: fixture.next_link,
+      origin: fixture.next_link_origin,
       pageSize: f.page_size,
     });
     const dataPath = action.result.data;
@@ -712,7 +715,10 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     if (req.method === 'POST' && is(urls.refresh, url)) return tokenEndpoint(req, body, res, 'refresh');
     if (req.method === 'POST' && is(urls.revoke, url)) return revokeEndpoint(body, res);
     const base = urls.api.pathname.replace(/\/+$/, '');
-    if (host === urls.api.hostname && (url.pathname === base || url.pathname.startsWith(`${base}/`)))
+    if (
+      (host === urls.api.hostname || host === nextLinkHost) &&
+      (url.pathname === base || url.pathname.startsWith(`${base}/`))
+    )
       return api(req, url, body, res);
     notFound(req, url, res);
   }

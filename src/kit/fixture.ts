@@ -85,6 +85,15 @@ export const fixtureSchema = z.strictObject({
   }),
   /** How next-page links look: a root-relative path (`/v1/items?page=2`) or a whole URL. */
   next_link: z.enum(['path', 'url']).default('path'),
+  /**
+   * The origin of the fake's next-page links when the provider names another of its hosts there
+   * (Front: the company's own `https://acme.api.frontapp.com`); the fake answers the API there too.
+   */
+  next_link_origin: z
+    .string()
+    .url()
+    .refine((u) => u.startsWith('https://'), 'an https:// origin')
+    .optional(),
   /** The query parameter the fake's next-page links carry the page number in. */
   page_param: z.string().min(1).default('page'),
   /**

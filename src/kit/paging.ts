@@ -41,6 +41,8 @@ export interface PagingOptions {
   pageParam: string;
   /** A root-relative link (`/v1/items?page=2`) or a whole URL. */
   linkAs: 'path' | 'url';
+  /** Another origin the whole-URL links name instead of the request's (Front: the company's host). */
+  origin?: string | undefined;
   /** The fixture's records per page. */
   pageSize: number;
 }
@@ -49,6 +51,7 @@ export interface PagingOptions {
 function pageUrl(url: URL, page: number, opts: PagingOptions): string {
   const next = new URL(url);
   next.searchParams.set(opts.pageParam, String(page));
+  if (opts.origin) return new URL(next.pathname + next.search, opts.origin).href;
   return opts.linkAs === 'url' ? next.toString() : next.pathname + next.search;
 }
 

@@ -5,7 +5,7 @@ import type { Connector } from '../../connectors/schema.js';
 import { pick } from '../../connectors/json-path.js';
 import { NEXT_INPUT, type Action, type Paging } from '../../connectors/action-schema.js';
 import { render, TemplateError, type TemplateContext } from '../../connectors/templating.js';
-import { templateContext } from '../connector-profiles/target.js';
+import { ownsUrl, templateContext } from '../connector-profiles/target.js';
 import { validateActionInput, type InputValues } from './inputs.js';
 import {
   firstValue,
@@ -156,11 +156,15 @@ const badCursor = (actionId: string) =>
     field: NEXT_INPUT,
   });
 
-/** The next page's URL, refused when it is not on the provider's host. */
+/**
+ * The next page's URL: on the base URL's origin, or on another HTTPS host the connector owns
+ * (Front hands out next links on the company's own host). Anything else is refused, so a
+ * provider's answer cannot send the account's credentials elsewhere.
+ */
 function nextPageUrl(deps: Deps, t: AccountTarget, cursorUrl: string): URL {
   const base = new URL(baseUrlOf(deps, t));
   const next = new URL(cursorUrl, base);
-  if (next.origin !== base.origin)
+  if (next.origin !== base.origin && !ownsUrl(t, next.href))
     throw invalidInput(`${NEXT_INPUT}: the next page is not on the provider's host`, { field: NEXT_INPUT });
   return next;
 }
