@@ -2,9 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_RATE_LIMIT,
   isRateLimited,
+  rateLimitRuleFor,
+  rateLimitRules,
+  rateLimitRulesSchema,
   rateLimitSchema,
   rateLimitWaitMs,
   retryAfterSeconds,
+  type RateLimit,
 } from './rate-limit.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
@@ -44,8 +48,10 @@ describe('a declared rule', () => {
     expect(isRateLimited(github, 403, { 'x-ratelimit-remaining': '0' })).toBe(true);
     expect(isRateLimited(github, 403, { 'x-ratelimit-remaining': '12' })).toBe(false);
     expect(isRateLimited(github, 403, {})).toBe(false);
-    expect(isRateLimited(github, 429, {})).toBe(true);
     expect(isRateLimited(github, 401, { 'x-ratelimit-remaining': '0' })).toBe(false);
+    // A 429 is a rate limit whatever its headers say.
+    expect(rateLimitRuleFor([github], 429, {})).toBe(github);
+    expect(rateLimitRuleFor([github], 403, {})).toBeNull();
   });
 
   it('reads the reset time from the declared header and format', () => {
@@ -71,5 +77,44 @@ describe('a declared rule', () => {
     expect(rateLimitSchema.safeParse({ retry_after: { header: 'x', fromat: 'seconds' } }).success).toBe(
       false,
     );
+  });
+});
+
+describe('several rules, tried in order', () => {
+  const [primary, secondary] = rateLimitRules(
+    rateLimitRulesSchema.parse([
+      {
+        statuses: [403, 429],
+        when_header: { name: 'x-ratelimit-remaining', equals: '0' },
+        retry_after: { header: 'x-ratelimit-reset', format: 'unix_seconds' },
+      },
+      {
+        statuses: [403, 429],
+        when_header: { name: 'retry-after' },
+        retry_after: { header: 'retry-after', format: 'seconds' },
+      },
+    ]),
+  ) as [RateLimit, RateLimit];
+  const rules = [primary, secondary];
+
+  it('picks the first rule whose header matches, and reads its own retry header', () => {
+    const reset = String(now.getTime() / 1000 + 60);
+    const a = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset, 'retry-after': '5' };
+    expect(rateLimitRuleFor(rules, 403, a)).toBe(primary);
+    expect(rateLimitWaitMs(primary, a, now)).toBe(60_000);
+    const b = { 'x-ratelimit-remaining': '4000', 'retry-after': '5' };
+    expect(rateLimitRuleFor(rules, 403, b)).toBe(secondary);
+    expect(rateLimitWaitMs(secondary, b, now)).toBe(5000);
+  });
+
+  it('leaves a 403 with neither header alone (a missing permission is not waited on)', () => {
+    expect(rateLimitRuleFor(rules, 403, { 'x-ratelimit-remaining': '12' })).toBeNull();
+    expect(rateLimitRuleFor(rules, 403, { 'retry-after': '' })).toBeNull();
+  });
+
+  it('takes one rule as a list of one, and the default when none is declared', () => {
+    expect(rateLimitRules(primary)).toEqual([primary]);
+    expect(rateLimitRules(undefined)).toEqual([DEFAULT_RATE_LIMIT]);
+    expect(rateLimitRulesSchema.safeParse([]).success).toBe(false);
   });
 });

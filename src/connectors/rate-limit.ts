@@ -18,7 +18,10 @@ export const rateLimitSchema = z
     when_header: z
       .strictObject({
         name: z.string().min(1).describe('A response header, e.g. `x-ratelimit-remaining`.'),
-        equals: z.string().describe('Its value on a rate-limited answer, e.g. `0`.'),
+        equals: z
+          .string()
+          .optional()
+          .describe('Its value on a rate-limited answer, e.g. `0`. Left out: the header is there at all.'),
       })
       .optional()
       .describe(
@@ -56,8 +59,23 @@ export const rateLimitSchema = z
   );
 export type RateLimit = z.infer<typeof rateLimitSchema>;
 
+/**
+ * One rule, or several tried in order: the first whose status and header match says when to try
+ * again (GitHub's primary limit names `x-ratelimit-reset`, its secondary one `retry-after`).
+ */
+export const rateLimitRulesSchema = z
+  .union([rateLimitSchema, z.array(rateLimitSchema).min(1).max(5)])
+  .describe(
+    "How the provider signals a rate limit: one rule, or a list tried in order, the first that matches an answer deciding the wait. Switchboard waits and tries again when the wait fits the call's lifetime; otherwise the caller gets 429 with Retry-After in seconds.",
+  );
+export type RateLimitRules = z.infer<typeof rateLimitRulesSchema>;
+
 /** What a connector without a declaration gets: 429 and `Retry-After`. */
 export const DEFAULT_RATE_LIMIT: RateLimit = { statuses: [429], retry_after: { header: 'retry-after' } };
+
+/** A connector's rules as a list (the default rule when it declares none). */
+export const rateLimitRules = (declared: RateLimitRules | undefined): RateLimit[] =>
+  declared === undefined ? [DEFAULT_RATE_LIMIT] : Array.isArray(declared) ? declared : [declared];
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -66,12 +84,23 @@ const headerValue = (headers: Headers, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
-/** Whether an answer is a rate limit under the connector's rule. */
+/** Whether an answer is a rate limit under one rule. */
 export function isRateLimited(rule: RateLimit, status: number, headers: Headers): boolean {
   if (!rule.statuses.includes(status)) return false;
-  if (status === 429) return true;
   const w = rule.when_header;
-  return !!w && headerValue(headers, w.name)?.trim() === w.equals;
+  if (!w) return status === 429;
+  const value = headerValue(headers, w.name)?.trim();
+  return w.equals === undefined ? !!value : value === w.equals;
+}
+
+/**
+ * The first rule an answer matches, or null when it is no rate limit. A 429 is always one: when
+ * no rule's header matches it, the last rule's `retry_after` is read.
+ */
+export function rateLimitRuleFor(rules: RateLimit[], status: number, headers: Headers): RateLimit | null {
+  const hit = rules.find((r) => isRateLimited(r, status, headers));
+  if (hit) return hit;
+  return status === 429 && rules.some((r) => r.statuses.includes(429)) ? rules.at(-1)! : null;
 }
 
 /** The time to wait before trying again, in milliseconds, or null when the answer does not say. */

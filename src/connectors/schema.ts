@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { rateLimitSchema } from './rate-limit.js';
+import { rateLimitRulesSchema } from './rate-limit.js';
 import { actionSchema } from './action-schema.js';
 import { jsonPathSchema } from './json-path.js';
 import { setupHelperSchema } from './setup-helper-schema.js';
@@ -383,7 +383,7 @@ export const connectorSchema = z.strictObject({
     .describe(
       'Fixed headers on every provider call (proxy, actions, test action) that are not credentials, e.g. `{"Example-Version": "${env.api_version}"}`. Templates may name env, setup and non-secret config values; credentials go in `inject`.',
     ),
-  rate_limit: rateLimitSchema.optional(),
+  rate_limit: rateLimitRulesSchema.optional(),
   test_action: testActionSchema.describe(
     'The request run at connect time: the account is created only if it answers 2xx (and passes `expect`).',
   ),

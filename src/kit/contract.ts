@@ -6,6 +6,7 @@ import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { RunningApp } from '../app.js';
 import type { Action } from '../connectors/action-schema.js';
 import { hostMatches } from '../connectors/hosts.js';
+import { rateLimitRules } from '../connectors/rate-limit.js';
 import type { Connector, OAuth2Auth } from '../connectors/schema.js';
 import { urlTemplates } from '../connectors/url-values.js';
 import { type ProviderTarget, resolveUrl, runTestAction } from '../core/connector-profiles/target.js';
@@ -368,18 +369,19 @@ const rpc = (world: ContractWorld, id: string, input: Record<string, unknown>) =
  * A declared rate limit, read as declared: a short wait is waited out and the call retried; a
  * wait past the call's lifetime reaches the caller as 429 with that wait in Retry-After.
  */
-function rateLimitCheck(action: Action): ContractCheck {
+function rateLimitCheck(action: Action, rule: number, of: number): ContractCheck {
+  const which = of > 1 ? ` (rule ${rule + 1} of ${of})` : '';
   return {
-    name: `rate limit: a rate-limited answer to ${action.id} is waited out, a long one reaches the caller as 429 with its Retry-After`,
+    name: `rate limit${which}: a rate-limited answer to ${action.id} is waited out, a long one reaches the caller as 429 with its Retry-After`,
     run: async (world) => {
       const { fake } = world;
       const input = world.fixture.actions[action.id]?.input ?? {};
       const before = fake.rateLimited;
-      fake.rateLimitNext(0);
+      fake.rateLimitNext(0, rule);
       const short = await rpc(world, action.id, input);
       expect(fake.rateLimited === before + 1, 'the fake did not answer with a rate limit');
       expect(short.status === 200, `after a short rate limit: ${short.status} ${JSON.stringify(short.json)}`);
-      fake.rateLimitNext(3600);
+      fake.rateLimitNext(3600, rule);
       const long = await rpc(world, action.id, input);
       expect(long.status === 429, `after a rate limit of an hour: ${long.status}, not 429`);
       const after = Number(long.headers.get('retry-after'));
@@ -566,8 +568,13 @@ const reMint: ContractCheck = {
 };
 
 /** The rate-limit check, for a connector that declares its rate limit and has an action to call. */
-const rateLimitChecks = (connector: Connector): ContractCheck[] =>
-  connector.rate_limit && connector.actions[0] ? [rateLimitCheck(connector.actions[0])] : [];
+/** One check per declared rule, each played by the fake as that rule reads. */
+function rateLimitChecks(connector: Connector): ContractCheck[] {
+  const action = connector.actions[0];
+  if (!connector.rate_limit || !action) return [];
+  const rules = rateLimitRules(connector.rate_limit);
+  return rules.map((_, i) => rateLimitCheck(action, i, rules.length));
+}
 
 /** The checks of one connector, in the order they run (later ones use what earlier ones linked). */
 export function contractChecks(connector: Connector, fixture: Fixture): ContractCheck[] {

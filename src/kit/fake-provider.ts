@@ -21,7 +21,7 @@ import type { ActionFixture, Fixture } from './fixture.js';
 import type { Route } from './internet.js';
 import { answerPage, type PageRequest, pagingStyle } from './paging.js';
 import { setAt } from './paths.js';
-import { DEFAULT_RATE_LIMIT } from '../connectors/rate-limit.js';
+import { type RateLimit, rateLimitRules } from '../connectors/rate-limit.js';
 
 /** One request the fake received. */
 export interface RecordedRequest {
@@ -53,10 +53,11 @@ export interface FakeProvider {
   /** Tokens minted with the client credentials grant. */
   readonly mints: number;
   /**
-   * Answers the next API call with a rate limit as the connector's `rate_limit` declares it (its
-   * first status, its `when_header`, its retry header in its format), saying to wait `seconds`.
+   * Answers the next API call with a rate limit as one of the connector's `rate_limit` rules
+   * declares it (the first by default: its first status, its `when_header`, its retry header in
+   * its format), saying to wait `seconds`.
    */
-  rateLimitNext(seconds: number): void;
+  rateLimitNext(seconds: number, rule?: number): void;
   /** API calls answered with a rate limit so far. */
   readonly rateLimited: number;
   /** Registers the OAuth app's redirect URI (our server's callback URL). */
@@ -227,8 +228,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** A rate-limited answer as the connector declares it, saying to try again in `seconds`. */
-function rateLimitAnswer(connector: Connector, seconds: number, res: ServerResponse) {
-  const rule = connector.rate_limit ?? DEFAULT_RATE_LIMIT;
+function rateLimitAnswer(rule: RateLimit, seconds: number, res: ServerResponse) {
   const at = Date.now() + seconds * 1000;
   const value = {
     seconds: String(seconds),
@@ -237,7 +237,8 @@ function rateLimitAnswer(connector: Connector, seconds: number, res: ServerRespo
     unix_ms: String(at),
   }[rule.retry_after.format ?? 'seconds'];
   const headers: Record<string, string> = { [rule.retry_after.header]: value };
-  if (rule.when_header) headers[rule.when_header.name] = rule.when_header.equals;
+  if (rule.when_header && rule.when_header.name !== rule.retry_after.header)
+    headers[rule.when_header.name] = rule.when_header.equals ?? '1';
   send(res, rule.statuses[0]!, { error: 'rate_limited' }, headers);
 }
 
@@ -333,7 +334,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     mints: 0,
     rateLimited: 0,
   };
-  const rateLimits: number[] = [];
+  const rateLimits: Array<{ seconds: number; rule: RateLimit }> = [];
 
   const refuse = (res: ServerResponse, status: number, error: string, description: string) => {
     state.problems.push(`${error}: ${description}`);
@@ -633,7 +634,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     const wait = rateLimits.shift();
     if (wait !== undefined) {
       state.rateLimited++;
-      return rateLimitAnswer(connector, wait, res);
+      return rateLimitAnswer(wait.rule, wait.seconds, res);
     }
     const json = jsonOrUndefined(body);
     const sent = (k: string) =>
@@ -751,8 +752,9 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     get rateLimited() {
       return state.rateLimited;
     },
-    rateLimitNext: (seconds) => {
-      rateLimits.push(seconds);
+    rateLimitNext: (seconds, rule = 0) => {
+      const rules = rateLimitRules(connector.rate_limit);
+      rateLimits.push({ seconds, rule: rules[rule] ?? rules[0]! });
     },
     allowRedirectUri: (uri) => {
       redirectUris.add(uri);

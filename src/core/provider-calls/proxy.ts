@@ -4,8 +4,8 @@ import type { AccountTarget } from '../credentials/open.js';
 import { ownsUrl, providerMessage } from '../connector-profiles/target.js';
 import { urlPolicyViolation } from '../network-policy.js';
 import {
-  DEFAULT_RATE_LIMIT,
-  isRateLimited,
+  rateLimitRuleFor,
+  rateLimitRules,
   rateLimitWaitMs,
   retryAfterSeconds,
 } from '../../connectors/rate-limit.js';
@@ -263,8 +263,8 @@ export function providerFailure(session: ProviderSession, res: BufferedResponse)
  * The caller gets 429 whatever the provider's status, with the wait in the standard header.
  */
 function rateLimitOf(session: ProviderSession, res: BufferedResponse): string | null {
-  const rule = session.target.connector.rate_limit ?? DEFAULT_RATE_LIMIT;
-  if (!isRateLimited(rule, res.status, res.headers)) return null;
+  const rule = rateLimitRuleFor(rateLimitRules(session.target.connector.rate_limit), res.status, res.headers);
+  if (!rule) return null;
   const ms = rateLimitWaitMs(rule, res.headers, session.deps.clock());
   return ms === null ? (res.status === 429 ? null : '1') : retryAfterSeconds(ms);
 }

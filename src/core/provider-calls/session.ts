@@ -16,7 +16,7 @@ import { urlPolicyViolation } from '../network-policy.js';
 import { errCode, header, MAX_BUFFERED_RESPONSE, readCapped } from './http.js';
 import { providerCallGate, type Release } from './limits.js';
 import { TemplateError } from '../../connectors/templating.js';
-import { DEFAULT_RATE_LIMIT, isRateLimited, rateLimitWaitMs } from '../../connectors/rate-limit.js';
+import { rateLimitRuleFor, rateLimitRules, rateLimitWaitMs } from '../../connectors/rate-limit.js';
 import { closeStep, openStep, type RawStep, type Redaction } from '../logs/request-logs/steps.js';
 import { IDEMPOTENT, MAX_ATTEMPTS, RETRIED_5XX, RETRIED_SOCKET_ERRORS, backoffMs } from './retry-policy.js';
 
@@ -495,15 +495,15 @@ export class ProviderSession {
         if (a.fromTarget) a.url = req.url(this.target);
         continue;
       }
-      const rule = this.target.connector.rate_limit ?? DEFAULT_RATE_LIMIT;
-      const limited = isRateLimited(rule, status, res.headers);
+      const rule = rateLimitRuleFor(rateLimitRules(this.target.connector.rate_limit), status, res.headers);
+      const limited = rule !== null;
       if (
         replayable &&
         a.count < MAX_ATTEMPTS &&
         (limited || (RETRIED_5XX.has(status) && IDEMPOTENT.has(a.method)))
       ) {
         const wait =
-          (limited ? rateLimitWaitMs(rule, res.headers, this.deps.clock()) : null) ??
+          (rule ? rateLimitWaitMs(rule, res.headers, this.deps.clock()) : null) ??
           backoffMs(a.count, this.deps.timers.random);
         // A wait past the lifetime is not waited for: the caller gets the 429 and its Retry-After.
         if (wait < this.remaining()) {
