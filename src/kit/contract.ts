@@ -443,6 +443,35 @@ function clientAuth(auth: OAuth2Auth, fixture: Fixture, form: URLSearchParams): 
   return {};
 }
 
+/** A provider that issues no refresh token: nothing is refreshed; a refused token asks for reconnecting. */
+const noRefreshToken: ContractCheck = {
+  name: 'no refresh token: the account keeps none and is never refreshed; a refused token asks to reconnect',
+  run: async (world) => {
+    const { fake } = world;
+    const before = await target(world);
+    const creds = before.credentials as Record<string, unknown>;
+    expect(!('refresh_token' in creds), 'Switchboard stored a refresh token the provider never issued');
+    const refreshes = fake.refreshes;
+    const unexpected = fake.unexpected.length;
+    const refused = await target(world, {
+      forceRefresh: true,
+      rejectedToken: creds.access_token as string,
+    }).then(
+      () => null,
+      (err: AppError) => err,
+    );
+    expect(
+      refused?.code === 'ACCOUNT_NEEDS_RECONNECT',
+      `a refused token without a refresh token: ${refused ? refused.code : 'the account opened'}, not ACCOUNT_NEEDS_RECONNECT`,
+    );
+    expect(fake.refreshes === refreshes, 'Switchboard tried to refresh a token the provider cannot refresh');
+    expect(
+      fake.unexpected.length === unexpected,
+      `unexpected requests: ${fake.unexpected.slice(unexpected).join(', ')}`,
+    );
+  },
+};
+
 function refreshRotation(auth: OAuth2Auth): ContractCheck {
   return {
     name: 'refresh: each refresh rotates the refresh token, Switchboard keeps the new one and the kept token fields',
@@ -601,9 +630,10 @@ export function contractChecks(connector: Connector, fixture: Fixture): Contract
     auth ? badTestActionOAuth : badTestActionApiKey,
     ...connector.actions.map(actionCheck),
     ...rateLimitChecks(connector),
-    ...(auth ? [refreshRotation(auth)] : []),
+    ...(auth && fixture.token.refresh_token ? [refreshRotation(auth)] : []),
     // Without rotation there is no rotated-out token to present again.
-    ...(auth && fixture.token.rotate ? [refreshReuse(auth)] : []),
+    ...(auth && fixture.token.refresh_token && fixture.token.rotate ? [refreshReuse(auth)] : []),
+    ...(auth && !fixture.token.refresh_token ? [noRefreshToken] : []),
     hostsCheck,
   ];
 }

@@ -517,6 +517,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     if (g.challenge && (!verifier || s256(verifier) !== g.challenge))
       return refuse(res, 400, 'invalid_grant', 'code_verifier does not match the code challenge');
     const family: Family = { current: '', used: new Set(), revoked: false };
+    if (!fixture.token.refresh_token) return send(res, 200, issue(family));
     const refresh = newRefreshToken(family);
     send(res, 200, { ...issue(family), refresh_token: refresh });
   }

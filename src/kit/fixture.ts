@@ -56,12 +56,18 @@ export const fixtureSchema = z.strictObject({
       /** Whether each refresh hands out a new refresh token (the old one then counts as reused). */
       rotate: z.boolean().default(true),
       /**
+       * Whether the code exchange hands out a refresh token at all (default true). False plays a
+       * provider whose tokens last until revoked (Intercom, Slack without token rotation): the
+       * contract then checks that nothing is refreshed and a refused token asks for reconnecting.
+       */
+      refresh_token: z.boolean().default(true),
+      /**
        * The `token_type` of every token answer (default `Bearer`): a type from the connector's
        * `token_response.token_types`, or null to leave it out (`allow_missing_token_type`).
        */
       token_type: z.string().min(1).nullable().default('Bearer'),
     })
-    .default({ expires_in: 3600, fields: {}, rotate: true, token_type: 'Bearer' }),
+    .default({ expires_in: 3600, fields: {}, rotate: true, refresh_token: true, token_type: 'Bearer' }),
   authorize: z
     .strictObject({
       /** The provider's answer to an authorize request from a client it does not know. */
