@@ -53,7 +53,7 @@ const actionRequestSchema = z
       .record(z.string(), z.unknown())
       .optional()
       .describe(
-        'A body; a string leaf that is exactly `${input.x}` becomes the typed input value (left out when absent).',
+        'A body; a string leaf that is exactly `${input.x}` becomes the typed input value (left out when absent); a nested object left empty that way is left out too.',
       ),
     body_format: z
       .enum(['json', 'form'])

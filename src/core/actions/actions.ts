@@ -108,8 +108,17 @@ function actionUrl(deps: Deps, t: AccountTarget, action: Action, input: InputVal
   return url;
 }
 
-/** The JSON body: a leaf that is exactly `${input.x}` becomes the typed value (left out when absent). */
-function renderBody(value: unknown, ctx: TemplateContext, input: InputValues): unknown {
+/**
+ * The JSON body: a leaf that is exactly `${input.x}` becomes the typed value (left out when
+ * absent). A nested object whose every member was left out goes too, so an optional group of
+ * inputs (Personio's `end: {date_time}`) is not sent as `{}`; the body itself stays an object.
+ */
+export function renderBody(
+  value: unknown,
+  ctx: TemplateContext,
+  input: InputValues,
+  nested = false,
+): unknown {
   if (typeof value === 'string') {
     const whole = /^\$\{input\.([a-z][a-z0-9_]*)\}$/.exec(value);
     if (whole) return input[whole[1]!];
@@ -120,14 +129,16 @@ function renderBody(value: unknown, ctx: TemplateContext, input: InputValues): u
       throw err;
     }
   }
-  if (Array.isArray(value)) return value.map((v) => renderBody(v, ctx, input)).filter((v) => v !== undefined);
+  if (Array.isArray(value))
+    return value.map((v) => renderBody(v, ctx, input, true)).filter((v) => v !== undefined);
   if (isObject(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      const r = renderBody(v, ctx, input);
+      const r = renderBody(v, ctx, input, true);
       if (r !== undefined) out[k] = r;
     }
-    return out;
+    const emptied = nested && Object.keys(out).length === 0 && Object.keys(value).length > 0;
+    return emptied ? undefined : out;
   }
   return value;
 }
