@@ -219,7 +219,7 @@ export function buildForm(
     const required = f.required === true;
     const masked = secret ? REDACTED.exec(initial) : null;
     if (masked) initial = '';
-    s.hint = f.description ? h('p', { class: 'hint', id: `${id}-hint` }, f.description) : null;
+    s.hint = f.description ? h('p', { class: 'hint', id: `${id}-hint`, dir: 'auto' }, f.description) : null;
     s.error = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
     const control = makeControl(
       f,
@@ -319,7 +319,7 @@ function notice(n: Notice): HTMLElement {
     'div',
     { class: `notice ${warning ? 'notice-warning' : 'notice-info'}`, role: 'note', 'data-notice': n.key },
     svg(warning ? ICONS.alert : ICONS.info),
-    h('p', null, n.description ?? ''),
+    h('p', { dir: 'auto' }, n.description ?? ''),
   );
 }
 

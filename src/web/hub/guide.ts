@@ -73,7 +73,7 @@ export function setupGuide(guide: SetupGuide | undefined): HTMLElement | null {
       ? h(
           'ol',
           { class: 'steps', 'data-testid': 'setup-steps' },
-          steps.map((s) => h('li', null, s)),
+          steps.map((s) => h('li', { dir: 'auto' }, s)),
         )
       : null,
     guide?.callbackUrl ? redirectUriField(guide.callbackUrl, n) : null,

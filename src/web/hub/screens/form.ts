@@ -162,7 +162,7 @@ export function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): voi
           )
         : null,
     ),
-    h('p', { class: 'muted lead' }, intro),
+    h('p', { class: 'muted lead', dir: 'auto' }, intro),
     setupGuide(rc.guide),
     formEl,
   );
