@@ -43,6 +43,11 @@ export default defineConfig({
       output: {
         // connect.js is loaded by third-party pages with a plain <script src>: stable name, no hash.
         entryFileNames: (chunk) => (chunk.name === 'connect' ? 'connect.js' : 'assets/[name]-[hash].js'),
+        // The Hub's catalogues other than English: one file each, fetched only for that language.
+        chunkFileNames: (chunk) =>
+          chunk.facadeModuleId?.includes('/shared/i18n/')
+            ? 'assets/locale-[name]-[hash].js'
+            : 'assets/[name]-[hash].js',
       },
     },
   },

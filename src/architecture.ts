@@ -88,12 +88,12 @@ export const RULES: IForbiddenRuleType[] = [
   {
     name: 'web-contract-types-only',
     comment:
-      'Browser code names the wire contract in types only, so no zod reaches the bundle; the category list is plain data and the one exception.',
+      'Browser code names the wire contract in types only, so no zod reaches the bundle; the category list and the Hub’s language list are plain data and the exceptions.',
     severity: 'error',
     from: { path: '^src/web/' },
     to: {
       path: '^src/contract/',
-      pathNot: '^src/contract/categories\\.ts$',
+      pathNot: '^src/contract/(categories|locales)\\.ts$',
       dependencyTypesNot: ['type-only'],
     },
   },

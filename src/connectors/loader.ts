@@ -7,6 +7,7 @@ import { eventsProblem } from './events-schema.js';
 import { urlTemplateProblem } from './url-values.js';
 import { urlHostProblem } from './url-hosts.js';
 import { describeIssues } from './schema-issues.js';
+import { translationProblem } from './translations.js';
 import { setupHelperProblem } from './setup-helper-schema.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 
@@ -124,6 +125,8 @@ function checkReferences(c: Connector, file: string) {
       }
     }
   }
+  const translationIssue = translationProblem(c);
+  if (translationIssue) throw new ConnectorDefinitionError(`${file}: ${translationIssue}`);
   const helperIssue = c.setup_helper && setupHelperProblem(c.setup_helper, c);
   if (helperIssue) throw new ConnectorDefinitionError(`${file}: ${helperIssue}`);
   const envKeys = c.environments.map((e) => e.key);

@@ -273,6 +273,38 @@ const testActionSchema = requestTemplateSchema.extend({
     ),
 });
 
+/** One language's end-user texts of a connector; anything left out stays in English. */
+const translationSchema = z.strictObject({
+  fields: z
+    .record(
+      z.string(),
+      z.strictObject({
+        label: z.string().min(1).optional(),
+        description: z.string().optional(),
+        placeholder: z.string().optional(),
+        pattern_message: z.string().optional(),
+        options: z
+          .record(z.string(), z.string())
+          .optional()
+          .describe("A `select` field's option labels: value → label."),
+      }),
+    )
+    .default({})
+    .describe(
+      '`config_fields` texts by field key: `label`, `description`, `placeholder`, `pattern_message`, `options`.',
+    ),
+  guide: z
+    .strictObject({
+      description: z.string().optional().describe('`guide.end_user.description`.'),
+      steps: z
+        .array(z.string())
+        .optional()
+        .describe('`guide.end_user.steps`: all of them, in the same order (as many as in English).'),
+    })
+    .optional(),
+  notices: z.record(z.string(), z.string()).default({}).describe('Notice `description`s by notice key.'),
+});
+
 export const connectorSchema = z.strictObject({
   $schema: z
     .string()
@@ -436,6 +468,12 @@ export const connectorSchema = z.strictObject({
     )
     .default([])
     .describe("Notes shown in the Hub's form."),
+  translations: z
+    .record(z.string().regex(/^[a-z]{2,3}$/, 'a base language subtag such as "fr"'), translationSchema)
+    .default({})
+    .describe(
+      'The end user\'s texts in other languages, by base language ("fr", "de"): field labels and help, the end-user guide and notices. The Hub picks the language of the connect session (else the browser\'s); anything missing is shown in English. `{callback_url}` works as in `guide`.',
+    ),
   error_translations: z
     .array(
       z.strictObject({

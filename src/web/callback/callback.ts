@@ -2,8 +2,15 @@
  * OAuth pop-up landing page: /embedded/accounts/callback?status=success|error&account_id=&provider=&error=&error_description=
  * Shows the outcome in the end user's words (the provider's answer behind "Details"), tells the
  * opener (the Hub) and closes itself.
+ *
+ * Our Hub adds how its page looked when it opened the window (`lang`, `company`, `logo`,
+ * `accent`, `on_accent`), so the window ends in the same language and colours. Each is checked
+ * here: a colour must be `#rrggbb`, a logo one of this server's project logos; without them (the
+ * official component's callback, or a hand-made URL) the page is plain and follows the browser's
+ * languages.
  */
-import { oauthProblem } from '../shared/oauth-words.js';
+import { oauthProblem, setWhomToAsk } from '../shared/oauth-words.js';
+import { browserLanguages, chooseLanguage, t } from '../shared/i18n/i18n.js';
 
 const q = new URLSearchParams(location.search);
 const ok = q.get('status') === 'success';
@@ -11,6 +18,9 @@ const accountId = q.get('account_id') ?? '';
 const provider = q.get('provider') ?? '';
 const error = q.get('error') || 'error';
 const description = q.get('error_description') ?? '';
+
+const COLOR = /^#[0-9a-fA-F]{6}$/;
+const LOGO_PATH = /^\/project_logos\/[\w-]{1,64}\/[0-9a-f]{64}$/;
 
 const el = <K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -23,45 +33,86 @@ const el = <K extends keyof HTMLElementTagNameMap>(
   return e;
 };
 
-const root = document.getElementById('result') as HTMLElement;
-const badge = el('div', `badge-icon ${ok ? 'ok' : 'bad'}`);
-// Static icon markup (no user data).
-badge.innerHTML = `<svg aria-hidden="true" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${
-  ok ? '<path d="M20 6 9 17l-5-5"/>' : '<circle cx="12" cy="12" r="10"/><path d="M12 8v4M12 16h.01"/>'
-}</svg>`;
-root.dataset.status = ok ? 'success' : 'error';
-if (ok) root.dataset.accountId = accountId;
-root.setAttribute('role', ok ? 'status' : 'alert');
-// The provider key is all this page knows of the app ("kustomer"); a plain word reads better.
-const appName = /^[a-z]+$/.test(provider) ? provider[0]!.toUpperCase() + provider.slice(1) : 'the app';
-const problem = oauthProblem(error, description, appName);
-root.replaceChildren(
-  badge,
-  el('h1', '', ok ? 'Account connected' : 'Could not connect your account'),
-  el('p', 'muted', ok ? 'You can close this window.' : problem.line),
-);
-if (!ok) {
-  if (problem.detail) {
-    const more = el('details', 'details');
-    more.append(el('summary', '', 'Details'), el('p', 'details-text', problem.detail));
-    root.append(more);
+/** The company's name, logo and accent, as the Hub that opened this window showed them. */
+function applyLook(): string | null {
+  const company = q.get('company')?.trim().slice(0, 100) || null;
+  const accent = q.get('accent') ?? '';
+  const onAccent = q.get('on_accent') ?? '';
+  if (COLOR.test(accent) && COLOR.test(onAccent)) {
+    const root = document.documentElement.style;
+    for (const v of ['--primary', '--primary-hover', '--focus']) root.setProperty(v, accent);
+    root.setProperty('--on-primary', onAccent);
+    document.documentElement.classList.add('accented');
   }
-  root.append(el('p', 'muted', 'You can close this window and go back to where you started.'));
+  let logo: URL | null = null;
+  try {
+    logo = new URL(q.get('logo') ?? '', location.origin);
+  } catch {
+    logo = null;
+  }
+  const header = document.getElementById('brand') as HTMLElement;
+  if (logo && logo.origin === location.origin && LOGO_PATH.test(logo.pathname) && !logo.search) {
+    const img = el('img', 'brand-logo');
+    img.src = logo.href;
+    img.alt = company ?? '';
+    img.height = 32;
+    img.addEventListener('error', () => img.remove(), { once: true });
+    header.append(img);
+    header.hidden = false;
+    const icon = document.querySelector<HTMLLinkElement>('link[rel="icon"]');
+    if (icon) icon.href = logo.href;
+  }
+  setWhomToAsk(company, null);
+  return company;
 }
-document.title = `${ok ? 'Account connected' : 'Connection failed'} · Switchboard`;
+
+async function render(): Promise<void> {
+  await chooseLanguage([q.get('lang'), ...browserLanguages()]);
+  const company = applyLook();
+  const root = document.getElementById('result') as HTMLElement;
+  const badge = el('div', `badge-icon ${ok ? 'ok' : 'bad'}`);
+  // Static icon markup (no user data).
+  badge.innerHTML = `<svg aria-hidden="true" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${
+    ok ? '<path d="M20 6 9 17l-5-5"/>' : '<circle cx="12" cy="12" r="10"/><path d="M12 8v4M12 16h.01"/>'
+  }</svg>`;
+  root.dataset.status = ok ? 'success' : 'error';
+  if (ok) root.dataset.accountId = accountId;
+  root.setAttribute('role', ok ? 'status' : 'alert');
+  // The provider key is all this page knows of the app ("kustomer"); a plain word reads better.
+  const appName = /^[a-z]+$/.test(provider)
+    ? provider[0]!.toUpperCase() + provider.slice(1)
+    : t('callback.theApp');
+  const problem = oauthProblem(error, description, appName);
+  root.replaceChildren(
+    badge,
+    el('h1', '', ok ? t('success.title') : t('callback.failed')),
+    el('p', 'muted', ok ? t('callback.canClose') : problem.line),
+  );
+  if (!ok) {
+    if (problem.detail) {
+      const more = el('details', 'details');
+      more.append(el('summary', '', t('details')), el('p', 'details-text', problem.detail));
+      root.append(more);
+    }
+    root.append(el('p', 'muted', t('callback.goBack')));
+  }
+  document.title = `${ok ? t('success.title') : t('callback.failedTitle')} · ${company ?? 'Switchboard'}`;
+}
 
 const opener = window.opener as Window | null;
-if (opener) {
-  try {
-    opener.postMessage(
-      ok
-        ? { type: 'AccountConnected', account: { id: accountId, provider } }
-        : { type: 'CloseOAuth2', error, errorDescription: description },
-      '*',
-    );
-  } catch {
-    /* opener gone */
+void render().finally(() => {
+  if (opener) {
+    try {
+      opener.postMessage(
+        ok
+          ? { type: 'AccountConnected', account: { id: accountId, provider } }
+          : { type: 'CloseOAuth2', error, errorDescription: description },
+        '*',
+      );
+    } catch {
+      /* opener gone */
+    }
   }
-}
-// Also when the opener link was severed (COOP): a script-opened window may still close itself.
-setTimeout(() => window.close(), 1500);
+  // Also when the opener link was severed (COOP): a script-opened window may still close itself.
+  setTimeout(() => window.close(), 1500);
+});

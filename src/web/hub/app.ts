@@ -6,6 +6,8 @@ import { h, svg, ICONS, type Child } from '../shared/dom.js';
 import { createApi, ApiError, type AccountData, type ConnectorConfig, type Integration } from './api.js';
 import type { Problem } from './problems.js';
 import { renderHeader, titleSuffix } from './brand.js';
+import { t } from '../shared/i18n/i18n.js';
+import { categoryLabel } from '../../contract/categories.js';
 
 export const POLL_MS = 1500;
 export const TIMEOUT_MS = 5 * 60 * 1000;
@@ -147,7 +149,11 @@ export function logo(url: string | undefined, name: string, size = 32): HTMLElem
   return img;
 }
 
-export { categoryLabel as catLabel } from '../../contract/categories.js';
+/** A category's label in the page's language; an unknown key as the server sent it. */
+export function catLabel(key: string): string {
+  const label = t(`category.${key}` as Parameters<typeof t>[0]);
+  return label === `category.${key}` ? categoryLabel(key) : label;
+}
 
 export function pretty(text: string): string {
   try {
@@ -163,7 +169,7 @@ export function details(detail: string | undefined): HTMLElement | null {
   return h(
     'details',
     { class: 'details', 'data-testid': 'details' },
-    h('summary', null, 'Details'),
+    h('summary', null, t('details')),
     h('pre', { class: 'provider-response' }, pretty(detail)),
   );
 }
@@ -228,7 +234,7 @@ export async function loadConfig(integrationId: string): Promise<ConnectorConfig
   if (cached) return cached;
   const res = await api.get<{ config?: ConnectorConfig }>(`/hub/connectors/${enc(integrationId)}`);
   if (!res?.config || typeof res.config !== 'object')
-    throw new ApiError('This integration is not available.', 404);
+    throw new ApiError('This integration is not available.', 404); // evidence, behind "Details"
   configs.set(integrationId, res.config);
   return res.config;
 }

@@ -8,6 +8,7 @@ import { h, append } from '../shared/dom.js';
 import { setWhomToAsk } from '../shared/oauth-words.js';
 import type { HubBranding } from '../../contract/hub.js';
 import type { Api } from './api.js';
+import { browserLanguages, chooseLanguage, lang, t } from '../shared/i18n/i18n.js';
 
 export const brand: { data: HubBranding | null } = { data: null };
 
@@ -18,13 +19,17 @@ const footer = document.getElementById('brand-foot') as HTMLElement;
 export function whoAsks(provider?: string): string {
   const b = brand.data;
   if (!b?.company) return '';
-  const what = provider ? `your ${provider} account` : 'an account';
-  return `${b.company} asks to connect ${what}${b.origin_owner_name ? ` for ${b.origin_owner_name}` : ''}.`;
+  const vars = { company: b.company, provider: provider ?? '', owner: b.origin_owner_name ?? '' };
+  if (provider) return t(b.origin_owner_name ? 'brand.asksAccountFor' : 'brand.asksAccount', vars);
+  return t(b.origin_owner_name ? 'brand.asksAnyFor' : 'brand.asksAny', vars);
 }
 
 let loaded: Promise<void> | null = null;
 
-/** Loads and applies the branding once (later calls wait for the first); never throws. */
+/**
+ * Loads the branding once (later calls wait for the first), then the page's language (the
+ * session's `locale`, else the browser's languages), then applies both; never throws.
+ */
 export function loadBrand(api: Api): Promise<void> {
   loaded ??= applyBrand(api);
   return loaded;
@@ -36,6 +41,7 @@ async function applyBrand(api: Api): Promise<void> {
   } catch {
     brand.data = null;
   }
+  await chooseLanguage([brand.data?.locale, ...browserLanguages()]);
   const b = brand.data;
   if (!b) return;
   setWhomToAsk(b.company, b.support_email);
@@ -71,19 +77,38 @@ function renderFooter(): void {
   if (!b) return;
   const links = [
     b.privacy_url
-      ? h('a', { href: b.privacy_url, target: '_blank', rel: 'noopener noreferrer' }, 'Privacy policy')
+      ? h('a', { href: b.privacy_url, target: '_blank', rel: 'noopener noreferrer' }, t('brand.privacy'))
       : null,
-    b.terms_url ? h('a', { href: b.terms_url, target: '_blank', rel: 'noopener noreferrer' }, 'Terms') : null,
+    b.terms_url
+      ? h('a', { href: b.terms_url, target: '_blank', rel: 'noopener noreferrer' }, t('brand.terms'))
+      : null,
   ].filter(Boolean);
   footer.replaceChildren();
   append(footer, [
     b.consent_text ? h('p', { class: 'consent', 'data-testid': 'consent' }, b.consent_text) : null,
     links.length ? h('p', { class: 'brand-links' }, ...links) : null,
     b.show_powered_by
-      ? h('p', { class: 'powered-by', 'data-testid': 'powered-by' }, 'Powered by Switchboard')
+      ? h('p', { class: 'powered-by', 'data-testid': 'powered-by' }, t('brand.poweredBy'))
       : null,
   ]);
   footer.hidden = !footer.hasChildNodes();
+}
+
+/**
+ * What the OAuth callback page (the sign-in window's last page) needs to look like this one: the
+ * language, and the company's name, logo and accent. None of it is secret; the callback page
+ * checks each value before using it.
+ */
+export function callbackLook(): URLSearchParams {
+  const q = new URLSearchParams({ lang: lang() });
+  const b = brand.data;
+  if (b?.company) q.set('company', b.company);
+  if (b?.logo_url) q.set('logo', b.logo_url);
+  if (b?.accent_color && b.accent_text_color) {
+    q.set('accent', b.accent_color);
+    q.set('on_accent', b.accent_text_color);
+  }
+  return q;
 }
 
 /** The tab's title: the screen, then the company (or Switchboard). */

@@ -2,6 +2,7 @@
 import { h, svg, ICONS } from '../shared/dom.js';
 import type { SetupGuide } from './guide.js';
 import type { AccountData, ConnectorConfig, Field, Integration, Notice } from './api.js';
+import { t } from '../shared/i18n/i18n.js';
 
 export interface ResolvedConfig {
   name: string;
@@ -93,8 +94,8 @@ const isSecret = (f: Field): boolean => f.secret !== false || f.type === 'passwo
 function fieldError(s: FieldState, value: string | null): string | null {
   if (value === null) return null; // stored secret kept as is
   const f = s.field;
-  if (!value) return f.required ? `${s.label} is required` : null;
-  if (f.type === 'number' && !/^\d+$/.test(value)) return 'Must be a valid number';
+  if (!value) return f.required ? t('field.required', { label: s.label }) : null;
+  if (f.type === 'number' && !/^\d+$/.test(value)) return t('field.number');
   const v = f.validation;
   if (v?.pattern) {
     let re: RegExp | null = null;
@@ -107,8 +108,8 @@ function fieldError(s: FieldState, value: string | null): string | null {
       return (
         v.error ||
         (v.type === 'domain'
-          ? `Please enter a valid ${v.pattern}.com domain`
-          : `Please match the required format: ${v.pattern}`)
+          ? t('field.domain', { pattern: v.pattern })
+          : t('field.pattern', { pattern: v.pattern }))
       );
     }
   }
@@ -170,7 +171,7 @@ export function buildForm(
       return h(
         'select',
         { id, name: f.key, required, disabled: f.readOnly === true, value: known ? value : '' },
-        h('option', { value: '' }, f.placeholder || 'Select…'),
+        h('option', { value: '' }, f.placeholder || t('field.select')),
         opts.map((o) => h('option', { value: String(o.value) }, o.label ?? String(o.value))),
       );
     }
@@ -218,7 +219,7 @@ export function buildForm(
     const required = f.required === true;
     const masked = secret ? REDACTED.exec(initial) : null;
     if (masked) initial = '';
-    s.hint = f.description ? h('p', { class: 'hint', id: `${id}-hint` }, f.description) : null;
+    s.hint = f.description ? h('p', { class: 'hint', id: `${id}-hint`, dir: 'auto' }, f.description) : null;
     s.error = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
     const control = makeControl(
       f,
@@ -235,8 +236,12 @@ export function buildForm(
       control.classList.add('masked');
       const edit = h(
         'button',
-        { type: 'button', class: 'btn btn-secondary btn-inline', 'aria-label': `Edit ${label}` },
-        'Edit',
+        {
+          type: 'button',
+          class: 'btn btn-secondary btn-inline',
+          'aria-label': t('field.editLabel', { label }),
+        },
+        t('field.edit'),
       );
       edit.addEventListener('click', () => {
         const fresh = makeControl({ ...f, readOnly: false }, id, '', required) as HTMLInputElement;
@@ -256,14 +261,14 @@ export function buildForm(
           type: 'button',
           class: 'btn btn-secondary btn-inline',
           'aria-pressed': 'false',
-          'aria-label': `Show ${label}`,
+          'aria-label': t('field.showLabel', { label }),
         },
-        'Show',
+        t('field.show'),
       );
       toggle.addEventListener('click', () => {
         const reveal = input.type === 'password';
         input.type = reveal ? 'text' : 'password';
-        toggle.textContent = reveal ? 'Hide' : 'Show';
+        toggle.textContent = reveal ? t('field.hide') : t('field.show');
         toggle.setAttribute('aria-pressed', String(reveal));
       });
       box.append(toggle);
@@ -273,7 +278,7 @@ export function buildForm(
     s.row = h(
       'div',
       { class: 'field', 'data-field': f.key },
-      h('label', { for: id }, label, required ? null : h('span', { class: 'optional' }, ' (optional)')),
+      h('label', { for: id }, label, required ? null : h('span', { class: 'optional' }, t('field.optional'))),
       box,
       s.error,
       s.hint,
@@ -314,7 +319,7 @@ function notice(n: Notice): HTMLElement {
     'div',
     { class: `notice ${warning ? 'notice-warning' : 'notice-info'}`, role: 'note', 'data-notice': n.key },
     svg(warning ? ICONS.alert : ICONS.info),
-    h('p', null, n.description ?? ''),
+    h('p', { dir: 'auto' }, n.description ?? ''),
   );
 }
 

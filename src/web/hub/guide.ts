@@ -1,5 +1,6 @@
 /** The end user's setup guide: their steps and, when they register an OAuth app, the redirect URI to paste. */
 import { h } from '../shared/dom.js';
+import { t } from '../shared/i18n/i18n.js';
 
 export interface SetupGuide {
   description?: string;
@@ -43,17 +44,17 @@ function redirectUriField(url: string, n: number): HTMLElement {
       'data-testid': 'copy-redirect-uri',
       onClick: () => {
         void copy(input).then((ok) => {
-          status.textContent = ok ? 'Copied' : 'Select the address and copy it';
+          status.textContent = ok ? t('guide.copied') : t('guide.copyFailed');
         });
       },
     },
-    'Copy',
+    t('guide.copy'),
   );
   return h(
     'div',
     { class: 'redirect-uri' },
-    h('label', { for: id }, 'Redirect URI'),
-    h('p', { class: 'muted' }, 'Register exactly this address in your app:'),
+    h('label', { for: id }, t('guide.redirectUri')),
+    h('p', { class: 'muted' }, t('guide.registerExactly')),
     h('div', { class: 'copy-row' }, input, button),
     status,
   );
@@ -67,12 +68,12 @@ export function setupGuide(guide: SetupGuide | undefined): HTMLElement | null {
   return h(
     'section',
     { class: 'setup-guide', 'aria-labelledby': `setup-guide-${n}`, 'data-testid': 'setup-guide' },
-    h('h2', { id: `setup-guide-${n}` }, 'Before you connect'),
+    h('h2', { id: `setup-guide-${n}` }, t('guide.title')),
     steps.length
       ? h(
           'ol',
           { class: 'steps', 'data-testid': 'setup-steps' },
-          steps.map((s) => h('li', null, s)),
+          steps.map((s) => h('li', { dir: 'auto' }, s)),
         )
       : null,
     guide?.callbackUrl ? redirectUriField(guide.callbackUrl, n) : null,

@@ -26,12 +26,14 @@ import { connector } from './screens/form.js';
 import { waiting } from './screens/waiting.js';
 import { success } from './screens/success.js';
 import { loadBrand } from './brand.js';
+import { t } from '../shared/i18n/i18n.js';
 
 async function boot(): Promise<void> {
   if (!token) return show({ kind: 'ended' });
-  loading('Loading…');
+  // The branding names the session's language: the first words shown are in it.
+  const branded = loadBrand(api);
   try {
-    const [settings, hub] = await Promise.all([
+    const both = Promise.all([
       api
         .get<{ enabled_features?: string[]; existing_account_id?: string }>('/hub/settings')
         .catch((e: unknown) => {
@@ -39,8 +41,11 @@ async function boot(): Promise<void> {
           return null; // settings are optional
         }),
       api.get<HubData>('/hub/connectors'),
-      loadBrand(api),
     ]);
+    both.catch(() => undefined); // read below, after the branding
+    await branded;
+    loading(t('loading'));
+    const [settings, hub] = await both;
     ctx.integrations = hub && Array.isArray(hub.integrations) ? hub.integrations : [];
     ctx.active = ctx.integrations.filter((i) => i.active && i.name);
     ctx.externalTriggerToken = hub?.external_trigger_token;
@@ -64,7 +69,7 @@ async function boot(): Promise<void> {
         (ctx.account ? integrationFor(ctx.account) : undefined) ?? {
           integration_id: iid ?? '',
           provider: params.get('provider') ?? '',
-          name: 'your account',
+          name: params.get('provider') || t('error.thisApp'),
           active: true,
           type: '',
         };

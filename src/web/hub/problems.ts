@@ -7,6 +7,7 @@
  */
 import { ApiError } from './api.js';
 import { ask, type Problem } from '../shared/oauth-words.js';
+import { t } from '../shared/i18n/i18n.js';
 
 export { oauthProblem, type Problem } from '../shared/oauth-words.js';
 
@@ -30,34 +31,21 @@ export function apiProblem(
 ): Problem {
   if (!(e instanceof ApiError))
     return {
-      line: `Something went wrong. Please try again. If it keeps happening, contact ${ask()}.`,
+      line: t('problem.generic', { whom: ask() }),
       detail: e instanceof Error ? e.message : undefined,
     };
   const detail = evidence(e);
-  if (e.status === 0)
-    return { line: 'We could not reach the server. Check your internet connection and try again.', detail };
-  if (e.status === 429)
-    return { line: 'Too many tries in a short time. Wait a minute, then try again.', detail };
-  if (e.status >= 500)
-    return {
-      line: 'Something went wrong on our side. Your details were not saved. Please try again in a few minutes.',
-      detail,
-    };
+  if (e.status === 0) return { line: t('problem.offline'), detail };
+  if (e.status === 429) return { line: t('problem.tooMany'), detail };
+  if (e.status >= 500) return { line: t('problem.server'), detail };
   if (e.fromProvider) {
     if (e.providerStatus === null || UNREACHABLE.test(e.message)) {
-      return {
-        line: `We could not reach ${name}. Your details were not saved. Please try again in a few minutes.`,
-        detail,
-      };
+      return { line: t('problem.unreachable', { name }), detail };
     }
     if (typeof e.providerStatus === 'number' && e.providerStatus >= 500) {
-      return {
-        line: `${name} is having problems right now. Your details were not saved. Please try again in a few minutes.`,
-        detail,
-      };
+      return { line: t('problem.providerDown', { name }), detail };
     }
-    if (REFUSED.test(e.message))
-      return { line: `${name} did not accept these details. Check them and try again.`, detail };
+    if (REFUSED.test(e.message)) return { line: t('problem.refused', { name }), detail };
     // A connector translation: already written for the end user.
     return { line: e.message, detail: e.providerResponse?.trim() || undefined };
   }
@@ -65,18 +53,11 @@ export function apiProblem(
     const key = e.field.replace(/^credentials\./, '');
     const label = labelOf(key);
     return {
-      line: label
-        ? `${label} is not valid. Check it and try again.`
-        : 'Some of the details you entered are not valid. Check them and try again.',
+      line: label ? t('problem.fieldInvalid', { label }) : t('problem.invalidFields'),
       detail,
     };
   }
-  if (e.status === 404)
-    return {
-      line: `${name} is no longer available for this link. Choose another app, or ask ${ask()} for a new link.`,
-      detail,
-    };
-  if (e.status === 409)
-    return { line: 'This connection changed while you were working. Please try again.', detail };
-  return { line: `This connection isn't set up correctly. Please contact ${ask()}.`, detail };
+  if (e.status === 404) return { line: t('problem.gone', { name, whom: ask() }), detail };
+  if (e.status === 409) return { line: t('problem.conflict'), detail };
+  return { line: t('problem.setup', { whom: ask() }), detail };
 }

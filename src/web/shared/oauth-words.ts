@@ -15,21 +15,26 @@ export interface Problem {
   detail?: string | undefined;
 }
 
-let whom = 'the company that sent you this link';
+import { t } from './i18n/i18n.js';
+
+let company: string | null = null;
+let email: string | null = null;
 
 /**
  * Whom an end user can ask: the company that sent the link, by its branded name and support
  * address when the project set them, otherwise in general words.
  */
 export function ask(): string {
-  return whom;
+  if (company && email) return t('whom.companyEmail', { company, email });
+  if (company) return company;
+  if (email) return t('whom.email', { email });
+  return t('whom.default');
 }
 
 /** Called once the page knows the project's branding. */
-export function setWhomToAsk(company: string | null, email: string | null): void {
-  if (company && email) whom = `${company} at ${email}`;
-  else if (company) whom = company;
-  else if (email) whom = `the company that sent you this link (${email})`;
+export function setWhomToAsk(name: string | null, address: string | null): void {
+  company = name;
+  email = address;
 }
 
 const DENIED = new Set([
@@ -73,9 +78,8 @@ const OURS = new Set([
 const GENERIC_PROVIDER_TEXT =
   /rejected the credentials: |^Could not reach |did not answer within|answered the token request unexpectedly/;
 
-const unreachable = (name: string): string =>
-  `We could not reach ${name}. Your details were not saved. Please try again in a few minutes.`;
-const setup = (): string => `This connection isn't set up correctly. Please contact ${ask()}.`;
+const unreachable = (name: string): string => t('problem.unreachable', { name });
+const setup = (): string => t('problem.setup', { whom: ask() });
 
 /** A connector translation, written for end users: anything but "<Name>: …" and our generic phrasings. */
 function translated(description: string, names: string[]): boolean {
@@ -98,38 +102,32 @@ export function oauthProblem(
   const detail = said || undefined;
 
   if (said && (!OURS.has(c) || c === 'test_failed') && translated(said, names)) return { line: said };
-  if (DENIED.has(c))
-    return { line: `You didn't allow access to ${name}. Try again when you're ready.`, detail };
-  if (c === 'cancelled' || c === 'conflict')
-    return { line: 'This sign-in was cancelled. Press Connect to start again.', detail };
-  if (c === 'expired') return { line: 'This sign-in took too long and expired. Please try again.', detail };
+  if (DENIED.has(c)) return { line: t('oauth.denied', { name }), detail };
+  if (c === 'cancelled' || c === 'conflict') return { line: t('oauth.cancelled'), detail };
+  if (c === 'expired') return { line: t('oauth.expired'), detail };
   if (/^Could not reach |did not answer within/.test(said) || c === 'temporarily_unavailable') {
     return {
-      line:
-        c === 'temporarily_unavailable'
-          ? `${name} is busy right now. Please try again in a few minutes.`
-          : unreachable(name),
+      line: c === 'temporarily_unavailable' ? t('oauth.busy', { name }) : unreachable(name),
       detail,
     };
   }
   if (SETUP.has(c)) return { line: setup(), detail };
-  if (c === 'invalid_fields')
-    return { line: 'Some of the details you entered are not valid. Check them and try again.', detail };
+  if (c === 'invalid_fields') return { line: t('problem.invalidFields'), detail };
   if (c === 'test_failed')
     return {
-      line: `${name} did not accept this sign-in. Check that your account has access, then try again.`,
+      line: t('oauth.testFailed', { name }),
       detail,
     };
   if (c === 'server_error' || c === 'token_error') {
     return {
-      line: `${name} had a problem finishing the sign-in. Please try again in a few minutes. If it keeps happening, contact ${ask()}.`,
+      line: t('oauth.providerError', { name, whom: ask() }),
       detail,
     };
   }
   if (c === 'invalid_grant' || c === 'invalid_response')
-    return { line: `The sign-in with ${name} did not finish. Please try again.`, detail };
+    return { line: t('oauth.notFinished', { name }), detail };
   return {
-    line: `We could not connect your ${name} account. Please try again. If it keeps happening, contact ${ask()}.`,
+    line: t('oauth.failed', { name, whom: ask() }),
     detail,
   };
 }

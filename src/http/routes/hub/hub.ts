@@ -31,6 +31,8 @@ import type { StoredBranding } from '../../../core/projects/branding.js';
 import type { HubBranding } from '../../../contract/hub.js';
 import type { Field } from '../../../connectors/schema.js';
 import { hubAccountBody, hubAttemptBody, hubLaunchBody } from '../../../contract/hub.js';
+import { acceptedLanguages, pickLocale } from '../../../contract/locales.js';
+import { translateField, translateGuide, translationFor } from '../../../connectors/translations.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -134,9 +136,18 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
         return { integrations: profiles.map((p) => integrationToHub(deps, p)) };
       });
 
-      hub.get<{ Params: { id: string } }>('/connectors/:id', async (req) => {
-        const profile = await profileForSession(deps, sessionOf(req), req.params.id);
+      hub.get<{ Params: { id: string } }>('/connectors/:id', async (req, reply) => {
+        const session = sessionOf(req);
+        const profile = await profileForSession(deps, session, req.params.id);
         const c = profile.connector;
+        // The end user's texts in the Hub's language: the session's, else the browser's (the
+        // Hub chooses the same way), English for anything the connector has not translated.
+        reply.header('vary', 'accept-language');
+        const tr = translationFor(
+          c,
+          pickLocale([session.locale, ...acceptedLanguages(req.headers['accept-language'])]),
+        );
+        const texts = translateGuide(c, tr);
         // The end user's guide (never the admin's). The redirect URI is only theirs to register
         // when the OAuth client comes from them (Kustomer); the official Hub ignores `setupGuide`.
         const callback =
@@ -145,7 +156,7 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
             : null;
         const fill = (s: string) => s.replaceAll('{callback_url}', callback ?? callbackUrl(deps, c.key));
         const endUser = c.guide.end_user;
-        const description = endUser.description ? fill(endUser.description) : '';
+        const description = texts.description ? fill(texts.description) : '';
         return {
           config: {
             key: c.key,
@@ -153,11 +164,11 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
             type: c.auth.type === 'oauth2' ? 'oauth2' : 'custom',
             // client_credentials: StackOne's Hub shows the credential form (POST /hub/accounts), not the popup.
             ...(c.auth.type === 'oauth2' ? { grantType: c.auth.grant } : {}),
-            configFields: c.config_fields.map(fieldToHub),
-            configNotices: c.notices,
+            configFields: c.config_fields.map((f) => fieldToHub(translateField(f, tr))),
+            configNotices: texts.notices,
             assets: { icon: logoUrl(deps, c) },
             support: { link: endUser.support_link ?? null, description },
-            setupGuide: { description, steps: endUser.steps.map(fill), callbackUrl: callback },
+            setupGuide: { description, steps: texts.steps.map(fill), callbackUrl: callback },
           },
           hub_settings: { configured_webhook_events: {}, project_settings: {} },
         };

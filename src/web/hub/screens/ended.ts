@@ -1,5 +1,6 @@
 /** The link no longer works (expired, or never valid). */
 import { h, ICONS } from '../../shared/dom.js';
+import { formatDate, t } from '../../shared/i18n/i18n.js';
 import { ask } from '../../shared/oauth-words.js';
 import { token, api, nextScreen, mount, announce, state } from '../app.js';
 import { loadBrand } from '../brand.js';
@@ -7,6 +8,7 @@ import { loadBrand } from '../brand.js';
 export interface LinkStatus {
   status?: 'active' | 'expired' | 'invalid' | string;
   origin_owner_name?: string | null;
+  expired_at?: string;
 }
 
 /**
@@ -28,18 +30,22 @@ export async function linkEnded(): Promise<void> {
   let title: string;
   let what: string;
   let next: string;
+  const whom = ask();
+  let when: string | null = null;
   if (status === 'expired') {
-    title = 'Link expired';
-    what = forWhom ? `This link for ${forWhom} has expired.` : 'This link has expired.';
-    next = `Links only work for a limited time. Ask ${ask()} for a new one.`;
+    title = t('ended.expiredTitle');
+    what = forWhom ? t('ended.expiredFor', { owner: forWhom }) : t('ended.expired');
+    next = t('ended.expiredNext', { whom });
+    const at = link?.expired_at ? new Date(link.expired_at) : null;
+    if (at && !Number.isNaN(at.getTime())) when = t('ended.expiredOn', { date: formatDate(at) });
   } else if (status === 'invalid') {
-    title = 'Link not valid';
-    what = 'This link is not valid.';
-    next = `Check that you opened the whole link. If it still does not work, ask ${ask()} for a new one.`;
+    title = t('ended.invalidTitle');
+    what = t('ended.invalid');
+    next = t('ended.invalidNext', { whom });
   } else {
-    title = 'Link expired';
-    what = 'This link has expired or is not valid.';
-    next = `Ask ${ask()} for a new link.`;
+    title = t('ended.expiredTitle');
+    what = t('ended.unknown');
+    next = t('ended.unknownNext', { whom });
   }
   mount(
     title,
@@ -48,6 +54,7 @@ export async function linkEnded(): Promise<void> {
       status === 'invalid' ? ICONS.alert : ICONS.clock,
       '',
       what,
+      when ? h('p', { class: 'muted', 'data-testid': 'expired-at' }, when) : null,
       h('p', { class: 'muted' }, next),
     ),
   );

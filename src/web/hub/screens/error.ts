@@ -1,5 +1,6 @@
 /** The whole-screen error, with "Try again" and, where the link offers more apps, "Choose another app". */
 import { h, svg, ICONS } from '../../shared/dom.js';
+import { t } from '../../shared/i18n/i18n.js';
 import { AuthError } from '../api.js';
 import { apiProblem, type Problem } from '../problems.js';
 import { ctx, mount, heading, details, focusAlert, show } from '../app.js';
@@ -19,7 +20,7 @@ function recoveryActions(retry: () => void, primary = true): HTMLElement {
             'data-testid': 'choose-another',
             onClick: () => show({ kind: 'list' }),
           },
-          'Choose another app',
+          t('error.chooseAnother'),
         )
       : null,
     h(
@@ -30,18 +31,18 @@ function recoveryActions(retry: () => void, primary = true): HTMLElement {
         'data-testid': 'try-again',
         onClick: retry,
       },
-      'Try again',
+      t('error.tryAgain'),
     ),
   );
 }
 
-export function fail(e: unknown, retry: () => void, name = 'this app'): void {
+export function fail(e: unknown, retry: () => void, name = t('error.thisApp')): void {
   if (e instanceof AuthError) {
     show({ kind: 'ended' });
     return;
   }
   const problem = apiProblem(e, name);
-  errorState('Something went wrong', problem, retry);
+  errorState(t('error.title'), problem, retry);
 }
 
 /** A whole-screen error: one line, the evidence behind "Details", and ways forward. */

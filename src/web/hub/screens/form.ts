@@ -1,5 +1,6 @@
 /** One app's form: its config is loaded, then filled in, then saved (API key) or signed in (OAuth). */
 import { h, svg, ICONS } from '../../shared/dom.js';
+import { t } from '../../shared/i18n/i18n.js';
 import { ApiError, AuthError, type ConnectorConfig, type Integration } from '../api.js';
 import { buildForm, resolveConfig, type ResolvedConfig } from '../form.js';
 import { apiProblem, type Problem } from '../problems.js';
@@ -24,7 +25,7 @@ import { fail } from './error.js';
 import { startOAuth } from './oauth.js';
 
 export async function connector(integ: Integration, flash?: Flash): Promise<void> {
-  const v = loading(`Loading ${integ.name || integ.provider}…`);
+  const v = loading(t('loading.app', { name: integ.name || integ.provider }));
   let config: ConnectorConfig;
   try {
     config = await loadConfig(integ.integration_id);
@@ -40,7 +41,7 @@ export function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): voi
   const edit = ctx.editAccountId !== undefined;
   const canBack = !edit && ctx.active.length > 1;
   const alerts = h('div', { class: 'alerts' }, flash ? alertBox(flash.kind, flash.problem) : null);
-  const label = edit ? (rc.oauth ? 'Reconnect' : 'Save changes') : 'Connect';
+  const label = edit ? (rc.oauth ? t('form.reconnect') : t('form.save')) : t('form.connect');
   const button = h(
     'button',
     { type: 'submit', class: 'btn btn-primary btn-block', 'data-testid': 'connect' },
@@ -67,21 +68,15 @@ export function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): voi
   const fieldset = h(
     'fieldset',
     { class: 'fields' },
-    h('legend', { class: 'sr-only' }, `${rc.name} connection details`),
+    h('legend', { class: 'sr-only' }, t('form.legend', { name: rc.name })),
     handle.nodes,
-    !hasVisible && rc.oauth
-      ? h(
-          'p',
-          { class: 'muted' },
-          `Press Connect to sign in. A window will open where you can authorize ${rc.name}.`,
-        )
-      : null,
+    !hasVisible && rc.oauth ? h('p', { class: 'muted' }, t('form.pressConnect', { name: rc.name })) : null,
   );
 
   const setBusy = (on: boolean, text?: string): void => {
     busy = on;
     fieldset.disabled = on;
-    button.textContent = on ? (text ?? 'Connecting…') : label;
+    button.textContent = on ? (text ?? t('form.connecting')) : label;
     button.setAttribute('aria-busy', String(on));
     update();
   };
@@ -128,19 +123,13 @@ export function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): voi
       'p',
       { class: 'secure muted' },
       svg(ICONS.lock),
-      rc.oauth
-        ? 'You will sign in on the provider’s own page.'
-        : 'Your credentials are encrypted and sent securely.',
+      rc.oauth ? t('form.secureOauth') : t('form.secureKey'),
     ),
   );
 
   const intro =
     rc.supportText ||
-    (edit
-      ? `Update your ${rc.name} connection.`
-      : rc.oauth
-        ? `Sign in to ${rc.name} to connect your account.`
-        : `Enter your ${rc.name} details to connect your account.`);
+    t(edit ? 'form.introEdit' : rc.oauth ? 'form.introOauth' : 'form.introKey', { name: rc.name });
 
   // The heading comes first in the DOM: the screen focuses it, so Tab reaches Back next (drawn first by CSS).
   mount(
@@ -155,7 +144,7 @@ export function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): voi
             {
               type: 'button',
               class: 'icon-btn',
-              'aria-label': 'Back to integrations',
+              'aria-label': t('form.back'),
               'data-testid': 'back',
               onClick: () => show({ kind: 'list' }),
             },
@@ -167,13 +156,13 @@ export function form(integ: Integration, rc: ResolvedConfig, flash?: Flash): voi
         ? h(
             'a',
             { class: 'guide', href: rc.supportLink, target: '_blank', rel: 'noopener noreferrer' },
-            'Connection guide',
+            t('form.guide'),
             svg(ICONS.external),
-            h('span', { class: 'sr-only' }, ' (opens in a new tab)'),
+            h('span', { class: 'sr-only' }, t('form.newTab')),
           )
         : null,
     ),
-    h('p', { class: 'muted lead' }, intro),
+    h('p', { class: 'muted lead', dir: 'auto' }, intro),
     setupGuide(rc.guide),
     formEl,
   );

@@ -1,5 +1,6 @@
 /** The list of the apps this link offers: search, categories, then one app's form. */
 import { h, svg, ICONS } from '../../shared/dom.js';
+import { plural, t } from '../../shared/i18n/i18n.js';
 import { ctx, listState, mount, announce, heading, logo, catLabel, show } from '../app.js';
 
 export function list(): void {
@@ -11,16 +12,16 @@ export function list(): void {
     id: 'search',
     class: 'search',
     'data-testid': 'search',
-    placeholder: 'Search',
+    placeholder: t('list.search'),
     autocomplete: 'off',
     spellcheck: 'false',
     'aria-controls': 'integrations',
     value: listState.q,
   });
-  const ul = h('ul', { id: 'integrations', class: 'list', 'aria-label': 'Integrations' });
+  const ul = h('ul', { id: 'integrations', class: 'list', 'aria-label': t('list.listLabel') });
   const empty = h('p', { class: 'empty muted', hidden: true });
   const pills =
-    cats.length > 1 ? h('div', { class: 'pills', role: 'group', 'aria-label': 'Filter by category' }) : null;
+    cats.length > 1 ? h('div', { class: 'pills', role: 'group', 'aria-label': t('list.filterLabel') }) : null;
 
   const items = (): HTMLButtonElement[] => [...ul.querySelectorAll<HTMLButtonElement>('button.item')];
 
@@ -47,7 +48,7 @@ export function list(): void {
               },
             },
             logo(i.logo_url, i.name),
-            h('span', { class: 'name' }, i.name || 'N/A'),
+            h('span', { class: 'name' }, i.name || t('list.unnamed')),
             i.type ? h('span', { class: 'tag' }, catLabel(i.type)) : null,
             svg(ICONS.chevron, 'icon chevron'),
           ),
@@ -56,9 +57,7 @@ export function list(): void {
     );
     empty.hidden = shown.length > 0;
     empty.textContent =
-      ctx.active.length === 0
-        ? 'No integrations are available for this link.'
-        : `No integrations match “${listState.q.trim()}”.`;
+      ctx.active.length === 0 ? t('list.none') : t('list.noMatch', { query: listState.q.trim() });
     if (pills) {
       for (const b of pills.querySelectorAll('button'))
         b.setAttribute('aria-pressed', String(b.dataset.cat === listState.cat));
@@ -72,7 +71,7 @@ export function list(): void {
     clearTimeout(announceTimer);
     announceTimer = window.setTimeout(() => {
       const n = items().length;
-      announce(n === 1 ? '1 integration' : `${n} integrations`);
+      announce(plural('list.count', n));
     }, 400);
   });
   search.addEventListener('keydown', (e) => {
@@ -99,7 +98,10 @@ export function list(): void {
   });
 
   if (pills) {
-    for (const [cat, label] of [['', 'All'], ...cats.map((c) => [c, catLabel(c)])] as [string, string][]) {
+    for (const [cat, label] of [['', t('list.all')], ...cats.map((c) => [c, catLabel(c)])] as [
+      string,
+      string,
+    ][]) {
       pills.append(
         h(
           'button',
@@ -121,18 +123,13 @@ export function list(): void {
 
   render();
   mount(
-    'Connect an account',
-    h(
-      'div',
-      { class: 'intro' },
-      heading('Connect an account'),
-      h('p', { class: 'muted' }, 'Choose the app you want to connect.'),
-    ),
+    t('list.title'),
+    h('div', { class: 'intro' }, heading(t('list.title')), h('p', { class: 'muted' }, t('list.lead'))),
     ctx.active.length > 0
       ? h(
           'div',
           { class: 'search-box' },
-          h('label', { for: 'search', class: 'sr-only' }, 'Search integrations'),
+          h('label', { for: 'search', class: 'sr-only' }, t('list.searchLabel')),
           svg(ICONS.search, 'icon search-icon'),
           search,
         )

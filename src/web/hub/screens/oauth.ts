@@ -1,8 +1,10 @@
 /** Starting an OAuth sign-in: the attempt, the launch URL, the popup or a full-page redirect. */
 import { AuthError, type Integration } from '../api.js';
+import { t } from '../../shared/i18n/i18n.js';
 import type { ResolvedConfig } from '../form.js';
 import { apiProblem, type Problem } from '../problems.js';
 import { RETURN_PARAMS, token, api, framed, enc, announce, show } from '../app.js';
+import { callbackLook } from '../brand.js';
 
 /**
  * The popup's address: a one-time launch id. The end user's fields (a client secret among them)
@@ -55,13 +57,13 @@ export async function startOAuth(
   if (v.aborted) return;
   if (!attemptId) {
     setBusy(false);
-    return showError({ line: 'We could not start the sign-in. Please try again.' });
+    return showError({ line: t('start.failed') });
   }
   const w = 600;
   const hgt = 760;
   const left = Math.max(0, Math.round(window.screenX + (window.outerWidth - w) / 2));
   const top = Math.max(0, Math.round(window.screenY + (window.outerHeight - hgt) / 2));
-  const callback = `${location.origin}/embedded/accounts/callback`;
+  const callback = `${location.origin}/embedded/accounts/callback?${callbackLook()}`;
   let url: string | undefined;
   try {
     url = await launchUrl(integ, attemptId, callback, values);
@@ -73,28 +75,28 @@ export async function startOAuth(
   if (v.aborted) return;
   if (!url) {
     setBusy(false);
-    return showError({ line: 'We could not start the sign-in. Please try again.' });
+    return showError({ line: t('start.failed') });
   }
   const popup = window.open(url, 'switchboard-connect', `width=${w},height=${hgt},left=${left},top=${top}`);
   if (!popup) {
     if (!framed) {
       // Pop-up blocked: take the whole page through the provider and come back here.
-      setBusy(true, 'Redirecting…');
-      announce(`Your browser blocked the sign-in window. Continuing to ${rc.name} in this tab…`);
+      setBusy(true, t('form.redirecting'));
+      announce(t('start.blockedRedirect', { name: rc.name }));
       const here = await launchUrl(integ, attemptId, returnUrl(attemptId, integ), values).catch(
         () => undefined,
       );
       if (here) location.assign(here);
       else {
         setBusy(false);
-        showError({ line: 'We could not start the sign-in. Please try again.' });
+        showError({ line: t('start.failed') });
       }
       return;
     }
     void api.send('DELETE', `/hub/connection_attempts/${enc(attemptId)}`).catch(() => undefined);
     setBusy(false);
     return showError({
-      line: 'Your browser blocked the sign-in window. Allow pop-ups for this site, then press Connect again.',
+      line: t('start.blocked'),
     });
   }
   show({ kind: 'waiting', pending: { integ, name: rc.name, attemptId, popup, startedAt: Date.now() } });

@@ -1,12 +1,13 @@
 /** The account is connected: says so, and tells connect.js and the opener. */
 import { h, svg, ICONS } from '../../shared/dom.js';
+import { t } from '../../shared/i18n/i18n.js';
 import { framed, ctx, mount, announce, heading, show } from '../app.js';
 
 export function success(name: string, acct: { id: string; provider: string }): void {
   const canClose = framed || !!window.opener;
   const another = ctx.editAccountId === undefined && ctx.active.length > 1;
   mount(
-    'Account connected',
+    t('success.title'),
     h(
       'div',
       {
@@ -16,12 +17,8 @@ export function success(name: string, acct: { id: string; provider: string }): v
         'data-provider': acct.provider,
       },
       h('div', { class: 'badge-icon ok' }, svg(ICONS.check, '')),
-      heading('Account connected'),
-      h(
-        'p',
-        { class: 'muted' },
-        `Your ${name} account is connected.${canClose ? '' : ' You can close this window.'}`,
-      ),
+      heading(t('success.title')),
+      h('p', { class: 'muted' }, t(canClose ? 'success.text' : 'success.textClose', { name })),
       canClose || another
         ? h(
             'div',
@@ -35,7 +32,7 @@ export function success(name: string, acct: { id: string; provider: string }): v
                     'data-testid': 'connect-another',
                     onClick: () => show({ kind: 'list' }),
                   },
-                  'Connect another',
+                  t('success.another'),
                 )
               : null,
             canClose
@@ -48,14 +45,14 @@ export function success(name: string, acct: { id: string; provider: string }): v
                     onClick: () =>
                       framed ? window.parent.postMessage({ type: 'CloseModal' }, '*') : window.close(),
                   },
-                  'Close',
+                  t('success.close'),
                 )
               : null,
           )
         : null,
     ),
   );
-  announce(`Account connected: ${name}`);
+  announce(t('success.announce', { name }));
   if (framed)
     window.parent.postMessage(
       { type: 'AccountConnected', account: { id: acct.id, provider: acct.provider } },

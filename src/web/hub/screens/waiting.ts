@@ -1,5 +1,6 @@
 /** Waiting for the OAuth sign-in in its window to finish, be cancelled, or time out. */
 import { h } from '../../shared/dom.js';
+import { t } from '../../shared/i18n/i18n.js';
 import { AuthError, type Attempt } from '../api.js';
 import { oauthProblem } from '../problems.js';
 import {
@@ -48,7 +49,7 @@ export function waiting(p: Pending): void {
   const cancel = h(
     'button',
     { type: 'button', class: 'btn btn-secondary', 'data-testid': 'cancel' },
-    'Cancel',
+    t('wait.cancel'),
   );
   const reopen = p.popup
     ? h(
@@ -59,28 +60,26 @@ export function waiting(p: Pending): void {
           'data-testid': 'show-window',
           onClick: () => p.popup?.focus(),
         },
-        'Show the sign-in window',
+        t('wait.showWindow'),
       )
     : null;
   const hint = h(
     'p',
     { class: 'muted' },
-    p.popup
-      ? `Finish signing in to ${p.name} in the window that opened.`
-      : `Checking your ${p.name} sign-in…`,
+    p.popup ? t('wait.finishInWindow', { name: p.name }) : t('wait.checking', { name: p.name }),
   );
   const v = mount(
-    `Waiting for ${p.name}`,
+    t('wait.title', { name: p.name }),
     h(
       'div',
       { class: 'state', 'data-testid': 'waiting', 'data-attempt-id': p.attemptId },
       h('div', { class: 'spinner', role: 'presentation' }),
-      heading(`Waiting for ${p.name}…`),
+      heading(t('wait.heading', { name: p.name })),
       hint,
       h('div', { class: 'actions' }, reopen, cancel),
     ),
   );
-  announce(`Waiting for ${p.name}`);
+  announce(t('wait.title', { name: p.name }));
   const userCancel = (): void => {
     stop();
     discard();
@@ -114,7 +113,7 @@ export function waiting(p: Pending): void {
         integ: p.integ,
         flash: {
           kind: 'warning',
-          problem: { line: 'The sign-in took too long and expired. Press Connect to try again.' },
+          problem: { line: t('wait.expired') },
         },
       });
       return true;
@@ -141,9 +140,7 @@ export function waiting(p: Pending): void {
       integ: p.integ,
       flash: {
         kind: 'warning',
-        problem: {
-          line: `The sign-in window was closed before you finished signing in to ${p.name}. Press Connect to try again.`,
-        },
+        problem: { line: t('wait.closed', { name: p.name }) },
       },
     });
   }
@@ -159,7 +156,7 @@ export function waiting(p: Pending): void {
         integ: p.integ,
         flash: {
           kind: 'warning',
-          problem: { line: 'The sign-in timed out. Press Connect to try again.' },
+          problem: { line: t('wait.timedOut') },
         },
       });
     }
@@ -193,7 +190,7 @@ export function waiting(p: Pending): void {
       clearInterval(watch);
       if (Date.now() - p.startedAt < ISOLATED_WITHIN_MS) {
         // Cut off by the provider's opener policy (see ISOLATED_WITHIN_MS): polling still ends the wait.
-        hint.textContent = `Finish signing in to ${p.name} in the other window. If you closed it, press Cancel.`;
+        hint.textContent = t('wait.otherWindow', { name: p.name });
         reopen?.remove();
         return;
       }
@@ -205,7 +202,7 @@ export function waiting(p: Pending): void {
 export function oauthError(p: Pending, err: Attempt['error']): void {
   show({
     kind: 'error',
-    title: `Could not connect ${p.name}`,
+    title: t('wait.failedTitle', { name: p.name }),
     problem: oauthProblem(err?.code, err?.description, p.name),
     retry: () => show({ kind: 'connector', integ: p.integ }),
   });
