@@ -11,6 +11,8 @@ import type { Connector } from '../src/connectors/schema.js';
 import { contractChecks, type ContractWorld, startContractWorld } from '../src/kit/contract.js';
 import type { FakeDelivery } from '../src/kit/fake-events.js';
 import { type Fixture, fixturePath, loadFixture } from '../src/kit/fixture.js';
+import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
+import { createSession } from './helpers/linking.js';
 import { startReceiver } from './helpers/receiver.js';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { waitFor } from './helpers/wait.js';
@@ -271,6 +273,31 @@ describe.each([zendesk, github])('$key events (programmatic, as shipped)', (c) =
   });
 
   if (c.key === 'github') {
+    it('the Hub form shows the repository fields as optional, each with its help line', async () => {
+      const browser = await launchBrowser();
+      try {
+        const s = await createSession(ctx.server, { origin_owner_id: 'hub-look' });
+        const page = await browser.newPage();
+        const errors = watchErrors(page);
+        await page.goto(s.auth_link_url);
+        // With one integration the Hub may open its form at once; otherwise pick GitHub.
+        const owner = page.locator('input[name="repository_owner"]');
+        const tile = page.getByTestId('integration-github');
+        await owner.or(tile).first().waitFor({ timeout: 10_000 });
+        if (await tile.isVisible()) await tile.click();
+        await owner.waitFor({ timeout: 10_000 });
+        expect(await owner.getAttribute('required')).toBeNull();
+        expect(await page.locator('input[name="repository_name"]').getAttribute('required')).toBeNull();
+        const text = await page.locator('body').innerText();
+        expect(text).toContain('Repository owner (for events)');
+        expect(text).toContain('Leave it empty if you do not need events.');
+        await screenshot(page, 'catalogue-events-github-form');
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    });
+
     it('an account linked without a repository is linked, gets no subscription, and says why', async () => {
       const before = ctx.world.fake.subscriptions.size;
       const other = await link(ctx.world, {});
