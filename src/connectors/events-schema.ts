@@ -25,6 +25,13 @@ const hmacCheck = z.strictObject({
   message: deliveryTemplate.describe('What is signed, e.g. `${header.x-timestamp}${raw}`.'),
   encoding,
   signature: deliveryTemplate.describe('Where the signature is, e.g. `${header.x-signature}`.'),
+  also_accept: z
+    .array(deliveryTemplate)
+    .max(3)
+    .default([])
+    .describe(
+      'Other messages whose HMAC is accepted too, for a provider whose own documents disagree on what is signed (e.g. the timestamp before or after the body). Pair it with a `timestamp` check, so that the parts cannot be shifted from one to the other.',
+    ),
   prefix: z
     .string()
     .max(20)
@@ -79,7 +86,10 @@ export const verifyCheckSchema = z.discriminatedUnion('type', [
 export type VerifyCheck = z.infer<typeof verifyCheckSchema>;
 
 const condition = z.strictObject({
-  path: jsonPathSchema.describe('A path into the parsed body.'),
+  path: jsonPathSchema.optional().describe('A path into the parsed body (give `path` or `value`).'),
+  value: deliveryTemplate
+    .optional()
+    .describe('A text from the delivery, e.g. `${header.x-github-event}` (give `path` or `value`).'),
   equals: z.string().describe('The value that matches.'),
 });
 
@@ -115,7 +125,16 @@ const eventTypeSchema = z.strictObject({
   provider_event: z
     .string()
     .min(1)
-    .describe("The provider's own name for it, as `type` reads it from an item, e.g. `contract:sign`."),
+    .describe(
+      "The provider's own name for it, as `type` (and `action`) read it from an item, e.g. `contract:sign` or `issues.opened`.",
+    ),
+  subscribe: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'The name the subscription request lists for it, when that is not `provider_event` (GitHub subscribes to `issues` and delivers `issues` with the action `opened`).',
+    ),
   hydrate: eventRequestSchema
     .extend({
       data: jsonPathSchema.default('').describe('Where the record is in the answer.'),
@@ -180,7 +199,14 @@ export const eventsSchema = z
     event_id: deliveryTemplate.describe(
       "The provider's id of one event, the key redeliveries are recognised by, e.g. `${item.id}`.",
     ),
-    type: deliveryTemplate.describe("The provider's name of the event type, e.g. `${item.type}`."),
+    type: deliveryTemplate.describe(
+      "The provider's name of the event type, e.g. `${item.type}` or `${header.x-github-event}`.",
+    ),
+    action: deliveryTemplate
+      .optional()
+      .describe(
+        'An action the item may carry, appended to the type as `type.action` when the item has it (GitHub: `issues` and `opened` make `issues.opened`; a `push` has none and stays `push`).',
+      ),
     subscription: z
       .strictObject({
         create: eventRequestSchema.extend({
@@ -189,12 +215,26 @@ export const eventsSchema = z
             .optional()
             .describe('Where the signing secret is in the answer (`secret: subscription`).'),
         }),
+        secret_request: eventRequestSchema
+          .extend({
+            secret: jsonPathSchema.describe('Where the signing secret is in the answer.'),
+          })
+          .optional()
+          .describe(
+            'A request made right after the create, for a provider that hands out the signing secret separately (`secret: subscription`); `${event.subscription_id}` is the new id.',
+          ),
         delete: eventRequestSchema.describe('Deletes it; `${event.subscription_id}` is the id.'),
         requires_scope: z
           .array(z.string().min(1))
           .default([])
           .describe(
             "Scopes of which the account's grant must hold one for a subscription (when the token answer lists its scope); otherwise none is made and the account shows why.",
+          ),
+        requires_config: z
+          .array(z.string().min(1))
+          .default([])
+          .describe(
+            'Config fields the subscription needs (e.g. the repository it is made on); an account without them is linked all the same, gets no subscription, and shows why.',
           ),
       })
       .optional()
@@ -218,7 +258,11 @@ export type ConnectorEvents = z.infer<typeof eventsSchema>;
 export type ConnectorEventType = ConnectorEvents['types'][number];
 
 /** What the schema cannot check: names carry the connector key and are unique, modes have what they need. */
-export function eventsProblem(key: string, events: ConnectorEvents): string | null {
+export function eventsProblem(
+  key: string,
+  events: ConnectorEvents,
+  configKeys: string[] = [],
+): string | null {
   const names = new Set<string>();
   for (const t of events.types) {
     if (!t.name.startsWith(`${key}.`)) return `events: ${t.name} must start with "${key}."`;
@@ -229,8 +273,22 @@ export function eventsProblem(key: string, events: ConnectorEvents): string | nu
     return 'events: programmatic mode needs `subscription` (create and delete)';
   if (events.mode === 'manual' && events.subscription)
     return 'events: manual mode has no `subscription`; the account owner registers the URL';
-  if (events.secret === 'subscription' && !events.subscription?.create.secret)
-    return 'events: `secret: subscription` needs `subscription.create.secret`';
+  if (
+    events.secret === 'subscription' &&
+    !events.subscription?.create.secret &&
+    !events.subscription?.secret_request
+  )
+    return 'events: `secret: subscription` needs `subscription.create.secret` or `subscription.secret_request`';
+  if (events.subscription?.secret_request && events.secret !== 'subscription')
+    return 'events: `subscription.secret_request` reads the secret: it needs `secret: subscription`';
+  if (events.subscription?.create.secret && events.subscription.secret_request)
+    return 'events: the secret comes from `subscription.create.secret` or `subscription.secret_request`, not both';
+  for (const key of events.subscription?.requires_config ?? [])
+    if (!configKeys.includes(key))
+      return `events: subscription.requires_config names "${key}", which is not a config field`;
+  const when = events.handshake?.when;
+  if (when && (when.path === undefined) === (when.value === undefined))
+    return 'events: handshake.when needs exactly one of `path` and `value`';
   const usesSecret = events.verify.some((c) => JSON.stringify(c).includes('${secret}'));
   if (events.secret === 'none' && usesSecret) return 'events: a check names ${secret} but `secret` is none';
   for (const c of events.verify) {

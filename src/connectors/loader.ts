@@ -112,7 +112,13 @@ function checkReferences(c: Connector, file: string) {
   if (urlIssue) throw new ConnectorDefinitionError(`${file}: ${urlIssue}`);
   const actionIssue = actionProblem(c.key, c.actions, known);
   if (actionIssue) throw new ConnectorDefinitionError(`${file}: ${actionIssue}`);
-  const eventIssue = c.events && eventsProblem(c.key, c.events);
+  const eventIssue =
+    c.events &&
+    eventsProblem(
+      c.key,
+      c.events,
+      c.config_fields.map((f) => f.key),
+    );
   if (eventIssue) throw new ConnectorDefinitionError(`${file}: ${eventIssue}`);
   // A refused authorize preflight shows the end user a translated message: it must exist now.
   if (c.auth.type === 'oauth2') {

@@ -17,6 +17,7 @@ import { render, renderUrl, type TemplateContext, TemplateError } from '../conne
 import { urlValueKind } from '../connectors/url-values.js';
 import { signedMessage } from '../core/linking/oauth2/callback-values.js';
 import { candidatesOf, pickValues } from '../core/linking/oauth2/discovery.js';
+import { type DeliveryAnswer, type FakeDelivery, type FakeSubscription, fakeEvents } from './fake-events.js';
 import type { ActionFixture, Fixture } from './fixture.js';
 import type { Route } from './internet.js';
 import { answerPage, type PageRequest, pagingStyle } from './paging.js';
@@ -64,6 +65,12 @@ export interface FakeProvider {
   allowRedirectUri(uri: string): void;
   isLiveAccessToken(token: string): boolean;
   isLiveRefreshToken(token: string): boolean;
+  /** Connector events: the subscriptions the connector's create requests registered, by id. */
+  readonly subscriptions: Map<string, FakeSubscription>;
+  /** Ids of the subscriptions the connector's delete requests removed. */
+  readonly deletedSubscriptions: string[];
+  /** Sends a provider delivery to a subscription's URL, signed as its `verify` checks expect. */
+  deliver(subscriptionId: string, delivery: FakeDelivery): Promise<DeliveryAnswer>;
   close(): Promise<void>;
 }
 
@@ -716,6 +723,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     if (req.method === 'POST' && is(urls.token, url)) return tokenEndpoint(req, body, res, 'token');
     if (req.method === 'POST' && is(urls.refresh, url)) return tokenEndpoint(req, body, res, 'refresh');
     if (req.method === 'POST' && is(urls.revoke, url)) return revokeEndpoint(body, res);
+    if (host === urls.api.hostname && events?.handle(req, url, body, res)) return;
     const base = urls.api.pathname.replace(/\/+$/, '');
     if (
       (host === urls.api.hostname || host === nextLinkHost) &&
@@ -724,6 +732,20 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       return api(req, url, body, res);
     notFound(req, url, res);
   }
+
+  // The subscription requests carry the same credentials and fixed headers as any API call.
+  const events = fakeEvents(connector, ctx, urls.api, (req, url, res) => {
+    const fixed = fixedHeaderProblem(req);
+    if (fixed) {
+      refuse(res, 400, 'invalid_request', fixed);
+      return false;
+    }
+    if (!credentialsOk(req, url)) {
+      send(res, fixture.api.error.status, fixture.api.error.body);
+      return false;
+    }
+    return true;
+  });
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: Error) => {
@@ -761,6 +783,12 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       redirectUris.add(uri);
     },
     isLiveAccessToken: liveAccess,
+    subscriptions: events?.subscriptions ?? new Map(),
+    deletedSubscriptions: events?.deleted ?? [],
+    deliver: (id, delivery) => {
+      if (!events) throw new Error(`${connector.key} has no programmatic events`);
+      return events.deliver(id, delivery);
+    },
     isLiveRefreshToken: (t) => {
       const f = familyOf.get(t);
       return !!f && !f.revoked && f.current === t;

@@ -6,10 +6,17 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { hashTokenText, newId, newToken } from '../ids.js';
 import { transaction, type Queryable } from '../../store/db.js';
-import { selectAll, pick } from '../../connectors/json-path.js';
+import { selectAll } from '../../connectors/json-path.js';
 import type { ConnectorEvents } from '../../connectors/events-schema.js';
 import type { AccountRow } from '../accounts/row.js';
-import { failedCheck, MissingValue, renderDelivery, type DeliveryScope } from './verify.js';
+import {
+  deliveryType,
+  failedCheck,
+  isHandshake,
+  MissingValue,
+  renderDelivery,
+  type DeliveryScope,
+} from './verify.js';
 
 /** The channel the events worker LISTENs on. */
 export const EVENTS_CHANNEL = 'switchboard_inbound_events';
@@ -201,7 +208,7 @@ export async function receiveDelivery(
   // Handshakes are checked like deliveries: an unverified one is refused too.
   const failed = failedCheck(events.verify, scope, deps.clock());
   if (failed) throw await reject(failed);
-  if (events.handshake && String(pick(body, events.handshake.when.path)) === events.handshake.when.equals) {
+  if (events.handshake && isHandshake(events.handshake.when, scope)) {
     count('handshake');
     await logDelivery(deps, deps.db, { ...base, outcome: 'handshake', bytes: rawBody.length });
     return {
@@ -214,7 +221,7 @@ export async function receiveDelivery(
   for (const item of itemsOf(events, body)) {
     try {
       const s = { ...scope, item };
-      items.push({ id: renderDelivery(events.event_id, s), type: renderDelivery(events.type, s), item });
+      items.push({ id: renderDelivery(events.event_id, s), type: deliveryType(events, s), item });
     } catch (err) {
       if (err instanceof MissingValue) throw await reject(`an event has no id or type: ${err.message}`);
       throw err;

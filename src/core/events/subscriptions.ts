@@ -56,12 +56,25 @@ export async function claimDueSubscriptions(deps: Deps, n: number): Promise<stri
   return rows.map((r) => r.account_id);
 }
 
+/** The names the subscription request lists: each type's `subscribe`, else its `provider_event`, once each. */
 function providerEvents(connector: Connector, names: string[]): string[] {
   return [
     ...new Set(
-      (connector.events?.types ?? []).filter((t) => names.includes(t.name)).map((t) => t.provider_event),
+      (connector.events?.types ?? [])
+        .filter((t) => names.includes(t.name))
+        .map((t) => t.subscribe ?? t.provider_event),
     ),
   ];
+}
+
+/** Why the account cannot have a subscription without more config (`requires_config`), or null. */
+function missingConfig(connector: Connector, config: Record<string, string>): string | null {
+  const missing = (connector.events?.subscription?.requires_config ?? []).filter((k) => !config[k]);
+  if (!missing.length) return null;
+  const labels = missing.map((k) => connector.config_fields.find((f) => f.key === k)?.label ?? k);
+  return `The account is linked without ${labels.join(' and ')}: ${connector.name} events need ${
+    missing.length > 1 ? 'them' : 'it'
+  }. Link the account again with ${missing.length > 1 ? 'them' : 'it'} filled in to receive its events`;
 }
 
 async function save(deps: Deps, accountId: string, patch: Partial<SubscriptionRow> & { next?: Date | null }) {
@@ -127,6 +140,11 @@ export async function reconcileSubscription(deps: Deps, accountId: string): Prom
       return;
     }
     let providerId = account.sub_provider_id;
+    const lacking = missingConfig(connector, session.target.config);
+    if (lacking && wanted.length && !providerId) {
+      await save(deps, account.id, { status: 'off', provider_id: null, attempts: 0, last_error: lacking });
+      return;
+    }
     if (providerId) {
       await sendEventRequest(
         deps,
@@ -137,13 +155,13 @@ export async function reconcileSubscription(deps: Deps, accountId: string): Prom
       );
       providerId = null;
     }
-    if (!wanted.length) {
+    if (!wanted.length || lacking) {
       await save(deps, account.id, {
         status: 'off',
         provider_id: null,
         events: [],
         attempts: 0,
-        last_error: null,
+        last_error: lacking,
       });
       return;
     }
@@ -160,10 +178,10 @@ export async function reconcileSubscription(deps: Deps, accountId: string): Prom
     providerId = String(id);
     // Saved at once: a failure after this point must still find (and delete) what was made.
     await save(deps, account.id, { status: 'pending', provider_id: providerId, events: wanted });
-    if (events.secret === 'subscription' && events.subscription.create.secret) {
-      const secret = pick(answer, events.subscription.create.secret);
+    if (events.secret === 'subscription') {
+      const secret = await subscriptionSecret(deps, session, events.subscription, answer, providerId);
       if (typeof secret !== 'string' || !secret)
-        throw new Error(`${connector.name} answered the subscription request without its signing secret`);
+        throw new Error(`${connector.name} did not hand out the subscription's signing secret`);
       await storeInboundSecret(deps, account.id, secret);
     }
     await save(deps, account.id, {
@@ -189,6 +207,22 @@ export async function reconcileSubscription(deps: Deps, accountId: string): Prom
       ),
     });
   }
+}
+
+type Subscription = NonNullable<NonNullable<Connector['events']>['subscription']>;
+
+/** The signing secret: in the create answer, or read with `secret_request` right after it. */
+async function subscriptionSecret(
+  deps: Deps,
+  session: ProviderSession,
+  sub: Subscription,
+  answer: unknown,
+  providerId: string,
+): Promise<unknown> {
+  if (sub.create.secret) return pick(answer, sub.create.secret);
+  if (!sub.secret_request) return undefined;
+  const read = await sendEventRequest(deps, session, sub.secret_request, { subscription_id: providerId });
+  return pick(read, sub.secret_request.secret);
 }
 
 /**

@@ -1,5 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { failedCheck, renderDelivery, type DeliveryScope } from './verify.js';
+import { deliveryType, failedCheck, isHandshake, renderDelivery, type DeliveryScope } from './verify.js';
 import type { VerifyCheck } from '../../connectors/events-schema.js';
 
 const scope = (over: Partial<DeliveryScope>): DeliveryScope => ({
@@ -42,6 +43,7 @@ describe('verification checks', () => {
       message: '${raw}${header.x-zendesk-webhook-signature-timestamp}',
       encoding: 'base64',
       signature: '${header.x-zendesk-webhook-signature}',
+      also_accept: [],
       prefix: '',
     };
     const headers = {
@@ -63,6 +65,7 @@ describe('verification checks', () => {
       message: '${raw}',
       encoding: 'hex',
       signature: '${header.x-signature}',
+      also_accept: [],
       prefix: 'sha256=',
     };
     // GitHub's documented example: this secret and payload give this signature.
@@ -124,5 +127,78 @@ describe('verification checks', () => {
     expect(failedCheck([check], at(String(t - 299)), now)).toBeNull();
     expect(failedCheck([check], at(String(t - 301)), now)).toMatch(/timestamp/);
     expect(failedCheck([check], at('soon'), now)).toMatch(/timestamp/);
+  });
+});
+
+describe('hmac over either of two documented orders (also_accept)', () => {
+  // Zendesk's current page signs TIMESTAMP + BODY; its older page's example vector only verifies
+  // as BODY + TIMESTAMP. The connector accepts both, with a timestamp check beside it.
+  const check: VerifyCheck = {
+    type: 'hmac',
+    algorithm: 'sha256',
+    message: '${header.x-zendesk-webhook-signature-timestamp}${raw}',
+    also_accept: ['${raw}${header.x-zendesk-webhook-signature-timestamp}'],
+    encoding: 'base64',
+    signature: '${header.x-zendesk-webhook-signature}',
+    prefix: '',
+  };
+  const secret = 'HRkRd4BeOAoUkfZr-mhauJT64rvBASlJRoIyPsd3zeA=';
+  const at = (signature: string, raw = '{"say": "hello"}') =>
+    scope({
+      raw,
+      secret,
+      headers: {
+        'x-zendesk-webhook-signature-timestamp': '2021-07-25T10:00:00Z',
+        'x-zendesk-webhook-signature': signature,
+      },
+    });
+
+  it('the published vector passes through the second message, a timestamp-first signature through the first', () => {
+    expect(failedCheck([check], at('tRDSF7URY8BLCDlaBcQ7FHu051Zk+aAB0NKMP53teMw='), now)).toBeNull();
+    const first = createHmac('sha256', secret)
+      .update('2021-07-25T10:00:00Z{"say": "hello"}')
+      .digest('base64');
+    expect(failedCheck([check], at(first), now)).toBeNull();
+  });
+
+  it('neither order of another body, nor a hex digest, passes', () => {
+    expect(
+      failedCheck([check], at('tRDSF7URY8BLCDlaBcQ7FHu051Zk+aAB0NKMP53teMw=', '{"say":"hello"}'), now),
+    ).toMatch(/hmac/);
+    const hex = createHmac('sha256', secret).update('2021-07-25T10:00:00Z{"say": "hello"}').digest('hex');
+    expect(failedCheck([check], at(hex), now)).toMatch(/hmac/);
+  });
+});
+
+describe('the type of a delivery', () => {
+  const github = { type: '${header.x-github-event}', action: '${body.action}' };
+
+  it('appends the action when the item has one, and stays the bare type when it has none', () => {
+    const headers = { 'x-github-event': 'issues' };
+    expect(deliveryType(github, scope({ headers, body: { action: 'opened' }, item: {} }))).toBe(
+      'issues.opened',
+    );
+    expect(deliveryType(github, scope({ headers: { 'x-github-event': 'push' }, body: { ref: 'r' } }))).toBe(
+      'push',
+    );
+    expect(deliveryType({ type: '${item.type}' }, scope({ item: { type: 'contract:sign' } }))).toBe(
+      'contract:sign',
+    );
+  });
+
+  it('a missing type is still an error (the delivery is refused)', () => {
+    expect(() => deliveryType(github, scope({ body: { action: 'opened' } }))).toThrow(/missing/);
+  });
+});
+
+describe('handshakes', () => {
+  it('match on a body path or on a delivery text such as a header; a missing header is no handshake', () => {
+    const ping = { value: '${header.x-github-event}', equals: 'ping' };
+    expect(isHandshake(ping, scope({ headers: { 'x-github-event': 'ping' } }))).toBe(true);
+    expect(isHandshake(ping, scope({ headers: { 'x-github-event': 'issues' } }))).toBe(false);
+    expect(isHandshake(ping, scope({}))).toBe(false);
+    const challenge = { path: 'type', equals: 'url_verification' };
+    expect(isHandshake(challenge, scope({ body: { type: 'url_verification' } }))).toBe(true);
+    expect(isHandshake(challenge, scope({ body: { type: 'event_callback' } }))).toBe(false);
   });
 });

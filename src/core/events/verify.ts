@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { pick } from '../../connectors/json-path.js';
-import type { VerifyCheck } from '../../connectors/events-schema.js';
+import type { ConnectorEvents, VerifyCheck } from '../../connectors/events-schema.js';
 
 /** What a delivery template can name (see `deliveryTemplate` in events-schema.ts). */
 export interface DeliveryScope {
@@ -47,27 +47,34 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** The digest the provider should have sent, in its encoding. */
-function expectedDigest(check: Extract<VerifyCheck, { type: 'hmac' | 'digest' }>, s: DeliveryScope): string {
-  const message = renderDelivery(check.message, s);
+/** The digests the provider may have sent, in its encoding: one per accepted message. */
+function expectedDigests(
+  check: Extract<VerifyCheck, { type: 'hmac' | 'digest' }>,
+  s: DeliveryScope,
+): string[] {
   if (check.type === 'digest')
-    return createHash(check.algorithm).update(message, 'utf8').digest(check.encoding);
-  if (s.secret === null) throw new MissingValue('the account has no secret');
-  return createHmac(check.algorithm, s.secret).update(message, 'utf8').digest(check.encoding);
+    return [
+      createHash(check.algorithm).update(renderDelivery(check.message, s), 'utf8').digest(check.encoding),
+    ];
+  const secret = s.secret;
+  if (secret === null) throw new MissingValue('the account has no secret');
+  return [check.message, ...check.also_accept].map((m) =>
+    createHmac(check.algorithm, secret).update(renderDelivery(m, s), 'utf8').digest(check.encoding),
+  );
 }
 
 function passes(check: VerifyCheck, s: DeliveryScope, now: Date): boolean {
   switch (check.type) {
     case 'hmac':
     case 'digest': {
-      const expected = expectedDigest(check, s);
+      const expected = expectedDigests(check, s);
       const prefix = check.type === 'hmac' ? check.prefix : '';
       const given = renderDelivery(check.signature, s)
         .split(/[\s,]+/)
         .filter((v) => v.startsWith(prefix))
         .map((v) => v.slice(prefix.length));
       const norm = (v: string) => (check.encoding === 'hex' ? v.toLowerCase() : v);
-      return given.some((g) => sameText(norm(g), norm(expected)));
+      return given.some((g) => expected.some((e) => sameText(norm(g), norm(e))));
     }
     case 'equals': {
       let expected = renderDelivery(check.expected, s);
@@ -104,4 +111,31 @@ export function failedCheck(checks: VerifyCheck[], s: DeliveryScope, now: Date):
     }
   }
   return null;
+}
+
+/** Whether a verified delivery is the provider's handshake (a body path or a delivery text). */
+export function isHandshake(
+  when: NonNullable<ConnectorEvents['handshake']>['when'],
+  scope: DeliveryScope,
+): boolean {
+  if (when.path !== undefined) return String(pick(scope.body, when.path)) === when.equals;
+  try {
+    return renderDelivery(when.value ?? '', scope) === when.equals;
+  } catch (err) {
+    if (err instanceof MissingValue) return false;
+    throw err;
+  }
+}
+
+/** The provider's type of one item, `type.action` when the connector names an action and the item has one. */
+export function deliveryType(events: Pick<ConnectorEvents, 'type' | 'action'>, s: DeliveryScope): string {
+  const type = renderDelivery(events.type, s);
+  if (!events.action) return type;
+  try {
+    const action = renderDelivery(events.action, s);
+    return action ? `${type}.${action}` : type;
+  } catch (err) {
+    if (err instanceof MissingValue) return type;
+    throw err;
+  }
 }

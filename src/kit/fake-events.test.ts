@@ -1,0 +1,144 @@
+// The fake's events side against the shipped Zendesk and GitHub files: the subscription requests
+// it serves, and deliveries it signs that Switchboard's own checks accept (and, forged, refuse).
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConnectors } from '../connectors/loader.js';
+import { failedCheck } from '../core/events/verify.js';
+import { type FakeEvents, fakeEvents } from './fake-events.js';
+
+const registry = await loadConnectors();
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => resolve(body));
+  });
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+let provider: Server;
+let receiver: Server;
+let providerUrl = '';
+let receiverUrl = '';
+let current: FakeEvents | null = null;
+const got: Array<{ headers: Record<string, string>; body: string }> = [];
+
+beforeAll(async () => {
+  provider = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', 'https://provider.test');
+    if (!current?.handle(req, url, body, res)) res.writeHead(404).end();
+  });
+  receiver = createServer(async (req, res) => {
+    got.push({ headers: req.headers as Record<string, string>, body: await readBody(req) });
+    res.writeHead(200).end('{}');
+  });
+  providerUrl = await listen(provider);
+  receiverUrl = `${await listen(receiver)}/events/inbound/x/token`;
+});
+afterAll(() => {
+  provider.close();
+  receiver.close();
+});
+
+const scopeOf = (d: { headers: Record<string, string>; body: string }, secret: string) => ({
+  raw: d.body,
+  secret,
+  headers: d.headers,
+  body: JSON.parse(d.body),
+  credentials: {},
+  accountId: 'acc_1',
+});
+
+describe('Zendesk', () => {
+  const connector = registry.get('zendesk')!;
+
+  it('creates, hands out the secret separately, signs deliveries its checks accept, and deletes', async () => {
+    current = fakeEvents(
+      connector,
+      { config: { subdomain: 'acme' } },
+      new URL('https://acme.zendesk.com'),
+      () => true,
+    );
+    const create = await fetch(`${providerUrl}/api/v2/webhooks`, {
+      method: 'POST',
+      body: JSON.stringify({ webhook: { name: 'Switchboard', endpoint: receiverUrl, subscriptions: ['x'] } }),
+    });
+    expect(create.status).toBe(201);
+    const answer = (await create.json()) as { webhook: { id: number; endpoint: string } };
+    expect(answer.webhook).toMatchObject({ endpoint: receiverUrl });
+    const id = String(answer.webhook.id);
+    const read = await fetch(`${providerUrl}/api/v2/webhooks/${id}/signing_secret`);
+    const secret = ((await read.json()) as { signing_secret: { secret: string } }).signing_secret.secret;
+    expect(secret).toBe(current!.subscriptions.get(id)!.secret);
+
+    const body = { type: 'zen:event-type:user.created', id: 'e-1', detail: { id: '1' } };
+    await current!.deliver(id, { body });
+    const signed = got.at(-1)!;
+    expect(signed.headers['x-zendesk-webhook-signature-timestamp']).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
+    );
+    expect(failedCheck(connector.events!.verify, scopeOf(signed, secret), new Date())).toBeNull();
+    await current!.deliver(id, { body, forge: true });
+    expect(failedCheck(connector.events!.verify, scopeOf(got.at(-1)!, secret), new Date())).toMatch(/hmac/);
+
+    expect((await fetch(`${providerUrl}/api/v2/webhooks/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`${providerUrl}/api/v2/webhooks/${id}`, { method: 'DELETE' })).status).toBe(404);
+    expect(current!.deleted).toEqual([id]);
+  });
+});
+
+describe('GitHub', () => {
+  const connector = registry.get('github')!;
+  const ctx = { config: { repository_owner: 'octocat', repository_name: 'Hello-World' } };
+
+  it('serves the hook at the repository the config names and signs with the secret the create carried', async () => {
+    current = fakeEvents(connector, ctx, new URL('https://api.github.com'), () => true);
+    const secret = 's'.repeat(43);
+    const create = await fetch(`${providerUrl}/repos/octocat/Hello-World/hooks`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'web', events: ['issues'], config: { url: receiverUrl, secret } }),
+    });
+    expect(create.status).toBe(201);
+    const id = String(((await create.json()) as { id: number }).id);
+    await current!.deliver(id, { headers: { 'X-GitHub-Event': 'issues' }, body: { action: 'opened' } });
+    const signed = got.at(-1)!;
+    expect(signed.headers['x-hub-signature-256']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(signed.headers['x-github-delivery']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(failedCheck(connector.events!.verify, scopeOf(signed, secret), new Date())).toBeNull();
+    // Another repository's path is not this hook's.
+    expect((await fetch(`${providerUrl}/repos/octocat/Other/hooks/${id}`, { method: 'DELETE' })).status).toBe(
+      404,
+    );
+    expect(current!.subscriptions.has(id)).toBe(true);
+  });
+
+  it('without the repository in the fixture, the hook requests are not served at all', async () => {
+    current = fakeEvents(connector, { config: {} }, new URL('https://api.github.com'), () => true);
+    const create = await fetch(`${providerUrl}/repos/octocat/Hello-World/hooks`, {
+      method: 'POST',
+      body: '{}',
+    });
+    expect(create.status).toBe(404);
+  });
+
+  it('a create without a delivery URL or secret is refused (422)', async () => {
+    current = fakeEvents(connector, ctx, new URL('https://api.github.com'), () => true);
+    const noSecret = await fetch(`${providerUrl}/repos/octocat/Hello-World/hooks`, {
+      method: 'POST',
+      body: JSON.stringify({ config: { url: receiverUrl } }),
+    });
+    expect(noSecret.status).toBe(422);
+    const noUrl = await fetch(`${providerUrl}/repos/octocat/Hello-World/hooks`, {
+      method: 'POST',
+      body: JSON.stringify({ config: { secret: 'x' } }),
+    });
+    expect(noUrl.status).toBe(422);
+  });
+});

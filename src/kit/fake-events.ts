@@ -1,0 +1,250 @@
+// The generic fake provider's side of connector events, driven by the connector's `events` block:
+// it serves the subscription's create, secret and delete requests where the connector sends them,
+// keeps what each create registered (the inbound URL, the secret, the events), and sends signed
+// deliveries to that URL the way the `verify` checks expect them — or with a wrong secret.
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ConnectorEvents, EventRequest, VerifyCheck } from '../connectors/events-schema.js';
+import type { Connector } from '../connectors/schema.js';
+import { render, type TemplateContext, TemplateError } from '../connectors/templating.js';
+import { type DeliveryScope, renderDelivery } from '../core/events/verify.js';
+import { setAt } from './paths.js';
+
+/** One subscription a create request registered, as the provider keeps it. */
+export interface FakeSubscription {
+  id: string;
+  /** The create request's JSON body, as sent. */
+  body: unknown;
+  /** Where deliveries go: the value the body carries where the connector puts `${event.inbound_url}`. */
+  url: string;
+  /** The signing secret: the one the body carries (`secret: generated`), or one the fake made. */
+  secret: string | null;
+  /** The value the body carries where the connector puts `${event.provider_events}`. */
+  events: unknown;
+}
+
+export interface FakeDelivery {
+  /** The provider's payload: JSON (or a text sent as it is). */
+  body: unknown;
+  /** Headers the provider adds (event names, delivery ids); signatures and timestamps are filled in. */
+  headers?: Record<string, string>;
+  /** Signs with a wrong secret: the receiver must refuse it. */
+  forge?: boolean;
+}
+
+export interface DeliveryAnswer {
+  status: number;
+  body: string;
+  /** The headers the delivery was sent with (lower case), signatures included. */
+  sent: Record<string, string>;
+}
+
+export interface FakeEvents {
+  readonly subscriptions: Map<string, FakeSubscription>;
+  /** Subscriptions deleted so far, by id. */
+  readonly deleted: string[];
+  /** Serves the request when it is one of the subscription requests; false when it is not. */
+  handle(req: IncomingMessage, url: URL, body: string, res: ServerResponse): boolean;
+  deliver(subscriptionId: string, delivery: FakeDelivery): Promise<DeliveryAnswer>;
+}
+
+const SUBSCRIPTION_ID = /\$\{event\.subscription_id\}/g;
+const SECRET_ONLY = /^\$\{secret\}$/;
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const HEADER_ONLY = /^\$\{header\.([A-Za-z0-9_-]+)\}$/;
+
+/** The path a request template renders to under the API's base path: a regex whose group is the subscription id. */
+function pathPattern(req: EventRequest, ctx: TemplateContext, base: string): RegExp | null {
+  const mark = 'SUBSCRIPTIONID0';
+  try {
+    const rendered = render(req.path.replace(SUBSCRIPTION_ID, mark), ctx, encodeURIComponent);
+    const path = new URL(`https://fake${base}${rendered}`).pathname;
+    return new RegExp(`^${path.split(mark).map(escapeRe).join('([^/]+)')}$`);
+  } catch (err) {
+    // A value the fixture does not give (an optional config field): the request is not served.
+    if (err instanceof TemplateError) return null;
+    throw err;
+  }
+}
+
+/** The value `received` holds where `template` holds exactly `${event.name}`. */
+function valueAt(template: unknown, received: unknown, name: string): unknown {
+  if (template === `\${event.${name}}`) return received;
+  if (template && typeof template === 'object' && received && typeof received === 'object') {
+    for (const [k, v] of Object.entries(template)) {
+      const found = valueAt(v, (received as Record<string, unknown>)[k], name);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/** Sets the headers the checks read: timestamps, then signatures and shared secrets. */
+function signedHeaders(
+  checks: VerifyCheck[],
+  scope: DeliveryScope,
+  secret: string | null,
+): Record<string, string> {
+  const headers = scope.headers as Record<string, string>;
+  const headerOf = (template: string, what: string) => {
+    const m = HEADER_ONLY.exec(template);
+    if (!m) throw new Error(`the fake provider can only send ${what} in a header, not at ${template}`);
+    return m[1]!.toLowerCase();
+  };
+  for (const c of checks) {
+    if (c.type !== 'timestamp') continue;
+    const name = headerOf(c.value, 'a timestamp');
+    if (headers[name] !== undefined) continue;
+    const now = new Date();
+    headers[name] =
+      c.format === 'iso'
+        ? now.toISOString().replace(/\.\d{3}Z$/, 'Z')
+        : String(Math.floor(now.getTime() / 1000));
+  }
+  const withSecret = { ...scope, secret, headers };
+  for (const c of checks) {
+    if (c.type === 'hmac') {
+      if (secret === null) throw new Error('the subscription has no secret to sign with');
+      const digest = createHmac(c.algorithm, secret)
+        .update(renderDelivery(c.message, withSecret), 'utf8')
+        .digest(c.encoding);
+      headers[headerOf(c.signature, 'a signature')] = c.prefix + digest;
+    } else if (c.type === 'digest') {
+      const digest = createHash(c.algorithm)
+        .update(renderDelivery(c.message, withSecret), 'utf8')
+        .digest(c.encoding);
+      headers[headerOf(c.signature, 'a digest')] = digest;
+    } else if (c.type === 'equals' && SECRET_ONLY.test(c.expected) && secret !== null) {
+      headers[headerOf(c.value, 'a shared secret')] = secret;
+    }
+  }
+  return headers;
+}
+
+/**
+ * The events side of the fake for one connector, or null when it has no programmatic events.
+ * `guard` answers a request that lacks the credentials or fixed headers (and says so), as the
+ * rest of the fake does.
+ */
+export function fakeEvents(
+  connector: Connector,
+  ctx: TemplateContext,
+  api: URL,
+  guard: (req: IncomingMessage, url: URL, res: ServerResponse) => boolean,
+): FakeEvents | null {
+  const events: ConnectorEvents | undefined = connector.events;
+  const sub = events?.subscription;
+  if (!events || !sub) return null;
+  const base = api.pathname.replace(/\/+$/, '');
+  const create = pathPattern(sub.create, ctx, base);
+  const secretRequest = sub.secret_request ? pathPattern(sub.secret_request, ctx, base) : null;
+  const remove = pathPattern(sub.delete, ctx, base);
+  const subscriptions = new Map<string, FakeSubscription>();
+  const deleted: string[] = [];
+  let next = 1000;
+
+  function created(body: string, res: ServerResponse) {
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return sendJson(res, 400, { message: 'Problems parsing JSON' });
+    }
+    const url = valueAt(sub!.create.body, json, 'inbound_url');
+    if (typeof url !== 'string' || !/^https?:\/\//.test(url))
+      return sendJson(res, 422, { message: 'the subscription has no delivery URL' });
+    const given = valueAt(sub!.create.body, json, 'secret');
+    const secret =
+      events!.secret === 'generated'
+        ? typeof given === 'string'
+          ? given
+          : null
+        : events!.secret === 'subscription'
+          ? `whsec-${randomBytes(24).toString('base64url')}`
+          : null;
+    if (events!.secret === 'generated' && !secret)
+      return sendJson(res, 422, { message: 'the subscription has no secret' });
+    const id = String(next++);
+    subscriptions.set(id, {
+      id,
+      body: json,
+      url,
+      secret,
+      events: valueAt(sub!.create.body, json, 'provider_events'),
+    });
+    const answer = structuredClone(json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
+    setAt(answer, sub!.create.id, Number(id));
+    if (sub!.create.secret && secret) setAt(answer, sub!.create.secret, secret);
+    sendJson(res, 201, answer);
+  }
+
+  return {
+    subscriptions,
+    deleted,
+    handle(req, url, body, res) {
+      const method = req.method ?? 'GET';
+      const matches = (r: EventRequest, re: RegExp | null) =>
+        re && r.method === method ? re.exec(url.pathname) : null;
+      if (matches(sub.create, create)) {
+        if (guard(req, url, res)) created(body, res);
+        return true;
+      }
+      const read = sub.secret_request ? matches(sub.secret_request, secretRequest) : null;
+      if (read && sub.secret_request) {
+        if (!guard(req, url, res)) return true;
+        const found = subscriptions.get(read[1] ?? '');
+        if (!found) sendJson(res, 404, { error: 'RecordNotFound' });
+        else {
+          const answer: Record<string, unknown> = {};
+          setAt(answer, sub.secret_request.secret, found.secret);
+          sendJson(res, 200, answer);
+        }
+        return true;
+      }
+      const del = matches(sub.delete, remove);
+      if (del) {
+        if (!guard(req, url, res)) return true;
+        const id = del[1] ?? '';
+        if (!subscriptions.delete(id)) sendJson(res, 404, { error: 'RecordNotFound' });
+        else {
+          deleted.push(id);
+          sendJson(res, 204, undefined);
+        }
+        return true;
+      }
+      return false;
+    },
+    async deliver(subscriptionId, delivery) {
+      const found = subscriptions.get(subscriptionId);
+      if (!found) throw new Error(`no subscription ${subscriptionId}`);
+      const raw = typeof delivery.body === 'string' ? delivery.body : JSON.stringify(delivery.body);
+      const headers: Record<string, string> = {
+        'content-type': events.format === 'xml' ? 'text/xml; charset=utf-8' : 'application/json',
+        ...Object.fromEntries(Object.entries(delivery.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+      };
+      // A delivery id read from a header is made up when the caller gives none.
+      const idHeader = HEADER_ONLY.exec(events.event_id)?.[1]?.toLowerCase();
+      if (idHeader && headers[idHeader] === undefined) headers[idHeader] = randomUUID();
+      const secret = delivery.forge ? `not-${found.secret ?? 'a-secret'}` : found.secret;
+      const scope: DeliveryScope = {
+        raw,
+        secret,
+        headers,
+        body: typeof delivery.body === 'string' ? {} : delivery.body,
+        credentials: {},
+        accountId: '',
+      };
+      const sent = signedHeaders(events.verify, scope, secret);
+      const res = await fetch(found.url, { method: 'POST', headers: sent, body: raw });
+      return { status: res.status, body: await res.text(), sent };
+    },
+  };
+}
