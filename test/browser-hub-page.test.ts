@@ -62,6 +62,16 @@ describe('our Auth Link page in Chromium', () => {
     expect(await accountsOf('b-oneflow')).toEqual([
       expect.objectContaining({ id, provider: 'oneflow', status: 'active' }),
     ]);
+    // Oneflow's webhooks are set up by hand: the owner gets the address and sign key to paste.
+    await page.getByTestId('events-setup').waitFor();
+    const events = (await api(server)('GET', `/accounts/${id}/events`)).json;
+    expect(events.mode).toBe('manual');
+    expect(await page.getByTestId('inbound-url').inputValue()).toBe(events.inbound_url);
+    expect(await page.getByTestId('inbound-secret').inputValue()).toBe(events.secret);
+    const steps = (await page.getByTestId('events-steps').textContent()) ?? '';
+    expect(steps).toMatch(/Marketplace, then Webhooks/);
+    expect(steps).toContain('the sign key below');
+    expect(steps).not.toContain(events.secret);
     await screenshot(page, 'hub-oneflow-success');
     expect(errors).toEqual([]);
   });
@@ -104,6 +114,9 @@ describe('our Auth Link page in Chromium', () => {
     expect(await accountsOf('b-kustomer')).toEqual([
       expect.objectContaining({ provider: 'kustomer', status: 'active' }),
     ]);
+    // Kustomer's events are subscribed through its API: nothing for the end user to paste.
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByTestId('events-setup').count()).toBe(0);
     await screenshot(page, 'hub-kustomer-success');
     expect(errors).toEqual([]);
   });

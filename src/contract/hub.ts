@@ -30,6 +30,19 @@ export const hubSettings = z.object({
 /** `POST|PATCH /hub/accounts`: the account linked. */
 export const hubLinkedAccount = z.object({ id: z.string(), provider: z.string() });
 
+/**
+ * `GET /hub/accounts/{id}/events_setup` (ours): for a connector whose events are set up by hand
+ * (Oneflow), the inbound URL and sign key the account's owner pastes into the provider, and the
+ * connector's steps with their `{inbound_url}` and `{secret}` placeholders. All null and empty
+ * when there is nothing to set up.
+ */
+export const hubEventsSetup = z.strictObject({
+  inbound_url: z.string().nullable(),
+  secret: z.string().nullable(),
+  steps: z.array(z.string()),
+});
+export type HubEventsSetup = z.infer<typeof hubEventsSetup>;
+
 /** `GET /hub/link_status`. */
 export const hubLinkStatus = z.object({
   status: z.enum(['active', 'expired', 'invalid']),

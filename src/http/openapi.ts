@@ -62,6 +62,7 @@ import {
   hubAttemptBody,
   hubLaunchBody,
   hubLinkStatus,
+  hubEventsSetup,
   hubLinkedAccount,
   hubSettings,
   hubBranding,
@@ -618,6 +619,16 @@ export const OPERATIONS: Operation[] = [
     body: hubAccountBody,
     ok: { status: 201, schema: hubLinkedAccount },
     errors: [400, 401, 404],
+  }),
+  op({
+    method: 'get',
+    path: '/hub/accounts/{id}/events_setup',
+    summary:
+      "After linking: the inbound URL and sign key to paste into the provider (manual events), with the connector's steps",
+    tag: 'Hub',
+    auth: 'hubSession',
+    ok: { status: 200, schema: hubEventsSetup },
+    errors: [401, 404],
   }),
   op({
     method: 'patch',

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Deps, ProjectScope } from '../deps.js';
 import { getAccount } from '../accounts/accounts.js';
+import type { AccountRow } from '../accounts/row.js';
 import type {
   accountEventsWire,
   inboundDeliveriesQuery,
@@ -15,7 +16,26 @@ export async function accountEvents(
   scope: ProjectScope,
   id: string,
 ): Promise<z.input<typeof accountEventsWire>> {
-  const account = await getAccount(deps, scope, id);
+  return eventsOfAccount(deps, await getAccount(deps, scope, id));
+}
+
+/**
+ * What a manual-events account's owner pastes into the provider after linking (shown by the Hub
+ * once the account is connected): null unless the connector's events are manual and its profile
+ * emits at least one. The steps keep their `{inbound_url}` and `{secret}` placeholders: the Hub
+ * shows both values in fields of their own.
+ */
+export async function manualEventsSetup(
+  deps: Deps,
+  account: AccountRow,
+): Promise<{ inbound_url: string; secret: string | null; steps: string[] } | null> {
+  const e = await eventsOfAccount(deps, account);
+  if (e.mode !== 'manual' || !e.events.length || !e.inbound_url) return null;
+  const steps = deps.connectors.get(account.provider)?.events?.setup_steps ?? [];
+  return { inbound_url: e.inbound_url, secret: e.secret ?? null, steps };
+}
+
+async function eventsOfAccount(deps: Deps, account: AccountRow): Promise<z.input<typeof accountEventsWire>> {
   const events = deps.connectors.get(account.provider)?.events;
   if (!events)
     return { mode: 'none', events: [], inbound_url: null, secret: null, subscription: null, setup_steps: [] };

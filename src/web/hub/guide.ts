@@ -21,17 +21,20 @@ async function copy(input: HTMLInputElement): Promise<boolean> {
   }
 }
 
-/** The redirect URI in a read-only field with a Copy button; "Copied" is announced to screen readers. */
-function redirectUriField(url: string, n: number): HTMLElement {
-  const id = `redirect-uri-${n}`;
+/**
+ * A value to paste elsewhere, in a read-only field with a Copy button; "Copied" is announced to
+ * screen readers. `testId` names the field (`redirect-uri`) and its button (`copy-redirect-uri`).
+ */
+export function copyField(label: string, value: string, testId: string, hint?: string): HTMLElement {
+  const id = `copy-${++guides}`;
   const status = h('span', { class: 'copy-status', role: 'status', 'data-testid': 'copy-status' });
   const input = h('input', {
     id,
     type: 'text',
     readonly: true,
-    value: url,
+    value,
     class: 'copy-input',
-    'data-testid': 'redirect-uri',
+    'data-testid': testId,
     spellcheck: 'false',
     onFocus: () => input.select(),
   });
@@ -41,7 +44,7 @@ function redirectUriField(url: string, n: number): HTMLElement {
       type: 'button',
       class: 'btn copy-btn',
       'aria-describedby': id,
-      'data-testid': 'copy-redirect-uri',
+      'data-testid': `copy-${testId}`,
       onClick: () => {
         void copy(input).then((ok) => {
           status.textContent = ok ? t('guide.copied') : t('guide.copyFailed');
@@ -53,8 +56,8 @@ function redirectUriField(url: string, n: number): HTMLElement {
   return h(
     'div',
     { class: 'redirect-uri' },
-    h('label', { for: id }, t('guide.redirectUri')),
-    h('p', { class: 'muted' }, t('guide.registerExactly')),
+    h('label', { for: id }, label),
+    hint ? h('p', { class: 'muted' }, hint) : null,
     h('div', { class: 'copy-row' }, input, button),
     status,
   );
@@ -76,6 +79,8 @@ export function setupGuide(guide: SetupGuide | undefined): HTMLElement | null {
           steps.map((s) => h('li', { dir: 'auto' }, s)),
         )
       : null,
-    guide?.callbackUrl ? redirectUriField(guide.callbackUrl, n) : null,
+    guide?.callbackUrl
+      ? copyField(t('guide.redirectUri'), guide.callbackUrl, 'redirect-uri', t('guide.registerExactly'))
+      : null,
   );
 }

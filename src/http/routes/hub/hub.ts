@@ -20,6 +20,7 @@ import { prepareLaunch } from '../../../core/linking/oauth2/authorize.js';
 import { splitSecrets, htmlPattern, isSecretField } from '../../../connectors/fields.js';
 import { redact } from '../../../core/vault.js';
 import { AppError } from '../../../core/errors.js';
+import { manualEventsSetup } from '../../../core/events/account-events.js';
 import { hashToken } from '../../../core/ids.js';
 import { parseInput } from '../../errors.js';
 import { createAuthLimiter } from '../../auth-limiter.js';
@@ -28,7 +29,7 @@ import { callbackUrl } from '../../../core/linking/oauth2/authorize.js';
 import { logoUrl, projectLogoUrl } from '../../public-urls.js';
 import { labelColorOn } from '../../../core/projects/contrast.js';
 import type { StoredBranding } from '../../../core/projects/branding.js';
-import type { HubBranding } from '../../../contract/hub.js';
+import type { HubBranding, HubEventsSetup } from '../../../contract/hub.js';
 import type { Field } from '../../../connectors/schema.js';
 import { hubAccountBody, hubAttemptBody, hubLaunchBody } from '../../../contract/hub.js';
 import { acceptedLanguages, pickLocale } from '../../../contract/locales.js';
@@ -189,6 +190,17 @@ export function hubRoutes(app: FastifyInstance, deps: Deps) {
           status: a.status,
         };
       });
+
+      // Ours (additive): after linking a connector whose events are set up by hand (Oneflow), the
+      // inbound URL and sign key its owner pastes into the provider, with the steps.
+      hub.get<{ Params: { id: string } }>(
+        '/accounts/:id/events_setup',
+        async (req, reply): Promise<HubEventsSetup> => {
+          const setup = await manualEventsSetup(deps, await hubAccount(deps, sessionOf(req), req.params.id));
+          reply.header('cache-control', 'no-store');
+          return setup ?? { inbound_url: null, secret: null, steps: [] };
+        },
+      );
 
       hub.post('/accounts', async (req, reply) => {
         const body = parseInput(hubAccountBody, req.body);

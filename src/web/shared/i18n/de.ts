@@ -99,6 +99,15 @@ const de: Catalogue = {
     'success.close': 'Schließen',
     'success.announce': 'Konto verbunden: {name}',
 
+    'events.title': 'Noch ein Schritt: Updates von {name} einschalten',
+    'events.why':
+      'Damit Änderungen in {name} sofort weitergegeben werden, legen Sie in {name} einen Webhook mit der Adresse und dem Signaturschlüssel unten an.',
+    'events.url': 'Webhook-Adresse',
+    'events.secret': 'Signaturschlüssel',
+    'events.secretHint': 'Halten Sie ihn geheim: Er belegt, dass die Updates wirklich von {name} kommen.',
+    'events.urlBelow': 'die Webhook-Adresse unten',
+    'events.secretBelow': 'den Signaturschlüssel unten',
+
     'error.title': 'Etwas ist schiefgelaufen',
     'error.chooseAnother': 'Andere App wählen',
     'error.tryAgain': 'Erneut versuchen',

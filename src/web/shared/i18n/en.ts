@@ -94,6 +94,15 @@ const messages = {
   'success.close': 'Close',
   'success.announce': 'Account connected: {name}',
 
+  'events.title': 'One more step: turn on updates from {name}',
+  'events.why':
+    'So that changes in {name} are sent on as they happen, add a webhook in {name} with the address and sign key below.',
+  'events.url': 'Webhook address',
+  'events.secret': 'Sign key',
+  'events.secretHint': 'Keep it private: it proves that updates really come from {name}.',
+  'events.urlBelow': 'the webhook address below',
+  'events.secretBelow': 'the sign key below',
+
   'error.title': 'Something went wrong',
   'error.chooseAnother': 'Choose another app',
   'error.tryAgain': 'Try again',

@@ -97,6 +97,15 @@ const es: Catalogue = {
     'success.close': 'Cerrar',
     'success.announce': 'Cuenta conectada: {name}',
 
+    'events.title': 'Un paso más: activa las actualizaciones de {name}',
+    'events.why':
+      'Para que los cambios en {name} se envíen en cuanto ocurran, añade un webhook en {name} con la dirección y la clave de firma de abajo.',
+    'events.url': 'Dirección del webhook',
+    'events.secret': 'Clave de firma',
+    'events.secretHint': 'Mantenla en privado: demuestra que las actualizaciones vienen de verdad de {name}.',
+    'events.urlBelow': 'la dirección del webhook de abajo',
+    'events.secretBelow': 'la clave de firma de abajo',
+
     'error.title': 'Algo salió mal',
     'error.chooseAnother': 'Elegir otra aplicación',
     'error.tryAgain': 'Intentar de nuevo',

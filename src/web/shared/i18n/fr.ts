@@ -97,6 +97,15 @@ const fr: Catalogue = {
     'success.close': 'Fermer',
     'success.announce': 'Compte connecté : {name}',
 
+    'events.title': 'Encore une étape : activer les mises à jour de {name}',
+    'events.why':
+      'Pour que les changements faits dans {name} soient transmis dès qu’ils ont lieu, ajoutez un webhook dans {name} avec l’adresse et la clé de signature ci-dessous.',
+    'events.url': 'Adresse du webhook',
+    'events.secret': 'Clé de signature',
+    'events.secretHint': 'Gardez-la secrète : elle prouve que les mises à jour viennent bien de {name}.',
+    'events.urlBelow': 'l’adresse du webhook ci-dessous',
+    'events.secretBelow': 'la clé de signature ci-dessous',
+
     'error.title': 'Un problème est survenu',
     'error.chooseAnother': 'Choisir une autre application',
     'error.tryAgain': 'Réessayer',

@@ -98,6 +98,15 @@ const nl: Catalogue = {
     'success.close': 'Sluiten',
     'success.announce': 'Account gekoppeld: {name}',
 
+    'events.title': 'Nog één stap: zet updates van {name} aan',
+    'events.why':
+      'Zodat wijzigingen in {name} meteen worden doorgegeven, voeg je in {name} een webhook toe met het adres en de ondertekeningssleutel hieronder.',
+    'events.url': 'Webhookadres',
+    'events.secret': 'Ondertekeningssleutel',
+    'events.secretHint': 'Houd hem geheim: hij bewijst dat updates echt van {name} komen.',
+    'events.urlBelow': 'het webhookadres hieronder',
+    'events.secretBelow': 'de ondertekeningssleutel hieronder',
+
     'error.title': 'Er ging iets mis',
     'error.chooseAnother': 'Een andere app kiezen',
     'error.tryAgain': 'Opnieuw proberen',

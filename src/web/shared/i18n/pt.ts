@@ -95,6 +95,15 @@ const pt: Catalogue = {
     'success.close': 'Fechar',
     'success.announce': 'Conta conectada: {name}',
 
+    'events.title': 'Mais um passo: ative as atualizações do {name}',
+    'events.why':
+      'Para que as mudanças no {name} sejam enviadas assim que acontecerem, adicione um webhook no {name} com o endereço e a chave de assinatura abaixo.',
+    'events.url': 'Endereço do webhook',
+    'events.secret': 'Chave de assinatura',
+    'events.secretHint': 'Mantenha-a em segredo: ela prova que as atualizações vêm mesmo do {name}.',
+    'events.urlBelow': 'o endereço do webhook abaixo',
+    'events.secretBelow': 'a chave de assinatura abaixo',
+
     'error.title': 'Algo deu errado',
     'error.chooseAnother': 'Escolher outro aplicativo',
     'error.tryAgain': 'Tentar novamente',
