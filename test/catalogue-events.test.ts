@@ -16,6 +16,7 @@ import { createSession } from './helpers/linking.js';
 import { startReceiver } from './helpers/receiver.js';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { waitFor } from './helpers/wait.js';
+import { settled } from './helpers/events.js';
 
 const registry = await loadConnectors();
 
@@ -47,22 +48,6 @@ async function link(world: World, config?: Record<string, string>): Promise<stri
     await step.run(target);
   }
   return world.state.accountId!;
-}
-
-/** Runs the workers until nothing is pending: stored events, subscriptions, webhook deliveries. */
-async function settled(server: TestServer) {
-  await waitFor(async () => {
-    await server.app.eventsWorker!.runOnce();
-    await server.app.webhookWorker!.runOnce();
-    const { rows } = await server.app.deps.db.query<{ n: number }>(
-      `SELECT ((SELECT count(*) FROM inbound_events WHERE status = 'pending')
-        + (SELECT count(*) FROM event_subscriptions WHERE status = 'pending')
-        + (SELECT count(*) FROM accounts a
-           WHERE NOT EXISTS (SELECT 1 FROM event_subscriptions s WHERE s.account_id = a.id))
-        + (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'))::int AS n`,
-    );
-    return rows[0]!.n === 0;
-  }, 20_000);
 }
 
 interface Case {

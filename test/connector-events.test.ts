@@ -14,6 +14,7 @@ import {
 import { ORG, startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { waitFor } from './helpers/wait.js';
+import { settled } from './helpers/events.js';
 import { runSwitchboard } from './helpers/process.js';
 import { freePort } from '../src/store/embedded.js';
 import { generateKeySpec } from '../src/core/vault.js';
@@ -69,25 +70,8 @@ async function linkOneflow(owner: string): Promise<string> {
   return res.json.id as string;
 }
 
-/**
- * Waits until the workers have nothing left: no stored event or subscription pending, every
- * Kustomer account with its subscription row, no webhook delivery pending. The server's own
- * workers run too, so a single `runOnce` could return while they still hold a row.
- */
-async function settled() {
-  await waitFor(async () => {
-    await server.app.eventsWorker!.runOnce();
-    await server.app.webhookWorker!.runOnce();
-    const { rows } = await server.app.deps.db.query<{ n: number }>(
-      `SELECT ((SELECT count(*) FROM inbound_events WHERE status = 'pending')
-        + (SELECT count(*) FROM event_subscriptions WHERE status = 'pending')
-        + (SELECT count(*) FROM accounts a WHERE a.provider = 'kustomer'
-           AND NOT EXISTS (SELECT 1 FROM event_subscriptions s WHERE s.account_id = a.id))
-        + (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'))::int AS n`,
-    );
-    return rows[0]!.n === 0;
-  }, 20_000);
-}
+/** Waits until the workers have nothing left (every Kustomer account subscribed). */
+const settledAll = () => settled(server, ['kustomer']);
 
 /** The delivery the company's endpoint got for one provider event. */
 function receivedFor(providerEventId: string) {
@@ -122,7 +106,7 @@ describe('Oneflow (manual: a URL and sign key per account)', () => {
     const sent = await world.fakes.oneflow.notify(inbound.url, inbound.secret, 1001, ['contract:publish']);
     expect(sent.status).toBe(200);
     expect(JSON.parse(sent.body)).toEqual({ received: true });
-    await settled();
+    await settledAll();
     await waitFor(() => receivedFor(`${sent.callbackId}:9000`).length === 1);
     const got = receivedFor(`${sent.callbackId}:9000`)[0]!;
     expect(got.json).toMatchObject({
@@ -144,7 +128,7 @@ describe('Oneflow (manual: a URL and sign key per account)', () => {
       callbackId: sent.callbackId,
     });
     expect(again.status).toBe(200);
-    await settled();
+    await settledAll();
     expect(receivedFor(`${sent.callbackId}:9000`)).toHaveLength(1);
     const log = await api(server)('GET', `/inbound_deliveries?account_id=${accountId}`);
     expect(log.json.map((d: { outcome: string }) => d.outcome).slice(0, 2)).toEqual([
@@ -160,7 +144,7 @@ describe('Oneflow (manual: a URL and sign key per account)', () => {
     });
     expect(forged.status).toBe(401);
     expect(forged.body).not.toContain(inbound.secret);
-    await settled();
+    await settledAll();
     expect(receivedFor(`${forged.callbackId}:9000`)).toHaveLength(0);
     const log = await api(server)('GET', `/inbound_deliveries?account_id=${accountId}&outcome=rejected`);
     expect(log.json[0]).toMatchObject({ outcome: 'rejected', items: 0, events: [] });
@@ -193,7 +177,7 @@ describe('Oneflow (manual: a URL and sign key per account)', () => {
     expect(off.json.enabled_events).toEqual([]);
     const sent = await world.fakes.oneflow.notify(inbound.url, inbound.secret, 1002, ['contract:publish']);
     expect(sent.status).toBe(200);
-    await settled();
+    await settledAll();
     expect(receivedFor(`${sent.callbackId}:9000`)).toHaveLength(0);
     const log = await api(server)('GET', `/inbound_deliveries?account_id=${accountId}`);
     expect(log.json[0].events[0]).toMatchObject({ status: 'ignored' });
@@ -258,7 +242,7 @@ describe('Kustomer (programmatic: a subscription per account)', () => {
       'kus-events',
       'org.permission.customer org.permission.conversation org.outbound_webhooks',
     );
-    await settled();
+    await settledAll();
     const events = await api(server)('GET', `/accounts/${accountId}/events`);
     expect(events.json).toMatchObject({
       mode: 'programmatic',
@@ -277,7 +261,7 @@ describe('Kustomer (programmatic: a subscription per account)', () => {
     const conversation = world.fakes.kustomer.conversations[0]!;
     const fired = await world.fakes.kustomer.fireEvent('kustomer.conversation.update', conversation);
     expect(fired.deliveries).toEqual([{ hook: hook.id, status: 200 }]);
-    await settled();
+    await settledAll();
     await waitFor(() => receivedFor(fired.id).length === 1);
     expect(receivedFor(fired.id)[0]!.json).toMatchObject({
       event: 'kustomer.conversation.updated',
@@ -300,7 +284,7 @@ describe('Kustomer (programmatic: a subscription per account)', () => {
 
   it('makes no subscription when the grant has no outbound-webhook role, and says so', async () => {
     const accountId = await linkKustomer('kus-no-role', 'org.permission.customer');
-    await settled();
+    await settledAll();
     const events = await api(server)('GET', `/accounts/${accountId}/events`);
     expect(events.json.subscription).toMatchObject({ status: 'off', provider_id: null });
     expect(events.json.subscription.last_error).toMatch(/org\.outbound_webhooks/);
@@ -332,7 +316,7 @@ describe('Salesforce (manual: outbound messages to a URL per account)', () => {
     expect(sent.body).toContain(
       '<notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>true</Ack></notificationsResponse>',
     );
-    await settled();
+    await settledAll();
     await waitFor(
       () => receivedFor('04l5w00005286hAAAQ').length === 1 && receivedFor('04l5w00005286hBAAQ').length === 1,
     );
@@ -352,7 +336,7 @@ describe('Salesforce (manual: outbound messages to a URL per account)', () => {
       },
     ]);
     expect(again.status).toBe(200);
-    await settled();
+    await settledAll();
     expect(receivedFor('04l5w00005286hAAAQ')).toHaveLength(1);
 
     // Another org's message on this account's URL is refused and never emitted.
@@ -362,7 +346,7 @@ describe('Salesforce (manual: outbound messages to a URL per account)', () => {
       { orgId: '00D5w000004qGTOEA2' },
     );
     expect(other.status).toBe(401);
-    await settled();
+    await settledAll();
     expect(receivedFor('04l5w00005286hCAAQ')).toHaveLength(0);
 
     // A document type declaration (entity expansion) is refused before anything is read.
@@ -398,7 +382,7 @@ describe('durability', () => {
     expect(sent.status).toBe(200);
     expect(sent.body).toContain('<Ack>true</Ack>');
     await waitFor(() => receivedFor('04l5w0000528CRASH').length === 1, 15_000);
-    await settled();
+    await settledAll();
     expect(receivedFor('04l5w0000528CRASH')).toHaveLength(1);
     expect(receivedFor('04l5w0000528CRASH')[0]!.json).toMatchObject({
       event: 'salesforce.contact.changed',
