@@ -5,7 +5,7 @@ import { fetch as undiciFetch, type Dispatcher } from 'undici';
  * on later requests to that host (Max-Age=0 removes one). One jar is one browser; a test that
  * plays someone else's browser uses another jar.
  */
-export function cookieJar(dispatcher?: Dispatcher) {
+export function cookieJar(dispatcher?: Dispatcher | (() => Dispatcher | undefined)) {
   const jar = new Map<string, Map<string, string>>();
   return async (
     url: string,
@@ -17,7 +17,8 @@ export function cookieJar(dispatcher?: Dispatcher) {
       ...init.headers,
       ...(cookies?.size ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
     };
-    const res = await undiciFetch(url, { ...init, headers, ...(dispatcher ? { dispatcher } : {}) });
+    const through = typeof dispatcher === 'function' ? dispatcher() : dispatcher;
+    const res = await undiciFetch(url, { ...init, headers, ...(through ? { dispatcher: through } : {}) });
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(';');
       const eq = pair!.indexOf('=');
@@ -33,5 +34,16 @@ export function cookieJar(dispatcher?: Dispatcher) {
   };
 }
 
+let popupInternet: Dispatcher | undefined;
+
+/**
+ * Sends the helpers' popup browser through an internet stand-in, so the providers' real host
+ * names reach the fakes (loopback still reaches our server); `undefined` goes back to plain
+ * loopback. A test file's shipped world sets it for the file.
+ */
+export function popupsThrough(dispatcher: Dispatcher | undefined) {
+  popupInternet = dispatcher;
+}
+
 /** The browser the test helpers' OAuth popups run in. */
-export const popupBrowser = cookieJar();
+export const popupBrowser = cookieJar(() => popupInternet);

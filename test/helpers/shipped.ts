@@ -1,4 +1,4 @@
-import { cookieJar } from './cookie-jar.js';
+import { cookieJar, popupsThrough } from './cookie-jar.js';
 import { KUSTOMER_CLIENT, SALESFORCE_CLIENT, startFakes, type Fakes } from './linking.js';
 import { startTestServer, type TestServer } from './server.js';
 import { startInternet, type Internet } from './internet.js';
@@ -6,6 +6,10 @@ import { startInternet, type Internet } from './internet.js';
 /** The org every shipped-connector test links: its API hosts are `acme.*`. */
 export const ORG = 'acme';
 export const SALESFORCE_INSTANCE = `https://${ORG}.my.salesforce.com`;
+/** Where the end user's browser signs in to Kustomer (the connector's authorization URL). */
+export const KUSTOMER_AUTHORIZE = 'https://api.apps.kustomerapp.com/oauth/authorize';
+/** Salesforce's production login host (authorize, token, revoke, identity). */
+export const SALESFORCE_LOGIN = 'https://login.salesforce.com';
 
 export interface ShippedWorld {
   fakes: Fakes;
@@ -41,15 +45,19 @@ export async function startShippedWorld(): Promise<ShippedWorld> {
     { hosts: ['api.oneflow.com'], port: fakes.oneflow.port, paths: ['/v1'] },
   ]);
   // Links the fakes hand out name the real hosts, as the providers' would.
-  fakes.salesforce.url = 'https://login.salesforce.com';
+  fakes.salesforce.url = SALESFORCE_LOGIN;
   fakes.salesforce.instanceUrl = SALESFORCE_INSTANCE;
+  fakes.salesforce.instanceHome = SALESFORCE_INSTANCE;
   fakes.kustomer.url = `https://${ORG}.api.kustomerapp.com`;
   fakes.oneflow.url = 'https://api.oneflow.com';
+  // The helpers' OAuth popups (link(), followToCallback()) go through the same internet.
+  popupsThrough(internet.http);
   return {
     fakes,
     internet,
     browserFetch: cookieJar(internet.http) as ShippedWorld['browserFetch'],
     close: async () => {
+      popupsThrough(undefined);
       await internet.close();
       await fakes.close();
     },
