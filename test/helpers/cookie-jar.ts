@@ -1,4 +1,5 @@
 import { fetch as undiciFetch, type Dispatcher } from 'undici';
+import { currentInternet } from './internet.js';
 
 /**
  * A browser's cookie handling, as far as the OAuth popup needs it: cookies a host set come back
@@ -34,16 +35,9 @@ export function cookieJar(dispatcher?: Dispatcher | (() => Dispatcher | undefine
   };
 }
 
-let popupInternet: Dispatcher | undefined;
-
 /**
- * Sends the helpers' popup browser through an internet stand-in, so the providers' real host
- * names reach the fakes (loopback still reaches our server); `undefined` goes back to plain
- * loopback. A test file's shipped world sets it for the file.
+ * The browser the test helpers' OAuth popups run in. In a shipped world it goes through that
+ * world's internet, so the providers' real host names reach the fakes (loopback still reaches
+ * our server).
  */
-export function popupsThrough(dispatcher: Dispatcher | undefined) {
-  popupInternet = dispatcher;
-}
-
-/** The browser the test helpers' OAuth popups run in. */
-export const popupBrowser = cookieJar(() => popupInternet);
+export const popupBrowser = cookieJar(() => currentInternet()?.http);

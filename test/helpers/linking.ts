@@ -12,6 +12,8 @@ export interface Fakes {
   kustomer: FakeKustomer;
   salesforce: FakeSalesforce;
   oneflow: FakeOneflow;
+  /** True once the fakes answer at the providers' real host names (a shipped world). */
+  shipped?: boolean;
   close(): Promise<void>;
 }
 
@@ -33,10 +35,11 @@ export async function startFakes(): Promise<Fakes> {
 }
 
 /**
- * The three seed connector profiles, as shipped: no URL overrides, so the server must reach the
- * fakes at the providers' real host names (a shipped world, test/helpers/shipped.ts). With
- * `overrides: true` they point at the fakes on loopback instead; only tests of overrides
- * themselves use that. Registers the server's callback URLs with the fake OAuth apps.
+ * The three seed connector profiles. For fakes of a shipped world (test/helpers/shipped.ts) they
+ * are as shipped: no URL overrides, the server reaches the fakes at the providers' real host
+ * names. For fakes on bare loopback (`startFakes()`), or with `overrides: true`, their URL
+ * overrides point at the fakes; only tests of overrides themselves should want that. Registers
+ * the server's callback URLs with the fake OAuth apps.
  */
 export async function createProfiles(
   server: TestServer,
@@ -55,7 +58,7 @@ export async function createProfiles(
   });
   const k = fakes.kustomer.url;
   const s = fakes.salesforce.url;
-  const pointAt = <T>(overrides: T) => (opts.overrides ? { overrides } : {});
+  const pointAt = <T>(overrides: T) => ((opts.overrides ?? !fakes.shipped) ? { overrides } : {});
   const kustomer = await call('POST', '/connector_profiles', {
     provider: 'kustomer',
     ...pointAt({ authorization_url: `${k}/oauth/authorize`, token_url: `${k}/oauth/token`, base_url: k }),

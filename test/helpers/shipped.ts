@@ -1,7 +1,7 @@
-import { cookieJar, popupsThrough } from './cookie-jar.js';
+import { cookieJar } from './cookie-jar.js';
 import { KUSTOMER_CLIENT, SALESFORCE_CLIENT, startFakes, type Fakes } from './linking.js';
 import { startTestServer, type TestServer } from './server.js';
-import { startInternet, type Internet } from './internet.js';
+import { setCurrentInternet, startInternet, type Internet } from './internet.js';
 
 /** The org every shipped-connector test links: its API hosts are `acme.*`. */
 export const ORG = 'acme';
@@ -50,14 +50,15 @@ export async function startShippedWorld(): Promise<ShippedWorld> {
   fakes.salesforce.instanceHome = SALESFORCE_INSTANCE;
   fakes.kustomer.url = `https://${ORG}.api.kustomerapp.com`;
   fakes.oneflow.url = 'https://api.oneflow.com';
-  // The helpers' OAuth popups (link(), followToCallback()) go through the same internet.
-  popupsThrough(internet.http);
+  // The helpers' browsers (link()'s popup, Chromium) use the same internet.
+  setCurrentInternet(internet);
+  fakes.shipped = true;
   return {
     fakes,
     internet,
     browserFetch: cookieJar(internet.http) as ShippedWorld['browserFetch'],
     close: async () => {
-      popupsThrough(undefined);
+      setCurrentInternet(undefined);
       await internet.close();
       await fakes.close();
     },
@@ -65,16 +66,18 @@ export async function startShippedWorld(): Promise<ShippedWorld> {
 }
 
 /**
- * A server that runs the connectors as shipped: the private-network switch off, every outbound
- * call through the world's pool. The fake OAuth apps know its exact redirect URIs.
+ * A server that runs the connectors as shipped: the private-network switch off (unless `env`
+ * turns it on for a loopback webhook receiver), every outbound call through the world's pool.
+ * The fake OAuth apps know its exact redirect URIs.
  */
 export async function startShippedServer(
-  world: ShippedWorld,
+  world: Pick<ShippedWorld, 'fakes' | 'internet'>,
   env: Record<string, string> = {},
+  opts: Omit<NonNullable<Parameters<typeof startTestServer>[1]>, 'http'> = {},
 ): Promise<TestServer> {
   const server = await startTestServer(
     { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0', ...env },
-    { http: world.internet.http },
+    { ...opts, http: world.internet.http },
   );
   const publicUrl = server.app.deps.settings.publicUrl();
   world.fakes.kustomer.registerApp({

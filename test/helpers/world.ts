@@ -4,7 +4,7 @@ import { startTestServer, type TestServer } from './server.js';
 import { createProfiles, startFakes, type Fakes } from './linking.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import type { Profiles } from './link-accounts.js';
-import type { Internet } from './internet.js';
+import { setCurrentInternet, type Internet } from './internet.js';
 import { startShippedWorld } from './shipped.js';
 
 export { link, type Provider } from './link-accounts.js';
@@ -76,14 +76,16 @@ export function useWorld(opts: WorldOptions = {}): World {
     if (world.fakes && opts.profiles !== false)
       world.profiles = await createProfiles(world.server, world.fakes, {
         ...(typeof opts.profiles === 'object' ? opts.profiles : {}),
-        overrides: !shipped,
       });
     if (opts.receiver) world.receiver = await startReceiver();
   });
   afterAll(async () => {
     await world.server?.close();
     await world.fakes?.close();
-    await world.internet?.close();
+    if (world.internet) {
+      setCurrentInternet(undefined);
+      await world.internet.close();
+    }
     await world.receiver?.close();
   });
   return world;
