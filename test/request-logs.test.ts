@@ -11,7 +11,7 @@ import { housekeeping } from '../src/jobs/housekeeping.js';
 import { loadConfig } from '../src/config/config.js';
 import { expectWire } from './helpers/contract.js';
 import { requestLogPage, requestLogResult, stepLogPage } from '../src/contract/logs.js';
-import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import { KUSTOMER_API, startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 
 let fakes: Fakes;
 let shipped: ShippedWorld;
@@ -79,7 +79,7 @@ describe('request logs (bodies off, the default)', () => {
           resource: null,
           http_method: 'GET',
           path: '/v1/customers',
-          url: `${fakes.kustomer.url}/v1/customers?pageSize=1`,
+          url: `${KUSTOMER_API}/v1/customers?pageSize=1`,
           status: 200,
           duration: expect.any(Number),
           success: true,
@@ -115,7 +115,7 @@ describe('request logs (bodies off, the default)', () => {
         service: 'proxy',
         http_method: 'GET',
         path: '/v1/customers',
-        url: `${fakes.kustomer.url}/v1/customers?pageSize=1`,
+        url: `${KUSTOMER_API}/v1/customers?pageSize=1`,
         status: 200,
         duration: expect.any(Number),
         success: true,

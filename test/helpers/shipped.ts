@@ -8,6 +8,8 @@ export const ORG = 'acme';
 export const SALESFORCE_INSTANCE = `https://${ORG}.my.salesforce.com`;
 /** Where the end user's browser signs in to Kustomer (the connector's authorization URL). */
 export const KUSTOMER_AUTHORIZE = 'https://api.apps.kustomerapp.com/oauth/authorize';
+/** The org's Kustomer API host. */
+export const KUSTOMER_API = `https://${ORG}.api.kustomerapp.com`;
 /** Salesforce's production login host (authorize, token, revoke, identity). */
 export const SALESFORCE_LOGIN = 'https://login.salesforce.com';
 
@@ -48,7 +50,9 @@ export async function startShippedWorld(): Promise<ShippedWorld> {
   fakes.salesforce.url = SALESFORCE_LOGIN;
   fakes.salesforce.instanceUrl = SALESFORCE_INSTANCE;
   fakes.salesforce.instanceHome = SALESFORCE_INSTANCE;
-  fakes.kustomer.url = `https://${ORG}.api.kustomerapp.com`;
+  // Kustomer's fake hands out no links; its `url` is where the end user signs in (the OAuth
+  // host), and the org's API is KUSTOMER_API.
+  fakes.kustomer.url = 'https://api.apps.kustomerapp.com';
   fakes.oneflow.url = 'https://api.oneflow.com';
   // The helpers' browsers (link()'s popup, Chromium) use the same internet.
   setCurrentInternet(internet);
