@@ -331,7 +331,6 @@ describe('POST /actions/rpc input', () => {
       provider: 'oneflow',
       default: false,
       enabled_actions: ['oneflow_list_workspaces'],
-      overrides: { base_url: `${fakes.oneflow.url}/v1` },
     });
     const limited = await linkOneflow(server, profiles, 'limited-owner', profile.json.id);
     expect((await rpc(limited, 'oneflow_list_workspaces')).status).toBe(200);

@@ -1,32 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { api, startTestServer, type TestServer } from './helpers/server.js';
-import {
-  ONEFLOW_EMAIL,
-  ONEFLOW_TOKEN,
-  SALESFORCE_CLIENT,
-  startFakes,
-  type Fakes,
-} from './helpers/linking.js';
+import { api, type TestServer } from './helpers/server.js';
+import { ONEFLOW_EMAIL, ONEFLOW_TOKEN, SALESFORCE_CLIENT, type Fakes } from './helpers/linking.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { launchBrowser, watchErrors } from './helpers/browser.js';
 import { clipboard, expectAccessible, focused, openDashboard, pageTitle, shot } from './helpers/dashboard.js';
+import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 
 let server: TestServer;
 let fakes: Fakes;
+let shipped: ShippedWorld;
 let receiver: Receiver;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  fakes = await startFakes();
+  shipped = await startShippedWorld();
+  fakes = shipped.fakes;
+  // The connectors run as shipped (the override fields the admin fills in below name the real
+  // Salesforce hosts); the webhook receiver is on loopback, so the private-network switch is on.
+  server = await startShippedServer(shipped, { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' });
   receiver = await startReceiver();
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await fakes?.close();
+  await shipped?.close();
   await receiver?.close();
 });
 
@@ -146,7 +145,8 @@ describe('dashboard in Chromium', () => {
     await shot(page, 'dashboard-salesforce-guide');
     await expectAccessible(page, 'connector-guide');
 
-    // 3. Create the profile: production environment, a refused scope list first, URL overrides to the fake.
+    // 3. Create the profile: production environment, a refused scope list first, URL overrides
+    // (to login.salesforce.com, where the fake answers: the form is tested, not a way around it).
     await page.getByTestId('empty-create-profile').click();
     await page.getByTestId('profile-form').waitFor();
     expect(await page.getByTestId('env-production').isChecked()).toBe(true);
@@ -390,7 +390,6 @@ describe('dashboard in Chromium', () => {
   }, async () => {
     const oneflow = await api(server)('POST', '/connector_profiles', {
       provider: 'oneflow',
-      overrides: { base_url: `${fakes.oneflow.url}/v1` },
     });
     expect(oneflow.status).toBe(201);
     const page = await openDashboard(browser, server);

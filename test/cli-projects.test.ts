@@ -36,6 +36,9 @@ function client(url: string, key: string) {
 /** Links a Oneflow account in the key's project the way an end user does: connect session, then the Hub. */
 async function linkOneflow(url: string, key: string, oneflow: FakeOneflow): Promise<string> {
   const call = client(url, key);
+  // Override kept on purpose: the server is a separate `switchboard start` process, and the
+  // shipped world's connection pool (the providers' host names mapped to the fakes) can only be
+  // injected into a server in this process.
   const profile = await call('POST', '/connector_profiles', {
     provider: 'oneflow',
     overrides: { base_url: `${oneflow.url}/v1` },

@@ -33,7 +33,9 @@ describe('M3: a changed override applies to accounts linked afterwards', () => {
     server = await startTestServer({}, { workers: false });
     fakes = await startFakes();
     collector = await startUpstream();
-    profiles = await createProfiles(server, fakes);
+    // Overrides kept on purpose: this tests what a changed override does to accounts linked
+    // under the earlier URLs, so the accounts are linked through overrides to begin with.
+    profiles = await createProfiles(server, fakes, { overrides: true });
   });
   afterAll(async () => {
     await server?.close();

@@ -16,6 +16,8 @@ import { createProject } from '../src/core/projects/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
 import { expectWire } from './helpers/contract.js';
 import { hubAttempt } from '../src/contract/attempts.js';
+import { fetch as undiciFetch } from 'undici';
+import { SALESFORCE_INSTANCE } from './helpers/shipped.js';
 
 let server: TestServer;
 let fakes: Fakes;
@@ -340,7 +342,7 @@ describe('Salesforce (OAuth 2.0, profile client)', () => {
       (await server.app.deps.db.query('SELECT credentials FROM accounts WHERE id = $1', [id])).rows[0]
         .credentials,
     );
-    expect(creds.instance_url).toBe(fakes.salesforce.url);
+    expect(creds.instance_url).toBe(SALESFORCE_INSTANCE);
     expect(creds.refresh_token).toBeTruthy();
     expect(creds.expires_at).toBeNull();
   });
@@ -368,7 +370,7 @@ describe('OAuth security', () => {
       redirect: 'manual',
     });
     const authorize = new URL(first.headers.get('location')!);
-    const consent = await fetch(authorize, { redirect: 'manual' });
+    const consent = await undiciFetch(authorize, { redirect: 'manual', dispatcher: world.internet.http });
     const callback = new URL(consent.headers.get('location')!);
     return { s, attempt: attempt.json.id as string, callback };
   }
@@ -481,14 +483,7 @@ describe('OAuth security', () => {
     const b = await createProject(server.app.deps.db, 'B');
     const keyB = generateApiKey();
     await addApiKey(server.app.deps.db, b.projectId, keyB);
-    const profileB = await api(server, keyB)('POST', '/connector_profiles', {
-      provider: 'kustomer',
-      overrides: {
-        authorization_url: `${fakes.kustomer.url}/oauth/authorize`,
-        token_url: `${fakes.kustomer.url}/oauth/token`,
-        base_url: fakes.kustomer.url,
-      },
-    });
+    const profileB = await api(server, keyB)('POST', '/connector_profiles', { provider: 'kustomer' });
     const sA = await createSession(server, { origin_owner_id: 'sec-cross' });
     const attemptA = await hub(server, sA.token)('POST', '/hub/connection_attempts', { token: sA.token });
     const before = fakes.kustomer.authorizeRequests;

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestServer, type TestServer } from './helpers/server.js';
+import { api, type TestServer } from './helpers/server.js';
 import {
   createProfiles,
   createSession,
   hub,
   ONEFLOW_EMAIL,
   ONEFLOW_TOKEN,
-  startFakes,
   type Fakes,
 } from './helpers/linking.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { createProject } from '../src/core/projects/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
+import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 
 /**
  * Two projects on one server. Everything of project B, reached with project A's key or A's
@@ -19,6 +19,7 @@ import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
  */
 let server: TestServer;
 let fakes: Fakes;
+let shipped: ShippedWorld;
 let receiverA: Receiver;
 let receiverB: Receiver;
 let keyB: string;
@@ -26,8 +27,11 @@ const b = { profile: '', webhook: '', token: '', account: '', attempt: '', log: 
 type Key = keyof typeof b;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  fakes = await startFakes();
+  shipped = await startShippedWorld();
+  fakes = shipped.fakes;
+  // The connectors run as shipped; the projects' webhook receivers are on loopback, so the
+  // private-network switch is on for them.
+  server = await startShippedServer(shipped, { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' });
   receiverA = await startReceiver();
   receiverB = await startReceiver();
   await createProfiles(server, fakes); // project A's profiles (registers the fake OAuth apps too)
@@ -40,7 +44,6 @@ beforeAll(async () => {
   b.profile = (
     await callB('POST', '/connector_profiles', {
       provider: 'oneflow',
-      overrides: { base_url: `${fakes.oneflow.url}/v1` },
     })
   ).json.id;
   b.webhook = (await callB('POST', '/webhooks', { url: receiverB.url, events: ['*'] })).json.id;
@@ -68,7 +71,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
-  await fakes?.close();
+  await shipped?.close();
   await receiverA?.close();
   await receiverB?.close();
 });

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestServer, type TestServer } from './helpers/server.js';
+import { api, type TestServer } from './helpers/server.js';
 import {
   createProfiles,
   createSession,
   hub,
   KUSTOMER_CLIENT,
   ONEFLOW_EMAIL,
-  startFakes,
   type Fakes,
 } from './helpers/linking.js';
 import { followToCallback, oauthPopupUrl } from './helpers/link-accounts.js';
@@ -17,6 +16,7 @@ import { z } from 'zod';
 import { expectWire } from './helpers/contract.js';
 import { attemptCount, connectionAttempt } from '../src/contract/attempts.js';
 import { errorBody } from '../src/contract/common.js';
+import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 
 /**
  * Link failures the admin can see: API-token checks the provider refuses or cannot answer,
@@ -25,6 +25,7 @@ import { errorBody } from '../src/contract/common.js';
  */
 let server: TestServer;
 let fakes: Fakes;
+let shipped: ShippedWorld;
 let echo: ScriptedUpstream;
 let profiles: Awaited<ReturnType<typeof createProfiles>>;
 let echoProfile: string;
@@ -39,8 +40,13 @@ const kustomerFields = {
 };
 
 beforeAll(async () => {
-  server = await startTestServer();
-  fakes = await startFakes();
+  shipped = await startShippedWorld();
+  fakes = shipped.fakes;
+  // The seed profiles run as shipped. Two more Oneflow profiles override the base URL on purpose,
+  // with the private-network switch on for them: a provider that echoes the credentials it
+  // refuses and one that is down, beside the working Oneflow at api.oneflow.com (one host name
+  // cannot be three providers at once).
+  server = await startShippedServer(shipped, { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' });
   profiles = await createProfiles(server, fakes);
   // A provider that repeats the credentials it refuses, as careless APIs do.
   echo = await startUpstream((req, res) =>
@@ -68,7 +74,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
-  await fakes?.close();
+  await shipped?.close();
   await echo?.close();
 });
 
@@ -298,7 +304,6 @@ describe('GET /connection_attempts', () => {
     const profileB = (
       await api(server, keyB)('POST', '/connector_profiles', {
         provider: 'oneflow',
-        overrides: { base_url: `${fakes.oneflow.url}/v1` },
       })
     ).json.id;
     const s = await createSession(server, { origin_owner_id: 'b-owner' }, keyB);

@@ -34,6 +34,9 @@ describe('SIGKILL during linking', () => {
       ...KUSTOMER_CLIENT,
       redirectUris: [`${url}/connect/oauth2/kustomer/callback`],
     });
+    // Overrides kept on purpose: the server that is killed is a separate `switchboard start`
+    // process, and the shipped world's connection pool (the providers' host names mapped to the
+    // fakes) can only be injected into a server in this process.
     const k = fakes.kustomer.url;
     const profile = (
       await api(setup)('POST', '/connector_profiles', {

@@ -4,19 +4,22 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { StackOne } from '@stackone/stackone-client-ts';
 import { HTTPClient } from '@stackone/stackone-client-ts/lib/http.js';
-import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, startFakes, type Fakes } from './helpers/linking.js';
+import { api, type TestServer } from './helpers/server.js';
+import { createProfiles, type Fakes } from './helpers/linking.js';
 import { linkKustomer, linkOneflow } from './helpers/link-accounts.js';
+import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 
 let server: TestServer;
 let fakes: Fakes;
+let shipped: ShippedWorld;
 let profiles: Awaited<ReturnType<typeof createProfiles>>;
 const acc = { kustomer: '', oneflow: '', limited: '' };
 const clients: Client[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer({}, { workers: false });
-  fakes = await startFakes();
+  shipped = await startShippedWorld();
+  fakes = shipped.fakes;
+  server = await startShippedServer(shipped, {}, { workers: false });
   profiles = await createProfiles(server, fakes);
   acc.kustomer = await linkKustomer(server, profiles);
   acc.oneflow = await linkOneflow(server, profiles);
@@ -24,14 +27,13 @@ beforeAll(async () => {
     provider: 'oneflow',
     default: false,
     enabled_actions: ['oneflow_get_contract', 'oneflow_list_templates'],
-    overrides: { base_url: `${fakes.oneflow.url}/v1` },
   });
   acc.limited = await linkOneflow(server, profiles, 'limited', limited.json.id);
 });
 afterAll(async () => {
   for (const c of clients) await c.close().catch(() => undefined);
   await server?.close();
-  await fakes?.close();
+  await shipped?.close();
 });
 
 const basic = () => `Basic ${Buffer.from(`${server.apiKey}:`).toString('base64')}`;

@@ -82,7 +82,10 @@ describe('three processes on one database', () => {
   it('mixed workload: no duplicate refresh, no duplicate delivery, no lost event', async () => {
     // Everything below goes through the load balancer, round-robin over the three processes.
     const lb = { ...setup, url: lbUrl } as TestServer;
-    const profiles = await createProfiles(lb, fakes);
+    // Overrides kept on purpose: the instances are separate `switchboard start` processes, and
+    // the shipped world's connection pool (the providers' host names mapped to the fakes) can
+    // only be injected into a server in this process.
+    const profiles = await createProfiles(lb, fakes, { overrides: true });
     await api(lb)('POST', '/webhooks', {
       url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
       events: ['*'],

@@ -10,26 +10,30 @@ import {
   KUSTOMER_CLIENT,
   ONEFLOW_EMAIL,
   ONEFLOW_TOKEN,
-  startFakes,
   type Fakes,
 } from './helpers/linking.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
+import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 
 let fakes: Fakes;
+let shipped: ShippedWorld;
 let receiver: Receiver;
 beforeAll(async () => {
-  fakes = await startFakes();
+  shipped = await startShippedWorld();
+  fakes = shipped.fakes;
   receiver = await startReceiver();
 });
 afterAll(async () => {
-  await fakes?.close();
+  await shipped?.close();
   await receiver?.close();
 });
 
 describe('/metrics', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    // The connectors run as shipped; the webhook receiver is on loopback, so the private-network
+    // switch is on for it.
+    server = await startShippedServer(shipped, { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' });
   });
   afterAll(async () => server?.close());
 
@@ -134,7 +138,7 @@ describe('logs', () => {
       },
     });
     const log = pino({ level: 'trace', base: { service: 'switchboard' } }, sink);
-    const server = await startTestServer({}, { log });
+    const server = await startShippedServer(shipped, { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' }, { log });
     try {
       const profiles = await createProfiles(server, fakes);
       const hook = await api(server)('POST', '/webhooks', { url: receiver.url, events: ['*'] });

@@ -9,7 +9,7 @@ import {
   StackoneListPlatformLogsQueryParamRequestLogsOrderBy,
 } from '@stackone/stackone-client-ts/sdk/models/operations/index.js';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, startFakes, type Fakes } from './helpers/linking.js';
+import { createProfiles, type Fakes } from './helpers/linking.js';
 import { linkOneflow } from './helpers/link-accounts.js';
 import { waitFor } from './helpers/wait.js';
 import { createProject } from '../src/core/projects/projects.js';
@@ -20,6 +20,7 @@ import { createPool } from '../src/store/db.js';
 import { expectWire } from './helpers/contract.js';
 import { errorBody } from '../src/contract/common.js';
 import { platformLogPage } from '../src/contract/logs.js';
+import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
@@ -45,17 +46,21 @@ interface WireLog {
 
 let server: TestServer;
 let fakes: Fakes;
+let shipped: ShippedWorld;
 let account: string;
 
 beforeAll(async () => {
-  server = await startTestServer({}, { workers: false });
-  fakes = await startFakes();
+  shipped = await startShippedWorld();
+  fakes = shipped.fakes;
+  // The connectors run as shipped; the webhook endpoints here are on loopback, so the
+  // private-network switch is on for them.
+  server = await startShippedServer(shipped, { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' }, { workers: false });
   const profiles = await createProfiles(server, fakes);
   account = await linkOneflow(server, profiles);
 });
 afterAll(async () => {
   await server?.close();
-  await fakes?.close();
+  await shipped?.close();
 });
 
 /** A platform call with its own `x-request-id`, so its log entry can be found. */

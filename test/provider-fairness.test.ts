@@ -38,6 +38,8 @@ async function twoProjects(server: TestServer, up: ScriptedUpstream, accountsOfB
   const keyB = generateApiKey();
   await addApiKey(server.app.deps.db, projectB.projectId, keyB);
   const serverB: TestServer = { ...server, apiKey: keyB };
+  // Overrides kept on purpose: every Oneflow here is a scripted upstream that holds its answers
+  // to fill the provider's share, which the strict fake at api.oneflow.com does not do.
   const link = async (s: TestServer, owner: string) => {
     const profile = await api(s)('POST', '/connector_profiles', {
       provider: 'oneflow',

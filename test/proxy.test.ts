@@ -2,24 +2,32 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StackOne } from '@stackone/stackone-client-ts';
 import * as errors from '@stackone/stackone-client-ts/sdk/models/errors/index.js';
 import { Method } from '@stackone/stackone-client-ts/sdk/models/shared/index.js';
-import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, ONEFLOW_EMAIL, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
+import { api, type TestServer } from './helpers/server.js';
+import { createProfiles, ONEFLOW_EMAIL, ONEFLOW_TOKEN, type Fakes } from './helpers/linking.js';
 import { linkKustomer, linkOneflow, linkSalesforce, onAccount, setStatus } from './helpers/link-accounts.js';
 import { kustomerAccount, openCredentials } from './helpers/accounts.js';
 import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
 import { hotCache } from '../src/core/provider-calls/hot-cache.js';
 import { createProject } from '../src/core/projects/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
+import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 
 let server: TestServer;
 let fakes: Fakes;
+let shipped: ShippedWorld;
 let up: ScriptedUpstream;
 let profiles: Awaited<ReturnType<typeof createProfiles>>;
+const PRIVATE = { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' };
 const acc = { kustomer: '', salesforce: '', oneflow: '', scripted: '', scriptedOAuth: '' };
 
 beforeAll(async () => {
-  server = await startTestServer({}, { workers: false });
-  fakes = await startFakes();
+  shipped = await startShippedWorld();
+  fakes = shipped.fakes;
+  // The seed profiles run as shipped. The scripted profiles below override one URL on purpose,
+  // with the private-network switch on for them: a scripted upstream (5xx, redirects, binary
+  // bodies, silence) beside the working providers at their real host names (one host name
+  // cannot be two providers at once).
+  server = await startShippedServer(shipped, PRIVATE, { workers: false });
   up = await startUpstream();
   profiles = await createProfiles(server, fakes);
   acc.oneflow = await linkOneflow(server, profiles);
@@ -32,11 +40,10 @@ beforeAll(async () => {
     overrides: { base_url: `${up.url}/v1` },
   });
   acc.scripted = await linkOneflow(server, profiles, 'scripted-owner', scripted.json.id);
-  const k = fakes.kustomer.url;
   const scriptedK = await api(server)('POST', '/connector_profiles', {
     provider: 'kustomer',
     default: false,
-    overrides: { authorization_url: `${k}/oauth/authorize`, token_url: `${k}/oauth/token`, base_url: up.url },
+    overrides: { base_url: up.url },
   });
   acc.scriptedOAuth = (
     await kustomerAccount(server, fakes, scriptedK.json.id, { owner: 'scripted-oauth' })
@@ -44,7 +51,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
-  await fakes?.close();
+  await shipped?.close();
   await up?.close();
 });
 
@@ -559,7 +566,11 @@ describe('raw passthrough: ANY /proxy/{account_id}/{path}', () => {
 
 describe('lifetime', () => {
   it('answers 408 when the provider does not answer within the lifetime', async () => {
-    const short = await startTestServer({ SWITCHBOARD_PROXY_LIFETIME_MS: '1500' }, { workers: false });
+    const short = await startShippedServer(
+      shipped,
+      { ...PRIVATE, SWITCHBOARD_PROXY_LIFETIME_MS: '1500' },
+      { workers: false },
+    );
     try {
       const p = await createProfiles(short, fakes);
       const profile = await api(short)('POST', '/connector_profiles', {

@@ -22,7 +22,10 @@ const keys = generateKeySpec('chaos');
 beforeAll(async () => {
   fakes = await startFakes();
   setup = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: keys }, { workers: false });
-  profiles = await createProfiles(setup, fakes);
+  // Overrides kept on purpose: the refresh workers here are separate processes killed with
+  // SIGKILL, and the shipped world's connection pool (the providers' host names mapped to the
+  // fakes) can only be injected into a server in this process.
+  profiles = await createProfiles(setup, fakes, { overrides: true });
 });
 afterAll(async () => {
   await setup?.close();

@@ -1,29 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followToCallback } from './helpers/link-accounts.js';
+import { fetch as undiciFetch } from 'undici';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import {
-  createProfiles,
-  createSession,
-  hub,
-  KUSTOMER_CLIENT,
-  startFakes,
-  type Fakes,
-} from './helpers/linking.js';
+import { createProfiles, createSession, hub, KUSTOMER_CLIENT, type Fakes } from './helpers/linking.js';
 import { kustomerAccount, openCredentials, salesforceAccount } from './helpers/accounts.js';
 import { accountTarget } from '../src/core/credentials/open.js';
 import { AppError } from '../src/core/errors.js';
 import { generateKeySpec } from '../src/core/vault.js';
 import { insertAccount } from '../src/core/accounts/accounts.js';
+import {
+  SALESFORCE_INSTANCE,
+  startShippedServer,
+  startShippedWorld,
+  type ShippedWorld,
+} from './helpers/shipped.js';
 
 let fakes: Fakes;
+let shipped: ShippedWorld;
 let server: TestServer;
 let profiles: Awaited<ReturnType<typeof createProfiles>>;
 let now = Date.parse('2026-03-01T12:00:00Z');
 const keys = generateKeySpec('refresh');
 
 beforeAll(async () => {
-  fakes = await startFakes();
-  server = await startTestServer(
+  shipped = await startShippedWorld();
+  fakes = shipped.fakes;
+  server = await startShippedServer(
+    shipped,
     { SWITCHBOARD_ENCRYPTION_KEYS: keys },
     { workers: false, clock: () => new Date(now) },
   );
@@ -31,7 +34,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
-  await fakes?.close();
+  await shipped?.close();
 });
 
 const scope = () => server.app.boot.project.projectId;
@@ -48,9 +51,15 @@ const eventsOf = async (id: string) =>
 
 describe('refresh storm', () => {
   it('2 servers, 200 concurrent callers, one expired Kustomer token → exactly 1 refresh, everyone gets the new token', async () => {
+    // The same internet, without registering its callback URLs over the first server's.
     const second = await startTestServer(
-      { SWITCHBOARD_ENCRYPTION_KEYS: keys },
-      { workers: false, databaseUrl: server.databaseUrl, clock: () => new Date(now) },
+      { SWITCHBOARD_ENCRYPTION_KEYS: keys, SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0' },
+      {
+        workers: false,
+        databaseUrl: server.databaseUrl,
+        clock: () => new Date(now),
+        http: shipped.internet.http,
+      },
     );
     try {
       const account = await kustomerAccount(server, fakes, profiles.kustomer, {
@@ -157,10 +166,11 @@ describe('Salesforce: no expiry, refresh on 401', () => {
     const first = await target(server, account.id);
     fakes.salesforce.expireAccessTokens();
     const call = (t: Awaited<ReturnType<typeof target>>) =>
-      fetch(
+      undiciFetch(
         `${t.credentials.instance_url}/services/data/v60.0/sobjects/Account/${fakes.salesforce.records.Account![0]!.Id}`,
         {
           headers: { authorization: `Bearer ${t.credentials.access_token}` },
+          dispatcher: shipped.internet.http,
         },
       );
     const refused = await call(first);
@@ -184,12 +194,12 @@ describe('Salesforce: no expiry, refresh on 401', () => {
       const err = await target(server, account.id, true).catch((e: unknown) => e);
       expect((err as AppError).status).toBe(409);
     } finally {
-      fakes.salesforce.instanceUrl = fakes.salesforce.url;
+      fakes.salesforce.instanceUrl = SALESFORCE_INSTANCE;
     }
     const r = await row(account.id);
     expect(r.status).toBe('error');
     expect(r.status_reasons[0].code).toBe('invalid_instance');
-    expect(openCredentials(server, r.credentials).instance_url).toBe(fakes.salesforce.url);
+    expect(openCredentials(server, r.credentials).instance_url).toBe(SALESFORCE_INSTANCE);
   });
 
   it('keeps idle refresh tokens alive: the next refresh is due in 30 days', async () => {

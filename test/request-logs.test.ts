@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StackOne } from '@stackone/stackone-client-ts';
 import * as errors from '@stackone/stackone-client-ts/sdk/models/errors/index.js';
-import { api, startTestServer } from './helpers/server.js';
-import { createProfiles, KUSTOMER_CLIENT, ONEFLOW_TOKEN, startFakes, type Fakes } from './helpers/linking.js';
+import { api } from './helpers/server.js';
+import { createProfiles, KUSTOMER_CLIENT, ONEFLOW_TOKEN, type Fakes } from './helpers/linking.js';
 import { linkKustomer, linkOneflow, onAccount, setStatus } from './helpers/link-accounts.js';
 import { openCredentials } from './helpers/accounts.js';
 import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
@@ -11,23 +11,33 @@ import { housekeeping } from '../src/jobs/housekeeping.js';
 import { loadConfig } from '../src/config/config.js';
 import { expectWire } from './helpers/contract.js';
 import { requestLogPage, requestLogResult, stepLogPage } from '../src/contract/logs.js';
+import { KUSTOMER_API, startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 
 let fakes: Fakes;
+let shipped: ShippedWorld;
 let up: ScriptedUpstream;
 
 beforeAll(async () => {
-  fakes = await startFakes();
+  shipped = await startShippedWorld();
+  fakes = shipped.fakes;
   up = await startUpstream();
 });
 afterAll(async () => {
-  await fakes?.close();
+  await shipped?.close();
   await up?.close();
 });
 
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
 async function setup(env: Record<string, string> = {}) {
-  const server = await startTestServer(env, { workers: false });
+  // The seed connectors run as shipped. One more Oneflow profile overrides its base URL on
+  // purpose, with the private-network switch on for it: a scripted upstream beside the working
+  // Oneflow at api.oneflow.com (one host name cannot be two providers at once).
+  const server = await startShippedServer(
+    shipped,
+    { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1', ...env },
+    { workers: false },
+  );
   const profiles = await createProfiles(server, fakes);
   const scripted = await api(server)('POST', '/connector_profiles', {
     provider: 'oneflow',
@@ -69,7 +79,7 @@ describe('request logs (bodies off, the default)', () => {
           resource: null,
           http_method: 'GET',
           path: '/v1/customers',
-          url: `${fakes.kustomer.url}/v1/customers?pageSize=1`,
+          url: `${KUSTOMER_API}/v1/customers?pageSize=1`,
           status: 200,
           duration: expect.any(Number),
           success: true,
@@ -105,7 +115,7 @@ describe('request logs (bodies off, the default)', () => {
         service: 'proxy',
         http_method: 'GET',
         path: '/v1/customers',
-        url: `${fakes.kustomer.url}/v1/customers?pageSize=1`,
+        url: `${KUSTOMER_API}/v1/customers?pageSize=1`,
         status: 200,
         duration: expect.any(Number),
         success: true,

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, startFakes, type Fakes } from './helpers/linking.js';
+import type { TestServer } from './helpers/server.js';
+import { createProfiles, type Fakes } from './helpers/linking.js';
 import { kustomerAccount, openCredentials } from './helpers/accounts.js';
 import { createVault, generateKeySpec, parseKeyRing } from '../src/core/vault.js';
 import { rotateEncryption } from '../src/cli/encryption.js';
 import { accountTarget } from '../src/core/credentials/open.js';
+import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 
 /**
  * Key rotation while tokens are being refreshed: the re-encryption never overwrites a value
@@ -13,17 +14,19 @@ import { accountTarget } from '../src/core/credentials/open.js';
 let fakes: Fakes;
 let oldServer: TestServer;
 let newServer: TestServer;
+let shipped: ShippedWorld;
 const oldRing = generateKeySpec('old');
 const newRing = `${generateKeySpec('new')},${oldRing}`;
 
 beforeAll(async () => {
-  fakes = await startFakes();
-  oldServer = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: oldRing }, { workers: false });
+  shipped = await startShippedWorld();
+  fakes = shipped.fakes;
+  oldServer = await startShippedServer(shipped, { SWITCHBOARD_ENCRYPTION_KEYS: oldRing }, { workers: false });
 });
 afterAll(async () => {
   await newServer?.close();
   await oldServer?.close();
-  await fakes?.close();
+  await shipped?.close();
 });
 
 describe('encryption key rotation under load', () => {
@@ -38,7 +41,8 @@ describe('encryption key rotation under load', () => {
         }),
       );
     // The servers restart with the new key first in the ring; then the rotation runs beside them.
-    newServer = await startTestServer(
+    newServer = await startShippedServer(
+      shipped,
       { SWITCHBOARD_ENCRYPTION_KEYS: newRing },
       { workers: false, databaseUrl: oldServer.databaseUrl },
     );

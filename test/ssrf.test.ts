@@ -23,7 +23,10 @@ beforeAll(async () => {
   fakes = await startFakes();
   evil = await startUpstream();
   up = await startUpstream();
-  profiles = await createProfiles(server, fakes);
+  // Overrides kept on purpose: these are the host checks of overridden URLs themselves. The
+  // profiles' URLs, the redirecting upstream and the "evil" host are all on loopback, told apart
+  // by port, which is the hardest case for a host-ownership check.
+  profiles = await createProfiles(server, fakes, { overrides: true });
   acc.kustomer = await linkKustomer(server, profiles);
   acc.oneflow = await linkOneflow(server, profiles);
   const scripted = await api(server)('POST', '/connector_profiles', {

@@ -4,14 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { link } from './helpers/world.js';
 import { Webhook } from 'standardwebhooks';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import {
-  createProfiles,
-  createSession,
-  hub,
-  ONEFLOW_EMAIL,
-  startFakes,
-  type Fakes,
-} from './helpers/linking.js';
+import { createProfiles, createSession, hub, ONEFLOW_EMAIL, type Fakes } from './helpers/linking.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { insertAccount } from '../src/core/accounts/accounts.js';
 import { endpointPauseMs, retryDelayMs } from '../src/core/webhooks/schedule.js';
@@ -24,15 +17,18 @@ import {
   webhookDelivery,
   webhookEndpoint,
 } from '../src/contract/webhooks.js';
+import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 
 let fakes: Fakes;
+let shipped: ShippedWorld;
 let receiver: Receiver;
 beforeAll(async () => {
-  fakes = await startFakes();
+  shipped = await startShippedWorld();
+  fakes = shipped.fakes;
   receiver = await startReceiver();
 });
 afterAll(async () => {
-  await fakes?.close();
+  await shipped?.close();
   await receiver?.close();
 });
 
@@ -127,7 +123,12 @@ describe('webhook endpoints API', () => {
 describe('the outbox', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({}, { workers: false });
+    // Oneflow as shipped; the company's receiver is on loopback, so the private-network switch is on.
+    server = await startShippedServer(
+      shipped,
+      { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' },
+      { workers: false },
+    );
   });
   afterAll(async () => server?.close());
 

@@ -1,8 +1,8 @@
 // Fake Salesforce: web-server OAuth flow with PKCE, non-rotating refresh tokens
 // (rotation optional), token revocation, and a REST API slice with a small
 // SOQL engine. One server plays login.salesforce.com, test.salesforce.com and
-// the instance host; the connector reaches it through URL overrides and the
-// `instance_url` the token endpoint hands out.
+// the instance host; the connector reaches it at those names through the internet stand-in
+// (test/helpers/shipped.ts) and the `instance_url` the token endpoint hands out.
 import type { ServerResponse } from 'node:http';
 import { createHmac } from 'node:crypto';
 import {
@@ -514,6 +514,8 @@ export class FakeSalesforce implements FakeServer {
   // --- knobs (restored by reset()) ---
   /** API host returned as instance_url; defaults to this server's url. Change it to see a refresh update it. */
   instanceUrl = '';
+  /** Where `reset()` puts `instanceUrl` back: the org's My Domain when the fake plays the real hosts. */
+  instanceHome = '';
   /** When true a refresh returns a new refresh_token and the presented one dies. */
   rotateRefreshTokens = false;
   /** Records per query page. */
@@ -626,11 +628,11 @@ export class FakeSalesforce implements FakeServer {
   }
 
   /**
-   * Restores knobs (instanceUrl back to this server) and counters and clears
+   * Restores knobs (instanceUrl back to the org's home) and counters and clears
    * the request log. Apps, tokens and records are kept.
    */
   reset(): void {
-    this.instanceUrl = this.url;
+    this.instanceUrl = this.instanceHome || this.url;
     this.rotateRefreshTokens = false;
     this.pageSize = this.defaults.pageSize;
     this.denyNext = false;

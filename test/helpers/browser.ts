@@ -1,12 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { currentInternet } from './internet.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve('test-results');
 
-/** Real Chromium from the Debian package. Missing Chromium is a failure, never a skip. */
+/**
+ * Real Chromium from the Debian package. Missing Chromium is a failure, never a skip. In a
+ * shipped world it maps the providers' host names to that world's fakes and trusts their
+ * certificate, as the server under test does.
+ */
 export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  const mapping = (currentInternet()?.chromiumArgs ?? []).filter((a) => !extraArgs.includes(a));
   if (!fs.existsSync(CHROMIUM))
     throw new Error(
       `${CHROMIUM} is missing: install the Debian chromium package (apt-get install -y chromium)`,
@@ -22,6 +28,7 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...mapping,
       ...extraArgs,
     ],
   });

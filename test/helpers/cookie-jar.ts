@@ -1,11 +1,12 @@
 import { fetch as undiciFetch, type Dispatcher } from 'undici';
+import { currentInternet } from './internet.js';
 
 /**
  * A browser's cookie handling, as far as the OAuth popup needs it: cookies a host set come back
  * on later requests to that host (Max-Age=0 removes one). One jar is one browser; a test that
  * plays someone else's browser uses another jar.
  */
-export function cookieJar(dispatcher?: Dispatcher) {
+export function cookieJar(dispatcher?: Dispatcher | (() => Dispatcher | undefined)) {
   const jar = new Map<string, Map<string, string>>();
   return async (
     url: string,
@@ -17,7 +18,8 @@ export function cookieJar(dispatcher?: Dispatcher) {
       ...init.headers,
       ...(cookies?.size ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
     };
-    const res = await undiciFetch(url, { ...init, headers, ...(dispatcher ? { dispatcher } : {}) });
+    const through = typeof dispatcher === 'function' ? dispatcher() : dispatcher;
+    const res = await undiciFetch(url, { ...init, headers, ...(through ? { dispatcher: through } : {}) });
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(';');
       const eq = pair!.indexOf('=');
@@ -33,5 +35,9 @@ export function cookieJar(dispatcher?: Dispatcher) {
   };
 }
 
-/** The browser the test helpers' OAuth popups run in. */
-export const popupBrowser = cookieJar();
+/**
+ * The browser the test helpers' OAuth popups run in. In a shipped world it goes through that
+ * world's internet, so the providers' real host names reach the fakes (loopback still reaches
+ * our server).
+ */
+export const popupBrowser = cookieJar(() => currentInternet()?.http);

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
+import { fetch as undiciFetch } from 'undici';
 import { ARTIFACTS } from './browser.js';
+import { currentInternet } from './internet.js';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -56,22 +58,51 @@ export const focusedTestId = (target: Page | Frame) =>
     () => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null,
   );
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
 /**
  * Playwright does not see the requests a server redirect leads to, so the steps of the OAuth
  * dance are made client-side navigations here (same URLs, same order) for the test to step in.
+ * Playwright fetches a step itself, outside Chromium's host mapping, so a step at a provider's
+ * real host name goes through the shipped world's internet instead, with the browser's headers.
  */
 export async function stepThrough(context: BrowserContext, match: (u: URL) => boolean) {
   await context.route(match, async (r) => {
+    const internet = currentInternet();
+    const url = new URL(r.request().url());
+    if (internet && !LOOPBACK.has(url.hostname)) {
+      const request = r.request();
+      const answer = await undiciFetch(url, {
+        method: request.method(),
+        headers: await request.allHeaders(),
+        redirect: 'manual',
+        dispatcher: internet.http,
+        ...(request.postDataBuffer() ? { body: request.postDataBuffer()! } : {}),
+      });
+      const to = answer.headers.get('location');
+      if (answer.status >= 300 && answer.status < 400 && to)
+        return r.fulfill({ contentType: 'text/html', body: clientRedirect(to), headers: setCookies(answer) });
+      return r.fulfill({
+        status: answer.status,
+        headers: Object.fromEntries(answer.headers),
+        body: Buffer.from(await answer.arrayBuffer()),
+      });
+    }
     const answer = await r.fetch({ maxRedirects: 0 });
     const to = answer.headers().location;
     if (answer.status() >= 300 && answer.status() < 400 && to) {
-      await r.fulfill({
-        contentType: 'text/html',
-        body: `<!doctype html><script>location.replace(${JSON.stringify(to)})</script>`,
-      });
+      await r.fulfill({ contentType: 'text/html', body: clientRedirect(to) });
     } else await r.fulfill({ response: answer });
   });
 }
+
+const clientRedirect = (to: string) =>
+  `<!doctype html><script>location.replace(${JSON.stringify(to)})</script>`;
+
+const setCookies = (answer: { headers: Headers }): Record<string, string> => {
+  const cookies = answer.headers.getSetCookie();
+  return cookies.length ? { 'set-cookie': cookies.join('\n') } : {};
+};
 
 /** The popup's first step, `GET /connect/oauth2/{integration_id}` (not the provider's callback). */
 export const popupStart = (u: URL) =>

@@ -12,6 +12,8 @@ export interface Fakes {
   kustomer: FakeKustomer;
   salesforce: FakeSalesforce;
   oneflow: FakeOneflow;
+  /** True once the fakes answer at the providers' real host names (a shipped world). */
+  shipped?: boolean;
   close(): Promise<void>;
 }
 
@@ -32,11 +34,17 @@ export async function startFakes(): Promise<Fakes> {
   };
 }
 
-/** Connector profiles pointing at the fakes; registers the server's callback URLs with the fake OAuth apps. */
+/**
+ * The three seed connector profiles. For fakes of a shipped world (test/helpers/shipped.ts) they
+ * are as shipped: no URL overrides, the server reaches the fakes at the providers' real host
+ * names. For fakes on bare loopback (`startFakes()`), or with `overrides: true`, their URL
+ * overrides point at the fakes; only tests of overrides themselves should want that. Registers
+ * the server's callback URLs with the fake OAuth apps.
+ */
 export async function createProfiles(
   server: TestServer,
   fakes: Fakes,
-  opts: { salesforcePkce?: boolean } = {},
+  opts: { salesforcePkce?: boolean; overrides?: boolean } = {},
 ) {
   const call = api(server);
   const publicUrl = server.app.deps.settings.publicUrl();
@@ -50,23 +58,24 @@ export async function createProfiles(
   });
   const k = fakes.kustomer.url;
   const s = fakes.salesforce.url;
+  const pointAt = <T>(overrides: T) => ((opts.overrides ?? !fakes.shipped) ? { overrides } : {});
   const kustomer = await call('POST', '/connector_profiles', {
     provider: 'kustomer',
-    overrides: { authorization_url: `${k}/oauth/authorize`, token_url: `${k}/oauth/token`, base_url: k },
+    ...pointAt({ authorization_url: `${k}/oauth/authorize`, token_url: `${k}/oauth/token`, base_url: k }),
   });
   const salesforce = await call('POST', '/connector_profiles', {
     provider: 'salesforce',
     setup: { client_id: SALESFORCE_CLIENT.clientId, client_secret: SALESFORCE_CLIENT.clientSecret },
     pkce: opts.salesforcePkce ?? true,
-    overrides: {
+    ...pointAt({
       authorization_url: `${s}/services/oauth2/authorize`,
       token_url: `${s}/services/oauth2/token`,
       revoke_url: `${s}/services/oauth2/revoke`,
-    },
+    }),
   });
   const oneflow = await call('POST', '/connector_profiles', {
     provider: 'oneflow',
-    overrides: { base_url: `${fakes.oneflow.url}/v1` },
+    ...pointAt({ base_url: `${fakes.oneflow.url}/v1` }),
   });
   for (const r of [kustomer, salesforce, oneflow])
     if (r.status !== 201) throw new Error(`profile: ${r.status} ${r.text}`);

@@ -1,11 +1,17 @@
 import { cookieJar } from './cookie-jar.js';
 import { KUSTOMER_CLIENT, SALESFORCE_CLIENT, startFakes, type Fakes } from './linking.js';
 import { startTestServer, type TestServer } from './server.js';
-import { startInternet, type Internet } from './internet.js';
+import { setCurrentInternet, startInternet, type Internet } from './internet.js';
 
 /** The org every shipped-connector test links: its API hosts are `acme.*`. */
 export const ORG = 'acme';
 export const SALESFORCE_INSTANCE = `https://${ORG}.my.salesforce.com`;
+/** Where the end user's browser signs in to Kustomer (the connector's authorization URL). */
+export const KUSTOMER_AUTHORIZE = 'https://api.apps.kustomerapp.com/oauth/authorize';
+/** The org's Kustomer API host. */
+export const KUSTOMER_API = `https://${ORG}.api.kustomerapp.com`;
+/** Salesforce's production login host (authorize, token, revoke, identity). */
+export const SALESFORCE_LOGIN = 'https://login.salesforce.com';
 
 export interface ShippedWorld {
   fakes: Fakes;
@@ -41,15 +47,22 @@ export async function startShippedWorld(): Promise<ShippedWorld> {
     { hosts: ['api.oneflow.com'], port: fakes.oneflow.port, paths: ['/v1'] },
   ]);
   // Links the fakes hand out name the real hosts, as the providers' would.
-  fakes.salesforce.url = 'https://login.salesforce.com';
+  fakes.salesforce.url = SALESFORCE_LOGIN;
   fakes.salesforce.instanceUrl = SALESFORCE_INSTANCE;
-  fakes.kustomer.url = `https://${ORG}.api.kustomerapp.com`;
+  fakes.salesforce.instanceHome = SALESFORCE_INSTANCE;
+  // Kustomer's fake hands out no links; its `url` is where the end user signs in (the OAuth
+  // host), and the org's API is KUSTOMER_API.
+  fakes.kustomer.url = 'https://api.apps.kustomerapp.com';
   fakes.oneflow.url = 'https://api.oneflow.com';
+  // The helpers' browsers (link()'s popup, Chromium) use the same internet.
+  setCurrentInternet(internet);
+  fakes.shipped = true;
   return {
     fakes,
     internet,
     browserFetch: cookieJar(internet.http) as ShippedWorld['browserFetch'],
     close: async () => {
+      setCurrentInternet(undefined);
       await internet.close();
       await fakes.close();
     },
@@ -57,16 +70,18 @@ export async function startShippedWorld(): Promise<ShippedWorld> {
 }
 
 /**
- * A server that runs the connectors as shipped: the private-network switch off, every outbound
- * call through the world's pool. The fake OAuth apps know its exact redirect URIs.
+ * A server that runs the connectors as shipped: the private-network switch off (unless `env`
+ * turns it on for a loopback webhook receiver), every outbound call through the world's pool.
+ * The fake OAuth apps know its exact redirect URIs.
  */
 export async function startShippedServer(
-  world: ShippedWorld,
+  world: Pick<ShippedWorld, 'fakes' | 'internet'>,
   env: Record<string, string> = {},
+  opts: Omit<NonNullable<Parameters<typeof startTestServer>[1]>, 'http'> = {},
 ): Promise<TestServer> {
   const server = await startTestServer(
     { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0', ...env },
-    { http: world.internet.http },
+    { ...opts, http: world.internet.http },
   );
   const publicUrl = server.app.deps.settings.publicUrl();
   world.fakes.kustomer.registerApp({

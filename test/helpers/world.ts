@@ -4,6 +4,8 @@ import { startTestServer, type TestServer } from './server.js';
 import { createProfiles, startFakes, type Fakes } from './linking.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import type { Profiles } from './link-accounts.js';
+import { setCurrentInternet, type Internet } from './internet.js';
+import { startShippedWorld } from './shipped.js';
 
 export { link, type Provider } from './link-accounts.js';
 
@@ -16,9 +18,15 @@ export interface WorldOptions {
   timers?: Timers;
   /** The three fake providers; on unless false. */
   fakes?: boolean;
-  /** Connector profiles pointing at the fakes; on (with fakes) unless false. */
+  /** The three seed connector profiles; on (with fakes) unless false. */
   profiles?: boolean | { salesforcePkce?: boolean };
-  /** A webhook receiver. */
+  /**
+   * Profiles whose URL overrides point at the fakes on loopback, with the private-network switch
+   * on, instead of the connectors as shipped. Only for tests of overrides themselves; say why at
+   * the call.
+   */
+  overrides?: boolean;
+  /** A webhook receiver (on loopback: the private-network switch is on for it). */
   receiver?: boolean;
 }
 
@@ -28,34 +36,56 @@ export interface World {
   fakes: Fakes;
   profiles: Profiles;
   receiver: Receiver;
+  /**
+   * The internet stand-in the fakes answer behind, at the providers' real host names (absent with
+   * `overrides: true` or `fakes: false`). A browser takes its `chromiumArgs`.
+   */
+  internet: Internet;
 }
 
 /**
- * One server with its own database, the fake providers, connector profiles pointing at them and
- * (optionally) a webhook receiver, started before the file's tests and closed after them.
+ * One server with its own database, the fake providers, the seed connector profiles and
+ * (optionally) a webhook receiver, started before the file's tests and closed after them. The
+ * connectors run as shipped: the fakes answer at the providers' real host names through the
+ * server's injected connection pool, the profiles carry no URL overrides and the private-network
+ * switch is off (on only for a loopback webhook receiver).
  */
 export function useWorld(opts: WorldOptions = {}): World {
   const world = {} as World;
+  const shipped = opts.fakes !== false && !opts.overrides;
   beforeAll(async () => {
-    world.server = await startTestServer(opts.env ?? {}, {
-      ...(opts.workers === false ? { workers: false } : {}),
-      ...(opts.clock ? { clock: opts.clock } : {}),
-      ...(opts.timers ? { timers: opts.timers } : {}),
-    });
-    if (opts.fakes !== false) {
-      world.fakes = await startFakes();
-      if (opts.profiles !== false)
-        world.profiles = await createProfiles(
-          world.server,
-          world.fakes,
-          typeof opts.profiles === 'object' ? opts.profiles : {},
-        );
-    }
+    let http: import('undici').Dispatcher | undefined;
+    if (shipped) {
+      const { fakes, internet } = await startShippedWorld();
+      world.fakes = fakes;
+      world.internet = internet;
+      http = internet.http;
+    } else if (opts.fakes !== false) world.fakes = await startFakes();
+    world.server = await startTestServer(
+      {
+        ...(shipped && !opts.receiver ? { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0' } : {}),
+        ...opts.env,
+      },
+      {
+        ...(opts.workers === false ? { workers: false } : {}),
+        ...(opts.clock ? { clock: opts.clock } : {}),
+        ...(opts.timers ? { timers: opts.timers } : {}),
+        ...(http ? { http } : {}),
+      },
+    );
+    if (world.fakes && opts.profiles !== false)
+      world.profiles = await createProfiles(world.server, world.fakes, {
+        ...(typeof opts.profiles === 'object' ? opts.profiles : {}),
+      });
     if (opts.receiver) world.receiver = await startReceiver();
   });
   afterAll(async () => {
     await world.server?.close();
     await world.fakes?.close();
+    if (world.internet) {
+      setCurrentInternet(undefined);
+      await world.internet.close();
+    }
     await world.receiver?.close();
   });
   return world;
