@@ -27,7 +27,9 @@ let fakes: Fakes;
 let browser: Browser;
 let profiles: Profiles;
 
-const world = useWorld();
+// "Provider unreachable" points a profile at a closed port on loopback, which the private-network
+// switch must allow; every other case reaches the fakes at their real host names.
+const world = useWorld({ env: { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' } });
 beforeAll(async () => {
   ({ server, fakes, profiles } = world);
   browser = await launchBrowser();
