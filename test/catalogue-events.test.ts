@@ -295,5 +295,24 @@ describe.each([zendesk, github])('$key events (programmatic, as shipped)', (c) =
       const account = await api(ctx.server)('GET', `/accounts/${other}`);
       expect(account.json.status).toBe('active');
     });
+
+    it('linking again remakes the subscription: with a repository it is created, without one the hook is deleted where it was made', async () => {
+      const first = await link(ctx.world, { repository_owner: 'octocat', repository_name: 'Hello-World' });
+      await settled(ctx.server);
+      const made = (await api(ctx.server)('GET', `/accounts/${first}/events`)).json.subscription;
+      expect(made, JSON.stringify(made)).toMatchObject({ status: 'active' });
+      expect(ctx.world.fake.subscriptions.has(made.provider_id)).toBe(true);
+      // Linked again without the repository: the delete still goes to the repository the hook is in.
+      const again = await link(ctx.world, {});
+      expect(again).toBe(first);
+      await settled(ctx.server);
+      const now = (await api(ctx.server)('GET', `/accounts/${first}/events`)).json.subscription;
+      expect(now, JSON.stringify(now)).toMatchObject({ status: 'off', provider_id: null });
+      expect(now.last_error).toMatch(/Repository owner \(for events\)/);
+      const deletes = ctx.world.fake.requests.filter((r) => r.method === 'DELETE').map((r) => r.path);
+      expect(deletes).toContain(`/repos/octocat/Hello-World/hooks/${made.provider_id}`);
+      expect(ctx.world.fake.subscriptions.has(made.provider_id)).toBe(false);
+      expect(ctx.world.fake.problems).toEqual([]);
+    });
   }
 });

@@ -79,8 +79,14 @@ export async function patchAccount(deps: Deps, scope: ProjectScope, id: string, 
   });
 }
 
+/** A deleted account's provider-side event subscription: its id there and the config it was made with. */
+export interface DeletedSubscription {
+  providerId: string;
+  config: Record<string, string>;
+}
+
 /** What runs after a deletion commits, before the tokens are revoked (the events layer's unsubscribe). */
-export type AfterDelete = (deleted: AccountRow, subscriptionId: string | null) => Promise<void>;
+export type AfterDelete = (deleted: AccountRow, subscription: DeletedSubscription | null) => Promise<void>;
 
 export async function deleteAccount(
   deps: Deps,
@@ -90,8 +96,8 @@ export async function deleteAccount(
 ): Promise<AccountRow> {
   return transaction(deps.db, async (tx) => {
     // The provider-side event subscription goes with the account (its row cascades).
-    const sub = await tx.query<{ provider_id: string | null }>(
-      'SELECT provider_id FROM event_subscriptions WHERE account_id = $1',
+    const sub = await tx.query<{ provider_id: string | null; config: Record<string, string> }>(
+      'SELECT provider_id, config FROM event_subscriptions WHERE account_id = $1',
       [id],
     );
     const { rows } = await tx.query<AccountRow>(
@@ -100,7 +106,9 @@ export async function deleteAccount(
     );
     if (!rows[0]) throw new AppError('ACCOUNT_NOT_FOUND', 'Account not found');
     await emitAccountEvent(deps, tx, 'account.deleted', rows[0]);
-    return { deleted: rows[0], subscription: sub.rows[0]?.provider_id ?? null };
+    const made = sub.rows[0];
+    const subscription = made?.provider_id ? { providerId: made.provider_id, config: made.config } : null;
+    return { deleted: rows[0], subscription };
   }).then(({ deleted, subscription }) => {
     // After the commit, and without waiting: a slow provider never holds up a deletion. The
     // subscription is deleted first, while the tokens still work.

@@ -3,7 +3,7 @@
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { pick } from '../../connectors/json-path.js';
-import { render } from '../../connectors/templating.js';
+import { render, type TemplateContext } from '../../connectors/templating.js';
 import type { EventRequest } from '../../connectors/events-schema.js';
 import { templateContext } from '../connector-profiles/target.js';
 import { baseUrlOf, type ProviderSession } from '../provider-calls/session.js';
@@ -19,24 +19,24 @@ function valueText(values: Record<string, unknown>, path: string): string {
 }
 
 function renderText(
-  session: ProviderSession,
+  ctx: TemplateContext,
   template: string,
   values: Record<string, unknown>,
   encode: (v: string) => string = (v) => v,
 ): string {
   const withEvent = template.replace(EVENT_VALUE, (_m, path: string) => encode(valueText(values, path)));
-  return render(withEvent, { ...templateContext(session.target), credentials: {} }, encode);
+  return render(withEvent, ctx, encode);
 }
 
-function renderBody(session: ProviderSession, value: unknown, values: Record<string, unknown>): unknown {
+function renderBody(ctx: TemplateContext, value: unknown, values: Record<string, unknown>): unknown {
   if (typeof value === 'string') {
     const whole = /^\$\{event\.([A-Za-z0-9_.]+)\}$/.exec(value);
     if (whole) return pick(values, whole[1]!);
-    return renderText(session, value, values);
+    return renderText(ctx, value, values);
   }
-  if (Array.isArray(value)) return value.map((v) => renderBody(session, v, values));
+  if (Array.isArray(value)) return value.map((v) => renderBody(ctx, v, values));
   if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderBody(session, v, values)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderBody(ctx, v, values)]));
   return value;
 }
 
@@ -46,17 +46,20 @@ export async function sendEventRequest(
   session: ProviderSession,
   req: EventRequest,
   values: Record<string, unknown>,
-  opts: { notFoundIsOk?: boolean } = {},
+  opts: { notFoundIsOk?: boolean; config?: Record<string, string> } = {},
 ): Promise<unknown> {
-  const body = req.body === undefined ? null : JSON.stringify(renderBody(session, req.body, values));
+  // `config` overlays the account's: a subscription is deleted with the values it was made with.
+  const own = templateContext(session.target);
+  const ctx: TemplateContext = { ...own, config: { ...own.config, ...opts.config }, credentials: {} };
+  const body = req.body === undefined ? null : JSON.stringify(renderBody(ctx, req.body, values));
   const res = await session.send({
     method: req.method,
     url: (t) => {
       const base = baseUrlOf(deps, t);
-      const url = new URL(base + renderText(session, req.path, values, encodeURIComponent));
+      const url = new URL(base + renderText(ctx, req.path, values, encodeURIComponent));
       if (url.origin !== new URL(base).origin)
         throw new AppError('HOST_NOT_OWNED', 'event request path left the provider host');
-      for (const [k, v] of Object.entries(req.query)) url.searchParams.set(k, renderText(session, v, values));
+      for (const [k, v] of Object.entries(req.query)) url.searchParams.set(k, renderText(ctx, v, values));
       return url;
     },
     headers: { accept: 'application/json', ...(body === null ? {} : { 'content-type': 'application/json' }) },

@@ -6,6 +6,7 @@ import type { Deps, ProjectScope } from '../deps.js';
 import { pick } from '../../connectors/json-path.js';
 import type { Connector } from '../../connectors/schema.js';
 import type { AccountRow } from '../accounts/row.js';
+import type { DeletedSubscription } from '../accounts/accounts.js';
 import { getProfile } from '../connector-profiles/profiles.js';
 import { targetOf } from '../credentials/open.js';
 import { openSession, ProviderSession } from '../provider-calls/session.js';
@@ -77,11 +78,22 @@ function missingConfig(connector: Connector, config: Record<string, string>): st
   }. Link the account again with ${missing.length > 1 ? 'them' : 'it'} filled in to receive its events`;
 }
 
-async function save(deps: Deps, accountId: string, patch: Partial<SubscriptionRow> & { next?: Date | null }) {
-  const { next, ...rest } = patch;
+/** The config values that address a subscription (`requires_config`), kept with it. */
+function subscriptionConfig(connector: Connector, config: Record<string, string>): Record<string, string> {
+  const keys = connector.events?.subscription?.requires_config ?? [];
+  return Object.fromEntries(keys.filter((k) => config[k]).map((k) => [k, config[k]!]));
+}
+
+async function save(
+  deps: Deps,
+  accountId: string,
+  patch: Partial<SubscriptionRow> & { next?: Date | null; config?: Record<string, string> },
+) {
+  const { next, config, ...rest } = patch;
   await deps.db.query(
     `UPDATE event_subscriptions SET status = COALESCE($2, status), provider_id = $3, events = COALESCE($4, events),
-       attempts = COALESCE($5, attempts), last_error = $6, next_attempt_at = $7, updated_at = $8
+       attempts = COALESCE($5, attempts), last_error = $6, next_attempt_at = $7, updated_at = $8,
+       config = COALESCE($9, config)
      WHERE account_id = $1`,
     [
       accountId,
@@ -92,6 +104,7 @@ async function save(deps: Deps, accountId: string, patch: Partial<SubscriptionRo
       rest.last_error ?? null,
       next ?? null,
       deps.clock(),
+      config ? JSON.stringify(config) : null,
     ],
   );
 }
@@ -105,10 +118,11 @@ export async function reconcileSubscription(deps: Deps, accountId: string): Prom
       sub_provider_id: string | null;
       sub_events: string[];
       sub_attempts: number;
+      sub_config: Record<string, string>;
     }
   >(
     `SELECT a.*, p.enabled_events, s.status AS sub_status, s.provider_id AS sub_provider_id, s.events AS sub_events,
-       s.attempts AS sub_attempts
+       s.attempts AS sub_attempts, s.config AS sub_config
      FROM event_subscriptions s JOIN accounts a ON a.id = s.account_id
      LEFT JOIN connector_profiles p ON p.id = a.connector_profile_id WHERE s.account_id = $1`,
     [accountId],
@@ -151,7 +165,7 @@ export async function reconcileSubscription(deps: Deps, accountId: string): Prom
         session,
         events.subscription.delete,
         { subscription_id: providerId },
-        { notFoundIsOk: true },
+        { notFoundIsOk: true, config: account.sub_config },
       );
       providerId = null;
     }
@@ -176,8 +190,14 @@ export async function reconcileSubscription(deps: Deps, accountId: string): Prom
     if (id === undefined || id === null || id === '')
       throw new Error(`${connector.name} answered the subscription request without an id`);
     providerId = String(id);
-    // Saved at once: a failure after this point must still find (and delete) what was made.
-    await save(deps, account.id, { status: 'pending', provider_id: providerId, events: wanted });
+    // Saved at once, with the config it was made with: a failure after this point must still
+    // find (and delete) what was made, and so must a delete after a re-link with other values.
+    await save(deps, account.id, {
+      status: 'pending',
+      provider_id: providerId,
+      events: wanted,
+      config: subscriptionConfig(connector, session.target.config),
+    });
     if (events.secret === 'subscription') {
       const secret = await subscriptionSecret(deps, session, events.subscription, answer, providerId);
       if (typeof secret !== 'string' || !secret)
@@ -229,8 +249,12 @@ async function subscriptionSecret(
  * A deleted account's subscription, deleted at the provider with the credentials the account
  * had. Best effort, after the deletion committed: a slow provider never holds it up.
  */
-export async function unsubscribeDeleted(deps: Deps, account: AccountRow, providerId: string | null) {
-  if (!providerId || !account.connector_profile_id) return;
+export async function unsubscribeDeleted(
+  deps: Deps,
+  account: AccountRow,
+  subscription: DeletedSubscription | null,
+) {
+  if (!subscription || !account.connector_profile_id) return;
   try {
     const connector = deps.connectors.get(account.provider);
     const del = connector?.events?.subscription?.delete;
@@ -242,10 +266,8 @@ export async function unsubscribeDeleted(deps: Deps, account: AccountRow, provid
       deps,
       new ProviderSession(deps, scope, target),
       del,
-      { subscription_id: providerId },
-      {
-        notFoundIsOk: true,
-      },
+      { subscription_id: subscription.providerId },
+      { notFoundIsOk: true, config: subscription.config },
     );
     deps.log.info(
       { account: account.id, provider: account.provider },

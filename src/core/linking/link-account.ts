@@ -142,6 +142,14 @@ export async function saveLinkedAccount(
           profile.overrides,
         ],
       );
+      // Linked again, perhaps with other config (GitHub's repository) or another grant: its event
+      // subscription is made again, deleted where it was made and created for what it is now.
+      // A row already due (pending or failed) is left alone: a worker may hold it.
+      await tx.query(
+        `UPDATE event_subscriptions SET status = 'pending', next_attempt_at = $2, attempts = 0, last_error = NULL,
+           updated_at = $2 WHERE account_id = $1 AND status IN ('active', 'off')`,
+        [target.id, deps.clock()],
+      );
       result = { account: rows[0]!, created: false };
     } else {
       const account = await insertAccount(deps, tx, {
