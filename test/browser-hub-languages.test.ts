@@ -139,6 +139,20 @@ describe('the Hub in the session’s language', () => {
     await context.close();
   });
 
+  it('without JavaScript the page says so in each of its languages, each marked with its lang', async () => {
+    const s = await createSession(world.server, { provider: 'oneflow' });
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(s.auth_link_url);
+    const lines = await page
+      .locator('noscript p')
+      .evaluateAll((ps) => ps.map((p) => [p.getAttribute('lang'), p.textContent]));
+    expect(lines.map(([lang]) => lang)).toEqual(['en', 'fr', 'de', 'es', 'pt', 'nl']);
+    expect(new Set(lines.map(([, text]) => text)).size).toBe(6);
+    expect(await page.locator('body').innerText()).toContain('Cette page a besoin de JavaScript');
+    await context.close();
+  });
+
   it('the expired-link page speaks the session’s language and writes the date in it', async () => {
     const s = await createSession(world.server, { locale: 'fr', origin_owner_name: 'Globex' });
     expect((await api(world.server)('DELETE', `/connect_sessions/${s.id}`)).status).toBe(200);
