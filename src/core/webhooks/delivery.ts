@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ListDeliveriesQuery, webhookDelivery } from '../../contract/webhooks.js';
 import type { Deps, ProjectScope } from '../deps.js';
 import { AppError } from '../errors.js';
+import { transaction } from '../../store/db.js';
 import { resolvedPolicyViolation } from '../network-policy.js';
 import { liveSecrets, getEndpoint, type EndpointRow } from './endpoints.js';
 import { signatureHeaders } from './signing.js';
@@ -202,15 +203,18 @@ export async function attemptDelivery(deps: Deps, d: Claimed): Promise<'delivere
 async function recordEndpointHealth(deps: Deps, endpoint: EndpointRow, outcome: Outcome, now: Date) {
   const timedOut = !outcome.ok && outcome.timedOut === true;
   if (timedOut) {
-    const { rows } = await deps.db.query<{ n: number }>(
-      'UPDATE webhook_endpoints SET consecutive_timeouts = consecutive_timeouts + 1 WHERE id = $1 RETURNING consecutive_timeouts AS n',
-      [endpoint.id],
-    );
-    const n = rows[0]?.n ?? 1;
-    await deps.db.query('UPDATE webhook_endpoints SET paused_until = $2 WHERE id = $1', [
-      endpoint.id,
-      new Date(now.getTime() + endpointPauseMs(n)),
-    ]);
+    // One transaction: nobody sees the count raised without the pause that goes with it.
+    await transaction(deps.db, async (tx) => {
+      const { rows } = await tx.query<{ n: number }>(
+        'UPDATE webhook_endpoints SET consecutive_timeouts = consecutive_timeouts + 1 WHERE id = $1 RETURNING consecutive_timeouts AS n',
+        [endpoint.id],
+      );
+      const n = rows[0]?.n ?? 1;
+      await tx.query('UPDATE webhook_endpoints SET paused_until = $2 WHERE id = $1', [
+        endpoint.id,
+        new Date(now.getTime() + endpointPauseMs(n)),
+      ]);
+    });
   } else if (outcome.status !== null && endpoint.consecutive_timeouts > 0) {
     await deps.db.query(
       'UPDATE webhook_endpoints SET consecutive_timeouts = 0, paused_until = NULL WHERE id = $1',
