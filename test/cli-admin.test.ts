@@ -6,6 +6,7 @@ import { api, startTestServer } from './helpers/server.js';
 import { runSwitchboard } from './helpers/process.js';
 import { generateKeySpec } from '../src/core/vault.js';
 import { insertAccount } from '../src/core/accounts/accounts.js';
+import { inboundAddress } from '../src/core/events/inbound.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -51,7 +52,7 @@ describe('switchboard encryption rotate', { timeout: 90_000 }, () => {
     });
     await api(server)('POST', '/webhooks', { url: 'http://127.0.0.1:9/hooks', events: ['*'] });
     for (let i = 0; i < 250; i++) {
-      await insertAccount(server.app.deps, server.app.deps.db, {
+      const account = await insertAccount(server.app.deps, server.app.deps.db, {
         projectId: server.app.boot.project.projectId,
         connectorProfileId: profile.json.id,
         provider: 'salesforce',
@@ -63,6 +64,9 @@ describe('switchboard encryption rotate', { timeout: 90_000 }, () => {
           instance_url: 'https://x.my.salesforce.com',
         },
       });
+      // An inbound events address: its token and secret are sealed too.
+      if (i === 0)
+        await inboundAddress(server.app.deps, account, server.app.deps.connectors.get('oneflow')!.events!);
     }
     const ring = `${generateKeySpec('new')},${oldKeys}`;
     const res = await run(['encryption', 'rotate'], {
@@ -76,6 +80,17 @@ describe('switchboard encryption rotate', { timeout: 90_000 }, () => {
       "SELECT count(*)::int AS n FROM accounts WHERE credentials NOT LIKE 'v1.new.%'",
     );
     expect(raw.rows[0].n).toBe(0);
+    // No sealed value of any table is left under the old key (a column the command forgot).
+    const columns = await server.app.deps.db.query<{ t: string; c: string }>(
+      `SELECT table_name AS t, column_name AS c FROM information_schema.columns
+       WHERE table_schema = current_schema() AND data_type = 'text'`,
+    );
+    const left: string[] = [];
+    for (const { t, c } of columns.rows) {
+      const n = await server.app.deps.db.query(`SELECT 1 FROM "${t}" WHERE "${c}" LIKE 'v1.old.%' LIMIT 1`);
+      if (n.rowCount) left.push(`${t}.${c}`);
+    }
+    expect(left).toEqual([]);
     const again = await run(['encryption', 'rotate'], {
       DATABASE_URL: server.databaseUrl,
       SWITCHBOARD_ENCRYPTION_KEYS: ring,

@@ -24,6 +24,11 @@ const SEALED: Array<{ table: string; key: string; column: string }> = [
   { table: 'accounts', key: 'id', column: 'secrets' },
   { table: 'accounts', key: 'id', column: 'credentials' },
   { table: 'oauth_states', key: 'state_hash', column: 'sealed' },
+  { table: 'oauth_states', key: 'state_hash', column: 'return_to' },
+  { table: 'connection_attempts', key: 'id', column: 'launch_sealed' },
+  { table: 'link_choices', key: 'id', column: 'sealed' },
+  { table: 'event_inbound', key: 'account_id', column: 'token' },
+  { table: 'event_inbound', key: 'account_id', column: 'secret' },
   { table: 'webhook_endpoints', key: 'id', column: 'secret' },
   { table: 'webhook_endpoints', key: 'id', column: 'previous_secret' },
 ];

@@ -36,7 +36,12 @@ export const postAuthStepSchema = z.strictObject({
     .union([z.literal('first'), jsonPathSchema])
     .optional()
     .describe(
-      'Which item of the answer to pick from: `first` (the first element of a list), or a JSONPath selecting candidates, e.g. `$[?@.default == true]`. Left out: a list answer is the candidates, any other answer is the one item. When several candidates remain the first is linked and the choice is recorded.',
+      'Which item of the answer to pick from: `first` (the first element of a list), or a JSONPath selecting candidates, e.g. `$[?@.default == true]`. Left out: a list answer is the candidates, any other answer is the one item. When several candidates remain, the end user chooses one if the step has a `label`; otherwise the first is linked and the choice is recorded.',
+    ),
+  label: jsonPathSchema
+    .optional()
+    .describe(
+      'JSONPath into a candidate for the name the end user knows it by, e.g. `$.tenantName`. With it, a sign-in that finds several candidates asks the end user which one to connect (in the sign-in window, in their language); a candidate without a name is shown by its position.',
     ),
 });
 export type PostAuthStep = z.infer<typeof postAuthStepSchema>;

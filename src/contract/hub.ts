@@ -65,3 +65,23 @@ export const hubBranding = z.strictObject({
   show_powered_by: z.boolean(),
 });
 export type HubBranding = z.infer<typeof hubBranding>;
+
+/**
+ * `GET /connect/oauth2/choices/{id}` (ours): the accounts a sign-in found, by name only, for the
+ * end user to choose one. The values each would keep stay on the server.
+ */
+export const linkChoice = z.strictObject({
+  provider: z.string(),
+  name: z.string(),
+  options: z.array(z.strictObject({ label: z.string() })),
+  expires_at: z.string(),
+});
+
+/** `POST /connect/oauth2/choices/{id}` (ours): the index of the chosen option, or a cancel. */
+export const linkChoiceAnswer = z.union([
+  z.strictObject({ option: z.number().int().min(0) }),
+  z.strictObject({ cancel: z.literal(true) }),
+]);
+
+/** Where the sign-in window goes next: the Hub's return page, or a further chooser. */
+export const linkChoiceNext = z.strictObject({ redirect: z.string() });

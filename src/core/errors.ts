@@ -98,6 +98,11 @@ export const ERRORS = defineErrors({
   INTEGRATION_NOT_FOUND: { status: 404, meaning: 'The connect session does not offer this integration.' },
   ATTEMPT_NOT_FOUND: { status: 404, meaning: 'No such connection attempt in this session.' },
   ACTION_NOT_FOUND: { status: 404, meaning: 'No such action.' },
+  LINK_CHOICE_NOT_FOUND: {
+    status: 404,
+    meaning:
+      'No account choice is waiting for this browser: it expired, was already made, or was opened in another browser.',
+  },
   WEBHOOK_NOT_FOUND: { status: 404, meaning: 'No such webhook endpoint.' },
   INBOUND_NOT_FOUND: {
     status: 404,

@@ -66,6 +66,9 @@ import {
   hubLinkedAccount,
   hubSettings,
   hubBranding,
+  linkChoice,
+  linkChoiceAnswer,
+  linkChoiceNext,
 } from '../contract/hub.js';
 import { patchProjectSchema, project } from '../contract/project.js';
 
@@ -716,6 +719,26 @@ export const OPERATIONS: Operation[] = [
     auth: 'none',
     ok: { status: 302, description: 'Redirect to the Hub callback page' },
     errors: [400],
+  }),
+  op({
+    method: 'get',
+    path: '/connect/oauth2/choices/{id}',
+    summary:
+      "The accounts a sign-in found, by name, for the end user to choose one (ours; the sign-in window's cookie)",
+    tag: 'OAuth',
+    auth: 'none',
+    ok: { status: 200, schema: linkChoice },
+    errors: [404],
+  }),
+  op({
+    method: 'post',
+    path: '/connect/oauth2/choices/{id}',
+    summary: 'The end user chooses an account (an option index) or cancels; answered once (ours)',
+    tag: 'OAuth',
+    auth: 'none',
+    body: linkChoiceAnswer,
+    ok: { status: 200, schema: linkChoiceNext },
+    errors: [400, 404],
   }),
   op({
     method: 'get',

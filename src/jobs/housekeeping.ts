@@ -46,7 +46,7 @@ export async function purgeLogs(deps: Deps): Promise<number> {
 
 /**
  * Ends OAuth attempts whose callback died mid-way (process killed after the state was
- * consumed), so the Hub shows an error and the user can try again; and removes expired
+ * consumed; an end user still choosing an account is not one), so the Hub shows an error and the user can try again; and removes expired
  * one-time states, old attempts, long-expired connect sessions and logs past their retention.
  */
 export async function housekeeping(
@@ -56,12 +56,19 @@ export async function housekeeping(
   const interrupted = await deps.db.query(
     `UPDATE connection_attempts a SET status = 'error', error_code = 'interrupted',
        error_description = 'The connection was interrupted before it finished: please try again', updated_at = $1
-     FROM oauth_states s WHERE s.attempt_id = a.id AND a.status = 'pending' AND s.used_at < $1::timestamptz - interval '${INTERRUPTED_AFTER}'`,
+     FROM oauth_states s WHERE s.attempt_id = a.id AND a.status = 'pending' AND s.used_at < $1::timestamptz - interval '${INTERRUPTED_AFTER}'
+       AND NOT EXISTS (SELECT 1 FROM link_choices c WHERE c.attempt_id = a.id
+         AND (c.used_at IS NULL OR c.used_at >= $1::timestamptz - interval '${INTERRUPTED_AFTER}'))`,
     [now],
   );
   // A state or a launch's sealed fields are of no use once their attempt has ended or expired.
   await deps.db.query(
     `DELETE FROM oauth_states s USING connection_attempts a WHERE s.attempt_id = a.id AND (a.status <> 'pending' OR a.expires_at < $1)`,
+    [now],
+  );
+  // So are the tokens a choice holds (an answered choice has handed them on to the account).
+  await deps.db.query(
+    `DELETE FROM link_choices c USING connection_attempts a WHERE c.attempt_id = a.id AND (a.status <> 'pending' OR a.expires_at < $1)`,
     [now],
   );
   await deps.db.query(

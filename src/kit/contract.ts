@@ -15,6 +15,7 @@ import type { ProjectScope } from '../core/deps.js';
 import { AppError } from '../core/errors.js';
 import { render } from '../connectors/templating.js';
 import {
+  chosenOption,
   type FakeProvider,
   fixtureClient,
   fixtureContext,
@@ -100,13 +101,17 @@ const hubHeaders = (token: string) => ({ 'x-hub-session-token': token, 'x-hub-ve
 /** A browser for the popup: cookies per host, provider names through the internet stand-in. */
 function browser(dispatcher: Dispatcher) {
   const jar = new Map<string, Map<string, string>>();
-  return async (url: string) => {
+  return async (url: string, post?: unknown) => {
     const host = new URL(url).host;
     const cookies = jar.get(host);
     const res = await undiciFetch(url, {
       redirect: 'manual',
       dispatcher,
-      headers: cookies?.size ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {},
+      headers: {
+        ...(cookies?.size ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
+        ...(post !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(post !== undefined ? { method: 'POST', body: JSON.stringify(post) } : {}),
     });
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';');
@@ -121,22 +126,61 @@ function browser(dispatcher: Dispatcher) {
   };
 }
 
-/** Follows the popup from our launch URL through the provider and back, until the Hub's return page. */
-async function drivePopup(world: ContractWorld, url: string): Promise<{ final: URL; hosts: string[] }> {
+/** The account choices the fixture's end user makes, in the order the discovery steps ask them. */
+function expectedChoices(world: ContractWorld) {
+  const { connector, fixture } = world;
+  if (connector.auth.type !== 'oauth2') return [];
+  return connector.auth.post_auth.flatMap((step, i) => {
+    const answer = fixture.post_auth[i];
+    const chosen = answer ? chosenOption(step, answer) : null;
+    return chosen ? [{ step: i, ...chosen }] : [];
+  });
+}
+
+/**
+ * Follows the popup from our launch URL through the provider and back, until the Hub's return
+ * page. When our callback page asks which account to link, the fixture's end user answers.
+ */
+async function drivePopup(
+  world: ContractWorld,
+  url: string,
+): Promise<{ final: URL; hosts: string[]; offered: number[] }> {
   const open = browser(world.internet.http);
   const hosts: string[] = [];
+  const offered: number[] = [];
+  const choices = expectedChoices(world);
   let current = url;
   for (let i = 0; i < 10; i++) {
+    const page = new URL(current);
+    if (
+      page.origin === world.server.url &&
+      page.pathname === '/embedded/accounts/callback' &&
+      page.searchParams.get('status') === 'choose'
+    ) {
+      const choiceUrl = `${world.server.url}/connect/oauth2/choices/${page.searchParams.get('choice')}`;
+      const view = await open(choiceUrl);
+      const shown = (await view.json()) as { options?: Array<{ label: string }> };
+      expect(view.status === 200, `the account chooser answered ${view.status}: ${JSON.stringify(shown)}`);
+      const choice = choices[offered.length];
+      expect(choice, 'the sign-in asked which account to link, but the fixture expects no choice');
+      offered.push(shown.options?.length ?? 0);
+      const answered = await open(choiceUrl, { option: choice.index });
+      const next = (await answered.json()) as { redirect?: string };
+      expect(answered.status === 200 && next.redirect, `the choice answered ${answered.status}`);
+      if (next.redirect.startsWith(HUB_RETURN)) return { final: new URL(next.redirect), hosts, offered };
+      current = next.redirect;
+      continue;
+    }
     const res = await open(current);
-    hosts.push(new URL(current).host);
+    hosts.push(page.host);
     const loc = res.headers.get('location');
     const text = await res.text();
     if (res.status < 300 || res.status >= 400 || !loc)
       throw new ContractFailure(
-        `the popup stopped at ${new URL(current).origin}${new URL(current).pathname}: ${res.status} ${text.slice(0, 200)}`,
+        `the popup stopped at ${page.origin}${page.pathname}: ${res.status} ${text.slice(0, 200)}`,
       );
     const next = new URL(loc, current);
-    if (next.href.startsWith(HUB_RETURN)) return { final: next, hosts };
+    if (next.href.startsWith(HUB_RETURN)) return { final: next, hosts, offered };
     current = next.toString();
   }
   throw new ContractFailure('the popup redirected more than 10 times');
@@ -242,10 +286,15 @@ const oauthLinkCheck: ContractCheck = {
   run: async (world) => {
     const { fake, fixture } = world;
     expect(world.state.profileId, 'no connector profile: the profile check failed');
-    const { final, hosts } = await drivePopup(world, await popupUrl(world, fixture.config));
+    const { final, hosts, offered } = await drivePopup(world, await popupUrl(world, fixture.config));
     expect(
       final.searchParams.get('status') === 'success',
       `the link failed: ${final.search} ${fake.problems.join('; ')}`,
+    );
+    const choices = expectedChoices(world);
+    expect(
+      offered.join() === choices.map((c) => c.count).join(),
+      `the end user was asked to choose between ${JSON.stringify(offered)} accounts; the fixture's answers offer ${JSON.stringify(choices.map((c) => c.count))}`,
     );
     expect(hosts.includes(fake.urls.authorize!.host), `the popup never reached ${fake.urls.authorize!.host}`);
     const exchange = fake.requests.find(

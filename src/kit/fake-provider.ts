@@ -9,14 +9,14 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Action } from '../connectors/action-schema.js';
-import type { CallbackHmac } from '../connectors/grants-schema.js';
+import type { CallbackHmac, PostAuthStep } from '../connectors/grants-schema.js';
 import { pick } from '../connectors/json-path.js';
 import { isSecretField } from '../connectors/fields.js';
 import type { Connector, OAuth2Auth } from '../connectors/schema.js';
 import { render, renderUrl, type TemplateContext, TemplateError } from '../connectors/templating.js';
 import { urlValueKind } from '../connectors/url-values.js';
 import { signedMessage } from '../core/linking/oauth2/callback-values.js';
-import { candidatesOf, pickValues } from '../core/linking/oauth2/discovery.js';
+import { candidatesOf, MAX_OPTIONS, optionsOf, pickValues } from '../core/linking/oauth2/discovery.js';
 import { type DeliveryAnswer, type FakeDelivery, type FakeSubscription, fakeEvents } from './fake-events.js';
 import type { ActionFixture, Fixture } from './fixture.js';
 import type { Route } from './internet.js';
@@ -130,10 +130,28 @@ function keptTokenValues(connector: Connector, fixture: Fixture): Record<string,
   connector.auth.post_auth.forEach((step, i) => {
     const answer = fixture.post_auth[i];
     if (!answer) return;
-    const picked = pickValues(candidatesOf(answer.body, step.select)[0], step.pick);
+    const chosen = chosenOption(step, answer);
+    const picked = chosen ?? pickValues(candidatesOf(answer.body, step.select)[0], step.pick);
     if ('values' in picked) Object.assign(out, picked.values);
   });
   return out;
+}
+
+/**
+ * The option the fixture's end user chooses when a discovery step asks them (a `label` and
+ * several candidates): `choose`, or the last. Null when the step does not ask.
+ */
+export function chosenOption(
+  step: PostAuthStep,
+  answer: Fixture['post_auth'][number],
+): { index: number; count: number; values: Record<string, string> } | null {
+  if (step.label === undefined) return null;
+  const options = optionsOf(candidatesOf(answer.body, step.select).slice(0, MAX_OPTIONS), step);
+  if (options.length < 2) return null;
+  const index = answer.choose ?? options.length - 1;
+  const option = options[index];
+  if (!option) throw new Error(`post_auth choose ${index}: the answer offers ${options.length} options`);
+  return { index, count: options.length, values: option.values };
 }
 
 function renderConnectorUrl(

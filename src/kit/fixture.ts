@@ -13,6 +13,15 @@ const answerSchema = z.strictObject({
   body: z.unknown(),
 });
 
+/** A `post_auth` answer; with several candidates and a step `label`, the end user chooses one. */
+const discoveryAnswerSchema = answerSchema.extend({
+  /**
+   * The position of the option the end user chooses when the step asks (the last one when left
+   * out, so that the check proves the choice is linked, not simply the first candidate).
+   */
+  choose: z.number().int().min(0).optional(),
+});
+
 const actionFixtureSchema = z.strictObject({
   $comment: z.string().optional(),
   /** The action's input for the check (path, query and body values together). */
@@ -106,7 +115,7 @@ export const fixtureSchema = z.strictObject({
    * The provider's answers to the connector's `post_auth` discovery calls, one per step in order
    * (`[{"body": [{"id": "cloud-1"}]}]`); the values the steps pick fill `${credentials.…}`.
    */
-  post_auth: z.array(answerSchema).default([]),
+  post_auth: z.array(discoveryAnswerSchema).default([]),
   /** Records per action id; every action of the connector needs one. */
   actions: z.record(z.string(), actionFixtureSchema).default({}),
   /** Extra answers for provider quirks beyond the connector's own URLs (an identity URL). */

@@ -1,5 +1,9 @@
 /**
  * OAuth pop-up landing page: /embedded/accounts/callback?status=success|error&account_id=&provider=&error=&error_description=
+ *
+ * `status=choose&choice=<id>`: the sign-in found several accounts the end user can link (Xero
+ * organisations, Jira sites); the page asks which one, sends the answer and follows the server
+ * to the outcome (this page again, or the app's own return page).
  * Shows the outcome in the end user's words (the provider's answer behind "Details"), tells the
  * opener (the Hub) and closes itself.
  *
@@ -99,20 +103,133 @@ async function render(): Promise<void> {
   document.title = `${ok ? t('success.title') : t('callback.failedTitle')} · ${company ?? 'Switchboard'}`;
 }
 
-const opener = window.opener as Window | null;
-void render().finally(() => {
-  if (opener) {
-    try {
-      opener.postMessage(
-        ok
-          ? { type: 'AccountConnected', account: { id: accountId, provider } }
-          : { type: 'CloseOAuth2', error, errorDescription: description },
-        '*',
-      );
-    } catch {
-      /* opener gone */
-    }
+/** What the server says a choice is: the connector's name and the options' names. */
+interface ChoiceView {
+  name: string;
+  options: Array<{ label: string }>;
+}
+
+const choiceUrl = (id: string) => `/connect/oauth2/choices/${encodeURIComponent(id)}`;
+
+/** An ended choice: the page says so in the same words as a failed sign-in. */
+function choiceGone(root: HTMLElement, line: string): void {
+  const badge = el('div', 'badge-icon bad');
+  badge.innerHTML =
+    '<svg aria-hidden="true" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><circle cx="12" cy="12" r="10"/><path d="M12 8v4M12 16h.01"/></svg>';
+  root.dataset.status = 'error';
+  root.setAttribute('role', 'alert');
+  root.replaceChildren(badge, el('h1', '', t('callback.failed')), el('p', 'muted', line));
+}
+
+/** Sends the answer; the server says where this window goes next. */
+async function answer(id: string, body: { option: number } | { cancel: true }): Promise<string | 'gone'> {
+  const res = await fetch(choiceUrl(id), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    credentials: 'same-origin',
+  });
+  if (res.status === 404) return 'gone';
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return ((await res.json()) as { redirect: string }).redirect;
+}
+
+async function renderChoice(): Promise<void> {
+  await chooseLanguage([q.get('lang'), ...browserLanguages()]);
+  const company = applyLook();
+  const root = document.getElementById('result') as HTMLElement;
+  const id = q.get('choice') ?? '';
+  let view: ChoiceView | null = null;
+  try {
+    const res = await fetch(choiceUrl(id), { credentials: 'same-origin' });
+    if (res.ok) view = (await res.json()) as ChoiceView;
+  } catch {
+    view = null;
   }
-  // Also when the opener link was severed (COOP): a script-opened window may still close itself.
-  setTimeout(() => window.close(), 1500);
-});
+  if (!view) {
+    choiceGone(root, t('choose.gone'));
+    return;
+  }
+  const title = t('choose.title', { name: view.name });
+  document.title = `${title} · ${company ?? 'Switchboard'}`;
+  root.dataset.status = 'choose';
+  root.setAttribute('role', 'group');
+  root.removeAttribute('aria-live');
+  const heading = el('h1', '', title);
+  heading.id = 'choose-title';
+  root.setAttribute('aria-labelledby', heading.id);
+  const form = el('form', 'choose-form');
+  form.noValidate = true;
+  const list = el('fieldset', 'choices');
+  const legend = el('legend', 'sr-only', title);
+  list.append(legend);
+  view.options.forEach((o, i) => {
+    const row = el('label', 'choice');
+    const radio = el('input', '');
+    radio.type = 'radio';
+    radio.name = 'option';
+    radio.value = String(i);
+    row.append(radio, el('span', '', o.label));
+    list.append(row);
+  });
+  const problem = el('p', 'choose-error');
+  problem.setAttribute('role', 'alert');
+  problem.hidden = true;
+  const connect = el('button', 'btn btn-primary btn-block', t('choose.connect'));
+  connect.type = 'submit';
+  const cancel = el('button', 'btn btn-secondary btn-block', t('choose.cancel'));
+  cancel.type = 'button';
+  const actions = el('div', 'choose-actions');
+  actions.append(connect, cancel);
+  form.append(list, problem, actions);
+  root.replaceChildren(heading, el('p', 'muted', t('choose.lead')), form);
+
+  const send = async (body: { option: number } | { cancel: true }) => {
+    connect.disabled = cancel.disabled = true;
+    if ('option' in body) connect.textContent = t('choose.working');
+    problem.hidden = true;
+    try {
+      const next = await answer(id, body);
+      if (next === 'gone') choiceGone(root, t('choose.gone'));
+      else location.replace(next);
+    } catch {
+      problem.textContent = t('choose.unsent');
+      problem.hidden = false;
+      connect.disabled = cancel.disabled = false;
+      connect.textContent = t('choose.connect');
+    }
+  };
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const picked = form.querySelector<HTMLInputElement>('input[name="option"]:checked');
+    if (!picked) {
+      problem.textContent = t('choose.pick');
+      problem.hidden = false;
+      form.querySelector<HTMLInputElement>('input[name="option"]')?.focus();
+      return;
+    }
+    void send({ option: Number(picked.value) });
+  });
+  cancel.addEventListener('click', () => void send({ cancel: true }));
+  form.querySelector<HTMLInputElement>('input[name="option"]')?.focus();
+}
+
+const opener = window.opener as Window | null;
+if (q.get('status') === 'choose') void renderChoice();
+else
+  void render().finally(() => {
+    if (opener) {
+      try {
+        opener.postMessage(
+          ok
+            ? { type: 'AccountConnected', account: { id: accountId, provider } }
+            : { type: 'CloseOAuth2', error, errorDescription: description },
+          '*',
+        );
+      } catch {
+        /* opener gone */
+      }
+    }
+    // Also when the opener link was severed (COOP): a script-opened window may still close itself.
+    setTimeout(() => window.close(), 1500);
+  });

@@ -25,11 +25,25 @@ import {
   type Grant,
 } from './token-endpoint.js';
 import { callbackSignatureValid, keptCallbackParams } from './callback-values.js';
-import { discover, withDiscovered } from './discovery.js';
+import { discover, withDiscovered, type Discovered } from './discovery.js';
+import { offerChoice, type OfferedChoice } from './choice.js';
 
 export type CallbackOutcome =
   | { ok: true; returnTo: string; result: LinkResult; provider: string }
-  | { ok: false; returnTo: string; code: string; description: string; provider: string };
+  | { ok: false; returnTo: string; code: string; description: string; provider: string }
+  | { ok: 'choose'; choice: OfferedChoice; provider: string };
+
+/** Where a link that got past the token exchange goes on: the parts it needs to finish. */
+export interface LinkInProgress {
+  attemptId: string;
+  session: SessionRow;
+  profile: ConnectorProfile;
+  target: ProviderTarget;
+  provider: string;
+  returnTo: string;
+  /** The end user's fields, as typed in the Hub (some secret). */
+  config: Record<string, string>;
+}
 
 interface StateRow {
   attempt_id: string;
@@ -41,7 +55,7 @@ interface StateRow {
 }
 
 /** A refusal written to the attempt (and shown on the Hub's callback page). */
-interface Refusal {
+export interface Refusal {
   code: string;
   description: string;
   reason?: LinkFailureReason;
@@ -64,15 +78,8 @@ export async function completeOAuth(
 ): Promise<CallbackOutcome> {
   const row = await consumeState(deps, provider, response.state, cookie);
   const session = (await sessionById(deps, row.connect_session_id))!;
-  const fail = async ({ code, description, reason }: Refusal): Promise<CallbackOutcome> => {
-    await finishAttempt(deps, deps.db, row.attempt_id, {
-      status: 'error',
-      code,
-      description,
-      ...(reason ? { reason } : {}),
-    });
-    return { ok: false, returnTo: row.return_to, code, description, provider };
-  };
+  const fail = (refusal: Refusal) =>
+    failLink(deps, { attemptId: row.attempt_id, returnTo: row.return_to, provider }, refusal);
   const attempt = await getAttempt(deps, session, row.attempt_id);
   if (attempt.status !== 'pending') {
     const description = `The connection attempt was ${attempt.status}`;
@@ -96,37 +103,104 @@ export async function completeOAuth(
   if ('code' in kept) return fail(kept);
   const exchanged = await exchangeCode(deps, provider, profile, target, response, sealed);
   if ('code' in exchanged) return fail(exchanged);
-  const grant = await discovered(deps, target, {
+  const link: LinkInProgress = {
+    attemptId: row.attempt_id,
+    session,
+    profile,
+    target,
+    provider,
+    returnTo: row.return_to,
+    config: sealed.config,
+  };
+  return continueLink(deps, link, {
     ...exchanged,
     credentials: { ...exchanged.credentials, ...kept.values },
   });
-  if ('code' in grant) return fail(grant);
+}
+
+/**
+ * Runs the connector's `post_auth` discovery from step `from` (with the values found before it),
+ * then finishes the link. A step whose candidates the end user must choose between pauses it:
+ * the outcome is a choice to offer in the sign-in window (`choice.ts`).
+ */
+export async function continueLink(
+  deps: Deps,
+  link: LinkInProgress,
+  grant: Grant,
+  resume: { from: number; values: Record<string, string> } = { from: 0, values: {} },
+): Promise<CallbackOutcome> {
+  const steps = (link.profile.connector.auth as OAuth2Auth).post_auth;
+  let found: Discovered = { values: resume.values, choices: [] };
+  if (steps.length > resume.from) {
+    try {
+      found = await discover(deps, { ...link.target, credentials: grant.credentials }, steps, {
+        ...resume,
+        interactive: true,
+      });
+    } catch (err) {
+      if (err instanceof AppError)
+        return failLink(deps, link, {
+          code: 'discovery_failed',
+          description: err.message,
+          reason: reasonForError(err),
+        });
+      throw err;
+    }
+    if (found.ask)
+      return { ok: 'choose', choice: await offerChoice(deps, link, grant, found), provider: link.provider };
+    if (found.choices.length)
+      deps.log.info(
+        { provider: link.provider, choices: found.choices },
+        'post_auth linked the first of several',
+      );
+  }
+  return finishLink(deps, link, { ...grant, credentials: withDiscovered(grant.credentials, found) });
+}
+
+/** Checks the provider's API host and the test action with the new credentials, then stores the account. */
+async function finishLink(deps: Deps, link: LinkInProgress, grant: Grant): Promise<CallbackOutcome> {
+  const { profile, provider } = link;
   const { credentials, expiresAt } = grant;
   const refused =
-    instanceRefusal(deps, profile, credentials.instance_url) ?? (await testRefusal(deps, target, grant));
-  if (refused) return fail(refused);
+    instanceRefusal(deps, profile, credentials.instance_url) ?? (await testRefusal(deps, link.target, grant));
+  if (refused) return failLink(deps, link, refused);
 
-  const { plain, secret } = splitSecrets(profile.connector.config_fields, sealed.config);
+  const { plain, secret } = splitSecrets(profile.connector.config_fields, link.config);
   try {
     const result = await saveLinkedAccount(
       deps,
-      session,
+      link.session,
       profile,
       { setupInformation: plain, secrets: secret, credentials, tokenExpiresAt: expiresAt },
-      { attemptId: row.attempt_id },
+      { attemptId: link.attemptId },
     );
-    return { ok: true, returnTo: row.return_to, result, provider };
+    return { ok: true, returnTo: link.returnTo, result, provider };
   } catch (err) {
     if (err instanceof AppError && err.status < 500)
       return {
         ok: false,
-        returnTo: row.return_to,
+        returnTo: link.returnTo,
         code: err.attemptCode,
         description: err.message,
         provider,
       };
     throw err;
   }
+}
+
+/** Ends the attempt with the refusal; the popup goes back to the return page with it. */
+export async function failLink(
+  deps: Deps,
+  link: Pick<LinkInProgress, 'attemptId' | 'returnTo' | 'provider'>,
+  { code, description, reason }: Refusal,
+): Promise<CallbackOutcome> {
+  await finishAttempt(deps, deps.db, link.attemptId, {
+    status: 'error',
+    code,
+    description,
+    ...(reason ? { reason } : {}),
+  });
+  return { ok: false, returnTo: link.returnTo, code, description, provider: link.provider };
 }
 
 /**
@@ -243,28 +317,6 @@ function keptValues(
     code: 'invalid_response',
     description: `${profile.connector.name} did not say which ${kept.missing} the sign-in was for`,
   };
-}
-
-/**
- * The credentials with what `post_auth` discovery finds; a discovery the provider refuses ends
- * the attempt before anything is stored.
- */
-async function discovered(deps: Deps, target: ProviderTarget, grant: Grant): Promise<Grant | Refusal> {
-  const steps = (target.connector.auth as OAuth2Auth).post_auth;
-  if (steps.length === 0) return grant;
-  try {
-    const found = await discover(deps, { ...target, credentials: grant.credentials }, steps);
-    if (found.choices.length)
-      deps.log.info(
-        { provider: target.connector.key, choices: found.choices },
-        'post_auth linked the first of several',
-      );
-    return { ...grant, credentials: withDiscovered(grant.credentials, found) };
-  } catch (err) {
-    if (err instanceof AppError)
-      return { code: 'discovery_failed', description: err.message, reason: reasonForError(err) };
-    throw err;
-  }
 }
 
 /** A provider-chosen API host (Salesforce instance_url) must still be one the connector owns. */

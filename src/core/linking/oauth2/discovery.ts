@@ -19,17 +19,31 @@ import {
   type ProviderTarget,
 } from '../../connector-profiles/target.js';
 
-/** A step whose answer held several candidates: the first was linked (a chooser is a later step). */
+/** A step whose answer held several candidates and no `label`: the first was linked. */
 export interface DiscoveryChoice {
   step: number;
   candidates: number;
+}
+
+/** One candidate the end user may choose: its name and the values it would keep. */
+export interface DiscoveryOption {
+  label: string;
+  values: Record<string, string>;
 }
 
 export interface Discovered {
   /** Picked values, by name, to store with the credentials. */
   values: Record<string, string>;
   choices: DiscoveryChoice[];
+  /**
+   * A step with a `label` found several candidates: the end user chooses one, and discovery goes
+   * on from the next step with its values (`values` holds what the earlier steps picked).
+   */
+  ask?: { step: number; options: DiscoveryOption[] };
 }
+
+/** Most candidates offered to the end user; a longer list is cut (the rest are not linkable here). */
+export const MAX_OPTIONS = 50;
 
 /** The candidates of an answer, as `select` says: `first`, a JSONPath, or the list (or the one item). */
 export function candidatesOf(body: unknown, select: PostAuthStep['select']): unknown[] {
@@ -155,21 +169,33 @@ async function callStep(deps: Deps, target: ProviderTarget, step: PostAuthStep):
 
 /**
  * Runs the connector's `post_auth` steps in order with the new credentials (each step sees the
- * values the earlier ones picked). Several candidates: the first is used and the choice recorded.
- * Any failure throws an `AppError` with a plain message, before anything is stored.
+ * values the earlier ones picked), from step `from` on with the values already found. Several
+ * candidates: with a `label` and an end user to ask (`interactive`, the OAuth popup) the answer's
+ * `ask` offers them; else the first is used and the choice recorded. Any failure throws an `AppError` with a plain message, before anything
+ * is stored.
  */
 export async function discover(
   deps: Deps,
   target: ProviderTarget,
   steps: PostAuthStep[],
+  opts: { from?: number; values?: Record<string, string>; interactive?: boolean } = {},
 ): Promise<Discovered> {
-  const found: Discovered = { values: {}, choices: [] };
+  const found: Discovered = { values: { ...opts.values }, choices: [] };
+  const name = target.connector.name;
   for (const [i, step] of steps.entries()) {
+    if (i < (opts.from ?? 0)) continue;
     const current = { ...target, credentials: { ...target.credentials, ...found.values } };
     const candidates = candidatesOf(await callStep(deps, current, step), step.select);
-    const name = target.connector.name;
     if (candidates.length === 0)
       throw new AppError('CREDENTIALS_REJECTED', `${name} has no account this sign-in can use`);
+    if (candidates.length > 1 && step.label !== undefined && opts.interactive) {
+      const options = optionsOf(candidates.slice(0, MAX_OPTIONS), step);
+      if (options.length === 0)
+        throw new AppError('CREDENTIALS_REJECTED', `${name} did not return the values of any account`);
+      if (options.length > 1) return { ...found, ask: { step: i, options } };
+      Object.assign(found.values, options[0]!.values);
+      continue;
+    }
     if (candidates.length > 1) found.choices.push({ step: i, candidates: candidates.length });
     const picked = pickValues(candidates[0], step.pick);
     if ('missing' in picked)
@@ -177,6 +203,27 @@ export async function discover(
     Object.assign(found.values, picked.values);
   }
   return found;
+}
+
+/**
+ * The candidates the end user can choose between, each with its name (or its position when the
+ * provider gave none). A candidate missing a value it must keep cannot be linked and is left out.
+ */
+export function optionsOf(candidates: unknown[], step: PostAuthStep): DiscoveryOption[] {
+  const options: DiscoveryOption[] = [];
+  for (const [n, item] of candidates.entries()) {
+    const picked = pickValues(item, step.pick);
+    if ('missing' in picked) continue;
+    const name = step.label === undefined ? undefined : pick(item, step.label);
+    const label =
+      typeof name === 'string' && name.trim() !== ''
+        ? name.trim().slice(0, 200)
+        : typeof name === 'number'
+          ? String(name)
+          : `#${n + 1}`;
+    options.push({ label, values: picked.values });
+  }
+  return options;
 }
 
 /** The credentials with what discovery found; `post_auth_choices` records lists where the first was taken. */

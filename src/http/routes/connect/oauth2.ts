@@ -3,11 +3,14 @@ import { z } from 'zod';
 import type { Deps } from '../../../core/deps.js';
 import { AppError, invalidInput } from '../../../core/errors.js';
 import { beginOAuth, checkReturnTo } from '../../../core/linking/oauth2/authorize.js';
-import { completeOAuth } from '../../../core/linking/oauth2/callback.js';
+import { completeOAuth, type CallbackOutcome } from '../../../core/linking/oauth2/callback.js';
+import { choiceCookieName, viewChoice } from '../../../core/linking/oauth2/choice.js';
+import { answerChoice } from '../../../core/linking/oauth2/answer-choice.js';
 import { authenticateSessionToken } from '../../../core/linking/connect-sessions.js';
 import { finishAttempt, getAttempt } from '../../../core/linking/connection-attempts.js';
 import { toAppError } from '../../errors.js';
 import { readCookie } from '../../admin-cookie.js';
+import { linkChoiceAnswer } from '../../../contract/hub.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -82,8 +85,56 @@ const callbackQuery = z.object({
   token: param,
 });
 
+/**
+ * Where the sign-in window goes after the callback or a choice: the return page with the outcome,
+ * or the chooser (with the cookie that binds the choice to this browser).
+ */
+function nextPage(reply: FastifyReply, deps: Deps, outcome: CallbackOutcome): string {
+  if (outcome.ok === 'choose') {
+    const { name, value, maxAgeS } = outcome.choice.cookie;
+    setBrowserCookie(reply, deps, name, value, maxAgeS);
+    return outcome.choice.url;
+  }
+  if (outcome.ok)
+    return withParams(outcome.returnTo, {
+      status: 'success',
+      account_id: outcome.result.account.id,
+      provider: outcome.provider,
+    });
+  return withParams(outcome.returnTo, {
+    status: 'error',
+    provider: outcome.provider,
+    error: outcome.code,
+    error_description: outcome.description,
+  });
+}
+
+/**
+ * The account chooser of a sign-in that found several accounts (`choice.ts`): what to choose
+ * from, and the answer. Only the browser that signed in holds the choice's cookie; a choice is
+ * answered once. Errors are JSON in the API's shape, for the callback page to put in words.
+ */
+function choiceRoutes(app: FastifyInstance, deps: Deps) {
+  const https = () => deps.settings.publicUrl().startsWith('https://');
+  app.get<{ Params: { id: string } }>('/connect/oauth2/choices/:id', async (req, reply) => {
+    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    return viewChoice(deps, req.params.id, readCookie(req, choiceCookieName(req.params.id, https())));
+  });
+  app.post<{ Params: { id: string } }>('/connect/oauth2/choices/:id', async (req, reply) => {
+    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    const answer = linkChoiceAnswer.safeParse(req.body);
+    if (!answer.success) throw invalidInput('Send {"option": <index>} or {"cancel": true}');
+    const cookie = choiceCookieName(req.params.id, https());
+    const outcome = await answerChoice(deps, req.params.id, readCookie(req, cookie), answer.data);
+    // Used once: the browser forgets it.
+    setBrowserCookie(reply, deps, cookie, '', 0);
+    return { redirect: nextPage(reply, deps, outcome) };
+  });
+}
+
 /** The OAuth popup: `/connect/oauth2/{integration_id}` → provider → `/connect/oauth2/{provider}/callback`. */
 export function oauthRoutes(app: FastifyInstance, deps: Deps) {
+  choiceRoutes(app, deps);
   app.get<{ Params: { integrationId: string }; Querystring: Record<string, unknown> }>(
     '/connect/oauth2/:integrationId',
     async (req, reply) => {
@@ -170,25 +221,7 @@ export function oauthRoutes(app: FastifyInstance, deps: Deps) {
           },
           raw,
         );
-        if (outcome.ok) {
-          return reply.redirect(
-            withParams(outcome.returnTo, {
-              status: 'success',
-              account_id: outcome.result.account.id,
-              provider: outcome.provider,
-            }),
-            302,
-          );
-        }
-        return reply.redirect(
-          withParams(outcome.returnTo, {
-            status: 'error',
-            provider: outcome.provider,
-            error: outcome.code,
-            error_description: outcome.description,
-          }),
-          302,
-        );
+        return reply.redirect(nextPage(reply, deps, outcome), 302);
       } catch (err) {
         const e = err instanceof AppError ? err : toAppError(err);
         if (e.status >= 500) req.log.error({ err }, 'oauth callback failed');

@@ -166,6 +166,17 @@ const de: Catalogue = {
     'callback.canClose': 'Sie können dieses Fenster schließen.',
     'callback.goBack': 'Sie können dieses Fenster schließen und dorthin zurückkehren, wo Sie begonnen haben.',
     'callback.theApp': 'die App',
+    'choose.title': 'Welches {name}-Konto möchten Sie verbinden?',
+    'choose.lead':
+      'Mit dieser Anmeldung können Sie mehrere Konten verwenden. Wählen Sie das Konto, das verbunden werden soll.',
+    'choose.connect': 'Verbinden',
+    'choose.cancel': 'Abbrechen',
+    'choose.working': 'Wird verbunden…',
+    'choose.pick': 'Wählen Sie zuerst ein Konto.',
+    'choose.gone':
+      'Diese Auswahl ist nicht mehr möglich: Sie hat zu lange gedauert oder wurde schon getroffen. Schließen Sie dieses Fenster und klicken Sie erneut auf Verbinden.',
+    'choose.unsent':
+      'Ihre Auswahl konnte nicht gesendet werden. Prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.',
 
     'category.ats': 'Bewerbermanagement',
     'category.hris': 'Personal',

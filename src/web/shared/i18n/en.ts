@@ -154,6 +154,15 @@ const messages = {
   'callback.canClose': 'You can close this window.',
   'callback.goBack': 'You can close this window and go back to where you started.',
   'callback.theApp': 'the app',
+  'choose.title': 'Which {name} account do you want to connect?',
+  'choose.lead': 'You can use more than one with this sign-in. Choose the one to connect.',
+  'choose.connect': 'Connect',
+  'choose.cancel': 'Cancel',
+  'choose.working': 'Connecting…',
+  'choose.pick': 'Choose an account first.',
+  'choose.gone':
+    'This choice is no longer open: it took too long or was already made. Close this window and press Connect again.',
+  'choose.unsent': 'Your choice could not be sent. Check your internet connection and try again.',
 
   'category.ats': 'ATS',
   'category.hris': 'HRIS',

@@ -159,6 +159,15 @@ const es: Catalogue = {
     'callback.canClose': 'Puedes cerrar esta ventana.',
     'callback.goBack': 'Puedes cerrar esta ventana y volver a donde empezaste.',
     'callback.theApp': 'la aplicación',
+    'choose.title': '¿Qué cuenta de {name} quieres conectar?',
+    'choose.lead': 'Con este inicio de sesión puedes usar más de una. Elige la que quieres conectar.',
+    'choose.connect': 'Conectar',
+    'choose.cancel': 'Cancelar',
+    'choose.working': 'Conectando…',
+    'choose.pick': 'Elige primero una cuenta.',
+    'choose.gone':
+      'Esta elección ya no está disponible: tardó demasiado o ya se hizo. Cierra esta ventana y pulsa Conectar de nuevo.',
+    'choose.unsent': 'No se pudo enviar tu elección. Comprueba tu conexión a internet e inténtalo de nuevo.',
 
     'category.ats': 'Selección de personal',
     'category.hris': 'RR. HH.',

@@ -159,6 +159,15 @@ const fr: Catalogue = {
     'callback.canClose': 'Vous pouvez fermer cette fenêtre.',
     'callback.goBack': 'Vous pouvez fermer cette fenêtre et revenir là où vous étiez.',
     'callback.theApp': 'l’application',
+    'choose.title': 'Quel compte {name} voulez-vous connecter ?',
+    'choose.lead': 'Cette connexion donne accès à plusieurs comptes. Choisissez celui à connecter.',
+    'choose.connect': 'Connecter',
+    'choose.cancel': 'Annuler',
+    'choose.working': 'Connexion…',
+    'choose.pick': 'Choisissez d’abord un compte.',
+    'choose.gone':
+      'Ce choix n’est plus possible : il a pris trop de temps ou a déjà été fait. Fermez cette fenêtre et appuyez de nouveau sur Connecter.',
+    'choose.unsent': 'Votre choix n’a pas pu être envoyé. Vérifiez votre connexion Internet et réessayez.',
 
     'category.ats': 'Recrutement',
     'category.hris': 'RH',

@@ -161,6 +161,17 @@ const nl: Catalogue = {
     'callback.canClose': 'Je kunt dit venster sluiten.',
     'callback.goBack': 'Je kunt dit venster sluiten en teruggaan naar waar je begon.',
     'callback.theApp': 'de app',
+    'choose.title': 'Welk {name}-account wilt u koppelen?',
+    'choose.lead':
+      'Met deze aanmelding kunt u meer dan één account gebruiken. Kies het account dat u wilt koppelen.',
+    'choose.connect': 'Koppelen',
+    'choose.cancel': 'Annuleren',
+    'choose.working': 'Bezig met koppelen…',
+    'choose.pick': 'Kies eerst een account.',
+    'choose.gone':
+      'Deze keuze is niet meer mogelijk: het duurde te lang of de keuze is al gemaakt. Sluit dit venster en klik opnieuw op Koppelen.',
+    'choose.unsent':
+      'Uw keuze kon niet worden verstuurd. Controleer uw internetverbinding en probeer het opnieuw.',
 
     'category.ats': 'Werving',
     'category.hris': 'HR',

@@ -156,6 +156,16 @@ const pt: Catalogue = {
     'callback.canClose': 'Você pode fechar esta janela.',
     'callback.goBack': 'Você pode fechar esta janela e voltar para onde começou.',
     'callback.theApp': 'o aplicativo',
+    'choose.title': 'Qual conta do {name} você quer conectar?',
+    'choose.lead': 'Com este login você pode usar mais de uma. Escolha a que quer conectar.',
+    'choose.connect': 'Conectar',
+    'choose.cancel': 'Cancelar',
+    'choose.working': 'Conectando…',
+    'choose.pick': 'Escolha uma conta primeiro.',
+    'choose.gone':
+      'Esta escolha não está mais disponível: demorou demais ou já foi feita. Feche esta janela e clique em Conectar de novo.',
+    'choose.unsent':
+      'Não foi possível enviar sua escolha. Verifique sua conexão com a internet e tente novamente.',
 
     'category.ats': 'Recrutamento',
     'category.hris': 'RH',
