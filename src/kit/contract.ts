@@ -24,6 +24,7 @@ import {
 } from './fake-provider.js';
 import type { Fixture } from './fixture.js';
 import { type Internet, startInternet } from './internet.js';
+import { cookieJar, jsonPost } from './cookie-jar.js';
 import { pages } from './paging.js';
 
 /** A running Switchboard the checks call: its URL, an API key of its project, the app itself. */
@@ -98,34 +99,6 @@ async function call(
 
 const hubHeaders = (token: string) => ({ 'x-hub-session-token': token, 'x-hub-version': '1.11.4' });
 
-/** A browser for the popup: cookies per host, provider names through the internet stand-in. */
-function browser(dispatcher: Dispatcher) {
-  const jar = new Map<string, Map<string, string>>();
-  return async (url: string, post?: unknown) => {
-    const host = new URL(url).host;
-    const cookies = jar.get(host);
-    const res = await undiciFetch(url, {
-      redirect: 'manual',
-      dispatcher,
-      headers: {
-        ...(cookies?.size ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
-        ...(post !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(post !== undefined ? { method: 'POST', body: JSON.stringify(post) } : {}),
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const forHost = jar.get(host) ?? new Map<string, string>();
-      const value = pair!.slice(eq + 1).trim();
-      if (value && !/max-age=0/i.test(line)) forHost.set(pair!.slice(0, eq).trim(), value);
-      else forHost.delete(pair!.slice(0, eq).trim());
-      jar.set(host, forHost);
-    }
-    return res;
-  };
-}
-
 /** The account choices the fixture's end user makes, in the order the discovery steps ask them. */
 function expectedChoices(world: ContractWorld) {
   const { connector, fixture } = world;
@@ -145,7 +118,9 @@ async function drivePopup(
   world: ContractWorld,
   url: string,
 ): Promise<{ final: URL; hosts: string[]; offered: number[] }> {
-  const open = browser(world.internet.http);
+  const jar = cookieJar(world.internet.http);
+  const open = (u: string, post?: unknown) =>
+    jar(u, post === undefined ? { redirect: 'manual' } : jsonPost(post));
   const hosts: string[] = [];
   const offered: number[] = [];
   const choices = expectedChoices(world);

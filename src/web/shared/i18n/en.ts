@@ -155,7 +155,7 @@ const messages = {
   'callback.goBack': 'You can close this window and go back to where you started.',
   'callback.theApp': 'the app',
   'choose.title': 'Which {name} account do you want to connect?',
-  'choose.lead': 'You can use more than one with this sign-in. Choose the one to connect.',
+  'choose.lead': 'Your sign-in gives access to more than one. Choose the one to connect.',
   'choose.connect': 'Connect',
   'choose.cancel': 'Cancel',
   'choose.working': 'Connecting…',
