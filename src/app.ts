@@ -124,7 +124,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     const boot = await bootstrap(db, config.apiKey);
 
     let publicUrl = config.publicUrl;
-    const http = opts.http ?? providerAgent(config.allowPrivateNetwork);
+    const http = opts.http ?? providerAgent(config.allowPrivateNetwork, config.outboundProxy);
     const deps: Deps = {
       db,
       vault,
@@ -138,6 +138,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       settings: {
         publicUrl: () => publicUrl,
         allowPrivateNetwork: config.allowPrivateNetwork,
+        outboundProxy: config.outboundProxy !== undefined,
         providerCallLifetimeMs: config.providerCallLifetimeMs,
         requestLogs: {
           enabled: config.requestLogs,

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSwitchboard, type ServerProcess } from './helpers/process.js';
-import { startFakeOneflow, type FakeOneflow } from './fakes/oneflow.js';
 import { ONEFLOW_EMAIL, ONEFLOW_TOKEN } from './helpers/linking.js';
+import { startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -34,15 +34,9 @@ function client(url: string, key: string) {
 }
 
 /** Links a Oneflow account in the key's project the way an end user does: connect session, then the Hub. */
-async function linkOneflow(url: string, key: string, oneflow: FakeOneflow): Promise<string> {
+async function linkOneflow(url: string, key: string): Promise<string> {
   const call = client(url, key);
-  // Override kept on purpose: the server is a separate `switchboard start` process, and the
-  // shipped world's connection pool (the providers' host names mapped to the fakes) can only be
-  // injected into a server in this process.
-  const profile = await call('POST', '/connector_profiles', {
-    provider: 'oneflow',
-    overrides: { base_url: `${oneflow.url}/v1` },
-  });
+  const profile = await call('POST', '/connector_profiles', { provider: 'oneflow' });
   expect(profile.status).toBe(201);
   const session = await call('POST', '/connect_sessions', {
     origin_owner_id: 'tenant-a-customer',
@@ -65,10 +59,15 @@ async function linkOneflow(url: string, key: string, oneflow: FakeOneflow): Prom
   return ((await res.json()) as { id: string }).id;
 }
 
-async function startServer(dataDir: string, apiKey: string): Promise<{ server: ServerProcess; url: string }> {
+/** The server as shipped: Oneflow at api.oneflow.com, reached through the world's internet as its outbound proxy. */
+async function startServer(
+  dataDir: string,
+  apiKey: string,
+  world: ShippedWorld,
+): Promise<{ server: ServerProcess; url: string }> {
   const server = runSwitchboard(['start', '--port', '0', '--data-dir', dataDir], {
     SWITCHBOARD_API_KEY: apiKey,
-    SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1',
+    ...world.internet.processEnv,
   });
   cleanups.push(async () => {
     server.child.kill('SIGTERM');
@@ -83,13 +82,12 @@ describe('switchboard projects and keys while the server runs on the embedded da
   }, async () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sb-projects-'));
     cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
-    const oneflow = await startFakeOneflow();
-    cleanups.push(() => oneflow.close());
-    oneflow.addToken(ONEFLOW_TOKEN, [ONEFLOW_EMAIL]);
+    const world = await startShippedWorld();
+    cleanups.push(() => world.close());
     const keyA = 'sbk_tenant_a_key_0123456789abcdef';
-    const { server, url } = await startServer(dataDir, keyA);
+    const { server, url } = await startServer(dataDir, keyA, world);
     const dir = ['--data-dir', dataDir];
-    const accountA = await linkOneflow(url, keyA, oneflow);
+    const accountA = await linkOneflow(url, keyA);
 
     // Security review setup: project B used to be inserted with SQL.
     const created = await run(['projects', 'create', '--name', 'Tenant B', ...dir]);

@@ -2,20 +2,27 @@ import { cookieJar } from './helpers/cookie-jar.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followToCallback } from './helpers/link-accounts.js';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createSession, hub, KUSTOMER_CLIENT, startFakes, type Fakes } from './helpers/linking.js';
+import { createSession, hub, KUSTOMER_CLIENT } from './helpers/linking.js';
+import { startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 import { runSwitchboard } from './helpers/process.js';
 import { freePort } from '../src/store/embedded.js';
 import { generateKeySpec } from '../src/core/vault.js';
 import { housekeeping } from '../src/jobs/housekeeping.js';
 
-/** SIGKILL while the OAuth callback is exchanging the code: nothing half-created, the attempt ends in error, a retry works. */
-let fakes: Fakes;
+/**
+ * SIGKILL while the OAuth callback is exchanging the code: nothing half-created, the attempt ends
+ * in error, a retry works. Kustomer runs as shipped: the killed `switchboard start` reaches its
+ * real host names through its outbound proxy setting, and the browser through the same internet.
+ */
+let world: ShippedWorld;
+let fakes: ShippedWorld['fakes'];
 let setup: TestServer;
 let now = Date.now();
 const keys = generateKeySpec('crash');
 
 beforeAll(async () => {
-  fakes = await startFakes();
+  world = await startShippedWorld();
+  fakes = world.fakes;
   setup = await startTestServer(
     { SWITCHBOARD_ENCRYPTION_KEYS: keys },
     { workers: false, clock: () => new Date(now) },
@@ -23,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await setup?.close();
-  await fakes?.close();
+  await world?.close();
 });
 
 describe('SIGKILL during linking', () => {
@@ -34,21 +41,12 @@ describe('SIGKILL during linking', () => {
       ...KUSTOMER_CLIENT,
       redirectUris: [`${url}/connect/oauth2/kustomer/callback`],
     });
-    // Overrides kept on purpose: the server that is killed is a separate `switchboard start`
-    // process, and the shipped world's connection pool (the providers' host names mapped to the
-    // fakes) can only be injected into a server in this process.
-    const k = fakes.kustomer.url;
-    const profile = (
-      await api(setup)('POST', '/connector_profiles', {
-        provider: 'kustomer',
-        overrides: { authorization_url: `${k}/oauth/authorize`, token_url: `${k}/oauth/token`, base_url: k },
-      })
-    ).json.id;
+    const profile = (await api(setup)('POST', '/connector_profiles', { provider: 'kustomer' })).json.id;
     const env = {
       DATABASE_URL: setup.databaseUrl,
       SWITCHBOARD_ENCRYPTION_KEYS: keys,
-      SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1',
       SWITCHBOARD_API_KEY: setup.apiKey,
+      ...world.internet.processEnv,
     };
     const child = runSwitchboard(['start', '--port', String(port)], env);
     await child.ready;
@@ -65,7 +63,7 @@ describe('SIGKILL during linking', () => {
       client_secret: KUSTOMER_CLIENT.clientSecret,
       org_name: 'acme',
     });
-    const browser = cookieJar();
+    const browser = cookieJar(world.internet.http);
     const authorize = (
       await browser(`${url}/connect/oauth2/${profile}?${q}`, { redirect: 'manual' })
     ).headers.get('location')!;
@@ -112,6 +110,7 @@ describe('SIGKILL during linking', () => {
         "SELECT count(*)::int AS n FROM accounts WHERE origin_owner_id = 'crash-owner'",
       );
       expect(after.rows[0].n).toBe(1);
+      expect(world.internet.refused).toEqual([]);
     } finally {
       again.child.kill('SIGTERM');
       await again.exited;

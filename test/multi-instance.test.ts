@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, api, type TestServer } from './helpers/server.js';
-import { createProfiles, startFakes, type Fakes } from './helpers/linking.js';
+import { createProfiles } from './helpers/linking.js';
+import { startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 import { linkKustomer, linkOneflow } from './helpers/link-accounts.js';
 import { runSwitchboard, type ServerProcess } from './helpers/process.js';
 import { generateKeySpec } from '../src/core/vault.js';
@@ -10,9 +11,12 @@ import { generateKeySpec } from '../src/core/vault.js';
 /**
  * Three server processes on one database behind a round-robin load balancer, through a mixed
  * workload: connect sessions, Hub linking (form and OAuth), proxy calls, token refreshes under
- * concurrency, webhooks. No duplicate refresh, no duplicate delivery, no lost event.
+ * concurrency, webhooks. No duplicate refresh, no duplicate delivery, no lost event. The
+ * connectors run as shipped: each process reaches the providers' real host names through its
+ * outbound proxy setting, which the test's internet stand-in answers.
  */
-let fakes: Fakes;
+let world: ShippedWorld;
+let fakes: ShippedWorld['fakes'];
 let setup: TestServer;
 let balancer: http.Server;
 let lbUrl = '';
@@ -21,7 +25,8 @@ const received = new Map<string, number>();
 let receiver: http.Server;
 
 beforeAll(async () => {
-  fakes = await startFakes();
+  world = await startShippedWorld();
+  fakes = world.fakes;
   receiver = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -62,6 +67,7 @@ beforeAll(async () => {
     SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1',
     SWITCHBOARD_PUBLIC_URL: lbUrl,
     SWITCHBOARD_API_KEY: setup.apiKey,
+    ...world.internet.processEnv,
   };
   for (let i = 0; i < 3; i++) processes.push(runSwitchboard(['start', '--port', '0'], env));
   backends.push(...(await Promise.all(processes.map((p) => p.ready))));
@@ -75,17 +81,14 @@ afterAll(async () => {
   await new Promise<void>((r) => balancer?.close(() => r()));
   await new Promise<void>((r) => receiver?.close(() => r()));
   await setup?.close();
-  await fakes?.close();
+  await world?.close();
 });
 
 describe('three processes on one database', () => {
   it('mixed workload: no duplicate refresh, no duplicate delivery, no lost event', async () => {
     // Everything below goes through the load balancer, round-robin over the three processes.
     const lb = { ...setup, url: lbUrl } as TestServer;
-    // Overrides kept on purpose: the instances are separate `switchboard start` processes, and
-    // the shipped world's connection pool (the providers' host names mapped to the fakes) can
-    // only be injected into a server in this process.
-    const profiles = await createProfiles(lb, fakes, { overrides: true });
+    const profiles = await createProfiles(lb, fakes);
     await api(lb)('POST', '/webhooks', {
       url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
       events: ['*'],
@@ -144,5 +147,7 @@ describe('three processes on one database', () => {
       'SELECT count(*)::int AS n FROM webhook_attempts',
     );
     expect(attempts.rows[0]!.n).toBe(all.length);
+    // Nothing went anywhere but the providers' own hosts and the loopback receiver.
+    expect(world.internet.refused).toEqual([]);
   }, 90_000);
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, startFakes, type Fakes } from './helpers/linking.js';
+import type { TestServer } from './helpers/server.js';
+import { createProfiles } from './helpers/linking.js';
+import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 import { kustomerAccount, openCredentials } from './helpers/accounts.js';
 import { runSwitchboard } from './helpers/process.js';
 import { refreshAccount } from '../src/core/credentials/refresh.js';
@@ -9,27 +10,27 @@ import { generateKeySpec } from '../src/core/vault.js';
 /**
  * SIGKILL a server process at random points while its worker refreshes tokens. Afterwards no
  * account may be in `error` unless Kustomer really invalidated the refresh token it holds, and
- * the next refresh of every other account must work.
+ * the next refresh of every other account must work. Kustomer runs as shipped: the killed
+ * processes reach its real host names through their outbound proxy setting.
  */
 const TRIALS = 20;
 const ACCOUNTS_PER_TRIAL = 4;
 
-let fakes: Fakes;
+let world: ShippedWorld;
+let fakes: ShippedWorld['fakes'];
 let setup: TestServer;
 let profiles: Awaited<ReturnType<typeof createProfiles>>;
 const keys = generateKeySpec('chaos');
 
 beforeAll(async () => {
-  fakes = await startFakes();
-  setup = await startTestServer({ SWITCHBOARD_ENCRYPTION_KEYS: keys }, { workers: false });
-  // Overrides kept on purpose: the refresh workers here are separate processes killed with
-  // SIGKILL, and the shipped world's connection pool (the providers' host names mapped to the
-  // fakes) can only be injected into a server in this process.
-  profiles = await createProfiles(setup, fakes, { overrides: true });
+  world = await startShippedWorld();
+  fakes = world.fakes;
+  setup = await startShippedServer(world, { SWITCHBOARD_ENCRYPTION_KEYS: keys }, { workers: false });
+  profiles = await createProfiles(setup, fakes);
 });
 afterAll(async () => {
   await setup?.close();
-  await fakes?.close();
+  await world?.close();
 });
 
 // A deterministic sequence of "random" kill points, so a failure can be replayed.
@@ -44,7 +45,7 @@ describe('refresh under SIGKILL', () => {
     const env = {
       DATABASE_URL: setup.databaseUrl,
       SWITCHBOARD_ENCRYPTION_KEYS: keys,
-      SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1',
+      ...world.internet.processEnv,
     };
     const summary = { killedMidRefresh: 0, errored: 0, refreshedBeforeKill: 0 };
     for (let trial = 0; trial < TRIALS; trial++) {
@@ -104,5 +105,6 @@ describe('refresh under SIGKILL', () => {
       `refresh chaos: ${TRIALS} trials × ${ACCOUNTS_PER_TRIAL} accounts; kills during refresh traffic: ${summary.killedMidRefresh}; refreshed before the kill: ${summary.refreshedBeforeKill}; lost to a token Kustomer had rotated: ${summary.errored}`,
     );
     expect(summary.killedMidRefresh).toBeGreaterThan(0);
+    expect(world.internet.refused).toEqual([]);
   }, 180_000);
 });

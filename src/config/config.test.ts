@@ -47,3 +47,21 @@ describe('SWITCHBOARD_HUB_FRAME_ANCESTORS', () => {
     }
   });
 });
+
+describe('SWITCHBOARD_OUTBOUND_PROXY', () => {
+  const proxy = (value?: string) =>
+    loadConfig([], value === undefined ? {} : { SWITCHBOARD_OUTBOUND_PROXY: value }).outboundProxy;
+  it('goes out directly by default, or through the http(s) proxy given', () => {
+    expect(proxy()).toBeUndefined();
+    expect(proxy('')).toBeUndefined();
+    expect(proxy('http://proxy.internal:3128')).toBe('http://proxy.internal:3128');
+    expect(proxy('https://user:pass@proxy.example.com')).toBe('https://user:pass@proxy.example.com');
+  });
+  it('refuses what is not an http(s) URL, saying what it wants', () => {
+    for (const bad of ['proxy.internal:3128', 'socks5://proxy:1080', 'file:///etc/passwd']) {
+      expect(() => proxy(bad), bad).toThrow(
+        /SWITCHBOARD_OUTBOUND_PROXY must be an http:\/\/ or https:\/\/ URL/,
+      );
+    }
+  });
+});

@@ -15,6 +15,11 @@ export interface Config {
   readonly apiKey: string | undefined;
   readonly encryptionKeys: string | undefined;
   readonly allowPrivateNetwork: boolean;
+  /**
+   * An HTTP proxy every outbound call (providers, webhooks) tunnels through with CONNECT, for a
+   * network whose only way out is an egress proxy. Unset: calls go out directly.
+   */
+  readonly outboundProxy: string | undefined;
   readonly connectorsDir: string | undefined;
   readonly logLevel: string;
   /** Largest accepted request body, bytes. */
@@ -68,6 +73,13 @@ const schema = z.object({
   apiKey: z.string().min(16, 'SWITCHBOARD_API_KEY must be at least 16 characters').optional(),
   encryptionKeys: z.string().min(1).optional(),
   allowPrivateNetwork: z.boolean(),
+  outboundProxy: z
+    .url({
+      protocol: /^https?$/,
+      message:
+        'SWITCHBOARD_OUTBOUND_PROXY must be an http:// or https:// URL, such as http://proxy.internal:3128',
+    })
+    .optional(),
   connectorsDir: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   bodyLimit: z.coerce.number().int().positive(),
@@ -148,6 +160,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     encryptionKeys: nonEmpty(env.SWITCHBOARD_ENCRYPTION_KEYS),
     allowPrivateNetwork:
       env.SWITCHBOARD_ALLOW_PRIVATE_NETWORK === '1' || env.SWITCHBOARD_ALLOW_PRIVATE_NETWORK === 'true',
+    outboundProxy: nonEmpty(env.SWITCHBOARD_OUTBOUND_PROXY),
     connectorsDir: nonEmpty(env.SWITCHBOARD_CONNECTORS_DIR),
     logLevel: values['log-level'] ?? nonEmpty(env.LOG_LEVEL) ?? 'info',
     bodyLimit: nonEmpty(env.SWITCHBOARD_BODY_LIMIT) ?? String(1024 * 1024),
@@ -184,6 +197,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     apiKey: c.apiKey,
     encryptionKeys: c.encryptionKeys,
     metricsToken: c.metricsToken,
+    outboundProxy: c.outboundProxy,
     connectorsDir: c.connectorsDir ? path.resolve(c.connectorsDir) : undefined,
     help: values.help ?? false,
   });

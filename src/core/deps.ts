@@ -33,6 +33,8 @@ export interface RuntimeSettings {
   /** Where this server is reached from browsers and providers (no trailing slash). */
   publicUrl(): string;
   readonly allowPrivateNetwork: boolean;
+  /** Outbound calls go through an egress proxy, which resolves the names (not this process). */
+  readonly outboundProxy?: boolean;
   /** Longest a proxy, action or MCP call may spend on the provider, retries included (then 408). */
   readonly providerCallLifetimeMs: number;
   /** Provider calls in flight at once per origin, per project and per account (defaults in provider-limits.ts). */

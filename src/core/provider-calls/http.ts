@@ -1,6 +1,6 @@
 import dns from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import { AppError } from '../errors.js';
 import { isPrivateAddress } from '../network-policy.js';
 
@@ -42,21 +42,35 @@ export function guardedLookup(resolve: Resolve = dns.lookup): LookupFunction {
   };
 }
 
-const agents = new Map<boolean, Agent>();
+const agents = new Map<string, Dispatcher>();
 
 /**
- * The connection pool for provider calls. One per process (per private-network rule), like the
- * global fetch's: keep-alive connections to a provider are shared by every account.
+ * The connection pool for provider calls. One per process (per private-network rule and proxy),
+ * like the global fetch's: keep-alive connections to a provider are shared by every account.
+ *
+ * With `outboundProxy`, every call tunnels through that HTTP proxy with CONNECT, TLS end to end
+ * to the provider. The proxy resolves the names, so the private-address check on the socket's
+ * resolved address cannot run here: the shape checks (`urlPolicyViolation`) still do, and the
+ * proxy's own egress rules must refuse private networks (docs/api.md).
  */
-export function providerAgent(allowPrivateNetwork: boolean): Agent {
-  let agent = agents.get(allowPrivateNetwork);
+export function providerAgent(allowPrivateNetwork: boolean, outboundProxy?: string): Dispatcher {
+  const key = `${allowPrivateNetwork}|${outboundProxy ?? ''}`;
+  let agent = agents.get(key);
   if (!agent) {
-    agent = new Agent({
-      keepAliveTimeout: 10_000,
-      connections: 256,
-      connect: allowPrivateNetwork ? { timeout: 10_000 } : { timeout: 10_000, lookup: guardedLookup() },
-    });
-    agents.set(allowPrivateNetwork, agent);
+    agent = outboundProxy
+      ? new ProxyAgent({
+          uri: outboundProxy,
+          keepAliveTimeout: 10_000,
+          connections: 256,
+          connect: { timeout: 10_000 },
+          proxyTunnel: true,
+        })
+      : new Agent({
+          keepAliveTimeout: 10_000,
+          connections: 256,
+          connect: allowPrivateNetwork ? { timeout: 10_000 } : { timeout: 10_000, lookup: guardedLookup() },
+        });
+    agents.set(key, agent);
   }
   return agent;
 }

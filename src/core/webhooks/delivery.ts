@@ -3,7 +3,7 @@ import type { ListDeliveriesQuery, webhookDelivery } from '../../contract/webhoo
 import type { Deps, ProjectScope } from '../deps.js';
 import { AppError } from '../errors.js';
 import { transaction } from '../../store/db.js';
-import { resolvedPolicyViolation } from '../network-policy.js';
+import { resolvedPolicyViolation, urlPolicyViolation } from '../network-policy.js';
 import { liveSecrets, getEndpoint, type EndpointRow } from './endpoints.js';
 import { signatureHeaders } from './signing.js';
 import {
@@ -117,7 +117,10 @@ type Outcome =
   | { ok: false; status: number | null; error: string; excerpt: string; timedOut?: boolean };
 
 async function post(deps: Deps, endpoint: EndpointRow, d: Claimed): Promise<Outcome> {
-  const problem = await resolvedPolicyViolation(endpoint.url, deps.settings.allowPrivateNetwork);
+  // Behind an egress proxy the proxy resolves the name (this host may not have DNS for it).
+  const problem = deps.settings.outboundProxy
+    ? urlPolicyViolation(endpoint.url, deps.settings.allowPrivateNetwork)
+    : await resolvedPolicyViolation(endpoint.url, deps.settings.allowPrivateNetwork);
   if (problem) return { ok: false, status: null, error: `url ${problem}`, excerpt: '' };
   const body = JSON.stringify(d.payload);
   const timestamp = Math.floor(deps.clock().getTime() / 1000);
