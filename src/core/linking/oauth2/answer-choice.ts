@@ -2,9 +2,8 @@
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { getAttempt, cancelAttempt } from '../connection-attempts.js';
-import { getProfile } from '../../connector-profiles/profiles.js';
 import { sessionById } from './authorize.js';
-import { continueLink, failLink, type CallbackOutcome } from './callback.js';
+import { continueLink, failLink, liveProfile, profileTarget, type CallbackOutcome } from './callback.js';
 import { gone, openChoice, type SealedChoice } from './choice.js';
 
 /**
@@ -41,16 +40,8 @@ export async function answerChoice(
   }
   const attempt = await getAttempt(deps, session, row.attempt_id);
   if (attempt.status !== 'pending') throw gone();
-  const profile = await getProfile(
-    deps,
-    { projectId: session.project_id, organizationId: session.organization_id },
-    row.connector_profile_id,
-  ).catch(() => null);
-  if (!profile)
-    return failLink(deps, link, {
-      code: 'integration_unavailable',
-      description: 'This integration is no longer available',
-    });
+  const profile = await liveProfile(deps, session, row.connector_profile_id);
+  if ('code' in profile) return failLink(deps, link, profile);
   const values = { ...sealed.values, ...option.values };
   const credentials = { ...sealed.credentials, ...values };
   return continueLink(
@@ -60,14 +51,7 @@ export async function answerChoice(
       session,
       profile,
       config: sealed.config,
-      target: {
-        connector: profile.connector,
-        environment: profile.environment,
-        overrides: profile.overrides,
-        config: sealed.config,
-        setup: profile.setupValues,
-        credentials: {},
-      },
+      target: profileTarget(profile, sealed.config),
     },
     { credentials, expiresAt: sealed.expires_at ? new Date(sealed.expires_at) : null },
     { from: sealed.step + 1, values },

@@ -88,14 +88,7 @@ export async function completeOAuth(
   const profile = await liveProfile(deps, session, row.connector_profile_id);
   if ('code' in profile) return fail(profile);
   const sealed = deps.vault.openJson<SealedState>(row.sealed);
-  const target: ProviderTarget = {
-    connector: profile.connector,
-    environment: profile.environment,
-    overrides: profile.overrides,
-    config: sealed.config,
-    setup: profile.setupValues,
-    credentials: {},
-  };
+  const target = profileTarget(profile, sealed.config);
 
   const unsigned = signatureRefusal(profile, target, query);
   if (unsigned) return fail(unsigned);
@@ -230,8 +223,18 @@ async function consumeState(
   return { ...stateRow, return_to: deps.vault.open(stateRow.return_to) };
 }
 
-/** The state's profile, if the link may still finish with it. */
-async function liveProfile(
+/** Where the link's calls go: the profile's connector, environment and overrides, with the end user's fields. */
+export const profileTarget = (profile: ConnectorProfile, config: Record<string, string>): ProviderTarget => ({
+  connector: profile.connector,
+  environment: profile.environment,
+  overrides: profile.overrides,
+  config,
+  setup: profile.setupValues,
+  credentials: {},
+});
+
+/** The link's profile, if the link may still finish with it (the session is live, the profile still OAuth). */
+export async function liveProfile(
   deps: Deps,
   session: SessionRow,
   profileId: string,
