@@ -148,6 +148,18 @@ describe('account chooser (Xero, as shipped)', () => {
     expect((await c.jar(choiceUrl(c.id))).status).toBe(404);
   });
 
+  it('an answer after the link expired ends the attempt with session_expired and links nothing', async () => {
+    const c = await toChooser('choice-late');
+    await server.app.deps.db.query(
+      "UPDATE connect_sessions SET expires_at = now() - interval '1 second' WHERE origin_owner_id = 'choice-late'",
+    );
+    const res = await c.jar(choiceUrl(c.id), jsonPost({ option: 1 }));
+    expect(res.status).toBe(200);
+    const next = new URL(((await res.json()) as { redirect: string }).redirect);
+    expect(next.searchParams.get('error')).toBe('session_expired');
+    expect(await accountsOf('choice-late')).toEqual([]);
+  });
+
   it('housekeeping leaves an attempt alone while its end user is choosing, and removes the tokens after', async () => {
     const c = await toChooser('choice-slow');
     // The callback ran five minutes ago: without the open choice this attempt counts as interrupted.
