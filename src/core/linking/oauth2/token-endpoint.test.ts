@@ -227,6 +227,19 @@ describe('id_token issuer', () => {
     ).rejects.toThrow(/unexpected JWT "iss"/);
   });
 
+  it('accepts either spelling of a listed issuer, and refuses one not on the list', async () => {
+    const listed = target({
+      issuer: ['https://id.example-chat.test/${config.tenant}', 'id.example-chat.test'],
+    });
+    for (const iss of [ISSUER, 'id.example-chat.test']) {
+      const { deps } = depsAnswering(withIdToken(iss));
+      const grant = await exchange(listed, deps);
+      expect(grant.credentials.access_token, iss).toBe('at-6');
+    }
+    const { deps } = depsAnswering(withIdToken('https://id.example-chat.test/other'));
+    await expect(exchange(listed, deps)).rejects.toThrow(/unexpected JWT "iss"/);
+  });
+
   it('skips the issuer check only with issuer "any", and still checks the audience', async () => {
     const { deps } = depsAnswering(withIdToken('https://login.anywhere.test'));
     const grant = await exchange(target({ issuer: 'any' }), deps);

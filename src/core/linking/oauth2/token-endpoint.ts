@@ -58,7 +58,8 @@ function unverifiedIssuer(jwt: unknown): string | undefined {
  */
 async function adjustedResponse(tc: TokenClient, as: CallAs, res: Response): Promise<Response> {
   const rules = tc.auth.token_response;
-  if (!res.ok || (!rules.allow_missing_token_type && tc.issuer !== 'any')) return res;
+  const learnIssuer = tc.issuer === 'any' || Array.isArray(tc.issuer);
+  if (!res.ok || (!rules.allow_missing_token_type && !learnIssuer)) return res;
   const text = await res.text();
   let json: unknown;
   try {
@@ -69,7 +70,10 @@ async function adjustedResponse(tc: TokenClient, as: CallAs, res: Response): Pro
   if (json && typeof json === 'object' && !Array.isArray(json)) {
     const body = json as Record<string, unknown>;
     if (rules.allow_missing_token_type && body.token_type === undefined) body.token_type = 'bearer';
-    if (tc.issuer === 'any') as.issuer = unverifiedIssuer(body.id_token) ?? as.issuer;
+    const iss = unverifiedIssuer(body.id_token);
+    // One of the listed spellings is expected as it is; any other still fails oauth4webapi's check.
+    if (iss && (tc.issuer === 'any' || (Array.isArray(tc.issuer) && tc.issuer.includes(iss))))
+      as.issuer = iss;
   }
   const out = json === undefined ? text : JSON.stringify(json);
   return new Response(out, { status: res.status, statusText: res.statusText, headers: res.headers });
@@ -140,8 +144,8 @@ export interface TokenClient {
   as: oauth.AuthorizationServer;
   /** Where refresh requests go: `auth.refresh_url`, else the token URL. */
   refreshEndpoint: string;
-  /** The expected id_token `iss`, or `any` (not checked). */
-  issuer: string;
+  /** The expected id_token `iss`, the spellings one of which it must be, or `any` (not checked). */
+  issuer: string | string[];
   /** Extra token-request parameters, rendered: on the code exchange and on refreshes. */
   codeParams: Record<string, string>;
   refreshParams: Record<string, string>;
@@ -181,13 +185,18 @@ export function tokenClient(deps: Deps, target: ProviderTarget, auth: OAuth2Auth
       ? origin
       : auth.issuer === 'any'
         ? 'any'
-        : renderAll(target, 'auth.issuer', { issuer: auth.issuer }).issuer!;
+        : Array.isArray(auth.issuer)
+          ? Object.values(renderAll(target, 'auth.issuer', Object.fromEntries(auth.issuer.entries())))
+          : renderAll(target, 'auth.issuer', { issuer: auth.issuer }).issuer!;
   const req = auth.token_request;
   return {
     deps,
     auth,
     connector: target.connector,
-    as: { issuer: issuer === 'any' ? origin : issuer, token_endpoint: tokenUrl },
+    as: {
+      issuer: issuer === 'any' ? origin : Array.isArray(issuer) ? issuer[0]! : issuer,
+      token_endpoint: tokenUrl,
+    },
     refreshEndpoint: auth.refresh_url ? resolveUrl(deps, target, 'refresh_url') : tokenUrl,
     issuer,
     codeParams: renderAll(target, 'auth.token_request', { ...req.params, ...req.code_params }),
