@@ -1,6 +1,6 @@
 // The generic fake provider refuses what the connector file says the provider refuses. A made-up
 // OAuth2 provider on made-up hosts, reached through the internet stand-in at those names.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { fetch, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectorSchema } from '../connectors/schema.js';
@@ -581,5 +581,397 @@ describe('generic fake provider: client credentials grant', () => {
     expect(ok.json.refresh_token).toBeUndefined();
     expect(mf.isLiveAccessToken(String(ok.json.access_token))).toBe(true);
     expect(mf.mints).toBe(1);
+  });
+});
+
+// A made-up OAuth2 provider with record reads by id, a write action, a paged query answered with
+// query locators, a revocation URL and a signed token answer: the run-time controls a flow test uses.
+const recordsConnector = connectorSchema.parse({
+  key: 'examplerecords',
+  name: 'Example Records',
+  categories: ['crm'],
+  auth: {
+    type: 'oauth2',
+    client_from: 'setup',
+    authorization_url: 'https://login.example-records.test/authorize',
+    token_url: 'https://login.example-records.test/token',
+    revoke_url: 'https://login.example-records.test/revoke',
+    scopes: { default: 'read' },
+    pkce: { supported: true, default: false },
+    token_auth: 'client_secret_post',
+    keep_token_fields: ['id', 'issued_at'],
+  },
+  environments: [{ key: 'production', label: 'Production' }],
+  setup_fields: [
+    { key: 'client_id', label: 'Client ID', type: 'text' },
+    { key: 'client_secret', label: 'Client Secret', type: 'password' },
+  ],
+  base_url: 'https://api.example-records.test',
+  hosts: ['login.example-records.test', 'api.example-records.test'],
+  inject: { headers: { authorization: 'Bearer ${credentials.access_token}' } },
+  test_action: { path: '/me' },
+  actions: [
+    {
+      id: 'rec_get',
+      label: 'Get a record',
+      inputs: [{ key: 'id', type: 'string', required: true, pattern: '^r[0-9]+$' }],
+      request: { path: '/records/${input.id}' },
+      result: { data: '' },
+    },
+    {
+      id: 'rec_notes',
+      label: "A record's notes",
+      inputs: [{ key: 'record_id', type: 'string', required: true }],
+      request: { path: '/records/${input.record_id}/notes' },
+      result: { data: 'items' },
+    },
+    {
+      id: 'rec_query',
+      label: 'Query',
+      inputs: [{ key: 'limit', type: 'integer', minimum: 1, maximum: 100, default: 10 }],
+      request: { path: '/query', query: { limit: '${input.limit}' } },
+      result: { data: 'records', next: 'nextRecordsUrl' },
+    },
+    {
+      id: 'rec_create',
+      label: 'Create a record',
+      inputs: [
+        { key: 'name', type: 'string', required: true, max_length: 20 },
+        { key: 'size', type: 'integer', minimum: 1 },
+      ],
+      request: {
+        method: 'POST',
+        path: '/records',
+        body: { record: { name: '${input.name}', size: '${input.size}' }, kind: 'note' },
+      },
+      result: { data: 'created' },
+    },
+  ],
+});
+const ID_URL = 'https://login.example-records.test/id/1';
+const recordsFixture = fixtureSchema.parse({
+  connector: 'examplerecords',
+  setup: { client_id: 'rec-client', client_secret: 'rec-secret-123456' },
+  token: {
+    expires_in: 600,
+    fields: { id: ID_URL, issued_at: '1700000000000' },
+    signature: { of: ['id', 'issued_at'] },
+  },
+  authorize: { code_ttl: 60, denied_description: 'User denied access' },
+  api: {
+    error: { status: 401, body: { message: 'bad token' } },
+    not_found: { status: 404, body: [{ errorCode: 'NOT_FOUND' }] },
+  },
+  next_link_locator: '/query',
+  actions: {
+    rec_get: { input: { id: 'r1' }, key: 'id', records: [{ id: 'r1' }, { id: 'r2' }] },
+    rec_notes: { input: { record_id: 'r1' }, records: [{ n: 1 }] },
+    rec_query: { records: [{ id: 1 }, { id: 2 }, { id: 3 }], page_size: 2 },
+    rec_create: { input: { name: 'Ada', size: 3 }, records: [{ id: 'r9' }] },
+  },
+});
+
+describe('generic fake provider: run-time controls, record ids, write bodies, locators', () => {
+  let rf: FakeProvider;
+  let ri: Internet;
+  const CB = 'https://switchboard.example.test/connect/oauth2/examplerecords/callback';
+  const CLIENT = { client_id: 'rec-client', client_secret: 'rec-secret-123456' };
+  beforeAll(async () => {
+    rf = await startFakeProvider(recordsConnector, recordsFixture);
+    ri = await startInternet(rf.routes);
+    rf.allowRedirectUri(CB);
+  });
+  afterAll(async () => {
+    await ri?.close();
+    await rf?.close();
+  });
+  const authorize = (extra: Record<string, string> = {}) =>
+    fetch(
+      `https://login.example-records.test/authorize?${new URLSearchParams({ client_id: 'rec-client', redirect_uri: CB, response_type: 'code', state: 'st-9', scope: 'read', ...extra })}`,
+      { dispatcher: ri.http, redirect: 'manual' },
+    );
+  const newCode = async (extra: Record<string, string> = {}) =>
+    new URL((await authorize(extra)).headers.get('location')!).searchParams.get('code')!;
+  const post = async (
+    path: string,
+    form: Record<string, string>,
+    type = 'application/x-www-form-urlencoded',
+  ) => {
+    const res = await fetch(`https://login.example-records.test${path}`, {
+      method: 'POST',
+      dispatcher: ri.http,
+      headers: { 'content-type': type },
+      body: type.includes('json') ? JSON.stringify(form) : new URLSearchParams(form).toString(),
+    });
+    const text = await res.text();
+    return {
+      status: res.status,
+      headers: res.headers,
+      json: (text ? JSON.parse(text) : {}) as Record<string, any>,
+    };
+  };
+  const exchange = async (c: string, extra: Record<string, string> = {}) =>
+    post('/token', { grant_type: 'authorization_code', code: c, redirect_uri: CB, ...CLIENT, ...extra });
+  const accessToken = async () => String((await exchange(await newCode())).json.access_token);
+  const call = async (path: string, at: string, body?: unknown) => {
+    const res = await fetch(`https://api.example-records.test${path}`, {
+      dispatcher: ri.http,
+      method: body === undefined ? 'GET' : 'POST',
+      headers: {
+        authorization: `Bearer ${at}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, json: (await res.json()) as any };
+  };
+
+  it('expires codes after authorize.code_ttl on its clock; a code is spent even when refused', async () => {
+    const fresh = await newCode();
+    expect((await exchange(fresh)).status).toBe(200);
+    const late = await newCode();
+    rf.advanceTime(61_000);
+    const problems = rf.problems.length;
+    const expired = await exchange(late);
+    expect(expired).toMatchObject({ status: 400, json: { error: 'invalid_grant' } });
+    expect(expired.json.error_description).toContain('expired');
+    // The provider's documented answer to a slow end user, not a rule the connector broke.
+    expect(rf.problems.length).toBe(problems);
+    const again = await exchange(late);
+    expect(again.json.error_description).toContain('unknown or was used');
+  });
+
+  it('redirects access_denied with the state when the end user refuses, then grants again', async () => {
+    const before = rf.counts.authorize;
+    rf.denyNextAuthorization();
+    const denied = await authorize();
+    expect(denied.status).toBe(302);
+    const back = new URL(denied.headers.get('location')!);
+    expect(back.origin + back.pathname).toBe(CB);
+    expect(Object.fromEntries(back.searchParams)).toEqual({
+      error: 'access_denied',
+      error_description: 'User denied access',
+      state: 'st-9',
+    });
+    const code = await newCode();
+    expect(code).toBeTruthy();
+    expect(rf.lastAuthorization).toMatchObject({ code, redirectUri: CB, state: 'st-9', scope: 'read' });
+    expect(rf.counts.authorize).toBe(before + 2);
+  });
+
+  it('refuses a code_verifier for a code issued without a code challenge', async () => {
+    const res = await exchange(await newCode(), { code_verifier: 'v'.repeat(50) });
+    expect(res).toMatchObject({ status: 400, json: { error: 'invalid_grant' } });
+    expect(rf.problems.at(-1)).toContain('issued without a code challenge');
+  });
+
+  it('signs the token answer: the HMAC of the named fields with the client secret', async () => {
+    const res = await exchange(await newCode());
+    const want = createHmac('sha256', 'rec-secret-123456').update(`${ID_URL}1700000000000`).digest('base64');
+    expect(res.json.signature).toBe(want);
+  });
+
+  it('fails the next token requests with the given answer, holds them when asked, and counts each', async () => {
+    const before = { ...rf.counts };
+    rf.failTokenNext(
+      { status: 503, body: { error: 'temporarily_unavailable' }, headers: { 'retry-after': '5' } },
+      2,
+    );
+    const code = await newCode();
+    const first = await exchange(code);
+    expect(first).toMatchObject({ status: 503, json: { error: 'temporarily_unavailable' } });
+    expect(first.headers.get('retry-after')).toBe('5');
+    const second = await post('/token', { grant_type: 'refresh_token', refresh_token: 'x', ...CLIENT });
+    expect(second.status).toBe(503);
+    // The fault answered before the code was looked at: it is still good.
+    const ok = await exchange(code);
+    expect(ok.status).toBe(200);
+    expect(rf.counts.token - before.token).toBe(3);
+    expect(rf.counts.refresh - before.refresh).toBe(1);
+    rf.delayToken(200);
+    const started = Date.now();
+    await post('/token', {
+      grant_type: 'refresh_token',
+      refresh_token: String(ok.json.refresh_token),
+      ...CLIENT,
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    rf.delayToken(0);
+  });
+
+  it('ends access tokens on expireAccessTokens and every grant on revokeAll', async () => {
+    const grant = await exchange(await newCode());
+    const at = String(grant.json.access_token);
+    expect((await call('/me', at)).status).toBe(200);
+    rf.expireAccessTokens();
+    expect((await call('/me', at)).status).toBe(401);
+    const refreshed = await post('/token', {
+      grant_type: 'refresh_token',
+      refresh_token: String(grant.json.refresh_token),
+      ...CLIENT,
+    });
+    expect(refreshed.status).toBe(200);
+    rf.revokeAll();
+    expect(rf.isLiveRefreshToken(String(refreshed.json.refresh_token))).toBe(false);
+    expect(rf.isLiveAccessToken(String(refreshed.json.access_token))).toBe(false);
+  });
+
+  it('revokes a token from a form body only, and counts revocations', async () => {
+    const grant = await exchange(await newCode());
+    const rt = String(grant.json.refresh_token);
+    const before = rf.counts.revoke;
+    const asJson = await post('/revoke', { token: rt }, 'application/json');
+    expect(asJson.status).toBe(400);
+    expect(rf.problems.at(-1)).toContain('form-encoded');
+    expect(rf.isLiveRefreshToken(rt)).toBe(true);
+    expect((await post('/revoke', { token: rt })).status).toBe(200);
+    expect(rf.isLiveRefreshToken(rt)).toBe(false);
+    expect(rf.counts.revoke).toBe(before + 2);
+  });
+
+  it('serves the record a path names by its key, and api.not_found for an id nobody holds', async () => {
+    const at = await accessToken();
+    expect(await call('/records/r2', at)).toEqual({ status: 200, json: { id: 'r2' } });
+    const unexpected = rf.unexpected.length;
+    expect(await call('/records/r7', at)).toEqual({ status: 404, json: [{ errorCode: 'NOT_FOUND' }] });
+    expect(rf.missing.at(-1)).toBe('GET https://api.example-records.test/records/r7');
+    expect(rf.unexpected.length).toBe(unexpected);
+    // Without a key only the fixture input's own id is known.
+    expect((await call('/records/r1/notes', at)).json).toEqual({ items: { n: 1 } });
+    expect((await call('/records/r2/notes', at)).status).toBe(404);
+    const bad = await call('/records/x-1', at);
+    expect(bad.status).toBe(400);
+    expect(rf.problems.at(-1)).toContain('path input id does not match ^r[0-9]+$');
+  });
+
+  it('checks a write body against the action inputs and its body template', async () => {
+    const at = await accessToken();
+    const good = { record: { name: 'Ada', size: 3 }, kind: 'note' };
+    expect(await call('/records', at, good)).toEqual({ status: 200, json: { created: { id: 'r9' } } });
+    // An optional input left out is left out of the body.
+    expect((await call('/records', at, { record: { name: 'Ada' }, kind: 'note' })).status).toBe(200);
+    const cases: Array<[unknown, string]> = [
+      [{ record: { size: 3 }, kind: 'note' }, 'body.record.name is missing'],
+      [{ record: { name: 'Ada', size: '3' }, kind: 'note' }, 'body.record.size is not a number'],
+      [{ record: { name: 'Ada', size: 0 }, kind: 'note' }, 'body.record.size is below the minimum 1'],
+      [{ record: { name: 'A'.repeat(21) }, kind: 'note' }, 'body.record.name is longer than 20'],
+      [
+        { record: { name: 'Ada', owner: 'me' }, kind: 'note' },
+        "body.record.owner is not in the action's body",
+      ],
+    ];
+    for (const [body, why] of cases) {
+      expect((await call('/records', at, body)).status).toBe(400);
+      expect(rf.problems.at(-1)).toContain(why);
+    }
+  });
+
+  it('refuses a query value its input declaration refuses', async () => {
+    const at = await accessToken();
+    expect((await call('/query?limit=500', at)).status).toBe(400);
+    expect(rf.problems.at(-1)).toContain('rec_query: query limit is above the maximum 100');
+    expect((await call('/query?limit=ten', at)).status).toBe(400);
+    expect(rf.problems.at(-1)).toContain('query limit is not a number');
+  });
+
+  it('hands out query locators as next links and refuses a locator it did not hand out', async () => {
+    const at = await accessToken();
+    const p1 = await call('/query?limit=10', at);
+    expect(p1.json.records).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(p1.json.nextRecordsUrl).toMatch(/^\/query\/01g\d{15}-2$/);
+    const p2 = await call(p1.json.nextRecordsUrl, at);
+    expect(p2.json).toEqual({ records: [{ id: 3 }] });
+    const forged = await call(p1.json.nextRecordsUrl.replace(/-2$/, '-4'), at);
+    expect(forged.status).toBe(400);
+    expect(rf.problems.at(-1)).toContain('not a query locator this provider handed out');
+  });
+
+  it('fails and holds API calls as asked; reset drops every hook and empties the logs', async () => {
+    const at = await accessToken();
+    rf.failApiNext({ status: 500, body: { error: 'boom' } });
+    expect(await call('/me', at)).toEqual({ status: 500, json: { error: 'boom' } });
+    expect((await call('/me', at)).status).toBe(200);
+    rf.delayApi((n) => (n === 0 ? 250 : 0));
+    rf.failApiNext({ status: 502 }, Number.POSITIVE_INFINITY);
+    rf.denyNextAuthorization(5);
+    rf.reset();
+    expect(rf.problems).toEqual([]);
+    expect(rf.counts).toEqual({ authorize: 0, token: 0, refresh: 0, revoke: 0, api: 0 });
+    const started = Date.now();
+    expect((await call('/me', at)).status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(250);
+    expect((await authorize()).headers.get('location')).toContain('code=');
+    // The n-th call counts from the reset: the call above was call 0.
+    rf.delayApi((n) => (n === 2 ? 250 : 0));
+    const slow = Date.now();
+    await call('/me', at);
+    expect(Date.now() - slow).toBeLessThan(250);
+    await call('/me', at);
+    expect(Date.now() - slow).toBeGreaterThanOrEqual(240);
+    expect(rf.counts.api).toBe(3);
+    expect(rf.requests.length).toBe(4);
+  });
+});
+
+describe('generic fake provider: a refusal per credential', () => {
+  const twoKeys = connectorSchema.parse({
+    key: 'exampletwo',
+    name: 'Example Two',
+    categories: ['crm'],
+    auth: { type: 'api_key' },
+    environments: [{ key: 'production', label: 'Production' }],
+    config_fields: [
+      { key: 'api_token', label: 'API token', type: 'password' },
+      { key: 'user_email', label: 'User email', type: 'text' },
+    ],
+    base_url: 'https://api.example-two.test/v1',
+    hosts: ['api.example-two.test'],
+    inject: { headers: { 'x-api-token': '${config.api_token}', 'x-user-email': '${config.user_email}' } },
+    test_action: { path: '/ping' },
+  });
+  const twoFixture = (refusals: Record<string, unknown>) =>
+    fixtureSchema.parse({
+      connector: 'exampletwo',
+      config: { api_token: 'two-token-123456', user_email: 'legal@example.com' },
+      api: { error: { status: 401, body: { error_code: 'invalid_api_token' } }, refusals },
+    });
+  let tf: FakeProvider;
+  let ti: Internet;
+  beforeAll(async () => {
+    tf = await startFakeProvider(
+      twoKeys,
+      twoFixture({ 'X-User-Email': { status: 403, body: { error_code: 'invalid_user' } } }),
+    );
+    ti = await startInternet(tf.routes);
+  });
+  afterAll(async () => {
+    await ti?.close();
+    await tf?.close();
+  });
+  const ping = async (token: string, email: string) => {
+    const res = await fetch('https://api.example-two.test/v1/ping', {
+      dispatcher: ti.http,
+      headers: { 'x-api-token': token, 'x-user-email': email },
+    });
+    return { status: res.status, json: await res.json() };
+  };
+
+  it("answers the credential's own refusal when it is the only one wrong, else api.error", async () => {
+    expect((await ping('two-token-123456', 'legal@example.com')).status).toBe(200);
+    expect(await ping('two-token-123456', 'who@example.com')).toEqual({
+      status: 403,
+      json: { error_code: 'invalid_user' },
+    });
+    expect((await ping('other-token', 'legal@example.com')).status).toBe(401);
+    expect(await ping('other-token', 'who@example.com')).toEqual({
+      status: 401,
+      json: { error_code: 'invalid_api_token' },
+    });
+  });
+
+  it('refuses a fixture whose refusal names no credential the connector sends', async () => {
+    await expect(
+      startFakeProvider(twoKeys, twoFixture({ 'x-other': { status: 403, body: {} } })),
+    ).rejects.toThrow('api.refusals.x-other');
   });
 });

@@ -8,7 +8,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Action } from '../connectors/action-schema.js';
+import type { Action, ActionInput } from '../connectors/action-schema.js';
 import type { CallbackHmac, PostAuthStep } from '../connectors/grants-schema.js';
 import { pick } from '../connectors/json-path.js';
 import { isSecretField } from '../connectors/fields.js';
@@ -20,6 +20,7 @@ import { candidatesOf, MAX_OPTIONS, optionsOf, pickValues } from '../core/linkin
 import { type DeliveryAnswer, type FakeDelivery, type FakeSubscription, fakeEvents } from './fake-events.js';
 import type { ActionFixture, Fixture } from './fixture.js';
 import type { Route } from './internet.js';
+import { pagingOf } from '../core/actions/paging.js';
 import { answerPage, type PageRequest, pagingStyle } from './paging.js';
 import { setAt } from './paths.js';
 import { type RateLimit, rateLimitRules } from '../connectors/rate-limit.js';
@@ -71,7 +72,60 @@ export interface FakeProvider {
   readonly deletedSubscriptions: string[];
   /** Sends a provider delivery to a subscription's URL, signed as its `verify` checks expect. */
   deliver(subscriptionId: string, delivery: FakeDelivery): Promise<DeliveryAnswer>;
+  /** Record reads for an id the fixture does not hold, answered with `api.not_found`. */
+  readonly missing: string[];
+  /** Requests of each kind since the start (or the last `reset`), refused ones included. */
+  readonly counts: Counts;
+  /** The last authorization the authorize page granted (a code), or null. */
+  readonly lastAuthorization: Authorization | null;
+  /** The next `count` authorize requests that pass every check redirect back with `access_denied`. */
+  denyNextAuthorization(count?: number): void;
+  /** The next `count` token requests (token and refresh URL) get `answer` (Infinity: until `reset`). */
+  failTokenNext(answer: FaultAnswer, count?: number): void;
+  /** The next `count` API calls with live credentials get `answer` (Infinity: until `reset`). */
+  failApiNext(answer: FaultAnswer, count?: number): void;
+  /** Holds every token request `ms` before answering it (a slow token endpoint). */
+  delayToken(ms: number): void;
+  /** Holds the n-th API call (0-based, since the start or `reset`) `delay(n)` ms before answering it. */
+  delayApi(delay: number | ((n: number) => number)): void;
+  /** Moves the fake's clock forward: codes and access tokens expire by it. */
+  advanceTime(ms: number): void;
+  /** Ends the life of every access token issued so far; refresh tokens stay live. */
+  expireAccessTokens(): void;
+  /** Revokes every grant (an admin removed the app): its access and refresh tokens die. */
+  revokeAll(): void;
+  /**
+   * Drops every fault, delay, queued denial and rate limit, zeroes the counts and empties
+   * `requests`, `unexpected`, `problems` and `missing`. Tokens, codes and the clock stay.
+   */
+  reset(): void;
   close(): Promise<void>;
+}
+
+/** A canned answer a fault hook sends instead of the real one. */
+export interface FaultAnswer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Counts {
+  authorize: number;
+  /** Every request at the token or refresh URL. */
+  token: number;
+  /** Token requests with `grant_type=refresh_token` (`refreshes` counts only the granted ones). */
+  refresh: number;
+  revoke: number;
+  /** Calls that reached an API route (test action, actions, routes, discovery, events). */
+  api: number;
+}
+
+export interface Authorization {
+  code: string;
+  redirectUri: string;
+  state: string;
+  scope: string | null;
+  codeChallenge: string | null;
 }
 
 interface Family {
@@ -84,6 +138,7 @@ interface Grant {
   redirectUri: string;
   challenge: string | null;
   used: boolean;
+  expiresAt: number;
 }
 
 interface ServedAction {
@@ -94,9 +149,23 @@ interface ServedAction {
   query: Array<[string, string]>;
   /** Top-level body values with no placeholder (a GraphQL query text): they tell actions on one route apart. */
   fixed: Array<[string, string]>;
+  /** For a path with input placeholders (`/contracts/${input.id}`): any value there is this action. */
+  pattern: PathPattern | null;
+}
+
+interface PathPattern {
+  re: RegExp;
+  /** The input each capture group stands for, in order. */
+  keys: string[];
+  /** The fixture input's own values for those inputs, as text. */
+  known: string[];
 }
 
 const PLACEHOLDER = /\$\{([a-z_]+)\.([A-Za-z0-9_]+)\}/g;
+const INPUT_PLACEHOLDER = /\$\{input\.([a-z][a-z0-9_]*)\}/g;
+/** A template that is exactly one input: the value arrives typed (body) or as text (path, query). */
+const WHOLE_INPUT = /^\$\{input\.([a-z][a-z0-9_]*)\}$/;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const token = (prefix: string) => `${prefix}-${randomBytes(18).toString('base64url')}`;
 const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -203,7 +272,8 @@ function servedActions(
   for (const action of connector.actions) {
     const f = fixture.actions[action.id];
     if (!f) continue;
-    const actx = { ...ctx, input: withDefaults(action, f.input) } as TemplateContext;
+    const input = withDefaults(action, f.input);
+    const actx = { ...ctx, input } as TemplateContext;
     const path = new URL(`https://fake${base}${render(action.request.path, actx, encodeURIComponent)}`)
       .pathname;
     const query: Array<[string, string]> = [];
@@ -222,10 +292,111 @@ function servedActions(
       .filter(([k]) => k !== pagedKey)
       .map(([k, v]): [string, string] => [k, JSON.stringify(v)])
       .filter(([, v]) => !v.includes('${'));
-    out.push({ action, fixture: f, method: action.request.method, path, query, fixed });
+    if (f.key && action.result.next)
+      throw new Error(
+        `actions.${action.id}.key: the action pages; key is for an action that reads one record`,
+      );
+    const pattern = pathPattern(action.request.path, actx, base, input);
+    out.push({ action, fixture: f, method: action.request.method, path, query, fixed, pattern });
   }
-  // The most specific request first: actions on one path differ by their query or fixed body values.
-  return out.sort((a, b) => b.query.length + b.fixed.length - (a.query.length + a.fixed.length));
+  // The most specific request first: a fixed path before one with input values in it, then
+  // actions on one path differ by their query or fixed body values.
+  const rank = (a: ServedAction) => (a.pattern ? 0 : 1000) + a.query.length + a.fixed.length;
+  return out.sort((a, b) => rank(b) - rank(a));
+}
+
+/** The paths an action's path template can render to, whatever its input values. */
+function pathPattern(
+  template: string,
+  actx: TemplateContext,
+  base: string,
+  input: Record<string, unknown>,
+): PathPattern | null {
+  const literal = (text: string) => escapeRe(render(text, actx, encodeURIComponent));
+  const keys: string[] = [];
+  let source = escapeRe(base);
+  let last = 0;
+  for (const m of template.matchAll(INPUT_PLACEHOLDER)) {
+    source += `${literal(template.slice(last, m.index))}([^/]+)`;
+    keys.push(m[1]!);
+    last = m.index + m[0].length;
+  }
+  if (keys.length === 0) return null;
+  source += literal(template.slice(last));
+  const known = keys.map((k) => String(input[k] ?? ''));
+  return { re: new RegExp(`^${source}$`), keys, known };
+}
+
+/**
+ * Why a value sent for an action input breaks the input's declaration, or null. `asText`: the
+ * value came in a path or a query, where every type travels as text.
+ */
+export function inputProblem(input: ActionInput, value: unknown, asText: boolean): string | null {
+  if (input.type === 'string') {
+    if (typeof value !== 'string') return 'is not a string';
+    if (value.length > input.max_length) return `is longer than ${input.max_length} characters`;
+    if (input.enum && !input.enum.includes(value)) return `is not one of ${input.enum.join(', ')}`;
+    if (input.pattern && !new RegExp(input.pattern).test(value)) return `does not match ${input.pattern}`;
+    return null;
+  }
+  if (input.type === 'boolean') {
+    const ok = asText ? value === 'true' || value === 'false' : typeof value === 'boolean';
+    return ok ? null : 'is not a boolean';
+  }
+  const n = asText && typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n)) return 'is not a number';
+  if (input.type === 'integer' && !Number.isInteger(n)) return 'is not an integer';
+  if (input.minimum !== undefined && n < input.minimum) return `is below the minimum ${input.minimum}`;
+  if (input.maximum !== undefined && n > input.maximum) return `is above the maximum ${input.maximum}`;
+  return null;
+}
+
+/**
+ * What a JSON body breaks of the action's body template, or null: a key the template does not
+ * have (but the paging key), a required input left out, a value its input refuses, a fixed value
+ * changed. `at` names the place (`body.name`).
+ */
+export function bodyProblem(
+  template: unknown,
+  sent: unknown,
+  inputs: Map<string, ActionInput>,
+  at: string,
+  pagedAt?: string,
+): string | null {
+  if (typeof template === 'string') {
+    const input = inputs.get(WHOLE_INPUT.exec(template)?.[1] ?? '');
+    if (input) {
+      if (sent === undefined)
+        return input.required ? `${at} is missing (input ${input.key} is required)` : null;
+      const why = inputProblem(input, sent, false);
+      return why && `${at} ${why}`;
+    }
+    if (template.includes('${')) return typeof sent === 'string' ? null : `${at} is not a string`;
+  }
+  if (Array.isArray(template)) {
+    if (!Array.isArray(sent)) return `${at} is not an array`;
+    for (const [i, t] of template.entries()) {
+      const why = bodyProblem(t, sent[i], inputs, `${at}[${i}]`, pagedAt);
+      if (why) return why;
+    }
+    return null;
+  }
+  if (template && typeof template === 'object') {
+    // An object whose inputs are all absent is left out of the request.
+    const given = sent === undefined ? {} : sent;
+    if (!given || typeof given !== 'object' || Array.isArray(given)) return `${at} is not an object`;
+    const tpl = template as Record<string, unknown>;
+    for (const k of Object.keys(given))
+      if (!(k in tpl) && `${at}.${k}` !== pagedAt) return `${at}.${k} is not in the action's body`;
+    for (const [k, t] of Object.entries(tpl)) {
+      const why = bodyProblem(t, (given as Record<string, unknown>)[k], inputs, `${at}.${k}`, pagedAt);
+      if (why) return why;
+    }
+    return null;
+  }
+  return JSON.stringify(sent) === JSON.stringify(template)
+    ? null
+    : `${at} is ${JSON.stringify(sent)}, not ${JSON.stringify(template)}`;
 }
 
 const is = (u: URL | undefined, url: URL) =>
@@ -300,6 +471,33 @@ function discoveryAnswers(connector: Connector, fixture: Fixture, ctx: TemplateC
   });
 }
 
+/** The body check of a write action (a JSON body on POST, PUT or PATCH), or null when it passes or there is none. */
+function writeBodyProblem(action: Action, sent: unknown): string | null {
+  const { body, body_format, method } = action.request;
+  if (body === undefined || body_format === 'form' || !['POST', 'PUT', 'PATCH'].includes(method)) return null;
+  if (sent === undefined) return 'the body is not JSON';
+  const next = pagingOf(action);
+  const pagedAt = next && 'body_key' in next && next.body_key ? `body.${next.body_key}` : undefined;
+  return bodyProblem(body, sent, new Map(action.inputs.map((i) => [i.key, i])), 'body', pagedAt);
+}
+
+/** `api.refusals` by name as `wrongCredentials` reports it; each must be a credential `inject` sends. */
+function credentialRefusals(connector: Connector, fixture: Fixture) {
+  const names = new Set([
+    ...Object.keys(connector.inject.headers).map((n) => n.toLowerCase()),
+    ...Object.keys(connector.inject.query),
+    ...(connector.inject.basic ? ['authorization'] : []),
+  ]);
+  const out = new Map<string, Fixture['api']['error']>();
+  for (const [name, answer] of Object.entries(fixture.api.refusals)) {
+    const key = names.has(name) ? name : name.toLowerCase();
+    if (!names.has(key))
+      throw new Error(`api.refusals.${name}: not a credential ${connector.key}'s inject sends`);
+    out.set(key, answer);
+  }
+  return out;
+}
+
 /** Starts the fake provider for one connector and its fixture on a loopback port. */
 export async function startFakeProvider(connector: Connector, fixture: Fixture): Promise<FakeProvider> {
   const ctx = fixtureContext(connector, fixture);
@@ -354,12 +552,40 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     requests: [] as RecordedRequest[],
     unexpected: [] as string[],
     problems: [] as string[],
+    missing: [] as string[],
     reused: 0,
     refreshes: 0,
     mints: 0,
     rateLimited: 0,
+    counts: { authorize: 0, token: 0, refresh: 0, revoke: 0, api: 0 } as Counts,
+    lastAuthorization: null as Authorization | null,
   };
   const rateLimits: Array<{ seconds: number; rule: RateLimit }> = [];
+  // What a test asks for at run time; `reset` puts all of it back.
+  const idle = () => ({
+    denials: 0,
+    tokenFault: null as { answer: FaultAnswer; left: number } | null,
+    apiFault: null as { answer: FaultAnswer; left: number } | null,
+    tokenDelay: 0,
+    apiDelay: (_n: number) => 0,
+    apiCalls: 0,
+  });
+  let hooks = idle();
+  // The fake's clock: tests move it forward instead of waiting for codes and tokens to expire.
+  let offsetMs = 0;
+  const now = () => Date.now() + offsetMs;
+  const refusals = credentialRefusals(connector, fixture);
+  const locators = new Map<string, string>();
+
+  /** Takes one use of a fault hook, or null when none is armed. */
+  function takeFault(slot: 'tokenFault' | 'apiFault'): FaultAnswer | null {
+    const fault = hooks[slot];
+    if (!fault || fault.left <= 0) return null;
+    fault.left--;
+    return fault.answer;
+  }
+
+  const sendFault = (res: ServerResponse, f: FaultAnswer) => send(res, f.status, f.body ?? {}, f.headers);
 
   const refuse = (res: ServerResponse, status: number, error: string, description: string) => {
     state.problems.push(`${error}: ${description}`);
@@ -371,7 +597,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     const expiresIn = fixture.token.expires_in;
     accessTokens.set(access, {
       family,
-      expiresAt: expiresIn === null ? null : Date.now() + expiresIn * 1000,
+      expiresAt: expiresIn === null ? null : now() + expiresIn * 1000,
     });
     secrets.add(access);
     return {
@@ -380,7 +606,30 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       ...(expiresIn === null ? {} : { expires_in: expiresIn }),
       scope: auth ? requiredScopes(auth, fixture).join(auth.scopes.separator) : undefined,
       ...fixture.token.fields,
+      ...tokenSignature(),
     };
+  }
+
+  /** `token.signature`: the HMAC of the named token fields with the client secret, so a client can check the answer. */
+  function tokenSignature(): Record<string, string> {
+    const sig = fixture.token.signature;
+    if (!sig || !client) return {};
+    const signed = sig.of.map((name) => {
+      const v = fixture.token.fields[name];
+      if (v === undefined) throw new Error(`token.signature signs ${name}, which token.fields lacks`);
+      return String(v);
+    });
+    const mac = createHmac(sig.algorithm, client.secret).update(signed.join(''));
+    return { [sig.param]: mac.digest(sig.encoding) };
+  }
+
+  /** Sends the end user back to the callback with an OAuth error, as the provider's consent page does. */
+  function redirectError(res: ServerResponse, redirectUri: string, state: string, error: string) {
+    const back = new URL(redirectUri);
+    back.searchParams.set('error', error);
+    back.searchParams.set('error_description', fixture.authorize.denied_description);
+    back.searchParams.set('state', state);
+    res.writeHead(302, { location: back.toString() }).end();
   }
 
   function newRefreshToken(family: Family): string {
@@ -392,6 +641,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
   }
 
   function authorize(url: URL, res: ServerResponse) {
+    state.counts.authorize++;
     const q = url.searchParams;
     if (!auth || !client || q.get('client_id') !== client.id) {
       const answer = fixture.authorize.unknown_client;
@@ -417,8 +667,25 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       const missing = requiredScopes(auth, fixture).filter((s) => !asked.has(s));
       if (missing.length) return refuse(res, 400, 'invalid_scope', `scope lacks ${missing.join(', ')}`);
     }
+    // The end user refuses on the consent page, after the provider accepted the request.
+    if (hooks.denials > 0) {
+      hooks.denials--;
+      return redirectError(res, redirectUri, q.get('state')!, 'access_denied');
+    }
     const code = token('code');
-    grants.set(code, { redirectUri, challenge, used: false });
+    grants.set(code, {
+      redirectUri,
+      challenge,
+      used: false,
+      expiresAt: now() + fixture.authorize.code_ttl * 1000,
+    });
+    state.lastAuthorization = {
+      code,
+      redirectUri,
+      state: q.get('state')!,
+      scope: q.get('scope'),
+      codeChallenge: challenge,
+    };
     const back = new URL(redirectUri);
     back.searchParams.set('code', code);
     back.searchParams.set('state', q.get('state')!);
@@ -491,6 +758,22 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     return null;
   }
 
+  /** Counts a token request and plays the fault hooks (a slow or failing endpoint) before answering it. */
+  async function tokenRequest(
+    req: IncomingMessage,
+    body: string,
+    res: ServerResponse,
+    at: 'token' | 'refresh',
+  ) {
+    state.counts.token++;
+    const form = tokenParams(req, body);
+    if (typeof form !== 'string' && form.get('grant_type') === 'refresh_token') state.counts.refresh++;
+    if (hooks.tokenDelay > 0) await sleep(hooks.tokenDelay);
+    const fault = takeFault('tokenFault');
+    if (fault) return sendFault(res, fault);
+    tokenEndpoint(req, body, res, at);
+  }
+
   function tokenEndpoint(req: IncomingMessage, body: string, res: ServerResponse, at: 'token' | 'refresh') {
     const form = tokenParams(req, body);
     if (typeof form === 'string') return refuse(res, 400, 'invalid_request', form);
@@ -536,11 +819,22 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     const g = grants.get(code);
     if (!g || g.used) return refuse(res, 400, 'invalid_grant', 'the code is unknown or was used');
     g.used = true;
+    // A code exchanged too late is the provider's documented answer, not a broken rule.
+    if (g.expiresAt <= now())
+      return send(res, 400, { error: 'invalid_grant', error_description: 'expired authorization code' });
     if (form.get('redirect_uri') !== g.redirectUri)
       return refuse(res, 400, 'invalid_grant', 'redirect_uri differs from the authorize request');
     const verifier = form.get('code_verifier');
     if (g.challenge && (!verifier || s256(verifier) !== g.challenge))
       return refuse(res, 400, 'invalid_grant', 'code_verifier does not match the code challenge');
+    // A verifier for a code issued without a challenge: the challenge got lost (a PKCE downgrade).
+    if (!g.challenge && verifier)
+      return refuse(
+        res,
+        400,
+        'invalid_grant',
+        'code_verifier sent for a code issued without a code challenge',
+      );
     const family: Family = { current: '', used: new Set(), revoked: false };
     if (!fixture.token.refresh_token) return send(res, 200, issue(family));
     const refresh = newRefreshToken(family);
@@ -567,8 +861,12 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     send(res, 200, { ...fields, refresh_token: newRefreshToken(family) });
   }
 
-  function revokeEndpoint(body: string, res: ServerResponse) {
+  function revokeEndpoint(req: IncomingMessage, body: string, res: ServerResponse) {
+    state.counts.revoke++;
+    if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+      return refuse(res, 400, 'invalid_request', 'the revocation request must be form-encoded (RFC 7009)');
     const t = new URLSearchParams(body).get('token') ?? '';
+    if (!t) return refuse(res, 400, 'invalid_request', 'the revocation request names no token');
     const family = familyOf.get(t) ?? accessTokens.get(t)?.family;
     if (family) family.revoked = true;
     send(res, 200, '');
@@ -576,7 +874,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
 
   function liveAccess(t: string): boolean {
     const a = accessTokens.get(t);
-    return !!a && !a.family.revoked && (a.expiresAt === null || a.expiresAt > Date.now());
+    return !!a && !a.family.revoked && (a.expiresAt === null || a.expiresAt > now());
   }
 
   /** Whether `value` is what `template` renders to, a live access token standing in for its placeholder. */
@@ -605,15 +903,42 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     return !!found && tokens.every((i) => liveAccess(found[i]!));
   }
 
-  function credentialsOk(req: IncomingMessage, url: URL): boolean {
-    const headersOk = Object.entries(connector.inject.headers).every(([name, tpl]) => {
-      const v = req.headers[name.toLowerCase()];
-      return matchesInjected(tpl, Array.isArray(v) ? v[0] : v);
-    });
-    const queryOk = Object.entries(connector.inject.query).every(([name, tpl]) =>
-      matchesInjected(tpl, url.searchParams.get(name) ?? undefined),
-    );
-    return headersOk && queryOk && basicOk(req);
+  /** The names of the `inject` entries a call gets wrong (header names lower-cased, `authorization` for Basic). */
+  function wrongCredentials(req: IncomingMessage, url: URL): string[] {
+    const headers = Object.entries(connector.inject.headers)
+      .filter(([name, tpl]) => {
+        const v = req.headers[name.toLowerCase()];
+        return !matchesInjected(tpl, Array.isArray(v) ? v[0] : v);
+      })
+      .map(([name]) => name.toLowerCase());
+    const query = Object.entries(connector.inject.query)
+      .filter(([name, tpl]) => !matchesInjected(tpl, url.searchParams.get(name) ?? undefined))
+      .map(([name]) => name);
+    return [...headers, ...query, ...(basicOk(req) ? [] : ['authorization'])];
+  }
+
+  /**
+   * Counts an API call and answers it when its credentials are wrong (the fixture's `api.error`,
+   * or the `api.refusals` answer when its entry is the only one wrong) or an API fault is armed.
+   * True when it answered.
+   */
+  function refused(req: IncomingMessage, url: URL, res: ServerResponse): boolean {
+    state.counts.api++;
+    const wrong = wrongCredentials(req, url);
+    if (wrong.length > 0) {
+      const answer = (wrong.length === 1 && refusals.get(wrong[0]!)) || fixture.api.error;
+      send(res, answer.status, answer.body);
+      return true;
+    }
+    const fault = takeFault('apiFault');
+    if (fault) sendFault(res, fault);
+    return !!fault;
+  }
+
+  /** Holds an action or test-action call as `delayApi` says. */
+  async function apiWait() {
+    const ms = hooks.apiDelay(hooks.apiCalls++);
+    if (ms > 0) await sleep(ms);
   }
 
   /** `inject.basic`: `Authorization: Basic base64(username:password)` rendered from the fixture's values. */
@@ -632,7 +957,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     return null;
   }
 
-  function actionPage(served: ServedAction, req: PageRequest, res: ServerResponse) {
+  function actionPage(served: ServedAction, records: unknown[], req: PageRequest, res: ServerResponse) {
     const { action, fixture: f } = served;
     const style = pagingStyle(action, {
       pageParam: fixture.page_param,
@@ -642,37 +967,127 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     });
     const dataPath = action.result.data;
     if (!style) {
-      const value = f.records.length === 1 ? f.records[0] : f.records;
+      const value = records.length === 1 ? records[0] : records;
       if (dataPath === '' || dataPath === '$') return send(res, 200, value);
       const body: Record<string, unknown> = {};
       setAt(body, dataPath, value);
       return send(res, 200, body);
     }
-    const answer = answerPage(style, req, f.records, dataPath);
+    const answer = answerPage(style, req, records, dataPath);
     if (typeof answer === 'string') return refuse(res, 400, 'invalid_request', `${action.id}: ${answer}`);
+    asLocator(action, answer.body, style.size);
     send(res, 200, answer.body, answer.headers);
   }
 
-  function api(req: IncomingMessage, url: URL, body: string, res: ServerResponse) {
+  /** `next_link_locator`: the answer's next-page URL becomes a locator path, as Salesforce's nextRecordsUrl. */
+  function asLocator(action: Action, body: unknown, size: number) {
+    const prefix = fixture.next_link_locator;
+    const p = pagingOf(action);
+    if (!prefix || p?.type !== 'url' || !body || typeof body !== 'object') return;
+    const link = pick(body, p.path);
+    if (typeof link !== 'string') return;
+    const page = Number(new URL(link, 'https://fake').searchParams.get(fixture.page_param));
+    const locator = `01g${String(locators.size + 1).padStart(15, '0')}-${(page - 1) * size}`;
+    locators.set(locator, link);
+    setAt(body as Record<string, unknown>, p.path, `${prefix}/${locator}`);
+  }
+
+  /** The URL a call means: a query locator the fake handed out stands for the next-page link it replaced. */
+  function locatedUrl(url: URL): URL | string {
+    const prefix = fixture.next_link_locator;
+    if (!prefix || !url.pathname.startsWith(`${prefix}/`)) return url;
+    const link = locators.get(url.pathname.slice(prefix.length + 1));
+    return link
+      ? new URL(link, url.origin)
+      : `${url.pathname} is not a query locator this provider handed out`;
+  }
+
+  /** The values a request's path gives an action's path inputs ([] for a fixed path), or null when it is not the action's path. */
+  function pathValues(a: ServedAction, url: URL): string[] | null {
+    if (!a.pattern) return a.path === url.pathname ? [] : null;
+    const m = a.pattern.re.exec(url.pathname);
+    if (!m) return null;
+    try {
+      return m.slice(1).map((v) => decodeURIComponent(v));
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * The records a call names: with the fixture's `key`, the one whose key is the path's last value;
+   * else all of them, for the fixture input's own path values only. Null for an id nobody holds.
+   */
+  function recordsFor(a: ServedAction, values: string[]): unknown[] | null {
+    const { pattern, fixture: f } = a;
+    if (!pattern) return f.records;
+    const key = f.key;
+    if (!key) return values.every((v, i) => v === pattern.known[i]) ? f.records : null;
+    const parentsKnown = values.slice(0, -1).every((v, i) => v === pattern.known[i]);
+    const found = f.records.find((r) => String(pick(r, key)) === values.at(-1));
+    return parentsKnown && found !== undefined ? [found] : null;
+  }
+
+  /** A call at an action's address: its path inputs and body checked, then its record or page answered. */
+  function servedCall(
+    a: ServedAction,
+    values: string[],
+    req: IncomingMessage,
+    at: PageRequest,
+    res: ServerResponse,
+  ) {
+    const { action } = a;
+    for (const [i, key] of (a.pattern?.keys ?? []).entries()) {
+      const input = action.inputs.find((x) => x.key === key);
+      const why = input && inputProblem(input, values[i], true);
+      if (why) return refuse(res, 400, 'invalid_request', `${action.id}: path input ${key} ${why}`);
+    }
+    const why = writeBodyProblem(action, at.body);
+    if (why) return refuse(res, 400, 'invalid_request', `${action.id}: ${why}`);
+    const records = recordsFor(a, values);
+    if (records) return actionPage(a, records, at, res);
+    state.missing.push(`${req.method} https://${at.url.host}${at.url.pathname}`);
+    send(res, fixture.api.not_found.status, fixture.api.not_found.body);
+  }
+
+  /** A query value that breaks its input's declaration on a path an action serves: the connector should have refused it. */
+  function queryInputProblem(req: IncomingMessage, url: URL): string | null {
+    for (const a of actions) {
+      if (a.method !== req.method || !pathValues(a, url)) continue;
+      for (const [k, tpl] of Object.entries(a.action.request.query)) {
+        const input = a.action.inputs.find((i) => i.key === WHOLE_INPUT.exec(tpl)?.[1]);
+        const v = url.searchParams.get(k);
+        const why = input && v !== null && inputProblem(input, v, true);
+        if (why) return `${a.action.id}: query ${k} ${why}`;
+      }
+    }
+    return null;
+  }
+
+  async function api(req: IncomingMessage, url: URL, body: string, res: ServerResponse) {
     const fixed = fixedHeaderProblem(req);
     if (fixed) return refuse(res, 400, 'invalid_request', fixed);
-    if (!credentialsOk(req, url)) return send(res, fixture.api.error.status, fixture.api.error.body);
+    if (refused(req, url, res)) return;
+    await apiWait();
     const wait = rateLimits.shift();
     if (wait !== undefined) {
       state.rateLimited++;
       return rateLimitAnswer(wait.rule, wait.seconds, res);
     }
+    const at = locatedUrl(url);
+    if (typeof at === 'string') return refuse(res, 400, 'invalid_request', at);
     const json = jsonOrUndefined(body);
     const sent = (k: string) =>
       json && typeof json === 'object' ? JSON.stringify((json as Record<string, unknown>)[k]) : undefined;
-    const served = actions.find(
-      (a) =>
-        a.method === req.method &&
-        a.path === url.pathname &&
-        a.query.every(([k, v]) => url.searchParams.get(k) === v) &&
-        a.fixed.every(([k, v]) => sent(k) === v),
-    );
-    if (served) return actionPage(served, { url, body: json }, res);
+    for (const a of actions) {
+      if (a.method !== req.method) continue;
+      if (!a.query.every(([k, v]) => at.searchParams.get(k) === v)) continue;
+      if (!a.fixed.every(([k, v]) => sent(k) === v)) continue;
+      const values = pathValues(a, at);
+      if (values) return servedCall(a, values, req, { url: at, body: json }, res);
+    }
+    const why = queryInputProblem(req, at);
+    if (why) return refuse(res, 400, 'invalid_request', why);
     notFound(req, url, res);
   }
 
@@ -693,10 +1108,11 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
   }
 
   /** The test action: fixed headers, credentials, and the declared JSON body when it has one. */
-  function testAction(req: IncomingMessage, url: URL, body: string, res: ServerResponse) {
+  async function testAction(req: IncomingMessage, url: URL, body: string, res: ServerResponse) {
     const fixed = fixedHeaderProblem(req);
     if (fixed) return refuse(res, 400, 'invalid_request', fixed);
-    if (!credentialsOk(req, url)) return send(res, fixture.api.error.status, fixture.api.error.body);
+    if (refused(req, url, res)) return;
+    await apiWait();
     if (t.body !== undefined && JSON.stringify(jsonOrUndefined(body)) !== JSON.stringify(t.body))
       return refuse(res, 400, 'invalid_request', `the test action's body is not ${JSON.stringify(t.body)}`);
     send(res, fixture.api.test_action.status, fixture.api.test_action.body);
@@ -727,20 +1143,19 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       (r) => r.host.toLowerCase() === host && r.method === req.method && r.path === url.pathname,
     );
     if (route) {
-      if (route.auth && !credentialsOk(req, url))
-        return send(res, fixture.api.error.status, fixture.api.error.body);
+      if (route.auth && refused(req, url, res)) return;
       return send(res, route.status, route.body);
     }
     const step = discovery.find((d) => d.method === req.method && is(d.url, url));
     if (step) {
-      if (!credentialsOk(req, url)) return send(res, fixture.api.error.status, fixture.api.error.body);
+      if (refused(req, url, res)) return;
       return send(res, step.answer.status, step.answer.body);
     }
     if (isTestAction(req, url, body)) return testAction(req, url, body, res);
     if (req.method === 'GET' && is(urls.authorize, url)) return authorize(url, res);
-    if (req.method === 'POST' && is(urls.token, url)) return tokenEndpoint(req, body, res, 'token');
-    if (req.method === 'POST' && is(urls.refresh, url)) return tokenEndpoint(req, body, res, 'refresh');
-    if (req.method === 'POST' && is(urls.revoke, url)) return revokeEndpoint(body, res);
+    if (req.method === 'POST' && is(urls.token, url)) return tokenRequest(req, body, res, 'token');
+    if (req.method === 'POST' && is(urls.refresh, url)) return tokenRequest(req, body, res, 'refresh');
+    if (req.method === 'POST' && is(urls.revoke, url)) return revokeEndpoint(req, body, res);
     if (host === urls.api.hostname && events?.handle(req, url, body, res)) return;
     const base = urls.api.pathname.replace(/\/+$/, '');
     if (
@@ -758,11 +1173,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       refuse(res, 400, 'invalid_request', fixed);
       return false;
     }
-    if (!credentialsOk(req, url)) {
-      send(res, fixture.api.error.status, fixture.api.error.body);
-      return false;
-    }
-    return true;
+    return !refused(req, url, res);
   });
 
   const server = createServer((req, res) => {
@@ -810,6 +1221,46 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     isLiveRefreshToken: (t) => {
       const f = familyOf.get(t);
       return !!f && !f.revoked && f.current === t;
+    },
+    missing: state.missing,
+    get counts() {
+      return state.counts;
+    },
+    get lastAuthorization() {
+      return state.lastAuthorization;
+    },
+    denyNextAuthorization: (count = 1) => {
+      hooks.denials = count;
+    },
+    failTokenNext: (answer, count = 1) => {
+      hooks.tokenFault = { answer, left: count };
+    },
+    failApiNext: (answer, count = 1) => {
+      hooks.apiFault = { answer, left: count };
+    },
+    delayToken: (ms) => {
+      hooks.tokenDelay = ms;
+    },
+    delayApi: (delay) => {
+      hooks.apiDelay = typeof delay === 'number' ? () => delay : delay;
+    },
+    advanceTime: (ms) => {
+      offsetMs += ms;
+    },
+    expireAccessTokens: () => {
+      const at = now();
+      for (const a of accessTokens.values()) a.expiresAt = at;
+    },
+    revokeAll: () => {
+      for (const a of accessTokens.values()) a.family.revoked = true;
+      for (const f of familyOf.values()) f.revoked = true;
+    },
+    reset: () => {
+      hooks = idle();
+      rateLimits.length = 0;
+      for (const list of [state.requests, state.unexpected, state.problems, state.missing]) list.length = 0;
+      Object.assign(state, { reused: 0, refreshes: 0, mints: 0, rateLimited: 0, lastAuthorization: null });
+      state.counts = { authorize: 0, token: 0, refresh: 0, revoke: 0, api: 0 };
     },
     close: async () => {
       server.closeAllConnections();

@@ -7,6 +7,18 @@ import { z } from 'zod';
 
 const values = z.record(z.string(), z.string());
 
+const DEFAULT_CODE_TTL = 600;
+const DEFAULT_DENIED = 'end-user denied authorization';
+
+const signatureSchema = z.strictObject({
+  /** The token-answer field the signature is sent in. */
+  param: z.string().min(1).default('signature'),
+  /** The token fields signed, concatenated in this order (`["id", "issued_at"]`). */
+  of: z.array(z.string().min(1)).min(1),
+  algorithm: z.enum(['sha1', 'sha256']).default('sha256'),
+  encoding: z.enum(['base64', 'hex']).default('base64'),
+});
+
 const answerSchema = z.strictObject({
   status: z.number().int().min(100).max(599).default(200),
   /** A JSON value, or a string sent as text. */
@@ -30,6 +42,12 @@ const actionFixtureSchema = z.strictObject({
   records: z.array(z.unknown()).min(1),
   /** Records per page; a paging action needs more records than this so that there are two pages. */
   page_size: z.number().int().positive().default(2),
+  /**
+   * The record path that holds the id an action reading one record names in its path
+   * (`"id"`, `"Id"`): the fake then serves whichever of `records` the request names, and answers
+   * `api.not_found` for an id none of them holds. Without it only the input's own id is known.
+   */
+  key: z.string().min(1).optional(),
 });
 
 const routeSchema = z.strictObject({
@@ -75,6 +93,11 @@ export const fixtureSchema = z.strictObject({
        * `token_response.token_types`, or null to leave it out (`allow_missing_token_type`).
        */
       token_type: z.string().min(1).nullable().default('Bearer'),
+      /**
+       * A signature the token answer carries (Salesforce's `signature`): the HMAC, keyed with the
+       * client secret, of the named token fields' values concatenated in order.
+       */
+      signature: signatureSchema.optional(),
     })
     .default({ expires_in: 3600, fields: {}, rotate: true, refresh_token: true, token_type: 'Bearer' }),
   authorize: z
@@ -86,8 +109,17 @@ export const fixtureSchema = z.strictObject({
        * `callback_params` (`{"realmId": "r-1"}`); templates read them as `${credentials.realmId}`.
        */
       callback_params: values.default({}),
+      /** Seconds an authorization code can be exchanged for (default 600); a later exchange is invalid_grant. */
+      code_ttl: z.number().int().positive().default(DEFAULT_CODE_TTL),
+      /** The `error_description` of the redirect when the end user refuses (`denyNextAuthorization`). */
+      denied_description: z.string().min(1).default(DEFAULT_DENIED),
     })
-    .default({ unknown_client: { status: 400, body: { error: 'invalid_client' } }, callback_params: {} }),
+    .default({
+      unknown_client: { status: 400, body: { error: 'invalid_client' } },
+      callback_params: {},
+      code_ttl: DEFAULT_CODE_TTL,
+      denied_description: DEFAULT_DENIED,
+    }),
   api: z.strictObject({
     /**
      * The documented answer to a request without valid credentials (status default 401). A 2xx
@@ -97,6 +129,14 @@ export const fixtureSchema = z.strictObject({
     error: answerSchema.extend({ status: z.number().int().min(200).max(599).default(401) }),
     /** The test action's answer. */
     test_action: answerSchema.default({ status: 200, body: {} }),
+    /** The answer to a read of a record id the fixture does not hold (see `actions.<id>.key`). */
+    not_found: answerSchema.default({ status: 404, body: { error: 'not_found' } }),
+    /**
+     * Answers by `inject` header or query name, for a provider that tells its credentials apart
+     * (Oneflow: 403 for an unknown user, 401 for a bad token): used when that entry is the only
+     * one wrong; any other wrong credential gets `error`.
+     */
+    refusals: z.record(z.string(), answerSchema).default({}),
   }),
   /** How next-page links look: a root-relative path (`/v1/items?page=2`) or a whole URL. */
   next_link: z.enum(['path', 'url']).default('path'),
@@ -111,6 +151,12 @@ export const fixtureSchema = z.strictObject({
     .optional(),
   /** The query parameter the fake's next-page links carry the page number in. */
   page_param: z.string().min(1).default('page'),
+  /**
+   * A root-relative path under which the fake hands out next-page links as query locators,
+   * `<path>/<locator>-<offset>` (Salesforce's `/services/data/v60.0/query/01g…-2000`), instead of
+   * the request's URL with a page number; a locator it did not hand out is refused.
+   */
+  next_link_locator: z.string().startsWith('/').optional(),
   /**
    * The provider's answers to the connector's `post_auth` discovery calls, one per step in order
    * (`[{"body": [{"id": "cloud-1"}]}]`); the values the steps pick fill `${credentials.…}`.
