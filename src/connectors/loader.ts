@@ -42,7 +42,7 @@ function namedTemplates(c: Connector): Array<[string, string]> {
   for (const [k, v] of Object.entries(a.grant_params)) out.push([`auth.grant_params.${k}`, v]);
   if (a.revoke_url) out.push(['auth.revoke_url', a.revoke_url]);
   if (a.refresh_url) out.push(['auth.refresh_url', a.refresh_url]);
-  if (Array.isArray(a.issuer)) a.issuer.forEach((v, i) => out.push([`auth.issuer.${i}`, v]));
+  if (Array.isArray(a.issuer)) for (const [i, v] of a.issuer.entries()) out.push([`auth.issuer.${i}`, v]);
   else if (a.issuer && a.issuer !== 'any') out.push(['auth.issuer', a.issuer]);
   for (const group of ['params', 'code_params', 'refresh_params'] as const)
     for (const [k, v] of Object.entries(a.token_request[group]))

@@ -136,7 +136,7 @@ const oauth2DataKeys = {
     .union([templateString, z.array(templateString).min(2).max(5)])
     .optional()
     .describe(
-      "The `iss` an id_token must carry (when the provider returns one, e.g. with the `openid` scope): a template such as `https://login.example-id.test/${config.tenant}/v2.0`, or a list of the spellings the provider documents (Google: `[\"https://accounts.google.com\", \"accounts.google.com\"]`). Default: the token URL's origin. `any` skips the issuer check (audience and expiry are still checked).",
+      'The `iss` an id_token must carry (when the provider returns one, e.g. with the `openid` scope): a template such as `https://login.example-id.test/${config.tenant}/v2.0`, or a list of the spellings the provider documents (Google: `["https://accounts.google.com", "accounts.google.com"]`). Default: the token URL\'s origin. `any` skips the issuer check (audience and expiry are still checked).',
     ),
   token_request: tokenRequestSchema
     .prefault({})
