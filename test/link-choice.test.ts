@@ -208,6 +208,12 @@ describe('account chooser in Chromium', () => {
     expect(await popup.locator('main').innerText()).not.toMatch(INTERNAL);
     expect(await axeFindings(popup, 'link-choice')).toEqual([]);
     await screenshot(popup, 'link-choice');
+    // The same screen as a phone shows it, and in dark mode.
+    await popup.setViewportSize({ width: 390, height: 760 });
+    await popup.emulateMedia({ colorScheme: 'dark' });
+    expect(await axeFindings(popup, 'link-choice-dark-390')).toEqual([]);
+    await screenshot(popup, 'link-choice-dark-390');
+    await popup.emulateMedia({ colorScheme: 'light' });
 
     await popup.getByRole('button', { name: 'Connect' }).click();
     const hint = popup.getByRole('alert');
