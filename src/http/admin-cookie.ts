@@ -9,7 +9,7 @@ export function adminCookieName(deps: Deps): string {
   return isHttps(deps) ? '__Host-sb_session' : 'sb_session';
 }
 
-const isHttps = (deps: Deps) => deps.settings.publicUrl().startsWith('https://');
+export const isHttps = (deps: Deps) => deps.settings.publicUrl().startsWith('https://');
 
 /** The value of one cookie from the Cookie header (no cookie library: this is the only one we read). */
 export function readCookie(req: FastifyRequest, name: string): string | null {

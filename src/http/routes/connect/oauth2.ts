@@ -9,7 +9,7 @@ import { answerChoice } from '../../../core/linking/oauth2/answer-choice.js';
 import { authenticateSessionToken } from '../../../core/linking/connect-sessions.js';
 import { finishAttempt, getAttempt } from '../../../core/linking/connection-attempts.js';
 import { toAppError } from '../../errors.js';
-import { readCookie } from '../../admin-cookie.js';
+import { isHttps, readCookie } from '../../admin-cookie.js';
 import { linkChoiceAnswer } from '../../../contract/hub.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -54,7 +54,7 @@ function withParams(url: string, params: Record<string, string>): string {
  * is a cross-site top-level navigation, which Lax cookies accompany; scripts never see it.
  */
 function setBrowserCookie(reply: FastifyReply, deps: Deps, name: string, value: string, maxAgeS: number) {
-  const https = deps.settings.publicUrl().startsWith('https://');
+  const https = isHttps(deps);
   const attrs = [
     `${name}=${value}`,
     `Path=${https ? '/' : '/connect/oauth2/'}`,
@@ -115,16 +115,15 @@ function nextPage(reply: FastifyReply, deps: Deps, outcome: CallbackOutcome): st
  * answered once. Errors are JSON in the API's shape, for the callback page to put in words.
  */
 function choiceRoutes(app: FastifyInstance, deps: Deps) {
-  const https = () => deps.settings.publicUrl().startsWith('https://');
   app.get<{ Params: { id: string } }>('/connect/oauth2/choices/:id', async (req, reply) => {
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-    return viewChoice(deps, req.params.id, readCookie(req, choiceCookieName(req.params.id, https())));
+    return viewChoice(deps, req.params.id, readCookie(req, choiceCookieName(req.params.id, isHttps(deps))));
   });
   app.post<{ Params: { id: string } }>('/connect/oauth2/choices/:id', async (req, reply) => {
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     const answer = linkChoiceAnswer.safeParse(req.body);
     if (!answer.success) throw invalidInput('Send {"option": <index>} or {"cancel": true}');
-    const cookie = choiceCookieName(req.params.id, https());
+    const cookie = choiceCookieName(req.params.id, isHttps(deps));
     const outcome = await answerChoice(deps, req.params.id, readCookie(req, cookie), answer.data);
     // Used once: the browser forgets it.
     setBrowserCookie(reply, deps, cookie, '', 0);
