@@ -4,22 +4,22 @@
 // compared under the lock was re-read from the database instead of the one its request carried.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { KUSTOMER_CLIENT, type Fakes } from './helpers/linking.js';
 import { kustomerAccount, openCredentials } from './helpers/accounts.js';
 import { onAccount } from './helpers/link-accounts.js';
-import { startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import { registerCallbacks, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 import { generateKeySpec } from '../src/core/vault.js';
 
 // Kustomer as shipped: the fake answers at acme.api.kustomerapp.com and api.apps.kustomerapp.com.
-let world: ShippedWorld;
-let fakes: Fakes;
+let world: ShippedWorld<SeedFakes>;
+let fakes: SeedFakes;
 let first: TestServer;
 let second: TestServer;
 const profiles = { kustomer: '' };
 const keys = generateKeySpec('race');
 
 beforeAll(async () => {
-  world = await startShippedWorld();
+  world = await startShippedWorld({ generic: true });
   fakes = world.fakes;
   const env = { SWITCHBOARD_ENCRYPTION_KEYS: keys, SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0' };
   first = await startTestServer(env, { workers: false, http: world.internet.http });
@@ -28,10 +28,7 @@ beforeAll(async () => {
     databaseUrl: first.databaseUrl,
     http: world.internet.http,
   });
-  fakes.kustomer.registerApp({
-    ...KUSTOMER_CLIENT,
-    redirectUris: [`${first.app.deps.settings.publicUrl()}/connect/oauth2/kustomer/callback`],
-  });
+  registerCallbacks(first, fakes);
   profiles.kustomer = (await api(first)('POST', '/connector_profiles', { provider: 'kustomer' })).json.id;
 });
 afterAll(async () => {
@@ -55,7 +52,7 @@ async function rejectedTokenStorm(servers: TestServer[], owner: string) {
     ).toBe(200);
   fakes.kustomer.reset();
   fakes.kustomer.expireAccessTokens();
-  fakes.kustomer.apiDelay = (n) => (n < 20 ? n * 10 : 0);
+  fakes.kustomer.delayApi((n) => (n < 20 ? n * 10 : 0));
   const results = await Promise.all(
     Array.from({ length: 20 }, (_, i) =>
       onAccount(servers[i % servers.length]!, account.id)('POST', '/unified/proxy', {
@@ -63,7 +60,7 @@ async function rejectedTokenStorm(servers: TestServer[], owner: string) {
       }),
     ),
   );
-  fakes.kustomer.apiDelay = () => 0;
+  fakes.kustomer.delayApi(0);
   return { account, old, results };
 }
 
@@ -71,20 +68,20 @@ describe('a provider 401 before the recorded expiry', () => {
   it('one process: 20 concurrent calls → exactly 1 token request, all 20 succeed, no refresh token reused', async () => {
     const { old, results } = await rejectedTokenStorm([first], 'race-one');
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
-    expect(fakes.kustomer.refreshRequests).toBe(1);
+    expect(fakes.kustomer.counts.refresh).toBe(1);
     expect(fakes.kustomer.reusedRefreshTokens).toBe(0);
-    expect(fakes.kustomer.isRefreshTokenValid(old.refresh_token!)).toBe(false);
+    expect(fakes.kustomer.isLiveRefreshToken(old.refresh_token!)).toBe(false);
   });
 
   it('two processes on one database: 20 concurrent calls → exactly 1 token request, all 20 succeed', async () => {
     const { account, results } = await rejectedTokenStorm([first, second], 'race-two');
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
-    expect(fakes.kustomer.refreshRequests).toBe(1);
+    expect(fakes.kustomer.counts.refresh).toBe(1);
     expect(fakes.kustomer.reusedRefreshTokens).toBe(0);
     const row = (
       await first.app.deps.db.query('SELECT credentials FROM accounts WHERE id = $1', [account.id])
     ).rows[0];
-    expect(fakes.kustomer.isRefreshTokenValid(openCredentials(first, row.credentials).refresh_token!)).toBe(
+    expect(fakes.kustomer.isLiveRefreshToken(openCredentials(first, row.credentials).refresh_token!)).toBe(
       true,
     );
   });

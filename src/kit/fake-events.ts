@@ -45,6 +45,8 @@ export interface FakeEvents {
   readonly deleted: string[];
   /** Serves the request when it is one of the subscription requests; false when it is not. */
   handle(req: IncomingMessage, url: URL, body: string, res: ServerResponse): boolean;
+  /** A subscription an admin made in the provider's settings (manual events); returns its id. */
+  subscribe(url: string, secret: string | null): string;
   deliver(subscriptionId: string, delivery: FakeDelivery): Promise<DeliveryAnswer>;
 }
 
@@ -52,6 +54,7 @@ const SUBSCRIPTION_ID = /\$\{event\.subscription_id\}/g;
 const SECRET_ONLY = /^\$\{secret\}$/;
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const HEADER_ONLY = /^\$\{header\.([A-Za-z0-9_-]+)\}$/;
+const BODY_ONLY = /^\$\{body\.([A-Za-z0-9_.]+)\}$/;
 
 /** The path a request template renders to under the API's base path: a regex whose group is the subscription id. */
 function pathPattern(req: EventRequest, ctx: TemplateContext, base: string): RegExp | null {
@@ -87,7 +90,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-/** Sets the headers the checks read: timestamps, then signatures and shared secrets. */
+/**
+ * Sets the headers the checks read: timestamps, then signatures and shared secrets. A signature
+ * the connector reads from the JSON body (`${body.signature}`, as Oneflow sends it) goes into
+ * `scope.body` instead.
+ */
 function signedHeaders(
   checks: VerifyCheck[],
   scope: DeliveryScope,
@@ -98,6 +105,12 @@ function signedHeaders(
     const m = HEADER_ONLY.exec(template);
     if (!m) throw new Error(`the fake provider can only send ${what} in a header, not at ${template}`);
     return m[1]!.toLowerCase();
+  };
+  const put = (template: string, what: string, value: string) => {
+    const inBody = BODY_ONLY.exec(template)?.[1];
+    if (inBody && scope.body && typeof scope.body === 'object')
+      setAt(scope.body as Record<string, unknown>, inBody, value);
+    else headers[headerOf(template, what)] = value;
   };
   for (const c of checks) {
     if (c.type !== 'timestamp') continue;
@@ -116,14 +129,14 @@ function signedHeaders(
       const digest = createHmac(c.algorithm, secret)
         .update(renderDelivery(c.message, withSecret), 'utf8')
         .digest(c.encoding);
-      headers[headerOf(c.signature, 'a signature')] = c.prefix + digest;
+      put(c.signature, 'a signature', c.prefix + digest);
     } else if (c.type === 'digest') {
       const digest = createHash(c.algorithm)
         .update(renderDelivery(c.message, withSecret), 'utf8')
         .digest(c.encoding);
-      headers[headerOf(c.signature, 'a digest')] = digest;
+      put(c.signature, 'a digest', digest);
     } else if (c.type === 'equals' && SECRET_ONLY.test(c.expected) && secret !== null) {
-      headers[headerOf(c.value, 'a shared secret')] = secret;
+      put(c.value, 'a shared secret', secret);
     }
   }
   return headers;
@@ -142,11 +155,11 @@ export function fakeEvents(
 ): FakeEvents | null {
   const events: ConnectorEvents | undefined = connector.events;
   const sub = events?.subscription;
-  if (!events || !sub) return null;
+  if (!events) return null;
   const base = api.pathname.replace(/\/+$/, '');
-  const create = pathPattern(sub.create, ctx, base);
-  const secretRequest = sub.secret_request ? pathPattern(sub.secret_request, ctx, base) : null;
-  const remove = pathPattern(sub.delete, ctx, base);
+  const create = sub ? pathPattern(sub.create, ctx, base) : null;
+  const secretRequest = sub?.secret_request ? pathPattern(sub.secret_request, ctx, base) : null;
+  const remove = sub ? pathPattern(sub.delete, ctx, base) : null;
   const subscriptions = new Map<string, FakeSubscription>();
   const deleted: string[] = [];
   let next = 1000;
@@ -189,7 +202,13 @@ export function fakeEvents(
   return {
     subscriptions,
     deleted,
+    subscribe(url, secret) {
+      const id = String(next++);
+      subscriptions.set(id, { id, body: null, url, secret, events: null });
+      return id;
+    },
     handle(req, url, body, res) {
+      if (!sub) return false;
       const method = req.method ?? 'GET';
       const matches = (r: EventRequest, re: RegExp | null) =>
         re && r.method === method ? re.exec(url.pathname) : null;
@@ -225,7 +244,7 @@ export function fakeEvents(
     async deliver(subscriptionId, delivery) {
       const found = subscriptions.get(subscriptionId);
       if (!found) throw new Error(`no subscription ${subscriptionId}`);
-      const raw = typeof delivery.body === 'string' ? delivery.body : JSON.stringify(delivery.body);
+      const body = typeof delivery.body === 'string' ? {} : structuredClone(delivery.body);
       const headers: Record<string, string> = {
         'content-type': events.format === 'xml' ? 'text/xml; charset=utf-8' : 'application/json',
         ...Object.fromEntries(Object.entries(delivery.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
@@ -234,15 +253,11 @@ export function fakeEvents(
       const idHeader = HEADER_ONLY.exec(events.event_id)?.[1]?.toLowerCase();
       if (idHeader && headers[idHeader] === undefined) headers[idHeader] = randomUUID();
       const secret = delivery.forge ? `not-${found.secret ?? 'a-secret'}` : found.secret;
-      const scope: DeliveryScope = {
-        raw,
-        secret,
-        headers,
-        body: typeof delivery.body === 'string' ? {} : delivery.body,
-        credentials: {},
-        accountId: '',
-      };
+      const text = () => (typeof delivery.body === 'string' ? delivery.body : JSON.stringify(body));
+      const scope: DeliveryScope = { raw: text(), secret, headers, body, credentials: {}, accountId: '' };
       const sent = signedHeaders(events.verify, scope, secret);
+      // A signature put into the body changes the text sent.
+      const raw = text();
       const res = await fetch(found.url, { method: 'POST', headers: sent, body: raw });
       return { status: res.status, body: await res.text(), sent };
     },

@@ -6,7 +6,7 @@
 // rotation and reuse detection). The API: the credentials exactly as `inject` says, the test
 // action, every action's records page by page. Anything else answers 404 and is recorded.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Action, ActionInput } from '../connectors/action-schema.js';
 import type { CallbackHmac, PostAuthStep } from '../connectors/grants-schema.js';
@@ -33,6 +33,19 @@ export interface RecordedRequest {
   status: number;
   /** Whether it carried a secret: a client secret, a token, a secret field's value. */
   credentialed: boolean;
+  headers: IncomingHttpHeaders;
+  /** The query's values (the last of a repeated name). */
+  query: Record<string, string>;
+  /** The body as text ('' when there is none). */
+  body: string;
+}
+
+export interface FakeProviderOptions {
+  /**
+   * More host names the API answers at, beside the one `base_url` renders to: another instance a
+   * token field may name (Salesforce's `instance_url` after a move).
+   */
+  apiHosts?: string[];
 }
 
 export interface FakeProvider {
@@ -64,6 +77,27 @@ export interface FakeProvider {
   readonly rateLimited: number;
   /** Registers the OAuth app's redirect URI (our server's callback URL). */
   allowRedirectUri(uri: string): void;
+  /**
+   * The fixture the fake serves, live: records, page sizes and token fields changed here show in
+   * the next answer.
+   */
+  readonly fixture: Fixture;
+  /**
+   * Tokens as the token endpoint would answer a code exchange, without the browser (an account
+   * that starts out connected): a live access token and, when the fixture gives one, its refresh token.
+   */
+  issueTokens(): Record<string, unknown>;
+  /**
+   * Also accepts these config values as credentials (another API key, another user of it), as
+   * `inject` sends them; `refuseConfig` takes them back.
+   */
+  acceptConfig(values: Record<string, string>): void;
+  refuseConfig(values: Record<string, string>): void;
+  /**
+   * Registers a subscription as an admin does in the provider's settings (manual events): where
+   * deliveries go and the secret they are signed with. Returns its id for `deliver`.
+   */
+  subscribe(url: string, secret: string | null): string;
   isLiveAccessToken(token: string): boolean;
   isLiveRefreshToken(token: string): boolean;
   /** Connector events: the subscriptions the connector's create requests registered, by id. */
@@ -499,7 +533,11 @@ function credentialRefusals(connector: Connector, fixture: Fixture) {
 }
 
 /** Starts the fake provider for one connector and its fixture on a loopback port. */
-export async function startFakeProvider(connector: Connector, fixture: Fixture): Promise<FakeProvider> {
+export async function startFakeProvider(
+  connector: Connector,
+  fixture: Fixture,
+  opts: FakeProviderOptions = {},
+): Promise<FakeProvider> {
   const ctx = fixtureContext(connector, fixture);
   const auth = connector.auth.type === 'oauth2' ? connector.auth : null;
   const urls: { -readonly [K in keyof FakeProvider['urls']]: FakeProvider['urls'][K] } = {
@@ -530,8 +568,10 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       ...fixture.routes.map((r) => r.host.toLowerCase()),
       ...(nextLinkHost ? [nextLinkHost] : []),
       ...discovery.map((d) => d.url.hostname),
+      ...(opts.apiHosts ?? []).map((h) => h.toLowerCase()),
     ]),
   ];
+  const apiHosts = new Set([urls.api.hostname, ...(opts.apiHosts ?? []).map((h) => h.toLowerCase())]);
   const actions = servedActions(connector, fixture, ctx, urls.api);
   const client = auth ? fixtureClient(auth, fixture) : null;
   const redirectUris = new Set<string>();
@@ -576,6 +616,8 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
   const now = () => Date.now() + offsetMs;
   const refusals = credentialRefusals(connector, fixture);
   const locators = new Map<string, string>();
+  // Config values `acceptConfig` added, by their JSON: each is another set of good credentials.
+  const accepted = new Map<string, TemplateContext>();
 
   /** Takes one use of a fault hook, or null when none is armed. */
   function takeFault(slot: 'tokenFault' | 'apiFault'): FaultAnswer | null {
@@ -878,7 +920,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
   }
 
   /** Whether `value` is what `template` renders to, a live access token standing in for its placeholder. */
-  function matchesInjected(template: string, value: string | undefined): boolean {
+  function matchesInjected(template: string, value: string | undefined, values = ctx): boolean {
     if (value === undefined) return false;
     let source = '';
     let last = 0;
@@ -893,7 +935,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
         continue;
       }
       try {
-        source += escapeRe(render(m[0], ctx));
+        source += escapeRe(render(m[0], values));
       } catch {
         return false;
       }
@@ -903,16 +945,28 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     return !!found && tokens.every((i) => liveAccess(found[i]!));
   }
 
-  /** The names of the `inject` entries a call gets wrong (header names lower-cased, `authorization` for Basic). */
+  /**
+   * The names of the `inject` entries a call gets wrong (header names lower-cased, `authorization`
+   * for Basic): against the fixture's config, or the accepted config nearest to what was sent.
+   */
   function wrongCredentials(req: IncomingMessage, url: URL): string[] {
+    let best: string[] | null = null;
+    for (const values of [ctx, ...accepted.values()]) {
+      const wrong = wrongFor(req, url, values);
+      if (!best || wrong.length < best.length) best = wrong;
+    }
+    return best!;
+  }
+
+  function wrongFor(req: IncomingMessage, url: URL, values: TemplateContext): string[] {
     const headers = Object.entries(connector.inject.headers)
       .filter(([name, tpl]) => {
         const v = req.headers[name.toLowerCase()];
-        return !matchesInjected(tpl, Array.isArray(v) ? v[0] : v);
+        return !matchesInjected(tpl, Array.isArray(v) ? v[0] : v, values);
       })
       .map(([name]) => name.toLowerCase());
     const query = Object.entries(connector.inject.query)
-      .filter(([name, tpl]) => !matchesInjected(tpl, url.searchParams.get(name) ?? undefined))
+      .filter(([name, tpl]) => !matchesInjected(tpl, url.searchParams.get(name) ?? undefined, values))
       .map(([name]) => name);
     return [...headers, ...query, ...(basicOk(req) ? [] : ['authorization'])];
   }
@@ -1096,7 +1150,7 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     const at = urls.test ?? urls.api;
     const base = at.pathname.replace(/\/+$/, '');
     return (
-      hostOf(req) === at.hostname &&
+      (urls.test ? hostOf(req) === at.hostname : apiHosts.has(hostOf(req))) &&
       req.method === t.method &&
       url.pathname === new URL(`https://fake${base}${t.path}`).pathname &&
       Object.entries(t.query).every(([k, v]) => url.searchParams.get(k) === v) &&
@@ -1118,8 +1172,13 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     send(res, fixture.api.test_action.status, fixture.api.test_action.body);
   }
 
+  /** Something this provider does not serve: 405 at an address it serves with another method, else 404. */
   function notFound(req: IncomingMessage, url: URL, res: ServerResponse) {
     state.unexpected.push(`${req.method} https://${url.host}${url.pathname}`);
+    const oauth = [urls.authorize, urls.token, urls.refresh, urls.revoke].some((u) => is(u, url));
+    const on = actions.filter((a) => apiHosts.has(url.hostname) && pathValues(a, url));
+    const served = on.length > 0 && on.every((a) => a.method !== req.method);
+    if (oauth || served) return send(res, 405, { error: 'method_not_allowed' });
     send(res, 404, { error: 'not_found' });
   }
 
@@ -1134,6 +1193,9 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
       path: url.pathname,
       status: 0,
       credentialed: [...secrets].some((s) => seen.includes(s)),
+      headers: req.headers,
+      query: Object.fromEntries(url.searchParams),
+      body,
     };
     state.requests.push(record);
     res.on('finish', () => {
@@ -1156,10 +1218,10 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     if (req.method === 'POST' && is(urls.token, url)) return tokenRequest(req, body, res, 'token');
     if (req.method === 'POST' && is(urls.refresh, url)) return tokenRequest(req, body, res, 'refresh');
     if (req.method === 'POST' && is(urls.revoke, url)) return revokeEndpoint(req, body, res);
-    if (host === urls.api.hostname && events?.handle(req, url, body, res)) return;
+    if (apiHosts.has(host) && events?.handle(req, url, body, res)) return;
     const base = urls.api.pathname.replace(/\/+$/, '');
     if (
-      (host === urls.api.hostname || host === nextLinkHost) &&
+      (apiHosts.has(host) || host === nextLinkHost) &&
       (url.pathname === base || url.pathname.startsWith(`${base}/`))
     )
       return api(req, url, body, res);
@@ -1211,11 +1273,31 @@ export async function startFakeProvider(connector: Connector, fixture: Fixture):
     allowRedirectUri: (uri) => {
       redirectUris.add(uri);
     },
+    fixture,
+    issueTokens: () => {
+      const family: Family = { current: '', used: new Set(), revoked: false };
+      const tokens = issue(family);
+      return fixture.token.refresh_token ? { ...tokens, refresh_token: newRefreshToken(family) } : tokens;
+    },
+    acceptConfig: (values) => {
+      accepted.set(JSON.stringify(values), { ...ctx, config: { ...ctx.config, ...values } });
+      for (const f of connector.config_fields.filter(isSecretField)) {
+        const v = values[f.key];
+        if (v && v.length >= 6) secrets.add(v);
+      }
+    },
+    refuseConfig: (values) => {
+      accepted.delete(JSON.stringify(values));
+    },
+    subscribe: (url, secret) => {
+      if (!events) throw new Error(`${connector.key} has no events`);
+      return events.subscribe(url, secret);
+    },
     isLiveAccessToken: liveAccess,
     subscriptions: events?.subscriptions ?? new Map(),
     deletedSubscriptions: events?.deleted ?? [],
     deliver: (id, delivery) => {
-      if (!events) throw new Error(`${connector.key} has no programmatic events`);
+      if (!events) throw new Error(`${connector.key} has no events`);
       return events.deliver(id, delivery);
     },
     isLiveRefreshToken: (t) => {

@@ -3,18 +3,20 @@ import type { AccountRow } from '../../src/core/accounts/row.js';
 import type { TestServer } from './server.js';
 import type { Fakes } from './linking.js';
 import { KUSTOMER_CLIENT, SALESFORCE_CLIENT } from './linking.js';
+import type { SeedFakes } from './seed-fakes.js';
+
+type TokenSet = { access_token: string; refresh_token?: string; expires_in: number; instance_url?: string };
+const tokensOf = (fake: { issueTokens(...args: never[]): unknown }, ...args: string[]) =>
+  (fake.issueTokens as (...a: string[]) => TokenSet)(...args);
 
 /** A Kustomer account holding real tokens issued by the fake (as if linked through the Hub). */
 export async function kustomerAccount(
   server: TestServer,
-  fakes: Fakes,
+  fakes: Fakes | SeedFakes,
   profileId: string,
   opts: { owner?: string; expiresAt?: Date } = {},
 ): Promise<AccountRow> {
-  const tokens = fakes.kustomer.issueTokens(
-    KUSTOMER_CLIENT.clientId,
-    'org.permission.customer offline_access',
-  );
+  const tokens = tokensOf(fakes.kustomer, KUSTOMER_CLIENT.clientId, 'org.permission.customer offline_access');
   const expiresAt = opts.expiresAt ?? new Date(server.app.deps.clock().getTime() + tokens.expires_in * 1000);
   return insertAccount(server.app.deps, server.app.deps.db, {
     projectId: server.app.boot.project.projectId,
@@ -36,11 +38,11 @@ export async function kustomerAccount(
 
 export async function salesforceAccount(
   server: TestServer,
-  fakes: Fakes,
+  fakes: Fakes | SeedFakes,
   profileId: string,
   owner = 'sf-owner',
 ): Promise<AccountRow> {
-  const t = fakes.salesforce.issueTokens(SALESFORCE_CLIENT.clientId, 'api refresh_token');
+  const t = tokensOf(fakes.salesforce, SALESFORCE_CLIENT.clientId, 'api refresh_token');
   return insertAccount(server.app.deps, server.app.deps.db, {
     projectId: server.app.boot.project.projectId,
     connectorProfileId: profileId,

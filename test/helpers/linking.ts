@@ -2,6 +2,7 @@ import { startFakeKustomer, type FakeKustomer } from '../fakes/kustomer.js';
 import { startFakeSalesforce, type FakeSalesforce } from '../fakes/salesforce.js';
 import { startFakeOneflow, type FakeOneflow } from '../fakes/oneflow.js';
 import { api, type TestServer } from './server.js';
+import type { SeedFakes } from './seed-fakes.js';
 
 export const ONEFLOW_TOKEN = 'of-token-0123456789-abcdefghij-KLMNOPQRS';
 export const ONEFLOW_EMAIL = 'legal@example.com';
@@ -43,25 +44,47 @@ export async function startFakes(): Promise<Fakes> {
  */
 export async function createProfiles(
   server: TestServer,
-  fakes: Fakes,
+  fakes: Fakes | SeedFakes,
   opts: { salesforcePkce?: boolean; overrides?: boolean } = {},
 ) {
   const call = api(server);
   const publicUrl = server.app.deps.settings.publicUrl();
-  fakes.kustomer.registerApp({
-    ...KUSTOMER_CLIENT,
-    redirectUris: [`${publicUrl}/connect/oauth2/kustomer/callback`],
-  });
-  fakes.salesforce.registerApp({
-    ...SALESFORCE_CLIENT,
-    redirectUris: [`${publicUrl}/connect/oauth2/salesforce/callback`],
-  });
-  const k = fakes.kustomer.url;
-  const s = fakes.salesforce.url;
-  const pointAt = <T>(overrides: T) => ((opts.overrides ?? !fakes.shipped) ? { overrides } : {});
+  let k: string;
+  let s: string;
+  let o: string;
+  let pointAt: <T>(overrides: T) => { overrides?: T };
+  if ('fixture' in fakes.kustomer) {
+    const seed = fakes as SeedFakes;
+    seed.kustomer.allowRedirectUri(`${publicUrl}/connect/oauth2/kustomer/callback`);
+    seed.salesforce.allowRedirectUri(`${publicUrl}/connect/oauth2/salesforce/callback`);
+    // The generic fakes answer only at the providers' real hosts: overrides (for tests of
+    // overrides themselves) name those hosts.
+    k = seed.kustomer.urls.authorize!.origin;
+    s = seed.salesforce.urls.token!.origin;
+    o = seed.oneflow.urls.api.origin;
+    pointAt = <T>(overrides: T) => (opts.overrides ? { overrides } : {});
+  } else {
+    const legacy = fakes as Fakes;
+    legacy.kustomer.registerApp({
+      ...KUSTOMER_CLIENT,
+      redirectUris: [`${publicUrl}/connect/oauth2/kustomer/callback`],
+    });
+    legacy.salesforce.registerApp({
+      ...SALESFORCE_CLIENT,
+      redirectUris: [`${publicUrl}/connect/oauth2/salesforce/callback`],
+    });
+    k = legacy.kustomer.url;
+    s = legacy.salesforce.url;
+    o = legacy.oneflow.url;
+    pointAt = <T>(overrides: T) => ((opts.overrides ?? !legacy.shipped) ? { overrides } : {});
+  }
   const kustomer = await call('POST', '/connector_profiles', {
     provider: 'kustomer',
-    ...pointAt({ authorization_url: `${k}/oauth/authorize`, token_url: `${k}/oauth/token`, base_url: k }),
+    ...pointAt({
+      authorization_url: `${k}/oauth/authorize`,
+      token_url: `${k}/oauth/token`,
+      base_url: 'fixture' in fakes.kustomer ? (fakes as SeedFakes).kustomer.urls.api.origin : k,
+    }),
   });
   const salesforce = await call('POST', '/connector_profiles', {
     provider: 'salesforce',
@@ -75,7 +98,7 @@ export async function createProfiles(
   });
   const oneflow = await call('POST', '/connector_profiles', {
     provider: 'oneflow',
-    ...pointAt({ base_url: `${fakes.oneflow.url}/v1` }),
+    ...pointAt({ base_url: `${o}/v1` }),
   });
   for (const r of [kustomer, salesforce, oneflow])
     if (r.status !== 201) throw new Error(`profile: ${r.status} ${r.text}`);

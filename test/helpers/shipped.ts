@@ -2,6 +2,7 @@ import { cookieJar } from './cookie-jar.js';
 import { KUSTOMER_CLIENT, SALESFORCE_CLIENT, startFakes, type Fakes } from './linking.js';
 import { startTestServer, type TestServer } from './server.js';
 import { setCurrentInternet, startInternet, type Internet } from './internet.js';
+import { type SeedFakes, startSeedFakes } from './seed-fakes.js';
 
 /** The org every shipped-connector test links: its API hosts are `acme.*`. */
 export const ORG = 'acme';
@@ -13,8 +14,8 @@ export const KUSTOMER_API = `https://${ORG}.api.kustomerapp.com`;
 /** Salesforce's production login host (authorize, token, revoke, identity). */
 export const SALESFORCE_LOGIN = 'https://login.salesforce.com';
 
-export interface ShippedWorld {
-  fakes: Fakes;
+export interface ShippedWorld<F extends Fakes | SeedFakes = Fakes> {
+  fakes: F;
   internet: Internet;
   /** A browser's fetch: provider names reach the fakes, loopback reaches our server. */
   browserFetch: (
@@ -29,7 +30,26 @@ export interface ShippedWorld {
  * one does: Salesforce's login hosts its OAuth endpoints and identity URLs, the org's My Domain
  * its REST API; Kustomer's app host its OAuth endpoints, the org's API host `/v1`; Oneflow `/v1`.
  */
-export async function startShippedWorld(): Promise<ShippedWorld> {
+export async function startShippedWorld(opts: { generic: true }): Promise<ShippedWorld<SeedFakes>>;
+export async function startShippedWorld(opts?: { generic?: false }): Promise<ShippedWorld>;
+export async function startShippedWorld(
+  opts: { generic?: boolean } = {},
+): Promise<ShippedWorld<Fakes | SeedFakes>> {
+  if (opts.generic) {
+    const fakes = await startSeedFakes();
+    const internet = await startInternet(fakes.routes);
+    setCurrentInternet(internet);
+    return {
+      fakes,
+      internet,
+      browserFetch: cookieJar(internet.http) as ShippedWorld['browserFetch'],
+      close: async () => {
+        setCurrentInternet(undefined);
+        await internet.close();
+        await fakes.close();
+      },
+    };
+  }
   const fakes = await startFakes();
   const internet = await startInternet([
     {
@@ -75,7 +95,7 @@ export async function startShippedWorld(): Promise<ShippedWorld> {
  * The fake OAuth apps know its exact redirect URIs.
  */
 export async function startShippedServer(
-  world: Pick<ShippedWorld, 'fakes' | 'internet'>,
+  world: Pick<ShippedWorld<Fakes | SeedFakes>, 'fakes' | 'internet'>,
   env: Record<string, string> = {},
   opts: Omit<NonNullable<Parameters<typeof startTestServer>[1]>, 'http'> = {},
 ): Promise<TestServer> {
@@ -83,14 +103,27 @@ export async function startShippedServer(
     { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0', ...env },
     { ...opts, http: world.internet.http },
   );
+  registerCallbacks(server, world.fakes);
+  return server;
+}
+
+/** Registers the server's OAuth callback URLs with the fake OAuth apps. */
+export function registerCallbacks(server: TestServer, fakes: Fakes | SeedFakes) {
   const publicUrl = server.app.deps.settings.publicUrl();
-  world.fakes.kustomer.registerApp({
+  if (isSeed(fakes)) {
+    fakes.kustomer.allowRedirectUri(`${publicUrl}/connect/oauth2/kustomer/callback`);
+    fakes.salesforce.allowRedirectUri(`${publicUrl}/connect/oauth2/salesforce/callback`);
+    return;
+  }
+  fakes.kustomer.registerApp({
     ...KUSTOMER_CLIENT,
     redirectUris: [`${publicUrl}/connect/oauth2/kustomer/callback`],
   });
-  world.fakes.salesforce.registerApp({
+  fakes.salesforce.registerApp({
     ...SALESFORCE_CLIENT,
     redirectUris: [`${publicUrl}/connect/oauth2/salesforce/callback`],
   });
-  return server;
 }
+
+/** Whether the fakes are the generic fake provider's (not the hand-written ones). */
+export const isSeed = (fakes: Fakes | SeedFakes): fakes is SeedFakes => 'fixture' in fakes.kustomer;

@@ -6,6 +6,7 @@ import { startReceiver, type Receiver } from './receiver.js';
 import type { Profiles } from './link-accounts.js';
 import { setCurrentInternet, type Internet } from './internet.js';
 import { startShippedWorld } from './shipped.js';
+import type { SeedFakes } from './seed-fakes.js';
 
 export { link, type Provider } from './link-accounts.js';
 
@@ -28,12 +29,14 @@ export interface WorldOptions {
   overrides?: boolean;
   /** A webhook receiver (on loopback: the private-network switch is on for it). */
   receiver?: boolean;
+  /** The seed providers played by the generic fake provider from their shipped fixtures. */
+  generic?: boolean;
 }
 
 /** What a test file works against. Filled in by the time its tests run. */
-export interface World {
+export interface World<F extends Fakes | SeedFakes = Fakes> {
   server: TestServer;
-  fakes: Fakes;
+  fakes: F;
   profiles: Profiles;
   receiver: Receiver;
   /**
@@ -50,13 +53,18 @@ export interface World {
  * server's injected connection pool, the profiles carry no URL overrides and the private-network
  * switch is off (on only for a loopback webhook receiver).
  */
-export function useWorld(opts: WorldOptions = {}): World {
-  const world = {} as World;
-  const shipped = opts.fakes !== false && !opts.overrides;
+export function useWorld(opts: WorldOptions & { generic: true }): World<SeedFakes>;
+export function useWorld(opts?: WorldOptions): World;
+export function useWorld(opts: WorldOptions = {}): World<Fakes | SeedFakes> {
+  const world = {} as World<Fakes | SeedFakes>;
+  // The generic fakes answer only at the real host names: their overrides name those hosts.
+  const shipped = opts.fakes !== false && (!opts.overrides || !!opts.generic);
   beforeAll(async () => {
     let http: import('undici').Dispatcher | undefined;
     if (shipped) {
-      const { fakes, internet } = await startShippedWorld();
+      const { fakes, internet } = opts.generic
+        ? await startShippedWorld({ generic: true })
+        : await startShippedWorld();
       world.fakes = fakes;
       world.internet = internet;
       http = internet.http;
@@ -76,6 +84,7 @@ export function useWorld(opts: WorldOptions = {}): World {
     if (world.fakes && opts.profiles !== false)
       world.profiles = await createProfiles(world.server, world.fakes, {
         ...(typeof opts.profiles === 'object' ? opts.profiles : {}),
+        ...(opts.generic && opts.overrides ? { overrides: true } : {}),
       });
     if (opts.receiver) world.receiver = await startReceiver();
   });

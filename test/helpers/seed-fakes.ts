@@ -1,0 +1,52 @@
+// The three seed providers, each played by the generic fake provider from its shipped connector
+// file and fixture (connectors/fixtures/<key>.json), at its real host names. Every world gets its
+// own copy of each fixture: a test may change records, page sizes or token fields on
+// `fake.fixture` and the next answer shows it.
+import { BUILTIN_CONNECTORS_DIR, loadConnectors } from '../../src/connectors/loader.js';
+import { type FakeProvider, type FakeProviderOptions, startFakeProvider } from '../../src/kit/fake-provider.js';
+import { fixturePath, loadFixture } from '../../src/kit/fixture.js';
+import type { Route } from './internet.js';
+
+export type { FakeProvider } from '../../src/kit/fake-provider.js';
+
+/** The org every seed world links: its API hosts are `acme.*`. */
+export const ORG = 'acme';
+/** Another My Domain a Salesforce token may name after the org moves (the fake's API answers there too). */
+export const SALESFORCE_MOVED = `${ORG}2.my.salesforce.com`;
+
+export interface SeedFakes {
+  kustomer: FakeProvider;
+  salesforce: FakeProvider;
+  oneflow: FakeProvider;
+  /** The routes of all three, for the internet stand-in. */
+  routes: Route[];
+  close(): Promise<void>;
+}
+
+async function start(key: string, opts: FakeProviderOptions = {}): Promise<FakeProvider> {
+  const connector = (await loadConnectors()).get(key);
+  if (!connector) throw new Error(`no shipped connector ${key}`);
+  const fixture = await loadFixture(fixturePath(BUILTIN_CONNECTORS_DIR, key));
+  return startFakeProvider(connector, fixture, opts);
+}
+
+export async function startSeedFakes(): Promise<SeedFakes> {
+  const [kustomer, salesforce, oneflow] = await Promise.all([
+    start('kustomer'),
+    start('salesforce', { apiHosts: [SALESFORCE_MOVED] }),
+    start('oneflow'),
+  ]);
+  return {
+    kustomer,
+    salesforce,
+    oneflow,
+    routes: [...kustomer.routes, ...salesforce.routes, ...oneflow.routes],
+    close: async () => {
+      await Promise.all([kustomer.close(), salesforce.close(), oneflow.close()]);
+    },
+  };
+}
+
+/** A request the fake recorded, by what the test looks for. */
+export const calls = (fake: FakeProvider, path: string, method?: string) =>
+  fake.requests.filter((r) => r.path === path && (!method || r.method === method));
