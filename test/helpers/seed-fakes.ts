@@ -3,7 +3,11 @@
 // own copy of each fixture: a test may change records, page sizes or token fields on
 // `fake.fixture` and the next answer shows it.
 import { BUILTIN_CONNECTORS_DIR, loadConnectors } from '../../src/connectors/loader.js';
-import { type FakeProvider, type FakeProviderOptions, startFakeProvider } from '../../src/kit/fake-provider.js';
+import {
+  type FakeProvider,
+  type FakeProviderOptions,
+  startFakeProvider,
+} from '../../src/kit/fake-provider.js';
 import { fixturePath, loadFixture } from '../../src/kit/fixture.js';
 import type { Route } from './internet.js';
 
