@@ -54,6 +54,10 @@ export interface RuntimeSettings {
   readonly hubFrameAncestors: string;
 }
 
+/** Whether browsers reach this server over https (its cookies then take `Secure` and `__Host-`). */
+export const servesHttps = (deps: Pick<Deps, 'settings'>): boolean =>
+  deps.settings.publicUrl().startsWith('https://');
+
 export interface Timers {
   /** Monotonic milliseconds, for durations and deadlines (never for wall time: that is `clock`). */
   now(): number;

@@ -1,15 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Deps } from '../core/deps.js';
+import { type Deps, servesHttps } from '../core/deps.js';
 
 /**
  * The dashboard's session cookie. Over https it is `__Host-` prefixed: the browser then insists
  * on Secure, Path=/ and no Domain, so a sibling subdomain cannot plant or overwrite it.
  */
 export function adminCookieName(deps: Deps): string {
-  return isHttps(deps) ? '__Host-sb_session' : 'sb_session';
+  return servesHttps(deps) ? '__Host-sb_session' : 'sb_session';
 }
-
-export const isHttps = (deps: Deps) => deps.settings.publicUrl().startsWith('https://');
 
 /** The value of one cookie from the Cookie header (no cookie library: this is the only one we read). */
 export function readCookie(req: FastifyRequest, name: string): string | null {
@@ -36,6 +34,6 @@ export function setAdminCookie(reply: FastifyReply, deps: Deps, value: string, m
     'HttpOnly',
     'SameSite=Strict',
   ];
-  if (isHttps(deps)) attrs.push('Secure');
+  if (servesHttps(deps)) attrs.push('Secure');
   reply.header('set-cookie', attrs.join('; '));
 }

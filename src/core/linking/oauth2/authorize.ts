@@ -1,7 +1,7 @@
 // The start of the OAuth popup flow: the launch, the one-time state bound to this browser, and
 // the provider's authorize URL.
 import * as oauth from 'oauth4webapi';
-import type { Deps } from '../../deps.js';
+import { type Deps, servesHttps } from '../../deps.js';
 import { AppError, invalidInput } from '../../errors.js';
 import { hashToken, hashTokenText, newToken } from '../../ids.js';
 import { authenticateSessionToken, type SessionRow } from '../connect-sessions.js';
@@ -301,7 +301,7 @@ async function begin(
       description: check.description,
     };
   }
-  const https = deps.settings.publicUrl().startsWith('https://');
+  const https = servesHttps(deps);
   return {
     refused: false,
     authorizeUrl: url.toString(),

@@ -1,5 +1,5 @@
 // The end of the OAuth popup flow: the provider's redirect back, turned into a linked account.
-import type { Deps } from '../../deps.js';
+import { type Deps, servesHttps } from '../../deps.js';
 import { AppError, invalidInput } from '../../errors.js';
 import { hashToken } from '../../ids.js';
 import type { SessionRow } from '../connect-sessions.js';
@@ -207,7 +207,7 @@ async function consumeState(
   cookie: (name: string) => string | null,
 ): Promise<StateRow> {
   const now = deps.clock();
-  const browser = cookie(browserCookieName(state, deps.settings.publicUrl().startsWith('https://')));
+  const browser = cookie(browserCookieName(state, servesHttps(deps)));
   const { rows } = await deps.db.query<StateRow>(
     `UPDATE oauth_states SET used_at = $3
      WHERE state_hash = $1 AND provider = $2 AND used_at IS NULL AND expires_at > $3 AND browser_hash = $4

@@ -3,7 +3,7 @@
 // exchange is done; what it gave waits here, sealed, bound to the browser that signed in (a
 // cookie, as the OAuth state is), for one answer within the attempt's lifetime. The options the
 // page shows are names only; the values each would keep never leave the server.
-import type { Deps } from '../../deps.js';
+import { type Deps, servesHttps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { hashToken, hashTokenText, newId, newToken } from '../../ids.js';
 import type { OAuthCredentials, Grant } from './token-endpoint.js';
@@ -117,7 +117,7 @@ export async function offerChoice(
     ],
   );
   const ttlS = Math.max(1, Math.ceil((rows[0]!.expires_at.getTime() - deps.clock().getTime()) / 1000));
-  const https = deps.settings.publicUrl().startsWith('https://');
+  const https = servesHttps(deps);
   return {
     url: chooserUrl(deps, link.returnTo, id, link.provider),
     cookie: { name: choiceCookieName(id, https), value: browser, maxAgeS: ttlS },

@@ -9,7 +9,8 @@ import { answerChoice } from '../../../core/linking/oauth2/answer-choice.js';
 import { authenticateSessionToken } from '../../../core/linking/connect-sessions.js';
 import { finishAttempt, getAttempt } from '../../../core/linking/connection-attempts.js';
 import { toAppError } from '../../errors.js';
-import { isHttps, readCookie } from '../../admin-cookie.js';
+import { readCookie } from '../../admin-cookie.js';
+import { servesHttps } from '../../../core/deps.js';
 import { linkChoiceAnswer } from '../../../contract/hub.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -54,7 +55,7 @@ function withParams(url: string, params: Record<string, string>): string {
  * is a cross-site top-level navigation, which Lax cookies accompany; scripts never see it.
  */
 function setBrowserCookie(reply: FastifyReply, deps: Deps, name: string, value: string, maxAgeS: number) {
-  const https = isHttps(deps);
+  const https = servesHttps(deps);
   const attrs = [
     `${name}=${value}`,
     `Path=${https ? '/' : '/connect/oauth2/'}`,
@@ -117,13 +118,17 @@ function nextPage(reply: FastifyReply, deps: Deps, outcome: CallbackOutcome): st
 function choiceRoutes(app: FastifyInstance, deps: Deps) {
   app.get<{ Params: { id: string } }>('/connect/oauth2/choices/:id', async (req, reply) => {
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-    return viewChoice(deps, req.params.id, readCookie(req, choiceCookieName(req.params.id, isHttps(deps))));
+    return viewChoice(
+      deps,
+      req.params.id,
+      readCookie(req, choiceCookieName(req.params.id, servesHttps(deps))),
+    );
   });
   app.post<{ Params: { id: string } }>('/connect/oauth2/choices/:id', async (req, reply) => {
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     const answer = linkChoiceAnswer.safeParse(req.body);
     if (!answer.success) throw invalidInput('Send {"option": <index>} or {"cancel": true}');
-    const cookie = choiceCookieName(req.params.id, isHttps(deps));
+    const cookie = choiceCookieName(req.params.id, servesHttps(deps));
     const outcome = await answerChoice(deps, req.params.id, readCookie(req, cookie), answer.data);
     // Used once: the browser forgets it.
     setBrowserCookie(reply, deps, cookie, '', 0);
