@@ -426,6 +426,13 @@ export const connectorSchema = z.strictObject({
     .describe(
       "Where the provider's message is in a JSON error body, tried in order (JSONPath or dot paths).",
     ),
+  error_message_header: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'a header name')
+    .optional()
+    .describe(
+      "A response header that carries the provider's message for an error (BambooHR's `X-BambooHR-Error-Message`), read before `error_message_paths`.",
+    ),
   guide: z
     .strictObject({
       support_link: z

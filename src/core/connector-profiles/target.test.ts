@@ -6,6 +6,7 @@ import {
   authInjection,
   basicAuthorization,
   credentialHeaderNames,
+  providerMessage,
   runTestAction,
   staticHeaders,
   type ProviderTarget,
@@ -121,5 +122,39 @@ describe('runTestAction', () => {
     expect(sent[0]!.url).toBe('https://api.example-crm.test/v2/me');
     expect(sent[0]!.init.body).toBeUndefined();
     expect(sent[0]!.init.headers).not.toHaveProperty('content-type');
+  });
+});
+
+describe('providerMessage', () => {
+  const headerTarget = target((c) => {
+    c.error_message_header = 'X-Example-Error';
+  });
+  it('reads the error header before the body, and the body without it', () => {
+    const body = { error: 'from the body' };
+    expect(
+      providerMessage(headerTarget.connector, body, 'HTTP 400', { 'x-example-error': ' Invalid field ' }),
+    ).toBe('Invalid field');
+    expect(
+      providerMessage(
+        headerTarget.connector,
+        body,
+        'HTTP 400',
+        new Headers({ 'X-Example-Error': 'From fetch' }),
+      ),
+    ).toBe('From fetch');
+    expect(providerMessage(headerTarget.connector, body, 'HTTP 400', {})).toBe('from the body');
+    expect(providerMessage(target().connector, body, 'HTTP 400', { 'x-example-error': 'ignored' })).toBe(
+      'from the body',
+    );
+    expect(providerMessage(headerTarget.connector, {}, 'HTTP 400', { 'x-example-error': '  ' })).toBe(
+      'HTTP 400',
+    );
+  });
+  it('refuses a header name that is not one', () => {
+    expect(() =>
+      target((c) => {
+        c.error_message_header = 'X Bad: yes';
+      }),
+    ).toThrow();
   });
 });

@@ -135,8 +135,22 @@ export function staticHeaders(t: ProviderTarget): Record<string, string> {
   );
 }
 
-/** The provider's own words for an error, tried along the connector's error paths. */
-export function providerMessage(connector: Connector, body: unknown, fallback: string): string {
+/**
+ * The provider's own words for an error: the connector's `error_message_header` when the answer
+ * carries it, else tried along its error paths in the body.
+ */
+export function providerMessage(
+  connector: Connector,
+  body: unknown,
+  fallback: string,
+  headers?: Headers | Record<string, string | string[] | undefined>,
+): string {
+  const name = connector.error_message_header?.toLowerCase();
+  if (name && headers) {
+    const raw = headers instanceof Headers ? headers.get(name) : headers[name];
+    const v = Array.isArray(raw) ? raw.join(', ') : raw;
+    if (typeof v === 'string' && v.trim()) return v.trim().slice(0, 500);
+  }
   for (const path of connector.error_message_paths) {
     const v = pick(body, path);
     if (typeof v === 'string' && v.trim()) return v.trim();
@@ -226,7 +240,7 @@ export async function runTestAction(deps: Deps, t: ProviderTarget): Promise<void
   );
   const unmet = res.ok ? expectationFailure(t.connector, text) : null;
   if (res.ok && unmet === null) return;
-  const said = unmet ?? providerMessage(t.connector, parseJson(text), `HTTP ${res.status}`);
+  const said = unmet ?? providerMessage(t.connector, parseJson(text), `HTTP ${res.status}`, res.headers);
   const evidence: ProviderEvidence = {
     status: res.status,
     url: url.origin + url.pathname,

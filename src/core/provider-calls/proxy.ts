@@ -234,7 +234,10 @@ export function providerFailure(session: ProviderSession, res: BufferedResponse)
   } catch {
     raw = text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
   }
-  const said = providerMessage(session.target.connector, raw, `HTTP ${res.status}`);
+  const said = redactText(
+    providerMessage(session.target.connector, raw, `HTTP ${res.status}`, res.headers),
+    secrets,
+  );
   const passedOn = res.status >= 400 && res.status < 500 && res.status !== 407 && res.status !== 408;
   const message =
     res.status === 401

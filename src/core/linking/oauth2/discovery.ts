@@ -156,7 +156,7 @@ async function callStep(deps: Deps, target: ProviderTarget, step: PostAuthStep):
   if (res.ok && body !== undefined) return body;
   const said = res.ok
     ? 'the answer is not JSON'
-    : providerMessage(target.connector, body, `HTTP ${res.status}`);
+    : providerMessage(target.connector, body, `HTTP ${res.status}`, res.headers);
   throw new AppError('CREDENTIALS_REJECTED', `${name} did not tell which account to link: ${said}`, {
     provider: {
       status: res.status,
