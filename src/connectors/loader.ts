@@ -44,6 +44,8 @@ function namedTemplates(c: Connector): Array<[string, string]> {
   if (a.refresh_url) out.push(['auth.refresh_url', a.refresh_url]);
   if (Array.isArray(a.issuer)) for (const [i, v] of a.issuer.entries()) out.push([`auth.issuer.${i}`, v]);
   else if (a.issuer && a.issuer !== 'any') out.push(['auth.issuer', a.issuer]);
+  for (const [k, v] of Object.entries(a.token_request.headers))
+    out.push([`auth.token_request.headers.${k}`, v]);
   for (const group of ['params', 'code_params', 'refresh_params'] as const)
     for (const [k, v] of Object.entries(a.token_request[group]))
       out.push([`auth.token_request.${group}.${k}`, v]);
@@ -81,6 +83,14 @@ function requestDataProblem(c: Connector): string | null {
   if (c.test_action.body !== undefined && c.test_action.method === 'GET')
     return 'test_action.body: a GET request has no body (set test_action.method)';
   if (c.auth.type === 'oauth2') {
+    for (const [name, template] of Object.entries(c.auth.token_request.headers)) {
+      for (const value of placeholders(template)) {
+        if (value.startsWith('credentials.') || secretFields.has(value))
+          return `auth.token_request.headers.${name}: \${${value}} is a credential; the client authenticates as token_auth says`;
+      }
+      if (name.toLowerCase() === 'authorization' || name.toLowerCase() === 'content-type')
+        return `auth.token_request.headers.${name}: the token request sets this header itself`;
+    }
     for (const name of Object.keys(c.auth.token_response.keep)) {
       if (GRANT_FIELDS.has(name))
         return `auth.token_response.keep.${name}: the name is a token field every grant writes`;

@@ -93,7 +93,9 @@ describe('connector files: auth and requests as data', () => {
       params: {},
       code_params: {},
       refresh_params: {},
+      headers: {},
     });
+    expect(c.auth.revoke_request).toEqual({ body_format: 'form', client_auth: false });
     expect(c.auth.token_response).toEqual({ token_types: [], allow_missing_token_type: false, keep: {} });
     expect(c.auth.refresh_url).toBeUndefined();
     expect(c.auth.issuer).toBeUndefined();
@@ -120,6 +122,34 @@ describe('connector files: auth and requests as data', () => {
         c.auth.token_request.refresh_params = { scope: '${setup.nope}' };
       },
       'auth.token_request.refresh_params.scope: template names unknown value ${setup.nope}',
+    ],
+    [
+      'a token-request header naming a credential',
+      (c: any) => {
+        c.auth.token_request.headers = { 'X-Key': '${config.api_key}' };
+      },
+      'auth.token_request.headers.X-Key: ${config.api_key} is a credential',
+    ],
+    [
+      'a token-request header the request sets itself',
+      (c: any) => {
+        c.auth.token_request.headers = { Authorization: 'Basic x' };
+      },
+      'auth.token_request.headers.Authorization: the token request sets this header itself',
+    ],
+    [
+      'an unknown value in a token-request header',
+      (c: any) => {
+        c.auth.token_request.headers = { 'Example-Version': '${env.nope}' };
+      },
+      'auth.token_request.headers.Example-Version: template names unknown value ${env.nope}',
+    ],
+    [
+      'a revocation body format it does not know',
+      (c: any) => {
+        c.auth.revoke_request = { body_format: 'xml' };
+      },
+      'auth.revoke_request.body_format',
     ],
     [
       'an unknown value in inject.basic',

@@ -102,6 +102,27 @@ const tokenRequestSchema = z.strictObject({
   refresh_params: tokenParams
     .default({})
     .describe('Extra parameters on refresh requests only, e.g. `{"scope": "${setup.scopes}"}`.'),
+  headers: z
+    .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'a header name'), templateString)
+    .default({})
+    .describe(
+      'Fixed headers on token, refresh and revocation requests (the top-level `headers` go on API calls only), e.g. Notion\'s `{"Notion-Version": "2025-09-03"}`. Templates may name env, setup and non-secret config values.',
+    ),
+});
+
+const revokeRequestSchema = z.strictObject({
+  body_format: z
+    .enum(['form', 'json'])
+    .default('form')
+    .describe(
+      'How the revocation request is encoded: `form` (`token=…`, RFC 7009) or `json` (`{"token": …}`, for providers that only read JSON).',
+    ),
+  client_auth: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Whether the revocation request authenticates the client as `token_auth` says (HTTP Basic, or `client_id` and `client_secret` in the body), as RFC 7009 §2.1 asks of confidential clients.',
+    ),
 });
 
 const tokenResponseSchema = z.strictObject({
@@ -163,6 +184,9 @@ const oauth2Fields = z.strictObject({
   revoke_url: templateString
     .optional()
     .describe('The token revocation endpoint (RFC 7009), called when an account is deleted.'),
+  revoke_request: revokeRequestSchema
+    .default({ body_format: 'form', client_auth: false })
+    .describe('How the revocation request is sent.'),
   scopes: scopesSchema
     .default({
       from: 'default',

@@ -11,6 +11,8 @@ import type { Connector, OAuth2Auth } from '../connectors/schema.js';
 import { urlTemplates } from '../connectors/url-values.js';
 import { type ProviderTarget, resolveUrl, runTestAction } from '../core/connector-profiles/target.js';
 import { accountTarget } from '../core/credentials/open.js';
+import { revokeTokens } from '../core/credentials/revoke.js';
+import { getAccount } from '../core/accounts/accounts.js';
 import type { ProjectScope } from '../core/deps.js';
 import { AppError } from '../core/errors.js';
 import { render } from '../connectors/templating.js';
@@ -559,6 +561,9 @@ function refreshReuse(auth: OAuth2Auth): ContractCheck {
         headers: {
           'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded',
           accept: 'application/json',
+          ...Object.fromEntries(
+            Object.entries(auth.token_request.headers).map(([k, tpl]) => [k, render(tpl, ctx)]),
+          ),
           ...headers,
         },
         body: json ? JSON.stringify(Object.fromEntries(form)) : form.toString(),
@@ -580,6 +585,35 @@ function refreshReuse(auth: OAuth2Auth): ContractCheck {
     },
   };
 }
+
+/**
+ * Revocation on deletion, with a token set the fake issues now (the refresh checks may have
+ * killed the account's own): the request as `revoke_request` says reaches the revocation URL, and
+ * the tokens it names die.
+ */
+const revokeCheck: ContractCheck = {
+  name: "revoke: deleting an account revokes its tokens at the provider's revocation URL",
+  run: async (world) => {
+    const { fake, server } = world;
+    const deps = server.app.deps;
+    const row = await getAccount(deps, scopeOf(server), needAccount(world));
+    const stored = deps.vault.openJson<Record<string, unknown>>(row.credentials!);
+    const fresh = fake.issueTokens() as Record<string, string>;
+    const before = fake.counts.revoke;
+    const problems = fake.problems.length;
+    await revokeTokens(deps, { ...row, credentials: deps.vault.sealJson({ ...stored, ...fresh }) });
+    expect(fake.counts.revoke === before + 1, 'no revocation request reached the revocation URL');
+    expect(
+      fake.problems.length === problems,
+      `the revocation request broke a rule: ${fake.problems.slice(problems).join('; ')}`,
+    );
+    expect(
+      !fake.isLiveAccessToken(fresh.access_token!) &&
+        (!fresh.refresh_token || !fake.isLiveRefreshToken(fresh.refresh_token)),
+      'the tokens are still live after the revocation',
+    );
+  },
+};
 
 const hostsCheck: ContractCheck = {
   name: 'hosts: no credential went to a host the connector does not own, and no unexpected request was made',
@@ -658,6 +692,7 @@ export function contractChecks(connector: Connector, fixture: Fixture): Contract
     // Without rotation there is no rotated-out token to present again.
     ...(auth && fixture.token.refresh_token && fixture.token.rotate ? [refreshReuse(auth)] : []),
     ...(auth && !fixture.token.refresh_token ? [noRefreshToken] : []),
+    ...(auth?.revoke_url ? [revokeCheck] : []),
     hostsCheck,
   ];
 }

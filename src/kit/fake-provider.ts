@@ -819,6 +819,8 @@ export async function startFakeProvider(
   function tokenEndpoint(req: IncomingMessage, body: string, res: ServerResponse, at: 'token' | 'refresh') {
     const form = tokenParams(req, body);
     if (typeof form === 'string') return refuse(res, 400, 'invalid_request', form);
+    const header = tokenHeaderProblem(req);
+    if (header) return refuse(res, 400, 'invalid_request', header);
     const why = clientAuthProblem(req, form);
     if (why) return refuse(res, 401, 'invalid_client', why);
     const grant = form.get('grant_type');
@@ -903,11 +905,43 @@ export async function startFakeProvider(
     send(res, 200, { ...fields, refresh_token: newRefreshToken(family) });
   }
 
+  /** The `token_request.headers` a token, refresh or revocation request lacks or gets wrong. */
+  function tokenHeaderProblem(req: IncomingMessage): string | null {
+    for (const [name, tpl] of Object.entries(auth?.token_request.headers ?? {})) {
+      const want = render(tpl, ctx);
+      const got = req.headers[name.toLowerCase()];
+      if (got !== want)
+        return `header ${name} is ${got === undefined ? 'missing' : `"${got}"`}, not "${want}"`;
+    }
+    return null;
+  }
+
+  /** The revocation request's parameters as `revoke_request.body_format` says, or why they cannot be read. */
+  function revocationParams(req: IncomingMessage, body: string): URLSearchParams | string {
+    const type = req.headers['content-type'] ?? '';
+    if (auth?.revoke_request.body_format !== 'json')
+      return type.startsWith('application/x-www-form-urlencoded')
+        ? new URLSearchParams(body)
+        : 'the revocation request must be form-encoded (RFC 7009)';
+    const json = type.startsWith('application/json') ? jsonOrUndefined(body) : undefined;
+    if (!json || typeof json !== 'object' || Array.isArray(json))
+      return 'the revocation request must be one JSON object (application/json)';
+    const out = new URLSearchParams();
+    for (const [k, v] of Object.entries(json)) if (typeof v === 'string') out.set(k, v);
+    return out;
+  }
+
   function revokeEndpoint(req: IncomingMessage, body: string, res: ServerResponse) {
     state.counts.revoke++;
-    if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
-      return refuse(res, 400, 'invalid_request', 'the revocation request must be form-encoded (RFC 7009)');
-    const t = new URLSearchParams(body).get('token') ?? '';
+    const params = revocationParams(req, body);
+    if (typeof params === 'string') return refuse(res, 400, 'invalid_request', params);
+    const header = tokenHeaderProblem(req);
+    if (header) return refuse(res, 400, 'invalid_request', header);
+    if (auth?.revoke_request.client_auth) {
+      const why = clientAuthProblem(req, params);
+      if (why) return refuse(res, 401, 'invalid_client', why);
+    }
+    const t = params.get('token') ?? '';
     if (!t) return refuse(res, 400, 'invalid_request', 'the revocation request names no token');
     const family = familyOf.get(t) ?? accessTokens.get(t)?.family;
     if (family) family.revoked = true;

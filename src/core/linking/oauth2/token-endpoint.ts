@@ -41,6 +41,17 @@ function asJsonBody(init: RequestInit | undefined): RequestInit | undefined {
   return { ...init, headers, body: JSON.stringify(Object.fromEntries(init.body)) };
 }
 
+/** A request with the connector's fixed token-request headers added (`token_request.headers`). */
+export function withHeaders(
+  init: RequestInit | undefined,
+  fixed: Record<string, string>,
+): RequestInit | undefined {
+  if (Object.keys(fixed).length === 0) return init;
+  const headers = new Headers(init?.headers);
+  for (const [k, v] of Object.entries(fixed)) headers.set(k, v);
+  return { ...init, headers };
+}
+
 /** The `iss` claim of a JWT's payload, read without checking anything (the caller checks the rest). */
 function unverifiedIssuer(jwt: unknown): string | undefined {
   if (typeof jwt !== 'string') return undefined;
@@ -86,7 +97,11 @@ async function adjustedResponse(tc: TokenClient, as: CallAs, res: Response): Pro
 function tokenRequestOptions(tc: TokenClient, as: CallAs, extra: Record<string, string>) {
   const json = tc.auth.token_request.body_format === 'json';
   const fetcher = async (input: RequestInfo | URL, init?: RequestInit) =>
-    adjustedResponse(tc, as, await tc.deps.fetch(input, json ? asJsonBody(init) : init));
+    adjustedResponse(
+      tc,
+      as,
+      await tc.deps.fetch(input, withHeaders(json ? asJsonBody(init) : init, tc.headers)),
+    );
   return {
     signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
     [oauth.customFetch]: fetcher,
@@ -149,6 +164,8 @@ export interface TokenClient {
   /** Extra token-request parameters, rendered: on the code exchange and on refreshes. */
   codeParams: Record<string, string>;
   refreshParams: Record<string, string>;
+  /** `token_request.headers`, rendered: on token, refresh and revocation requests. */
+  headers: Record<string, string>;
   client: oauth.Client;
   clientAuth: oauth.ClientAuth;
   /** Never echoed in an error: the client secret and the account's own values. */
@@ -201,6 +218,7 @@ export function tokenClient(deps: Deps, target: ProviderTarget, auth: OAuth2Auth
     issuer,
     codeParams: renderAll(target, 'auth.token_request', { ...req.params, ...req.code_params }),
     refreshParams: renderAll(target, 'auth.token_request', { ...req.params, ...req.refresh_params }),
+    headers: renderAll(target, 'auth.token_request.headers', req.headers),
     client: { client_id: client.id },
     clientAuth:
       auth.token_auth === 'client_secret_basic'
