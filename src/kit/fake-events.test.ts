@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConnectors } from '../connectors/loader.js';
 import { failedCheck } from '../core/events/verify.js';
+import { BUILTIN_CONNECTORS_DIR } from '../connectors/loader.js';
 import { type FakeEvents, fakeEvents } from './fake-events.js';
+import { fixturePath, loadFixture } from './fixture.js';
 
 const registry = await loadConnectors();
 
@@ -140,5 +142,57 @@ describe('GitHub', () => {
       body: JSON.stringify({ config: { secret: 'x' } }),
     });
     expect(noUrl.status).toBe(422);
+  });
+});
+
+describe('Kustomer', () => {
+  const connector = registry.get('kustomer')!;
+
+  it("refuses outbound webhooks its seed fixture's rules refuse: name, url and events, 12 events, https", async () => {
+    const rules = (await loadFixture(fixturePath(BUILTIN_CONNECTORS_DIR, 'kustomer'))).subscription!;
+    const problems: string[] = [];
+    current = fakeEvents(
+      connector,
+      { config: { org_name: 'acme' } },
+      new URL('https://acme.api.kustomerapp.com'),
+      () => true,
+      {
+        ...rules,
+        problem: (why) => problems.push(why),
+      },
+    );
+    const create = (body: unknown) =>
+      fetch(`${providerUrl}/v1/outbound-webhooks`, { method: 'POST', body: JSON.stringify(body) });
+    const events = connector.events!.types.map((t) => t.provider_event);
+    const good = {
+      name: 'Switchboard',
+      url: receiverUrl,
+      events,
+      headers: [{ name: 'X-Switchboard-Secret', value: 's'.repeat(32) }],
+    };
+    const cases: Array<[unknown, string]> = [
+      [{ ...good, name: undefined }, 'name is required'],
+      [{ ...good, url: undefined }, 'url is required'],
+      [{ ...good, events: undefined }, 'events is required'],
+      [{ ...good, events: [...events, ...events, 'kustomer.customer.create'] }, '13 events: at most 12'],
+      [{ ...good, events: ['kustomer.customer.delete'] }, 'is not one kustomer declares'],
+      [{ ...good, url: 'http://hooks.example.test/in' }, 'is not https://'],
+    ];
+    for (const [body, why] of cases) {
+      const res = await create(body);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        errors: [{ status: 400, title: 'Bad Request', detail: 'name, url and events are required' }],
+      });
+      expect(problems.at(-1)).toContain(why);
+    }
+    const made = await create(good);
+    expect(made.status).toBe(201);
+    const id = String(((await made.json()) as { data: { id: number } }).data.id);
+    expect(current!.subscriptions.get(id)).toMatchObject({
+      url: receiverUrl,
+      secret: 's'.repeat(32),
+      events,
+    });
   });
 });

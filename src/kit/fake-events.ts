@@ -50,6 +50,14 @@ export interface FakeEvents {
   deliver(subscriptionId: string, delivery: FakeDelivery): Promise<DeliveryAnswer>;
 }
 
+/** The fixture's `subscription` rules for create bodies, and where a refused one is reported. */
+export interface SubscriptionRules {
+  max_events?: number | undefined;
+  https_only: boolean;
+  refused: { status: number; body?: unknown };
+  problem(why: string): void;
+}
+
 const SUBSCRIPTION_ID = /\$\{event\.subscription_id\}/g;
 const SECRET_ONLY = /^\$\{secret\}$/;
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -152,6 +160,7 @@ export function fakeEvents(
   ctx: TemplateContext,
   api: URL,
   guard: (req: IncomingMessage, url: URL, res: ServerResponse) => boolean,
+  rules?: SubscriptionRules,
 ): FakeEvents | null {
   const events: ConnectorEvents | undefined = connector.events;
   const sub = events?.subscription;
@@ -170,6 +179,11 @@ export function fakeEvents(
       json = JSON.parse(body);
     } catch {
       return sendJson(res, 400, { message: 'Problems parsing JSON' });
+    }
+    const broken = rules && createProblem(json, rules);
+    if (broken) {
+      rules.problem(`subscription create: ${broken}`);
+      return sendJson(res, rules.refused.status, rules.refused.body ?? {});
     }
     const url = valueAt(sub!.create.body, json, 'inbound_url');
     if (typeof url !== 'string' || !/^https?:\/\//.test(url))
@@ -197,6 +211,38 @@ export function fakeEvents(
     setAt(answer, sub!.create.id, Number(id));
     if (sub!.create.secret && secret) setAt(answer, sub!.create.secret, secret);
     sendJson(res, 201, answer);
+  }
+
+  /**
+   * What a create body breaks of the fixture's `subscription` rules, or null: a key of the create
+   * template left out, no provider event or one the connector does not declare, more than
+   * `max_events`, a delivery URL that is not https:// (with `https_only`; loopback http:// is the
+   * server under test).
+   */
+  function createProblem(json: unknown, r: SubscriptionRules): string | null {
+    const template = sub!.create.body;
+    if (template && typeof template === 'object' && !Array.isArray(template)) {
+      if (!json || typeof json !== 'object') return 'the body is not a JSON object';
+      const sent = json as Record<string, unknown>;
+      for (const k of Object.keys(template))
+        if (sent[k] === undefined || sent[k] === null || sent[k] === '') return `${k} is required`;
+    }
+    const names = valueAt(template, json, 'provider_events');
+    const list = Array.isArray(names) ? names : typeof names === 'string' ? names.split(',') : null;
+    if (list) {
+      const declared = new Set(events!.types.map((t) => t.subscribe ?? t.provider_event));
+      if (list.length === 0) return 'no events are named';
+      const unknown = list.find((n) => typeof n !== 'string' || !declared.has(n));
+      if (unknown !== undefined)
+        return `event ${JSON.stringify(unknown)} is not one ${connector.key} declares`;
+      if (r.max_events !== undefined && list.length > r.max_events)
+        return `${list.length} events: at most ${r.max_events}`;
+    }
+    const url = valueAt(template, json, 'inbound_url');
+    const loopback = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//;
+    if (r.https_only && typeof url === 'string' && !url.startsWith('https://') && !loopback.test(url))
+      return `the delivery URL ${url} is not https://`;
+    return null;
   }
 
   return {

@@ -975,3 +975,276 @@ describe('generic fake provider: a refusal per credential', () => {
     ).rejects.toThrow('api.refusals.x-other');
   });
 });
+
+// A made-up OAuth2 provider with programmatic events whose subscriptions need a scope, a refresh
+// token only for an offline grant, a list action with a bounded page size, an identity route and
+// its own rate window: the rules the hand-written seed fakes enforced, played from data.
+const hooksConnector = connectorSchema.parse({
+  key: 'examplehooks',
+  name: 'Example Hooks',
+  categories: ['crm'],
+  auth: {
+    type: 'oauth2',
+    client_from: 'setup',
+    authorization_url: 'https://login.example-hooks.test/authorize',
+    token_url: 'https://login.example-hooks.test/token',
+    scopes: { default: 'read' },
+    pkce: { supported: true, default: false },
+    token_auth: 'client_secret_post',
+  },
+  environments: [{ key: 'production', label: 'Production' }],
+  setup_fields: [
+    { key: 'client_id', label: 'Client ID', type: 'text' },
+    { key: 'client_secret', label: 'Client Secret', type: 'password' },
+  ],
+  base_url: 'https://api.example-hooks.test/v1',
+  hosts: ['login.example-hooks.test', 'api.example-hooks.test'],
+  inject: { headers: { authorization: 'Bearer ${credentials.access_token}' } },
+  test_action: { path: '/me' },
+  events: {
+    mode: 'programmatic',
+    secret: 'generated',
+    verify: [{ type: 'equals', value: '${header.x-secret}', expected: '${secret}' }],
+    event_id: '${body.id}',
+    type: '${body.name}',
+    subscription: {
+      create: {
+        method: 'POST',
+        path: '/hooks',
+        body: {
+          name: 'Switchboard',
+          url: '${event.inbound_url}',
+          events: '${event.provider_events}',
+          secret: '${event.secret}',
+        },
+        id: '$.data.id',
+      },
+      delete: { method: 'DELETE', path: '/hooks/${event.subscription_id}' },
+      requires_scope: ['hooks.write'],
+    },
+    types: [
+      { name: 'examplehooks.deal.created', label: 'Deal created', provider_event: 'deal.create' },
+      { name: 'examplehooks.deal.updated', label: 'Deal updated', provider_event: 'deal.update' },
+      { name: 'examplehooks.deal.deleted', label: 'Deal deleted', provider_event: 'deal.delete' },
+    ],
+  },
+  actions: [
+    {
+      id: 'hooks_list_deals',
+      label: 'List deals',
+      inputs: [{ key: 'page_size', type: 'integer', minimum: 1, maximum: 100 }],
+      request: { path: '/deals', query: { size: '${input.page_size}' } },
+      result: { data: 'items', next: 'next' },
+    },
+  ],
+});
+const hooksFixture = fixtureSchema.parse({
+  connector: 'examplehooks',
+  setup: { client_id: 'hk-client', client_secret: 'hk-secret-123456' },
+  token: { refresh_scopes: ['offline'] },
+  api: { error: { status: 401, body: { message: 'bad token' } } },
+  subscription: {
+    max_events: 2,
+    https_only: true,
+    refused: { status: 400, body: { errors: [{ title: 'Bad Request' }] } },
+    forbidden: { status: 403, body: { errors: [{ title: 'Forbidden' }] } },
+  },
+  routes: [{ host: 'login.example-hooks.test', path: '/id/1', body: { user_id: '1' } }],
+  actions: { hooks_list_deals: { records: [{ id: 1 }, { id: 2 }, { id: 3 }] } },
+});
+
+describe('generic fake provider: refresh scopes, page bounds, methods, rate windows, subscription rules', () => {
+  let hf: FakeProvider;
+  let hi: Internet;
+  const CB = 'https://switchboard.example.test/connect/oauth2/examplehooks/callback';
+  const CLIENT = { client_id: 'hk-client', client_secret: 'hk-secret-123456' };
+  beforeAll(async () => {
+    hf = await startFakeProvider(hooksConnector, hooksFixture);
+    hi = await startInternet(hf.routes);
+    hf.allowRedirectUri(CB);
+  });
+  afterAll(async () => {
+    await hi?.close();
+    await hf?.close();
+  });
+  const request = async (
+    url: string,
+    opts: { method?: string; token?: string; json?: unknown; form?: Record<string, string> } = {},
+  ) => {
+    const headers: Record<string, string> = {};
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | undefined;
+    if (opts.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(opts.json);
+    } else if (opts.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(opts.form).toString();
+    }
+    const res = await fetch(url, {
+      dispatcher: hi.http,
+      method: opts.method ?? (body === undefined ? 'GET' : 'POST'),
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, json: (text ? JSON.parse(text) : {}) as any };
+  };
+  const grant = async (scope: string) => {
+    const q = new URLSearchParams({
+      client_id: 'hk-client',
+      redirect_uri: CB,
+      response_type: 'code',
+      state: 's',
+      scope,
+    });
+    const res = await fetch(`https://login.example-hooks.test/authorize?${q}`, {
+      dispatcher: hi.http,
+      redirect: 'manual',
+    });
+    const code = new URL(res.headers.get('location')!).searchParams.get('code')!;
+    const token = await request('https://login.example-hooks.test/token', {
+      form: { grant_type: 'authorization_code', code, redirect_uri: CB, ...CLIENT },
+    });
+    expect(token.status).toBe(200);
+    return token.json as Record<string, string>;
+  };
+  const api = (path: string, token: string, opts: { method?: string; json?: unknown } = {}) =>
+    request(`https://api.example-hooks.test${path}`, { token, ...opts });
+
+  it('hands out a refresh token only for a grant with one of token.refresh_scopes', async () => {
+    const online = await grant('read');
+    expect(online.refresh_token).toBeUndefined();
+    expect(online.scope).toBe('read');
+    const offline = await grant('read offline');
+    expect(typeof offline.refresh_token).toBe('string');
+    expect(offline.scope).toBe('read offline');
+    // Without the browser the grant is the connector's required scopes: here without offline.
+    expect(hf.issueTokens().refresh_token).toBeUndefined();
+  });
+
+  it('refuses a token request that is not form-encoded, and a wrong client secret', async () => {
+    const asJson = await request('https://login.example-hooks.test/token', {
+      json: { grant_type: 'refresh_token', refresh_token: 'x', ...CLIENT },
+    });
+    expect(asJson).toMatchObject({ status: 400, json: { error: 'invalid_request' } });
+    expect(hf.problems.at(-1)).toContain('must be form-encoded');
+    const wrong = await request('https://login.example-hooks.test/token', {
+      form: { grant_type: 'refresh_token', refresh_token: 'x', ...CLIENT, client_secret: 'not-it' },
+    });
+    expect(wrong).toMatchObject({ status: 401, json: { error: 'invalid_client' } });
+    expect(hf.problems.at(-1)).toContain('client_id or client_secret is wrong');
+  });
+
+  it('answers 405 at a served address with another method, and records it', async () => {
+    const at = (await grant('read')).access_token!;
+    const before = hf.unexpected.length;
+    expect((await api('/v1/deals', at, { method: 'DELETE' })).status).toBe(405);
+    expect((await request('https://login.example-hooks.test/token')).status).toBe(405);
+    expect((await request('https://login.example-hooks.test/authorize', { method: 'PUT' })).status).toBe(405);
+    expect(hf.unexpected.slice(before)).toEqual([
+      'DELETE https://api.example-hooks.test/v1/deals',
+      'GET https://login.example-hooks.test/token',
+      'PUT https://login.example-hooks.test/authorize',
+    ]);
+  });
+
+  it("refuses a page size outside its input's bounds and a page number that is no page", async () => {
+    const at = (await grant('read')).access_token!;
+    expect((await api('/v1/deals?size=100', at)).json.items).toEqual([{ id: 1 }, { id: 2 }]);
+    expect((await api('/v1/deals?size=101', at)).status).toBe(400);
+    expect(hf.problems.at(-1)).toContain('hooks_list_deals: query size is above the maximum 100');
+    expect((await api('/v1/deals?size=0', at)).status).toBe(400);
+    expect(hf.problems.at(-1)).toContain('query size is below the minimum 1');
+    expect((await api('/v1/deals?page=0', at)).status).toBe(400);
+    expect(hf.problems.at(-1)).toContain('page=0 is no page');
+  });
+
+  it('requires the credentials on a route that says auth', async () => {
+    const at = (await grant('read')).access_token!;
+    expect(await request('https://login.example-hooks.test/id/1', { token: at })).toMatchObject({
+      status: 200,
+      json: { user_id: '1' },
+    });
+    expect((await request('https://login.example-hooks.test/id/1')).status).toBe(401);
+  });
+
+  it('rate-limits on demand, and by itself past api.rate_window until the window ends', async () => {
+    const at = (await grant('read')).access_token!;
+    hf.reset();
+    hf.rateLimitNext(7);
+    const limited = await api('/v1/deals', at);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('7');
+    expect((await api('/v1/deals', at)).status).toBe(200);
+    hf.fixture.api.rate_window = { requests: 3, seconds: 60 };
+    try {
+      for (let i = 0; i < 3; i++) expect((await api('/v1/me', at)).status).toBe(200);
+      const over = await api('/v1/deals', at);
+      expect(over.status).toBe(429);
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(50);
+      expect(Number(over.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+      expect(hf.rateLimited).toBe(2);
+      hf.advanceTime(60_000);
+      expect((await api('/v1/me', at)).status).toBe(200);
+      // reset starts a new window.
+      expect((await api('/v1/me', at)).status).toBe(200);
+      expect((await api('/v1/me', at)).status).toBe(200);
+      hf.reset();
+      expect((await api('/v1/me', at)).status).toBe(200);
+    } finally {
+      hf.fixture.api.rate_window = undefined;
+    }
+  });
+
+  it('checks a subscription create against the fixture subscription rules', async () => {
+    const at = (await grant('read hooks.write')).access_token!;
+    const good = {
+      name: 'Switchboard',
+      url: 'https://switchboard.example.test/events/inbound/examplehooks/t1',
+      events: ['deal.create', 'deal.update'],
+      secret: 's'.repeat(32),
+    };
+    const cases: Array<[unknown, string]> = [
+      [{ ...good, name: undefined }, 'name is required'],
+      [{ ...good, events: [] }, 'no events are named'],
+      [
+        { ...good, events: ['deal.create', 'deal.merge'] },
+        'event "deal.merge" is not one examplehooks declares',
+      ],
+      [{ ...good, events: ['deal.create', 'deal.update', 'deal.delete'] }, '3 events: at most 2'],
+      [{ ...good, url: 'http://switchboard.example.test/in' }, 'is not https://'],
+    ];
+    for (const [body, why] of cases) {
+      expect(await api('/v1/hooks', at, { json: body })).toEqual({
+        status: 400,
+        headers: expect.anything(),
+        json: { errors: [{ title: 'Bad Request' }] },
+      });
+      expect(hf.problems.at(-1)).toContain(why);
+    }
+    expect(hf.subscriptions.size).toBe(0);
+    const made = await api('/v1/hooks', at, { json: good });
+    expect(made.status).toBe(201);
+    // A loopback http:// URL is the server under test.
+    const local = await api('/v1/hooks', at, { json: { ...good, url: 'http://127.0.0.1:8080/in' } });
+    expect(local.status).toBe(201);
+    expect((await api(`/v1/hooks/${made.json.data.id}`, at, { method: 'DELETE' })).status).toBe(204);
+  });
+
+  it('refuses subscription requests of a grant with none of requires_scope', async () => {
+    const at = (await grant('read')).access_token!;
+    const body = {
+      name: 'Switchboard',
+      url: 'https://switchboard.example.test/in',
+      events: ['deal.create'],
+      secret: 's'.repeat(32),
+    };
+    const refused = await api('/v1/hooks', at, { json: body });
+    expect(refused).toMatchObject({ status: 403, json: { errors: [{ title: 'Forbidden' }] } });
+    expect(hf.problems.at(-1)).toContain('insufficient_scope: the grant has none of hooks.write');
+    const id = hf.subscribe('https://switchboard.example.test/in', 's'.repeat(32));
+    expect((await api(`/v1/hooks/${id}`, at, { method: 'DELETE' })).status).toBe(403);
+    expect(hf.subscriptions.has(id)).toBe(true);
+  });
+});

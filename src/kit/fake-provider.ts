@@ -166,10 +166,14 @@ interface Family {
   current: string;
   used: Set<string>;
   revoked: boolean;
+  /** The scopes granted: the authorize request's (unset: the connector's required scopes). */
+  scope?: string[];
 }
 
 interface Grant {
   redirectUri: string;
+  /** The authorize request's `scope` parameter, as sent. */
+  scope?: string | null;
   challenge: string | null;
   used: boolean;
   expiresAt: number;
@@ -515,6 +519,20 @@ function writeBodyProblem(action: Action, sent: unknown): string | null {
   return bodyProblem(body, sent, new Map(action.inputs.map((i) => [i.key, i])), 'body', pagedAt);
 }
 
+/**
+ * A query value sent at an action's address that breaks its input's declaration (a page size past
+ * its maximum, a malformed id list), or null: the connector should have refused it.
+ */
+function actionQueryProblem(action: Action, url: URL): string | null {
+  for (const [k, tpl] of Object.entries(action.request.query)) {
+    const input = action.inputs.find((i) => i.key === WHOLE_INPUT.exec(tpl)?.[1]);
+    const v = url.searchParams.get(k);
+    const why = input && v !== null && inputProblem(input, v, true);
+    if (why) return `query ${k} ${why}`;
+  }
+  return null;
+}
+
 /** `api.refusals` by name as `wrongCredentials` reports it; each must be a credential `inject` sends. */
 function credentialRefusals(connector: Connector, fixture: Fixture) {
   const names = new Set([
@@ -616,6 +634,8 @@ export async function startFakeProvider(
   const now = () => Date.now() + offsetMs;
   const refusals = credentialRefusals(connector, fixture);
   const locators = new Map<string, string>();
+  // `api.rate_window`: when the current window began on the fake's clock, and the calls in it.
+  const rateWindow = { start: null as number | null, used: 0 };
   // Config values `acceptConfig` added, by their JSON: each is another set of good credentials.
   const accepted = new Map<string, TemplateContext>();
 
@@ -646,7 +666,7 @@ export async function startFakeProvider(
       access_token: access,
       ...(fixture.token.token_type === null ? {} : { token_type: fixture.token.token_type }),
       ...(expiresIn === null ? {} : { expires_in: expiresIn }),
-      scope: auth ? requiredScopes(auth, fixture).join(auth.scopes.separator) : undefined,
+      scope: auth ? (family.scope ?? requiredScopes(auth, fixture)).join(auth.scopes.separator) : undefined,
       ...fixture.token.fields,
       ...tokenSignature(),
     };
@@ -717,6 +737,7 @@ export async function startFakeProvider(
     const code = token('code');
     grants.set(code, {
       redirectUri,
+      scope: q.get('scope'),
       challenge,
       used: false,
       expiresAt: now() + fixture.authorize.code_ttl * 1000,
@@ -879,8 +900,8 @@ export async function startFakeProvider(
         'invalid_grant',
         'code_verifier sent for a code issued without a code challenge',
       );
-    const family: Family = { current: '', used: new Set(), revoked: false };
-    if (!fixture.token.refresh_token) return send(res, 200, issue(family));
+    const family: Family = { current: '', used: new Set(), revoked: false, scope: grantedScopes(g) };
+    if (!handsOutRefresh(family.scope!)) return send(res, 200, issue(family));
     const refresh = newRefreshToken(family);
     send(res, 200, { ...issue(family), refresh_token: refresh });
   }
@@ -1023,6 +1044,53 @@ export async function startFakeProvider(
     return !!fault;
   }
 
+  /** The scopes a code grants: its authorize request's `scope` (the required ones when it sent none). */
+  function grantedScopes(g: Grant): string[] {
+    if (!auth) return [];
+    if (g.scope === null || g.scope === undefined) return requiredScopes(auth, fixture);
+    return g.scope.split(auth.scopes.separator).filter(Boolean);
+  }
+
+  /** `token.refresh_scopes`: whether a grant of these scopes gets a refresh token. */
+  function handsOutRefresh(scopes: string[]): boolean {
+    const want = fixture.token.refresh_scopes;
+    return fixture.token.refresh_token && (!want || want.some((s) => scopes.includes(s)));
+  }
+
+  /**
+   * `api.rate_window`: counts a call in the provider's own window; past its limit the call is
+   * answered as the connector's first `rate_limit` rule declares, saying to wait out the window.
+   */
+  function windowLimited(res: ServerResponse): boolean {
+    const w = fixture.api.rate_window;
+    if (!w) return false;
+    const at = now();
+    if (rateWindow.start === null || at - rateWindow.start >= w.seconds * 1000)
+      Object.assign(rateWindow, { start: at, used: 0 });
+    if (++rateWindow.used <= w.requests) return false;
+    state.rateLimited++;
+    const left = Math.max(1, Math.ceil((rateWindow.start! + w.seconds * 1000 - at) / 1000));
+    rateLimitAnswer(rateLimitRules(connector.rate_limit)[0]!, left, res);
+    return true;
+  }
+
+  /**
+   * `events.subscription.requires_scope` with the fixture's `subscription`: a subscription request
+   * whose token's answer listed none of those scopes is refused with `subscription.forbidden`.
+   */
+  function subscriptionForbidden(req: IncomingMessage, res: ServerResponse): boolean {
+    const needs = connector.events?.subscription?.requires_scope ?? [];
+    const rules = fixture.subscription;
+    if (!rules || !auth || needs.length === 0) return false;
+    const seen = JSON.stringify(req.headers);
+    const found = [...accessTokens].find(([t]) => seen.includes(t))?.[1];
+    const granted = found?.family.scope ?? requiredScopes(auth, fixture);
+    if (needs.some((s) => granted.includes(s))) return false;
+    state.problems.push(`insufficient_scope: the grant has none of ${needs.join(', ')}`);
+    send(res, rules.forbidden.status, rules.forbidden.body);
+    return true;
+  }
+
   /** Holds an action or test-action call as `delayApi` says. */
   async function apiWait() {
     const ms = hooks.apiDelay(hooks.apiCalls++);
@@ -1130,7 +1198,7 @@ export async function startFakeProvider(
       const why = input && inputProblem(input, values[i], true);
       if (why) return refuse(res, 400, 'invalid_request', `${action.id}: path input ${key} ${why}`);
     }
-    const why = writeBodyProblem(action, at.body);
+    const why = writeBodyProblem(action, at.body) ?? actionQueryProblem(action, at.url);
     if (why) return refuse(res, 400, 'invalid_request', `${action.id}: ${why}`);
     const records = recordsFor(a, values);
     if (records) return actionPage(a, records, at, res);
@@ -1162,6 +1230,7 @@ export async function startFakeProvider(
       state.rateLimited++;
       return rateLimitAnswer(wait.rule, wait.seconds, res);
     }
+    if (windowLimited(res)) return;
     const at = locatedUrl(url);
     if (typeof at === 'string') return refuse(res, 400, 'invalid_request', at);
     const json = jsonOrUndefined(body);
@@ -1201,6 +1270,7 @@ export async function startFakeProvider(
     if (fixed) return refuse(res, 400, 'invalid_request', fixed);
     if (refused(req, url, res)) return;
     await apiWait();
+    if (windowLimited(res)) return;
     if (t.body !== undefined && JSON.stringify(jsonOrUndefined(body)) !== JSON.stringify(t.body))
       return refuse(res, 400, 'invalid_request', `the test action's body is not ${JSON.stringify(t.body)}`);
     send(res, fixture.api.test_action.status, fixture.api.test_action.body);
@@ -1263,14 +1333,23 @@ export async function startFakeProvider(
   }
 
   // The subscription requests carry the same credentials and fixed headers as any API call.
-  const events = fakeEvents(connector, ctx, urls.api, (req, url, res) => {
-    const fixed = fixedHeaderProblem(req);
-    if (fixed) {
-      refuse(res, 400, 'invalid_request', fixed);
-      return false;
-    }
-    return !refused(req, url, res);
-  });
+  const events = fakeEvents(
+    connector,
+    ctx,
+    urls.api,
+    (req, url, res) => {
+      const fixed = fixedHeaderProblem(req);
+      if (fixed) {
+        refuse(res, 400, 'invalid_request', fixed);
+        return false;
+      }
+      return !refused(req, url, res) && !subscriptionForbidden(req, res);
+    },
+    fixture.subscription && {
+      ...fixture.subscription,
+      problem: (why: string) => state.problems.push(`invalid_request: ${why}`),
+    },
+  );
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: Error) => {
@@ -1311,7 +1390,9 @@ export async function startFakeProvider(
     issueTokens: () => {
       const family: Family = { current: '', used: new Set(), revoked: false };
       const tokens = issue(family);
-      return fixture.token.refresh_token ? { ...tokens, refresh_token: newRefreshToken(family) } : tokens;
+      return handsOutRefresh(auth ? requiredScopes(auth, fixture) : [])
+        ? { ...tokens, refresh_token: newRefreshToken(family) }
+        : tokens;
     },
     acceptConfig: (values) => {
       accepted.set(JSON.stringify(values), { ...ctx, config: { ...ctx.config, ...values } });
@@ -1374,6 +1455,7 @@ export async function startFakeProvider(
     reset: () => {
       hooks = idle();
       rateLimits.length = 0;
+      rateWindow.start = null;
       for (const list of [state.requests, state.unexpected, state.problems, state.missing]) list.length = 0;
       Object.assign(state, { reused: 0, refreshes: 0, mints: 0, rateLimited: 0, lastAuthorization: null });
       state.counts = { authorize: 0, token: 0, refresh: 0, revoke: 0, api: 0 };

@@ -98,6 +98,12 @@ export const fixtureSchema = z.strictObject({
        * client secret, of the named token fields' values concatenated in order.
        */
       signature: signatureSchema.optional(),
+      /**
+       * Scopes of which the authorize request must name one for the code exchange to hand out a
+       * refresh token (Kustomer: `offline_access`; Salesforce: `refresh_token` or `offline_access`);
+       * without one the answer has none. Unset: every code exchange gets one (see `refresh_token`).
+       */
+      refresh_scopes: z.array(z.string().min(1)).min(1).optional(),
     })
     .default({ expires_in: 3600, fields: {}, rotate: true, refresh_token: true, token_type: 'Bearer' }),
   authorize: z
@@ -137,6 +143,17 @@ export const fixtureSchema = z.strictObject({
      * one wrong; any other wrong credential gets `error`.
      */
     refusals: z.record(z.string(), answerSchema).default({}),
+    /**
+     * A rate window the provider enforces by itself: past `requests` API calls in `seconds`, each
+     * call is answered as the connector's first `rate_limit` rule declares until the window ends
+     * (Oneflow: 2000 per 5 minutes). Unset: only `rateLimitNext` limits.
+     */
+    rate_window: z
+      .strictObject({
+        requests: z.number().int().positive(),
+        seconds: z.number().int().positive(),
+      })
+      .optional(),
   }),
   /** How next-page links look: a root-relative path (`/v1/items?page=2`) or a whole URL. */
   next_link: z.enum(['path', 'url']).default('path'),
@@ -162,6 +179,27 @@ export const fixtureSchema = z.strictObject({
    * (`[{"body": [{"id": "cloud-1"}]}]`); the values the steps pick fill `${credentials.…}`.
    */
   post_auth: z.array(discoveryAnswerSchema).default([]),
+  /**
+   * The provider's rules for a subscription create request (connector events with a
+   * `subscription`): when given, the fake refuses a create body that lacks a key of the create
+   * template, names no provider event or one the connector does not declare, names more than
+   * `max_events`, or (with `https_only`) a delivery URL that is not https:// (an http:// loopback
+   * URL stands for the server under test); and a create or delete whose token answer listed a
+   * scope without any of `requires_scope` (Kustomer: the `org.outbound_webhooks` role).
+   */
+  subscription: z
+    .strictObject({
+      $comment: z.string().optional(),
+      /** Most provider events one subscription may name (Kustomer: 12). */
+      max_events: z.number().int().positive().optional(),
+      /** Whether the delivery URL must be https://. */
+      https_only: z.boolean().default(false),
+      /** The provider's answer to a create body it refuses. */
+      refused: answerSchema.default({ status: 400, body: { error: 'bad_request' } }),
+      /** The provider's answer to a subscription request whose grant lacks the scope. */
+      forbidden: answerSchema.default({ status: 403, body: { error: 'forbidden' } }),
+    })
+    .optional(),
   /** Records per action id; every action of the connector needs one. */
   actions: z.record(z.string(), actionFixtureSchema).default({}),
   /** Extra answers for provider quirks beyond the connector's own URLs (an identity URL). */
