@@ -2,12 +2,13 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useWorld } from './helpers/world.js';
 import type { Profiles } from './helpers/link-accounts.js';
 import { api, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, hub, type Fakes } from './helpers/linking.js';
-import { KUSTOMER_AUTHORIZE } from './helpers/shipped.js';
+import { createProfiles, createSession, hub } from './helpers/linking.js';
+import { KUSTOMER_AUTHORIZE, startShippedServer } from './helpers/shipped.js';
 import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
+import { type SeedFakes, startSeedFakes } from './helpers/seed-fakes.js';
+import { type Internet, setCurrentInternet, startInternet } from './helpers/internet.js';
 import {
   BUILTIN_CONNECTORS_DIR,
   ConnectorDefinitionError,
@@ -15,31 +16,46 @@ import {
 } from '../src/connectors/loader.js';
 
 let server: TestServer;
-let fakes: Fakes;
+let fakes: SeedFakes;
+let internet: Internet;
 let upstream: ScriptedUpstream;
 let profiles: Profiles;
 
 const RETURN_TO = 'https://app.example.com/embedded/accounts/callback';
+// A client the fake's Kustomer org has not installed: it answers the fixture's
+// `authorize.unknown_client` (400 "Invalid Client").
 const NOT_INSTALLED = { clientId: 'kus-not-installed', clientSecret: 'kus-secret-not-installed-1' };
+/** Kustomer authorize pages that answer the preflight otherwise: a scripted one, and one that is down. */
+const SCRIPTED = 'https://kustomer-scripted.test/oauth/authorize';
+const UNREACHABLE = 'https://kustomer-down.test/oauth/authorize';
 const INSTALL_MESSAGE =
   'Kustomer rejected the client: install the OAuth app in your Kustomer organization (App Directory) before connecting.';
 
-// The seed profiles run as shipped (Kustomer's authorize page at api.apps.kustomerapp.com). The
-// private-network switch is on because a few tests here override one profile's authorization URL
-// on purpose: a scripted or closed upstream on loopback plays a Kustomer that answers the
-// preflight otherwise (another 400, a 500, a redirect, no answer), which one shared fake cannot.
-const world = useWorld({ profiles: false, env: { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' } });
+// The seed profiles run as shipped (Kustomer's authorize page at api.apps.kustomerapp.com). A few
+// tests here override one profile's authorization URL on purpose: a scripted upstream, or a port
+// nothing listens on, plays a Kustomer that answers the preflight otherwise (another 400, a 500, a
+// redirect, no answer), which one shared fake cannot. The internet stand-in answers their host
+// names, so the private-network switch stays off.
 beforeAll(async () => {
-  ({ server, fakes } = world);
+  fakes = await startSeedFakes();
   upstream = await startUpstream();
+  const down = await startUpstream();
+  const downPort = Number(new URL(down.url).port);
+  await down.close();
+  internet = await startInternet([
+    ...fakes.routes,
+    { hosts: [new URL(SCRIPTED).hostname], port: Number(new URL(upstream.url).port) },
+    { hosts: [new URL(UNREACHABLE).hostname], port: downPort },
+  ]);
+  setCurrentInternet(internet);
+  server = await startShippedServer({ fakes, internet });
   profiles = await createProfiles(server, fakes);
-  fakes.kustomer.registerApp({
-    ...NOT_INSTALLED,
-    installed: false,
-    redirectUris: [`${server.app.deps.settings.publicUrl()}/connect/oauth2/kustomer/callback`],
-  });
 });
 afterAll(async () => {
+  await server?.close();
+  setCurrentInternet(undefined);
+  await internet?.close();
+  await fakes?.close();
   await upstream?.close();
 });
 
@@ -78,7 +94,7 @@ async function openPopup(integrationId: string, client: { clientId: string; clie
 
 describe('authorize preflight (seed 001: an app that is not installed answers 400 "Invalid Client")', () => {
   it('ends the attempt with the translated message and sends the popup to our callback page, not Kustomer’s', async () => {
-    const before = fakes.kustomer.authorizeRequests;
+    const before = fakes.kustomer.counts.authorize;
     const { res, location, poll, attemptId } = await openPopup(profiles.kustomer, NOT_INSTALLED);
     expect(res.status).toBe(302);
     expect(location.origin + location.pathname).toBe(RETURN_TO);
@@ -88,7 +104,7 @@ describe('authorize preflight (seed 001: an app that is not installed answers 40
       error: 'invalid_client',
       error_description: INSTALL_MESSAGE,
     });
-    expect(fakes.kustomer.authorizeRequests).toBe(before + 1); // our server's GET, not the popup
+    expect(fakes.kustomer.counts.authorize).toBe(before + 1); // our server's GET, not the popup
     expect(await poll()).toEqual({
       id: attemptId,
       status: 'error',
@@ -112,13 +128,10 @@ describe('authorize preflight (seed 001: an app that is not installed answers 40
   });
 
   it('lets the popup go on when the provider cannot be reached', async () => {
-    const closed = await startUpstream();
-    const url = `${closed.url}/oauth/authorize`;
-    await closed.close();
-    const id = await kustomerProfile(url);
+    const id = await kustomerProfile(UNREACHABLE);
     const { res, location, poll } = await openPopup(id, NOT_INSTALLED);
     expect(res.status).toBe(302);
-    expect(location.origin + location.pathname).toBe(url);
+    expect(location.origin + location.pathname).toBe(UNREACHABLE);
     expect((await poll()).status).toBe('pending');
   });
 
@@ -130,21 +143,21 @@ describe('authorize preflight (seed 001: an app that is not installed answers 40
     ],
     ['a 500', json(500, { message: 'Invalid Client' })],
   ])('lets the popup go on for %s', async (_name, reply) => {
-    const id = await kustomerProfile(`${upstream.url}/oauth/authorize`);
+    const id = await kustomerProfile(SCRIPTED);
     upstream.script.push(reply);
     const seen = upstream.requests.length;
     const { res, location, poll } = await openPopup(id, NOT_INSTALLED);
     expect(upstream.requests.length).toBe(seen + 1);
     expect(upstream.requests.at(-1)!.method).toBe('GET');
     expect(res.status).toBe(302);
-    expect(location.origin + location.pathname).toBe(`${upstream.url}/oauth/authorize`);
+    expect(location.origin + location.pathname).toBe(SCRIPTED);
     expect((await poll()).status).toBe('pending');
   });
 
   it('does not follow a redirect of the authorize page', async () => {
-    const id = await kustomerProfile(`${upstream.url}/oauth/authorize`);
+    const id = await kustomerProfile(SCRIPTED);
     upstream.script.push((_req, res) => {
-      res.writeHead(302, { location: `${upstream.url}/login` });
+      res.writeHead(302, { location: `${new URL(SCRIPTED).origin}/login` });
       res.end();
     });
     const seen = upstream.requests.length;
@@ -166,14 +179,14 @@ describe('POST /connector_profiles/{id}/check', () => {
   });
 
   it('says it cannot check Salesforce, whose answer to an unknown client ID is not documented', async () => {
-    const before = fakes.salesforce.authorizeRequests;
+    const before = fakes.salesforce.counts.authorize;
     const res = await api(server)('POST', `/connector_profiles/${profiles.salesforce}/check`);
     expect(res.status).toBe(200);
     expect(res.json.result).toBe('cannot_check');
     expect(res.json.message).toMatch(
       /^Switchboard cannot check a Salesforce client ID without someone signing in/,
     );
-    expect(fakes.salesforce.authorizeRequests).toBe(before);
+    expect(fakes.salesforce.counts.authorize).toBe(before);
   });
 
   it('says an API-token connector has nothing to check, and 404s an unknown profile', async () => {

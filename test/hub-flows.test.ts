@@ -4,14 +4,8 @@ import { useWorld } from './helpers/world.js';
 import type { Profiles } from './helpers/link-accounts.js';
 import { drivePopup, oauthPopupUrl } from './helpers/link-accounts.js';
 import { api, type TestServer } from './helpers/server.js';
-import {
-  createSession,
-  hub,
-  KUSTOMER_CLIENT,
-  ONEFLOW_EMAIL,
-  ONEFLOW_TOKEN,
-  type Fakes,
-} from './helpers/linking.js';
+import { createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN } from './helpers/linking.js';
+import { calls, type SeedFakes } from './helpers/seed-fakes.js';
 import { createProject } from '../src/core/projects/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
 import { expectWire } from './helpers/contract.js';
@@ -20,13 +14,16 @@ import { fetch as undiciFetch } from 'undici';
 import { SALESFORCE_INSTANCE } from './helpers/shipped.js';
 
 let server: TestServer;
-let fakes: Fakes;
+let fakes: SeedFakes;
 let profiles: Profiles;
 
-const world = useWorld();
+const world = useWorld({ generic: true });
 beforeAll(async () => {
   ({ server, fakes, profiles } = world);
 });
+
+/** Oneflow's test action: GET /v1/ping (connectors/oneflow.json). */
+const pings = () => calls(fakes.oneflow, '/v1/ping', 'GET').length;
 
 async function count(table: string) {
   return (await server.app.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!
@@ -122,14 +119,14 @@ describe('Hub API', () => {
 describe('Oneflow (API token)', () => {
   it('refuses a malformed token or email without calling Oneflow', async () => {
     const s = await createSession(server, { origin_owner_id: 'of-bad' });
-    const before = fakes.oneflow.pingRequests;
+    const before = pings();
     const res = await hub(server, s.token)('POST', '/hub/accounts', {
       integration_id: profiles.oneflow,
       credentials: { api_token: 'short', user_email: 'nope' },
     });
     expect(res.status).toBe(400);
     expect(res.json.message).toMatch(/40 letters/);
-    expect(fakes.oneflow.pingRequests).toBe(before);
+    expect(pings()).toBe(before);
   });
 
   it("runs /v1/ping before creating: a wrong token gives Oneflow's message and creates nothing", async () => {
@@ -178,7 +175,7 @@ describe('Oneflow (API token)', () => {
     });
     expect(acc.json.secrets.api_token).toMatch(/^__secretvalue:\*\*redacted\*\*/);
     // The official Hub omits an unchanged redacted secret: the stored one is kept and re-tested.
-    fakes.oneflow.addToken(ONEFLOW_TOKEN, ['second@example.com']);
+    fakes.oneflow.acceptConfig({ api_token: ONEFLOW_TOKEN, user_email: 'second@example.com' });
     const patched = await hub(server, again.token)('PATCH', `/hub/accounts/${res.json.id}`, {
       integration_id: profiles.oneflow,
       credentials: { user_email: 'second@example.com' },
@@ -198,13 +195,16 @@ describe('Kustomer (OAuth 2.0, end-user client)', () => {
     const s = await createSession(server, { origin_owner_id: 'kus-1' });
     const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
     expect(attempt.json.id).toMatch(/^att_/);
+    // The end user's Kustomer app grants these scopes: the fake asks for them (and offline_access).
+    const config = fakes.kustomer.fixture.config;
+    config.scopes = 'org.permission.customer';
     const t0 = performance.now();
     const flow = await popup(
       popupUrl(profiles.kustomer, s.token, attempt.json.id, {
         ...kustomerFields,
         scopes: 'org.permission.customer',
       }),
-    );
+    ).finally(() => delete config.scopes);
     expect(flow.final.searchParams.get('status')).toBe('success');
     const poll = await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt.json.id}`);
     console.log(
@@ -220,7 +220,7 @@ describe('Kustomer (OAuth 2.0, end-user client)', () => {
 
     const auth = fakes.kustomer.lastAuthorization!;
     expect(auth.codeChallenge).toBeTruthy();
-    expect(auth.scope.split(' ')).toEqual(['org.permission.customer', 'offline_access']);
+    expect(auth.scope!.split(' ')).toEqual(['org.permission.customer', 'offline_access']);
     const tokenCall = fakes.kustomer.requests.find((r) => r.path === '/oauth/token')!;
     expect(tokenCall.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
 
@@ -242,12 +242,8 @@ describe('Kustomer (OAuth 2.0, end-user client)', () => {
   });
 
   it('translates "Invalid Client" (app not installed) and creates nothing', async () => {
-    fakes.kustomer.registerApp({
-      clientId: 'not-installed',
-      clientSecret: 'secret-not-installed',
-      redirectUris: [`${server.url}/connect/oauth2/kustomer/callback`],
-      installed: false,
-    });
+    // A client id the fake's Kustomer org has not installed: it answers the fixture's
+    // `authorize.unknown_client` (400 "Invalid Client").
     const s = await createSession(server, { origin_owner_id: 'kus-2' });
     const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
     const before = await count('accounts');
@@ -273,15 +269,16 @@ describe('Kustomer (OAuth 2.0, end-user client)', () => {
   it('translates Invalid Client from the token endpoint', async () => {
     const s = await createSession(server, { origin_owner_id: 'kus-3' });
     const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
-    fakes.kustomer.failTokenWith = {
+    const invalidClient = {
       status: 400,
       body: { error: 'invalid_client', error_description: 'Invalid Client' },
     };
+    fakes.kustomer.failTokenNext(invalidClient, Infinity);
     try {
       const flow = await popup(popupUrl(profiles.kustomer, s.token, attempt.json.id, kustomerFields));
       expect(flow.final.searchParams.get('status')).toBe('error');
     } finally {
-      fakes.kustomer.failTokenWith = null;
+      fakes.kustomer.failTokenNext(invalidClient, 0);
     }
     const poll = await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt.json.id}`);
     expect(poll.json.status).toBe('error');
@@ -295,11 +292,9 @@ describe('Kustomer (OAuth 2.0, end-user client)', () => {
     const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
     // A lasting "deny": the server's authorize preflight (connectors/kustomer.json) makes its own
     // GET before the popup's, which would use up a one-shot denial.
-    fakes.kustomer.consent = 'deny';
+    fakes.kustomer.denyNextAuthorization(Infinity);
     const flow = await popup(popupUrl(profiles.kustomer, s.token, attempt.json.id, kustomerFields)).finally(
-      () => {
-        fakes.kustomer.consent = 'allow';
-      },
+      () => fakes.kustomer.denyNextAuthorization(0),
     );
     expect(flow.final.searchParams.get('status')).toBe('error');
     const poll = await hub(server, s.token)('GET', `/hub/connection_attempts/${attempt.json.id}`);
@@ -311,13 +306,13 @@ describe('Kustomer (OAuth 2.0, end-user client)', () => {
     async (org) => {
       const s = await createSession(server, { origin_owner_id: 'kus-evil' });
       const attempt = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
-      const before = fakes.kustomer.authorizeRequests;
+      const before = fakes.kustomer.counts.authorize;
       const flow = await popup(
         popupUrl(profiles.kustomer, s.token, attempt.json.id, { ...kustomerFields, org_name: org }),
       );
       expect(flow.final.searchParams.get('status')).toBe('error');
       expect(flow.final.searchParams.get('error_description')).toMatch(/subdomain only/);
-      expect(fakes.kustomer.authorizeRequests).toBe(before);
+      expect(fakes.kustomer.counts.authorize).toBe(before);
       expect(
         (
           await server.app.deps.db.query(
@@ -486,7 +481,7 @@ describe('OAuth security', () => {
     const profileB = await api(server, keyB)('POST', '/connector_profiles', { provider: 'kustomer' });
     const sA = await createSession(server, { origin_owner_id: 'sec-cross' });
     const attemptA = await hub(server, sA.token)('POST', '/hub/connection_attempts', { token: sA.token });
-    const before = fakes.kustomer.authorizeRequests;
+    const before = fakes.kustomer.counts.authorize;
     const res = await fetch(popupUrl(profileB.json.id, sA.token, attemptA.json.id, kustomerFields), {
       redirect: 'manual',
     });
@@ -506,7 +501,7 @@ describe('OAuth security', () => {
     expect((await hub(server, sA.token)('GET', `/hub/connection_attempts/${attemptB.json.id}`)).status).toBe(
       404,
     );
-    expect(fakes.kustomer.authorizeRequests).toBe(before);
+    expect(fakes.kustomer.counts.authorize).toBe(before);
     expect(
       await server.app.deps.db.query('SELECT 1 FROM oauth_states WHERE attempt_id = ANY($1)', [
         [attemptA.json.id, attemptB.json.id],

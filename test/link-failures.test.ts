@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, type TestServer } from './helpers/server.js';
-import {
-  createProfiles,
-  createSession,
-  hub,
-  KUSTOMER_CLIENT,
-  ONEFLOW_EMAIL,
-  type Fakes,
-} from './helpers/linking.js';
+import { createProfiles, createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL } from './helpers/linking.js';
 import { followToCallback, oauthPopupUrl } from './helpers/link-accounts.js';
 import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
 import { createProject } from '../src/core/projects/projects.js';
@@ -16,7 +9,9 @@ import { z } from 'zod';
 import { expectWire } from './helpers/contract.js';
 import { attemptCount, connectionAttempt } from '../src/contract/attempts.js';
 import { errorBody } from '../src/contract/common.js';
-import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import { startShippedServer } from './helpers/shipped.js';
+import { type SeedFakes, startSeedFakes } from './helpers/seed-fakes.js';
+import { type Internet, setCurrentInternet, startInternet } from './helpers/internet.js';
 
 /**
  * Link failures the admin can see: API-token checks the provider refuses or cannot answer,
@@ -24,13 +19,16 @@ import { startShippedServer, startShippedWorld, type ShippedWorld } from './help
  * /metrics, and stored without any value the end user submitted.
  */
 let server: TestServer;
-let fakes: Fakes;
-let shipped: ShippedWorld;
+let fakes: SeedFakes;
+let internet: Internet;
 let echo: ScriptedUpstream;
 let profiles: Awaited<ReturnType<typeof createProfiles>>;
 let echoProfile: string;
 let deadProfile: string;
 let keyB: string;
+/** A Oneflow that repeats the credentials it refuses, and one that is down, at names of their own. */
+const ECHO_HOST = 'api.oneflow-echo.test';
+const DOWN_HOST = 'api.oneflow-down.test';
 const WRONG_TOKEN = 'of-wrong-token-ZYXWVUT-9876543210-secret';
 const ECHOED_TOKEN = 'of-echoed-token-QWERTY-1234567890-secret';
 const kustomerFields = {
@@ -40,32 +38,41 @@ const kustomerFields = {
 };
 
 beforeAll(async () => {
-  shipped = await startShippedWorld();
-  fakes = shipped.fakes;
-  // The seed profiles run as shipped. Two more Oneflow profiles override the base URL on purpose,
-  // with the private-network switch on for them: a provider that echoes the credentials it
-  // refuses and one that is down, beside the working Oneflow at api.oneflow.com (one host name
-  // cannot be three providers at once).
-  server = await startShippedServer(shipped, { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' });
-  profiles = await createProfiles(server, fakes);
+  // The seed profiles run as shipped. Two more Oneflow profiles override the base URL on purpose:
+  // a provider that echoes the credentials it refuses and one that is down, beside the working
+  // Oneflow at api.oneflow.com (one host name cannot be three providers at once). The internet
+  // stand-in answers their host names too: the echo with a scripted upstream, the other with a
+  // port nothing listens on, so the private-network switch stays off.
+  fakes = await startSeedFakes();
   // A provider that repeats the credentials it refuses, as careless APIs do.
   echo = await startUpstream((req, res) =>
     json(401, {
       message: `Token ${req.headers['x-oneflow-api-token'] ?? ''} of ${req.headers['x-oneflow-user-email'] ?? ''} is not valid`,
     })(req, res),
   );
+  const down = await startUpstream();
+  const downPort = Number(new URL(down.url).port);
+  await down.close();
+  internet = await startInternet([
+    ...fakes.routes,
+    { hosts: [ECHO_HOST], port: Number(new URL(echo.url).port) },
+    { hosts: [DOWN_HOST], port: downPort },
+  ]);
+  setCurrentInternet(internet);
+  server = await startShippedServer({ fakes, internet });
+  profiles = await createProfiles(server, fakes);
   echoProfile = (
     await api(server)('POST', '/connector_profiles', {
       provider: 'oneflow',
       label: 'Oneflow echo',
-      overrides: { base_url: `${echo.url}/v1` },
+      overrides: { base_url: `https://${ECHO_HOST}/v1` },
     })
   ).json.id;
   deadProfile = (
     await api(server)('POST', '/connector_profiles', {
       provider: 'oneflow',
       label: 'Oneflow down',
-      overrides: { base_url: 'http://127.0.0.1:9/v1' },
+      overrides: { base_url: `https://${DOWN_HOST}/v1` },
     })
   ).json.id;
   const project = await createProject(server.app.deps.db, 'B');
@@ -74,7 +81,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
-  await shipped?.close();
+  setCurrentInternet(undefined);
+  await internet?.close();
+  await fakes?.close();
   await echo?.close();
 });
 
@@ -181,10 +190,10 @@ describe('OAuth link failures', () => {
   it('records denied consent as consent_denied with the provider code', async () => {
     const before = await metric('kustomer', 'consent_denied');
     const a = await oauthAttempt('kus-deny');
-    // The lasting answer: the server's authorize preflight GET would use up the one-shot denyNext.
-    fakes.kustomer.consent = 'deny';
+    // The lasting answer: the server's authorize preflight GET would use up a one-shot denial.
+    fakes.kustomer.denyNextAuthorization(Infinity);
     const cb = await followToCallback(popupUrl(profiles.kustomer, a.token, a.id, kustomerFields)).finally(
-      () => (fakes.kustomer.consent = 'allow'),
+      () => fakes.kustomer.denyNextAuthorization(0),
     );
     expect(cb.searchParams.get('status')).toBe('error');
     const [row] = await list('?origin_owner_id=kus-deny');
@@ -205,14 +214,15 @@ describe('OAuth link failures', () => {
 
   it('records Invalid Client at the token exchange as invalid_client', async () => {
     const a = await oauthAttempt('kus-client');
-    fakes.kustomer.failTokenWith = {
+    const invalidClient = {
       status: 400,
       body: { error: 'invalid_client', error_description: 'Invalid Client' },
     };
+    fakes.kustomer.failTokenNext(invalidClient, Infinity);
     try {
       await followToCallback(popupUrl(profiles.kustomer, a.token, a.id, kustomerFields));
     } finally {
-      fakes.kustomer.failTokenWith = null;
+      fakes.kustomer.failTokenNext(invalidClient, 0);
     }
     const [row] = await list('?origin_owner_id=kus-client');
     expect(row).toMatchObject({

@@ -143,6 +143,33 @@ describe('generic fake provider: authorize', () => {
     expect(fake.problems.at(-1)).toContain(why);
   });
 
+  it('sends a refusal back to the callback with authorize.redirect_errors, once client and redirect URI check out', async () => {
+    fake.fixture.authorize.redirect_errors = true;
+    try {
+      const res = await fetch(authorizeUrl({ code_challenge: null, code_challenge_method: null }), {
+        dispatcher: http,
+        redirect: 'manual',
+      });
+      expect(res.status).toBe(302);
+      const back = new URL(res.headers.get('location')!);
+      expect(back.origin + back.pathname).toBe(REDIRECT);
+      expect(Object.fromEntries(back.searchParams)).toEqual({
+        error: 'invalid_request',
+        error_description: 'missing required code challenge',
+        state: 'st-1',
+      });
+      expect(fake.problems.at(-1)).toContain('missing required code challenge');
+      // A redirect URI the app does not list is still answered on the provider's page.
+      const mismatch = await fetch(authorizeUrl({ redirect_uri: `${REDIRECT}x` }), {
+        dispatcher: http,
+        redirect: 'manual',
+      });
+      expect(mismatch.status).toBe(400);
+    } finally {
+      fake.fixture.authorize.redirect_errors = false;
+    }
+  });
+
   it("answers an unknown client with the fixture's documented answer", async () => {
     const res = await fetch(authorizeUrl({ client_id: 'who' }), { dispatcher: http, redirect: 'manual' });
     expect(res.status).toBe(400);

@@ -686,11 +686,17 @@ export async function startFakeProvider(
   }
 
   /** Sends the end user back to the callback with an OAuth error, as the provider's consent page does. */
-  function redirectError(res: ServerResponse, redirectUri: string, state: string, error: string) {
+  function redirectError(
+    res: ServerResponse,
+    redirectUri: string,
+    state: string | null,
+    error: string,
+    description = fixture.authorize.denied_description,
+  ) {
     const back = new URL(redirectUri);
     back.searchParams.set('error', error);
-    back.searchParams.set('error_description', fixture.authorize.denied_description);
-    back.searchParams.set('state', state);
+    back.searchParams.set('error_description', description);
+    if (state) back.searchParams.set('state', state);
     res.writeHead(302, { location: back.toString() }).end();
   }
 
@@ -712,22 +718,29 @@ export async function startFakeProvider(
     const redirectUri = q.get('redirect_uri') ?? '';
     if (!redirectUris.has(redirectUri))
       return refuse(res, 400, 'redirect_uri_mismatch', `redirect_uri ${redirectUri} is not registered`);
+    // `authorize.redirect_errors`: once the client and the redirect URI check out, the provider
+    // sends a refusal back to the callback (RFC 6749 §4.1.2.1) instead of answering it on its page.
+    const refuseBack = (error: string, description: string) => {
+      if (!fixture.authorize.redirect_errors) return refuse(res, 400, error, description);
+      state.problems.push(`${error}: ${description}`);
+      return redirectError(res, redirectUri, q.get('state'), error, description);
+    };
     if (q.get('response_type') !== 'code')
-      return refuse(res, 400, 'unsupported_response_type', 'response_type must be code');
-    if (!q.get('state')) return refuse(res, 400, 'invalid_request', 'state is missing');
+      return refuseBack('unsupported_response_type', 'response_type must be code');
+    if (!q.get('state')) return refuseBack('invalid_request', 'state is missing');
     const challenge = q.get('code_challenge');
     if (challenge && q.get('code_challenge_method') !== 'S256')
-      return refuse(res, 400, 'invalid_request', 'code_challenge_method must be S256 (plain is refused)');
+      return refuseBack('invalid_request', 'code_challenge_method must be S256 (plain is refused)');
     if (!challenge && auth.pkce.supported && auth.pkce.default)
-      return refuse(res, 400, 'invalid_request', 'missing required code challenge');
+      return refuseBack('invalid_request', 'missing required code challenge');
     if (!auth.scopes.send) {
       // The app settings fix the scopes: a `scope` parameter is refused.
       if (q.has('scope'))
-        return refuse(res, 400, 'invalid_scope', 'scope is not accepted: the app settings fix the scopes');
+        return refuseBack('invalid_scope', 'scope is not accepted: the app settings fix the scopes');
     } else {
       const asked = new Set((q.get('scope') ?? '').split(auth.scopes.separator).filter(Boolean));
       const missing = requiredScopes(auth, fixture).filter((s) => !asked.has(s));
-      if (missing.length) return refuse(res, 400, 'invalid_scope', `scope lacks ${missing.join(', ')}`);
+      if (missing.length) return refuseBack('invalid_scope', `scope lacks ${missing.join(', ')}`);
     }
     // The end user refuses on the consent page, after the provider accepted the request.
     if (hooks.denials > 0) {

@@ -119,12 +119,19 @@ export const fixtureSchema = z.strictObject({
       code_ttl: z.number().int().positive().default(DEFAULT_CODE_TTL),
       /** The `error_description` of the redirect when the end user refuses (`denyNextAuthorization`). */
       denied_description: z.string().min(1).default(DEFAULT_DENIED),
+      /**
+       * Whether a refused authorize request whose client and redirect URI check out is sent back
+       * to the callback with `error` and `error_description` (RFC 6749 §4.1.2.1), as Salesforce
+       * does, instead of being answered with a 400 on the provider's page (default false).
+       */
+      redirect_errors: z.boolean().default(false),
     })
     .default({
       unknown_client: { status: 400, body: { error: 'invalid_client' } },
       callback_params: {},
       code_ttl: DEFAULT_CODE_TTL,
       denied_description: DEFAULT_DENIED,
+      redirect_errors: false,
     }),
   api: z.strictObject({
     /**
