@@ -11,8 +11,8 @@ import {
   KUSTOMER_CLIENT,
   ONEFLOW_EMAIL,
   ONEFLOW_TOKEN,
-  type Fakes,
 } from './helpers/linking.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 import { launchBrowser, screenshot } from './helpers/browser.js';
 import {
   axeFindings,
@@ -25,12 +25,12 @@ import {
 
 /** connect.js as `@stackone/react-hub` uses it: a company page calls `Connect.start(opts)`. */
 let server: TestServer;
-let fakes: Fakes;
+let fakes: SeedFakes;
 let browser: Browser;
 let app: http.Server;
 let appUrl: string;
 
-const world = useWorld({ profiles: false });
+const world = useWorld({ profiles: false, generic: true });
 beforeAll(async () => {
   ({ server, fakes } = world);
   await createProfiles(server, fakes);
@@ -112,7 +112,7 @@ describe('connect.js', () => {
     await frame.locator('input[name="org_name"]').fill('acme');
     await stepThrough(page.context(), popupStart);
     await page.context().route(
-      (u) => u.origin === new URL(fakes.kustomer.url).origin && u.pathname === '/oauth/authorize',
+      (u) => u.origin === fakes.kustomer.urls.authorize!.origin && u.pathname === '/oauth/authorize',
       (r) =>
         r.fulfill({
           contentType: 'text/html',

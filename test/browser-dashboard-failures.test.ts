@@ -10,8 +10,8 @@ import {
   KUSTOMER_CLIENT,
   ONEFLOW_EMAIL,
   ONEFLOW_TOKEN,
-  type Fakes,
 } from './helpers/linking.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 import { followToCallback } from './helpers/link-accounts.js';
 import { launchBrowser, watchErrors } from './helpers/browser.js';
 import { axe, fitsWidth, openDashboard, shot } from './helpers/dashboard.js';
@@ -22,7 +22,7 @@ import { axe, fitsWidth, openDashboard, shot } from './helpers/dashboard.js';
  * 390 px with tap targets of at least 24 px.
  */
 let server: TestServer;
-let fakes: Fakes;
+let fakes: SeedFakes;
 let browser: Browser;
 let profiles: Profiles;
 const LONG_LABEL = `Salesforce-${'x'.repeat(180)}`;
@@ -35,7 +35,7 @@ async function oneflow(owner: string, name: string, token: string) {
   });
 }
 
-const world = useWorld({ profiles: false });
+const world = useWorld({ profiles: false, generic: true });
 beforeAll(async () => {
   ({ server, fakes } = world);
   browser = await launchBrowser();
@@ -51,8 +51,8 @@ beforeAll(async () => {
     origin_owner_name: 'Umbrella Corp',
   });
   const denied = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
-  // The lasting answer: the server's authorize preflight GET would use up the one-shot denyNext.
-  fakes.kustomer.consent = 'deny';
+  // The lasting answer: the server's authorize preflight GET would use up a one-shot denial.
+  fakes.kustomer.denyNextAuthorization(Infinity);
   const q = new URLSearchParams({
     redirect_uri: 'https://app.example.com/embedded/accounts/callback',
     token: s.token,
@@ -61,8 +61,8 @@ beforeAll(async () => {
     client_secret: KUSTOMER_CLIENT.clientSecret,
     org_name: 'umbrella',
   });
-  await followToCallback(`${server.url}/connect/oauth2/${profiles.kustomer}?${q}`).finally(
-    () => (fakes.kustomer.consent = 'allow'),
+  await followToCallback(`${server.url}/connect/oauth2/${profiles.kustomer}?${q}`).finally(() =>
+    fakes.kustomer.denyNextAuthorization(0),
   );
   const closed = await hub(server, s.token)('POST', '/hub/connection_attempts', { token: s.token });
   await hub(server, s.token)('DELETE', `/hub/connection_attempts/${closed.json.id}`);

@@ -1,20 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { api, type TestServer } from './helpers/server.js';
-import { ONEFLOW_EMAIL, ONEFLOW_TOKEN, SALESFORCE_CLIENT, type Fakes } from './helpers/linking.js';
+import { ONEFLOW_EMAIL, ONEFLOW_TOKEN, SALESFORCE_CLIENT } from './helpers/linking.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { launchBrowser, watchErrors } from './helpers/browser.js';
 import { clipboard, expectAccessible, focused, openDashboard, pageTitle, shot } from './helpers/dashboard.js';
 import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
 
 let server: TestServer;
-let fakes: Fakes;
-let shipped: ShippedWorld;
+let fakes: SeedFakes;
+let shipped: ShippedWorld<SeedFakes>;
 let receiver: Receiver;
 let browser: Browser;
 
 beforeAll(async () => {
-  shipped = await startShippedWorld();
+  shipped = await startShippedWorld({ generic: true });
   fakes = shipped.fakes;
   // The connectors run as shipped (the override fields the admin fills in below name the real
   // Salesforce hosts); the webhook receiver is on loopback, so the private-network switch is on.
@@ -141,7 +142,7 @@ describe('dashboard in Chromium', () => {
     expect(await page.getByTestId('guide-steps').textContent()).toContain(
       `set the Callback URL to ${callbackUrl}`,
     );
-    fakes.salesforce.registerApp({ ...SALESFORCE_CLIENT, redirectUris: [callbackUrl] });
+    fakes.salesforce.allowRedirectUri(callbackUrl);
     await shot(page, 'dashboard-salesforce-guide');
     await expectAccessible(page, 'connector-guide');
 
@@ -163,8 +164,10 @@ describe('dashboard in Chromium', () => {
     await expectAccessible(page, 'profile-form');
     expect((await api(server)('GET', '/connector_profiles')).json).toEqual([]);
     await page.getByTestId('setup-scopes').fill('api refresh_token');
+    // The Connected App grants what the admin enters: the fake insists on exactly these scopes.
+    fakes.salesforce.fixture.setup.scopes = 'api refresh_token';
     await page.getByTestId('overrides').locator('summary').click();
-    const s = fakes.salesforce.url;
+    const s = fakes.salesforce.urls.authorize!.origin;
     await page.getByTestId('override-authorization_url').fill(`${s}/services/oauth2/authorize`);
     await page.getByTestId('override-token_url').fill(`${s}/services/oauth2/token`);
     await page.getByTestId('override-revoke_url').fill(`${s}/services/oauth2/revoke`);

@@ -3,14 +3,8 @@ import { useWorld } from './helpers/world.js';
 import type { Profiles } from './helpers/link-accounts.js';
 import type { Browser, Page } from 'playwright-core';
 import { api, type TestServer } from './helpers/server.js';
-import {
-  createSession,
-  hub,
-  KUSTOMER_CLIENT,
-  ONEFLOW_EMAIL,
-  ONEFLOW_TOKEN,
-  type Fakes,
-} from './helpers/linking.js';
+import { createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN } from './helpers/linking.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
 import {
   axeFindings,
@@ -23,13 +17,13 @@ import {
 
 /** The Auth Link page when things go wrong: closed sign-in windows, refusals, dead links. */
 let server: TestServer;
-let fakes: Fakes;
+let fakes: SeedFakes;
 let browser: Browser;
 let profiles: Profiles;
 
-// "Provider unreachable" points a profile at a closed port on loopback, which the private-network
-// switch must allow; every other case reaches the fakes at their real host names.
-const world = useWorld({ env: { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' } });
+// "Provider unreachable" points a profile's base URL override at a closed port on loopback, which
+// the private-network switch must allow; every other case reaches the fakes at their real host names.
+const world = useWorld({ generic: true, env: { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' } });
 beforeAll(async () => {
   ({ server, fakes, profiles } = world);
   browser = await launchBrowser();
@@ -86,7 +80,7 @@ describe('a closed sign-in window', () => {
     // The user is on the provider's own (cross-origin) sign-in page when they close the window.
     const begin = popupStart;
     const authorize = (u: URL) =>
-      u.origin === new URL(fakes.kustomer.url).origin && u.pathname === '/oauth/authorize';
+      u.origin === fakes.kustomer.urls.authorize!.origin && u.pathname === '/oauth/authorize';
     await stepThrough(page.context(), begin);
     await page.context().route(authorize, (r) =>
       r.fulfill({
@@ -180,8 +174,8 @@ describe('the keyboard in a form', () => {
 describe('errors in plain words', () => {
   it('consent denied: says so, offers Try again (values kept) and Choose another app', async () => {
     const { page } = await openAuthLink('e-denied');
-    // The lasting answer, not the one-shot denyNext: the server's authorize preflight GET would use that up.
-    fakes.kustomer.consent = 'deny';
+    // The lasting answer, not a one-shot denial: the server's authorize preflight GET would use that up.
+    fakes.kustomer.denyNextAuthorization(Infinity);
     await fillKustomer(page);
     await page.getByTestId('connect').click();
     try {
@@ -191,10 +185,13 @@ describe('errors in plain words', () => {
         /^You didn't allow access to Kustomer\. Try again when you're ready\.$/,
       );
     } finally {
-      fakes.kustomer.consent = 'allow';
+      fakes.kustomer.denyNextAuthorization(0);
     }
     await page.getByTestId('error').locator('summary').click();
-    expect(await page.getByTestId('details').innerText()).toMatch(/User denied access/);
+    // The provider's own words wait behind Details.
+    expect(await page.getByTestId('details').innerText()).toContain(
+      fakes.kustomer.fixture.authorize.denied_description,
+    );
     expect(await page.getByTestId('choose-another').count()).toBe(1);
     await page.getByTestId('try-again').click();
     await page.locator('input[name="client_id"]').waitFor();
@@ -242,7 +239,7 @@ describe('errors in plain words', () => {
       );
     } finally {
       await call('PATCH', `/connector_profiles/${profiles.oneflow}`, {
-        overrides: { base_url: `${fakes.oneflow.url}/v1` },
+        overrides: { base_url: `${fakes.oneflow.urls.api.origin}/v1` },
       });
     }
     expect(await accountsOf('e-unreachable')).toEqual([]);

@@ -3,21 +3,16 @@ import { useWorld } from './helpers/world.js';
 import type { Profiles } from './helpers/link-accounts.js';
 import type { Browser, Page } from 'playwright-core';
 import { api, type TestServer } from './helpers/server.js';
-import {
-  createSession,
-  KUSTOMER_CLIENT,
-  ONEFLOW_EMAIL,
-  ONEFLOW_TOKEN,
-  type Fakes,
-} from './helpers/linking.js';
+import { createSession, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN } from './helpers/linking.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
 
 let server: TestServer;
-let fakes: Fakes;
+let fakes: SeedFakes;
 let browser: Browser;
 let _profiles: Profiles;
 
-const world = useWorld();
+const world = useWorld({ generic: true });
 beforeAll(async () => {
   ({ server, fakes, profiles: _profiles } = world);
   browser = await launchBrowser();
@@ -135,10 +130,11 @@ describe('our Auth Link page in Chromium', () => {
 
   it('shows Kustomer "Invalid Client" translated', async () => {
     const { page } = await openAuthLink('b-invalid-client');
-    fakes.kustomer.failTokenWith = {
+    const invalidClient = {
       status: 400,
       body: { error: 'invalid_client', error_description: 'Invalid Client' },
     };
+    fakes.kustomer.failTokenNext(invalidClient, Infinity);
     try {
       await page.getByTestId('integration-kustomer').click();
       await page.locator('input[name="client_id"]').fill(KUSTOMER_CLIENT.clientId);
@@ -150,14 +146,14 @@ describe('our Auth Link page in Chromium', () => {
         .toMatch(/install the OAuth app in your Kustomer organization/);
       await screenshot(page, 'hub-kustomer-invalid-client');
     } finally {
-      fakes.kustomer.failTokenWith = null;
+      fakes.kustomer.failTokenNext(invalidClient, 0);
     }
     expect(await accountsOf('b-invalid-client')).toEqual([]);
   });
 
   it('shows denied consent as an error', async () => {
     const { page } = await openAuthLink('b-denied');
-    fakes.salesforce.denyNext = true;
+    fakes.salesforce.denyNextAuthorization();
     await page.getByTestId('integration-salesforce').click();
     await page.getByTestId('connect').click();
     await expect.poll(() => page.getByTestId('error').textContent(), { timeout: 15_000 }).toMatch(/denied/i);
