@@ -2,13 +2,14 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useWorld } from './helpers/world.js';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, hub, type Fakes } from './helpers/linking.js';
+import { createProfiles, createSession, hub } from './helpers/linking.js';
 import { createProject } from '../src/core/projects/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 
 let server: TestServer;
-let fakes: Fakes;
-const world = useWorld({ workers: false, profiles: false });
+let fakes: SeedFakes;
+const world = useWorld({ generic: true, workers: false, profiles: false });
 beforeAll(async () => {
   ({ server, fakes } = world);
 });

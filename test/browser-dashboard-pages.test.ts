@@ -4,7 +4,7 @@ import type { Profiles } from './helpers/link-accounts.js';
 import { link } from './helpers/world.js';
 import type { Browser, Page } from 'playwright-core';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, type Fakes } from './helpers/linking.js';
+import { createProfiles, createSession } from './helpers/linking.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { launchBrowser, watchErrors } from './helpers/browser.js';
 import {
@@ -19,9 +19,10 @@ import {
 import { insertAccount } from '../src/core/accounts/accounts.js';
 import { createProject } from '../src/core/projects/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 
 let server: TestServer;
-let fakes: Fakes;
+let fakes: SeedFakes;
 let receiver: Receiver;
 let browser: Browser;
 let profiles: Profiles;
@@ -32,7 +33,7 @@ const linkOneflow = (owner: string, name: string) =>
 
 // The connectors run as shipped; the webhook endpoints here are on loopback, so the
 // private-network switch is on for them.
-const world = useWorld({ profiles: false, env: { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' } });
+const world = useWorld({ generic: true, profiles: false, env: { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' } });
 beforeAll(async () => {
   ({ server, fakes } = world);
   receiver = await startReceiver();

@@ -12,21 +12,21 @@ import {
   KUSTOMER_CLIENT,
   ONEFLOW_EMAIL,
   ONEFLOW_TOKEN,
-  type Fakes,
 } from './helpers/linking.js';
 import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 
 /**
  * The unmodified official `@stackone/hub` web component, served by a "company app" on another
  * origin, with `base-url` and `app-url` pointing at Switchboard.
  */
 let server: TestServer;
-let fakes: Fakes;
+let fakes: SeedFakes;
 let browser: Browser;
 let app: http.Server;
 let appUrl: string;
 
-const world = useWorld({ profiles: false });
+const world = useWorld({ generic: true, profiles: false });
 beforeAll(async () => {
   ({ server, fakes } = world);
   await createProfiles(server, fakes);

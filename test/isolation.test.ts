@@ -1,25 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, type TestServer } from './helpers/server.js';
-import {
-  createProfiles,
-  createSession,
-  hub,
-  ONEFLOW_EMAIL,
-  ONEFLOW_TOKEN,
-  type Fakes,
-} from './helpers/linking.js';
+import { createProfiles, createSession, hub, ONEFLOW_EMAIL, ONEFLOW_TOKEN } from './helpers/linking.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { createProject } from '../src/core/projects/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
 import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 
 /**
  * Two projects on one server. Everything of project B, reached with project A's key or A's
  * session token, is 404/401 — and nothing of B shows up in A's lists, logs or webhooks.
  */
 let server: TestServer;
-let fakes: Fakes;
-let shipped: ShippedWorld;
+let fakes: SeedFakes;
+let shipped: ShippedWorld<SeedFakes>;
 let receiverA: Receiver;
 let receiverB: Receiver;
 let keyB: string;
@@ -27,7 +21,7 @@ const b = { profile: '', webhook: '', token: '', account: '', attempt: '', log: 
 type Key = keyof typeof b;
 
 beforeAll(async () => {
-  shipped = await startShippedWorld();
+  shipped = await startShippedWorld({ generic: true });
   fakes = shipped.fakes;
   // The connectors run as shipped; the projects' webhook receivers are on loopback, so the
   // private-network switch is on for them.

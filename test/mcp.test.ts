@@ -5,20 +5,27 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { StackOne } from '@stackone/stackone-client-ts';
 import { HTTPClient } from '@stackone/stackone-client-ts/lib/http.js';
 import { api, type TestServer } from './helpers/server.js';
-import { createProfiles, type Fakes } from './helpers/linking.js';
+import { createProfiles } from './helpers/linking.js';
 import { linkKustomer, linkOneflow } from './helpers/link-accounts.js';
 import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import { calls, type SeedFakes } from './helpers/seed-fakes.js';
 
 let server: TestServer;
-let fakes: Fakes;
-let shipped: ShippedWorld;
+let fakes: SeedFakes;
+let shipped: ShippedWorld<SeedFakes>;
 let profiles: Awaited<ReturnType<typeof createProfiles>>;
 const acc = { kustomer: '', oneflow: '', limited: '' };
 const clients: Client[] = [];
 
 beforeAll(async () => {
-  shipped = await startShippedWorld();
+  shipped = await startShippedWorld({ generic: true });
   fakes = shipped.fakes;
+  // Two full pages of customers.
+  fakes.kustomer.fixture.actions.kustomer_list_customers!.records.push({
+    type: 'customer',
+    id: 'cus_4',
+    attributes: { name: 'Barbara' },
+  });
   server = await startShippedServer(shipped, {}, { workers: false });
   profiles = await createProfiles(server, fakes);
   acc.kustomer = await linkKustomer(server, profiles);
@@ -36,6 +43,7 @@ afterAll(async () => {
   await shipped?.close();
 });
 
+const last = <T>(xs: T[]) => xs[xs.length - 1]!;
 const basic = () => `Basic ${Buffer.from(`${server.apiKey}:`).toString('base64')}`;
 
 /** The official MCP client over Streamable HTTP, authenticated like any platform call. */
@@ -87,16 +95,19 @@ describe('MCP with the official client', () => {
     const first = await client.callTool({ name: 'kustomer_list_customers', arguments: { page_size: 2 } });
     expect(first.isError).toBeFalsy();
     const page = first.structuredContent as { data: Array<{ id: string; name: string }>; next: string };
-    expect(page.data.map((c) => c.name)).toEqual(['Customer 1', 'Customer 2']);
+    const names = fakes.kustomer.fixture.actions.kustomer_list_customers!.records.map(
+      (c) => (c as { attributes: { name: string } }).attributes.name,
+    );
+    expect(names).toHaveLength(4);
+    expect(page.data.map((c) => c.name)).toEqual(names.slice(0, 2));
     expect(JSON.parse((first.content as Array<{ text: string }>)[0]!.text)).toEqual(page);
     const second = await client.callTool({
       name: 'kustomer_list_customers',
       arguments: { page_size: 2, next: page.next },
     });
-    expect((second.structuredContent as { data: Array<{ name: string }> }).data.map((c) => c.name)).toEqual([
-      'Customer 3',
-      'Customer 4',
-    ]);
+    expect((second.structuredContent as { data: Array<{ name: string }> }).data.map((c) => c.name)).toEqual(
+      names.slice(2, 4),
+    );
   });
 
   it('reports bad arguments and provider refusals as tool errors; unknown tools as protocol errors', async () => {
@@ -128,8 +139,11 @@ describe('MCP with the official client', () => {
       'oneflow_list_templates',
     ]);
     const templates = await client.callTool({ name: 'oneflow_list_templates', arguments: { limit: 1 } });
+    expect(last(calls(fakes.oneflow, '/v1/templates', 'GET')).query).toEqual({ limit: '1' });
+    // The fake answers a page of the fixture's size, whatever the limit.
+    const served = fakes.oneflow.fixture.actions.oneflow_list_templates!;
     expect((templates.structuredContent as { data: unknown[] }).data).toEqual(
-      fakes.oneflow.templates.slice(0, 1),
+      served.records.slice(0, served.page_size),
     );
   });
 
@@ -251,5 +265,17 @@ describe('MCP with the StackOne SDK (mcp.mcpPost)', () => {
     });
     expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST, DELETE']);
     await get.text();
+  });
+});
+
+describe('the providers', () => {
+  it('saw no request that breaks their rules', () => {
+    for (const fake of [fakes.kustomer, fakes.oneflow]) {
+      expect(fake.problems).toEqual([]);
+      expect(fake.unexpected).toEqual([]);
+    }
+    expect(fakes.kustomer.missing).toEqual([
+      `GET ${fakes.kustomer.urls.api.origin}/v1/customers/60a0ffffffffffffffffffff`,
+    ]);
   });
 });

@@ -10,16 +10,16 @@ import {
   KUSTOMER_CLIENT,
   ONEFLOW_EMAIL,
   ONEFLOW_TOKEN,
-  type Fakes,
 } from './helpers/linking.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 
-let fakes: Fakes;
-let shipped: ShippedWorld;
+let fakes: SeedFakes;
+let shipped: ShippedWorld<SeedFakes>;
 let receiver: Receiver;
 beforeAll(async () => {
-  shipped = await startShippedWorld();
+  shipped = await startShippedWorld({ generic: true });
   fakes = shipped.fakes;
   receiver = await startReceiver();
 });

@@ -9,7 +9,7 @@ import {
   StackoneListPlatformLogsQueryParamRequestLogsOrderBy,
 } from '@stackone/stackone-client-ts/sdk/models/operations/index.js';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, type Fakes } from './helpers/linking.js';
+import { createProfiles } from './helpers/linking.js';
 import { linkOneflow } from './helpers/link-accounts.js';
 import { waitFor } from './helpers/wait.js';
 import { createProject } from '../src/core/projects/projects.js';
@@ -21,6 +21,7 @@ import { expectWire } from './helpers/contract.js';
 import { errorBody } from '../src/contract/common.js';
 import { platformLogPage } from '../src/contract/logs.js';
 import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
@@ -45,12 +46,12 @@ interface WireLog {
 }
 
 let server: TestServer;
-let fakes: Fakes;
-let shipped: ShippedWorld;
+let fakes: SeedFakes;
+let shipped: ShippedWorld<SeedFakes>;
 let account: string;
 
 beforeAll(async () => {
-  shipped = await startShippedWorld();
+  shipped = await startShippedWorld({ generic: true });
   fakes = shipped.fakes;
   // The connectors run as shipped; the webhook endpoints here are on loopback, so the
   // private-network switch is on for them.

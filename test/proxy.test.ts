@@ -3,7 +3,7 @@ import { StackOne } from '@stackone/stackone-client-ts';
 import * as errors from '@stackone/stackone-client-ts/sdk/models/errors/index.js';
 import { Method } from '@stackone/stackone-client-ts/sdk/models/shared/index.js';
 import { api, type TestServer } from './helpers/server.js';
-import { createProfiles, ONEFLOW_EMAIL, ONEFLOW_TOKEN, type Fakes } from './helpers/linking.js';
+import { createProfiles, ONEFLOW_EMAIL, ONEFLOW_TOKEN } from './helpers/linking.js';
 import { linkKustomer, linkOneflow, linkSalesforce, onAccount, setStatus } from './helpers/link-accounts.js';
 import { kustomerAccount, openCredentials } from './helpers/accounts.js';
 import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
@@ -11,18 +11,23 @@ import { hotCache } from '../src/core/provider-calls/hot-cache.js';
 import { createProject } from '../src/core/projects/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
 import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 
 let server: TestServer;
-let fakes: Fakes;
-let shipped: ShippedWorld;
+let fakes: SeedFakes;
+let shipped: ShippedWorld<SeedFakes>;
 let up: ScriptedUpstream;
 let profiles: Awaited<ReturnType<typeof createProfiles>>;
 const PRIVATE = { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' };
 const acc = { kustomer: '', salesforce: '', oneflow: '', scripted: '', scriptedOAuth: '' };
 
 beforeAll(async () => {
-  shipped = await startShippedWorld();
+  shipped = await startShippedWorld({ generic: true });
   fakes = shipped.fakes;
+  // Kustomer serves whichever listed customer a path names by its id.
+  const getCustomer = fakes.kustomer.fixture.actions.kustomer_get_customer!;
+  getCustomer.key = 'id';
+  getCustomer.records = fakes.kustomer.fixture.actions.kustomer_list_customers!.records;
   // The seed profiles run as shipped. The scripted profiles below override one URL on purpose,
   // with the private-network switch on for them: a scripted upstream (5xx, redirects, binary
   // bodies, silence) beside the working providers at their real host names (one host name
@@ -63,6 +68,7 @@ const sdk = () =>
     timeoutMs: 15_000,
   });
 const last = <T>(xs: T[]) => xs[xs.length - 1]!;
+const customers = () => fakes.kustomer.fixture.actions.kustomer_list_customers!.records;
 
 describe("POST /unified/proxy injects each connector's credentials", () => {
   it('Kustomer: Bearer access token, URL from the org base (profile override), query kept', async () => {
@@ -74,9 +80,11 @@ describe("POST /unified/proxy injects each connector's credentials", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const seen = fakes.kustomer.requests.slice(before);
-    expect(seen.map((r) => `${r.method} ${r.path}?${r.rawQuery}`)).toEqual(['GET /v1/customers?pageSize=2']);
+    expect(seen.map((r) => [r.method, r.host, r.path, r.query])).toEqual([
+      ['GET', fakes.kustomer.urls.api.hostname, '/v1/customers', { pageSize: '2' }],
+    ]);
     const token = seen[0]!.headers.authorization!.replace(/^Bearer /, '');
-    expect(fakes.kustomer.isAccessTokenValid(token)).toBe(true);
+    expect(fakes.kustomer.isLiveAccessToken(token)).toBe(true);
     const stored = await server.app.deps.db.query('SELECT credentials FROM accounts WHERE id = $1', [
       acc.kustomer,
     ]);
@@ -84,48 +92,36 @@ describe("POST /unified/proxy injects each connector's credentials", () => {
     expect(res.json).toEqual({
       status: 200,
       headers: expect.objectContaining({
-        'content-type': 'application/json;charset=UTF-8',
+        'content-type': 'application/json',
         'x-ratelimit-limit': '1000',
       }),
       data: {
-        data: fakes.kustomer.customers.slice(0, 2),
-        links: {
-          self: '/v1/customers?page=1&pageSize=2',
-          first: '/v1/customers?page=1&pageSize=2',
-          prev: null,
-          next: '/v1/customers?page=2&pageSize=2',
-        },
-        meta: { page: 1, pageSize: 2, totalPages: 15 },
+        data: customers().slice(0, 2),
+        links: { next: '/v1/customers?pageSize=2&page=2' },
       },
     });
   });
 
   it("Salesforce: Bearer token to the account's instance_url", async () => {
     const before = fakes.salesforce.requests.length;
+    const soql = fakes.salesforce.fixture.actions.salesforce_soql_query!;
     const res = await onAccount(server, acc.salesforce)('POST', '/unified/proxy', {
-      path: '/services/data/v60.0/query?q=SELECT+Id,Name+FROM+Account+ORDER+BY+Name+LIMIT+2',
+      path: `/services/data/v60.0/query?q=${encodeURIComponent(String(soql.input.query))}`,
     });
     expect(res.status).toBe(200);
     const seen = fakes.salesforce.requests.slice(before);
     expect(seen).toHaveLength(1);
-    expect(seen[0]!.path).toBe('/services/data/v60.0/query');
-    expect(fakes.salesforce.isAccessTokenValid(seen[0]!.headers.authorization!.replace(/^Bearer /, ''))).toBe(
+    expect([seen[0]!.host, seen[0]!.path, seen[0]!.query]).toEqual([
+      new URL(String(fakes.salesforce.fixture.token.fields.instance_url)).hostname,
+      '/services/data/v60.0/query',
+      { q: soql.input.query },
+    ]);
+    expect(fakes.salesforce.isLiveAccessToken(seen[0]!.headers.authorization!.replace(/^Bearer /, ''))).toBe(
       true,
     );
     expect(res.json.data).toEqual({
-      totalSize: 2,
-      done: true,
-      records: [
-        {
-          attributes: {
-            type: 'Account',
-            url: expect.stringMatching(/^\/services\/data\/v60\.0\/sobjects\/Account\//),
-          },
-          Id: expect.any(String),
-          Name: 'Acme Corp',
-        },
-        { attributes: { type: 'Account', url: expect.any(String) }, Id: expect.any(String), Name: 'Globex' },
-      ],
+      records: soql.records.slice(0, soql.page_size),
+      nextRecordsUrl: expect.stringMatching(/^\/services\/data\/v60\.0\/query[/?]/),
     });
     expect(res.json.headers['sforce-limit-info']).toMatch(/^api-usage=\d+\/15000$/);
   });
@@ -138,18 +134,16 @@ describe("POST /unified/proxy injects each connector's credentials", () => {
     });
     expect(res.status).toBe(200);
     const seen = fakes.oneflow.requests.slice(before);
-    expect(seen.map((r) => r.path)).toEqual(['/v1/contracts']);
+    expect(seen.map((r) => [r.host, r.path, r.query])).toEqual([
+      [fakes.oneflow.urls.api.hostname, '/v1/contracts', { limit: '2' }],
+    ]);
     expect(seen[0]!.headers['x-oneflow-api-token']).toBe(ONEFLOW_TOKEN);
     expect(seen[0]!.headers['x-oneflow-user-email']).toBe(ONEFLOW_EMAIL);
     expect(seen[0]!.headers.authorization).toBeUndefined();
+    const contracts = fakes.oneflow.fixture.actions.oneflow_list_contracts!.records;
     expect(res.json.data).toEqual({
-      _links: {
-        next: { href: '/v1/contracts?limit=2&offset=2' },
-        prev: null,
-        self: { href: '/v1/contracts?limit=2&offset=0' },
-      },
-      count: 7,
-      data: fakes.oneflow.contracts.slice(0, 2),
+      _links: { next: { href: '/v1/contracts?limit=2&page=2' } },
+      data: contracts.slice(0, 2),
     });
   });
 
@@ -172,7 +166,7 @@ describe("POST /unified/proxy injects each connector's credentials", () => {
     expect(h['x-oneflow-user-email']).toBe(ONEFLOW_EMAIL);
     expect(h.authorization).toBeUndefined();
     expect(h.cookie).toBeUndefined();
-    expect(h.host).toBe(new URL(fakes.oneflow.url).host);
+    expect(h.host).toBe(fakes.oneflow.urls.api.host);
     expect(h['x-trace']).toBe('abc');
     // Not our API key either (sent to us as Basic auth).
     expect(JSON.stringify(h)).not.toContain(server.apiKey);
@@ -181,12 +175,14 @@ describe("POST /unified/proxy injects each connector's credentials", () => {
   it('accepts a url on a host the connector owns', async () => {
     const before = fakes.oneflow.requests.length;
     const res = await onAccount(server, acc.oneflow)('POST', '/unified/proxy', {
-      url: `${fakes.oneflow.url}/v1/`,
+      url: `${fakes.oneflow.urls.api.origin}/v1/`,
       path: 'workspaces',
     });
     expect(res.status).toBe(200);
-    expect(last(fakes.oneflow.requests.slice(before)).path).toBe('/v1/workspaces');
-    expect(res.json.data.data).toEqual(fakes.oneflow.workspaces);
+    const seen = last(fakes.oneflow.requests.slice(before));
+    expect([seen.host, seen.path]).toEqual([fakes.oneflow.urls.api.hostname, '/v1/workspaces']);
+    const workspaces = fakes.oneflow.fixture.actions.oneflow_list_workspaces!;
+    expect(res.json.data.data).toEqual(workspaces.records.slice(0, workspaces.page_size));
   });
 });
 
@@ -260,7 +256,7 @@ describe('bodies and statuses', () => {
       provider_errors: [
         {
           status: 404,
-          url: `${fakes.oneflow.url}/v1/contracts/999999`,
+          url: `${fakes.oneflow.urls.api.origin}/v1/contracts/999999`,
           raw: {
             detail: 'Contract not found.',
             error_code: 'not_found',
@@ -269,7 +265,7 @@ describe('bodies and statuses', () => {
             title: 'Not Found',
             info: null,
           },
-          headers: expect.objectContaining({ 'content-type': 'application/json;charset=UTF-8' }),
+          headers: expect.objectContaining({ 'content-type': 'application/json' }),
         },
       ],
       provider_response: 'Contract not found.',
@@ -316,21 +312,22 @@ describe('bodies and statuses', () => {
 describe('retries, refresh and lifetime', () => {
   it("honours a 429's Retry-After, then succeeds", async () => {
     const before = fakes.kustomer.requests.length;
-    fakes.kustomer.rateLimitNext = 1;
+    const id = (customers()[2] as { id: string }).id;
+    fakes.kustomer.rateLimitNext(1);
     const res = await onAccount(server, acc.kustomer)('POST', '/unified/proxy', {
-      path: '/v1/customers/60a000000000000000000003',
+      path: `/v1/customers/${id}`,
     });
     expect(res.status).toBe(200);
-    expect(res.json.data.data.id).toBe('60a000000000000000000003');
-    expect(fakes.kustomer.requests.slice(before).map((r) => r.path)).toEqual([
-      '/v1/customers/60a000000000000000000003',
-      '/v1/customers/60a000000000000000000003',
+    expect(res.json.data.data.id).toBe(id);
+    expect(fakes.kustomer.requests.slice(before).map((r) => [r.path, r.status])).toEqual([
+      [`/v1/customers/${id}`, 429],
+      [`/v1/customers/${id}`, 200],
     ]);
   });
 
   it('passes a 429 on with its Retry-After when waiting would outlive the call', async () => {
     const before = fakes.oneflow.requests.length;
-    fakes.oneflow.rateLimitNext = 1;
+    fakes.oneflow.rateLimitNext(60);
     const res = await onAccount(server, acc.oneflow)('POST', '/unified/proxy', { path: '/contracts' });
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('60');
@@ -378,34 +375,39 @@ describe('retries, refresh and lifetime', () => {
 
   it('a provider 401 refreshes the Kustomer token once and retries', async () => {
     fakes.kustomer.expireAccessTokens();
-    const refreshes = fakes.kustomer.refreshRequests;
+    const refreshes = fakes.kustomer.counts.refresh;
     const before = fakes.kustomer.requests.length;
     const res = await onAccount(server, acc.kustomer)('POST', '/unified/proxy', {
       path: '/v1/users/current',
     });
     expect(res.status).toBe(200);
     expect(res.json.data.data.id).toBe('usr_1');
-    expect(fakes.kustomer.refreshRequests - refreshes).toBe(1);
-    const calls = fakes.kustomer.requests.slice(before).filter((r) => r.path === '/v1/users/current');
-    expect(calls).toHaveLength(2);
-    expect(calls[0]!.headers.authorization).not.toBe(calls[1]!.headers.authorization);
-    expect(fakes.kustomer.isAccessTokenValid(calls[1]!.headers.authorization!.slice(7))).toBe(true);
+    expect(fakes.kustomer.counts.refresh - refreshes).toBe(1);
+    const seen = fakes.kustomer.requests.slice(before).filter((r) => r.path === '/v1/users/current');
+    expect(seen.map((r) => r.status)).toEqual([401, 200]);
+    expect(seen[0]!.headers.authorization).not.toBe(seen[1]!.headers.authorization);
+    expect(fakes.kustomer.isLiveAccessToken(seen[1]!.headers.authorization!.slice(7))).toBe(true);
   });
 
   it('a Salesforce INVALID_SESSION_ID refreshes and retries; the next call uses the new token', async () => {
     fakes.salesforce.expireAccessTokens();
-    const refreshes = fakes.salesforce.refreshRequests;
+    const refreshes = fakes.salesforce.counts.refresh;
+    const before = fakes.salesforce.requests.length;
+    const account = fakes.salesforce.fixture.actions.salesforce_get_account!;
     const res = await onAccount(server, acc.salesforce)('POST', '/unified/proxy', {
-      path: '/services/data/v60.0/sobjects/Account/001Fk0000000001AAA',
+      path: `/services/data/v60.0/sobjects/Account/${account.input.id}`,
     });
     expect(res.status).toBe(200);
-    expect(res.json.data.Name).toBe('Acme Corp');
-    expect(fakes.salesforce.refreshRequests - refreshes).toBe(1);
+    expect(res.json.data.Name).toBe((account.records[0] as { Name: string }).Name);
+    expect(fakes.salesforce.counts.refresh - refreshes).toBe(1);
     const again = await onAccount(server, acc.salesforce)('POST', '/unified/proxy', {
-      path: '/services/data/v60.0/limits',
+      path: '/services/data/v60.0/',
     });
     expect(again.status).toBe(200);
-    expect(fakes.salesforce.refreshRequests - refreshes).toBe(1);
+    expect(fakes.salesforce.counts.refresh - refreshes).toBe(1);
+    const api = fakes.salesforce.requests.slice(before).filter((r) => r.path.startsWith('/services/data/'));
+    expect(api.map((r) => r.status)).toEqual([401, 200, 200]);
+    expect(api[2]!.headers.authorization).toBe(api[1]!.headers.authorization);
   });
 
   it('a second 401 after the refresh is a 403 (the provider refuses the account), not a loop', async () => {
@@ -414,14 +416,14 @@ describe('retries, refresh and lifetime', () => {
       json(401, { errors: [{ title: 'Unauthorized' }] }),
     );
     const n = up.requests.length;
-    const refreshes = fakes.kustomer.refreshRequests;
+    const refreshes = fakes.kustomer.counts.refresh;
     const res = await onAccount(server, acc.scriptedOAuth)('POST', '/unified/proxy', {
       path: '/v1/customers',
     });
     expect(res.status).toBe(403);
     expect(res.json.message).toBe("Kustomer refused the account's credentials: Unauthorized");
     expect(up.requests.length - n).toBe(2);
-    expect(fakes.kustomer.refreshRequests - refreshes).toBe(1);
+    expect(fakes.kustomer.counts.refresh - refreshes).toBe(1);
   });
 
   it("an API-key connector's 401 is not retried", async () => {
@@ -492,10 +494,13 @@ describe('raw passthrough: ANY /proxy/{account_id}/{path}', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('x-ratelimit-limit')).toBe('1000');
     const body = (await res.json()) as { data: unknown[] };
-    expect(body.data).toEqual(fakes.kustomer.customers.slice(0, 3));
+    const list = fakes.kustomer.fixture.actions.kustomer_list_customers!;
+    expect(body.data).toEqual(list.records.slice(0, list.page_size));
     const seen = last(fakes.kustomer.requests.slice(before));
-    expect(seen.headers.authorization).toMatch(/^Bearer kat_/);
-    expect(seen.rawQuery).toBe('pageSize=3');
+    expect(seen.headers.authorization).toMatch(/^Bearer /);
+    expect(fakes.kustomer.isLiveAccessToken(seen.headers.authorization!.slice(7))).toBe(true);
+    expect(JSON.stringify(seen.headers)).not.toContain(server.apiKey);
+    expect(seen.query).toEqual({ pageSize: '3' });
   });
 
   it('passes provider errors through unchanged', async () => {
@@ -599,5 +604,21 @@ describe('lifetime', () => {
     } finally {
       await short.close();
     }
+  });
+});
+
+describe('the providers', () => {
+  it('saw no request that breaks their rules, and only the unknown ids the tests asked for', () => {
+    for (const fake of [fakes.kustomer, fakes.salesforce, fakes.oneflow]) {
+      expect(fake.problems).toEqual([]);
+      expect(fake.unexpected).toEqual([]);
+    }
+    expect(fakes.kustomer.missing).toEqual([
+      `GET ${fakes.kustomer.urls.api.origin}/v1/customers/60a0ffffffffffffffffffff`,
+    ]);
+    expect(fakes.oneflow.missing).toEqual([
+      `GET ${fakes.oneflow.urls.api.origin}/v1/contracts/999999`,
+      `GET ${fakes.oneflow.urls.api.origin}/v1/contracts/424242`,
+    ]);
   });
 });

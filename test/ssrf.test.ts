@@ -1,10 +1,12 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, startFakes, type Fakes } from './helpers/linking.js';
+import { createProfiles } from './helpers/linking.js';
 import { linkKustomer, linkOneflow, onAccount } from './helpers/link-accounts.js';
 import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
 import { insertAccount } from '../src/core/accounts/accounts.js';
+import { startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 
 /**
  * Whatever a caller puts in `url`, `path`, a raw passthrough path, an action input or a paging
@@ -12,20 +14,25 @@ import { insertAccount } from '../src/core/accounts/accounts.js';
  * connector's. The "evil" server stands for any other host: it must never see a request.
  */
 let server: TestServer;
-let fakes: Fakes;
+let world: ShippedWorld<SeedFakes>;
+let fakes: SeedFakes;
 let evil: ScriptedUpstream;
 let up: ScriptedUpstream;
 let profiles: Awaited<ReturnType<typeof createProfiles>>;
 const acc = { kustomer: '', oneflow: '', scripted: '' };
 
 beforeAll(async () => {
-  server = await startTestServer({}, { workers: false });
-  fakes = await startFakes();
+  world = await startShippedWorld({ generic: true });
+  fakes = world.fakes;
+  // The private network stays allowed (the test server's default): the redirecting upstream and
+  // the "evil" host are on loopback, so only the host-ownership checks keep the credentials home.
+  server = await startTestServer({}, { workers: false, http: world.internet.http });
   evil = await startUpstream();
   up = await startUpstream();
-  // Overrides kept on purpose: these are the host checks of overridden URLs themselves. The
-  // profiles' URLs, the redirecting upstream and the "evil" host are all on loopback, told apart
-  // by port, which is the hardest case for a host-ownership check.
+  // Overrides kept on purpose: these are the host checks of overridden URLs themselves. The seed
+  // profiles' overrides name the providers' real hosts (where the generic fakes answer, through
+  // the internet stand-in); the redirecting Oneflow's base URL, its redirects and the "evil" host
+  // are all on loopback, told apart by port, which is the hardest case for a host-ownership check.
   profiles = await createProfiles(server, fakes, { overrides: true });
   acc.kustomer = await linkKustomer(server, profiles);
   acc.oneflow = await linkOneflow(server, profiles);
@@ -39,12 +46,12 @@ beforeAll(async () => {
 afterAll(async () => {
   expect(evil.requests).toEqual([]);
   await server?.close();
-  await fakes?.close();
+  await world?.close();
   await evil?.close();
   await up?.close();
 });
 
-const kustomerHost = () => new URL(fakes.kustomer.url).host;
+const kustomerHost = () => fakes.kustomer.urls.api.host;
 /** One character of the sealed payload changed (the cipher's tag must catch it). */
 const tamper = (cursor: string) => {
   const i = Math.floor(cursor.length / 2);
@@ -131,7 +138,7 @@ describe('path tricks stay on the provider', () => {
 
 describe('url must be a host the connector owns', () => {
   it('refuses other hosts, metadata addresses, userinfo and schemes', async () => {
-    const k = new URL(fakes.kustomer.url);
+    const k = fakes.kustomer.urls.api;
     const evilPort = evil.host.split(':')[1];
     const notOwned = (host: string) =>
       `url: ${host} is not a Kustomer host; the proxy only sends the account's credentials to Kustomer`;
@@ -156,6 +163,15 @@ describe('url must be a host the connector owns', () => {
       });
       expect([res.status, res.json.message], url).toEqual([400, message]);
     }
+    // The redirecting Oneflow's own base URL is on loopback: another port there is another host.
+    const onLoopback = await onAccount(server, acc.scripted)('POST', '/unified/proxy', {
+      url: `http://127.0.0.1:${evilPort}/v1`,
+      path: '/contracts',
+    });
+    expect([onLoopback.status, onLoopback.json.message]).toEqual([
+      400,
+      `url: ${evil.host} is not a Oneflow host; the proxy only sends the account's credentials to Oneflow`,
+    ]);
     expect(evil.requests).toEqual([]);
   });
 
@@ -266,5 +282,12 @@ describe('actions', () => {
       ]);
     }
     expect(evil.requests).toEqual([]);
+  });
+});
+
+describe('the providers', () => {
+  it('saw no request that breaks their rules', () => {
+    for (const fake of [fakes.kustomer, fakes.oneflow]) expect(fake.problems).toEqual([]);
+    expect(world.internet.refused).toEqual([]);
   });
 });

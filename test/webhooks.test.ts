@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { link } from './helpers/world.js';
 import { Webhook } from 'standardwebhooks';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, hub, ONEFLOW_EMAIL, type Fakes } from './helpers/linking.js';
+import { createProfiles, createSession, hub, ONEFLOW_EMAIL } from './helpers/linking.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { insertAccount } from '../src/core/accounts/accounts.js';
 import { endpointPauseMs, retryDelayMs } from '../src/core/webhooks/schedule.js';
@@ -18,12 +18,13 @@ import {
   webhookEndpoint,
 } from '../src/contract/webhooks.js';
 import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 
-let fakes: Fakes;
-let shipped: ShippedWorld;
+let fakes: SeedFakes;
+let shipped: ShippedWorld<SeedFakes>;
 let receiver: Receiver;
 beforeAll(async () => {
-  shipped = await startShippedWorld();
+  shipped = await startShippedWorld({ generic: true });
   fakes = shipped.fakes;
   receiver = await startReceiver();
 });

@@ -1275,3 +1275,89 @@ describe('generic fake provider: refresh scopes, page bounds, methods, rate wind
     expect(hf.subscriptions.has(id)).toBe(true);
   });
 });
+
+describe('generic fake provider: api.headers and api.rate_limited', () => {
+  const limited = connectorSchema.parse({
+    key: 'examplelimits',
+    name: 'Example Limits',
+    categories: ['crm'],
+    auth: { type: 'api_key' },
+    environments: [{ key: 'production', label: 'Production' }],
+    config_fields: [{ key: 'api_token', label: 'API token', type: 'password' }],
+    base_url: 'https://api.example-limits.test/v1',
+    hosts: ['api.example-limits.test'],
+    inject: { headers: { 'x-api-token': '${config.api_token}' } },
+    test_action: { path: '/ping' },
+    rate_limit: { statuses: [429], retry_after: { header: 'x-retry-in', format: 'seconds' } },
+    actions: [
+      {
+        id: 'examplelimits_list_items',
+        label: 'List items',
+        request: { path: '/items' },
+        result: { data: 'items' },
+      },
+    ],
+  });
+  const limitedFixture = fixtureSchema.parse({
+    connector: 'examplelimits',
+    config: { api_token: 'limits-token-123456' },
+    api: {
+      error: { status: 401, body: { detail: 'bad token' } },
+      headers: { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '999' },
+      rate_limited: { body: { detail: 'Request was throttled.' }, headers: { 'x-ratelimit-remaining': '0' } },
+    },
+    actions: { examplelimits_list_items: { records: [{ id: 1 }, { id: 2 }] } },
+  });
+  let lf: FakeProvider;
+  let li: Internet;
+  beforeAll(async () => {
+    lf = await startFakeProvider(limited, limitedFixture);
+    li = await startInternet(lf.routes);
+  });
+  afterAll(async () => {
+    await li?.close();
+    await lf?.close();
+  });
+  const get = async (path: string, token = 'limits-token-123456') => {
+    const res = await fetch(`https://api.example-limits.test/v1${path}`, {
+      dispatcher: li.http,
+      headers: { 'x-api-token': token },
+    });
+    return { status: res.status, headers: res.headers, json: await res.json() };
+  };
+
+  it('sends api.headers on every API answer: actions, the test action, refusals', async () => {
+    for (const [path, token, status] of [
+      ['/items', undefined, 200],
+      ['/ping', undefined, 200],
+      ['/items', 'wrong-token', 401],
+    ] as const) {
+      const res = await get(path, token);
+      expect([
+        res.status,
+        res.headers.get('x-ratelimit-limit'),
+        res.headers.get('x-ratelimit-remaining'),
+      ]).toEqual([status, '1000', '999']);
+    }
+  });
+
+  it("answers a rate limit with api.rate_limited's body and headers, the connector's retry header winning", async () => {
+    lf.rateLimitNext(7);
+    const res = await get('/items');
+    expect(res.status).toBe(429);
+    expect(res.json).toEqual({ detail: 'Request was throttled.' });
+    expect([
+      res.headers.get('x-retry-in'),
+      res.headers.get('x-ratelimit-remaining'),
+      res.headers.get('x-ratelimit-limit'),
+    ]).toEqual(['7', '0', '1000']);
+    expect(lf.rateLimited).toBe(1);
+    expect((await get('/items')).json).toEqual({ items: [{ id: 1 }, { id: 2 }] });
+  });
+
+  it('answers a rate limit with a default body when the fixture gives none', () => {
+    const plain = fixtureSchema.parse({ connector: 'x', api: { error: { body: {} } } });
+    expect(plain.api.rate_limited).toEqual({ body: { error: 'rate_limited' }, headers: {} });
+    expect(plain.api.headers).toEqual({});
+  });
+});

@@ -462,7 +462,12 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** A rate-limited answer as the connector declares it, saying to try again in `seconds`. */
-function rateLimitAnswer(rule: RateLimit, seconds: number, res: ServerResponse) {
+function rateLimitAnswer(
+  rule: RateLimit,
+  seconds: number,
+  res: ServerResponse,
+  answer: Fixture['api']['rate_limited'],
+) {
   const at = Date.now() + seconds * 1000;
   const value = {
     seconds: String(seconds),
@@ -470,10 +475,10 @@ function rateLimitAnswer(rule: RateLimit, seconds: number, res: ServerResponse) 
     unix_seconds: String(Math.floor(at / 1000)),
     unix_ms: String(at),
   }[rule.retry_after.format ?? 'seconds'];
-  const headers: Record<string, string> = { [rule.retry_after.header]: value };
+  const headers: Record<string, string> = { ...answer.headers, [rule.retry_after.header]: value };
   if (rule.when_header && rule.when_header.name !== rule.retry_after.header)
     headers[rule.when_header.name] = rule.when_header.equals ?? '1';
-  send(res, rule.statuses[0]!, { error: 'rate_limited' }, headers);
+  send(res, rule.statuses[0]!, answer.body, headers);
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -1083,7 +1088,7 @@ export async function startFakeProvider(
     if (++rateWindow.used <= w.requests) return false;
     state.rateLimited++;
     const left = Math.max(1, Math.ceil((rateWindow.start! + w.seconds * 1000 - at) / 1000));
-    rateLimitAnswer(rateLimitRules(connector.rate_limit)[0]!, left, res);
+    rateLimitAnswer(rateLimitRules(connector.rate_limit)[0]!, left, res, fixture.api.rate_limited);
     return true;
   }
 
@@ -1233,7 +1238,13 @@ export async function startFakeProvider(
     return null;
   }
 
+  /** `api.headers`: what the provider sends on every API answer (the answer's own headers win). */
+  function apiHeaders(res: ServerResponse) {
+    for (const [name, value] of Object.entries(fixture.api.headers)) res.setHeader(name, value);
+  }
+
   async function api(req: IncomingMessage, url: URL, body: string, res: ServerResponse) {
+    apiHeaders(res);
     const fixed = fixedHeaderProblem(req);
     if (fixed) return refuse(res, 400, 'invalid_request', fixed);
     if (refused(req, url, res)) return;
@@ -1241,7 +1252,7 @@ export async function startFakeProvider(
     const wait = rateLimits.shift();
     if (wait !== undefined) {
       state.rateLimited++;
-      return rateLimitAnswer(wait.rule, wait.seconds, res);
+      return rateLimitAnswer(wait.rule, wait.seconds, res, fixture.api.rate_limited);
     }
     if (windowLimited(res)) return;
     const at = locatedUrl(url);
@@ -1279,6 +1290,7 @@ export async function startFakeProvider(
 
   /** The test action: fixed headers, credentials, and the declared JSON body when it has one. */
   async function testAction(req: IncomingMessage, url: URL, body: string, res: ServerResponse) {
+    apiHeaders(res);
     const fixed = fixedHeaderProblem(req);
     if (fixed) return refuse(res, 400, 'invalid_request', fixed);
     if (refused(req, url, res)) return;

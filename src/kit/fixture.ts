@@ -9,6 +9,7 @@ const values = z.record(z.string(), z.string());
 
 const DEFAULT_CODE_TTL = 600;
 const DEFAULT_DENIED = 'end-user denied authorization';
+const RATE_LIMITED = { error: 'rate_limited' };
 
 const signatureSchema = z.strictObject({
   /** The token-answer field the signature is sent in. */
@@ -161,6 +162,18 @@ export const fixtureSchema = z.strictObject({
         seconds: z.number().int().positive(),
       })
       .optional(),
+    /**
+     * Headers the provider sends on every API answer (Kustomer's `x-ratelimit-limit`,
+     * Salesforce's `Sforce-Limit-Info`); an answer's own headers win.
+     */
+    headers: values.default({}),
+    /**
+     * The body and extra headers of a rate-limited answer (`rateLimitNext`); its status and its
+     * retry header come from the connector's `rate_limit`.
+     */
+    rate_limited: z
+      .strictObject({ body: z.unknown().default(RATE_LIMITED), headers: values.default({}) })
+      .default({ body: RATE_LIMITED, headers: {} }),
   }),
   /** How next-page links look: a root-relative path (`/v1/items?page=2`) or a whole URL. */
   next_link: z.enum(['path', 'url']).default('path'),
