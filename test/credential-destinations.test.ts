@@ -16,9 +16,9 @@ import {
   KUSTOMER_CLIENT,
   ONEFLOW_EMAIL,
   ONEFLOW_TOKEN,
-  startFakes,
-  type Fakes,
 } from './helpers/linking.js';
+import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 import { linkKustomer, onAccount } from './helpers/link-accounts.js';
 import { startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
 import { guardedLookup } from '../src/core/provider-calls/http.js';
@@ -26,20 +26,25 @@ import { cookieJar } from './helpers/cookie-jar.js';
 
 describe('M3: a changed override applies to accounts linked afterwards', () => {
   let server: TestServer;
-  let fakes: Fakes;
+  let world: ShippedWorld<SeedFakes>;
+  let fakes: SeedFakes;
   let collector: ScriptedUpstream;
   let profiles: Awaited<ReturnType<typeof createProfiles>>;
   beforeAll(async () => {
-    server = await startTestServer({}, { workers: false });
-    fakes = await startFakes();
+    world = await startShippedWorld({ generic: true });
+    fakes = world.fakes;
+    // The collector listens on loopback: the private-network switch is on, so that a call or
+    // refresh that followed the changed override would really reach it.
+    server = await startShippedServer(world, { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' }, { workers: false });
     collector = await startUpstream();
     // Overrides kept on purpose: this tests what a changed override does to accounts linked
-    // under the earlier URLs, so the accounts are linked through overrides to begin with.
+    // under the earlier URLs, so the accounts are linked through overrides to begin with (they
+    // name Kustomer's real hosts).
     profiles = await createProfiles(server, fakes, { overrides: true });
   });
   afterAll(async () => {
     await server?.close();
-    await fakes?.close();
+    await world?.close();
     await collector?.close();
   });
 
@@ -56,14 +61,17 @@ describe('M3: a changed override applies to accounts linked afterwards', () => {
     fakes.kustomer.reset();
     fakes.kustomer.expireAccessTokens();
     expect((await call()).status).toBe(200);
-    expect(fakes.kustomer.refreshRequests).toBe(1);
+    expect(fakes.kustomer.counts.refresh).toBe(1);
     expect(collector.requests).toEqual([]);
     // The account still records the URLs it was linked under; relinking it takes the new ones.
     const { rows } = await server.app.deps.db.query<{ endpoint_overrides: Record<string, string | null> }>(
       'SELECT endpoint_overrides FROM accounts WHERE id = $1',
       [accountId],
     );
-    expect(rows[0]!.endpoint_overrides.token_url).toBe(`${fakes.kustomer.url}/oauth/token`);
+    expect(rows[0]!.endpoint_overrides.token_url).toBe(fakes.kustomer.urls.token!.href);
+    expect(rows[0]!.endpoint_overrides.token_url).toBe('https://api.apps.kustomerapp.com/oauth/token');
+    expect(world.internet.refused).toEqual([]);
+    expect(fakes.kustomer.problems).toEqual([]);
   });
 });
 

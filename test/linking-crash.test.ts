@@ -4,6 +4,7 @@ import { followToCallback } from './helpers/link-accounts.js';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
 import { createSession, hub, KUSTOMER_CLIENT } from './helpers/linking.js';
 import { startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 import { runSwitchboard } from './helpers/process.js';
 import { freePort } from '../src/store/embedded.js';
 import { generateKeySpec } from '../src/core/vault.js';
@@ -14,14 +15,14 @@ import { housekeeping } from '../src/jobs/housekeeping.js';
  * in error, a retry works. Kustomer runs as shipped: the killed `switchboard start` reaches its
  * real host names through its outbound proxy setting, and the browser through the same internet.
  */
-let world: ShippedWorld;
-let fakes: ShippedWorld['fakes'];
+let world: ShippedWorld<SeedFakes>;
+let fakes: SeedFakes;
 let setup: TestServer;
 let now = Date.now();
 const keys = generateKeySpec('crash');
 
 beforeAll(async () => {
-  world = await startShippedWorld();
+  world = await startShippedWorld({ generic: true });
   fakes = world.fakes;
   setup = await startTestServer(
     { SWITCHBOARD_ENCRYPTION_KEYS: keys },
@@ -37,10 +38,7 @@ describe('SIGKILL during linking', () => {
   it('leaves no account, ends the attempt in error, and a retry links once', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    fakes.kustomer.registerApp({
-      ...KUSTOMER_CLIENT,
-      redirectUris: [`${url}/connect/oauth2/kustomer/callback`],
-    });
+    fakes.kustomer.allowRedirectUri(`${url}/connect/oauth2/kustomer/callback`);
     const profile = (await api(setup)('POST', '/connector_profiles', { provider: 'kustomer' })).json.id;
     const env = {
       DATABASE_URL: setup.databaseUrl,
@@ -69,13 +67,13 @@ describe('SIGKILL during linking', () => {
     ).headers.get('location')!;
     const callback = (await browser(authorize, { redirect: 'manual' })).headers.get('location')!;
 
-    fakes.kustomer.tokenDelayMs = 1500;
+    fakes.kustomer.delayToken(1500);
     const inFlight = browser(callback, { redirect: 'manual' }).catch(() => null);
     await new Promise((r) => setTimeout(r, 400));
     child.child.kill('SIGKILL');
     await child.exited;
     await inFlight;
-    fakes.kustomer.tokenDelayMs = 0;
+    fakes.kustomer.delayToken(0);
 
     const accounts = await setup.app.deps.db.query(
       "SELECT count(*)::int AS n FROM accounts WHERE origin_owner_id = 'crash-owner'",
@@ -111,6 +109,7 @@ describe('SIGKILL during linking', () => {
       );
       expect(after.rows[0].n).toBe(1);
       expect(world.internet.refused).toEqual([]);
+      expect(fakes.kustomer.problems).toEqual([]);
     } finally {
       again.child.kill('SIGTERM');
       await again.exited;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, api, type TestServer } from './helpers/server.js';
 import { createProfiles } from './helpers/linking.js';
 import { startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 import { linkKustomer, linkOneflow } from './helpers/link-accounts.js';
 import { runSwitchboard, type ServerProcess } from './helpers/process.js';
 import { generateKeySpec } from '../src/core/vault.js';
@@ -15,8 +16,8 @@ import { generateKeySpec } from '../src/core/vault.js';
  * connectors run as shipped: each process reaches the providers' real host names through its
  * outbound proxy setting, which the test's internet stand-in answers.
  */
-let world: ShippedWorld;
-let fakes: ShippedWorld['fakes'];
+let world: ShippedWorld<SeedFakes>;
+let fakes: SeedFakes;
 let setup: TestServer;
 let balancer: http.Server;
 let lbUrl = '';
@@ -25,7 +26,7 @@ const received = new Map<string, number>();
 let receiver: http.Server;
 
 beforeAll(async () => {
-  world = await startShippedWorld();
+  world = await startShippedWorld({ generic: true });
   fakes = world.fakes;
   receiver = http.createServer((req, res) => {
     let body = '';
@@ -109,7 +110,7 @@ describe('three processes on one database', () => {
 
     // Every Kustomer token expires at once; 30 concurrent callers per account across 3 processes.
     fakes.kustomer.reset();
-    fakes.kustomer.tokenDelayMs = 30;
+    fakes.kustomer.delayToken(30);
     fakes.kustomer.expireAccessTokens();
     await setup.app.deps.db.query(
       "UPDATE accounts SET token_expires_at = now() - interval '1 second' WHERE provider = 'kustomer'",
@@ -117,9 +118,9 @@ describe('three processes on one database', () => {
     const storm = await Promise.all(
       kustomer.flatMap((a) => Array.from({ length: 30 }, () => proxy(a, '/v1/customers'))),
     );
-    fakes.kustomer.tokenDelayMs = 0;
+    fakes.kustomer.delayToken(0);
     expect(storm.filter((r) => r.status !== 200).map((r) => r.text.slice(0, 200))).toEqual([]);
-    expect(fakes.kustomer.refreshRequests).toBe(kustomer.length);
+    expect(fakes.kustomer.counts.refresh).toBe(kustomer.length);
     expect(fakes.kustomer.reusedRefreshTokens).toBe(0);
 
     // Account changes through different processes; then wait for every event to arrive.
@@ -149,5 +150,6 @@ describe('three processes on one database', () => {
     expect(attempts.rows[0]!.n).toBe(all.length);
     // Nothing went anywhere but the providers' own hosts and the loopback receiver.
     expect(world.internet.refused).toEqual([]);
+    expect([...fakes.kustomer.problems, ...fakes.oneflow.problems]).toEqual([]);
   }, 90_000);
 });

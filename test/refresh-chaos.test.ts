@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from './helpers/server.js';
 import { createProfiles } from './helpers/linking.js';
 import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 import { kustomerAccount, openCredentials } from './helpers/accounts.js';
 import { runSwitchboard } from './helpers/process.js';
 import { refreshAccount } from '../src/core/credentials/refresh.js';
@@ -16,14 +17,14 @@ import { generateKeySpec } from '../src/core/vault.js';
 const TRIALS = 20;
 const ACCOUNTS_PER_TRIAL = 4;
 
-let world: ShippedWorld;
-let fakes: ShippedWorld['fakes'];
+let world: ShippedWorld<SeedFakes>;
+let fakes: SeedFakes;
 let setup: TestServer;
 let profiles: Awaited<ReturnType<typeof createProfiles>>;
 const keys = generateKeySpec('chaos');
 
 beforeAll(async () => {
-  world = await startShippedWorld();
+  world = await startShippedWorld({ generic: true });
   fakes = world.fakes;
   setup = await startShippedServer(world, { SWITCHBOARD_ENCRYPTION_KEYS: keys }, { workers: false });
   profiles = await createProfiles(setup, fakes);
@@ -58,16 +59,16 @@ describe('refresh under SIGKILL', () => {
           }),
         ),
       );
-      fakes.kustomer.tokenDelayMs = Math.floor(random() * 120);
-      const before = fakes.kustomer.refreshRequests;
+      fakes.kustomer.delayToken(Math.floor(random() * 120));
+      const before = fakes.kustomer.counts.refresh;
       const child = runSwitchboard(['start', '--port', '0'], env);
       await child.ready;
       // The worker's first pass starts ~200 ms after boot; kill somewhere around it.
       await new Promise((r) => setTimeout(r, 150 + random() * 300));
       child.child.kill('SIGKILL');
       await child.exited;
-      if (fakes.kustomer.refreshRequests > before) summary.killedMidRefresh++;
-      fakes.kustomer.tokenDelayMs = 0;
+      if (fakes.kustomer.counts.refresh > before) summary.killedMidRefresh++;
+      fakes.kustomer.delayToken(0);
       // Give the provider time to finish requests the dead process left in flight.
       await new Promise((r) => setTimeout(r, 150));
 
@@ -76,14 +77,14 @@ describe('refresh under SIGKILL', () => {
         const stored = openCredentials(setup, row.credentials);
         if (row.status === 'error') {
           summary.errored++;
-          expect(fakes.kustomer.isRefreshTokenValid(stored.refresh_token!)).toBe(false);
+          expect(fakes.kustomer.isLiveRefreshToken(stored.refresh_token!)).toBe(false);
           continue;
         }
         expect(row.status).toBe('active');
         if (stored.access_token !== openCredentials(setup, a.credentials).access_token)
           summary.refreshedBeforeKill++;
         // Nothing is wedged: the next refresh goes through (the dead process's lock is gone).
-        if (!fakes.kustomer.isRefreshTokenValid(stored.refresh_token!)) {
+        if (!fakes.kustomer.isLiveRefreshToken(stored.refresh_token!)) {
           // Rotated at Kustomer, lost with the process: Kustomer really invalidated it.
           const outcome = await refreshAccount(setup.app.deps, a.id, stored.access_token!).catch(
             (e: Error) => e.message,
@@ -98,7 +99,7 @@ describe('refresh under SIGKILL', () => {
           (await setup.app.deps.db.query('SELECT credentials FROM accounts WHERE id = $1', [a.id])).rows[0]
             .credentials,
         );
-        expect(fakes.kustomer.isAccessTokenValid(after.access_token!)).toBe(true);
+        expect(fakes.kustomer.isLiveAccessToken(after.access_token!)).toBe(true);
       }
     }
     console.log(

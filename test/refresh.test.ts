@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followToCallback } from './helpers/link-accounts.js';
 import { fetch as undiciFetch } from 'undici';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
-import { createProfiles, createSession, hub, KUSTOMER_CLIENT, type Fakes } from './helpers/linking.js';
+import { createProfiles, createSession, hub, KUSTOMER_CLIENT } from './helpers/linking.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 import { kustomerAccount, openCredentials, salesforceAccount } from './helpers/accounts.js';
 import { accountTarget } from '../src/core/credentials/open.js';
 import { AppError } from '../src/core/errors.js';
@@ -15,16 +16,18 @@ import {
   type ShippedWorld,
 } from './helpers/shipped.js';
 
-let fakes: Fakes;
-let shipped: ShippedWorld;
+let fakes: SeedFakes;
+let shipped: ShippedWorld<SeedFakes>;
 let server: TestServer;
 let profiles: Awaited<ReturnType<typeof createProfiles>>;
 let now = Date.parse('2026-03-01T12:00:00Z');
 const keys = generateKeySpec('refresh');
 
 beforeAll(async () => {
-  shipped = await startShippedWorld();
+  shipped = await startShippedWorld({ generic: true });
   fakes = shipped.fakes;
+  // Salesforce hands out no new refresh token on a refresh (the org's default policy).
+  fakes.salesforce.fixture.token.rotate = false;
   server = await startShippedServer(
     shipped,
     { SWITCHBOARD_ENCRYPTION_KEYS: keys },
@@ -68,22 +71,22 @@ describe('refresh storm', () => {
       });
       const old = openCredentials(server, account.credentials);
       fakes.kustomer.reset();
-      fakes.kustomer.tokenDelayMs = 50; // keep the refresh in flight while the others pile up
+      fakes.kustomer.delayToken(50); // keep the refresh in flight while the others pile up
       const callers = Array.from({ length: 200 }, (_, i) => target(i % 2 ? second : server, account.id));
       const results = await Promise.all(callers);
-      fakes.kustomer.tokenDelayMs = 0;
-      expect(fakes.kustomer.refreshRequests).toBe(1);
+      fakes.kustomer.delayToken(0);
+      expect(fakes.kustomer.counts.refresh).toBe(1);
       expect(fakes.kustomer.reusedRefreshTokens).toBe(0);
       const tokens = new Set(results.map((r) => r.credentials.access_token));
       expect(tokens.size).toBe(1);
       const fresh = [...tokens][0] as string;
       expect(fresh).not.toBe(old.access_token);
-      expect(fakes.kustomer.isAccessTokenValid(fresh)).toBe(true);
+      expect(fakes.kustomer.isLiveAccessToken(fresh)).toBe(true);
       // The rotated refresh token was stored; the old one is dead at Kustomer.
       const stored = openCredentials(server, (await row(account.id)).credentials);
       expect(stored.refresh_token).not.toBe(old.refresh_token);
-      expect(fakes.kustomer.isRefreshTokenValid(stored.refresh_token!)).toBe(true);
-      expect(fakes.kustomer.isRefreshTokenValid(old.refresh_token!)).toBe(false);
+      expect(fakes.kustomer.isLiveRefreshToken(stored.refresh_token!)).toBe(true);
+      expect(fakes.kustomer.isLiveRefreshToken(old.refresh_token!)).toBe(false);
     } finally {
       await second.close();
     }
@@ -105,7 +108,8 @@ describe('failure classes', () => {
     expect(r.status_reasons).toEqual([
       {
         code: 'invalid_grant',
-        description: 'Kustomer: Invalid refresh token',
+        // The provider's own error_description for the refused refresh.
+        description: 'Kustomer: expired access/refresh token',
         timestamp: new Date(now).toISOString(),
       },
     ]);
@@ -119,9 +123,10 @@ describe('failure classes', () => {
       owner: 'outage',
       expiresAt: new Date(now - 1000),
     });
-    fakes.kustomer.failTokenWith = { status: 503, body: { error: 'temporarily_unavailable' } };
+    const outage = { status: 503, body: { error: 'temporarily_unavailable' } };
+    fakes.kustomer.failTokenNext(outage, Number.POSITIVE_INFINITY);
     const err = await target(server, account.id).catch((e: unknown) => e);
-    fakes.kustomer.failTokenWith = null;
+    fakes.kustomer.failTokenNext(outage, 0);
     expect((err as AppError).status).toBe(502);
     const r = await row(account.id);
     expect(r.status).toBe('active');
@@ -129,7 +134,7 @@ describe('failure classes', () => {
     expect(r.next_refresh_at.getTime()).toBe(now + 60_000);
     expect(await eventsOf(account.id)).toEqual([]);
     const ok = await target(server, account.id);
-    expect(fakes.kustomer.isAccessTokenValid(ok.credentials.access_token as string)).toBe(true);
+    expect(fakes.kustomer.isLiveAccessToken(ok.credentials.access_token as string)).toBe(true);
     expect((await row(account.id)).refresh_failures).toBe(0);
   });
 
@@ -165,14 +170,12 @@ describe('Salesforce: no expiry, refresh on 401', () => {
     const account = await salesforceAccount(server, fakes, profiles.salesforce);
     const first = await target(server, account.id);
     fakes.salesforce.expireAccessTokens();
+    const record = fakes.salesforce.fixture.actions.salesforce_get_account!.records[0] as { Id: string };
     const call = (t: Awaited<ReturnType<typeof target>>) =>
-      undiciFetch(
-        `${t.credentials.instance_url}/services/data/v60.0/sobjects/Account/${fakes.salesforce.records.Account![0]!.Id}`,
-        {
-          headers: { authorization: `Bearer ${t.credentials.access_token}` },
-          dispatcher: shipped.internet.http,
-        },
-      );
+      undiciFetch(`${t.credentials.instance_url}/services/data/v60.0/sobjects/Account/${record.Id}`, {
+        headers: { authorization: `Bearer ${t.credentials.access_token}` },
+        dispatcher: shipped.internet.http,
+      });
     const refused = await call(first);
     expect(refused.status).toBe(401);
     expect(await refused.json()).toEqual([
@@ -180,7 +183,7 @@ describe('Salesforce: no expiry, refresh on 401', () => {
     ]);
     fakes.salesforce.reset();
     const again = await target(server, account.id, true);
-    expect(fakes.salesforce.refreshRequests).toBe(1);
+    expect(fakes.salesforce.counts.refresh).toBe(1);
     expect((await call(again)).status).toBe(200);
     const stored = openCredentials(server, (await row(account.id)).credentials);
     expect(stored.refresh_token).toBe(first.credentials.refresh_token);
@@ -189,12 +192,14 @@ describe('Salesforce: no expiry, refresh on 401', () => {
 
   it('refuses an instance_url on a host the connector does not own', async () => {
     const account = await salesforceAccount(server, fakes, profiles.salesforce, 'evil-instance');
-    fakes.salesforce.instanceUrl = 'https://evil.example.com';
+    // The next token answer names another host (the fixture's token fields are live).
+    const fields = fakes.salesforce.fixture.token.fields;
+    fields.instance_url = 'https://evil.example.com';
     try {
       const err = await target(server, account.id, true).catch((e: unknown) => e);
       expect((err as AppError).status).toBe(409);
     } finally {
-      fakes.salesforce.instanceUrl = SALESFORCE_INSTANCE;
+      fields.instance_url = SALESFORCE_INSTANCE;
     }
     const r = await row(account.id);
     expect(r.status).toBe('error');
@@ -224,7 +229,7 @@ describe('the refresh worker', () => {
       expect(await worker.runOnce()).toEqual({ refreshed: 0, checked: 0 });
       now += 3600_000 - 300_000;
       expect(await worker.runOnce()).toEqual({ refreshed: 1, checked: 0 });
-      expect(fakes.kustomer.refreshRequests).toBe(1);
+      expect(fakes.kustomer.counts.refresh).toBe(1);
       expect((await row(account.id)).token_expires_at.getTime()).toBe(now + 86400_000);
       expect(await worker.runOnce()).toEqual({ refreshed: 0, checked: 0 });
     } finally {
@@ -235,7 +240,8 @@ describe('the refresh worker', () => {
   it('re-checks Oneflow tokens: a revoked token marks the account error; an outage does not', async () => {
     await server.app.deps.db.query("UPDATE accounts SET status = 'inactive'");
     const token = 'of-check-0123456789-abcdefghij-KLMNOPQRS';
-    fakes.oneflow.addToken(token, ['check@example.com']);
+    const user = { api_token: token, user_email: 'check@example.com' };
+    fakes.oneflow.acceptConfig(user);
     const account = await insertAccount(server.app.deps, server.app.deps.db, {
       projectId: scope(),
       connectorProfileId: profiles.oneflow,
@@ -250,11 +256,12 @@ describe('the refresh worker', () => {
     const worker = startRefreshWorker(server.app.deps);
     await worker.stop();
     now += 6 * 3600_000;
-    fakes.oneflow.rateLimitNext = 1;
+    fakes.oneflow.rateLimitNext(60);
     expect(await worker.runOnce()).toEqual({ refreshed: 0, checked: 1 });
+    expect(fakes.oneflow.rateLimited).toBe(1);
     expect((await row(account.id)).status).toBe('active');
     now += 60_000;
-    fakes.oneflow.removeToken(token);
+    fakes.oneflow.refuseConfig(user);
     expect(await worker.runOnce()).toEqual({ refreshed: 0, checked: 1 });
     const r = await row(account.id);
     expect(r.status).toBe('error');
@@ -270,9 +277,9 @@ describe('deleting an account', () => {
     fakes.salesforce.reset();
     const res = await api(server)('DELETE', `/accounts/${account.id}`);
     expect(res.status).toBe(200);
-    for (let i = 0; i < 50 && fakes.salesforce.revokeRequests === 0; i++)
+    for (let i = 0; i < 50 && fakes.salesforce.counts.revoke === 0; i++)
       await new Promise((r) => setTimeout(r, 20));
-    expect(fakes.salesforce.revokeRequests).toBe(1);
-    expect(fakes.salesforce.isRefreshTokenValid(refresh)).toBe(false);
+    expect(fakes.salesforce.counts.revoke).toBe(1);
+    expect(fakes.salesforce.isLiveRefreshToken(refresh)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from './helpers/server.js';
-import { createProfiles, type Fakes } from './helpers/linking.js';
+import { createProfiles } from './helpers/linking.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
 import { kustomerAccount, openCredentials } from './helpers/accounts.js';
 import { createVault, generateKeySpec, parseKeyRing } from '../src/core/vault.js';
 import { rotateEncryption } from '../src/cli/encryption.js';
@@ -11,15 +12,15 @@ import { startShippedServer, startShippedWorld, type ShippedWorld } from './help
  * Key rotation while tokens are being refreshed: the re-encryption never overwrites a value
  * that changed under it, so no refreshed token is lost and everything ends under the new key.
  */
-let fakes: Fakes;
+let fakes: SeedFakes;
 let oldServer: TestServer;
 let newServer: TestServer;
-let shipped: ShippedWorld;
+let shipped: ShippedWorld<SeedFakes>;
 const oldRing = generateKeySpec('old');
 const newRing = `${generateKeySpec('new')},${oldRing}`;
 
 beforeAll(async () => {
-  shipped = await startShippedWorld();
+  shipped = await startShippedWorld({ generic: true });
   fakes = shipped.fakes;
   oldServer = await startShippedServer(shipped, { SWITCHBOARD_ENCRYPTION_KEYS: oldRing }, { workers: false });
 });
@@ -50,13 +51,13 @@ describe('encryption key rotation under load', () => {
       projectId: newServer.app.boot.project.projectId,
       organizationId: newServer.app.boot.project.organizationId,
     };
-    fakes.kustomer.tokenDelayMs = 5;
+    fakes.kustomer.delayToken(5);
     const refreshing = Promise.all(
       accounts.slice(0, 100).map((a) => accountTarget(newServer.app.deps, scope, a.id)),
     );
     const rotated = rotateEncryption(newServer.app.deps.db, createVault(parseKeyRing(newRing)), 25);
     const [targets, counts] = await Promise.all([refreshing, rotated]);
-    fakes.kustomer.tokenDelayMs = 0;
+    fakes.kustomer.delayToken(0);
     // A second pass picks up whatever changed under the first one.
     await rotateEncryption(newServer.app.deps.db, createVault(parseKeyRing(newRing)));
     expect(counts['accounts.credentials']! + 100).toBeGreaterThanOrEqual(300);
@@ -73,8 +74,9 @@ describe('encryption key rotation under load', () => {
           .rows[0].credentials,
       );
       expect(stored.access_token).toBe(t.credentials.access_token);
-      expect(fakes.kustomer.isRefreshTokenValid(stored.refresh_token!)).toBe(true);
+      expect(fakes.kustomer.isLiveRefreshToken(stored.refresh_token!)).toBe(true);
     }
     expect(fakes.kustomer.reusedRefreshTokens).toBe(0);
+    expect(fakes.kustomer.problems).toEqual([]);
   }, 60_000);
 });

@@ -1361,3 +1361,69 @@ describe('generic fake provider: api.headers and api.rate_limited', () => {
     expect(plain.api.headers).toEqual({});
   });
 });
+
+describe('generic fake provider: optional query inputs, rate limits on the test action', () => {
+  const paged = connectorSchema.parse({
+    key: 'examplelimit',
+    name: 'Example Limit',
+    categories: ['crm'],
+    auth: { type: 'api_key' },
+    environments: [{ key: 'production', label: 'Production' }],
+    config_fields: [{ key: 'api_token', label: 'API token', type: 'password' }],
+    base_url: 'https://api.example-limit.test/v1',
+    hosts: ['api.example-limit.test'],
+    inject: { headers: { 'x-api-token': '${config.api_token}' } },
+    test_action: { path: '/ping' },
+    actions: [
+      {
+        id: 'limit_list_items',
+        label: 'List items',
+        inputs: [{ key: 'limit', type: 'integer', minimum: 1, maximum: 100 }],
+        request: { path: '/items', query: { limit: '${input.limit}' } },
+        result: { data: 'data' },
+      },
+    ],
+  });
+  const limitFixture = fixtureSchema.parse({
+    connector: 'examplelimit',
+    config: { api_token: 'limit-token-123456' },
+    api: { error: { status: 401, body: { error: 'bad token' } } },
+    actions: { limit_list_items: { input: { limit: 2 }, records: [{ id: 1 }, { id: 2 }] } },
+  });
+  let lf: FakeProvider;
+  let li: Internet;
+  beforeAll(async () => {
+    lf = await startFakeProvider(paged, limitFixture);
+    li = await startInternet(lf.routes);
+  });
+  afterAll(async () => {
+    await li?.close();
+    await lf?.close();
+  });
+  const get = async (path: string) => {
+    const res = await fetch(`https://api.example-limit.test/v1${path}`, {
+      dispatcher: li.http,
+      headers: { 'x-api-token': 'limit-token-123456' },
+    });
+    return { status: res.status, headers: res.headers, json: await res.json() };
+  };
+
+  it('serves an action whose optional query input the call leaves out', async () => {
+    expect(await get('/items?limit=2')).toMatchObject({
+      status: 200,
+      json: { data: [{ id: 1 }, { id: 2 }] },
+    });
+    expect(await get('/items')).toMatchObject({ status: 200, json: { data: [{ id: 1 }, { id: 2 }] } });
+    expect((await get('/items?limit=500')).status).toBe(400);
+    expect(lf.unexpected).toEqual([]);
+  });
+
+  it('answers the test action with a queued rate limit, once', async () => {
+    lf.rateLimitNext(30);
+    const limited = await get('/ping');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('30');
+    expect((await get('/ping')).status).toBe(200);
+    expect(lf.rateLimited).toBe(1);
+  });
+});

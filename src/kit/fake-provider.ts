@@ -68,9 +68,9 @@ export interface FakeProvider {
   /** Tokens minted with the client credentials grant. */
   readonly mints: number;
   /**
-   * Answers the next API call with a rate limit as one of the connector's `rate_limit` rules
-   * declares it (the first by default: its first status, its `when_header`, its retry header in
-   * its format), saying to wait `seconds`.
+   * Answers the next API call (an action or the test action) with a rate limit as one of the
+   * connector's `rate_limit` rules declares it (the first by default: its first status, its
+   * `when_header`, its retry header in its format), saying to wait `seconds`.
    */
   rateLimitNext(seconds: number, rule?: number): void;
   /** API calls answered with a rate limit so far. */
@@ -185,6 +185,8 @@ interface ServedAction {
   method: string;
   path: string;
   query: Array<[string, string]>;
+  /** Query names whose value is one optional input: a call may leave them out (the provider's default then applies). */
+  optionalQuery: string[];
   /** Top-level body values with no placeholder (a GraphQL query text): they tell actions on one route apart. */
   fixed: Array<[string, string]>;
   /** For a path with input placeholders (`/contracts/${input.id}`): any value there is this action. */
@@ -315,7 +317,10 @@ function servedActions(
     const path = new URL(`https://fake${base}${render(action.request.path, actx, encodeURIComponent)}`)
       .pathname;
     const query: Array<[string, string]> = [];
+    const optionalQuery: string[] = [];
     for (const [k, tpl] of Object.entries(action.request.query)) {
+      const whole = action.inputs.find((i) => i.key === WHOLE_INPUT.exec(tpl)?.[1]);
+      if (whole && !whole.required) optionalQuery.push(k);
       try {
         query.push([k, render(tpl, actx)]);
       } catch (err) {
@@ -335,7 +340,16 @@ function servedActions(
         `actions.${action.id}.key: the action pages; key is for an action that reads one record`,
       );
     const pattern = pathPattern(action.request.path, actx, base, input);
-    out.push({ action, fixture: f, method: action.request.method, path, query, fixed, pattern });
+    out.push({
+      action,
+      fixture: f,
+      method: action.request.method,
+      path,
+      query,
+      optionalQuery,
+      fixed,
+      pattern,
+    });
   }
   // The most specific request first: a fixed path before one with input values in it, then
   // actions on one path differ by their query or fixed body values.
@@ -1109,6 +1123,15 @@ export async function startFakeProvider(
     return true;
   }
 
+  /** Answers a call with the next rate limit `rateLimitNext` queued; true when it did. */
+  function queuedRateLimit(res: ServerResponse): boolean {
+    const wait = rateLimits.shift();
+    if (wait === undefined) return false;
+    state.rateLimited++;
+    rateLimitAnswer(wait.rule, wait.seconds, res, fixture.api.rate_limited);
+    return true;
+  }
+
   /** Holds an action or test-action call as `delayApi` says. */
   async function apiWait() {
     const ms = hooks.apiDelay(hooks.apiCalls++);
@@ -1249,11 +1272,7 @@ export async function startFakeProvider(
     if (fixed) return refuse(res, 400, 'invalid_request', fixed);
     if (refused(req, url, res)) return;
     await apiWait();
-    const wait = rateLimits.shift();
-    if (wait !== undefined) {
-      state.rateLimited++;
-      return rateLimitAnswer(wait.rule, wait.seconds, res, fixture.api.rate_limited);
-    }
+    if (queuedRateLimit(res)) return;
     if (windowLimited(res)) return;
     const at = locatedUrl(url);
     if (typeof at === 'string') return refuse(res, 400, 'invalid_request', at);
@@ -1262,7 +1281,9 @@ export async function startFakeProvider(
       json && typeof json === 'object' ? JSON.stringify((json as Record<string, unknown>)[k]) : undefined;
     for (const a of actions) {
       if (a.method !== req.method) continue;
-      if (!a.query.every(([k, v]) => at.searchParams.get(k) === v)) continue;
+      const given = (k: string, v: string) =>
+        at.searchParams.get(k) === v || (a.optionalQuery.includes(k) && !at.searchParams.has(k));
+      if (!a.query.every(([k, v]) => given(k, v))) continue;
       if (!a.fixed.every(([k, v]) => sent(k) === v)) continue;
       const values = pathValues(a, at);
       if (values) return servedCall(a, values, req, { url: at, body: json }, res);
@@ -1295,6 +1316,7 @@ export async function startFakeProvider(
     if (fixed) return refuse(res, 400, 'invalid_request', fixed);
     if (refused(req, url, res)) return;
     await apiWait();
+    if (queuedRateLimit(res)) return;
     if (windowLimited(res)) return;
     if (t.body !== undefined && JSON.stringify(jsonOrUndefined(body)) !== JSON.stringify(t.body))
       return refuse(res, 400, 'invalid_request', `the test action's body is not ${JSON.stringify(t.body)}`);
