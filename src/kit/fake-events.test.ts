@@ -154,8 +154,8 @@ describe('Salesforce (manual, XML)', () => {
     });
     const url = await listen(soap);
     try {
-      const id = current.subscribe(`${url}/events/inbound/salesforce/token`, null);
-      const answer = await current.deliver(id, { body: '<notifications/>', headers: { SOAPAction: '""' } });
+      const id = current!.subscribe(`${url}/events/inbound/salesforce/token`, null);
+      const answer = await current!.deliver(id, { body: '<notifications/>', headers: { SOAPAction: '""' } });
       expect(answer).toMatchObject({
         status: 200,
         body: '<Ack>true</Ack>',
