@@ -6,19 +6,189 @@ import { StackOne } from '@stackone/stackone-client-ts';
 import * as errors from '@stackone/stackone-client-ts/sdk/models/errors/index.js';
 import { Include } from '@stackone/stackone-client-ts/sdk/models/operations/stackonelistactionsmeta.js';
 import { api, type TestServer } from './helpers/server.js';
-import type { Fakes } from './helpers/linking.js';
 import { linkKustomer, linkOneflow, linkSalesforce, onAccount } from './helpers/link-accounts.js';
-import type { JsonApiResource } from './fakes/kustomer.js';
-import type { SfRecord } from './fakes/salesforce.js';
+import type { FakeProvider, SeedFakes } from './helpers/seed-fakes.js';
+
+/** A Kustomer record as its API answers it (JSON:API). */
+interface JsonApiResource {
+  type: string;
+  id: string;
+  attributes: Record<string, unknown>;
+  relationships?: Record<string, { data: { type: string; id: string } }>;
+}
+type SfRecord = { attributes: { type: string; url: string }; Id: string } & Record<string, unknown>;
+type OneflowItem = { id: number; name: string; state?: string };
 
 let server: TestServer;
-let fakes: Fakes;
+let fakes: SeedFakes;
 let profiles: Profiles;
 const acc = { kustomer: '', salesforce: '', oneflow: '' };
 
-const world = useWorld({ workers: false });
+/** The live fixture of one action of a fake: its records, page size, key and variants. */
+const action = (fake: FakeProvider, id: string) => fake.fixture.actions[id]!;
+const SF_BASE = '/services/data/v60.0';
+const SF_QUERY = `${SF_BASE}/query`;
+const sfRecord = (type: string, id: string, fields: Record<string, unknown>): SfRecord => ({
+  attributes: { type, url: `${SF_BASE}/sobjects/${type}/${id}` },
+  Id: id,
+  ...fields,
+});
+/** The fields each list action's SOQL selects, and the records the org holds, in the SOQL's order. */
+const SF_ACCOUNTS = ['Acme Corp', 'Globex', 'Initech', 'Soylent', 'Umbrella'].map((name, i) =>
+  sfRecord('Account', `0015w00002${String(i).padStart(3, '0')}AAAAAA`.slice(0, 18), {
+    Name: name,
+    Type: 'Customer',
+    Industry: 'Manufacturing',
+    Website: `https://${name.toLowerCase().replace(/ /g, '')}.example.com`,
+    Phone: `+1 555 010${i}`,
+    BillingCity: 'Springfield',
+    BillingCountry: 'US',
+    CreatedDate: '2024-01-02T09:00:00.000+0000',
+    LastModifiedDate: '2024-02-03T09:00:00.000+0000',
+  }),
+);
+const SF_CONTACTS = ['Dijkstra', 'Hopper', 'Lovelace', 'Turing'].map((last, i) =>
+  sfRecord('Contact', `0035w00002${String(i).padStart(3, '0')}AAAAAA`.slice(0, 18), {
+    AccountId: SF_ACCOUNTS[i % 2]!.Id,
+    FirstName: ['Edsger', 'Grace', 'Ada', 'Alan'][i],
+    LastName: last,
+    Name: `${['Edsger', 'Grace', 'Ada', 'Alan'][i]} ${last}`,
+    Title: 'Engineer',
+    Email: `${last.toLowerCase()}@example.com`,
+    Phone: null,
+    CreatedDate: '2024-01-02T09:00:00.000+0000',
+    LastModifiedDate: '2024-02-03T09:00:00.000+0000',
+  }),
+);
+const SF_OPPORTUNITIES = ['Renewal', 'Big deal', 'Small deal'].map((name, i) =>
+  sfRecord('Opportunity', `0065w00002${String(i).padStart(3, '0')}AAAAAA`.slice(0, 18), {
+    AccountId: SF_ACCOUNTS[0]!.Id,
+    Name: name,
+    StageName: 'Prospecting',
+    Amount: 1000 * (i + 1),
+    Probability: 10,
+    CloseDate: `2024-0${3 - i}-01`,
+    IsClosed: false,
+    IsWon: false,
+    CreatedDate: '2024-01-02T09:00:00.000+0000',
+    LastModifiedDate: '2024-02-03T09:00:00.000+0000',
+  }),
+);
+const ACCOUNT_FIELDS = [
+  'Id',
+  'Name',
+  'Type',
+  'Industry',
+  'Website',
+  'Phone',
+  'BillingCity',
+  'BillingCountry',
+  'CreatedDate',
+  'LastModifiedDate',
+];
+const CONTACT_FIELDS = [
+  'Id',
+  'AccountId',
+  'FirstName',
+  'LastName',
+  'Name',
+  'Title',
+  'Email',
+  'Phone',
+  'CreatedDate',
+  'LastModifiedDate',
+];
+const OPPORTUNITY_FIELDS = [
+  'Id',
+  'AccountId',
+  'Name',
+  'StageName',
+  'Amount',
+  'Probability',
+  'CloseDate',
+  'IsClosed',
+  'IsWon',
+  'CreatedDate',
+  'LastModifiedDate',
+];
+/** The SOQL a list action sends: its fields, its order, its limit. */
+const soql = (type: string, fields: string[], by: string, desc: boolean, limit = 200) =>
+  `SELECT ${fields.join(', ')} FROM ${type} ORDER BY ${by}${desc ? ' DESC' : ''} LIMIT ${limit}`;
+const SOQL_CONTACTS = 'SELECT Id, Name, Email FROM Contact ORDER BY Name';
+const SOQL_MALFORMED = 'SELECT Nope FROM Account';
+
+const world = useWorld({ workers: false, generic: true });
 beforeAll(async () => {
   ({ server, fakes, profiles } = world);
+  // Kustomer: 30 customers over pages, every conversation on one page, any record read by its id.
+  const customers = action(fakes.kustomer, 'kustomer_list_customers').records as JsonApiResource[];
+  for (let i = customers.length + 1; i <= 30; i++)
+    customers.push({ type: 'customer', id: `cus_${i}`, attributes: { name: `Customer ${i}` } });
+  Object.assign(action(fakes.kustomer, 'kustomer_get_customer'), { key: 'id', records: customers });
+  action(fakes.kustomer, 'kustomer_list_conversations').page_size = 100;
+  Object.assign(action(fakes.kustomer, 'kustomer_get_conversation'), {
+    key: 'id',
+    records: action(fakes.kustomer, 'kustomer_list_conversations').records,
+  });
+  // Kustomer's answer to an id it does not hold (JSON:API errors).
+  fakes.kustomer.fixture.api.not_found = {
+    status: 404,
+    body: { errors: [{ status: 404, title: 'Not Found' }] },
+  };
+  // Salesforce: next pages as query locators, the org's records, the SOQL texts the tests send.
+  fakes.salesforce.fixture.next_link_locator = SF_QUERY;
+  const sf = (id: string) => action(fakes.salesforce, id);
+  for (const [list, get, records] of [
+    ['salesforce_list_accounts', 'salesforce_get_account', SF_ACCOUNTS],
+    ['salesforce_list_contacts', 'salesforce_get_contact', SF_CONTACTS],
+    ['salesforce_list_opportunities', 'salesforce_get_opportunity', SF_OPPORTUNITIES],
+  ] as const) {
+    sf(list).records = records;
+    Object.assign(sf(get), { key: 'Id', records });
+  }
+  sf('salesforce_soql_query').variants.push(
+    {
+      query: { q: SOQL_CONTACTS },
+      records: Array.from({ length: 8 }, (_, i) =>
+        sfRecord('Contact', `0035w00003${String(i).padStart(3, '0')}AAAAAA`.slice(0, 18), {
+          Name: `Contact ${String.fromCharCode(65 + i)}`,
+          Email: `c${i}@example.com`,
+        }),
+      ),
+    },
+    {
+      query: { q: SOQL_MALFORMED },
+      answer: {
+        status: 400,
+        body: [
+          {
+            message:
+              "\nSELECT Nope FROM Account\n       ^\nERROR at Row:1:Column:8\nNo such column 'Nope' on entity 'Account'.",
+            errorCode: 'INVALID_FIELD',
+          },
+        ],
+      },
+    },
+  );
+  sf('salesforce_list_accounts').variants.push({
+    query: { q: soql('Account', ACCOUNT_FIELDS, 'Name', false, 2) },
+    records: SF_ACCOUNTS.slice(0, 2),
+  });
+  // Oneflow: seven contracts in several states, every workspace on one page, a state filter.
+  const contracts = action(fakes.oneflow, 'oneflow_list_contracts').records as OneflowItem[];
+  contracts.push(
+    ...['declined', 'overdue', 'draft', 'closed'].map((state, i) => ({
+      id: 1004 + i,
+      name: `Contract ${4 + i}`,
+      state,
+    })),
+  );
+  Object.assign(action(fakes.oneflow, 'oneflow_get_contract'), { key: 'id', records: contracts });
+  action(fakes.oneflow, 'oneflow_list_workspaces').page_size = 100;
+  action(fakes.oneflow, 'oneflow_list_contracts').variants.push({
+    query: { 'filter[state]': 'signed,pending' },
+    records: contracts.filter((c) => c.state === 'signed' || c.state === 'pending'),
+  });
   acc.kustomer = await linkKustomer(server, profiles);
   acc.salesforce = await linkSalesforce(server, profiles);
   acc.oneflow = await linkOneflow(server, profiles);
@@ -58,13 +228,23 @@ async function shippedActionCounts(): Promise<Array<[string, number]>> {
 
 describe('Kustomer actions', () => {
   it('kustomer_list_customers pages through every customer with next', async () => {
-    const pages = await allPages(acc.kustomer, 'kustomer_list_customers', { page_size: 12 });
-    expect(pages.map((p) => p.length)).toEqual([12, 12, 6]);
-    expect(pages.flat()).toEqual(fakes.kustomer.customers.map((c) => kItem(c)));
+    const list = action(fakes.kustomer, 'kustomer_list_customers');
+    list.page_size = 12;
+    const before = fakes.kustomer.requests.length;
+    try {
+      const pages = await allPages(acc.kustomer, 'kustomer_list_customers', { page_size: 12 });
+      expect(pages.map((p) => p.length)).toEqual([12, 12, 6]);
+      expect(pages.flat()).toEqual((list.records as JsonApiResource[]).map((c) => kItem(c)));
+      // Every page asked Kustomer for the page size the caller gave.
+      const calls = fakes.kustomer.requests.slice(before).filter((r) => r.path === '/v1/customers');
+      expect(calls.map((r) => r.query.pageSize)).toEqual(['12', '12', '12']);
+    } finally {
+      list.page_size = 2;
+    }
   });
 
   it('kustomer_get_customer', async () => {
-    const c = fakes.kustomer.customers[4]!;
+    const c = (action(fakes.kustomer, 'kustomer_list_customers').records as JsonApiResource[])[4]!;
     const res = await rpc(acc.kustomer, 'kustomer_get_customer', { path: { id: c.id } });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ data: kItem(c), next: null });
@@ -72,17 +252,18 @@ describe('Kustomer actions', () => {
 
   it('kustomer_list_conversations and kustomer_get_conversation', async () => {
     const list = await rpc(acc.kustomer, 'kustomer_list_conversations', {});
-    const expected = fakes.kustomer.conversations.map((c) =>
-      kItem(c, { customer_id: c.relationships?.customer?.data.id }),
-    );
+    const conversations = action(fakes.kustomer, 'kustomer_list_conversations').records as JsonApiResource[];
+    const expected = conversations.map((c) => kItem(c, { customer_id: c.relationships?.customer?.data.id }));
     expect(list.json).toEqual({ data: expected, next: null });
     const one = await rpc(acc.kustomer, 'kustomer_get_conversation', { path: { id: expected[1]!.id } });
     expect(one.json).toEqual({ data: expected[1], next: null });
   });
 
   it('kustomer_list_conversation_messages', async () => {
-    const conversation = fakes.kustomer.conversations[2]!;
-    const messages = fakes.kustomer.messages.get(conversation.id)!;
+    // The conversation whose messages the fake holds, two to a page.
+    const messages = action(fakes.kustomer, 'kustomer_list_conversation_messages');
+    const conversation = { id: String(messages.input.conversation_id) };
+    expect(messages.page_size).toBe(2);
     const pages = await allPages(
       acc.kustomer,
       'kustomer_list_conversation_messages',
@@ -90,7 +271,9 @@ describe('Kustomer actions', () => {
       { conversation_id: conversation.id },
     );
     expect(pages.map((p) => p.length)).toEqual([2, 1]);
-    expect(pages.flat()).toEqual(messages.map((m) => kItem(m, { conversation_id: conversation.id })));
+    expect(pages.flat()).toEqual(
+      (messages.records as JsonApiResource[]).map((m) => kItem(m, { conversation_id: conversation.id })),
+    );
   });
 
   it("a provider 404 keeps its status and the provider's words", async () => {
@@ -107,105 +290,45 @@ describe('Kustomer actions', () => {
 });
 
 describe('Salesforce actions', () => {
-  const base = '/services/data/v60.0';
-  const shape = (type: string, r: SfRecord, fields: string[]) => ({
-    attributes: { type, url: `${base}/sobjects/${type}/${r.Id}` },
-    ...Object.fromEntries(fields.map((f) => [f, r[f] ?? null])),
-  });
-  const sorted = (type: string, by: string, desc = false) =>
-    [...fakes.salesforce.records[type]!].sort(
-      (a, b) => String(a[by]).localeCompare(String(b[by])) * (desc ? -1 : 1),
-    );
+  const sfAction = (id: string) => action(fakes.salesforce, id);
+  const lastQuery = () => fakes.salesforce.requests.findLast((r) => r.path === SF_QUERY);
 
   it('salesforce_soql_query follows nextRecordsUrl batch by batch', async () => {
-    fakes.salesforce.pageSize = 3;
+    sfAction('salesforce_soql_query').page_size = 3;
     try {
-      const pages = await allPages(acc.salesforce, 'salesforce_soql_query', {
-        query: 'SELECT Id, Name, Email FROM Contact ORDER BY Name',
-      });
+      const pages = await allPages(acc.salesforce, 'salesforce_soql_query', { query: SOQL_CONTACTS });
       expect(pages.map((p) => p.length)).toEqual([3, 3, 2]);
-      expect(pages.flat()).toEqual(
-        sorted('Contact', 'Name').map((r) => shape('Contact', r, ['Id', 'Name', 'Email'])),
-      );
+      const answered = sfAction('salesforce_soql_query').variants.find((v) => v.query.q === SOQL_CONTACTS);
+      expect(pages.flat()).toEqual(answered!.records);
+      expect(lastQuery()?.query.q).toBe(SOQL_CONTACTS);
       const nextCalls = fakes.salesforce.requests.filter((r) =>
         /^\/services\/data\/v60\.0\/query\/01g/.test(r.path),
       );
       expect(nextCalls.length).toBeGreaterThanOrEqual(2);
     } finally {
-      fakes.salesforce.pageSize = 2000;
+      sfAction('salesforce_soql_query').page_size = 2;
     }
   });
 
   const lists: Array<[string, string, string, boolean, string[]]> = [
-    [
-      'salesforce_list_accounts',
-      'Account',
-      'Name',
-      false,
-      [
-        'Id',
-        'Name',
-        'Type',
-        'Industry',
-        'Website',
-        'Phone',
-        'BillingCity',
-        'BillingCountry',
-        'CreatedDate',
-        'LastModifiedDate',
-      ],
-    ],
-    [
-      'salesforce_list_contacts',
-      'Contact',
-      'LastName',
-      false,
-      [
-        'Id',
-        'AccountId',
-        'FirstName',
-        'LastName',
-        'Name',
-        'Title',
-        'Email',
-        'Phone',
-        'CreatedDate',
-        'LastModifiedDate',
-      ],
-    ],
-    [
-      'salesforce_list_opportunities',
-      'Opportunity',
-      'CloseDate',
-      true,
-      [
-        'Id',
-        'AccountId',
-        'Name',
-        'StageName',
-        'Amount',
-        'Probability',
-        'CloseDate',
-        'IsClosed',
-        'IsWon',
-        'CreatedDate',
-        'LastModifiedDate',
-      ],
-    ],
+    ['salesforce_list_accounts', 'Account', 'Name', false, ACCOUNT_FIELDS],
+    ['salesforce_list_contacts', 'Contact', 'LastName', false, CONTACT_FIELDS],
+    ['salesforce_list_opportunities', 'Opportunity', 'CloseDate', true, OPPORTUNITY_FIELDS],
   ];
-  it.each(lists)('%s lists every %s over pages', async (action, type, by, desc, fields) => {
-    fakes.salesforce.pageSize = 2;
-    try {
-      const pages = await allPages(acc.salesforce, action, {});
-      expect(pages.flat()).toEqual(sorted(type, by, desc).map((r) => shape(type, r, fields)));
-      expect(pages.length).toBe(Math.ceil(fakes.salesforce.records[type]!.length / 2));
-    } finally {
-      fakes.salesforce.pageSize = 2000;
-    }
+  it.each(lists)('%s lists every %s over pages', async (id, type, by, desc, fields) => {
+    const records = sfAction(id).records;
+    expect(sfAction(id).page_size).toBe(2);
+    const pages = await allPages(acc.salesforce, id, {});
+    expect(pages.flat()).toEqual(records);
+    expect(pages.length).toBe(Math.ceil(records.length / 2));
+    // The action's SOQL selects its fields, in its order, up to its default limit.
+    expect(lastQuery()?.query.q).toBe(soql(type, fields, by, desc));
   });
 
   it('salesforce_list_accounts honours its limit', async () => {
     const res = await rpc(acc.salesforce, 'salesforce_list_accounts', { query: { limit: 2 } });
+    expect(res.status, res.text).toBe(200);
+    expect(lastQuery()?.query.q).toBe(soql('Account', ACCOUNT_FIELDS, 'Name', false, 2));
     expect(res.json.data.map((r: { Name: string }) => r.Name)).toEqual(['Acme Corp', 'Globex']);
     expect(res.json.next).toBeNull();
   });
@@ -214,22 +337,24 @@ describe('Salesforce actions', () => {
     ['salesforce_get_account', 'Account'],
     ['salesforce_get_contact', 'Contact'],
     ['salesforce_get_opportunity', 'Opportunity'],
-  ])('%s reads the whole %s record', async (action, type) => {
-    const record = fakes.salesforce.records[type]![1]!;
-    const res = await rpc(acc.salesforce, action, { path: { id: record.Id } });
+  ])('%s reads the whole %s record', async (id, type) => {
+    const record = sfAction(id).records[1] as SfRecord;
+    const res = await rpc(acc.salesforce, id, { path: { id: record.Id } });
     expect(res.status).toBe(200);
     expect(res.json.next).toBeNull();
     expect(res.json.data).toMatchObject({
-      attributes: { type, url: `${base}/sobjects/${type}/${record.Id}` },
+      attributes: { type, url: `${SF_BASE}/sobjects/${type}/${record.Id}` },
       Id: record.Id,
       Name: record.Name,
     });
+    expect(res.json.data).toEqual(record);
   });
 
   it("a malformed query is a 400 with Salesforce's words", async () => {
     const res = await rpc(acc.salesforce, 'salesforce_soql_query', {
-      query: { query: 'SELECT Nope FROM Account' },
+      query: { query: SOQL_MALFORMED },
     });
+    expect(lastQuery()?.query.q).toBe(SOQL_MALFORMED);
     expect(res.status).toBe(400);
     expect(res.json.message).toMatch(/^Salesforce answered 400: /);
     expect(res.json.provider_errors[0].raw[0].errorCode).toBe('INVALID_FIELD');
@@ -238,12 +363,16 @@ describe('Salesforce actions', () => {
 
 describe('Oneflow actions', () => {
   it('oneflow_list_contracts pages with limit and filters by state', async () => {
-    const pages = await allPages(acc.oneflow, 'oneflow_list_contracts', { limit: 3 });
-    expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
-    expect(pages.flat()).toEqual(fakes.oneflow.contracts);
+    const contracts = action(fakes.oneflow, 'oneflow_list_contracts').records as OneflowItem[];
+    const before = fakes.oneflow.requests.length;
+    const pages = await allPages(acc.oneflow, 'oneflow_list_contracts', { limit: 2 });
+    expect(pages.map((p) => p.length)).toEqual([2, 2, 2, 1]);
+    expect(pages.flat()).toEqual(contracts);
+    const calls = fakes.oneflow.requests.slice(before).filter((r) => r.path === '/v1/contracts');
+    expect(calls.map((r) => r.query.limit)).toEqual(['2', '2', '2', '2']);
     const signed = await rpc(acc.oneflow, 'oneflow_list_contracts', { query: { state: 'signed,pending' } });
     expect(signed.json).toEqual({
-      data: fakes.oneflow.contracts.filter((c) => c.state === 'signed' || c.state === 'pending'),
+      data: contracts.filter((c) => c.state === 'signed' || c.state === 'pending'),
       next: null,
     });
     const last = fakes.oneflow.requests[fakes.oneflow.requests.length - 1]!;
@@ -251,19 +380,20 @@ describe('Oneflow actions', () => {
   });
 
   it('oneflow_get_contract, oneflow_list_workspaces, oneflow_list_templates', async () => {
-    const contract = fakes.oneflow.contracts[3]!;
+    const contract = (action(fakes.oneflow, 'oneflow_list_contracts').records as OneflowItem[])[3]!;
     expect((await rpc(acc.oneflow, 'oneflow_get_contract', { path: { id: contract.id } })).json).toEqual({
       data: contract,
       next: null,
     });
     expect((await rpc(acc.oneflow, 'oneflow_list_workspaces')).json).toEqual({
-      data: fakes.oneflow.workspaces,
+      data: action(fakes.oneflow, 'oneflow_list_workspaces').records,
       next: null,
     });
     expect((await rpc(acc.oneflow, 'oneflow_list_templates', { query: { limit: '2' } })).json).toEqual({
-      data: fakes.oneflow.templates.slice(0, 2),
+      data: action(fakes.oneflow, 'oneflow_list_templates').records.slice(0, 2),
       next: expect.any(String),
     });
+    expect(fakes.oneflow.requests.at(-1)).toMatchObject({ path: '/v1/templates', query: { limit: '2' } });
   });
 });
 
@@ -445,14 +575,21 @@ describe('the official SDK', () => {
     });
 
   it('actions.rpcAction runs an action (account in headers, as the SDK sends it)', async () => {
-    const res = await sdk().actions.rpcAction({
-      action: 'kustomer_list_customers',
-      query: { page_size: 3 },
-      headers: { 'x-account-id': acc.kustomer },
-      body: {},
-      path: {},
-    });
+    const list = action(fakes.kustomer, 'kustomer_list_customers');
+    list.page_size = 3;
+    const res = await sdk()
+      .actions.rpcAction({
+        action: 'kustomer_list_customers',
+        query: { page_size: 3 },
+        headers: { 'x-account-id': acc.kustomer },
+        body: {},
+        path: {},
+      })
+      .finally(() => {
+        list.page_size = 2;
+      });
     expect(res.statusCode).toBe(200);
+    expect(fakes.kustomer.requests.findLast((r) => r.path === '/v1/customers')?.query.pageSize).toBe('3');
     // The SDK keeps the shape only: three records.
     expect(res.actionsRpcResponse?.data).toEqual([{}, {}, {}]);
     expect(typeof res.actionsRpcResponse?.next).toBe('string');
@@ -482,5 +619,14 @@ describe('the official SDK', () => {
     for await (const page of pages)
       keys.push(...(page.actionsMetaPaginated?.data ?? []).map((g) => g.key ?? ''));
     expect(keys).toEqual((await shippedActionCounts()).map(([key]) => key));
+  });
+});
+
+describe('the fake providers', () => {
+  it('saw no request that broke a rule of the connector files, and none for something they do not serve', () => {
+    for (const fake of [fakes.kustomer, fakes.salesforce, fakes.oneflow]) {
+      expect(fake.problems).toEqual([]);
+      expect(fake.unexpected).toEqual([]);
+    }
   });
 });

@@ -4,8 +4,9 @@ import { api } from './helpers/server.js';
 import { launchBrowser, watchErrors } from './helpers/browser.js';
 import { expectAccessible, openDashboard, shot } from './helpers/dashboard.js';
 import { link, useWorld } from './helpers/world.js';
+import { notifyOneflow } from './helpers/provider-events.js';
 
-const world = useWorld({ workers: false });
+const world = useWorld({ workers: false, generic: true });
 let browser: Browser;
 let account = '';
 
@@ -20,19 +21,13 @@ afterAll(async () => {
 describe('connector events in the dashboard', () => {
   it("shows an account's inbound URL, sign key, steps and the deliveries received", async () => {
     const info = (await api(world.server)('GET', `/accounts/${account}/events`)).json;
-    const signed = await world.fakes.oneflow.notify(info.inbound_url, info.secret, 1001, [
-      'contract:publish',
-    ]);
+    // The webhook the admin made in Oneflow with the account's URL and sign key.
+    const webhook = world.fakes.oneflow.subscribe(info.inbound_url, info.secret);
+    const signed = await notifyOneflow(world.fakes.oneflow, webhook, 1001, ['contract:publish']);
     expect(signed.status).toBe(200);
-    const forged = await world.fakes.oneflow.notify(
-      info.inbound_url,
-      info.secret,
-      1001,
-      ['contract:publish'],
-      {
-        forge: true,
-      },
-    );
+    const forged = await notifyOneflow(world.fakes.oneflow, webhook, 1001, ['contract:publish'], {
+      forge: true,
+    });
     expect(forged.status).toBe(401);
 
     const page = await openDashboard(browser, world.server, `/dashboard/accounts/${account}`);

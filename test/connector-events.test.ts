@@ -16,11 +16,13 @@ import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { waitFor } from './helpers/wait.js';
 import { settled } from './helpers/events.js';
 import { runSwitchboard } from './helpers/process.js';
+import type { SeedFakes } from './helpers/seed-fakes.js';
+import { fireKustomerEvent, notifyOneflow, sendOutboundMessage } from './helpers/provider-events.js';
 import { freePort } from '../src/store/embedded.js';
 import { generateKeySpec } from '../src/core/vault.js';
 
 let server: TestServer;
-let world: ShippedWorld;
+let world: ShippedWorld<SeedFakes>;
 let receiver: Receiver;
 let oneflowProfile = '';
 let kustomerProfile = '';
@@ -28,7 +30,13 @@ let salesforceProfile = '';
 const keys = generateKeySpec('events');
 
 beforeAll(async () => {
-  world = await startShippedWorld();
+  world = await startShippedWorld({ generic: true });
+  // Oneflow's contracts API answers any contract the fake holds by its id (hydration reads them).
+  const oneflow = world.fakes.oneflow.fixture.actions;
+  Object.assign(oneflow.oneflow_get_contract!, {
+    key: 'id',
+    records: oneflow.oneflow_list_contracts!.records,
+  });
   // The company's webhook receiver is on loopback: the private-network switch is on for it. The
   // providers still answer only at their real host names (no profile overrides).
   server = await startShippedServer(world, {
@@ -81,6 +89,10 @@ function receivedFor(providerEventId: string) {
 describe('Oneflow (manual: a URL and sign key per account)', () => {
   let accountId = '';
   let inbound = { url: '', secret: '' };
+  /** The webhook the admin made in Oneflow with the account's URL and sign key. */
+  let webhook = '';
+  const notify = (contractId: number, types: string[], opts: { callbackId?: string; forge?: boolean } = {}) =>
+    notifyOneflow(world.fakes.oneflow, webhook, contractId, types, opts);
 
   beforeAll(async () => {
     accountId = await linkOneflow('of-events');
@@ -97,13 +109,14 @@ describe('Oneflow (manual: a URL and sign key per account)', () => {
     expect(res.json.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(res.json.setup_steps.join(' ')).toContain(res.json.inbound_url);
     inbound = { url: res.json.inbound_url, secret: res.json.secret };
+    webhook = world.fakes.oneflow.subscribe(inbound.url, inbound.secret);
     // Asked again: the same address, not a new one.
     expect((await api(server)('GET', `/accounts/${accountId}/events`)).json.inbound_url).toBe(inbound.url);
   });
 
   it('a signed notification is acknowledged with 200, hydrated at api.oneflow.com and emitted once', async () => {
     const before = world.fakes.oneflow.requests.length;
-    const sent = await world.fakes.oneflow.notify(inbound.url, inbound.secret, 1001, ['contract:publish']);
+    const sent = await notify(1001, ['contract:publish']);
     expect(sent.status).toBe(200);
     expect(JSON.parse(sent.body)).toEqual({ received: true });
     await settledAll();
@@ -120,13 +133,11 @@ describe('Oneflow (manual: a URL and sign key per account)', () => {
     expect((got.json.data as { id: number }).id).toBe(1001);
     expect((got.json.data as { name?: string }).name).toBeTruthy();
     const hydration = world.fakes.oneflow.requests.slice(before).find((r) => r.path === '/v1/contracts/1001');
-    expect(hydration?.headers.host).toBe('api.oneflow.com');
+    expect(hydration?.host).toBe('api.oneflow.com');
     expect(got.headers['webhook-signature']).toMatch(/^v1,/);
 
     // Oneflow retries the same callback: acknowledged again, emitted no second time.
-    const again = await world.fakes.oneflow.notify(inbound.url, inbound.secret, 1001, ['contract:publish'], {
-      callbackId: sent.callbackId,
-    });
+    const again = await notify(1001, ['contract:publish'], { callbackId: sent.callbackId });
     expect(again.status).toBe(200);
     await settledAll();
     expect(receivedFor(`${sent.callbackId}:9000`)).toHaveLength(1);
@@ -139,9 +150,7 @@ describe('Oneflow (manual: a URL and sign key per account)', () => {
   });
 
   it('a forged signature gets 401, is logged and counted, and emits nothing', async () => {
-    const forged = await world.fakes.oneflow.notify(inbound.url, inbound.secret, 1001, ['contract:publish'], {
-      forge: true,
-    });
+    const forged = await notify(1001, ['contract:publish'], { forge: true });
     expect(forged.status).toBe(401);
     expect(forged.body).not.toContain(inbound.secret);
     await settledAll();
@@ -175,7 +184,7 @@ describe('Oneflow (manual: a URL and sign key per account)', () => {
     const off = await api(server)('PATCH', `/connector_profiles/${oneflowProfile}`, { enabled_events: [] });
     expect(off.status, off.text).toBe(200);
     expect(off.json.enabled_events).toEqual([]);
-    const sent = await world.fakes.oneflow.notify(inbound.url, inbound.secret, 1002, ['contract:publish']);
+    const sent = await notify(1002, ['contract:publish']);
     expect(sent.status).toBe(200);
     await settledAll();
     expect(receivedFor(`${sent.callbackId}:9000`)).toHaveLength(0);
@@ -228,13 +237,16 @@ async function linkOAuth(profile: string, owner: string, fields: Record<string, 
   throw new Error('the popup did not end');
 }
 
-const linkKustomer = (owner: string, scopes: string) =>
-  linkOAuth(kustomerProfile, owner, {
+const linkKustomer = (owner: string, scopes: string) => {
+  // The scopes the end user enters: the fake's Kustomer requires the authorize request to ask for them.
+  world.fakes.kustomer.fixture.config.scopes = scopes;
+  return linkOAuth(kustomerProfile, owner, {
     client_id: KUSTOMER_CLIENT.clientId,
     client_secret: KUSTOMER_CLIENT.clientSecret,
     org_name: ORG,
     scopes,
   });
+};
 
 describe('Kustomer (programmatic: a subscription per account)', () => {
   it('subscribes a linked account at its org host, emits its events, and unsubscribes when it is deleted', async () => {
@@ -250,16 +262,18 @@ describe('Kustomer (programmatic: a subscription per account)', () => {
       subscription: { status: 'active' },
     });
     expect(events.json.events).toContain('kustomer.conversation.updated');
-    const hook = world.fakes.kustomer.hooks.get(events.json.subscription.provider_id)!;
+    const hook = world.fakes.kustomer.subscriptions.get(events.json.subscription.provider_id)!;
     expect(hook.url).toBe(events.json.inbound_url);
     expect(hook.events).toEqual(
       expect.arrayContaining(['kustomer.conversation.update', 'kustomer.customer.create']),
     );
     const create = world.fakes.kustomer.requests.findLast((r) => r.path === '/v1/outbound-webhooks');
-    expect(create?.headers.host).toBe(`${ORG}.api.kustomerapp.com`);
+    expect(create?.host).toBe(`${ORG}.api.kustomerapp.com`);
 
-    const conversation = world.fakes.kustomer.conversations[0]!;
-    const fired = await world.fakes.kustomer.fireEvent('kustomer.conversation.update', conversation);
+    const conversation = world.fakes.kustomer.fixture.actions.kustomer_list_conversations!.records[0] as {
+      id: string;
+    };
+    const fired = await fireKustomerEvent(world.fakes.kustomer, 'kustomer.conversation.update', conversation);
     expect(fired.deliveries).toEqual([{ hook: hook.id, status: 200 }]);
     await settledAll();
     await waitFor(() => receivedFor(fired.id).length === 1);
@@ -279,7 +293,8 @@ describe('Kustomer (programmatic: a subscription per account)', () => {
 
     const deleted = await api(server)('DELETE', `/accounts/${accountId}`);
     expect(deleted.status).toBe(200);
-    await waitFor(() => !world.fakes.kustomer.hooks.has(hook.id));
+    await waitFor(() => !world.fakes.kustomer.subscriptions.has(hook.id));
+    expect(world.fakes.kustomer.deletedSubscriptions).toContain(hook.id);
   });
 
   it('makes no subscription when the grant has no outbound-webhook role, and says so', async () => {
@@ -303,7 +318,9 @@ describe('Salesforce (manual: outbound messages to a URL per account)', () => {
       'salesforce.lead.changed',
     ]);
     const url = events.json.inbound_url as string;
-    const sent = await world.fakes.salesforce.outboundMessage(url, [
+    // The admin's outbound message, with the account's URL as its endpoint.
+    const message = world.fakes.salesforce.subscribe(url, null);
+    const sent = await sendOutboundMessage(world.fakes.salesforce, message, [
       {
         id: '04l5w00005286hAAAQ',
         type: 'Opportunity',
@@ -328,7 +345,7 @@ describe('Salesforce (manual: outbound messages to a URL per account)', () => {
     expect(receivedFor('04l5w00005286hBAAQ')[0]!.json.event).toBe('salesforce.account.changed');
 
     // Salesforce resends the first notification: acknowledged, not emitted again.
-    const again = await world.fakes.salesforce.outboundMessage(url, [
+    const again = await sendOutboundMessage(world.fakes.salesforce, message, [
       {
         id: '04l5w00005286hAAAQ',
         type: 'Opportunity',
@@ -340,8 +357,9 @@ describe('Salesforce (manual: outbound messages to a URL per account)', () => {
     expect(receivedFor('04l5w00005286hAAAQ')).toHaveLength(1);
 
     // Another org's message on this account's URL is refused and never emitted.
-    const other = await world.fakes.salesforce.outboundMessage(
-      url,
+    const other = await sendOutboundMessage(
+      world.fakes.salesforce,
+      message,
       [{ id: '04l5w00005286hCAAQ', type: 'Lead', fields: { Id: '00Q5w000023STAmAAO' } }],
       { orgId: '00D5w000004qGTOEA2' },
     );
@@ -374,9 +392,11 @@ describe('durability', () => {
     });
     const childUrl = await child.ready;
     const url = childUrl + new URL(inbound).pathname;
-    const sent = await world.fakes.salesforce.outboundMessage(url, [
-      { id: '04l5w0000528CRASH', type: 'Contact', fields: { Id: '0035w000023STAmAAO', LastName: 'Kill' } },
-    ]);
+    const sent = await sendOutboundMessage(
+      world.fakes.salesforce,
+      world.fakes.salesforce.subscribe(url, null),
+      [{ id: '04l5w0000528CRASH', type: 'Contact', fields: { Id: '0035w000023STAmAAO', LastName: 'Kill' } }],
+    );
     child.child.kill('SIGKILL');
     await child.exited;
     expect(sent.status).toBe(200);
@@ -389,4 +409,14 @@ describe('durability', () => {
       data: { LastName: 'Kill' },
     });
   }, 60_000);
+});
+
+describe('the fake providers', () => {
+  it('saw no request that broke a rule of the connector files, and none for something they do not serve', () => {
+    for (const fake of [world.fakes.kustomer, world.fakes.salesforce, world.fakes.oneflow]) {
+      expect(fake.problems).toEqual([]);
+      expect(fake.unexpected).toEqual([]);
+    }
+    expect(world.internet.refused).toEqual([]);
+  });
 });

@@ -13,17 +13,23 @@ import {
   SALESFORCE_CLIENT,
 } from './helpers/linking.js';
 import { onAccount } from './helpers/link-accounts.js';
-import {
-  ORG,
-  SALESFORCE_INSTANCE,
-  startShippedServer,
-  startShippedWorld,
-  type ShippedWorld,
-} from './helpers/shipped.js';
+import { ORG, SALESFORCE_INSTANCE, startShippedServer, type ShippedWorld } from './helpers/shipped.js';
 import { waitFor } from './helpers/wait.js';
+import { cookieJar } from './helpers/cookie-jar.js';
+import { setCurrentInternet, startInternet } from './helpers/internet.js';
+import {
+  type FakeProvider,
+  SALESFORCE_MOVED,
+  SALESFORCE_SANDBOX,
+  type SeedFakes,
+  startSalesforceSandbox,
+  startSeedFakes,
+} from './helpers/seed-fakes.js';
 
 let server: TestServer;
-let world: ShippedWorld;
+let world: ShippedWorld<SeedFakes>;
+/** The org's Salesforce sandbox: another generic fake, at test.salesforce.com and the sandbox's My Domain. */
+let sandbox: FakeProvider;
 const profiles: Record<'kustomer' | 'salesforce' | 'sandbox' | 'oneflow', string> = {
   kustomer: '',
   salesforce: '',
@@ -32,8 +38,23 @@ const profiles: Record<'kustomer' | 'salesforce' | 'sandbox' | 'oneflow', string
 };
 
 beforeAll(async () => {
-  world = await startShippedWorld();
+  const fakes = await startSeedFakes();
+  sandbox = await startSalesforceSandbox();
+  const internet = await startInternet([...fakes.routes, ...sandbox.routes]);
+  setCurrentInternet(internet);
+  world = {
+    fakes,
+    internet,
+    browserFetch: cookieJar(internet.http) as ShippedWorld['browserFetch'],
+    close: async () => {
+      setCurrentInternet(undefined);
+      await internet.close();
+      await fakes.close();
+      await sandbox.close();
+    },
+  };
   server = await startShippedServer(world);
+  sandbox.allowRedirectUri(`${server.app.deps.settings.publicUrl()}/connect/oauth2/salesforce/callback`);
   const call = api(server);
   const setup = { client_id: SALESFORCE_CLIENT.clientId, client_secret: SALESFORCE_CLIENT.clientSecret };
   for (const [name, body] of [
@@ -115,15 +136,14 @@ describe('seed connectors as shipped', () => {
     expect(hops.map((h) => h.host)).toContain('login.salesforce.com');
     const accountId = callback.searchParams.get('account_id')!;
     const tokenCall = world.fakes.salesforce.requests.find((r) => r.path === '/services/oauth2/token');
-    expect(tokenCall?.headers.host).toBe('login.salesforce.com');
+    expect(tokenCall?.host).toBe('login.salesforce.com');
     // The account's API calls go to the instance_url the token response named.
     const res = await onAccount(server, accountId)('POST', '/actions/rpc', {
       action: 'salesforce_list_accounts',
-      query: { limit: 2 },
     });
     expect(res.status, res.text).toBe(200);
     const apiCall = world.fakes.salesforce.requests.findLast((r) => r.path === '/services/data/v60.0/query');
-    expect(apiCall?.headers.host).toBe(`${ORG}.my.salesforce.com`);
+    expect(apiCall?.host).toBe(`${ORG}.my.salesforce.com`);
     const account = await api(server)('GET', `/accounts/${accountId}`);
     expect(account.json.status).toBe('active');
   });
@@ -134,45 +154,53 @@ describe('seed connectors as shipped', () => {
     const { callback, hops } = await popup(url);
     expect(callback.searchParams.get('status'), callback.toString()).toBe('success');
     expect(hops.find((h) => h.pathname === '/services/oauth2/authorize')?.host).toBe('test.salesforce.com');
-    const token = world.fakes.salesforce.requests
-      .slice(before)
-      .find((r) => r.path === '/services/oauth2/token');
-    expect(token?.headers.host).toBe('test.salesforce.com');
+    const token = sandbox.requests.find((r) => r.path === '/services/oauth2/token');
+    expect(token?.host).toBe('test.salesforce.com');
+    // Production's login host saw nothing of the sandbox link.
+    expect(
+      world.fakes.salesforce.requests.slice(before).filter((r) => r.path.startsWith('/services/oauth2')),
+    ).toEqual([]);
+    // The sandbox account's API calls go to the sandbox's My Domain its token named.
+    const res = await onAccount(server, callback.searchParams.get('account_id')!)('POST', '/actions/rpc', {
+      action: 'salesforce_list_accounts',
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(sandbox.requests.findLast((r) => r.path === '/services/data/v60.0/query')?.host).toBe(
+      SALESFORCE_SANDBOX,
+    );
   });
 
   it('Salesforce refreshes at the shipped token URL when the provider expires the token, and revokes there on delete', async () => {
     const { url } = await popupUrl(profiles.salesforce, {}, 'sf-refresh');
     const accountId = (await popup(url)).callback.searchParams.get('account_id')!;
-    const refreshes = world.fakes.salesforce.refreshRequests;
-    world.fakes.salesforce.expireAccessTokens();
+    const sf = world.fakes.salesforce;
+    const refreshes = sf.counts.refresh;
+    sf.expireAccessTokens();
     const res = await onAccount(server, accountId)('POST', '/actions/rpc', {
       action: 'salesforce_list_accounts',
-      query: { limit: 1 },
     });
     expect(res.status, res.text).toBe(200);
-    expect(world.fakes.salesforce.refreshRequests).toBe(refreshes + 1);
+    expect(sf.counts.refresh).toBe(refreshes + 1);
     // The org moves to another My Domain: the next refresh's instance_url is followed.
-    world.fakes.salesforce.instanceUrl = `https://${ORG}2.my.salesforce.com`;
+    sf.fixture.token.fields.instance_url = `https://${SALESFORCE_MOVED}`;
     try {
-      world.fakes.salesforce.expireAccessTokens();
+      sf.expireAccessTokens();
       const moved = await onAccount(server, accountId)('POST', '/actions/rpc', {
         action: 'salesforce_list_accounts',
-        query: { limit: 1 },
       });
       expect(moved.status, moved.text).toBe(200);
-      expect(
-        world.fakes.salesforce.requests.findLast((r) => r.path === '/services/data/v60.0/query')?.headers
-          .host,
-      ).toBe(`${ORG}2.my.salesforce.com`);
+      expect(sf.requests.findLast((r) => r.path === '/services/data/v60.0/query')?.host).toBe(
+        `${ORG}2.my.salesforce.com`,
+      );
     } finally {
-      world.fakes.salesforce.instanceUrl = SALESFORCE_INSTANCE;
+      sf.fixture.token.fields.instance_url = SALESFORCE_INSTANCE;
     }
-    const revokes = world.fakes.salesforce.revokeRequests;
+    const revokes = sf.counts.revoke;
     expect((await api(server)('DELETE', `/accounts/${accountId}`)).status).toBe(200);
-    await waitFor(async () => world.fakes.salesforce.revokeRequests === revokes + 1, 5_000);
-    expect(
-      world.fakes.salesforce.requests.findLast((r) => r.path === '/services/oauth2/revoke')?.headers.host,
-    ).toBe('login.salesforce.com');
+    await waitFor(async () => sf.counts.revoke === revokes + 1, 5_000);
+    expect(sf.requests.findLast((r) => r.path === '/services/oauth2/revoke')?.host).toBe(
+      'login.salesforce.com',
+    );
   });
 
   it("Kustomer links with the end user's own app: authorize and token at api.apps.kustomerapp.com, API at the org's host", async () => {
@@ -198,20 +226,14 @@ describe('seed connectors as shipped', () => {
     });
     expect(res.status, res.text).toBe(200);
     const hosts = new Set(
-      world.fakes.kustomer.requests.map(
-        (r) => `${r.headers.host} ${r.path.split('/').slice(0, 2).join('/')}`,
-      ),
+      world.fakes.kustomer.requests.map((r) => `${r.host} ${r.path.split('/').slice(0, 2).join('/')}`),
     );
     expect([...hosts].sort()).toEqual(['acme.api.kustomerapp.com /v1', 'api.apps.kustomerapp.com /oauth']);
   });
 
   it('Kustomer "Invalid Client": the authorize preflight at api.apps.kustomerapp.com ends the attempt with the install message', async () => {
-    world.fakes.kustomer.registerApp({
-      clientId: 'not-installed',
-      clientSecret: 'secret-not-installed',
-      redirectUris: [`${server.app.deps.settings.publicUrl()}/connect/oauth2/kustomer/callback`],
-      installed: false,
-    });
+    // A client the fake's Kustomer does not know (an app not installed in the org): it answers
+    // the fixture's `authorize.unknown_client`, Kustomer's "Invalid Client".
     const { url, session, attemptId } = await popupUrl(
       profiles.kustomer,
       { client_id: 'not-installed', client_secret: 'secret-not-installed', org_name: ORG },
@@ -224,7 +246,7 @@ describe('seed connectors as shipped', () => {
     const attempt = (await hub(server, session.token)('GET', `/hub/connection_attempts/${attemptId}`)).json;
     expect(attempt).toMatchObject({ status: 'error', error: { code: 'invalid_client' } });
     expect(attempt.error.description).toMatch(/install the OAuth app in your Kustomer organization/);
-    expect(world.fakes.kustomer.requests.findLast((r) => r.path === '/oauth/authorize')?.headers.host).toBe(
+    expect(world.fakes.kustomer.requests.findLast((r) => r.path === '/oauth/authorize')?.host).toBe(
       'api.apps.kustomerapp.com',
     );
   });
@@ -236,11 +258,18 @@ describe('seed connectors as shipped', () => {
       credentials: { api_token: ONEFLOW_TOKEN, user_email: ONEFLOW_EMAIL },
     });
     expect(res.status).toBe(201);
-    expect(world.fakes.oneflow.requests.every((r) => r.headers.host === 'api.oneflow.com')).toBe(true);
+    expect(world.fakes.oneflow.requests.every((r) => r.host === 'api.oneflow.com')).toBe(true);
     expect(world.fakes.oneflow.requests.length).toBeGreaterThan(0);
   });
 
   it('never tried a host no fake serves', () => {
     expect(world.internet.refused).toEqual([]);
+  });
+
+  it('sent the fakes nothing that broke a rule of the connector files, nor anything they do not serve', () => {
+    for (const fake of [world.fakes.kustomer, world.fakes.salesforce, world.fakes.oneflow, sandbox]) {
+      expect(fake.problems).toEqual([]);
+      expect(fake.unexpected).toEqual([]);
+    }
   });
 });

@@ -196,3 +196,31 @@ describe('Kustomer', () => {
     });
   });
 });
+
+describe('Salesforce (manual, XML)', () => {
+  const connector = registry.get('salesforce')!;
+
+  it("sends a text body as it is to a subscription an admin made, and reports the answer's content type", async () => {
+    current = fakeEvents(connector, { config: {} }, new URL('https://acme.my.salesforce.com'), () => true);
+    const soap = createServer(async (req, res) => {
+      got.push({ headers: req.headers as Record<string, string>, body: await readBody(req) });
+      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end('<Ack>true</Ack>');
+    });
+    const url = await listen(soap);
+    try {
+      const id = current!.subscribe(`${url}/events/inbound/salesforce/token`, null);
+      const answer = await current!.deliver(id, { body: '<notifications/>', headers: { SOAPAction: '""' } });
+      expect(answer).toMatchObject({
+        status: 200,
+        body: '<Ack>true</Ack>',
+        contentType: 'text/xml; charset=utf-8',
+      });
+      expect(got.at(-1)).toMatchObject({
+        body: '<notifications/>',
+        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
+      });
+    } finally {
+      soap.close();
+    }
+  });
+});

@@ -35,6 +35,8 @@ export interface FakeDelivery {
 export interface DeliveryAnswer {
   status: number;
   body: string;
+  /** The answer's content type, or null. */
+  contentType: string | null;
   /** The headers the delivery was sent with (lower case), signatures included. */
   sent: Record<string, string>;
 }
@@ -305,7 +307,12 @@ export function fakeEvents(
       // A signature put into the body changes the text sent.
       const raw = text();
       const res = await fetch(found.url, { method: 'POST', headers: sent, body: raw });
-      return { status: res.status, body: await res.text(), sent };
+      return {
+        status: res.status,
+        body: await res.text(),
+        contentType: res.headers.get('content-type'),
+        sent,
+      };
     },
   };
 }

@@ -913,6 +913,36 @@ describe('generic fake provider: run-time controls, record ids, write bodies, lo
     expect(rf.problems.at(-1)).toContain('not a query locator this provider handed out');
   });
 
+  it("answers a request a variant names by its query with the variant's records or answer", async () => {
+    const at = await accessToken();
+    const variants = rf.fixture.actions.rec_query!.variants;
+    variants.push(
+      { query: { limit: '3' }, records: [{ id: 7 }, { id: 8 }, { id: 9 }] },
+      { query: { limit: '4' }, answer: { status: 400, body: [{ errorCode: 'MALFORMED_QUERY' }] } },
+    );
+    try {
+      const p1 = await call('/query?limit=3', at);
+      expect(p1.json.records).toEqual([{ id: 7 }, { id: 8 }]);
+      // The variant pages as the action does: its next link names the variant's next records.
+      expect(await call(p1.json.nextRecordsUrl, at)).toEqual({ status: 200, json: { records: [{ id: 9 }] } });
+      expect(await call('/query?limit=4', at)).toEqual({
+        status: 400,
+        json: [{ errorCode: 'MALFORMED_QUERY' }],
+      });
+      // Without a variant's values the action's own address and records stay as they were.
+      expect((await call('/query?limit=10', at)).json.records).toEqual([{ id: 1 }, { id: 2 }]);
+      expect((await call('/query?limit=5', at)).status).toBe(404);
+    } finally {
+      variants.length = 0;
+    }
+    expect(() =>
+      fixtureSchema.parse({
+        ...recordsFixture,
+        actions: { rec_query: { records: [1], variants: [{ query: {} }] } },
+      }),
+    ).toThrow(/at least one query value/);
+  });
+
   it('fails and holds API calls as asked; reset drops every hook and empties the logs', async () => {
     const at = await accessToken();
     rf.failApiNext({ status: 500, body: { error: 'boom' } });

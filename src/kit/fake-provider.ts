@@ -1247,6 +1247,21 @@ export async function startFakeProvider(
     send(res, fixture.api.not_found.status, fixture.api.not_found.body);
   }
 
+  /** Answers a request one of the actions' `variants` names by its query; false when none does. */
+  function variantCall(req: IncomingMessage, at: URL, json: unknown, res: ServerResponse): boolean {
+    for (const a of actions) {
+      if (a.method !== req.method || !pathValues(a, at)) continue;
+      const v = (a.fixture.variants ?? []).find((x) =>
+        Object.entries(x.query).every(([k, want]) => at.searchParams.get(k) === want),
+      );
+      if (!v) continue;
+      if (v.answer) send(res, v.answer.status, v.answer.body);
+      else actionPage(a, v.records ?? a.fixture.records, { url: at, body: json }, res);
+      return true;
+    }
+    return false;
+  }
+
   /** A query value that breaks its input's declaration on a path an action serves: the connector should have refused it. */
   function queryInputProblem(req: IncomingMessage, url: URL): string | null {
     for (const a of actions) {
@@ -1279,6 +1294,8 @@ export async function startFakeProvider(
     const json = jsonOrUndefined(body);
     const sent = (k: string) =>
       json && typeof json === 'object' ? JSON.stringify((json as Record<string, unknown>)[k]) : undefined;
+    const variant = variantCall(req, at, json, res);
+    if (variant) return;
     for (const a of actions) {
       if (a.method !== req.method) continue;
       const given = (k: string, v: string) =>

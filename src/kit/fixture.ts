@@ -49,6 +49,20 @@ const actionFixtureSchema = z.strictObject({
    * `api.not_found` for an id none of them holds. Without it only the input's own id is known.
    */
   key: z.string().min(1).optional(),
+  /**
+   * Other answers at the action's address, by the request's query: a request whose query carries
+   * every one of `query`'s values gets `records` (paged as the action pages) or `answer` instead
+   * of the action's own records (a filter, another SOQL text, a query the provider refuses).
+   */
+  variants: z
+    .array(
+      z.strictObject({
+        query: values.refine((q) => Object.keys(q).length > 0, 'a variant names at least one query value'),
+        records: z.array(z.unknown()).optional(),
+        answer: answerSchema.optional(),
+      }),
+    )
+    .default([]),
 });
 
 const routeSchema = z.strictObject({

@@ -54,3 +54,25 @@ export async function startSeedFakes(): Promise<SeedFakes> {
 /** A request the fake recorded, by what the test looks for. */
 export const calls = (fake: FakeProvider, path: string, method?: string) =>
   fake.requests.filter((r) => r.path === path && (!method || r.method === method));
+
+/** The My Domain of the org's Salesforce sandbox. */
+export const SALESFORCE_SANDBOX = `${ORG}--sandbox.sandbox.my.salesforce.com`;
+
+/**
+ * The org's Salesforce sandbox, played by another generic fake from the same fixture with its
+ * `environment: 'sandbox'`: sign-in and tokens at test.salesforce.com, the API at the sandbox's My
+ * Domain, the identity URL at test.salesforce.com. Add its routes to the internet stand-in.
+ */
+export async function startSalesforceSandbox(): Promise<FakeProvider> {
+  const connector = (await loadConnectors()).get('salesforce');
+  if (!connector) throw new Error('no shipped connector salesforce');
+  const fixture = await loadFixture(fixturePath(BUILTIN_CONNECTORS_DIR, 'salesforce'));
+  const login = (u: string) => u.replace('https://login.salesforce.com', 'https://test.salesforce.com');
+  fixture.environment = 'sandbox';
+  fixture.token.fields.instance_url = `https://${SALESFORCE_SANDBOX}`;
+  fixture.token.fields.id = login(String(fixture.token.fields.id));
+  fixture.routes = fixture.routes.map((r) =>
+    r.host === 'login.salesforce.com' ? { ...r, host: 'test.salesforce.com' } : r,
+  );
+  return startFakeProvider(connector, fixture);
+}
