@@ -1,7 +1,7 @@
 /**
  * The refresh worker with 100,000 OAuth accounts of which 1 % are due: the due query's plan and
- * cost (it must not scan all accounts), and refreshes per second against a loopback Kustomer,
- * next to a baseline in the same run — the bench process sending the same number of refresh
+ * cost (it must not scan all accounts), and refreshes per second against Kustomer as shipped
+ * (the generic fake provider at its real host names, through the test internet), next to a baseline in the same run — the bench process sending the same number of refresh
  * grants straight to the token endpoint at the worker's concurrency (8).
  * Run: npx tsx bench/refresh.ts
  */
@@ -11,7 +11,11 @@ import { startApp } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { generateKeySpec } from '../src/core/vault.js';
 import { startRefreshWorker } from '../src/jobs/refresh-worker.js';
-import { startFakeKustomer } from '../test/fakes/kustomer.js';
+import { fetch as undiciFetch } from 'undici';
+import { BUILTIN_CONNECTORS_DIR, loadConnectors } from '../src/connectors/loader.js';
+import { startFakeProvider } from '../src/kit/fake-provider.js';
+import { fixturePath, loadFixture } from '../src/kit/fixture.js';
+import { startInternet } from '../src/kit/internet.js';
 import { load } from './lib.js';
 
 const TOTAL = 100_000;
@@ -19,32 +23,27 @@ const DUE = 1_000;
 
 async function main() {
   const { pg, close } = await benchDatabase();
-  const kustomer = await startFakeKustomer();
+  const fixture = await loadFixture(fixturePath(BUILTIN_CONNECTORS_DIR, 'kustomer'));
+  const kustomer = await startFakeProvider((await loadConnectors()).get('kustomer')!, fixture);
+  const internet = await startInternet(kustomer.routes);
   const config = loadConfig(['--port', '0'], {
     DATABASE_URL: pg.url(),
     SWITCHBOARD_ENCRYPTION_KEYS: generateKeySpec('bench'),
     SWITCHBOARD_API_KEY: 'sbk_bench_refresh_0123456789',
-    SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1',
     LOG_LEVEL: 'silent',
   });
-  const app = await startApp(config, { log: pino({ level: 'silent' }), workers: false });
+  const app = await startApp(config, { log: pino({ level: 'silent' }), workers: false, http: internet.http });
   const { deps, boot } = app;
   try {
-    const client = { clientId: 'bench-client', clientSecret: 'bench-secret-0123456789' };
-    kustomer.registerApp({
-      ...client,
-      redirectUris: [`${deps.settings.publicUrl()}/connect/oauth2/kustomer/callback`],
-    });
-    const k = kustomer.url;
+    // The fixture's OAuth client, as an end user enters it in the Hub.
+    const client = { clientId: fixture.config.client_id!, clientSecret: fixture.config.client_secret! };
+    kustomer.allowRedirectUri(`${deps.settings.publicUrl()}/connect/oauth2/kustomer/callback`);
+    const tokenUrl = kustomer.urls.token!.toString();
     const profileId = 'prof_bench';
     await deps.db.query(
       `INSERT INTO connector_profiles (id, project_id, provider, label, environment, overrides, pkce, is_default)
-       VALUES ($1, $2, 'kustomer', 'Kustomer', 'production', $3, true, true)`,
-      [
-        profileId,
-        boot.project.projectId,
-        { authorization_url: `${k}/oauth/authorize`, token_url: `${k}/oauth/token`, base_url: k },
-      ],
+       VALUES ($1, $2, 'kustomer', 'Kustomer', 'production', '{}', true, true)`,
+      [profileId, boot.project.projectId],
     );
     // 99 % not due (tokens valid for hours), 1 % due now with real refresh tokens at the fake.
     await deps.db.query(
@@ -56,7 +55,7 @@ async function main() {
     const secrets = deps.vault.sealJson({ client_secret: client.clientSecret });
     const rows: unknown[][] = [];
     for (let i = 0; i < DUE; i++) {
-      const t = kustomer.issueTokens(client.clientId, 'org.permission.customer offline_access');
+      const t = kustomer.issueTokens() as { access_token: string; refresh_token: string };
       rows.push([
         `acc_due${i}`,
         deps.vault.sealJson({
@@ -74,7 +73,7 @@ async function main() {
       [
         boot.project.projectId,
         profileId,
-        { client_id: client.clientId, org_name: 'acme' },
+        { client_id: client.clientId, org_name: fixture.config.org_name },
         secrets,
         JSON.stringify(rows.map(([id, creds]) => ({ id, creds }))),
       ],
@@ -106,11 +105,12 @@ async function main() {
     // Baseline: the same number of refresh grants, straight to the token endpoint.
     const spare = Array.from(
       { length: DUE },
-      () => kustomer.issueTokens(client.clientId, 'org.permission.customer offline_access').refresh_token!,
+      () => (kustomer.issueTokens() as { refresh_token: string }).refresh_token,
     );
     const base = await load(DUE, 8, async (i) => {
-      const r = await fetch(`${k}/oauth/token`, {
+      const r = await undiciFetch(tokenUrl, {
         method: 'POST',
+        dispatcher: internet.http,
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
           grant_type: 'refresh_token',
@@ -124,7 +124,7 @@ async function main() {
 
     const worker = startRefreshWorker(deps);
     await worker.stop();
-    const before = kustomer.refreshRequests;
+    const before = kustomer.counts.refresh;
     const w0 = performance.now();
     let refreshed = 0;
     for (;;) {
@@ -136,7 +136,7 @@ async function main() {
     const rate = refreshed / seconds;
     console.log(`baseline: direct refresh grants, concurrency 8   ${base.rps.toFixed(0)} /s`);
     console.log(
-      `refresh worker: ${refreshed} refreshed in ${seconds.toFixed(2)} s  ${rate.toFixed(0)} /s = ${(rate / base.rps).toFixed(2)}x baseline; token requests sent: ${kustomer.refreshRequests - before}`,
+      `refresh worker: ${refreshed} refreshed in ${seconds.toFixed(2)} s  ${rate.toFixed(0)} /s = ${(rate / base.rps).toFixed(2)}x baseline; token requests sent: ${kustomer.counts.refresh - before}`,
     );
     const left = (
       await deps.db.query(
@@ -146,6 +146,7 @@ async function main() {
     console.log(`due after the run: ${left}`);
   } finally {
     await app.close();
+    await internet.close();
     await kustomer.close();
     await close();
   }

@@ -9,7 +9,7 @@ import type { SeedFakes } from './helpers/seed-fakes.js';
 
 let server: TestServer;
 let fakes: SeedFakes;
-const world = useWorld({ generic: true, workers: false, profiles: false });
+const world = useWorld({ workers: false, profiles: false });
 beforeAll(async () => {
   ({ server, fakes } = world);
 });

@@ -117,7 +117,7 @@ const soql = (type: string, fields: string[], by: string, desc: boolean, limit =
 const SOQL_CONTACTS = 'SELECT Id, Name, Email FROM Contact ORDER BY Name';
 const SOQL_MALFORMED = 'SELECT Nope FROM Account';
 
-const world = useWorld({ workers: false, generic: true });
+const world = useWorld({ workers: false });
 beforeAll(async () => {
   ({ server, fakes, profiles } = world);
   // Kustomer: 30 customers over pages, every conversation on one page, any record read by its id.

@@ -30,7 +30,7 @@ let browser: Browser;
 let app: http.Server;
 let appUrl: string;
 
-const world = useWorld({ profiles: false, generic: true });
+const world = useWorld({ profiles: false });
 beforeAll(async () => {
   ({ server, fakes } = world);
   await createProfiles(server, fakes);

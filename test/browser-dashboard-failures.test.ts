@@ -35,7 +35,7 @@ async function oneflow(owner: string, name: string, token: string) {
   });
 }
 
-const world = useWorld({ profiles: false, generic: true });
+const world = useWorld({ profiles: false });
 beforeAll(async () => {
   ({ server, fakes } = world);
   browser = await launchBrowser();

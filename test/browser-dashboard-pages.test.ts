@@ -33,7 +33,7 @@ const linkOneflow = (owner: string, name: string) =>
 
 // The connectors run as shipped; the webhook endpoints here are on loopback, so the
 // private-network switch is on for them.
-const world = useWorld({ generic: true, profiles: false, env: { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' } });
+const world = useWorld({ profiles: false, env: { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' } });
 beforeAll(async () => {
   ({ server, fakes } = world);
   receiver = await startReceiver();

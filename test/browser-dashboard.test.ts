@@ -10,12 +10,12 @@ import { startShippedServer, startShippedWorld, type ShippedWorld } from './help
 
 let server: TestServer;
 let fakes: SeedFakes;
-let shipped: ShippedWorld<SeedFakes>;
+let shipped: ShippedWorld;
 let receiver: Receiver;
 let browser: Browser;
 
 beforeAll(async () => {
-  shipped = await startShippedWorld({ generic: true });
+  shipped = await startShippedWorld();
   fakes = shipped.fakes;
   // The connectors run as shipped (the override fields the admin fills in below name the real
   // Salesforce hosts); the webhook receiver is on loopback, so the private-network switch is on.

@@ -8,7 +8,7 @@ import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
 import { axeFindings, visibleText } from './helpers/hub-page.js';
 import { solidPng } from './helpers/png.js';
 
-const world = useWorld({ generic: true, workers: false });
+const world = useWorld({ workers: false });
 let browser: Browser;
 const ACCENT = '#e11d48';
 

@@ -23,7 +23,7 @@ let profiles: Profiles;
 
 // "Provider unreachable" points a profile's base URL override at a closed port on loopback, which
 // the private-network switch must allow; every other case reaches the fakes at their real host names.
-const world = useWorld({ generic: true, env: { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' } });
+const world = useWorld({ env: { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' } });
 beforeAll(async () => {
   ({ server, fakes, profiles } = world);
   browser = await launchBrowser();

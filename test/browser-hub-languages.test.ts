@@ -16,7 +16,7 @@ import es from '../src/web/shared/i18n/es.js';
 import pt from '../src/web/shared/i18n/pt.js';
 import nl from '../src/web/shared/i18n/nl.js';
 
-const world = useWorld({ generic: true, workers: false });
+const world = useWorld({ workers: false });
 let browser: Browser;
 
 beforeAll(async () => {

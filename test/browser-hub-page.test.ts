@@ -12,7 +12,7 @@ let fakes: SeedFakes;
 let browser: Browser;
 let _profiles: Profiles;
 
-const world = useWorld({ generic: true });
+const world = useWorld();
 beforeAll(async () => {
   ({ server, fakes, profiles: _profiles } = world);
   browser = await launchBrowser();

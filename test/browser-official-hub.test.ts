@@ -26,7 +26,7 @@ let browser: Browser;
 let app: http.Server;
 let appUrl: string;
 
-const world = useWorld({ generic: true, profiles: false });
+const world = useWorld({ profiles: false });
 beforeAll(async () => {
   ({ server, fakes } = world);
   await createProfiles(server, fakes);

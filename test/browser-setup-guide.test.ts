@@ -11,7 +11,7 @@ let server: TestServer;
 let browser: Browser;
 let profiles: Profiles;
 
-const world = useWorld({ generic: true });
+const world = useWorld();
 beforeAll(async () => {
   ({ server, profiles } = world);
   browser = await launchBrowser();

@@ -7,15 +7,14 @@ import { api, type TestServer } from './helpers/server.js';
 import { createSession, KUSTOMER_CLIENT, SALESFORCE_CLIENT } from './helpers/linking.js';
 import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
 import { ORG, startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
-import type { SeedFakes } from './helpers/seed-fakes.js';
 
 let server: TestServer;
-let world: ShippedWorld<SeedFakes>;
+let world: ShippedWorld;
 let browser: Browser;
 const profiles: Record<string, string> = {};
 
 beforeAll(async () => {
-  world = await startShippedWorld({ generic: true });
+  world = await startShippedWorld();
   server = await startShippedServer(world);
   for (const body of [
     { provider: 'kustomer' },

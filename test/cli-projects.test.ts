@@ -5,7 +5,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runSwitchboard, type ServerProcess } from './helpers/process.js';
 import { ONEFLOW_EMAIL, ONEFLOW_TOKEN } from './helpers/linking.js';
 import { startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
-import type { SeedFakes } from './helpers/seed-fakes.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -64,7 +63,7 @@ async function linkOneflow(url: string, key: string): Promise<string> {
 async function startServer(
   dataDir: string,
   apiKey: string,
-  world: ShippedWorld<SeedFakes>,
+  world: ShippedWorld,
 ): Promise<{ server: ServerProcess; url: string }> {
   const server = runSwitchboard(['start', '--port', '0', '--data-dir', dataDir], {
     SWITCHBOARD_API_KEY: apiKey,
@@ -83,7 +82,7 @@ describe('switchboard projects and keys while the server runs on the embedded da
   }, async () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sb-projects-'));
     cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
-    const world = await startShippedWorld({ generic: true });
+    const world = await startShippedWorld();
     cleanups.push(() => world.close());
     const keyA = 'sbk_tenant_a_key_0123456789abcdef';
     const { server, url } = await startServer(dataDir, keyA, world);

@@ -6,7 +6,7 @@ import { expectAccessible, openDashboard, shot } from './helpers/dashboard.js';
 import { link, useWorld } from './helpers/world.js';
 import { notifyOneflow } from './helpers/provider-events.js';
 
-const world = useWorld({ workers: false, generic: true });
+const world = useWorld({ workers: false });
 let browser: Browser;
 let account = '';
 

@@ -16,13 +16,12 @@ import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { waitFor } from './helpers/wait.js';
 import { settled } from './helpers/events.js';
 import { runSwitchboard } from './helpers/process.js';
-import type { SeedFakes } from './helpers/seed-fakes.js';
 import { fireKustomerEvent, notifyOneflow, sendOutboundMessage } from './helpers/provider-events.js';
 import { freePort } from '../src/store/embedded.js';
 import { generateKeySpec } from '../src/core/vault.js';
 
 let server: TestServer;
-let world: ShippedWorld<SeedFakes>;
+let world: ShippedWorld;
 let receiver: Receiver;
 let oneflowProfile = '';
 let kustomerProfile = '';
@@ -30,7 +29,7 @@ let salesforceProfile = '';
 const keys = generateKeySpec('events');
 
 beforeAll(async () => {
-  world = await startShippedWorld({ generic: true });
+  world = await startShippedWorld();
   // Oneflow's contracts API answers any contract the fake holds by its id (hydration reads them).
   const oneflow = world.fakes.oneflow.fixture.actions;
   Object.assign(oneflow.oneflow_get_contract!, {

@@ -26,12 +26,12 @@ import { cookieJar } from './helpers/cookie-jar.js';
 
 describe('M3: a changed override applies to accounts linked afterwards', () => {
   let server: TestServer;
-  let world: ShippedWorld<SeedFakes>;
+  let world: ShippedWorld;
   let fakes: SeedFakes;
   let collector: ScriptedUpstream;
   let profiles: Awaited<ReturnType<typeof createProfiles>>;
   beforeAll(async () => {
-    world = await startShippedWorld({ generic: true });
+    world = await startShippedWorld();
     fakes = world.fakes;
     // The collector listens on loopback: the private-network switch is on, so that a call or
     // refresh that followed the changed override would really reach it.

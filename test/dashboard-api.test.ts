@@ -25,7 +25,7 @@ let profiles: Profiles;
 
 // An account's webhook endpoint here is a company receiver on loopback: the private-network
 // switch is on for it (the connectors still run as shipped).
-const world = useWorld({ generic: true, env: { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' } });
+const world = useWorld({ env: { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' } });
 beforeAll(async () => {
   ({ server, profiles } = world);
 });

@@ -17,7 +17,7 @@ let server: TestServer;
 let fakes: SeedFakes;
 let profiles: Profiles;
 
-const world = useWorld({ generic: true });
+const world = useWorld();
 beforeAll(async () => {
   ({ server, fakes, profiles } = world);
 });

@@ -13,7 +13,7 @@ import type { SeedFakes } from './helpers/seed-fakes.js';
  */
 let server: TestServer;
 let fakes: SeedFakes;
-let shipped: ShippedWorld<SeedFakes>;
+let shipped: ShippedWorld;
 let receiverA: Receiver;
 let receiverB: Receiver;
 let keyB: string;
@@ -21,7 +21,7 @@ const b = { profile: '', webhook: '', token: '', account: '', attempt: '', log: 
 type Key = keyof typeof b;
 
 beforeAll(async () => {
-  shipped = await startShippedWorld({ generic: true });
+  shipped = await startShippedWorld();
   fakes = shipped.fakes;
   // The connectors run as shipped; the projects' webhook receivers are on loopback, so the
   // private-network switch is on for them.

@@ -15,14 +15,14 @@ import { housekeeping } from '../src/jobs/housekeeping.js';
  * in error, a retry works. Kustomer runs as shipped: the killed `switchboard start` reaches its
  * real host names through its outbound proxy setting, and the browser through the same internet.
  */
-let world: ShippedWorld<SeedFakes>;
+let world: ShippedWorld;
 let fakes: SeedFakes;
 let setup: TestServer;
 let now = Date.now();
 const keys = generateKeySpec('crash');
 
 beforeAll(async () => {
-  world = await startShippedWorld({ generic: true });
+  world = await startShippedWorld();
   fakes = world.fakes;
   setup = await startTestServer(
     { SWITCHBOARD_ENCRYPTION_KEYS: keys },

@@ -15,7 +15,7 @@ const SUITE = path.resolve('node_modules/@modelcontextprotocol/conformance/dist/
 const SCENARIOS = ['server-initialize', 'ping', 'tools-list'];
 
 const run = promisify(execFile);
-const world = useWorld({ generic: true, workers: false });
+const world = useWorld({ workers: false });
 let proxy: http.Server;
 let proxyUrl = '';
 let results = '';

@@ -3,7 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { link, useWorld } from './helpers/world.js';
 
-const world = useWorld({ generic: true, workers: false });
+const world = useWorld({ workers: false });
 let account = '';
 const clients: Client[] = [];
 

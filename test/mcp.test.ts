@@ -12,13 +12,13 @@ import { calls, type SeedFakes } from './helpers/seed-fakes.js';
 
 let server: TestServer;
 let fakes: SeedFakes;
-let shipped: ShippedWorld<SeedFakes>;
+let shipped: ShippedWorld;
 let profiles: Awaited<ReturnType<typeof createProfiles>>;
 const acc = { kustomer: '', oneflow: '', limited: '' };
 const clients: Client[] = [];
 
 beforeAll(async () => {
-  shipped = await startShippedWorld({ generic: true });
+  shipped = await startShippedWorld();
   fakes = shipped.fakes;
   // Two full pages of customers.
   fakes.kustomer.fixture.actions.kustomer_list_customers!.records.push({

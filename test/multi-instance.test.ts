@@ -16,7 +16,7 @@ import { generateKeySpec } from '../src/core/vault.js';
  * connectors run as shipped: each process reaches the providers' real host names through its
  * outbound proxy setting, which the test's internet stand-in answers.
  */
-let world: ShippedWorld<SeedFakes>;
+let world: ShippedWorld;
 let fakes: SeedFakes;
 let setup: TestServer;
 let balancer: http.Server;
@@ -26,7 +26,7 @@ const received = new Map<string, number>();
 let receiver: http.Server;
 
 beforeAll(async () => {
-  world = await startShippedWorld({ generic: true });
+  world = await startShippedWorld();
   fakes = world.fakes;
   receiver = http.createServer((req, res) => {
     let body = '';

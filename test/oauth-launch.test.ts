@@ -6,14 +6,13 @@ import { api, type TestServer } from './helpers/server.js';
 import { createSession, hub, KUSTOMER_CLIENT } from './helpers/linking.js';
 import { cookieJar as jarOver } from './helpers/cookie-jar.js';
 import { startShippedServer, startShippedWorld, type ShippedWorld } from './helpers/shipped.js';
-import type { SeedFakes } from './helpers/seed-fakes.js';
 
 // Kustomer as shipped: the popup goes to api.apps.kustomerapp.com itself (the fakes at the real hosts).
-let world: ShippedWorld<SeedFakes>;
+let world: ShippedWorld;
 let server: TestServer;
 const profiles = { kustomer: '' };
 beforeAll(async () => {
-  world = await startShippedWorld({ generic: true });
+  world = await startShippedWorld();
   server = await startShippedServer(world);
   profiles.kustomer = (await api(server)('POST', '/connector_profiles', { provider: 'kustomer' })).json.id;
 });

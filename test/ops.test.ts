@@ -16,10 +16,10 @@ import { startShippedServer, startShippedWorld, type ShippedWorld } from './help
 import type { SeedFakes } from './helpers/seed-fakes.js';
 
 let fakes: SeedFakes;
-let shipped: ShippedWorld<SeedFakes>;
+let shipped: ShippedWorld;
 let receiver: Receiver;
 beforeAll(async () => {
-  shipped = await startShippedWorld({ generic: true });
+  shipped = await startShippedWorld();
   fakes = shipped.fakes;
   receiver = await startReceiver();
 });

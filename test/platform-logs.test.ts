@@ -47,11 +47,11 @@ interface WireLog {
 
 let server: TestServer;
 let fakes: SeedFakes;
-let shipped: ShippedWorld<SeedFakes>;
+let shipped: ShippedWorld;
 let account: string;
 
 beforeAll(async () => {
-  shipped = await startShippedWorld({ generic: true });
+  shipped = await startShippedWorld();
   fakes = shipped.fakes;
   // The connectors run as shipped; the webhook endpoints here are on loopback, so the
   // private-network switch is on for them.

@@ -15,14 +15,14 @@ import type { SeedFakes } from './helpers/seed-fakes.js';
 
 let server: TestServer;
 let fakes: SeedFakes;
-let shipped: ShippedWorld<SeedFakes>;
+let shipped: ShippedWorld;
 let up: ScriptedUpstream;
 let profiles: Awaited<ReturnType<typeof createProfiles>>;
 const PRIVATE = { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' };
 const acc = { kustomer: '', salesforce: '', oneflow: '', scripted: '', scriptedOAuth: '' };
 
 beforeAll(async () => {
-  shipped = await startShippedWorld({ generic: true });
+  shipped = await startShippedWorld();
   fakes = shipped.fakes;
   // Kustomer serves whichever listed customer a path names by its id.
   const getCustomer = fakes.kustomer.fixture.actions.kustomer_get_customer!;

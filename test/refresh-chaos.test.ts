@@ -17,14 +17,14 @@ import { generateKeySpec } from '../src/core/vault.js';
 const TRIALS = 20;
 const ACCOUNTS_PER_TRIAL = 4;
 
-let world: ShippedWorld<SeedFakes>;
+let world: ShippedWorld;
 let fakes: SeedFakes;
 let setup: TestServer;
 let profiles: Awaited<ReturnType<typeof createProfiles>>;
 const keys = generateKeySpec('chaos');
 
 beforeAll(async () => {
-  world = await startShippedWorld({ generic: true });
+  world = await startShippedWorld();
   fakes = world.fakes;
   setup = await startShippedServer(world, { SWITCHBOARD_ENCRYPTION_KEYS: keys }, { workers: false });
   profiles = await createProfiles(setup, fakes);

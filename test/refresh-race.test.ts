@@ -11,7 +11,7 @@ import type { SeedFakes } from './helpers/seed-fakes.js';
 import { generateKeySpec } from '../src/core/vault.js';
 
 // Kustomer as shipped: the fake answers at acme.api.kustomerapp.com and api.apps.kustomerapp.com.
-let world: ShippedWorld<SeedFakes>;
+let world: ShippedWorld;
 let fakes: SeedFakes;
 let first: TestServer;
 let second: TestServer;
@@ -19,7 +19,7 @@ const profiles = { kustomer: '' };
 const keys = generateKeySpec('race');
 
 beforeAll(async () => {
-  world = await startShippedWorld({ generic: true });
+  world = await startShippedWorld();
   fakes = world.fakes;
   const env = { SWITCHBOARD_ENCRYPTION_KEYS: keys, SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0' };
   first = await startTestServer(env, { workers: false, http: world.internet.http });

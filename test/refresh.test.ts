@@ -17,14 +17,14 @@ import {
 } from './helpers/shipped.js';
 
 let fakes: SeedFakes;
-let shipped: ShippedWorld<SeedFakes>;
+let shipped: ShippedWorld;
 let server: TestServer;
 let profiles: Awaited<ReturnType<typeof createProfiles>>;
 let now = Date.parse('2026-03-01T12:00:00Z');
 const keys = generateKeySpec('refresh');
 
 beforeAll(async () => {
-  shipped = await startShippedWorld({ generic: true });
+  shipped = await startShippedWorld();
   fakes = shipped.fakes;
   // Salesforce hands out no new refresh token on a refresh (the org's default policy).
   fakes.salesforce.fixture.token.rotate = false;

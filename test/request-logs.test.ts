@@ -15,11 +15,11 @@ import { KUSTOMER_API, startShippedServer, startShippedWorld, type ShippedWorld 
 import type { SeedFakes } from './helpers/seed-fakes.js';
 
 let fakes: SeedFakes;
-let shipped: ShippedWorld<SeedFakes>;
+let shipped: ShippedWorld;
 let up: ScriptedUpstream;
 
 beforeAll(async () => {
-  shipped = await startShippedWorld({ generic: true });
+  shipped = await startShippedWorld();
   fakes = shipped.fakes;
   up = await startUpstream();
 });

@@ -15,12 +15,12 @@ import { startShippedServer, startShippedWorld, type ShippedWorld } from './help
 let fakes: SeedFakes;
 let oldServer: TestServer;
 let newServer: TestServer;
-let shipped: ShippedWorld<SeedFakes>;
+let shipped: ShippedWorld;
 const oldRing = generateKeySpec('old');
 const newRing = `${generateKeySpec('new')},${oldRing}`;
 
 beforeAll(async () => {
-  shipped = await startShippedWorld({ generic: true });
+  shipped = await startShippedWorld();
   fakes = shipped.fakes;
   oldServer = await startShippedServer(shipped, { SWITCHBOARD_ENCRYPTION_KEYS: oldRing }, { workers: false });
 });

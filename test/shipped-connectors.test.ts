@@ -21,13 +21,12 @@ import {
   type FakeProvider,
   SALESFORCE_MOVED,
   SALESFORCE_SANDBOX,
-  type SeedFakes,
   startSalesforceSandbox,
   startSeedFakes,
 } from './helpers/seed-fakes.js';
 
 let server: TestServer;
-let world: ShippedWorld<SeedFakes>;
+let world: ShippedWorld;
 /** The org's Salesforce sandbox: another generic fake, at test.salesforce.com and the sandbox's My Domain. */
 let sandbox: FakeProvider;
 const profiles: Record<'kustomer' | 'salesforce' | 'sandbox' | 'oneflow', string> = {

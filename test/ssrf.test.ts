@@ -14,7 +14,7 @@ import type { SeedFakes } from './helpers/seed-fakes.js';
  * connector's. The "evil" server stands for any other host: it must never see a request.
  */
 let server: TestServer;
-let world: ShippedWorld<SeedFakes>;
+let world: ShippedWorld;
 let fakes: SeedFakes;
 let evil: ScriptedUpstream;
 let up: ScriptedUpstream;
@@ -22,7 +22,7 @@ let profiles: Awaited<ReturnType<typeof createProfiles>>;
 const acc = { kustomer: '', oneflow: '', scripted: '' };
 
 beforeAll(async () => {
-  world = await startShippedWorld({ generic: true });
+  world = await startShippedWorld();
   fakes = world.fakes;
   // The private network stays allowed (the test server's default): the redirecting upstream and
   // the "evil" host are on loopback, so only the host-ownership checks keep the credentials home.

@@ -5,7 +5,7 @@ import { launchBrowser, watchErrors } from './helpers/browser.js';
 import { expectAccessible, openDashboard, pageTitle, shot } from './helpers/dashboard.js';
 import { link, useWorld } from './helpers/world.js';
 
-const world = useWorld({ generic: true, workers: false });
+const world = useWorld({ workers: false });
 let browser: Browser;
 let account = '';
 

@@ -6,7 +6,7 @@ import { api } from './helpers/server.js';
 import { expectWire } from './helpers/contract.js';
 import { link, useWorld } from './helpers/world.js';
 
-const world = useWorld({ generic: true, workers: false });
+const world = useWorld({ workers: false });
 const acc = { oneflow: '', other: '' };
 let keyB = '';
 

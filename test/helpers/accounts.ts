@@ -1,22 +1,20 @@
 import { insertAccount } from '../../src/core/accounts/accounts.js';
 import type { AccountRow } from '../../src/core/accounts/row.js';
 import type { TestServer } from './server.js';
-import type { Fakes } from './linking.js';
-import { KUSTOMER_CLIENT, SALESFORCE_CLIENT } from './linking.js';
-import type { SeedFakes } from './seed-fakes.js';
+import { type Fakes, KUSTOMER_CLIENT } from './linking.js';
+import type { FakeProvider } from './seed-fakes.js';
 
 type TokenSet = { access_token: string; refresh_token?: string; expires_in: number; instance_url?: string };
-const tokensOf = (fake: { issueTokens(...args: never[]): unknown }, ...args: string[]) =>
-  (fake.issueTokens as (...a: string[]) => TokenSet)(...args);
+const tokensOf = (fake: FakeProvider) => fake.issueTokens() as TokenSet;
 
 /** A Kustomer account holding real tokens issued by the fake (as if linked through the Hub). */
 export async function kustomerAccount(
   server: TestServer,
-  fakes: Fakes | SeedFakes,
+  fakes: Fakes,
   profileId: string,
   opts: { owner?: string; expiresAt?: Date } = {},
 ): Promise<AccountRow> {
-  const tokens = tokensOf(fakes.kustomer, KUSTOMER_CLIENT.clientId, 'org.permission.customer offline_access');
+  const tokens = tokensOf(fakes.kustomer);
   const expiresAt = opts.expiresAt ?? new Date(server.app.deps.clock().getTime() + tokens.expires_in * 1000);
   return insertAccount(server.app.deps, server.app.deps.db, {
     projectId: server.app.boot.project.projectId,
@@ -38,11 +36,11 @@ export async function kustomerAccount(
 
 export async function salesforceAccount(
   server: TestServer,
-  fakes: Fakes | SeedFakes,
+  fakes: Fakes,
   profileId: string,
   owner = 'sf-owner',
 ): Promise<AccountRow> {
-  const t = tokensOf(fakes.salesforce, SALESFORCE_CLIENT.clientId, 'api refresh_token');
+  const t = tokensOf(fakes.salesforce);
   return insertAccount(server.app.deps, server.app.deps.db, {
     projectId: server.app.boot.project.projectId,
     connectorProfileId: profileId,

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Timers } from '../../src/core/deps.js';
 import { startTestServer, type TestServer } from './server.js';
-import { createProfiles, startFakes, type Fakes } from './linking.js';
+import { createProfiles, type Fakes } from './linking.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import type { Profiles } from './link-accounts.js';
 import { setCurrentInternet, type Internet } from './internet.js';
 import { startShippedWorld } from './shipped.js';
-import type { SeedFakes } from './seed-fakes.js';
 
 export { link, type Provider } from './link-accounts.js';
 
@@ -22,26 +21,24 @@ export interface WorldOptions {
   /** The three seed connector profiles; on (with fakes) unless false. */
   profiles?: boolean | { salesforcePkce?: boolean };
   /**
-   * Profiles whose URL overrides point at the fakes on loopback, with the private-network switch
-   * on, instead of the connectors as shipped. Only for tests of overrides themselves; say why at
-   * the call.
+   * Profiles with URL overrides (naming the providers' real hosts, where the fakes answer)
+   * instead of the connectors as shipped. Only for tests of overrides themselves; say why at the
+   * call.
    */
   overrides?: boolean;
   /** A webhook receiver (on loopback: the private-network switch is on for it). */
   receiver?: boolean;
-  /** The seed providers played by the generic fake provider from their shipped fixtures. */
-  generic?: boolean;
 }
 
 /** What a test file works against. Filled in by the time its tests run. */
-export interface World<F extends Fakes | SeedFakes = Fakes> {
+export interface World {
   server: TestServer;
-  fakes: F;
+  fakes: Fakes;
   profiles: Profiles;
   receiver: Receiver;
   /**
    * The internet stand-in the fakes answer behind, at the providers' real host names (absent with
-   * `overrides: true` or `fakes: false`). A browser takes its `chromiumArgs`.
+   * `fakes: false`). A browser takes its `chromiumArgs`.
    */
   internet: Internet;
 }
@@ -49,26 +46,22 @@ export interface World<F extends Fakes | SeedFakes = Fakes> {
 /**
  * One server with its own database, the fake providers, the seed connector profiles and
  * (optionally) a webhook receiver, started before the file's tests and closed after them. The
- * connectors run as shipped: the fakes answer at the providers' real host names through the
- * server's injected connection pool, the profiles carry no URL overrides and the private-network
- * switch is off (on only for a loopback webhook receiver).
+ * connectors run as shipped: the seed providers are played by the generic fake provider from
+ * their connector files and fixtures, at the providers' real host names through the server's
+ * injected connection pool; the profiles carry no URL overrides and the private-network switch is
+ * off (on only for a loopback webhook receiver).
  */
-export function useWorld(opts: WorldOptions & { generic: true }): World<SeedFakes>;
-export function useWorld(opts?: WorldOptions): World;
-export function useWorld(opts: WorldOptions = {}): World<Fakes | SeedFakes> {
-  const world = {} as World<Fakes | SeedFakes>;
-  // The generic fakes answer only at the real host names: their overrides name those hosts.
-  const shipped = opts.fakes !== false && (!opts.overrides || !!opts.generic);
+export function useWorld(opts: WorldOptions = {}): World {
+  const world = {} as World;
+  const shipped = opts.fakes !== false;
   beforeAll(async () => {
     let http: import('undici').Dispatcher | undefined;
     if (shipped) {
-      const { fakes, internet } = opts.generic
-        ? await startShippedWorld({ generic: true })
-        : await startShippedWorld();
+      const { fakes, internet } = await startShippedWorld();
       world.fakes = fakes;
       world.internet = internet;
       http = internet.http;
-    } else if (opts.fakes !== false) world.fakes = await startFakes();
+    }
     world.server = await startTestServer(
       {
         ...(shipped && !opts.receiver ? { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0' } : {}),
@@ -84,7 +77,7 @@ export function useWorld(opts: WorldOptions = {}): World<Fakes | SeedFakes> {
     if (world.fakes && opts.profiles !== false)
       world.profiles = await createProfiles(world.server, world.fakes, {
         ...(typeof opts.profiles === 'object' ? opts.profiles : {}),
-        ...(opts.generic && opts.overrides ? { overrides: true } : {}),
+        ...(opts.overrides ? { overrides: true } : {}),
       });
     if (opts.receiver) world.receiver = await startReceiver();
   });
