@@ -13,16 +13,19 @@ import {
   SALESFORCE_CLIENT,
 } from './helpers/linking.js';
 import { onAccount } from './helpers/link-accounts.js';
-import { ORG, SALESFORCE_INSTANCE, startShippedServer, type ShippedWorld } from './helpers/shipped.js';
+import {
+  ORG,
+  SALESFORCE_INSTANCE,
+  startShippedServer,
+  startShippedWorld,
+  type ShippedWorld,
+} from './helpers/shipped.js';
 import { waitFor } from './helpers/wait.js';
-import { cookieJar } from './helpers/cookie-jar.js';
-import { setCurrentInternet, startInternet } from './helpers/internet.js';
 import {
   type FakeProvider,
   SALESFORCE_MOVED,
   SALESFORCE_SANDBOX,
   startSalesforceSandbox,
-  startSeedFakes,
 } from './helpers/seed-fakes.js';
 
 let server: TestServer;
@@ -37,21 +40,8 @@ const profiles: Record<'kustomer' | 'salesforce' | 'sandbox' | 'oneflow', string
 };
 
 beforeAll(async () => {
-  const fakes = await startSeedFakes();
   sandbox = await startSalesforceSandbox();
-  const internet = await startInternet([...fakes.routes, ...sandbox.routes]);
-  setCurrentInternet(internet);
-  world = {
-    fakes,
-    internet,
-    browserFetch: cookieJar(internet.http) as ShippedWorld['browserFetch'],
-    close: async () => {
-      setCurrentInternet(undefined);
-      await internet.close();
-      await fakes.close();
-      await sandbox.close();
-    },
-  };
+  world = await startShippedWorld({ more: [sandbox] });
   server = await startShippedServer(world);
   sandbox.allowRedirectUri(`${server.app.deps.settings.publicUrl()}/connect/oauth2/salesforce/callback`);
   const call = api(server);

@@ -1,7 +1,7 @@
 import { cookieJar } from './cookie-jar.js';
 import { startTestServer, type TestServer } from './server.js';
 import { setCurrentInternet, startInternet, type Internet } from './internet.js';
-import { type SeedFakes, startSeedFakes } from './seed-fakes.js';
+import { type FakeProvider, type SeedFakes, startSeedFakes } from './seed-fakes.js';
 
 /** The org every shipped-connector test links: its API hosts are `acme.*`. */
 export const ORG = 'acme';
@@ -27,14 +27,18 @@ export interface ShippedWorld {
 /**
  * The three seed providers, each played by the generic fake provider from its shipped connector
  * file and fixture, at their real host names behind the internet stand-in. The helpers' browsers
- * (link()'s popup, Chromium) use the same internet while the world runs.
+ * (link()'s popup, Chromium) use the same internet while the world runs. `more`: other fakes
+ * (another environment of a provider) behind the same internet, closed with the world.
  */
-export async function startShippedWorld(): Promise<ShippedWorld> {
+export async function startShippedWorld(opts: { more?: FakeProvider[] } = {}): Promise<ShippedWorld> {
   const fakes = await startSeedFakes();
-  const internet = await startInternet(fakes.routes).catch(async (err) => {
-    await fakes.close();
-    throw err;
-  });
+  const more = opts.more ?? [];
+  const internet = await startInternet([...fakes.routes, ...more.flatMap((f) => f.routes)]).catch(
+    async (err) => {
+      await fakes.close();
+      throw err;
+    },
+  );
   setCurrentInternet(internet);
   return {
     fakes,
@@ -44,6 +48,7 @@ export async function startShippedWorld(): Promise<ShippedWorld> {
       setCurrentInternet(undefined);
       await internet.close();
       await fakes.close();
+      for (const f of more) await f.close();
     },
   };
 }
