@@ -39,11 +39,18 @@ export type ActionInput = z.infer<typeof actionInputSchema>;
 const actionRequestSchema = z
   .object({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+    base_url: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "The action's own base URL, for an API on another host of the provider (Google's Gmail at `https://gmail.googleapis.com`): a URL template like `base_url`, on a host the connector owns, never changed by a profile override. Default: the connector's `base_url`.",
+      ),
     path: z
       .string()
       .startsWith('/')
       .describe(
-        'A path under `base_url`; `${input.x}` values are percent-encoded, e.g. `/v1/contacts/${input.id}`.',
+        "A path under `base_url` (or the action's own `base_url`); `${input.x}` values are percent-encoded, e.g. `/v1/contacts/${input.id}`.",
       ),
     query: z
       .record(z.string(), z.string())

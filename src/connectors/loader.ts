@@ -35,6 +35,8 @@ function namedTemplates(c: Connector): Array<[string, string]> {
     );
   for (const [k, v] of Object.entries(c.headers)) out.push([`headers.${k}`, v]);
   if (c.test_action.base_url) out.push(['test_action.base_url', c.test_action.base_url]);
+  for (const a of c.actions)
+    if (a.request.base_url) out.push([`actions.${a.id}.request.base_url`, a.request.base_url]);
   if (c.auth.type !== 'oauth2') return out;
   const a = c.auth;
   if (a.authorization_url) out.push(['auth.authorization_url', a.authorization_url]);

@@ -124,6 +124,20 @@ describe('connector files: auth and requests as data', () => {
       'auth.token_request.refresh_params.scope: template names unknown value ${setup.nope}',
     ],
     [
+      "an action's own base URL on a host the connector does not own",
+      (c: any) => {
+        c.actions = [
+          {
+            id: 'examplechat_list_files',
+            label: 'List files',
+            request: { base_url: 'https://files.elsewhere.test', path: '/files' },
+            result: { data: 'files' },
+          },
+        ];
+      },
+      'actions.examplechat_list_files.base_url: files.elsewhere.test is not a host the connector owns',
+    ],
+    [
       'a token-request header naming a credential',
       (c: any) => {
         c.auth.token_request.headers = { 'X-Key': '${config.api_key}' };

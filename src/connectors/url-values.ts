@@ -19,7 +19,7 @@ export function urlValueKind(
 /**
  * The connector's own URL templates, by name: the ones a profile override may replace
  * (`base_url`, `authorization_url`, `token_url`, `revoke_url`) and those it may not
- * (`refresh_url`, `test_action.base_url`).
+ * (`refresh_url`, `test_action.base_url`, an action's own `actions.<id>.base_url`).
  */
 export function urlTemplates(c: Connector): Array<[string, string]> {
   const out: Array<[string, string]> = [['base_url', c.base_url]];
@@ -31,6 +31,8 @@ export function urlTemplates(c: Connector): Array<[string, string]> {
     if (c.auth.refresh_url) out.push(['refresh_url', c.auth.refresh_url]);
   }
   if (c.test_action.base_url) out.push(['test_action.base_url', c.test_action.base_url]);
+  for (const a of c.actions)
+    if (a.request.base_url) out.push([`actions.${a.id}.base_url`, a.request.base_url]);
   return out;
 }
 
@@ -40,7 +42,8 @@ const OWNED_TEMPLATES = new Set(['refresh_url', 'test_action.base_url']);
 /** A credential-carrying template whose host is written out (no placeholder) on a host not in `hosts`. */
 function literalHostProblem(c: Connector): string | null {
   for (const [which, template] of urlTemplates(c)) {
-    if (!OWNED_TEMPLATES.has(which) || urlPlaceholderPositions(template).some((p) => p.inHost)) continue;
+    const owned = OWNED_TEMPLATES.has(which) || which.startsWith('actions.');
+    if (!owned || urlPlaceholderPositions(template).some((p) => p.inHost)) continue;
     let host: string;
     try {
       host = new URL(template.replace(/\$\{[^}]*\}/g, 'x')).hostname;

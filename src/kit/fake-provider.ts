@@ -182,6 +182,8 @@ interface Grant {
 interface ServedAction {
   action: Action;
   fixture: ActionFixture;
+  /** The host of the action's own `base_url`, or null: the API's hosts. */
+  host: string | null;
   method: string;
   path: string;
   query: Array<[string, string]>;
@@ -307,11 +309,15 @@ function servedActions(
   ctx: TemplateContext,
   api: URL,
 ): ServedAction[] {
-  const base = api.pathname.replace(/\/+$/, '');
   const out: ServedAction[] = [];
   for (const action of connector.actions) {
     const f = fixture.actions[action.id];
     if (!f) continue;
+    // An action with its own base URL (another host of the provider) is served there only.
+    const own = action.request.base_url
+      ? renderConnectorUrl(connector, action.request.base_url, ctx, `actions.${action.id}.request.base_url`)
+      : null;
+    const base = (own ?? api).pathname.replace(/\/+$/, '');
     const input = withDefaults(action, f.input);
     const actx = { ...ctx, input } as TemplateContext;
     const path = new URL(`https://fake${base}${render(action.request.path, actx, encodeURIComponent)}`)
@@ -343,6 +349,7 @@ function servedActions(
     out.push({
       action,
       fixture: f,
+      host: own?.hostname ?? null,
       method: action.request.method,
       path,
       query,
@@ -610,6 +617,7 @@ export async function startFakeProvider(
   ];
   const apiHosts = new Set([urls.api.hostname, ...(opts.apiHosts ?? []).map((h) => h.toLowerCase())]);
   const actions = servedActions(connector, fixture, ctx, urls.api);
+  for (const a of actions) if (a.host && !hosts.includes(a.host)) hosts.push(a.host);
   const client = auth ? fixtureClient(auth, fixture) : null;
   const redirectUris = new Set<string>();
   const grants = new Map<string, Grant>();
@@ -1201,6 +1209,8 @@ export async function startFakeProvider(
 
   /** The values a request's path gives an action's path inputs ([] for a fixed path), or null when it is not the action's path. */
   function pathValues(a: ServedAction, url: URL): string[] | null {
+    const host = url.hostname.toLowerCase();
+    if (a.host ? a.host !== host : !apiHosts.has(host) && host !== nextLinkHost) return null;
     if (!a.pattern) return a.path === url.pathname ? [] : null;
     const m = a.pattern.re.exec(url.pathname);
     if (!m) return null;
@@ -1344,7 +1354,7 @@ export async function startFakeProvider(
   function notFound(req: IncomingMessage, url: URL, res: ServerResponse) {
     state.unexpected.push(`${req.method} https://${url.host}${url.pathname}`);
     const oauth = [urls.authorize, urls.token, urls.refresh, urls.revoke].some((u) => is(u, url));
-    const on = actions.filter((a) => apiHosts.has(url.hostname) && pathValues(a, url));
+    const on = actions.filter((a) => pathValues(a, url));
     const served = on.length > 0 && on.every((a) => a.method !== req.method);
     if (oauth || served) return send(res, 405, { error: 'method_not_allowed' });
     send(res, 404, { error: 'not_found' });
@@ -1389,8 +1399,9 @@ export async function startFakeProvider(
     if (apiHosts.has(host) && events?.handle(req, url, body, res)) return;
     const base = urls.api.pathname.replace(/\/+$/, '');
     if (
-      (apiHosts.has(host) || host === nextLinkHost) &&
-      (url.pathname === base || url.pathname.startsWith(`${base}/`))
+      ((apiHosts.has(host) || host === nextLinkHost) &&
+        (url.pathname === base || url.pathname.startsWith(`${base}/`))) ||
+      actions.some((a) => a.host === host && pathValues(a, url))
     )
       return api(req, url, body, res);
     notFound(req, url, res);

@@ -5,7 +5,7 @@ import type { Connector } from '../../connectors/schema.js';
 import { pick } from '../../connectors/json-path.js';
 import { NEXT_INPUT, type Action, type Paging } from '../../connectors/action-schema.js';
 import { render, TemplateError, type TemplateContext } from '../../connectors/templating.js';
-import { ownsUrl, templateContext } from '../connector-profiles/target.js';
+import { ownsUrl, resolveUrl, templateContext } from '../connector-profiles/target.js';
 import { validateActionInput, type InputValues } from './inputs.js';
 import {
   firstValue,
@@ -92,7 +92,9 @@ function actionContext(t: AccountTarget, input: InputValues): TemplateContext {
 }
 
 function actionUrl(deps: Deps, t: AccountTarget, action: Action, input: InputValues): URL {
-  const base = baseUrlOf(deps, t);
+  const base = action.request.base_url
+    ? resolveUrl(deps, t, `actions.${action.id}.base_url`)
+    : baseUrlOf(deps, t);
   const ctx = actionContext(t, input);
   const url = new URL(base + render(action.request.path, ctx, pathSegment));
   if (url.origin !== new URL(base).origin)

@@ -45,23 +45,31 @@ export type ConnectorUrl =
   | 'token_url'
   | 'revoke_url'
   | 'refresh_url'
-  | 'test_action.base_url';
+  | 'test_action.base_url'
+  | `actions.${string}.base_url`;
+
+/** An action's own base URL (`request.base_url`) by its name `actions.<id>.base_url`. */
+function actionBaseTemplate(c: Connector, which: string): string | undefined {
+  const m = /^actions\.(.+)\.base_url$/.exec(which);
+  return m ? c.actions.find((a) => a.id === m[1])?.request.base_url : undefined;
+}
 
 /** The template of one of the connector's URLs, or undefined when the connector has none. */
 function urlTemplate(c: Connector, which: ConnectorUrl): string | undefined {
   if (which === 'base_url') return c.base_url;
   if (which === 'test_action.base_url') return c.test_action.base_url;
+  if (which.startsWith('actions.')) return actionBaseTemplate(c, which);
   if (c.auth.type !== 'oauth2') return undefined;
   if (which === 'revoke_url') return c.auth.revoke_url;
   if (which === 'refresh_url') return c.auth.refresh_url;
-  return c.auth[which];
+  return c.auth[which as 'authorization_url' | 'token_url'];
 }
 
 /** The profile's override of a URL: `refresh_url` follows a `token_url` override (a sandbox's token host). */
 function urlOverride(t: ProviderTarget, which: ConnectorUrl): string | null | undefined {
-  if (which === 'test_action.base_url') return undefined;
+  if (which === 'test_action.base_url' || which.startsWith('actions.')) return undefined;
   if (which === 'refresh_url') return t.overrides.token_url;
-  return t.overrides[which];
+  return t.overrides[which as 'base_url' | 'authorization_url' | 'token_url' | 'revoke_url'];
 }
 
 /**
