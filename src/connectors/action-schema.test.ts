@@ -94,7 +94,7 @@ describe('action definitions', () => {
           result: { data: 'items', next: { type: 'cursor', path: 'next' } },
         }),
       ],
-      'action acme_get_ticket: result.next (cursor) needs exactly one of param or body_key',
+      'action acme_get_ticket: result.next (cursor) needs exactly one of param, body_key or input',
     ],
     [
       [
@@ -104,7 +104,7 @@ describe('action definitions', () => {
           result: { data: 'items', next: { type: 'cursor', path: 'next', param: 'a', body_key: 'after' } },
         }),
       ],
-      'action acme_get_ticket: result.next (cursor) needs exactly one of param or body_key',
+      'action acme_get_ticket: result.next (cursor) needs exactly one of param, body_key or input',
     ],
     [
       [
@@ -135,6 +135,26 @@ describe('action definitions', () => {
         }),
       ],
       'action acme_get_ticket: result.next.page_size names unknown input limit',
+    ],
+    [
+      [
+        action({
+          inputs: [{ key: 'start', type: 'integer' }],
+          request: { path: '/query', query: { q: 'SELECT * FROM T STARTPOSITION 1' } },
+          result: { data: 'items', next: { type: 'offset', input: 'start', start: 1 } },
+        }),
+      ],
+      'action acme_get_ticket: result.next.input start is in no template of the request',
+    ],
+    [
+      [
+        action({
+          inputs: [],
+          request: { path: '/query', query: { q: 'SELECT * FROM T STARTPOSITION ${input.start}' } },
+          result: { data: 'items', next: { type: 'offset', input: 'start', start: 1 } },
+        }),
+      ],
+      'action acme_get_ticket: result.next.input names unknown input start',
     ],
   ])('refuses %#', (actions, problem) => {
     expect(actionProblem('acme', actions, known)).toBe(problem);

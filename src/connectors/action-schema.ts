@@ -76,14 +76,20 @@ const bodyKeySchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'a body key is dotted names: variables.after')
   .describe(
-    'Where the paging value goes in the request body (POST, PUT or PATCH), dotted when nested: `cursor`, or `variables.after` for GraphQL. Give this or `param`.',
+    'Where the paging value goes in the request body (POST, PUT or PATCH), dotted when nested: `cursor`, or `variables.after` for GraphQL. Give this, `param` or `input`.',
   );
 const paramSchema = z
   .string()
   .regex(/^[A-Za-z0-9_.\-[\]]+$/, 'a query parameter name')
   .max(100)
   .describe(
-    'The query parameter the paging value is sent in, e.g. `cursor`, `page`. Give this or `body_key`.',
+    'The query parameter the paging value is sent in, e.g. `cursor`, `page`. Give this, `body_key` or `input`.',
+  );
+const pagingInputSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'an input key')
+  .describe(
+    "The input the paging value becomes, for a provider that takes it inside a text the request's templates build (QuickBooks' `STARTPOSITION ${input.start_position}` in its query). Give this, `param` or `body_key`.",
   );
 const hasMoreSchema = jsonPathSchema.describe(
   'Path of a boolean in the response body; paging stops when it is false, e.g. `has_more`.',
@@ -121,6 +127,7 @@ const nextCursorSchema = z
     ),
     param: paramSchema.optional(),
     body_key: bodyKeySchema.optional(),
+    input: pagingInputSchema.optional(),
     has_more: hasMoreSchema.optional(),
   })
   .strict()
@@ -130,6 +137,7 @@ const nextPageSchema = z
     type: z.literal('page').describe('A page counter, increased by one per page.'),
     param: paramSchema.optional(),
     body_key: bodyKeySchema.optional(),
+    input: pagingInputSchema.optional(),
     start: z.number().int().min(0).default(1).describe('The number of the first page (default 1).'),
     page_size: pageSizeSchema.optional(),
     has_more: hasMoreSchema.optional(),
@@ -141,6 +149,7 @@ const nextOffsetSchema = z
     type: z.literal('offset').describe('An offset, increased by the number of items each page holds.'),
     param: paramSchema.optional(),
     body_key: bodyKeySchema.optional(),
+    input: pagingInputSchema.optional(),
     start: z.number().int().min(0).default(0).describe('The offset of the first page (default 0).'),
     page_size: pageSizeSchema.optional(),
     has_more: hasMoreSchema.optional(),
@@ -155,6 +164,7 @@ const nextLastItemSchema = z
     item_path: jsonPathSchema.describe('Path of the value in the last item of `data`, e.g. `id`.'),
     param: paramSchema.optional(),
     body_key: bodyKeySchema.optional(),
+    input: pagingInputSchema.optional(),
     has_more: hasMoreSchema.optional(),
   })
   .strict()
@@ -244,8 +254,16 @@ function pagingProblem(a: Action, inputs: Map<string, ActionInput>): string | nu
   const next = a.result.next;
   if (next === undefined || typeof next === 'string' || next.type === 'url' || next.type === 'link_header')
     return null;
-  if ((next.param === undefined) === (next.body_key === undefined))
-    return `result.next (${next.type}) needs exactly one of param or body_key`;
+  const places = [next.param, next.body_key, next.input].filter((v) => v !== undefined).length;
+  if (places !== 1) return `result.next (${next.type}) needs exactly one of param, body_key or input`;
+  if (next.input !== undefined) {
+    const input = inputs.get(next.input);
+    if (!input) return `result.next.input names unknown input ${next.input}`;
+    if (input.required) return `result.next.input ${next.input} is required; paging sets it`;
+    const used = [a.request.path, ...Object.values(a.request.query), JSON.stringify(a.request.body ?? {})];
+    if (!used.some((t) => t.includes(`\${input.${next.input}}`)))
+      return `result.next.input ${next.input} is in no template of the request`;
+  }
   if (next.param !== undefined) {
     if (inputs.has(next.param))
       return `result.next.param "${next.param}" is also an input key; paging sets it`;

@@ -184,6 +184,11 @@ interface ServedAction {
   fixture: ActionFixture;
   /** The host of the action's own `base_url`, or null: the API's hosts. */
   host: string | null;
+  /**
+   * Query values a `result.next.input` goes into (QuickBooks' query text): matched by their
+   * template, the paging input's value read from the capture.
+   */
+  pagedQuery: Array<[string, RegExp]>;
   method: string;
   path: string;
   query: Array<[string, string]>;
@@ -324,7 +329,9 @@ function servedActions(
       .pathname;
     const query: Array<[string, string]> = [];
     const optionalQuery: string[] = [];
+    const pagedQuery = pagedQueryPatterns(action, actx);
     for (const [k, tpl] of Object.entries(action.request.query)) {
+      if (pagedQuery.some(([key]) => key === k)) continue;
       const whole = action.inputs.find((i) => i.key === WHOLE_INPUT.exec(tpl)?.[1]);
       if (whole && !whole.required) optionalQuery.push(k);
       try {
@@ -350,6 +357,7 @@ function servedActions(
       action,
       fixture: f,
       host: own?.hostname ?? null,
+      pagedQuery,
       method: action.request.method,
       path,
       query,
@@ -362,6 +370,23 @@ function servedActions(
   // actions on one path differ by their query or fixed body values.
   const rank = (a: ServedAction) => (a.pattern ? 0 : 1000) + a.query.length + a.fixed.length;
   return out.sort((a, b) => rank(b) - rank(a));
+}
+
+/**
+ * The query entries whose templates hold the paging input (`result.next.input`), each as a regex
+ * of its rendered text with that input as the one capture.
+ */
+function pagedQueryPatterns(action: Action, actx: TemplateContext): Array<[string, RegExp]> {
+  const p = pagingOf(action);
+  const name = p && 'input' in p ? p.input : undefined;
+  if (!name) return [];
+  const mark = `\${input.${name}}`;
+  return Object.entries(action.request.query)
+    .filter(([, tpl]) => tpl.includes(mark))
+    .map(([k, tpl]): [string, RegExp] => {
+      const parts = tpl.split(mark).map((part) => escapeRe(render(part, actx)));
+      return [k, new RegExp(`^${parts.join('(.+?)')}$`)];
+    });
 }
 
 /** The paths an action's path template can render to, whatever its input values. */
@@ -1312,8 +1337,10 @@ export async function startFakeProvider(
         at.searchParams.get(k) === v || (a.optionalQuery.includes(k) && !at.searchParams.has(k));
       if (!a.query.every(([k, v]) => given(k, v))) continue;
       if (!a.fixed.every(([k, v]) => sent(k) === v)) continue;
+      const paged = a.pagedQuery.map(([k, re]) => re.exec(at.searchParams.get(k) ?? '')?.[1]);
+      if (paged.some((v) => v === undefined)) continue;
       const values = pathValues(a, at);
-      if (values) return servedCall(a, values, req, { url: at, body: json }, res);
+      if (values) return servedCall(a, values, req, { url: at, body: json, input: paged[0] }, res);
     }
     const why = queryInputProblem(req, at);
     if (why) return refuse(res, 400, 'invalid_request', why);

@@ -20,6 +20,8 @@ export interface PageRequest {
   url: URL;
   /** The parsed JSON body, or undefined. */
   body: unknown;
+  /** The value the request gives the paging input (`result.next.input`), read from its templates. */
+  input?: string | undefined;
 }
 
 export interface PagingStyle {
@@ -93,6 +95,7 @@ function bodyKeyValue(body: unknown, key: string): unknown {
 /** The paging value a request carries where the connector says it goes, and a label for messages. */
 function sentValue(p: ValuePaging, req: PageRequest): { value: unknown; where: string } {
   if (p.param !== undefined) return { value: req.url.searchParams.get(p.param) ?? undefined, where: p.param };
+  if (p.input !== undefined) return { value: req.input, where: `input ${p.input}` };
   return { value: bodyKeyValue(req.body, p.body_key ?? ''), where: `body ${p.body_key}` };
 }
 
@@ -126,7 +129,7 @@ function numberSent(p: ValuePaging, req: PageRequest): number | string {
   const { value, where } = sentValue(p, req);
   if (value === undefined)
     return `${where} is missing (the first page sends ${'start' in p ? p.start : '?'})`;
-  const n = typeof value === 'string' && p.param !== undefined ? Number(value) : value;
+  const n = typeof value === 'string' && p.body_key === undefined ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n))
     return `${where}: ${JSON.stringify(value)} is not a number`;
   return n;

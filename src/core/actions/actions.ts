@@ -199,6 +199,8 @@ function plannedRequest(
   value: PageValue | undefined,
 ): PlannedRequest {
   const where = paging && !pagesByUrl(paging) && value !== undefined ? paging : null;
+  // `input`: the paging value is that input's value, wherever the templates put it.
+  if (where?.input) input = { ...input, [where.input]: value! };
   let body = action.request.body
     ? (renderBody(action.request.body, actionContext(session.target, input), input) as Record<
         string,
