@@ -196,6 +196,8 @@ describe('bad input is a 4xx in the contract shape and writes nothing', () => {
   });
 
   it('keeps private-network overrides out unless allowed', async () => {
+    // Loopback, link-local and private addresses kept on purpose: they are what this test checks
+    // the server refuses (the switch is off and nothing is called), not a provider it reaches.
     const strict = await startTestServer({ SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0' });
     try {
       for (const url of [

@@ -6,6 +6,7 @@ import { api, type TestServer } from './helpers/server.js';
 import { createSession, hub, KUSTOMER_CLIENT, ONEFLOW_EMAIL, ONEFLOW_TOKEN } from './helpers/linking.js';
 import type { SeedFakes } from './helpers/seed-fakes.js';
 import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
+import { closedPort } from './helpers/upstream.js';
 import {
   axeFindings,
   focusedTestId,
@@ -21,9 +22,15 @@ let fakes: SeedFakes;
 let browser: Browser;
 let profiles: Profiles;
 
-// "Provider unreachable" points a profile's base URL override at a closed port on loopback, which
-// the private-network switch must allow; every other case reaches the fakes at their real host names.
-const world = useWorld({ env: { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' } });
+/** A Oneflow that is down: the internet stand-in routes this name to a port nothing listens on. */
+const DOWN = 'https://api.oneflow-down.test';
+
+// "Provider unreachable" points a profile's base URL override at DOWN on purpose (one host name
+// cannot be a working and a dead Oneflow at once); every other case reaches the fakes at their
+// real host names. The private-network switch stays off.
+const world = useWorld({
+  routes: async () => [{ hosts: [new URL(DOWN).hostname], port: await closedPort() }],
+});
 beforeAll(async () => {
   ({ server, fakes, profiles } = world);
   browser = await launchBrowser();
@@ -223,7 +230,7 @@ describe('errors in plain words', () => {
   it('provider unreachable', async () => {
     const call = api(server);
     const patched = await call('PATCH', `/connector_profiles/${profiles.oneflow}`, {
-      overrides: { base_url: 'http://127.0.0.1:9/v1' },
+      overrides: { base_url: `${DOWN}/v1` },
     });
     expect(patched.status).toBe(200);
     try {
@@ -238,9 +245,8 @@ describe('errors in plain words', () => {
         /^We could not reach Oneflow\. Your details were not saved\. Please try again in a few minutes\.$/,
       );
     } finally {
-      await call('PATCH', `/connector_profiles/${profiles.oneflow}`, {
-        overrides: { base_url: `${fakes.oneflow.urls.api.origin}/v1` },
-      });
+      // Back to the connector's own base URL, as shipped.
+      await call('PATCH', `/connector_profiles/${profiles.oneflow}`, { overrides: { base_url: null } });
     }
     expect(await accountsOf('e-unreachable')).toEqual([]);
   });

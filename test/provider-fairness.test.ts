@@ -1,10 +1,11 @@
 import http from 'node:http';
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { api, startTestServer, type TestServer } from './helpers/server.js';
+import { type InternetOptions, startInternet } from './helpers/internet.js';
 import { linkOneflow, onAccount } from './helpers/link-accounts.js';
-import { json, startUpstream, type ScriptedUpstream } from './helpers/upstream.js';
+import { json, startUpstream } from './helpers/upstream.js';
 import { createProject } from '../src/core/projects/projects.js';
 import { addApiKey, generateApiKey } from '../src/core/projects/api-keys.js';
 import { DEFAULT_PROVIDER_CALL_LIMITS } from '../src/core/provider-calls/limits.js';
@@ -22,29 +23,47 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
 });
 
-/** A provider whose `/slow` requests are held until the test answers them; everything else answers at once. */
-async function providerWithHeldCalls() {
+/** The held provider's API: a name of its own, which the internet stand-in routes to it. */
+const HELD = 'https://api.oneflow-held.test';
+
+/**
+ * A provider whose `/slow` requests are held until the test answers them; everything else answers
+ * at once. It answers at HELD through an internet stand-in of its own, whose pool (`pool`, if
+ * given) the server under test gets, with the private-network switch off.
+ */
+async function providerWithHeldCalls(env: Record<string, string>, pool?: InternetOptions['pool']) {
   const held: ServerResponse[] = [];
   const up = await startUpstream((req, res) =>
     req.url.includes('/slow') ? held.push(res) : json(200, { ok: true })(req, res),
   );
   cleanups.push(() => up.close());
-  return { up, held };
+  const internet = await startInternet(
+    [{ hosts: [new URL(HELD).hostname], port: Number(new URL(up.url).port) }],
+    pool ? { pool } : {},
+  );
+  cleanups.push(() => internet.close());
+  const server = await startTestServer(
+    { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '0', ...env },
+    { workers: false, http: internet.http },
+  );
+  cleanups.push(() => server.close());
+  return { up, held, server, pool: internet.http as Agent };
 }
 
-/** Two projects on one server, each with Oneflow accounts whose API is `up` (so one provider origin). */
-async function twoProjects(server: TestServer, up: ScriptedUpstream, accountsOfB: number) {
+/** Two projects on one server, each with Oneflow accounts whose API is HELD (so one provider origin). */
+async function twoProjects(server: TestServer, accountsOfB: number) {
   const projectB = await createProject(server.app.deps.db, 'Tenant B');
   const keyB = generateApiKey();
   await addApiKey(server.app.deps.db, projectB.projectId, keyB);
   const serverB: TestServer = { ...server, apiKey: keyB };
   // Overrides kept on purpose: every Oneflow here is a scripted upstream that holds its answers
-  // to fill the provider's share, which the strict fake at api.oneflow.com does not do.
+  // to fill the provider's share, which the strict fake at api.oneflow.com does not do. It answers
+  // at a name of its own through the internet stand-in, not on loopback.
   const link = async (s: TestServer, owner: string) => {
     const profile = await api(s)('POST', '/connector_profiles', {
       provider: 'oneflow',
       default: false,
-      overrides: { base_url: `${up.url}/v1` },
+      overrides: { base_url: `${HELD}/v1` },
     });
     // linkOneflow only reads the profile id from its second argument when none is given.
     return linkOneflow(s, {} as Parameters<typeof linkOneflow>[1], owner, profile.json.id);
@@ -100,11 +119,9 @@ function trickleUpload(server: TestServer, key: string, accountId: string, every
 
 describe('M5: provider connections are shared fairly between projects', () => {
   it("project B holding its whole share of slow calls is refused more (429, Retry-After), and A's call on the same origin answers at once", async () => {
-    const server = await startTestServer({ SWITCHBOARD_PROXY_LIFETIME_MS: '20000' }, { workers: false });
-    cleanups.push(() => server.close());
-    const { up, held } = await providerWithHeldCalls();
+    const { server, held } = await providerWithHeldCalls({ SWITCHBOARD_PROXY_LIFETIME_MS: '20000' });
     const { perAccount, perProject } = DEFAULT_PROVIDER_CALL_LIMITS;
-    const { a, b, serverB } = await twoProjects(server, up, Math.ceil(perProject / perAccount));
+    const { a, b, serverB } = await twoProjects(server, Math.ceil(perProject / perAccount));
 
     // B fills its share: every one of its accounts holds as many calls as an account may.
     const slow = b.flatMap((account) =>
@@ -126,7 +143,7 @@ describe('M5: provider connections are shared fairly between projects', () => {
       const profile = await api(serverB)('POST', '/connector_profiles', {
         provider: 'oneflow',
         default: false,
-        overrides: { base_url: `${up.url}/v1` },
+        overrides: { base_url: `${HELD}/v1` },
       });
       return linkOneflow(serverB, {} as Parameters<typeof linkOneflow>[1], 'tenant-b-extra', profile.json.id);
     })();
@@ -155,22 +172,18 @@ describe('M5: provider connections are shared fairly between projects', () => {
 
   it('a call queued for a connection is answered 408 at its lifetime, not when the connection frees', async () => {
     // A pool of two connections per origin, which project B's two stalled uploads hold.
-    const pool = new Agent({ connections: 2, keepAliveTimeout: 10_000 });
-    cleanups.push(() => pool.close());
-    const server = await startTestServer(
+    const { server, pool } = await providerWithHeldCalls(
       { SWITCHBOARD_PROXY_LIFETIME_MS: '1500' },
-      { workers: false, http: pool },
+      { connections: 2, keepAliveTimeout: 10_000 },
     );
-    cleanups.push(() => server.close());
-    const { up } = await providerWithHeldCalls();
-    const { a, b, serverB } = await twoProjects(server, up, 2);
+    const { a, b, serverB } = await twoProjects(server, 2);
 
     const uploads = b.map((account) => trickleUpload(server, serverB.apiKey, account, 200));
     cleanups.push(async () => {
       for (const u of uploads) u.destroy();
     });
     // Both uploads reach the provider, so both connections are taken.
-    const busy = () => pool.stats[up.url]?.running ?? 0;
+    const busy = () => pool.stats[HELD]?.running ?? 0;
     await waitFor(() => busy() === 2, 5_000);
 
     const started = performance.now();
@@ -193,17 +206,14 @@ describe('M5: provider connections are shared fairly between projects', () => {
 
   it('a raw-proxy upload that stops sending is cut off at the idle limit (408), and one that never ends at the total limit', async () => {
     // A pool of its own, destroyed at the end: the aborted uploads leave nothing to wait for.
-    const pool = new Agent({ keepAliveTimeout: 10_000 });
+    const { server, pool } = await providerWithHeldCalls({}, { keepAliveTimeout: 10_000 });
     cleanups.push(() => pool.destroy());
-    const server = await startTestServer({}, { workers: false, http: pool });
-    cleanups.push(() => server.close());
     // The limits are settings; shortened here so the test runs in seconds.
     (server.app.deps.settings as { rawUpload?: { idleMs: number; lifetimeMs: number } }).rawUpload = {
       idleMs: 800,
       lifetimeMs: 3_000,
     };
-    const { up } = await providerWithHeldCalls();
-    const { b, serverB } = await twoProjects(server, up, 1);
+    const { b, serverB } = await twoProjects(server, 1);
     const account = b[0]!;
 
     const stalled = trickleUpload(server, serverB.apiKey, account, 100);

@@ -18,22 +18,31 @@ let fakes: SeedFakes;
 let shipped: ShippedWorld;
 let up: ScriptedUpstream;
 let profiles: Awaited<ReturnType<typeof createProfiles>>;
-const PRIVATE = { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1' };
+/** The scripted Oneflow and Kustomer APIs, at names of their own (one upstream answers both). */
+const SCRIPTED_ONEFLOW = 'https://api.oneflow-scripted.test';
+const SCRIPTED_KUSTOMER = 'https://api.kustomer-scripted.test';
 const acc = { kustomer: '', salesforce: '', oneflow: '', scripted: '', scriptedOAuth: '' };
 
 beforeAll(async () => {
-  shipped = await startShippedWorld();
+  // The seed profiles run as shipped. The scripted profiles below override one URL on purpose: a
+  // scripted upstream (5xx, redirects, binary bodies, silence) beside the working providers at
+  // their real host names (one host name cannot be two providers at once). The internet stand-in
+  // answers the upstream's own host names too, so the private-network switch stays off.
+  up = await startUpstream();
+  shipped = await startShippedWorld({
+    routes: [
+      {
+        hosts: [new URL(SCRIPTED_ONEFLOW).hostname, new URL(SCRIPTED_KUSTOMER).hostname],
+        port: Number(new URL(up.url).port),
+      },
+    ],
+  });
   fakes = shipped.fakes;
   // Kustomer serves whichever listed customer a path names by its id.
   const getCustomer = fakes.kustomer.fixture.actions.kustomer_get_customer!;
   getCustomer.key = 'id';
   getCustomer.records = fakes.kustomer.fixture.actions.kustomer_list_customers!.records;
-  // The seed profiles run as shipped. The scripted profiles below override one URL on purpose,
-  // with the private-network switch on for them: a scripted upstream (5xx, redirects, binary
-  // bodies, silence) beside the working providers at their real host names (one host name
-  // cannot be two providers at once).
-  server = await startShippedServer(shipped, PRIVATE, { workers: false });
-  up = await startUpstream();
+  server = await startShippedServer(shipped, {}, { workers: false });
   profiles = await createProfiles(server, fakes);
   acc.oneflow = await linkOneflow(server, profiles);
   acc.kustomer = await linkKustomer(server, profiles);
@@ -42,13 +51,13 @@ beforeAll(async () => {
   const scripted = await api(server)('POST', '/connector_profiles', {
     provider: 'oneflow',
     default: false,
-    overrides: { base_url: `${up.url}/v1` },
+    overrides: { base_url: `${SCRIPTED_ONEFLOW}/v1` },
   });
   acc.scripted = await linkOneflow(server, profiles, 'scripted-owner', scripted.json.id);
   const scriptedK = await api(server)('POST', '/connector_profiles', {
     provider: 'kustomer',
     default: false,
-    overrides: { base_url: up.url },
+    overrides: { base_url: SCRIPTED_KUSTOMER },
   });
   acc.scriptedOAuth = (
     await kustomerAccount(server, fakes, scriptedK.json.id, { owner: 'scripted-oauth' })
@@ -573,7 +582,7 @@ describe('lifetime', () => {
   it('answers 408 when the provider does not answer within the lifetime', async () => {
     const short = await startShippedServer(
       shipped,
-      { ...PRIVATE, SWITCHBOARD_PROXY_LIFETIME_MS: '1500' },
+      { SWITCHBOARD_PROXY_LIFETIME_MS: '1500' },
       { workers: false },
     );
     try {
@@ -581,7 +590,7 @@ describe('lifetime', () => {
       const profile = await api(short)('POST', '/connector_profiles', {
         provider: 'oneflow',
         default: false,
-        overrides: { base_url: `${up.url}/v1` },
+        overrides: { base_url: `${SCRIPTED_ONEFLOW}/v1` },
       });
       const account = await linkOneflow(short, p, 'slow-owner', profile.json.id);
       up.script.push(() => undefined);

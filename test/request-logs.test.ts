@@ -17,11 +17,15 @@ import type { SeedFakes } from './helpers/seed-fakes.js';
 let fakes: SeedFakes;
 let shipped: ShippedWorld;
 let up: ScriptedUpstream;
+/** The scripted Oneflow API, at a name of its own. */
+const SCRIPTED_ONEFLOW = 'https://api.oneflow-scripted.test';
 
 beforeAll(async () => {
-  shipped = await startShippedWorld();
-  fakes = shipped.fakes;
   up = await startUpstream();
+  shipped = await startShippedWorld({
+    routes: [{ hosts: [new URL(SCRIPTED_ONEFLOW).hostname], port: Number(new URL(up.url).port) }],
+  });
+  fakes = shipped.fakes;
 });
 afterAll(async () => {
   await shipped?.close();
@@ -32,18 +36,15 @@ const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
 async function setup(env: Record<string, string> = {}) {
   // The seed connectors run as shipped. One more Oneflow profile overrides its base URL on
-  // purpose, with the private-network switch on for it: a scripted upstream beside the working
-  // Oneflow at api.oneflow.com (one host name cannot be two providers at once).
-  const server = await startShippedServer(
-    shipped,
-    { SWITCHBOARD_ALLOW_PRIVATE_NETWORK: '1', ...env },
-    { workers: false },
-  );
+  // purpose: a scripted upstream beside the working Oneflow at api.oneflow.com (one host name
+  // cannot be two providers at once). The internet stand-in answers the upstream's own host
+  // name, so the private-network switch stays off.
+  const server = await startShippedServer(shipped, env, { workers: false });
   const profiles = await createProfiles(server, fakes);
   const scripted = await api(server)('POST', '/connector_profiles', {
     provider: 'oneflow',
     default: false,
-    overrides: { base_url: `${up.url}/v1` },
+    overrides: { base_url: `${SCRIPTED_ONEFLOW}/v1` },
   });
   const kustomer = await linkKustomer(server, profiles);
   const oneflow = await linkOneflow(server, profiles);

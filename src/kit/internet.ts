@@ -117,8 +117,16 @@ async function certificate(names: string[]) {
   return { ca: ca.cert, key: leaf.private, cert: leaf.cert };
 }
 
+export interface InternetOptions {
+  /**
+   * Pool settings for `http` (say, fewer connections per origin, or a longer keep-alive), for a
+   * test of how the server shares its connections to a provider.
+   */
+  pool?: Omit<Agent.Options, 'connect'>;
+}
+
 /** Starts the TLS front for these routes. Unknown names fail to connect like a DNS miss. */
-export async function startInternet(routes: Route[]): Promise<Internet> {
+export async function startInternet(routes: Route[], opts: InternetOptions = {}): Promise<Internet> {
   const names = [...new Set(routes.flatMap((r) => r.hosts))];
   const tls = await certificate(names);
   const refused: string[] = [];
@@ -153,6 +161,7 @@ export async function startInternet(routes: Route[]): Promise<Internet> {
   const mapped = buildConnector({ timeout: 10_000, ca: tls.ca });
   const http = new Agent({
     keepAliveTimeout: 1_000,
+    ...opts.pool,
     connect: (opts, callback) => {
       const host = opts.hostname.replace(/^\[|\]$/g, '');
       // Loopback (our own server, webhook receivers) goes as it is; a provider name goes to the

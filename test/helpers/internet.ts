@@ -1,7 +1,7 @@
 // The internet stand-in lives in the connector kit (the `connectors test` command uses it too).
 import type { Internet } from '../../src/kit/internet.js';
 
-export { startInternet, type Internet, type Route } from '../../src/kit/internet.js';
+export { startInternet, type Internet, type InternetOptions, type Route } from '../../src/kit/internet.js';
 
 let current: Internet | undefined;
 

@@ -1,6 +1,6 @@
 import { cookieJar } from './cookie-jar.js';
 import { startTestServer, type TestServer } from './server.js';
-import { setCurrentInternet, startInternet, type Internet } from './internet.js';
+import { setCurrentInternet, startInternet, type Internet, type Route } from './internet.js';
 import { type FakeProvider, type SeedFakes, startSeedFakes } from './seed-fakes.js';
 
 /** The org every shipped-connector test links: its API hosts are `acme.*`. */
@@ -24,21 +24,30 @@ export interface ShippedWorld {
   close(): Promise<void>;
 }
 
+export interface ShippedWorldOptions {
+  /**
+   * More host names for the internet stand-in, beside the seed providers': a scripted upstream
+   * that plays a broken provider, or a port nothing listens on, at a name of its own (for a
+   * profile whose URL override names it).
+   */
+  routes?: Route[];
+  /** Other fakes (another environment of a provider) behind the same internet, closed with the world. */
+  more?: FakeProvider[];
+}
+
 /**
  * The three seed providers, each played by the generic fake provider from its shipped connector
  * file and fixture, at their real host names behind the internet stand-in. The helpers' browsers
- * (link()'s popup, Chromium) use the same internet while the world runs. `more`: other fakes
- * (another environment of a provider) behind the same internet, closed with the world.
+ * (link()'s popup, Chromium) use the same internet while the world runs.
  */
-export async function startShippedWorld(opts: { more?: FakeProvider[] } = {}): Promise<ShippedWorld> {
+export async function startShippedWorld(opts: ShippedWorldOptions = {}): Promise<ShippedWorld> {
   const fakes = await startSeedFakes();
   const more = opts.more ?? [];
-  const internet = await startInternet([...fakes.routes, ...more.flatMap((f) => f.routes)]).catch(
-    async (err) => {
-      await fakes.close();
-      throw err;
-    },
-  );
+  const routes = [...fakes.routes, ...more.flatMap((f) => f.routes), ...(opts.routes ?? [])];
+  const internet = await startInternet(routes).catch(async (err) => {
+    await fakes.close();
+    throw err;
+  });
   setCurrentInternet(internet);
   return {
     fakes,

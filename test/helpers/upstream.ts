@@ -83,3 +83,15 @@ export async function startUpstream(fallback: Reply = json(200, { ok: true })): 
     });
   return up;
 }
+
+/**
+ * A loopback port nothing listens on (taken, then let go), for a host name the internet
+ * stand-in routes to a provider that is down.
+ */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

@@ -4,7 +4,7 @@ import { startTestServer, type TestServer } from './server.js';
 import { createProfiles, type Fakes } from './linking.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import type { Profiles } from './link-accounts.js';
-import { setCurrentInternet, type Internet } from './internet.js';
+import { setCurrentInternet, type Internet, type Route } from './internet.js';
 import { startShippedWorld } from './shipped.js';
 
 export { link, type Provider } from './link-accounts.js';
@@ -28,6 +28,11 @@ export interface WorldOptions {
   overrides?: boolean;
   /** A webhook receiver (on loopback: the private-network switch is on for it). */
   receiver?: boolean;
+  /**
+   * More host names for the internet stand-in (a scripted upstream, a port nothing listens on),
+   * made before it starts, for a profile whose URL override names one. Say why at the call.
+   */
+  routes?: () => Promise<Route[]>;
 }
 
 /** What a test file works against. Filled in by the time its tests run. */
@@ -57,7 +62,7 @@ export function useWorld(opts: WorldOptions = {}): World {
   beforeAll(async () => {
     let http: import('undici').Dispatcher | undefined;
     if (shipped) {
-      const { fakes, internet } = await startShippedWorld();
+      const { fakes, internet } = await startShippedWorld({ routes: (await opts.routes?.()) ?? [] });
       world.fakes = fakes;
       world.internet = internet;
       http = internet.http;
