@@ -5,6 +5,7 @@
 import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { RunningApp } from '../app.js';
 import type { Action } from '../connectors/action-schema.js';
+import type { ConnectorEvents } from '../connectors/events-schema.js';
 import { hostMatches } from '../connectors/hosts.js';
 import { rateLimitRules } from '../connectors/rate-limit.js';
 import type { Connector, OAuth2Auth } from '../connectors/schema.js';
@@ -15,6 +16,7 @@ import { revokeTokens } from '../core/credentials/revoke.js';
 import { getAccount } from '../core/accounts/accounts.js';
 import type { ProjectScope } from '../core/deps.js';
 import { AppError } from '../core/errors.js';
+import { claimDueSubscriptions, reconcileSubscription } from '../core/events/subscriptions.js';
 import { render } from '../connectors/templating.js';
 import {
   chosenOption,
@@ -654,6 +656,191 @@ const reMint: ContractCheck = {
   },
 };
 
+/** What `GET /inbound_deliveries` shows for the account, newest first. */
+interface LoggedDelivery {
+  id: string;
+  outcome: string;
+  reason: string | null;
+  items: number;
+  new_items: number;
+  events: Array<{ provider_event_id: string; provider_type: string }>;
+}
+
+async function loggedDeliveries(world: ContractWorld, accountId: string): Promise<LoggedDelivery[]> {
+  const res = await call(world.server, 'GET', `/inbound_deliveries?account_id=${accountId}&page_size=500`);
+  expect(res.status === 200, `GET /inbound_deliveries: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json as LoggedDelivery[];
+}
+
+/** The deliveries logged for the account since `before` (the ids seen then). */
+async function newDeliveries(world: ContractWorld, accountId: string, before: Set<string>) {
+  return (await loggedDeliveries(world, accountId)).filter((d) => !before.has(d.id));
+}
+
+async function storedEvents(world: ContractWorld, accountId: string): Promise<number> {
+  const { rows } = await world.server.app.deps.db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM inbound_events WHERE account_id = $1',
+    [accountId],
+  );
+  return rows[0]!.n;
+}
+
+/** A fixture delivery as the fake sends it. */
+const asDelivery = (d: { body: unknown; headers?: Record<string, string> | undefined }, forge = false) => ({
+  body: d.body,
+  ...(d.headers ? { headers: d.headers } : {}),
+  ...(forge ? { forge } : {}),
+});
+
+/** A content type's media type and parameters, lower case. */
+function mediaType(value: string | null): { type: string; params: string[] } {
+  const [type = '', ...params] = (value ?? '').toLowerCase().split(';');
+  return { type: type.trim(), params: params.map((p) => p.replace(/\s+/g, '')).filter(Boolean) };
+}
+
+/**
+ * The provider-side subscription deliveries go to: for programmatic events the one the fake
+ * recorded for the account (the subscription is reconciled here, as the events worker does it
+ * after a link, when no worker runs); for manual events one registered with the inbound URL and
+ * secret our server shows the account's owner, as an admin pastes them into the provider.
+ */
+async function eventsSubscription(world: ContractWorld, events: ConnectorEvents, accountId: string) {
+  const { fake, server } = world;
+  const read = async () => {
+    const res = await call(server, 'GET', `/accounts/${accountId}/events`);
+    expect(
+      res.status === 200,
+      `GET /accounts/${accountId}/events: ${res.status} ${JSON.stringify(res.json)}`,
+    );
+    return res.json;
+  };
+  let shown = await read();
+  expect(
+    shown.mode === events.mode,
+    `the account's events are ${shown.mode}, the connector's ${events.mode}`,
+  );
+  expect(typeof shown.inbound_url === 'string', 'the account has no inbound URL');
+  if (events.mode === 'manual') {
+    expect(
+      (shown.secret === null) === (events.secret === 'none'),
+      `the account's secret is ${shown.secret === null ? 'not shown' : 'shown'}, with secret: ${events.secret}`,
+    );
+    return fake.subscribe(shown.inbound_url, shown.secret);
+  }
+  for (let round = 0; round < 20 && shown.subscription?.status !== 'active'; round++) {
+    expect(
+      shown.subscription?.status !== 'off' && shown.subscription?.status !== 'failed',
+      `the subscription is ${shown.subscription?.status}: ${shown.subscription?.last_error}`,
+    );
+    const worker = server.app.eventsWorker;
+    if (worker) await worker.runOnce();
+    else
+      for (const id of await claimDueSubscriptions(server.app.deps, 100))
+        await reconcileSubscription(server.app.deps, id);
+    shown = await read();
+  }
+  expect(
+    shown.subscription?.status === 'active',
+    `the subscription is ${shown.subscription?.status}: ${shown.subscription?.last_error} ${fake.problems.join('; ')}`,
+  );
+  const made = fake.subscriptions.get(shown.subscription.provider_id);
+  expect(made, `the provider holds no subscription ${shown.subscription.provider_id}`);
+  expect(
+    made.url === shown.inbound_url,
+    `the subscription delivers to ${made.url}, not the account's inbound URL`,
+  );
+  return made.id;
+}
+
+/** Links the contract's end user again with other config values: the same account, relinked. */
+async function relink(world: ContractWorld, config: Record<string, string>) {
+  const before = needAccount(world);
+  const check = world.connector.auth.type === 'oauth2' ? oauthLinkCheck : apiKeyLinkCheck;
+  await check.run({ ...world, fixture: { ...world.fixture, config } });
+  expect(
+    world.state.accountId === before,
+    `linking again made account ${world.state.accountId}, not ${before}`,
+  );
+}
+
+/**
+ * Connector events: the fixture's sample, delivered as the provider signs it, is acknowledged
+ * as `ack` declares and stored for the account as the event the fixture names; the same sample
+ * signed with another secret is refused (4xx) and nothing is stored. Without a secret
+ * (`secret: "none"`) there is nothing to forge: the fixture's `refused` delivery, which the
+ * verify checks must refuse, takes its place; without one that half is skipped, and the name says so.
+ */
+function eventsCheck(events: ConnectorEvents, fixture: NonNullable<Fixture['events']>): ContractCheck {
+  const unsigned = events.secret === 'none';
+  const refusal = unsigned
+    ? fixture.refused
+      ? "one the verify checks fail (no secret to forge: the fixture's `refused`) is refused"
+      : 'no secret to forge and no `refused` sample: the refusal is not checked'
+    : 'a forged one is refused';
+  return {
+    name: `events: a ${unsigned ? '' : 'signed '}delivery is acknowledged as \`ack\` declares and recorded; ${refusal}`,
+    run: async (world) => {
+      const { fake } = world;
+      if (fixture.config) await relink(world, { ...world.fixture.config, ...fixture.config });
+      const accountId = needAccount(world);
+      const subscription = await eventsSubscription(world, events, accountId);
+      const { event } = fixture.sample;
+      const mapped = events.types.find((t) => t.name === event);
+      expect(mapped, `the fixture's sample event ${event} is not one the connector declares`);
+
+      const seen = new Set((await loggedDeliveries(world, accountId)).map((d) => d.id));
+      const answer = await fake.deliver(subscription, asDelivery(fixture.sample));
+      expect(
+        answer.status === events.ack.status,
+        `the delivery got ${answer.status} ${answer.body.slice(0, 200)}, \`ack\` declares ${events.ack.status}`,
+      );
+      const got = mediaType(answer.contentType);
+      const want = mediaType(events.ack.content_type);
+      expect(
+        got.type === want.type && want.params.every((p) => got.params.includes(p)),
+        `the acknowledgement's content type is ${answer.contentType}, \`ack\` declares ${events.ack.content_type}`,
+      );
+      expect(
+        answer.body === events.ack.body,
+        `the acknowledgement's body is ${answer.body.slice(0, 200)}, \`ack\` declares ${events.ack.body.slice(0, 200)}`,
+      );
+      const logged = await newDeliveries(world, accountId, seen);
+      expect(logged.length === 1, `${logged.length} deliveries were logged for the account, not 1`);
+      const [delivery] = logged as [LoggedDelivery];
+      expect(
+        delivery.outcome === 'accepted' && delivery.new_items > 0,
+        `the delivery was logged ${delivery.outcome} (${delivery.reason ?? `${delivery.new_items} new events`})`,
+      );
+      const types = delivery.events.map(
+        (e) => events.types.find((t) => t.provider_event === e.provider_type)?.name ?? `(${e.provider_type})`,
+      );
+      expect(
+        types.includes(event),
+        `the delivery was stored as ${types.join(', ') || 'no event'}, not ${event}`,
+      );
+
+      const forged = unsigned
+        ? fixture.refused && asDelivery(fixture.refused)
+        : asDelivery(fixture.sample, true);
+      if (!forged) return;
+      const stored = await storedEvents(world, accountId);
+      const before = new Set((await loggedDeliveries(world, accountId)).map((d) => d.id));
+      const refused = await fake.deliver(subscription, forged);
+      expect(
+        refused.status >= 400 && refused.status < 500,
+        `the ${unsigned ? 'unverifiable' : 'forged'} delivery got ${refused.status} ${refused.body.slice(0, 200)}, not a refusal`,
+      );
+      const rejected = await newDeliveries(world, accountId, before);
+      expect(
+        rejected.length === 1 && rejected[0]!.outcome === 'rejected' && rejected[0]!.items === 0,
+        `the refused delivery was logged as ${JSON.stringify(rejected.map((d) => d.outcome))}, not one rejected`,
+      );
+      const now = await storedEvents(world, accountId);
+      expect(now === stored, `the refused delivery stored ${now - stored} events`);
+    },
+  };
+}
+
 /** The rate-limit check, for a connector that declares its rate limit and has an action to call. */
 /** One check per declared rule, each played by the fake as that rule reads. */
 function rateLimitChecks(connector: Connector): ContractCheck[] {
@@ -676,6 +863,7 @@ export function contractChecks(connector: Connector, fixture: Fixture): Contract
       badTestActionOAuth,
       ...connector.actions.map(actionCheck),
       ...rateLimitChecks(connector),
+      ...(connector.events && fixture.events ? [eventsCheck(connector.events, fixture.events)] : []),
       reMint,
       hostsCheck,
     ];
@@ -688,6 +876,8 @@ export function contractChecks(connector: Connector, fixture: Fixture): Contract
     auth ? badTestActionOAuth : badTestActionApiKey,
     ...connector.actions.map(actionCheck),
     ...rateLimitChecks(connector),
+    // Before the refresh checks, which may leave the account unusable.
+    ...(connector.events && fixture.events ? [eventsCheck(connector.events, fixture.events)] : []),
     ...(auth && fixture.token.refresh_token ? [refreshRotation(auth)] : []),
     // Without rotation there is no rotated-out token to present again.
     ...(auth && fixture.token.refresh_token && fixture.token.rotate ? [refreshReuse(auth)] : []),

@@ -77,6 +77,18 @@ const routeSchema = z.strictObject({
   body: z.unknown().default({}),
 });
 
+/** One provider-shaped delivery for the events check, sent with the fake's `deliver`. */
+const deliverySchema = z.strictObject({
+  $comment: z.string().optional(),
+  /** The provider's payload: JSON, or a text sent as it is (XML connectors: the SOAP text). */
+  body: z.unknown().refine((b) => b !== undefined, 'a delivery needs a body'),
+  /**
+   * Headers the provider adds (GitHub's `X-GitHub-Event`); signatures, timestamps and a header
+   * event id left out are filled in by the fake.
+   */
+  headers: values.optional(),
+});
+
 export const fixtureSchema = z.strictObject({
   $comment: z.union([z.string(), z.array(z.string())]).optional(),
   /** The connector key this fixture plays the provider for. */
@@ -232,6 +244,29 @@ export const fixtureSchema = z.strictObject({
       refused: answerSchema.default({ status: 400, body: { error: 'bad_request' } }),
       /** The provider's answer to a subscription request whose grant lacks the scope. */
       forbidden: answerSchema.default({ status: 403, body: { error: 'forbidden' } }),
+    })
+    .optional(),
+  /**
+   * Connector events (a connector with `events`): `sample` is one delivery as the provider sends
+   * it, and `event` the Switchboard event it must be stored as. The contract delivers it signed
+   * as `events.verify` says and expects the `ack`, then delivers it forged (another secret) and
+   * expects a refusal. For `events.secret: "none"` there is no secret to forge: `refused` is a
+   * delivery the verify checks must refuse instead (Salesforce: another OrganizationId).
+   */
+  events: z
+    .strictObject({
+      $comment: z.string().optional(),
+      sample: deliverySchema.extend({
+        /** The Switchboard event the sample becomes (`github.issue.opened`). */
+        event: z.string().min(1),
+      }),
+      refused: deliverySchema.optional(),
+      /**
+       * Config values the account needs for events beyond `config` (Kustomer: `scopes` naming
+       * `org.outbound_webhooks`, the role its subscriptions require): the check first links the
+       * account again with them.
+       */
+      config: values.optional(),
     })
     .optional(),
   /** Records per action id; every action of the connector needs one. */
