@@ -83,6 +83,8 @@ const scopesSchema = z.strictObject({
 // Token endpoint requests and responses described as data (HTTP Basic, JSON bodies, extra
 // parameters, other token types, kept response values); read by src/core/linking/oauth2/token-endpoint.ts.
 const tokenParams = z.record(z.string(), templateString);
+/** An HTTP header name (an RFC 9110 token). */
+const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'a header name');
 
 const tokenRequestSchema = z.strictObject({
   body_format: z
@@ -103,7 +105,7 @@ const tokenRequestSchema = z.strictObject({
     .default({})
     .describe('Extra parameters on refresh requests only, e.g. `{"scope": "${setup.scopes}"}`.'),
   headers: z
-    .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'a header name'), templateString)
+    .record(headerName, templateString)
     .default({})
     .describe(
       'Fixed headers on token, refresh and revocation requests (the top-level `headers` go on API calls only), e.g. Notion\'s `{"Notion-Version": "2025-09-03"}`. Templates may name env, setup and non-secret config values.',
@@ -435,7 +437,7 @@ export const connectorSchema = z.strictObject({
     })
     .describe('How the credentials go on each request: headers, query parameters or HTTP Basic.'),
   headers: z
-    .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'a header name'), z.string())
+    .record(headerName, z.string())
     .default({})
     .describe(
       'Fixed headers on every provider call (proxy, actions, test action) that are not credentials, e.g. `{"Example-Version": "${env.api_version}"}`. Templates may name env, setup and non-secret config values; credentials go in `inject`.',
