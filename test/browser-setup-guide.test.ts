@@ -6,6 +6,7 @@ import type { TestServer } from './helpers/server.js';
 import { createSession } from './helpers/linking.js';
 import { launchBrowser, screenshot, watchErrors } from './helpers/browser.js';
 import { axe, openDashboard } from './helpers/dashboard.js';
+import { api } from './helpers/server.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -82,6 +83,36 @@ describe('the Hub shows each end user their own setup guide', () => {
     expect(await page.getByTestId('setup-guide').count()).toBe(0);
     expect(await axe(page, 'guide-hub-salesforce')).toEqual([]);
     await screenshot(page, 'guide-hub-salesforce');
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('an optional field in the Hub form', () => {
+  it('Stripe: the connected account is marked optional, and a value that is not one says what to enter', async () => {
+    const made = await api(server)('POST', '/connector_profiles', { provider: 'stripe' });
+    expect(made.status, made.text).toBe(201);
+    const { page, errors } = await openHub('guide-stripe', 'stripe');
+    const field = page.getByLabel(/Connected account ID/);
+    expect(await page.locator('label', { hasText: 'Connected account ID' }).innerText()).toMatch(
+      /Connected account ID\s*\(optional\)/,
+    );
+    expect(await page.locator('body').innerText()).toMatch(/Only for Stripe Connect platforms/);
+    await page
+      .getByLabel('Secret or restricted key', { exact: true })
+      .fill('rk_test_51Fake0123456789abcdefghij');
+    const connect = page.getByTestId('connect');
+    expect(await connect.isEnabled()).toBe(true);
+    await field.fill('12345');
+    await field.blur();
+    await expect
+      .poll(() => page.locator('body').innerText())
+      .toMatch(/Enter a connected account ID, which starts with acct_, or leave this empty\./);
+    expect(await connect.isEnabled()).toBe(false);
+    await screenshot(page, 'hub-stripe-optional-field-wrong');
+    await field.fill('acct_1Fake0123456789');
+    await expect.poll(() => connect.isEnabled()).toBe(true);
+    expect(await axe(page, 'hub-stripe-optional-field')).toEqual([]);
+    await screenshot(page, 'hub-stripe-optional-field');
     expect(errors).toEqual([]);
   });
 });

@@ -440,7 +440,7 @@ export const connectorSchema = z.strictObject({
     .record(headerName, z.string())
     .default({})
     .describe(
-      'Fixed headers on every provider call (proxy, actions, test action) that are not credentials, e.g. `{"Example-Version": "${env.api_version}"}`. Templates may name env, setup and non-secret config values; credentials go in `inject`.',
+      'Fixed headers on every provider call (proxy, actions, test action) that are not credentials, e.g. `{"Example-Version": "${env.api_version}"}`. Templates may name env, setup and non-secret config values; credentials go in `inject`. A header naming an optional field left empty is not sent (Stripe\'s `{"Stripe-Account": "${config.stripe_account}"}`).',
     ),
   rate_limit: rateLimitRulesSchema.optional(),
   test_action: testActionSchema.describe(

@@ -21,6 +21,7 @@ import { type DeliveryAnswer, type FakeDelivery, type FakeSubscription, fakeEven
 import type { ActionFixture, Fixture } from './fixture.js';
 import type { Route } from './internet.js';
 import { pagingOf } from '../core/actions/paging.js';
+import { fixedHeaderValue } from '../core/connector-profiles/target.js';
 import { answerPage, type PageRequest, pagingStyle } from './paging.js';
 import { setAt } from './paths.js';
 import { type RateLimit, rateLimitRules } from '../connectors/rate-limit.js';
@@ -1176,11 +1177,18 @@ export async function startFakeProvider(
     return !connector.inject.basic || (!!basicPair && req.headers.authorization === `Basic ${basicPair}`);
   }
 
-  /** The connector's fixed `headers` a provider call lacks or gets wrong (rendered with the fixture's values). */
+  /**
+   * The connector's fixed `headers` a provider call lacks or gets wrong (rendered with the
+   * fixture's values); one naming an optional field the fixture leaves empty must not be sent.
+   */
   function fixedHeaderProblem(req: IncomingMessage): string | null {
     for (const [name, tpl] of Object.entries(connector.headers)) {
-      const want = render(tpl, ctx);
+      const want = fixedHeaderValue(connector, tpl, ctx);
       const got = req.headers[name.toLowerCase()];
+      if (want === null) {
+        if (got !== undefined) return `header ${name} is "${got}", but the value it names is empty`;
+        continue;
+      }
       if (got !== want)
         return `header ${name} is ${got === undefined ? 'missing' : `"${got}"`}, not "${want}"`;
     }

@@ -158,3 +158,18 @@ describe('providerMessage', () => {
     ).toThrow();
   });
 });
+
+describe('fixed headers naming an optional field', () => {
+  it('leave the header out when the field is empty, send it when given, and refuse a missing env value', () => {
+    const t = target();
+    expect(staticHeaders(t)).toEqual({ 'example-version': '2024-01', 'x-region': 'eu' });
+    expect(staticHeaders({ ...t, config: { api_key: 'crm-key-0123456789' } })).toEqual({
+      'example-version': '2024-01',
+    });
+    const noEnv = target((c) => {
+      c.environments = [{ key: 'production', label: 'Production', values: {} }];
+      c.headers = { 'Example-Version': '${env.version}' };
+    });
+    expect(() => staticHeaders(noEnv)).toThrow(/missing value/);
+  });
+});

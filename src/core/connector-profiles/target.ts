@@ -2,7 +2,13 @@ import { pick } from '../../connectors/json-path.js';
 import type { Deps } from '../deps.js';
 import { AppError, type ProviderEvidence } from '../errors.js';
 import type { Connector } from '../../connectors/schema.js';
-import { render, renderUrl, TemplateError, type TemplateContext } from '../../connectors/templating.js';
+import {
+  placeholders,
+  render,
+  renderUrl,
+  TemplateError,
+  type TemplateContext,
+} from '../../connectors/templating.js';
 import { urlValueKind } from '../../connectors/url-values.js';
 import { hostMatches, urlHost } from '../../connectors/hosts.js';
 import { urlPolicyViolation } from '../network-policy.js';
@@ -135,12 +141,35 @@ export function credentialHeaderNames(c: Connector): Set<string> {
   return names;
 }
 
+/**
+ * Renders a fixed header, or null when it names an optional field left empty (Stripe's
+ * `Stripe-Account` without a connected account): such a header is left out. Any other missing
+ * value is the profile's problem and throws.
+ */
+export function fixedHeaderValue(c: Connector, template: string, ctx: TemplateContext): string | null {
+  try {
+    return render(template, ctx);
+  } catch (err) {
+    if (!(err instanceof TemplateError)) throw err;
+    const fields = [
+      ...c.config_fields.map((f) => ({ name: `config.${f.key}`, required: f.required })),
+      ...c.setup_fields.map((f) => ({ name: `setup.${f.key}`, required: f.required })),
+    ];
+    const names = placeholders(template);
+    if (names.some((n) => fields.some((f) => f.name === n && !f.required))) return null;
+    throw err;
+  }
+}
+
 /** The connector's fixed, non-credential headers (`headers`), rendered, names lowercase. */
 export function staticHeaders(t: ProviderTarget): Record<string, string> {
   const ctx = templateContext(t);
-  return Object.fromEntries(
-    Object.entries(t.connector.headers).map(([k, v]) => [k.toLowerCase(), render(v, ctx)]),
-  );
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(t.connector.headers)) {
+    const value = fixedHeaderValue(t.connector, v, ctx);
+    if (value !== null) out[k.toLowerCase()] = value;
+  }
+  return out;
 }
 
 /**
