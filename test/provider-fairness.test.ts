@@ -23,8 +23,8 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
 });
 
-/** The held provider's API: a name of its own, which the internet stand-in routes to it. */
-const HELD = 'https://api.oneflow-held.test';
+/** Oneflow's real API host: each test's own internet stand-in routes it to the held provider. */
+const HELD = 'https://api.oneflow.com';
 
 /**
  * A provider whose `/slow` requests are held until the test answers them; everything else answers
@@ -56,14 +56,12 @@ async function twoProjects(server: TestServer, accountsOfB: number) {
   const keyB = generateApiKey();
   await addApiKey(server.app.deps.db, projectB.projectId, keyB);
   const serverB: TestServer = { ...server, apiKey: keyB };
-  // Overrides kept on purpose: every Oneflow here is a scripted upstream that holds its answers
-  // to fill the provider's share, which the strict fake at api.oneflow.com does not do. It answers
-  // at a name of its own through the internet stand-in, not on loopback.
+  // Oneflow as shipped: the test's own internet routes api.oneflow.com to the scripted upstream,
+  // which holds its answers to fill the provider's share.
   const link = async (s: TestServer, owner: string) => {
     const profile = await api(s)('POST', '/connector_profiles', {
       provider: 'oneflow',
       default: false,
-      overrides: { base_url: `${HELD}/v1` },
     });
     // linkOneflow only reads the profile id from its second argument when none is given.
     return linkOneflow(s, {} as Parameters<typeof linkOneflow>[1], owner, profile.json.id);
@@ -143,7 +141,6 @@ describe('M5: provider connections are shared fairly between projects', () => {
       const profile = await api(serverB)('POST', '/connector_profiles', {
         provider: 'oneflow',
         default: false,
-        overrides: { base_url: `${HELD}/v1` },
       });
       return linkOneflow(serverB, {} as Parameters<typeof linkOneflow>[1], 'tenant-b-extra', profile.json.id);
     })();
