@@ -994,11 +994,25 @@ export async function startFakeProvider(
 
   /** The `token_request.headers` a token, refresh or revocation request lacks or gets wrong. */
   function tokenHeaderProblem(req: IncomingMessage): string | null {
-    for (const [name, tpl] of Object.entries(auth?.token_request.headers ?? {})) {
-      const want = render(tpl, ctx);
+    return headersProblem(req, auth?.token_request.headers ?? {}, (tpl) => render(tpl, ctx));
+  }
+
+  /**
+   * The first of `templates` a request lacks or gets wrong, each rendered by `want` with the
+   * fixture's values; null from `want` means the header must not be sent.
+   */
+  function headersProblem(
+    req: IncomingMessage,
+    templates: Record<string, string>,
+    want: (template: string) => string | null,
+  ): string | null {
+    for (const [name, tpl] of Object.entries(templates)) {
+      const expected = want(tpl);
       const got = req.headers[name.toLowerCase()];
-      if (got !== want)
-        return `header ${name} is ${got === undefined ? 'missing' : `"${got}"`}, not "${want}"`;
+      if (expected === null) {
+        if (got !== undefined) return `header ${name} is "${got}", but the value it names is empty`;
+      } else if (got !== expected)
+        return `header ${name} is ${got === undefined ? 'missing' : `"${got}"`}, not "${expected}"`;
     }
     return null;
   }
@@ -1182,17 +1196,7 @@ export async function startFakeProvider(
    * fixture's values); one naming an optional field the fixture leaves empty must not be sent.
    */
   function fixedHeaderProblem(req: IncomingMessage): string | null {
-    for (const [name, tpl] of Object.entries(connector.headers)) {
-      const want = fixedHeaderValue(connector, tpl, ctx);
-      const got = req.headers[name.toLowerCase()];
-      if (want === null) {
-        if (got !== undefined) return `header ${name} is "${got}", but the value it names is empty`;
-        continue;
-      }
-      if (got !== want)
-        return `header ${name} is ${got === undefined ? 'missing' : `"${got}"`}, not "${want}"`;
-    }
-    return null;
+    return headersProblem(req, connector.headers, (tpl) => fixedHeaderValue(connector, tpl, ctx));
   }
 
   function actionPage(served: ServedAction, records: unknown[], req: PageRequest, res: ServerResponse) {
