@@ -3,20 +3,15 @@ import { AppError } from '../errors.js';
 import { getAccount } from '../accounts/accounts.js';
 import type { AccountRow } from '../accounts/row.js';
 import { getProfile, type ConnectorProfile } from '../connector-profiles/profiles.js';
-import type { ProviderTarget } from '../connector-profiles/target.js';
 import { refreshAccount } from './refresh.js';
+import { type AccountTarget, targetOf } from './account-target.js';
 import type { OAuthCredentials } from '../linking/oauth2/token-endpoint.js';
 import type { Connector } from '../../connectors/schema.js';
 
+export { type AccountTarget, targetOf } from './account-target.js';
+
 /** Tokens this close to expiry are refreshed before use rather than sent and refused. */
 const EXPIRY_SKEW_MS = 30_000;
-
-/** What a caller needs to talk to the provider for one linked account. */
-export interface AccountTarget extends ProviderTarget {
-  account: AccountRow;
-  profileId: string;
-  enabledActions: string[] | null;
-}
 
 /**
  * Opens an account's credentials for a provider call. Refuses accounts that are not usable
@@ -45,26 +40,6 @@ export async function accountTarget(
   });
   account = await freshen(deps, scope, account, opts, profile.connector);
   return targetOf(deps, account, profile);
-}
-
-/** An account's credentials opened for a provider call, as stored (no refresh, no status check). */
-export function targetOf(deps: Deps, account: AccountRow, profile: ConnectorProfile): AccountTarget {
-  const secrets = account.secrets ? deps.vault.openJson<Record<string, string>>(account.secrets) : {};
-  const credentials = account.credentials
-    ? deps.vault.openJson<Record<string, unknown>>(account.credentials)
-    : {};
-  return {
-    account,
-    profileId: profile.id,
-    enabledActions: profile.enabled_actions,
-    connector: profile.connector,
-    environment: profile.environment,
-    // Where the account was linked, not where the profile points now (see 010_account_endpoints.sql).
-    overrides: account.endpoint_overrides,
-    config: { ...account.setup_information, ...secrets },
-    setup: profile.setupValues,
-    credentials,
-  };
 }
 
 export interface RefreshOptions {

@@ -10,6 +10,7 @@ import {
 import { clientCredentials, type OAuthCredentials } from '../linking/oauth2/token-endpoint.js';
 import type { OAuth2Auth } from '../../connectors/schema.js';
 import { render } from '../../connectors/templating.js';
+import { targetOf } from './account-target.js';
 
 /**
  * The revocation request as the connector declares it (`revoke_request`): the token as a form
@@ -58,17 +59,9 @@ export async function revokeTokens(deps: Deps, account: AccountRow): Promise<voi
       (!profile.connector.auth.revoke_url && !account.endpoint_overrides.revoke_url)
     )
       return;
-    const creds = deps.vault.openJson<OAuthCredentials>(account.credentials);
-    const secrets = account.secrets ? deps.vault.openJson<Record<string, string>>(account.secrets) : {};
     // The account's own values (its secrets included) and where it was linked.
-    const target: ProviderTarget = {
-      connector: profile.connector,
-      environment: profile.environment,
-      overrides: account.endpoint_overrides,
-      config: { ...account.setup_information, ...secrets },
-      setup: profile.setupValues,
-      credentials: creds,
-    };
+    const target = targetOf(deps, account, profile);
+    const creds = target.credentials as OAuthCredentials;
     const token = creds.refresh_token ?? creds.access_token;
     const url = resolveUrl(deps, target, 'revoke_url');
     const request = revocationRequest(profile.connector.auth, target, token);
